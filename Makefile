@@ -1,0 +1,44 @@
+# jwtauth.oidc: the two commands a fresh machine needs.
+#   make demo   runs the PingOne "exchange code for token (JWT AUTH)" job end to end on a local OP
+#   make test   runs every test suite on every supported ansible-core / Python pair
+SHELL := /bin/bash
+
+# name:python:ansible-core requirement, one per supported pair.
+MATRIX := py311:3.11:ansible-core==2.19.* py312:3.12:ansible-core==2.21.*
+DEMO_VENV := py311
+
+.PHONY: demo test node venvs sanity units integration build clean
+
+demo: node
+	@tests/bin/setup-venv $(DEMO_VENV) 3.11 'ansible-core==2.19.*'
+	@.venv/$(DEMO_VENV)/bin/python tests/oidc_op/demo.py
+
+test: node venvs
+	@set -e; for entry in $(MATRIX); do \
+	  IFS=: read -r name py core <<< "$$entry"; \
+	  tests/bin/run-tests "$$name" "$$py"; \
+	done
+
+# One suite on every pair: make sanity | make units | make integration
+sanity units integration: node venvs
+	@set -e; for entry in $(MATRIX); do \
+	  IFS=: read -r name py core <<< "$$entry"; \
+	  tests/bin/run-tests "$$name" "$$py" $@; \
+	done
+
+venvs:
+	@set -e; for entry in $(MATRIX); do \
+	  IFS=: read -r name py core <<< "$$entry"; \
+	  tests/bin/setup-venv "$$name" "$$py" "$$core"; \
+	done
+
+node:
+	@cd tests/oidc_op && { [ -d node_modules/oidc-provider ] && [ node_modules/.package-lock.json -nt package-lock.json ]; } \
+	  || npm ci --no-audit --no-fund
+
+build:
+	@tests/bin/setup-venv $(DEMO_VENV) 3.11 'ansible-core==2.19.*'
+	@.venv/$(DEMO_VENV)/bin/ansible-galaxy collection build --force --output-path .build .
+
+clean:
+	rm -rf .build .cache tests/output

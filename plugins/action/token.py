@@ -1,0 +1,50 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Runs jwtauth.oidc.token in the controller process, so secrets never reach managed hosts."""
+
+from __future__ import annotations
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import token_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._token_client import run_token_task, secret_values
+
+
+class ActionModule(ActionBase):
+    """Validate the arguments with the module's own spec and run the library here.
+
+    No module is shipped to the target: the token request leaves from the
+    controller whatever the host, connection or delegate_to.  Returned tokens
+    are not masked (the refresh-token trap); task-level no_log hides them.
+    """
+
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        validation = ArgumentSpecValidator(**token_module_kwargs()).validate(self._task.args)
+        no_log_values = set(validation._no_log_values)
+        options = validation.validated_parameters
+        no_log_values.update(secret_values(options))
+        if validation.error_messages:
+            result.update(failed=True, msg=remove_values('; '.join(validation.error_messages), no_log_values))
+            return result
+        # The task's check_mode keyword already folds in --check and a per-task override.
+        check_mode = bool(self._task.check_mode)
+        try:
+            outcome = run_token_task(options, check_mode=check_mode)
+        except OIDCError as exc:
+            result.update(failed=True, msg=str(exc), **exc.details)
+            return remove_values(result, no_log_values)
+        warnings = outcome.pop('warnings', [])
+        if warnings:
+            result.setdefault('warnings', []).extend(warnings)
+        result.update(outcome)
+        result['invocation'] = {'module_args': remove_values(options, no_log_values)}
+        return result

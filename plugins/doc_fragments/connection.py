@@ -1,0 +1,160 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    """Where the OP is, who the client is, how it authenticates: shared by every plugin of the collection."""
+
+    DOCUMENTATION = r'''
+options:
+  token_endpoint:
+    description:
+      - Full URL of the OAuth 2.0 token endpoint, for example V(https://auth.pingone.com/<envID>/as/token).
+      - When O(issuer) or the PingOne options are also set, this URL is used for the token request and the
+        issuer is still used to validate the ID token.
+      - One of O(token_endpoint), O(issuer), O(environment_id) or O(auth_base_url) is required.
+      - Falls back to the E(JWTAUTH_OIDC_TOKEN_ENDPOINT) environment variable.
+    type: str
+  issuer:
+    description:
+      - The OpenID Provider's issuer identifier. The token endpoint and the JWKS are found through
+        OpenID Connect Discovery at C(<issuer>/.well-known/openid-configuration); the metadata must name
+        exactly this issuer.
+      - Cannot be combined with O(environment_id) or O(auth_base_url), which derive the issuer themselves.
+      - Falls back to the E(JWTAUTH_OIDC_ISSUER) environment variable.
+    type: str
+  environment_id:
+    description:
+      - PingOne environment ID. The endpoints are derived without a discovery request,
+        token endpoint C(https://auth.pingone.<tld>/<environment_id>/as/token), issuer
+        C(https://auth.pingone.<tld>/<environment_id>/as), JWKS C(<issuer>/jwks).
+      - Falls back to the E(JWTAUTH_OIDC_ENVIRONMENT_ID) environment variable.
+    type: str
+  region:
+    description:
+      - PingOne region of O(environment_id), which picks the top-level domain
+        (V(NA) C(com), V(CA) C(ca), V(EU) C(eu), V(AU) C(com.au), V(SG) C(sg), V(AP) C(asia)).
+      - Ignored when O(auth_base_url) is set. When unset, V(NA) is used.
+      - Falls back to the E(JWTAUTH_OIDC_REGION) environment variable.
+    type: str
+    choices: [AP, AU, CA, EU, NA, SG]
+  auth_base_url:
+    description:
+      - Replaces C(https://auth.pingone.<tld>) in the PingOne URLs, for a PingOne custom domain or a
+        test server laid out like PingOne.
+      - With O(environment_id) the token endpoint is C(<auth_base_url>/<environment_id>/as/token);
+        without it (a custom domain stands for one environment) it is C(<auth_base_url>/as/token).
+      - Falls back to the E(JWTAUTH_OIDC_AUTH_BASE_URL) environment variable.
+    type: str
+  client_id:
+    description:
+      - The OAuth 2.0 client ID (PingOne calls it the application's Client ID).
+      - Falls back to the E(JWTAUTH_OIDC_CLIENT_ID) environment variable.
+    type: str
+    required: true
+  client_secret:
+    description:
+      - The client secret. With O(auth_method=client_secret_jwt) it never leaves the controller, it only keys
+        the HMAC of the client assertion.
+      - Required for O(auth_method) V(client_secret_jwt), V(client_secret_basic) and V(client_secret_post).
+      - For V(HS256), V(HS384) and V(HS512), RFC 7518 section 3.2 asks for at least 32, 48 and 64 bytes; a
+        shorter secret gives a warning.
+      - Falls back to the E(JWTAUTH_OIDC_CLIENT_SECRET) environment variable.
+    type: str
+  private_key:
+    description:
+      - The client's private key in PEM format (PKCS#8 or traditional), for O(auth_method=private_key_jwt).
+        Pass the key itself, for example V("{{ lookup('ansible.builtin.file', 'client.key') }}").
+      - Falls back to the E(JWTAUTH_OIDC_PRIVATE_KEY) environment variable.
+    type: str
+  private_key_passphrase:
+    description:
+      - Passphrase of an encrypted O(private_key).
+      - Falls back to the E(JWTAUTH_OIDC_PRIVATE_KEY_PASSPHRASE) environment variable.
+    type: str
+  key_id:
+    description:
+      - Key ID (C(kid) header) of O(private_key) as registered with the OP, so the OP can pick the right key.
+      - Falls back to the E(JWTAUTH_OIDC_KEY_ID) environment variable.
+    type: str
+  auth_method:
+    description:
+      - How the client authenticates at the token endpoint (RFC 6749 section 2.3, OIDC Core section 9).
+      - V(client_secret_jwt) sends a JWT signed with HMAC keyed by O(client_secret) (PingOne CLIENT_SECRET_JWT).
+      - V(private_key_jwt) sends a JWT signed with O(private_key) (PingOne PRIVATE_KEY_JWT).
+      - V(client_secret_basic) and V(client_secret_post) send the secret itself, in an HTTP Basic header or in the form.
+      - V(none) is for public clients, which then need PKCE (C(code_verifier)) for the authorization code grant.
+      - Falls back to the E(JWTAUTH_OIDC_AUTH_METHOD) environment variable.
+    type: str
+    default: client_secret_jwt
+    choices: [none, client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt]
+  signing_alg:
+    description:
+      - JWS algorithm of the client assertion.
+      - V(HS256), V(HS384) or V(HS512) for V(client_secret_jwt) (default V(HS256)); must match what the OP
+        expects when the client is pinned to one algorithm.
+      - RSA (V(RS*), V(PS*)), EC (V(ES*)) or V(EdDSA) for V(private_key_jwt), matching the key type
+        (default V(RS256) for RSA keys, V(ES256)/V(ES384)/V(ES512) for P-256/P-384/P-521 keys, V(EdDSA) for Ed25519).
+      - Falls back to the E(JWTAUTH_OIDC_SIGNING_ALG) environment variable.
+    type: str
+    choices: [HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA]
+  assertion_lifetime:
+    description:
+      - Seconds from C(iat) to C(exp) of the client assertion. A new assertion with a new C(jti) is signed
+        for every request, so a short lifetime costs nothing and limits replay.
+      - At most V(3600) (PingOne refuses a later C(exp)).
+      - Falls back to the E(JWTAUTH_OIDC_ASSERTION_LIFETIME) environment variable.
+    type: int
+    default: 60
+  audience:
+    description:
+      - The C(aud) claim of the client assertion. Defaults to the token endpoint URL, which RFC 7523 and
+        PingOne accept; some OPs want their issuer URL instead.
+      - Falls back to the E(JWTAUTH_OIDC_AUDIENCE) environment variable.
+    type: str
+  validate_certs:
+    description:
+      - Verify the TLS certificates of the OP. Set to V(false) only for a throwaway test server.
+      - Falls back to the E(JWTAUTH_OIDC_VALIDATE_CERTS) environment variable.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - PEM file of CA certificates to verify the OP with, instead of the system store. Applied to every
+        request, so it wins over E(REQUESTS_CA_BUNDLE).
+      - Falls back to the E(JWTAUTH_OIDC_CA_PATH) environment variable.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for a connection and for each answer.
+      - Falls back to the E(JWTAUTH_OIDC_TIMEOUT) environment variable.
+    type: int
+    default: 30
+  http_agent:
+    description:
+      - User-Agent header sent with every request. Defaults to C(ansible-jwtauth.oidc).
+      - Falls back to the E(JWTAUTH_OIDC_HTTP_AGENT) environment variable.
+    type: str
+  retries:
+    description:
+      - How many times a request is sent again after a transient failure.
+      - Retried, with jittered exponential backoff and C(Retry-After) honoured up to 30 seconds, are connection
+        failures before the request was sent, HTTP 429, and HTTP 503 with C(Retry-After).
+      - Also retried, only for grants that spend nothing (V(client_credentials)) and for discovery, are
+        timeouts, HTTP 408, 500, 502, 503 without C(Retry-After), and 504.
+      - An authorization code or refresh token is never sent again after the OP may have acted on it;
+        RFC 6749 section 4.1.2 has the OP revoke the tokens of a code used twice.
+      - Falls back to the E(JWTAUTH_OIDC_RETRIES) environment variable.
+    type: int
+    default: 3
+notes:
+  - Every option above also reads an environment variable named C(JWTAUTH_OIDC_<OPTION>), the names that
+    the collection's AWX credential type injects.
+requirements:
+  - requests
+  - PyJWT with its crypto extra (cryptography)
+'''

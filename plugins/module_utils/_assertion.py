@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Client assertion JWTs (RFC 7523, OIDC Core section 9). Internal to this collection; not a public API."""
+
+from __future__ import annotations
+
+import time
+import uuid
+import warnings
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
+
+try:
+    import jwt
+    from jwt.exceptions import InvalidKeyError, PyJWTError
+except ImportError:  # pragma: no cover - reported by require_pyjwt()
+    jwt = None
+    InvalidKeyError = PyJWTError = Exception
+
+try:
+    from cryptography.hazmat.primitives import serialization
+except ImportError:  # pragma: no cover - reported by load_private_key()
+    serialization = None
+
+CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+
+HMAC_ALGS = ('HS256', 'HS384', 'HS512')
+ASYMMETRIC_ALGS = ('RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA')
+
+# PingOne refuses an exp more than an hour ahead; a short default limits replay.
+DEFAULT_LIFETIME = 60
+MAX_LIFETIME = 3600
+
+# RFC 7518 section 3.2: "A key of the same size as the hash output ... or larger MUST be used".
+HMAC_MIN_KEY_BYTES = {'HS256': 32, 'HS384': 48, 'HS512': 64}
+
+
+def require_pyjwt():
+    """Raise a clear error when PyJWT is missing."""
+    if jwt is None:
+        raise ConfigurationError('The Python library "PyJWT" (with its crypto extra) is required on the Ansible controller: '
+                                 'pip install "PyJWT[crypto]"')
+
+
+def assertion_claims(client_id, audience, lifetime=DEFAULT_LIFETIME, now=None, jti=None):
+    """The claims of a client assertion; a fresh jti and timestamps on every call.
+
+    RFC 7523 section 3: iss and sub are the client_id (OIDC Core section 9 requires
+    both), aud identifies the authorization server (the token endpoint URL), exp
+    is required, jti lets the server refuse replays; iat is recommended.
+    """
+    if not 0 < lifetime <= MAX_LIFETIME:
+        raise ConfigurationError('assertion_lifetime must be between 1 and {0} seconds, got {1}'.format(MAX_LIFETIME, lifetime))
+    issued_at = int(time.time() if now is None else now)
+    return {
+        'iss': client_id,
+        'sub': client_id,
+        'aud': audience,
+        'iat': issued_at,
+        'exp': issued_at + int(lifetime),
+        'jti': jti or str(uuid.uuid4()),
+    }
+
+
+def hmac_key_warning(secret, alg):
+    """A warning text when an HMAC secret is shorter than RFC 7518 section 3.2 requires, else None."""
+    needed = HMAC_MIN_KEY_BYTES[alg]
+    if len(secret.encode('utf-8')) < needed:
+        return ('client_secret is shorter than the {0} bytes RFC 7518 section 3.2 requires for {1}; '
+                'the OP may reject the assertion'.format(needed, alg))
+    return None
+
+
+def load_private_key(pem, passphrase=None):
+    """Load a PEM private key, raising ConfigurationError without echoing the key."""
+    if serialization is None:
+        raise ConfigurationError('The Python library "cryptography" is required for private_key_jwt: pip install "PyJWT[crypto]"')
+    password = passphrase.encode('utf-8') if passphrase else None
+    try:
+        return serialization.load_pem_private_key(pem.encode('utf-8'), password=password)
+    except (ValueError, TypeError) as exc:
+        # The library's message may quote PEM framing but never the key; keep only its class.
+        raise ConfigurationError('private_key is not a usable PEM private key ({0})'.format(
+            'wrong or missing private_key_passphrase' if 'password' in str(exc).lower() else type(exc).__name__)) from None
+
+
+def sign(claims, key, alg, key_id=None):
+    """Sign claims as a compact JWS; ``key`` is the secret string (HS*) or a private key object."""
+    require_pyjwt()
+    headers = {'typ': 'JWT'}
+    if key_id:
+        headers['kid'] = key_id
+    if alg in HMAC_ALGS:
+        key = key.encode('utf-8')
+    try:
+        with warnings.catch_warnings():
+            # PyJWT warns about short HMAC keys; hmac_key_warning() reports that as an Ansible warning.
+            warnings.simplefilter('ignore')
+            return jwt.encode(claims, key, algorithm=alg, headers=headers)
+    except (InvalidKeyError, PyJWTError, ValueError, TypeError) as exc:
+        raise ConfigurationError('Cannot sign the client assertion with {0}: {1}'.format(alg, type(exc).__name__)) from None

@@ -1,0 +1,64 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Exceptions raised by the library. Internal to this collection; not a public API."""
+
+from __future__ import annotations
+
+
+class OIDCError(Exception):
+    """Base error: a message that says what failed and why, plus structured details.
+
+    ``details`` holds only non-secret facts (URL, HTTP status, the OP's ``error``,
+    ``error_description`` and ``error_uri``) so the module and lookup edges can
+    return them as result keys.  No secret, assertion or token is ever put here.
+    """
+
+    def __init__(self, message, url=None, status=None, error=None, error_description=None, error_uri=None):
+        super().__init__(message)
+        self.message = message
+        self.url = url
+        self.status = status
+        self.error = error
+        self.error_description = error_description
+        self.error_uri = error_uri
+
+    @property
+    def details(self):
+        """The non-empty structured details, as a dict of result keys."""
+        found = {
+            'url': self.url,
+            'status': self.status,
+            'error': self.error,
+            'error_description': self.error_description,
+            'error_uri': self.error_uri,
+        }
+        return {key: value for key, value in found.items() if value is not None}
+
+    def __str__(self):
+        return self.message
+
+
+class ConfigurationError(OIDCError):
+    """The options cannot work together; raised before any network traffic."""
+
+
+class TransportError(OIDCError):
+    """The request did not get an HTTP answer: DNS, refused connection, TLS, timeout."""
+
+
+class ResponseError(OIDCError):
+    """The server answered, but not with something this client can use."""
+
+
+class OAuthError(ResponseError):
+    """The server answered with an OAuth 2.0 error response (RFC 6749 section 5.2)."""
+
+
+class DiscoveryError(ResponseError):
+    """The OpenID Provider metadata or its JWKS could not be used."""
+
+
+class IdTokenError(OIDCError):
+    """The ID token failed validation (OIDC Core section 3.1.3.7)."""

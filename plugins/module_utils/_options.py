@@ -1,0 +1,98 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The option layer shared by modules and lookups. Internal to this collection; not a public API.
+
+Argument specs are built by functions that return a fresh dict, so a caller
+can extend one without changing another's.  Every connection and
+authentication option falls back to an environment variable named
+``JWTAUTH_OIDC_<OPTION>``: the names the AWX credential type injects.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.common.parameters import env_fallback
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._assertion import ASYMMETRIC_ALGS, DEFAULT_LIFETIME, HMAC_ALGS
+from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import AUTH_METHODS
+from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import GRANTS
+from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone import REGION_TLDS
+
+ENV_PREFIX = 'JWTAUTH_OIDC_'
+
+
+def env_var(option):
+    """The environment variable an option falls back to."""
+    return ENV_PREFIX + option.upper()
+
+
+def _env(option):
+    return (env_fallback, [env_var(option)])
+
+
+def connection_argument_spec():
+    """Where the OP is, who the client is, how it authenticates, and transport settings."""
+    spec = dict(
+        token_endpoint=dict(type='str', no_log=False),
+        issuer=dict(type='str'),
+        environment_id=dict(type='str'),
+        region=dict(type='str', choices=sorted(REGION_TLDS)),
+        auth_base_url=dict(type='str'),
+        client_id=dict(type='str', required=True),
+        client_secret=dict(type='str', no_log=True),
+        private_key=dict(type='str', no_log=True),
+        private_key_passphrase=dict(type='str', no_log=True),
+        key_id=dict(type='str', no_log=False),
+        auth_method=dict(type='str', default='client_secret_jwt', choices=list(AUTH_METHODS)),
+        signing_alg=dict(type='str', choices=list(HMAC_ALGS + ASYMMETRIC_ALGS)),
+        assertion_lifetime=dict(type='int', default=DEFAULT_LIFETIME),
+        audience=dict(type='str'),
+        validate_certs=dict(type='bool', default=True),
+        ca_path=dict(type='path'),
+        timeout=dict(type='int', default=30),
+        http_agent=dict(type='str'),
+        retries=dict(type='int', default=3),
+    )
+    for option, option_spec in spec.items():
+        option_spec['fallback'] = _env(option)
+    return spec
+
+
+def grant_argument_spec():
+    """What to ask the token endpoint for, and how to check the ID token."""
+    return dict(
+        grant_type=dict(type='str', choices=list(GRANTS)),
+        code=dict(type='str', no_log=True),
+        redirect_uri=dict(type='str'),
+        code_verifier=dict(type='str', no_log=True),
+        refresh_token=dict(type='str', no_log=True),
+        scope=dict(type='list', elements='str'),
+        extra_params=dict(type='dict', default={}),
+        nonce=dict(type='str'),
+        validate_id_token=dict(type='bool', default=True, no_log=False),
+        clock_skew=dict(type='int', default=60),
+    )
+
+
+def token_argument_spec():
+    """The full argument spec of the token module."""
+    spec = connection_argument_spec()
+    spec.update(grant_argument_spec())
+    return spec
+
+
+def token_module_kwargs():
+    """Keyword arguments for AnsibleModule / ArgumentSpecValidator of the token module."""
+    return dict(
+        argument_spec=token_argument_spec(),
+        required_one_of=[['token_endpoint', 'issuer', 'environment_id', 'auth_base_url']],
+        required_if=[
+            ['auth_method', 'client_secret_jwt', ['client_secret']],
+            ['auth_method', 'client_secret_basic', ['client_secret']],
+            ['auth_method', 'client_secret_post', ['client_secret']],
+            ['auth_method', 'private_key_jwt', ['private_key']],
+            ['grant_type', 'authorization_code', ['code', 'redirect_uri']],
+            ['grant_type', 'refresh_token', ['refresh_token']],
+        ],
+    )

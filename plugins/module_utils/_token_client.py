@@ -1,0 +1,168 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""One token request from start to finish. Internal to this collection; not a public API.
+
+Resolves the endpoints, authenticates the client, sends the grant, parses the
+answer and validates the ID token.  Takes a plain dict of validated options,
+so the module, its action plugin and the lookup all drive it the same way.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _discovery, _grants, _pingone
+from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import make_client_auth
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, IdTokenError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
+
+# Options whose values are secrets: masked in anything the edges print.
+SECRET_OPTIONS = ('client_secret', 'private_key', 'private_key_passphrase', 'code', 'code_verifier', 'refresh_token')
+
+
+class Endpoints:
+    """The OP's endpoints as far as the options tell them; metadata is read only when needed."""
+
+    def __init__(self, token_endpoint=None, issuer=None, jwks_uri=None, metadata=None):
+        self.token_endpoint = token_endpoint
+        self.issuer = issuer
+        self.jwks_uri = jwks_uri
+        self.metadata = metadata
+
+
+def resolve_endpoints(options, http):
+    """Work out the token endpoint and issuer from token_endpoint, issuer or PingOne options."""
+    pingone = options.get('environment_id') or options.get('auth_base_url')
+    if pingone and options.get('issuer'):
+        raise ConfigurationError('Set either issuer or the PingOne options (environment_id, auth_base_url), not both')
+    if pingone:
+        urls = _pingone.endpoints(options.get('region') or 'NA', options.get('auth_base_url'), options.get('environment_id'))
+        return Endpoints(options.get('token_endpoint') or urls['token_endpoint'], urls['issuer'], urls['jwks_uri'])
+    issuer = options.get('issuer')
+    if issuer and not options.get('token_endpoint'):
+        metadata = _discovery.fetch_metadata(http, issuer)
+        return Endpoints(metadata['token_endpoint'], issuer, metadata.get('jwks_uri'), metadata)
+    if not options.get('token_endpoint'):
+        raise ConfigurationError('One of token_endpoint, issuer, environment_id or auth_base_url is required')
+    return Endpoints(options['token_endpoint'], issuer)
+
+
+def same_origin(url_a, url_b):
+    """True when two URLs share scheme, host and port (RFC 6454)."""
+    a, b = urlsplit(url_a), urlsplit(url_b)
+    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+
+
+def is_single_use(options):
+    """Whether the grant spends something that a --check run must not spend."""
+    grant_type = _grants.infer_grant_type(options.get('grant_type'), options.get('code'), options.get('refresh_token'))
+    return _grants.GRANTS[grant_type].single_use if grant_type in _grants.GRANTS else False
+
+
+def secret_values(options):
+    """The secret values among the options, for masking."""
+    return [options[name] for name in SECRET_OPTIONS if options.get(name)]
+
+
+class TokenClient:
+    """Requests tokens from one OP for one client."""
+
+    def __init__(self, options, http=None):
+        self.options = options
+        self.http = http or HttpClient(
+            validate_certs=options.get('validate_certs', True), ca_path=options.get('ca_path'),
+            timeout=options.get('timeout') or 30, http_agent=options.get('http_agent'),
+            retries=3 if options.get('retries') is None else options['retries'],
+        )
+        self.client_auth = make_client_auth(
+            options.get('auth_method') or 'client_secret_jwt', client_id=options.get('client_id'),
+            client_secret=options.get('client_secret'), private_key=options.get('private_key'),
+            private_key_passphrase=options.get('private_key_passphrase'), key_id=options.get('key_id'),
+            signing_alg=options.get('signing_alg'), assertion_lifetime=options.get('assertion_lifetime') or 60,
+            audience=options.get('audience'),
+        )
+        self.warnings = []
+
+    def prepare(self):
+        """Check everything that can be checked without the network; return (grant, form)."""
+        o = self.options
+        grant_type = _grants.infer_grant_type(o.get('grant_type'), o.get('code'), o.get('refresh_token'))
+        form = _grants.grant_form(grant_type, code=o.get('code'), redirect_uri=o.get('redirect_uri'),
+                                  code_verifier=o.get('code_verifier'), refresh_token=o.get('refresh_token'),
+                                  scope=o.get('scope'), extra_params=o.get('extra_params'))
+        self.warnings.extend(self.client_auth.validate())
+        return _grants.GRANTS[grant_type], form
+
+    def request_token(self):
+        """Send the grant and return the result dict (tokens, expiry, ID token claims)."""
+        grant, form = self.prepare()
+        endpoints = resolve_endpoints(self.options, self.http)
+        fields, headers = self.client_auth.apply(endpoints.token_endpoint)
+        form.update(fields)
+        headers['Accept'] = 'application/json'
+        sent_at = time.time()
+        response = self.http.request('POST', endpoints.token_endpoint, grant.what, single_use=grant.single_use,
+                                     data=form, headers=headers)
+        tokens = _grants.parse_token_response(response.status_code, response.headers, response.text,
+                                              endpoints.token_endpoint, grant.what, sent_at)
+        result = dict(tokens, grant_type=grant.name, token_endpoint=endpoints.token_endpoint,
+                      issuer=endpoints.issuer, id_token_claims=None)
+        if tokens.get('id_token') and self.options.get('validate_id_token', True):
+            result['id_token_claims'] = self.validate_id_token(tokens, endpoints)
+            result['issuer'] = result['id_token_claims']['iss']
+        return result
+
+    def validate_id_token(self, tokens, endpoints):
+        """Validate the ID token against the OP's keys; return its claims."""
+        id_token = tokens['id_token']
+        issuer = endpoints.issuer
+        if not issuer:
+            # Only token_endpoint was given. Trust the token's iss only when the OP
+            # serves it from the origin the client already trusts with its credentials.
+            _header, unverified = _discovery.unverified_header_and_claims(id_token)
+            claimed = unverified.get('iss')
+            if not isinstance(claimed, str) or not same_origin(claimed, endpoints.token_endpoint):
+                raise IdTokenError('Cannot validate the ID token: its issuer {0!r} is not on the origin of {1}; set issuer to '
+                                   'the OP issuer URL, or validate_id_token=false'.format(claimed, endpoints.token_endpoint),
+                                   url=endpoints.token_endpoint)
+            issuer = claimed
+        header, _claims = _discovery.unverified_header_and_claims(id_token)
+        jwks = None
+        allowed = None
+        if endpoints.metadata:
+            allowed = endpoints.metadata.get('id_token_signing_alg_values_supported')
+        if not str(header.get('alg', '')).startswith('HS'):
+            jwks_uri = endpoints.jwks_uri
+            if not jwks_uri:
+                metadata = endpoints.metadata or _discovery.fetch_metadata(self.http, issuer)
+                jwks_uri = metadata.get('jwks_uri')
+                allowed = allowed or metadata.get('id_token_signing_alg_values_supported')
+                if not jwks_uri:
+                    raise IdTokenError('Cannot validate the ID token: the metadata of {0} has no jwks_uri'.format(issuer))
+            jwks = _discovery.fetch_jwks(self.http, jwks_uri)
+        return _discovery.validate_id_token(
+            id_token, issuer, self.options['client_id'], jwks=jwks, client_secret=self.options.get('client_secret'),
+            nonce=self.options.get('nonce'), access_token=tokens.get('access_token'),
+            leeway=self.options.get('clock_skew', 60), allowed_algs=allowed,
+        )
+
+
+def run_token_task(options, check_mode=False, client=None):
+    """What the token module does, as data: the result dict of one task.
+
+    In check mode a grant that spends something single-use (a code, a rotating
+    refresh token) is not sent, so ``--check`` cannot burn it; client_credentials
+    spends nothing and runs, so later tasks can predict their changes.
+    """
+    client = client or TokenClient(options)
+    if check_mode and is_single_use(options):
+        client.prepare()  # still report bad options in check mode
+        return dict(changed=False, skipped=True, warnings=client.warnings,
+                    msg='Check mode: the {0} grant spends a single-use value and was not sent'.format(
+                        _grants.infer_grant_type(options.get('grant_type'), options.get('code'), options.get('refresh_token'))))
+    result = client.request_token()
+    result.update(changed=False, warnings=client.warnings)
+    return result

@@ -1,0 +1,288 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: token
+short_description: Get OAuth 2.0 / OpenID Connect tokens, authenticating with a client assertion JWT
+version_added: 0.1.0
+description:
+  - Sends one token request to an OAuth 2.0 / OpenID Connect token endpoint and returns the tokens.
+  - Grants are the authorization code grant (RFC 6749 section 4.1, with PKCE per RFC 7636), client credentials
+    (section 4.4) and refresh token (section 6).
+  - The client authenticates with a JWT signed by its client secret (V(client_secret_jwt), PingOne's CLIENT_SECRET_JWT)
+    or by its private key (V(private_key_jwt)), as RFC 7523 and OIDC Core section 9 describe, or with
+    V(client_secret_basic), V(client_secret_post) or V(none).
+  - Works with PingOne (O(environment_id) and O(region)) and with any standards-compliant OpenID Provider
+    (O(issuer) or O(token_endpoint)).
+  - When an ID token comes back it is validated (signature against the OP's JWKS, C(iss), C(aud), C(azp), C(exp),
+    C(iat), C(nonce), C(at_hash)) and its claims are returned.
+  - The request always runs on the Ansible controller, whatever host the play targets, so client secrets and keys
+    never travel to managed hosts.
+author:
+  - jwtauth.oidc contributors
+extends_documentation_fragment:
+  - jwtauth.oidc.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+  - ansible.builtin.action_common_attributes.conn
+options:
+  grant_type:
+    description:
+      - The OAuth 2.0 grant.
+      - When unset, V(authorization_code) if O(code) is set, V(refresh_token) if O(refresh_token) is set,
+        else V(client_credentials).
+    type: str
+    choices: [authorization_code, client_credentials, refresh_token]
+  code:
+    description:
+      - The authorization code from the redirect of the authorization request (the C(code) query parameter).
+      - Codes are single-use and short-lived (PingOne, 1 minute by default). Redeeming one twice fails with
+        C(invalid_grant) and makes the OP revoke the tokens already issued from it.
+    type: str
+  redirect_uri:
+    description:
+      - The redirect URI used in the authorization request; must be exactly the same string.
+      - Required with O(grant_type=authorization_code).
+    type: str
+  code_verifier:
+    description:
+      - The PKCE code verifier (RFC 7636) whose challenge was sent in the authorization request.
+    type: str
+  refresh_token:
+    description:
+      - The refresh token, for O(grant_type=refresh_token).
+    type: str
+  scope:
+    description:
+      - Scopes to request, for example V([openid, profile]) or V(api:read). Sent space-separated.
+      - With the authorization code grant the scopes come from the authorization request; do not set this.
+    type: list
+    elements: str
+  extra_params:
+    description:
+      - More form fields for the token request, for example a C(resource) URL (RFC 8707)
+        or an C(audience).
+      - Cannot set fields the module owns (C(grant_type), C(code), C(client_assertion), ...).
+    type: dict
+    default: {}
+  nonce:
+    description:
+      - The nonce sent in the authorization request; the ID token must carry the same value.
+    type: str
+  validate_id_token:
+    description:
+      - Validate an ID token that comes back and return its claims in RV(id_token_claims).
+      - With only O(token_endpoint) set, the issuer is taken from the ID token and accepted only when it is on the
+        same origin (scheme, host, port) as the token endpoint; otherwise set O(issuer) or the PingOne options.
+    type: bool
+    default: true
+  clock_skew:
+    description:
+      - Seconds of clock difference with the OP tolerated when checking the ID token's C(exp) and C(iat).
+    type: int
+    default: 60
+attributes:
+  check_mode:
+    support: partial
+    details:
+      - V(authorization_code) and V(refresh_token) grants are not sent in check mode, because they spend a single-use
+        value; the task reports skipped. Add C(check_mode=false) to the task to send them anyway.
+      - V(client_credentials) spends nothing and runs in check mode, so later tasks can use the token.
+  diff_mode:
+    support: none
+  action:
+    support: full
+    details:
+      - The work is done by the action plugin on the controller; C(delegate_to) does not change where it runs.
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  become:
+    support: none
+    details:
+      - Runs in the controller process; C(become) has no effect.
+  connection:
+    support: none
+    details:
+      - Does not use the target's connection; the token request is made from the controller.
+  delegation:
+    support: none
+    details:
+      - C(delegate_to) is accepted and ignored; the request is made from the controller either way.
+  platform:
+    platforms: all
+notes:
+  - B(Keep tokens out of logs.) The module returns tokens, so Ansible prints them at C(-v) and in the callback output
+    unless the task sets C(no_log=true). Set it on every task that calls this module or that uses its result.
+    Secret options are masked in the module's own output either way.
+  - Ansible replaces a returned value that equals a C(no_log) input with C(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER). An OP that
+    does not rotate refresh tokens returns the O(refresh_token) you sent; this module runs as an action plugin on the
+    controller and returns the real value, so RV(refresh_token) is always usable.
+  - The module reports C(changed=false); getting a token changes no configuration.
+  - Errors say what failed and why, with the OP's C(error) and C(error_description), the HTTP status and the URL;
+    they never contain the secret, the assertion or a token.
+seealso:
+  - name: RFC 7523
+    description: JWT profile for OAuth 2.0 client authentication.
+    link: https://www.rfc-editor.org/rfc/rfc7523
+  - name: OpenID Connect Core 1.0, section 9
+    description: Client authentication with client_secret_jwt and private_key_jwt.
+    link: https://openid.net/specs/openid-connect-core-1_0.html#ClientAuthentication
+'''
+
+EXAMPLES = r'''
+- name: Exchange an authorization code at PingOne, authenticating with a client secret JWT
+  jwtauth.oidc.token:
+    environment_id: "{{ pingone_environment_id }}"
+    region: EU
+    client_id: "{{ pingone_client_id }}"
+    client_secret: "{{ pingone_client_secret }}"
+    auth_method: client_secret_jwt
+    signing_alg: HS256
+    code: "{{ authorization_code }}"
+    redirect_uri: https://app.example.com/callback
+  register: login
+  no_log: true
+
+- name: Show who logged in (claims only, not the tokens)
+  ansible.builtin.debug:
+    msg: "{{ login.id_token_claims.sub }} until {{ login.expires_at }}"
+
+- name: Client credentials from any OP found by discovery, with HS512
+  jwtauth.oidc.token:
+    issuer: https://idp.example.com
+    client_id: automation
+    client_secret: "{{ vault_client_secret }}"
+    signing_alg: HS512
+    scope: [api:read, api:write]
+    extra_params:
+      resource: https://api.example.com
+  register: api
+  no_log: true
+
+- name: private_key_jwt with an EC key
+  jwtauth.oidc.token:
+    token_endpoint: https://idp.example.com/oauth2/token
+    client_id: automation
+    auth_method: private_key_jwt
+    private_key: "{{ lookup('ansible.builtin.file', 'automation.key') }}"
+    key_id: automation-2026
+    signing_alg: ES256
+  register: api
+  no_log: true
+
+- name: Refresh before a long job step
+  jwtauth.oidc.token:
+    environment_id: "{{ pingone_environment_id }}"
+    client_id: "{{ pingone_client_id }}"
+    client_secret: "{{ pingone_client_secret }}"
+    refresh_token: "{{ login.refresh_token }}"
+  register: login
+  no_log: true
+
+- name: Credentials injected as JWTAUTH_OIDC_* environment variables (AWX credential type)
+  jwtauth.oidc.token:
+    grant_type: client_credentials
+  register: api
+  no_log: true
+'''
+
+RETURN = r'''
+access_token:
+  description: The access token.
+  returned: success
+  type: str
+token_type:
+  description: The token type, usually C(Bearer).
+  returned: success
+  type: str
+expires_in:
+  description: Lifetime of the access token in seconds, as the OP sent it.
+  returned: success, when the OP sends it
+  type: int
+expires_at:
+  description: Expiry of the access token in epoch seconds, counted from when the request was sent.
+  returned: success, when the OP sends expires_in
+  type: int
+scope:
+  description: The scopes granted, space-separated; absent when the OP granted exactly those requested (RFC 6749 section 5.1).
+  returned: success, when the OP sends it
+  type: str
+id_token:
+  description: The ID token (a JWT).
+  returned: success, when the OP sends one
+  type: str
+id_token_claims:
+  description: The claims of the validated ID token; V(null) when no ID token came back or O(validate_id_token=false).
+  returned: success
+  type: dict
+  sample: {"iss": "https://auth.pingone.com/abc/as", "sub": "5f2...", "aud": "my-client", "exp": 1790000000}
+refresh_token:
+  description: The refresh token; the same one that was sent when the OP does not rotate refresh tokens.
+  returned: success, when the OP sends one
+  type: str
+grant_type:
+  description: The grant that was used.
+  returned: always
+  type: str
+token_endpoint:
+  description: The token endpoint the request went to.
+  returned: success
+  type: str
+issuer:
+  description: The OP issuer, when known.
+  returned: success
+  type: str
+url:
+  description: The URL of the request that failed.
+  returned: failure
+  type: str
+status:
+  description: The HTTP status of the answer that failed.
+  returned: failure, when the OP answered
+  type: int
+error:
+  description: The OAuth C(error) code of the OP's error response, for example C(invalid_grant).
+  returned: failure, when the OP sent an OAuth error
+  type: str
+error_description:
+  description: The OP's C(error_description).
+  returned: failure, when the OP sent one
+  type: str
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.parameters import remove_values
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import token_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._token_client import run_token_task
+
+RETURNED_TOKENS = ('access_token', 'id_token', 'refresh_token')
+
+
+def main():
+    module = AnsibleModule(supports_check_mode=True, **token_module_kwargs())
+    try:
+        result = run_token_task(module.params, check_mode=module.check_mode)
+    except OIDCError as exc:
+        module.fail_json(msg=str(exc), **exc.details)
+    for warning in result.pop('warnings', []):
+        module.warn(warning)
+    # Mask secrets in the echoed arguments first, then let the returned tokens
+    # through: an unrotated refresh token equals the no_log input and would
+    # otherwise come back as VALUE_SPECIFIED_IN_NO_LOG_PARAMETER.
+    invocation = remove_values({'module_args': module.params}, module.no_log_values)
+    for name in RETURNED_TOKENS:
+        module.no_log_values.discard(result.get(name))
+    module.exit_json(invocation=invocation, **result)
+
+
+if __name__ == '__main__':
+    main()

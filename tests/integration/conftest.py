@@ -1,0 +1,119 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Fixtures: a real OpenID Provider for the session, and ansible-playbook runs whose -vvvv output is scanned for secrets."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(TOP, 'tests', 'oidc_op'))
+
+import harness  # noqa: E402  pylint: disable=wrong-import-position
+
+COLLECTIONS = os.path.join(TOP, '.build')
+PLAYBOOKS = os.path.join(HERE, 'playbooks')
+BIN = os.path.dirname(sys.executable)
+
+# A compact JWS anywhere in the output is a leaked assertion, ID token or JWT access token.
+JWT_PATTERN = re.compile(r'eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}')
+
+
+@pytest.fixture(scope='session', autouse=True)
+def collection_tree():
+    """The collection copied to .build/ansible_collections/jwtauth/oidc, as ansible-playbook will load it."""
+    subprocess.run([os.path.join(TOP, 'tests', 'bin', 'build-tree')], check=True, stdout=subprocess.DEVNULL)
+    return COLLECTIONS
+
+
+@pytest.fixture(scope='session')
+def op(tmp_path_factory):
+    """The real OP (panva oidc-provider) over TLS on 127.0.0.1, for the whole session."""
+    harness.install()
+    with harness.OP(str(tmp_path_factory.mktemp('op'))) as provider:
+        yield provider
+
+
+def client_secrets(op_):
+    """Every credential the OP's clients hold: none may ever be printed."""
+    found = []
+    for client in op_.clients.values():
+        if client.get('client_secret'):
+            found.append(client['client_secret'])
+        for key in (client.get('private_keys') or {}).values():
+            with open(key['path']) as pem:
+                found.extend(line for line in pem.read().splitlines() if len(line) > 40)
+    return found
+
+
+class Run:
+    """The outcome of one ansible-playbook run."""
+
+    def __init__(self, proc, result_path):
+        self.rc = proc.returncode
+        self.output = proc.stdout
+        self.result = None
+        if os.path.exists(result_path):
+            with open(result_path) as handle:
+                self.result = json.load(handle)
+
+    def assert_no_secrets(self, secrets):
+        for secret in secrets:
+            if secret:
+                assert secret not in self.output, 'a secret or token appears in the ansible-playbook output'
+        leaked = JWT_PATTERN.findall(self.output)
+        assert not leaked, 'a JWT appears in the ansible-playbook output'
+        assert 'Traceback (most recent call last)' not in self.output
+
+
+@pytest.fixture
+def ansible(tmp_path, op):
+    """Run a playbook of tests/integration/playbooks at -vvvv; scan its output for every known secret."""
+
+    def run(playbook, extra_vars=None, env=None, check=False, secrets=(), verbosity=4):
+        result_path = str(tmp_path / 'result.json')
+        if os.path.exists(result_path):
+            os.remove(result_path)
+        variables = dict(extra_vars or {}, result_path=result_path)
+        vars_path = tmp_path / 'vars.json'
+        # Secrets go in a vars file, not on the command line.
+        vars_path.write_text(json.dumps(variables))
+        os.chmod(str(vars_path), 0o600)
+        command = [os.path.join(BIN, 'ansible-playbook'), '-i', os.path.join(PLAYBOOKS, 'inventory.ini'),
+                   os.path.join(PLAYBOOKS, playbook), '-e', '@' + str(vars_path)]
+        if verbosity:
+            command.append('-' + 'v' * verbosity)
+        if check:
+            command.append('--check')
+        run_env = dict(os.environ)
+        run_env.update({
+            'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS,
+            'ANSIBLE_HOME': str(tmp_path / 'ansible-home'),
+            'ANSIBLE_LOCAL_TEMP': str(tmp_path / 'ansible-tmp'),
+            'ANSIBLE_REMOTE_TMP': str(tmp_path / 'ansible-remote-tmp'),
+            'ANSIBLE_NOCOLOR': '1',
+            'ANSIBLE_FORCE_COLOR': '0',
+            'ANSIBLE_RETRY_FILES_ENABLED': '0',
+            'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+        })
+        run_env = {key: value for key, value in run_env.items() if not key.startswith('JWTAUTH_OIDC_')}
+        run_env.update(env or {})
+        proc = subprocess.run(command, env=run_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              universal_newlines=True, timeout=300, check=False)
+        outcome = Run(proc, result_path)
+        tokens = []
+        if isinstance(outcome.result, dict):
+            tokens = [outcome.result.get(name) for name in ('access_token', 'id_token', 'refresh_token')]
+        outcome.assert_no_secrets(client_secrets(op) + list(secrets) + [t for t in tokens if t])
+        return outcome
+
+    return run

@@ -1,0 +1,183 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""jwtauth.oidc.token against a real OP (panva oidc-provider over TLS): every grant and auth method."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import harness
+
+
+def client_options(op, name, layout='root', **overrides):
+    """Module options for one of the OP's clients, on the root issuer or the PingOne-shaped one.
+
+    An override of None removes that option.
+    """
+    client = op.clients[name]
+    options = {'client_id': client['client_id'], 'auth_method': client['auth_method'], 'ca_path': op.ca_path}
+    if layout == 'root':
+        options['issuer'] = op.issuer
+    else:
+        options.update(environment_id=op.env_id, auth_base_url=op.base_url)
+    if client.get('client_secret'):
+        options['client_secret'] = client['client_secret']
+    options.update(overrides)
+    return {key: value for key, value in options.items() if value is not None}
+
+
+def code_options(op, name, layout='root', nonce=None, code_challenge=None, **overrides):
+    """Options that redeem a fresh authorization code obtained through the OP's login and consent pages."""
+    issuer_url = op.issuer if layout == 'root' else op.pingone_issuer
+    code = harness.get_code(op, name, issuer=issuer_url, nonce=nonce, code_challenge=code_challenge)
+    return client_options(op, name, layout, **dict({'code': code['code'], 'redirect_uri': op.redirect_uri}, **overrides))
+
+
+def read_pem(path):
+    with open(path) as handle:
+        return handle.read()
+
+
+def token_requests(op, since):
+    return [event for event in op.events('request', since=since) if event['path'].endswith('/token')]
+
+
+@pytest.mark.parametrize('issuer', ['root', 'pingone'])
+@pytest.mark.parametrize('alg', ['HS256', 'HS384', 'HS512'])
+def test_client_secret_jwt_code_exchange(op, ansible, issuer, alg):
+    options = code_options(op, 'csjwt', issuer, nonce='nonce-' + alg, signing_alg=alg)
+    options['nonce'] = 'nonce-' + alg
+    mark = op.mark()
+    run = ansible('token.yml', {'token': options}, secrets=[options['code']])
+    assert run.rc == 0, run.output
+    result = run.result
+    assert result['changed'] is False
+    assert result['token_type'] == 'Bearer'
+    assert result['id_token_claims']['sub'] == 'test-user'
+    assert result['id_token_claims']['aud'] == op.clients['csjwt']['client_id']
+    assert result['id_token_claims']['nonce'] == options['nonce']
+    assert result['issuer'] == (op.issuer if issuer == 'root' else op.pingone_issuer)
+    assert result['token_endpoint'].endswith('/as/token') is (issuer == 'pingone')
+    assert abs(result['expires_at'] - (time.time() + result['expires_in'])) < 60
+    assert 'offline_access' in result['scope'] and result['refresh_token']
+    success = op.events('grant.success', since=mark)
+    assert len(success) == 1 and success[0]['provider'] == issuer
+    # The PingOne layout needs no discovery request: its URLs are derived.
+    discovery = [e for e in op.events('request', since=mark) if 'well-known' in e['path']]
+    assert len(discovery) == (1 if issuer == 'root' else 0)
+
+
+def test_hs512_pinned_client(op, ansible):
+    run = ansible('token.yml', {'token': code_options(op, 'csjwt_hs512', 'pingone', signing_alg='HS512')})
+    assert run.rc == 0, run.output
+    assert run.result['access_token']
+
+
+@pytest.mark.parametrize('kid, alg', [('rsa1', 'RS256'), ('rsa1', 'PS256'), ('ec1', 'ES256')])
+def test_private_key_jwt(op, ansible, kid, alg):
+    key = op.clients['pkjwt']['private_keys'][kid]
+    options = code_options(op, 'pkjwt', 'pingone', private_key=read_pem(key['path']), key_id=kid, signing_alg=alg)
+    run = ansible('token.yml', {'token': options})
+    assert run.rc == 0, run.output
+    assert run.result['id_token_claims']['sub'] == 'test-user'
+
+
+@pytest.mark.parametrize('name', ['basic', 'post'])
+def test_secret_methods(op, ansible, name):
+    run = ansible('token.yml', {'token': code_options(op, name)})
+    assert run.rc == 0, run.output
+    assert run.result['id_token_claims']['aud'] == op.clients[name]['client_id']
+
+
+def test_public_client_with_pkce(op, ansible):
+    verifier, challenge = harness.pkce_pair()
+    options = code_options(op, 'public', code_challenge=challenge, code_verifier=verifier)
+    run = ansible('token.yml', {'token': options}, secrets=[verifier])
+    assert run.rc == 0, run.output
+    assert run.result['access_token']
+
+
+def test_confidential_client_with_pkce(op, ansible):
+    verifier, challenge = harness.pkce_pair()
+    options = code_options(op, 'csjwt', 'pingone', code_challenge=challenge, code_verifier=verifier)
+    run = ansible('token.yml', {'token': options}, secrets=[verifier])
+    assert run.rc == 0, run.output
+
+
+def test_client_credentials_with_resource_free_scope(op, ansible):
+    mark = op.mark()
+    run = ansible('token.yml', {'token': client_options(op, 'csjwt', 'pingone', scope=['api:read'])})
+    assert run.rc == 0, run.output
+    assert run.result['grant_type'] == 'client_credentials'
+    assert run.result['id_token'] is None and run.result['id_token_claims'] is None
+    assert [e['grant_type'] for e in op.events('grant.success', since=mark)] == ['client_credentials']
+
+
+def test_refresh_token_unrotated_comes_back_usable(op, ansible):
+    first = ansible('token.yml', {'token': code_options(op, 'csjwt')})
+    assert first.rc == 0, first.output
+    refresh_token = first.result['refresh_token']
+    options = client_options(op, 'csjwt', refresh_token=refresh_token)
+    second = ansible('token.yml', {'token': options}, secrets=[refresh_token, first.result['access_token']])
+    assert second.rc == 0, second.output
+    assert second.result['grant_type'] == 'refresh_token'
+    assert second.result['access_token'] != first.result['access_token']
+    # oidc-provider does not rotate refresh tokens of confidential clients: the same value comes
+    # back, and must not be masked as VALUE_SPECIFIED_IN_NO_LOG_PARAMETER.
+    assert second.result['refresh_token'] == refresh_token
+    assert second.result['id_token_claims']['sub'] == 'test-user'
+
+
+def test_token_endpoint_only_validates_same_origin_issuer(op, ansible):
+    options = code_options(op, 'csjwt')
+    del options['issuer']
+    options['token_endpoint'] = op.token_endpoint()
+    run = ansible('token.yml', {'token': options})
+    assert run.rc == 0, run.output
+    assert run.result['id_token_claims']['iss'] == op.issuer
+
+
+def test_options_from_environment_variables(op, ansible):
+    options = code_options(op, 'csjwt', 'pingone')
+    env = {
+        'JWTAUTH_OIDC_CLIENT_ID': options.pop('client_id'),
+        'JWTAUTH_OIDC_CLIENT_SECRET': options.pop('client_secret'),
+        'JWTAUTH_OIDC_ENVIRONMENT_ID': options.pop('environment_id'),
+        'JWTAUTH_OIDC_AUTH_BASE_URL': options.pop('auth_base_url'),
+        'JWTAUTH_OIDC_CA_PATH': options.pop('ca_path'),
+        'JWTAUTH_OIDC_SIGNING_ALG': 'HS512',
+    }
+    run = ansible('token.yml', {'token': {'code': options['code'], 'redirect_uri': options['redirect_uri']}}, env=env)
+    assert run.rc == 0, run.output
+    assert run.result['id_token_claims']['aud'] == env['JWTAUTH_OIDC_CLIENT_ID']
+    assert run.result['issuer'] == op.pingone_issuer
+
+
+def test_check_mode_does_not_spend_the_code(op, ansible):
+    options = code_options(op, 'csjwt')
+    mark = op.mark()
+    checked = ansible('token.yml', {'token': options}, check=True)
+    assert checked.rc == 0, checked.output
+    assert checked.result['skipped'] is True and 'access_token' not in checked.result
+    assert token_requests(op, mark) == []
+    # The code is still good afterwards.
+    run = ansible('token.yml', {'token': options})
+    assert run.rc == 0, run.output
+
+
+def test_check_mode_runs_client_credentials(op, ansible):
+    run = ansible('token.yml', {'token': client_options(op, 'csjwt')}, check=True)
+    assert run.rc == 0, run.output
+    assert run.result['access_token']
+
+
+def test_delegate_to_and_remote_host_stay_on_controller(op, ansible):
+    """A play aimed at a host that cannot be reached still gets its token: the request leaves from the controller."""
+    run = ansible('token_unreachable_host.yml', {'token': client_options(op, 'basic')})
+    assert run.rc == 0, run.output
+    assert run.result['access_token']
+

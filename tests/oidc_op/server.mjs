@@ -1,0 +1,419 @@
+// Copyright: Contributors to the jwtauth.oidc collection
+// GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// Local OpenID Provider for the jwtauth.oidc tests.
+//
+// One HTTPS server on 127.0.0.1 serving:
+//   /...                    provider "root"    issuer https://127.0.0.1:<port>
+//   /<env_id>/as/...        provider "pingone" issuer https://127.0.0.1:<port>/<env_id>/as
+//                           (PingOne's URL layout: /as/token, /as/authorize, /as/jwks, ...)
+//   /faults/...             canned misbehaviour for negative tests (see handleFault below)
+//
+// Both providers are panva/oidc-provider 9 (an OpenID Certified implementation).
+// Usage: node server.mjs <config.json>   (the config is written by harness.py)
+//
+// Secrets never go to the log: no bodies, no query strings, no Authorization
+// headers, no tokens. Only paths, statuses and the provider's error details.
+
+import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash, generateKeyPair, randomBytes, sign } from 'node:crypto';
+import https from 'node:https';
+import { promisify } from 'node:util';
+
+// The RSA key is generated on libuv's thread pool while the main thread loads
+// oidc-provider (dynamic import below): roughly 0.2 s off the start-up time.
+const keyPair = promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
+const { default: Provider } = await import('oidc-provider');
+
+const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const host = config.host || '127.0.0.1';
+const envPrefix = `/${config.env_id}/as`;
+
+// ---------------------------------------------------------------- logging
+
+function log(record) {
+  // Synchronous on purpose: a line is on disk before the response leaves, so a
+  // test that reads the log right after its request sees it.
+  appendFileSync(config.log_path, `${JSON.stringify({ ts: Date.now() / 1000, ...record })}\n`);
+}
+
+function pathOnly(url) {
+  const i = url.indexOf('?');
+  return i === -1 ? url : url.slice(0, i);
+}
+
+// Log every request once, with its final status. writeHead is wrapped (Node calls
+// it implicitly for every response) so the line is written before any byte goes out.
+function logRequests(req, res, provider) {
+  const record = { type: 'request', method: req.method, path: pathOnly(req.url), provider };
+  let done = false;
+  const origWriteHead = res.writeHead;
+  res.writeHead = function writeHead(statusCode, ...rest) {
+    if (!done) {
+      done = true;
+      log({ ...record, status: statusCode });
+    }
+    return origWriteHead.call(this, statusCode, ...rest);
+  };
+  res.on('close', () => {
+    if (!done) {
+      done = true;
+      log({ ...record, status: null, aborted: true });
+    }
+  });
+}
+
+// ---------------------------------------------------------------- keys
+
+// One RSA signing key for both providers (ID tokens are RS256 by default). Kept in
+// memory because the /faults/audience route re-signs ID tokens with it.
+const { privateKey } = await keyPair;
+const signingJwk = {
+  ...privateKey.export({ format: 'jwk' }),
+  use: 'sig',
+  alg: 'RS256',
+};
+signingJwk.kid = createHash('sha256').update(signingJwk.n).digest('base64url').slice(0, 16);
+
+// ---------------------------------------------------------------- providers
+
+const TTL_DEFAULTS = {
+  AccessToken: 3600,
+  AuthorizationCode: 60,
+  ClientCredentials: 600,
+  IdToken: 3600,
+  RefreshToken: 86400,
+  // Not token lifetimes, but set so oidc-provider does not print a NOTICE for each.
+  Interaction: 600,
+  Session: 86400,
+  Grant: 86400,
+};
+
+function account(sub) {
+  return {
+    accountId: sub,
+    // docs/README.md "Accounts": claims() returns the claims for the granted scopes;
+    // oidc-provider filters them by the `claims` configuration below.
+    async claims() {
+      return {
+        sub,
+        email: `${sub}@example.test`,
+        email_verified: true,
+        name: `Test User ${sub}`,
+      };
+    },
+  };
+}
+
+function providerConfiguration(name, extra = {}) {
+  return {
+    clients: structuredClone(config.clients),
+    jwks: { keys: [signingJwk] },
+    cookies: {
+      keys: [randomBytes(32).toString('base64url')],
+      // Both providers share one host; the session cookie has path=/, so give
+      // each provider its own cookie names or a shared browser would mix them.
+      names: {
+        session: `_${name}_session`,
+        interaction: `_${name}_interaction`,
+        resume: `_${name}_interaction_resume`,
+      },
+    },
+    claims: {
+      openid: ['sub'],
+      email: ['email', 'email_verified'],
+      profile: ['name'],
+    },
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'api:read', 'api:write'],
+    findAccount: async (ctx, sub) => account(sub),
+    features: {
+      // Built-in login and consent pages (any login and password); dev only.
+      devInteractions: { enabled: true },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+    },
+    enabledJWA: {
+      // Default is HS256 RS256 PS256 ES256 Ed25519 EdDSA: HS384/HS512 must be added
+      // explicitly (docs/README.md "enabledJWA.clientAuthSigningAlgValues").
+      clientAuthSigningAlgValues: [
+        'HS256', 'HS384', 'HS512',
+        'RS256', 'RS384', 'RS512',
+        'PS256', 'PS384', 'PS512',
+        'ES256', 'ES384', 'ES512',
+        'Ed25519', 'EdDSA',
+      ],
+    },
+    // PKCE is mandatory for public clients only. A confidential client may omit
+    // it, but once a code_challenge was sent the code_verifier is checked.
+    pkce: { required: (ctx, client) => client.clientAuthMethod === 'none' },
+    // Default policy (written out): a refresh token needs the refresh_token grant
+    // and a granted offline_access scope. offline_access is only kept in the
+    // grant when the authorization request had prompt=consent (OIDC Core 11).
+    issueRefreshToken: async (ctx, client, code) => client.grantTypeAllowed('refresh_token')
+      && code.scopes.has('offline_access'),
+    clockTolerance: 15,
+    ttl: { ...TTL_DEFAULTS, ...(config.ttl || {}) },
+    ...extra,
+  };
+}
+
+// The server must listen before the providers exist: with port 0 the issuer
+// (which contains the port) is only known once listening.
+let root;
+let pingone;
+let rootHandler;
+let pingoneHandler;
+
+const server = https.createServer({
+  cert: readFileSync(config.tls_cert),
+  key: readFileSync(config.tls_key),
+}, (req, res) => {
+  if (!root) {
+    res.writeHead(503).end();
+    return;
+  }
+  const path = pathOnly(req.url);
+  if (path.startsWith('/faults/')) {
+    logRequests(req, res, 'faults');
+    handleFault(req, res, path).catch((err) => {
+      log({ type: 'server_error', provider: 'faults', error: String(err?.message || err) });
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  } else if (path === envPrefix || path.startsWith(`${envPrefix}/`)) {
+    logRequests(req, res, 'pingone');
+    // "Mounting oidc-provider" (docs/README.md): the docs mount provider.callback()
+    // under a prefix with express's app.use(prefix, ...), which strips the prefix
+    // from req.url and keeps the full URL in req.originalUrl. Do the same by hand:
+    // oidc-provider derives its mount path from req.originalUrl minus req.url
+    // (lib/helpers/oidc_context.js urlFor), so discovery, form actions,
+    // redirects and cookie paths all carry /<env_id>/as.
+    req.originalUrl = req.url;
+    const rest = req.url.slice(envPrefix.length);
+    req.url = rest.startsWith('/') ? rest : `/${rest}`;
+    pingoneHandler(req, res);
+  } else {
+    logRequests(req, res, 'root');
+    req.originalUrl = req.url;
+    rootHandler(req, res);
+  }
+});
+
+function attachEvents(provider, name) {
+  function clientId(ctx) {
+    try {
+      return ctx?.oidc?.client?.clientId ?? ctx?.oidc?.params?.client_id ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  function grantType(ctx) {
+    try {
+      return ctx?.oidc?.params?.grant_type ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  function errorRecord(type, ctx, err) {
+    return {
+      type,
+      provider: name,
+      client_id: clientId(ctx),
+      grant_type: type === 'grant.error' ? grantType(ctx) : undefined,
+      error: err?.error ?? err?.name,
+      error_description: err?.error_description,
+      // The reason (alg mismatch, wrong aud, expired, replayed jti, bad
+      // signature...) is only here; the HTTP answer is a generic invalid_client.
+      error_detail: err?.error_detail ?? (err?.message !== err?.error ? err?.message : undefined),
+      cause: err?.cause?.message,
+    };
+  }
+  provider.on('grant.success', (ctx) => {
+    log({ type: 'grant.success', provider: name, client_id: clientId(ctx), grant_type: grantType(ctx) });
+  });
+  for (const type of ['grant.error', 'authorization.error', 'introspection.error', 'revocation.error', 'userinfo.error']) {
+    provider.on(type, (ctx, err) => log(errorRecord(type, ctx, err)));
+  }
+  provider.on('server_error', (ctx, err) => {
+    log(errorRecord('server_error', ctx, err));
+    process.stderr.write(`server_error (${name}): ${err?.stack || err}\n`);
+  });
+}
+
+// ---------------------------------------------------------------- faults
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res, status, body, headers = {}) {
+  const data = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.end(data);
+}
+
+function b64json(part) {
+  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+}
+
+// Rewrites the id_token of a successful forwarded token response (see the
+// root provider middleware below).
+const idTokenRewriters = {
+  // Change a payload claim, keep the original signature: verification must fail.
+  tamper(idToken) {
+    const [h, p, s] = idToken.split('.');
+    const payload = b64json(p);
+    payload.sub = `tampered-${payload.sub}`;
+    return [h, Buffer.from(JSON.stringify(payload)).toString('base64url'), s].join('.');
+  },
+  // Valid RS256 signature by the provider's real key (same kid), wrong audience.
+  audience(idToken) {
+    const [h, p] = idToken.split('.');
+    const header = b64json(h);
+    if (header.alg !== 'RS256') throw new Error(`unexpected id_token alg ${header.alg}`);
+    const payload = { ...b64json(p), aud: 'someone-else' };
+    const input = `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+    return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
+  },
+};
+
+const rateCounters = new Map();
+const FAULT_TOKEN = /^\/faults\/(html500|notjson|noaccess|unavailable|slow|tamper|audience|ratelimit\/[^/]+)\/token$/;
+
+async function handleFault(req, res, path) {
+  const base = `https://${host}:${server.address().port}`;
+  if (path === '/faults/nodiscovery/.well-known/openid-configuration') {
+    if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed' });
+    return sendJson(res, 200, {
+      issuer: `${base}/faults/nodiscovery`,
+      authorization_endpoint: `${base}/auth`,
+      jwks_uri: `${base}/jwks`,
+      response_types_supported: ['code'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+    });
+  }
+  const m = FAULT_TOKEN.exec(path);
+  if (!m) return sendJson(res, 404, { error: 'not_found' });
+  if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed' });
+  const kind = m[1].startsWith('ratelimit/') ? 'ratelimit' : m[1];
+
+  if (kind === 'tamper' || kind === 'audience') {
+    // Forward to the root provider in-process, body stream untouched. With
+    // req.url=/token and req.originalUrl=/faults/<kind>/token, oidc-provider
+    // sees a mount path of /faults/<kind>, so a client assertion whose aud is
+    // the URL actually called (/faults/<kind>/token), the root issuer, or the
+    // root token endpoint is accepted (lib/shared/jwt_client_auth.js
+    // clientJwtAuthExpectedAudience), and the root token endpoint is added
+    // below. Works with every client auth method.
+    req.faultMode = kind;
+    req.originalUrl = req.url;
+    req.url = '/token';
+    return rootHandler(req, res);
+  }
+
+  await readBody(req);
+  const noStore = { 'cache-control': 'no-store' };
+  switch (kind) {
+    case 'html500':
+      res.writeHead(500, { 'content-type': 'text/html; charset=utf-8', ...noStore });
+      return res.end('<html><body>Internal Server Error</body></html>');
+    case 'notjson':
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', ...noStore });
+      return res.end('OK');
+    case 'noaccess':
+      return sendJson(res, 200, { token_type: 'Bearer', expires_in: 300 });
+    case 'unavailable':
+      return sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'retry-after': '1' });
+    case 'ratelimit': {
+      // Alternates per distinct path: odd calls 429, even calls 200.
+      const n = (rateCounters.get(path) || 0) + 1;
+      rateCounters.set(path, n);
+      if (n % 2 === 1) return sendJson(res, 429, { error: 'rate_limited' }, { 'retry-after': '1' });
+      return sendJson(res, 200, { access_token: `faultaccess-${randomBytes(12).toString('hex')}`, token_type: 'Bearer', expires_in: 300 });
+    }
+    case 'slow':
+      await new Promise((r) => { setTimeout(r, 5000); });
+      if (res.destroyed) return undefined;
+      return sendJson(res, 200, { access_token: `slowaccess-${randomBytes(12).toString('hex')}`, token_type: 'Bearer', expires_in: 300 });
+    default:
+      return sendJson(res, 404, { error: 'not_found' });
+  }
+}
+
+// ---------------------------------------------------------------- start
+
+server.listen(config.port || 0, host, () => {
+  const { port } = server.address();
+  const base = `https://${host}:${port}`;
+
+  root = new Provider(base, providerConfiguration('root'));
+  pingone = new Provider(`${base}${envPrefix}`, providerConfiguration('pingone', {
+    // PingOne endpoint names under /<envID>/as (REFERENCE.md, PingOne section).
+    routes: {
+      authorization: '/authorize',
+      introspection: '/introspect',
+      revocation: '/revoke',
+      userinfo: '/userinfo',
+      end_session: '/signoff',
+      pushed_authorization_request: '/par',
+      device_authorization: '/device_authorization',
+    },
+  }));
+
+  // provider.use() middleware runs before oidc-provider's own routing
+  // (docs/README.md "Pre- and post-middlewares"); after next() the token
+  // response body is still a plain object we can rewrite.
+  root.use(async (ctx, next) => {
+    await next();
+    const mode = ctx.req.faultMode;
+    if (mode && ctx.status === 200 && ctx.body && typeof ctx.body.id_token === 'string') {
+      ctx.body = { ...ctx.body, id_token: idTokenRewriters[mode](ctx.body.id_token) };
+    }
+  });
+
+  // For the forwarded fault routes, also accept the root token endpoint itself
+  // as client assertion aud (oidc-provider would otherwise compute it from the
+  // /faults/<kind> mount path). Together with the issuer and the called URL,
+  // that is the set PingOne accepts. Only requests marked by handleFault.
+  const expectedAud = root.OIDCContext.prototype.clientJwtAuthExpectedAudience;
+  root.OIDCContext.prototype.clientJwtAuthExpectedAudience = function clientJwtAuthExpectedAudience() {
+    const accepted = expectedAud.call(this);
+    if (this.ctx.req.faultMode) accepted.add(root.urlFor('token'));
+    return accepted;
+  };
+
+  // We terminate TLS ourselves, so the apps see ctx.secure === true directly.
+  attachEvents(root, 'root');
+  attachEvents(pingone, 'pingone');
+  rootHandler = root.callback();
+  pingoneHandler = pingone.callback();
+
+  const tmp = `${config.ready_path}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ port, pid: process.pid, issuer: base, pingone_issuer: `${base}${envPrefix}` }));
+  renameSync(tmp, config.ready_path); // atomic: the harness never reads half a file
+  process.stderr.write(`oidc-op listening on ${base} (pid ${process.pid}, ready after ${Math.round(performance.now())} ms)\n`);
+});
+
+function shutdown(signal) {
+  process.stderr.write(`oidc-op: ${signal}, shutting down\n`);
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
+if (config.exit_with_parent) {
+  // harness.py holds our stdin open: EOF means it died (even by SIGKILL), so
+  // do not linger as an orphan holding a port.
+  process.stdin.on('end', () => shutdown('stdin closed'));
+  process.stdin.resume();
+}

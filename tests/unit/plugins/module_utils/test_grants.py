@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _grants
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OAuthError, ResponseError
+
+URL = 'https://op.example.test/as/token'
+WHAT = 'exchange the authorization code'
+JSON = {'Content-Type': 'application/json'}
+
+
+@pytest.mark.parametrize('grant_type, code, refresh_token, expected', [
+    (None, 'abc', None, 'authorization_code'),
+    (None, None, 'rt', 'refresh_token'),
+    (None, None, None, 'client_credentials'),
+    ('client_credentials', 'abc', None, 'client_credentials'),
+])
+def test_infer_grant_type(grant_type, code, refresh_token, expected):
+    assert _grants.infer_grant_type(grant_type, code, refresh_token) == expected
+
+
+@pytest.mark.parametrize('kwargs, expected', [
+    ({'grant_type': 'authorization_code', 'code': 'c1', 'redirect_uri': 'https://app/cb'},
+     {'grant_type': 'authorization_code', 'code': 'c1', 'redirect_uri': 'https://app/cb'}),
+    ({'grant_type': 'authorization_code', 'code': 'c1', 'redirect_uri': 'https://app/cb', 'code_verifier': 'v' * 43},
+     {'grant_type': 'authorization_code', 'code': 'c1', 'redirect_uri': 'https://app/cb', 'code_verifier': 'v' * 43}),
+    ({'grant_type': 'client_credentials', 'scope': ['api:read', 'api:write'], 'extra_params': {'resource': 'https://api'}},
+     {'grant_type': 'client_credentials', 'scope': 'api:read api:write', 'resource': 'https://api'}),
+    ({'grant_type': 'refresh_token', 'refresh_token': 'r1', 'scope': 'openid'},
+     {'grant_type': 'refresh_token', 'refresh_token': 'r1', 'scope': 'openid'}),
+])
+def test_grant_form(kwargs, expected):
+    assert _grants.grant_form(**kwargs) == expected
+
+
+@pytest.mark.parametrize('kwargs, message', [
+    ({'grant_type': 'authorization_code'}, 'code and redirect_uri are required when grant_type is authorization_code'),
+    ({'grant_type': 'authorization_code', 'code': 'c'}, 'redirect_uri is required'),
+    ({'grant_type': 'refresh_token'}, 'refresh_token is required'),
+    ({'grant_type': 'password'}, 'grant_type must be one of'),
+    ({'grant_type': 'client_credentials', 'extra_params': {'client_assertion': 'x'}}, 'extra_params cannot set client_assertion'),
+])
+def test_grant_form_errors(kwargs, message):
+    with pytest.raises(ConfigurationError, match=message):
+        _grants.grant_form(**kwargs)
+
+
+def test_single_use_grants():
+    assert {name for name, grant in _grants.GRANTS.items() if grant.single_use} == {'authorization_code', 'refresh_token'}
+
+
+def test_success_response():
+    body = json.dumps({'access_token': 'at', 'token_type': 'Bearer', 'expires_in': 3600, 'id_token': 'x.y.z', 'scope': 'openid'})
+    tokens = _grants.parse_token_response(200, JSON, body, URL, WHAT, sent_at=1000.9)
+    assert tokens == {'access_token': 'at', 'token_type': 'Bearer', 'expires_in': 3600, 'expires_at': 4600, 'scope': 'openid',
+                      'id_token': 'x.y.z', 'refresh_token': None}
+
+
+def test_expires_in_as_string_is_tolerated():
+    tokens = _grants.parse_token_response(200, JSON, '{"access_token": "a", "expires_in": "60"}', URL, WHAT, sent_at=0)
+    assert tokens['expires_in'] == 60 and tokens['expires_at'] == 60
+
+
+# status, headers, body -> exception class, message
+ERROR_TABLE = [
+    (400, JSON, '{"error": "invalid_grant", "error_description": "grant request is invalid"}', OAuthError,
+     'Failed to exchange the authorization code at {0}: invalid_grant (grant request is invalid) [HTTP 400]'.format(URL)),
+    (401, JSON, '{"error": "invalid_client"}', OAuthError,
+     'Failed to exchange the authorization code at {0}: invalid_client [HTTP 401]'.format(URL)),
+    (500, {'Content-Type': 'text/html'}, '<html>boom</html>', ResponseError,
+     'HTTP 500 with a text/html answer, not an OAuth error response'),
+    (302, {'Location': 'https://op/login'}, '', ResponseError, 'HTTP 302 redirect to https://op/login'),
+    (200, {'Content-Type': 'text/plain'}, 'OK', ResponseError, 'HTTP 200 but the answer is not a JSON object (text/plain)'),
+    (200, JSON, '[1, 2]', ResponseError, 'not a JSON object'),
+    (200, JSON, '{"token_type": "Bearer", "expires_in": 300}', ResponseError,
+     'HTTP 200 but the answer has no access_token (keys: expires_in, token_type)'),
+    (200, JSON, '{"access_token": ""}', ResponseError, 'no access_token'),
+]
+
+
+@pytest.mark.parametrize('status, headers, body, exc_class, message', ERROR_TABLE)
+def test_error_responses(status, headers, body, exc_class, message):
+    with pytest.raises(exc_class) as caught:
+        _grants.parse_token_response(status, headers, body, URL, WHAT, sent_at=0)
+    assert message in str(caught.value)
+    assert caught.value.status == status
+    assert caught.value.url == URL
+
+
+def test_oauth_error_details():
+    with pytest.raises(OAuthError) as caught:
+        _grants.parse_token_response(400, JSON, '{"error": "invalid_grant", "error_description": "expired", "error_uri": "https://e"}',
+                                     URL, WHAT, sent_at=0)
+    assert caught.value.details == {'url': URL, 'status': 400, 'error': 'invalid_grant', 'error_description': 'expired',
+                                    'error_uri': 'https://e'}
