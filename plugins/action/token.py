@@ -15,12 +15,16 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._options import token
 from ansible_collections.jwtauth.oidc.plugins.module_utils._token_client import run_token_task, secret_values
 
 
+RETURNED_TOKENS = ('access_token', 'id_token', 'refresh_token')
+
+
 class ActionModule(ActionBase):
     """Validate the arguments with the module's own spec and run the library here.
 
     No module is shipped to the target: the token request leaves from the
     controller whatever the host, connection or delegate_to.  Returned tokens
-    are not masked (the refresh-token trap); task-level no_log hides them.
+    are not replaced by VALUE_SPECIFIED_IN_NO_LOG_PARAMETER (the refresh-token
+    trap), and a result holding a token is never displayed.
     """
 
     TRANSFERS_FILES = False
@@ -47,4 +51,8 @@ class ActionModule(ActionBase):
             result.setdefault('warnings', []).extend(warnings)
         result.update(outcome)
         result['invocation'] = {'module_args': remove_values(options, no_log_values)}
+        if any(outcome.get(name) for name in RETURNED_TOKENS):
+            # Censor the displayed result even without no_log on the task, at every
+            # verbosity; the registered variable still holds the tokens.
+            result['_ansible_no_log'] = True
         return result

@@ -24,7 +24,7 @@ description:
   - The request always runs on the Ansible controller, whatever host the play targets, so client secrets and keys
     never travel to managed hosts.
 author:
-  - jwtauth.oidc contributors
+  - jwtauth.oidc developers (@jwtauth)
 extends_documentation_fragment:
   - jwtauth.oidc.connection
   - ansible.builtin.action_common_attributes
@@ -118,9 +118,9 @@ attributes:
   platform:
     platforms: all
 notes:
-  - B(Keep tokens out of logs.) The module returns tokens, so Ansible prints them at C(-v) and in the callback output
-    unless the task sets C(no_log=true). Set it on every task that calls this module or that uses its result.
-    Secret options are masked in the module's own output either way.
+  - B(Keep tokens out of logs.) A successful result holds tokens, so its display is censored at every verbosity, as if
+    the task had C(no_log=true); the registered variable still holds everything. Errors and check-mode skips hold no token and
+    are shown in full. Still set C(no_log=true) on the task, and on any task that prints or passes on the registered tokens.
   - Ansible replaces a returned value that equals a C(no_log) input with C(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER). An OP that
     does not rotate refresh tokens returns the O(refresh_token) you sent; this module runs as an action plugin on the
     controller and returns the real value, so RV(refresh_token) is always usable.

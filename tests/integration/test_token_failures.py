@@ -71,8 +71,8 @@ def test_replayed_code(op, ansible):
 def test_expired_code(short_code_op, ansible):
     options = code_options(short_code_op, 'csjwt')
     time.sleep(2.5)
-    result = fail(ansible, options, secrets=[options['code']] + [c['client_secret'] for c in short_code_op.clients.values()
-                                                                  if c.get('client_secret')])
+    short_op_secrets = [c['client_secret'] for c in short_code_op.clients.values() if c.get('client_secret')]
+    result = fail(ansible, options, secrets=[options['code']] + short_op_secrets)
     assert result['error'] == 'invalid_grant'
 
 

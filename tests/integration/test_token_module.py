@@ -181,3 +181,9 @@ def test_delegate_to_and_remote_host_stay_on_controller(op, ansible):
     assert run.rc == 0, run.output
     assert run.result['access_token']
 
+
+def test_success_output_is_censored_without_task_no_log(op, ansible):
+    """show_failure runs the task without no_log: the tokens still never reach the -vvvv output."""
+    run = ansible('token.yml', {'token': code_options(op, 'csjwt'), 'show_failure': True})
+    assert run.result['access_token'] and run.result['refresh_token'] and run.result['id_token']
+    assert "'no_log: true' was specified for this result" in run.output
