@@ -28,6 +28,8 @@ class ClientAuth:
     """Base class: the client's identity and credentials, and how to present them."""
 
     name = None
+    # Options this method cannot work without.
+    needs = ()
 
     def __init__(self, client_id, client_secret=None, private_key=None, private_key_passphrase=None, key_id=None,
                  signing_alg=None, assertion_lifetime=_assertion.DEFAULT_LIFETIME, audience=None):
@@ -44,15 +46,14 @@ class ClientAuth:
         """Check the options this method needs; return a list of warnings, raise ConfigurationError."""
         if not self.client_id:
             raise ConfigurationError('client_id is required')
+        for option in self.needs:
+            if not getattr(self, option):
+                raise ConfigurationError('{0} is required when auth_method is {1}'.format(option, self.name))
         return []
 
     def apply(self, token_endpoint):
         """Return ``(form_fields, headers)`` to add to a request to ``token_endpoint``."""
         raise NotImplementedError
-
-    def _require(self, option):
-        if not getattr(self, option):
-            raise ConfigurationError('{0} is required when auth_method is {1}'.format(option, self.name))
 
 
 class NoneAuth(ClientAuth):
@@ -68,11 +69,7 @@ class ClientSecretBasic(ClientAuth):
     """HTTP Basic with client_id and client_secret (RFC 6749 section 2.3.1)."""
 
     name = 'client_secret_basic'
-
-    def validate(self):
-        warnings = super().validate()
-        self._require('client_secret')
-        return warnings
+    needs = ('client_secret',)
 
     def apply(self, token_endpoint):
         # RFC 6749 section 2.3.1: both parts are form-urlencoded before Base64.
@@ -84,11 +81,7 @@ class ClientSecretPost(ClientAuth):
     """client_id and client_secret in the request body (RFC 6749 section 2.3.1)."""
 
     name = 'client_secret_post'
-
-    def validate(self):
-        warnings = super().validate()
-        self._require('client_secret')
-        return warnings
+    needs = ('client_secret',)
 
     def apply(self, token_endpoint):
         return {'client_id': self.client_id, 'client_secret': self.client_secret}, {}
@@ -128,11 +121,11 @@ class ClientSecretJwt(_JwtAuth):
     """JWT signed with HMAC keyed by the client secret (OIDC Core section 9)."""
 
     name = 'client_secret_jwt'
+    needs = ('client_secret',)
     allowed_algs = _assertion.HMAC_ALGS
     default_alg = 'HS256'
 
     def validate(self):
-        self._require('client_secret')
         warnings = super().validate()
         short = _assertion.hmac_key_warning(self.client_secret, self.signing_alg or self.default_alg)
         return warnings + ([short] if short else [])
@@ -145,6 +138,7 @@ class PrivateKeyJwt(_JwtAuth):
     """JWT signed with the client's private key (RFC 7523, OIDC Core section 9)."""
 
     name = 'private_key_jwt'
+    needs = ('private_key',)
     allowed_algs = _assertion.ASYMMETRIC_ALGS
 
     def __init__(self, *args, **kwargs):
@@ -152,7 +146,6 @@ class PrivateKeyJwt(_JwtAuth):
         self._key = None
 
     def validate(self):
-        self._require('private_key')
         warnings = super().validate()
         self._key = _assertion.load_private_key(self.private_key, self.private_key_passphrase)
         family = key_family(self._key)

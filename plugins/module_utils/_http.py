@@ -171,7 +171,3 @@ class HttpClient:
                 return response
             self.sleep(delay)
             attempt += 1
-
-    def get_json(self, url, what):
-        """GET a JSON document; raise ResponseError-compatible errors via the caller's parser."""
-        return self.request('GET', url, what, headers={'Accept': 'application/json'})

@@ -56,12 +56,6 @@ def same_origin(url_a, url_b):
     return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
 
 
-def is_single_use(options):
-    """Whether the grant spends something that a --check run must not spend."""
-    grant_type = _grants.infer_grant_type(options.get('grant_type'), options.get('code'), options.get('refresh_token'))
-    return _grants.GRANTS[grant_type].single_use if grant_type in _grants.GRANTS else False
-
-
 def secret_values(options):
     """The secret values among the options, for masking."""
     return [options[name] for name in SECRET_OPTIONS if options.get(name)]
@@ -93,7 +87,7 @@ class TokenClient:
         form = _grants.grant_form(grant_type, code=o.get('code'), redirect_uri=o.get('redirect_uri'),
                                   code_verifier=o.get('code_verifier'), refresh_token=o.get('refresh_token'),
                                   scope=o.get('scope'), extra_params=o.get('extra_params'))
-        self.warnings.extend(self.client_auth.validate())
+        self.warnings = self.client_auth.validate()
         return _grants.GRANTS[grant_type], form
 
     def request_token(self):
@@ -118,18 +112,17 @@ class TokenClient:
     def validate_id_token(self, tokens, endpoints):
         """Validate the ID token against the OP's keys; return its claims."""
         id_token = tokens['id_token']
+        header, unverified = _discovery.unverified_header_and_claims(id_token)
         issuer = endpoints.issuer
         if not issuer:
             # Only token_endpoint was given. Trust the token's iss only when the OP
             # serves it from the origin the client already trusts with its credentials.
-            _header, unverified = _discovery.unverified_header_and_claims(id_token)
             claimed = unverified.get('iss')
             if not isinstance(claimed, str) or not same_origin(claimed, endpoints.token_endpoint):
                 raise IdTokenError('Cannot validate the ID token: its issuer {0!r} is not on the origin of {1}; set issuer to '
                                    'the OP issuer URL, or validate_id_token=false'.format(claimed, endpoints.token_endpoint),
                                    url=endpoints.token_endpoint)
             issuer = claimed
-        header, _claims = _discovery.unverified_header_and_claims(id_token)
         jwks = None
         allowed = None
         if endpoints.metadata:
@@ -158,11 +151,11 @@ def run_token_task(options, check_mode=False, client=None):
     spends nothing and runs, so later tasks can predict their changes.
     """
     client = client or TokenClient(options)
-    if check_mode and is_single_use(options):
-        client.prepare()  # still report bad options in check mode
-        return dict(changed=False, skipped=True, warnings=client.warnings,
-                    msg='Check mode: the {0} grant spends a single-use value and was not sent'.format(
-                        _grants.infer_grant_type(options.get('grant_type'), options.get('code'), options.get('refresh_token'))))
+    if check_mode:
+        grant, _form = client.prepare()  # bad options fail in check mode too
+        if grant.single_use:
+            return dict(changed=False, skipped=True, warnings=client.warnings,
+                        msg='Check mode: the {0} grant spends a single-use value and was not sent'.format(grant.name))
     result = client.request_token()
     result.update(changed=False, warnings=client.warnings)
     return result

@@ -68,3 +68,12 @@ def test_unrotated_refresh_token_is_returned_unmasked(capsys, monkeypatch):
     # Only as the returned value: the echoed arguments (when ansible-core includes them) stay masked.
     assert out.count(refresh) == 1
     assert SECRET not in out
+
+
+def test_short_hmac_secret_is_a_warning(capsys):
+    args = dict(BASE, client_secret='short-secret', signing_alg='HS512', code='Xy7-one-time-code', redirect_uri='https://app/cb',
+                _ansible_check_mode=True)
+    result, out = run_module(capsys, args)
+    assert result['skipped'] is True
+    assert any('RFC 7518 section 3.2' in warning and '64 bytes' in warning for warning in result['warnings'])
+    assert 'short-secret' not in out
