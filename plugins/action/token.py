@@ -12,7 +12,8 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import token_module_kwargs
-from ansible_collections.jwtauth.oidc.plugins.module_utils._token_client import run_token_task, secret_values
+from ansible_collections.jwtauth.oidc.plugins.module_utils._token_client import secret_values
+from ansible_collections.jwtauth.oidc.plugins.module_utils._token_provider import run_token_task
 
 
 RETURNED_TOKENS = ('access_token', 'id_token', 'refresh_token')

@@ -62,3 +62,7 @@ class DiscoveryError(ResponseError):
 
 class IdTokenError(OIDCError):
     """The ID token failed validation (OIDC Core section 3.1.3.7)."""
+
+
+class StoreError(OIDCError):
+    """A stored token cannot be used or renewed."""

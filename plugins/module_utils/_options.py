@@ -75,17 +75,39 @@ def grant_argument_spec():
     )
 
 
+def store_argument_spec():
+    """The controller-side token store (issue 3): where it is, whether to use it, how early to renew."""
+    spec = dict(
+        token_store=dict(type='bool', default=True),
+        token_store_path=dict(type='path'),
+        expiry_leeway=dict(type='int', default=60),
+    )
+    for option, option_spec in spec.items():
+        option_spec['fallback'] = _env(option)
+    return spec
+
+
 def token_argument_spec():
     """The full argument spec of the token module."""
     spec = connection_argument_spec()
     spec.update(grant_argument_spec())
+    spec.update(store_argument_spec())
+    spec['save_as'] = dict(type='str')
     return spec
 
 
-def token_module_kwargs():
-    """Keyword arguments for AnsibleModule / ArgumentSpecValidator of the token module."""
+def lookup_argument_spec():
+    """The options of the token lookup: the module's, less save_as, plus query."""
+    spec = token_argument_spec()
+    del spec['save_as']
+    spec['query'] = dict(type='str')
+    return spec
+
+
+def token_module_kwargs(argument_spec=None):
+    """Keyword arguments for AnsibleModule / ArgumentSpecValidator of the token module (or the lookup's spec)."""
     return dict(
-        argument_spec=token_argument_spec(),
+        argument_spec=argument_spec or token_argument_spec(),
         required_one_of=[['token_endpoint', 'issuer', 'environment_id', 'auth_base_url']],
         required_if=[
             ['auth_method', 'client_secret_jwt', ['client_secret']],

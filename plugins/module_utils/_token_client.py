@@ -142,20 +142,3 @@ class TokenClient:
             leeway=self.options.get('clock_skew', 60), allowed_algs=allowed,
         )
 
-
-def run_token_task(options, check_mode=False, client=None):
-    """What the token module does, as data: the result dict of one task.
-
-    In check mode a grant that spends something single-use (a code, a rotating
-    refresh token) is not sent, so ``--check`` cannot burn it; client_credentials
-    spends nothing and runs, so later tasks can predict their changes.
-    """
-    client = client or TokenClient(options)
-    if check_mode:
-        grant, _form = client.prepare()  # bad options fail in check mode too
-        if grant.single_use:
-            return dict(changed=False, skipped=True, warnings=client.warnings,
-                        msg='Check mode: the {0} grant spends a single-use value and was not sent'.format(grant.name))
-    result = client.request_token()
-    result.update(changed=False, warnings=client.warnings)
-    return result

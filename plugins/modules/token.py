@@ -27,65 +27,19 @@ author:
   - jwtauth.oidc developers (@jwtauth)
 extends_documentation_fragment:
   - jwtauth.oidc.connection
+  - jwtauth.oidc.grant
+  - jwtauth.oidc.token_store
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.conn
 options:
-  grant_type:
+  save_as:
     description:
-      - The OAuth 2.0 grant.
-      - When unset, V(authorization_code) if O(code) is set, V(refresh_token) if O(refresh_token) is set,
-        else V(client_credentials).
+      - Save the tokens in the controller's token store under this name, so that
+        V(lookup('jwtauth.oidc.token', 'NAME')) returns them, renewed with the refresh token when they near expiry.
+      - This is how a token from a one-time authorization code stays usable for the rest of the play, and across plays.
+      - Needs the token store (O(token_store=true)) and a client credential to encrypt with, so not O(auth_method=none).
     type: str
-    choices: [authorization_code, client_credentials, refresh_token]
-  code:
-    description:
-      - The authorization code from the redirect of the authorization request (the C(code) query parameter).
-      - Codes are single-use and short-lived (PingOne, 1 minute by default). Redeeming one twice fails with
-        C(invalid_grant) and makes the OP revoke the tokens already issued from it.
-    type: str
-  redirect_uri:
-    description:
-      - The redirect URI used in the authorization request; must be exactly the same string.
-      - Required with O(grant_type=authorization_code).
-    type: str
-  code_verifier:
-    description:
-      - The PKCE code verifier (RFC 7636) whose challenge was sent in the authorization request.
-    type: str
-  refresh_token:
-    description:
-      - The refresh token, for O(grant_type=refresh_token).
-    type: str
-  scope:
-    description:
-      - Scopes to request, for example V([openid, profile]) or V(api:read). Sent space-separated.
-      - With the authorization code grant the scopes come from the authorization request; do not set this.
-    type: list
-    elements: str
-  extra_params:
-    description:
-      - More form fields for the token request, for example a C(resource) URL (RFC 8707)
-        or an C(audience).
-      - Cannot set fields the module owns (C(grant_type), C(code), C(client_assertion), ...).
-    type: dict
-    default: {}
-  nonce:
-    description:
-      - The nonce sent in the authorization request; the ID token must carry the same value.
-    type: str
-  validate_id_token:
-    description:
-      - Validate an ID token that comes back and return its claims in RV(id_token_claims).
-      - With only O(token_endpoint) set, the issuer is taken from the ID token and accepted only when it is on the
-        same origin (scheme, host, port) as the token endpoint; otherwise set O(issuer) or the PingOne options.
-    type: bool
-    default: true
-  clock_skew:
-    description:
-      - Seconds of clock difference with the OP tolerated when checking the ID token's C(exp) and C(iat).
-    type: int
-    default: 60
 attributes:
   check_mode:
     support: partial
@@ -262,7 +216,7 @@ from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import token_module_kwargs
-from ansible_collections.jwtauth.oidc.plugins.module_utils._token_client import run_token_task
+from ansible_collections.jwtauth.oidc.plugins.module_utils._token_provider import run_token_task
 
 RETURNED_TOKENS = ('access_token', 'id_token', 'refresh_token')
 

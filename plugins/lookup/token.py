@@ -1,0 +1,153 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+name: token
+short_description: OAuth 2.0 / OpenID Connect access tokens for templates, one token request for a whole play
+version_added: 0.1.0
+description:
+  - Returns an access token (or, with O(query), any part of the token response) for use in templates such as
+    an C(Authorization) header with the C(Bearer) scheme.
+  - Tokens are kept in the controller's token store. Whatever the number of hosts, forks, tasks and references,
+    one token request is made per token endpoint, client, grant, scope and audience for as long as the token is
+    valid. Workers that miss the store at the same moment wait for one request instead of each sending their own.
+  - A stored token that is about to expire (O(expiry_leeway)) is renewed before it is returned, with its refresh
+    token and a new client assertion, or by repeating a client credentials grant. A long job never gets an
+    expired token.
+  - With terms, returns the tokens that M(jwtauth.oidc.token) saved under those names (O(jwtauth.oidc.token#module:save_as)),
+    for example from an authorization code, renewed the same way.
+  - Takes the same connection and authentication options as M(jwtauth.oidc.token), each also read from a
+    C(JWTAUTH_OIDC_*) environment variable (the names the AWX credential type injects) or a C(jwtauth_oidc_*) variable.
+author:
+  - jwtauth.oidc developers (@jwtauth)
+options:
+  _terms:
+    description:
+      - Names under which M(jwtauth.oidc.token) saved tokens. Without terms, the lookup makes (or reuses) the grant
+        that the options describe, V(client_credentials) unless O(code) or O(refresh_token) is set.
+    type: list
+    elements: str
+    required: false
+  query:
+    description:
+      - A JMESPath expression over the token response, whose keys are C(access_token), C(token_type), C(expires_in),
+        C(expires_at), C(scope), C(id_token), C(refresh_token), C(id_token_claims), C(grant_type), C(token_endpoint)
+        and C(issuer). V(@) returns all of it.
+      - Without it, the access token string is returned.
+    type: str
+extends_documentation_fragment:
+  - jwtauth.oidc.connection
+  - jwtauth.oidc.connection.plugins
+  - jwtauth.oidc.grant
+  - jwtauth.oidc.token_store
+  - jwtauth.oidc.token_store.plugins
+notes:
+  - The lookup runs on the controller. Its value is a secret. Use it in module options that Ansible masks
+    (C(url_password), C(headers) of a task with C(no_log=true)), and set C(no_log=true) on tasks that would print it.
+  - Lookups are templated each time a value is used. The token store makes that cheap, because repeated references read
+    a local file. With O(token_store=false) every reference sends a token request.
+seealso:
+  - module: jwtauth.oidc.token
+'''
+
+EXAMPLES = r'''
+- name: Call an API with a client credentials token (one token request for all hosts)
+  ansible.builtin.uri:
+    url: https://api.example.com/v1/things
+    headers:
+      Authorization: "Bearer {{ lookup('jwtauth.oidc.token', issuer='https://idp.example.com', client_id='automation',
+                                       client_secret=vault_client_secret, scope=['api:read']) }}"
+  no_log: true
+
+- name: PingOne worker token with credentials from AWX (JWTAUTH_OIDC_* environment variables)
+  ansible.builtin.set_fact:
+    pingone_api_headers:
+      Authorization: "Bearer {{ lookup('jwtauth.oidc.token') }}"
+  no_log: true
+
+- name: Redeem an authorization code once and keep its tokens for the rest of the play
+  jwtauth.oidc.token:
+    environment_id: "{{ pingone_environment_id }}"
+    client_id: "{{ pingone_client_id }}"
+    client_secret: "{{ pingone_client_secret }}"
+    code: "{{ code }}"
+    redirect_uri: https://app.example.com/callback
+    save_as: login
+  no_log: true
+
+- name: Use it on every host; refreshed with its refresh token when it nears expiry
+  ansible.builtin.uri:
+    url: https://api.example.com/v1/me
+    headers:
+      Authorization: "Bearer {{ lookup('jwtauth.oidc.token', 'login', environment_id=pingone_environment_id,
+                                       client_id=pingone_client_id, client_secret=pingone_client_secret) }}"
+  no_log: true
+
+- name: The expiry and the ID token's subject
+  ansible.builtin.debug:
+    msg: "{{ lookup('jwtauth.oidc.token', 'login', query='{sub: id_token_claims.sub, expires_at: expires_at}') }}"
+'''
+
+RETURN = r'''
+_raw:
+  description:
+    - For each term (or once without terms), the access token, or what O(query) selects from the token response.
+  type: list
+  elements: raw
+'''
+
+from ansible.errors import AnsibleLookupError
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
+from ansible.plugins.lookup import LookupBase
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import lookup_argument_spec, token_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._token_client import secret_values
+from ansible_collections.jwtauth.oidc.plugins.module_utils._token_provider import TokenProvider
+
+try:
+    import jmespath
+except ImportError:  # pragma: no cover - reported when query is used
+    jmespath = None
+
+
+def select(tokens, query):
+    """The access token, or what a JMESPath query picks from the token response."""
+    if not query:
+        return tokens['access_token']
+    if jmespath is None:
+        raise AnsibleLookupError('The Python library "jmespath" is required on the controller for query: pip install jmespath')
+    try:
+        return jmespath.search(query, tokens)
+    except jmespath.exceptions.JMESPathError as exc:
+        raise AnsibleLookupError('query {0!r} is not a valid JMESPath expression: {1}'.format(query, exc)) from None
+
+
+class LookupModule(LookupBase):
+    """Reads the options like the module does, then asks the token provider (store first)."""
+
+    def run(self, terms, variables=None, **kwargs):
+        self.set_options(var_options=variables, direct=kwargs)
+        spec = lookup_argument_spec()
+        given = {name: self.get_option(name) for name in spec}
+        validation = ArgumentSpecValidator(**token_module_kwargs(spec)).validate(
+            {name: value for name, value in given.items() if value is not None})
+        options = validation.validated_parameters
+        no_log_values = set(validation._no_log_values) | set(secret_values(options))
+        if validation.error_messages:
+            raise AnsibleLookupError(remove_values('jwtauth.oidc.token: ' + '; '.join(validation.error_messages), no_log_values))
+        provider = TokenProvider(options)
+        results = []
+        for name in terms or [None]:
+            try:
+                tokens = provider.get(name)
+            except OIDCError as exc:
+                # The library's messages hold no secret; masking is a second guard.
+                raise AnsibleLookupError(remove_values('jwtauth.oidc.token: ' + str(exc), no_log_values)) from None
+            results.append(select(tokens, options.get('query')))
+        return results
