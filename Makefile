@@ -7,7 +7,7 @@ SHELL := /bin/bash
 MATRIX := py311:3.11:ansible-core==2.19.* py312:3.12:ansible-core==2.21.*
 DEMO_VENV := py311
 
-.PHONY: demo test node venvs sanity units integration build clean
+.PHONY: demo test node venvs sanity units integration build clean bench
 
 demo: node
 	@tests/bin/setup-venv $(DEMO_VENV) 3.11 'ansible-core==2.19.*'
@@ -42,3 +42,8 @@ build:
 
 clean:
 	rm -rf .build .cache tests/output
+
+# Benchmarks (bench/): print our way against today's way, and the ratios.
+bench: node
+	@tests/bin/setup-venv $(DEMO_VENV) 3.11 'ansible-core==2.19.*'
+	@.venv/$(DEMO_VENV)/bin/python bench/token_lookup.py

@@ -11,8 +11,7 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import token_module_kwargs
-from ansible_collections.jwtauth.oidc.plugins.module_utils._token_client import secret_values
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import secret_values, token_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._token_provider import run_token_task
 
 

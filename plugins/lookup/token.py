@@ -106,8 +106,7 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import lookup_argument_spec, token_module_kwargs
-from ansible_collections.jwtauth.oidc.plugins.module_utils._token_client import secret_values
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import lookup_argument_spec, secret_values, token_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._token_provider import TokenProvider
 
 try:

@@ -12,18 +12,6 @@ import warnings
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 
-try:
-    import jwt
-    from jwt.exceptions import InvalidKeyError, PyJWTError
-except ImportError:  # pragma: no cover - reported by require_pyjwt()
-    jwt = None
-    InvalidKeyError = PyJWTError = Exception
-
-try:
-    from cryptography.hazmat.primitives import serialization
-except ImportError:  # pragma: no cover - reported by load_private_key()
-    serialization = None
-
 CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
 HMAC_ALGS = ('HS256', 'HS384', 'HS512')
@@ -38,10 +26,17 @@ HMAC_MIN_KEY_BYTES = {'HS256': 32, 'HS384': 48, 'HS512': 64}
 
 
 def require_pyjwt():
-    """Raise a clear error when PyJWT is missing."""
-    if jwt is None:
+    """Import PyJWT on first use, raising a clear error when it is missing.
+
+    Lazily, because the option layer imports this module and a lookup served
+    from the token store never signs anything.
+    """
+    try:
+        import jwt
+    except ImportError:
         raise ConfigurationError('The Python library "PyJWT" (with its crypto extra) is required on the Ansible controller: '
-                                 'pip install "PyJWT[crypto]"')
+                                 'pip install "PyJWT[crypto]"') from None
+    return jwt
 
 
 def assertion_claims(client_id, audience, lifetime=DEFAULT_LIFETIME, now=None, jti=None):
@@ -75,8 +70,10 @@ def hmac_key_warning(secret, alg):
 
 def load_private_key(pem, passphrase=None):
     """Load a PEM private key, raising ConfigurationError without echoing the key."""
-    if serialization is None:
-        raise ConfigurationError('The Python library "cryptography" is required for private_key_jwt: pip install "PyJWT[crypto]"')
+    try:
+        from cryptography.hazmat.primitives import serialization
+    except ImportError:
+        raise ConfigurationError('The Python library "cryptography" is required for private_key_jwt: pip install "PyJWT[crypto]"') from None
     password = passphrase.encode('utf-8') if passphrase else None
     try:
         return serialization.load_pem_private_key(pem.encode('utf-8'), password=password)
@@ -88,7 +85,7 @@ def load_private_key(pem, passphrase=None):
 
 def sign(claims, key, alg, key_id=None):
     """Sign claims as a compact JWS; ``key`` is the secret string (HS*) or a private key object."""
-    require_pyjwt()
+    jwt = require_pyjwt()
     headers = {'typ': 'JWT'}
     if key_id:
         headers['kid'] = key_id
@@ -99,5 +96,5 @@ def sign(claims, key, alg, key_id=None):
             # PyJWT warns about short HMAC keys; hmac_key_warning() reports that as an Ansible warning.
             warnings.simplefilter('ignore')
             return jwt.encode(claims, key, algorithm=alg, headers=headers)
-    except (InvalidKeyError, PyJWTError, ValueError, TypeError) as exc:
+    except (jwt.exceptions.PyJWTError, ValueError, TypeError) as exc:
         raise ConfigurationError('Cannot sign the client assertion with {0}: {1}'.format(alg, type(exc).__name__)) from None

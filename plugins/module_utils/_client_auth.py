@@ -18,11 +18,6 @@ from urllib.parse import quote_plus
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _assertion
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 
-try:
-    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
-except ImportError:  # pragma: no cover - _assertion.load_private_key() reports it
-    ec = ed448 = ed25519 = rsa = None
-
 
 class ClientAuth:
     """Base class: the client's identity and credentials, and how to present them."""
@@ -172,6 +167,9 @@ DEFAULT_ALG_BY_FAMILY = {'RSA': 'RS256', 'EC-P-256': 'ES256', 'EC-P-384': 'ES384
 
 def key_family(key):
     """'RSA', 'EC-<curve>' or 'OKP' for a cryptography private key object."""
+    # Imported here: load_private_key() has already required cryptography.
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+
     if isinstance(key, rsa.RSAPrivateKey):
         return 'RSA'
     if isinstance(key, ec.EllipticCurvePrivateKey):

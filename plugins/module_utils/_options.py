@@ -21,6 +21,14 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone import REGIO
 
 ENV_PREFIX = 'JWTAUTH_OIDC_'
 
+# Options whose values are secrets: masked in anything the edges print.
+SECRET_OPTIONS = ('client_secret', 'private_key', 'private_key_passphrase', 'code', 'code_verifier', 'refresh_token')
+
+
+def secret_values(options):
+    """The secret values among the options, for masking."""
+    return [options[name] for name in SECRET_OPTIONS if options.get(name)]
+
 
 def env_var(option):
     """The environment variable an option falls back to."""

@@ -19,10 +19,6 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import m
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, IdTokenError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
 
-# Options whose values are secrets: masked in anything the edges print.
-SECRET_OPTIONS = ('client_secret', 'private_key', 'private_key_passphrase', 'code', 'code_verifier', 'refresh_token')
-
-
 class Endpoints:
     """The OP's endpoints as far as the options tell them; metadata is read only when needed."""
 
@@ -54,11 +50,6 @@ def same_origin(url_a, url_b):
     """True when two URLs share scheme, host and port (RFC 6454)."""
     a, b = urlsplit(url_a), urlsplit(url_b)
     return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
-
-
-def secret_values(options):
-    """The secret values among the options, for masking."""
-    return [options[name] for name in SECRET_OPTIONS if options.get(name)]
 
 
 class TokenClient:

@@ -14,7 +14,14 @@ import hashlib
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _grants, _token_store
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, StoreError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._token_client import TokenClient
+
+
+def _token_client(options):
+    # Imported on first use: requests and PyJWT cost about 0.13 s to import, and a
+    # lookup served from the store (most references) needs neither (bench/token_lookup.py).
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._token_client import TokenClient
+
+    return TokenClient(options)
 
 # What identifies a token in the store, besides the client: any change gives another entry.
 IDENTITY_OPTIONS = ('token_endpoint', 'issuer', 'environment_id', 'region', 'auth_base_url', 'client_id', 'audience', 'grant_type',
@@ -68,7 +75,7 @@ def merge_refreshed(old, new):
 class TokenProvider:
     """One token per identity for as long as it is valid, across hosts, forks and tasks."""
 
-    def __init__(self, options, store=None, client_factory=TokenClient):
+    def __init__(self, options, store=None, client_factory=_token_client):
         self.options = options
         self.client_factory = client_factory
         self.leeway = options.get('expiry_leeway', 60)
@@ -145,7 +152,7 @@ def run_token_task(options, check_mode=False, client=None):
     spends nothing and runs, so later tasks can predict their changes.  With
     ``save_as`` the tokens are saved in the store for the lookup.
     """
-    client = client or TokenClient(options)
+    client = client or _token_client(options)
     if check_mode:
         grant, _form = client.prepare()  # bad options fail in check mode too
         if grant.single_use:

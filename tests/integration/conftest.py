@@ -79,7 +79,7 @@ class Run:
 def ansible(tmp_path, op):
     """Run a playbook of tests/integration/playbooks at -vvvv; scan its output for every known secret."""
 
-    def run(playbook, extra_vars=None, env=None, check=False, secrets=(), verbosity=4):
+    def run(playbook, extra_vars=None, env=None, check=False, secrets=(), verbosity=4, inventory=None, extra_args=(), provider=None):
         result_path = str(tmp_path / 'result.json')
         if os.path.exists(result_path):
             os.remove(result_path)
@@ -88,8 +88,8 @@ def ansible(tmp_path, op):
         # Secrets go in a vars file, not on the command line.
         vars_path.write_text(json.dumps(variables))
         os.chmod(str(vars_path), 0o600)
-        command = [os.path.join(BIN, 'ansible-playbook'), '-i', os.path.join(PLAYBOOKS, 'inventory.ini'),
-                   os.path.join(PLAYBOOKS, playbook), '-e', '@' + str(vars_path)]
+        command = [os.path.join(BIN, 'ansible-playbook'), '-i', inventory or os.path.join(PLAYBOOKS, 'inventory.ini'),
+                   os.path.join(PLAYBOOKS, playbook), '-e', '@' + str(vars_path)] + list(extra_args)
         if verbosity:
             command.append('-' + 'v' * verbosity)
         if check:
@@ -113,7 +113,7 @@ def ansible(tmp_path, op):
         tokens = []
         if isinstance(outcome.result, dict):
             tokens = [outcome.result.get(name) for name in ('access_token', 'id_token', 'refresh_token')]
-        outcome.assert_no_secrets(client_secrets(op) + list(secrets) + [t for t in tokens if t])
+        outcome.assert_no_secrets(client_secrets(provider or op) + list(secrets) + [t for t in tokens if t])
         return outcome
 
     return run

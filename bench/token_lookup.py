@@ -1,0 +1,154 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Benchmark: a token for every host of a 50-host play, three ways, in one run.
+
+1. the jwtauth.oidc.token lookup with its token store (client_secret_jwt);
+2. the same lookup with token_store=false (what lookups without a store do);
+3. today's workaround: an ansible.builtin.uri task with run_once and a
+   registered variable (client_secret_basic, since uri cannot sign assertions).
+
+Each play renders, on every host, a template that uses the token twice
+(forks 10, local connection). Token requests are counted at the OP; wall time
+is the ansible-playbook run. Prints both and the ratios.
+
+    make bench     (or: .venv/py311/bin/python bench/token_lookup.py [--hosts 50] [--forks 10] [--repeat 3])
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, 'tests', 'oidc_op'))
+
+import harness  # noqa: E402  pylint: disable=wrong-import-position
+
+TEMPLATE_LOOKUP = "{{ lookup('jwtauth.oidc.token') }}\n{{ lookup('jwtauth.oidc.token') }}\n"
+TEMPLATE_FACT = '{{ token_response.json.access_token }}\n{{ token_response.json.access_token }}\n'
+
+PLAY_LOOKUP = '''
+- hosts: many
+  gather_facts: false
+  tasks:
+    - ansible.builtin.template: {src: "%(template)s", dest: "{{ out }}/{{ inventory_hostname }}", mode: "0600"}
+      no_log: true
+'''
+
+PLAY_WORKAROUND = '''
+- hosts: many
+  gather_facts: false
+  tasks:
+    - ansible.builtin.uri:
+        url: "{{ token_endpoint }}"
+        method: POST
+        body_format: form-urlencoded
+        body: {grant_type: client_credentials}
+        url_username: "{{ client_id }}"
+        url_password: "{{ client_secret }}"
+        force_basic_auth: true
+        ca_path: "{{ ca_path }}"
+      register: token_response
+      run_once: true
+      no_log: true
+    - ansible.builtin.template: {src: "%(template)s", dest: "{{ out }}/{{ inventory_hostname }}", mode: "0600"}
+      no_log: true
+'''
+
+
+def write(path, text, mode=0o600):
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), 'w') as handle:
+        handle.write(text)
+    return path
+
+
+def run_play(op, workdir, label, play, variables, hosts, forks):
+    """Run one play; return (seconds, token requests at the OP, distinct tokens rendered)."""
+    out = os.path.join(workdir, label + '-out')
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    variables = dict(variables, out=out)
+    vars_path = write(os.path.join(workdir, label + '-vars.json'), json.dumps(variables))
+    inventory = write(os.path.join(workdir, 'inventory.ini'), '[many]\n' + ''.join(
+        'host{0:03d} ansible_connection=local ansible_python_interpreter={1}\n'.format(i, sys.executable) for i in range(hosts)))
+    playbook = write(os.path.join(workdir, label + '.yml'), play)
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'), ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'),
+               ANSIBLE_NOCOLOR='1')
+    env = {key: value for key, value in env.items() if not key.startswith('JWTAUTH_OIDC_')}
+    mark = op.mark()
+    started = time.perf_counter()
+    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, playbook,
+                           '-f', str(forks), '-e', '@' + vars_path], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, check=False)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit('{0} failed:\n{1}'.format(label, proc.stdout[-3000:]))
+    requests_seen = op.count('request', path=op.token_endpoint(), since=mark)
+    tokens = set()
+    for name in os.listdir(out):
+        with open(os.path.join(out, name)) as handle:
+            tokens.update(handle.read().split())
+    if len(os.listdir(out)) != hosts:
+        raise SystemExit('{0}: {1} hosts rendered, expected {2}'.format(label, len(os.listdir(out)), hosts))
+    return seconds, requests_seen, len(tokens)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
+    parser.add_argument('--hosts', type=int, default=50)
+    parser.add_argument('--forks', type=int, default=10)
+    parser.add_argument('--repeat', type=int, default=3, help='runs of each way; the median time is reported')
+    args = parser.parse_args(argv)
+    harness.install()
+    subprocess.run([os.path.join(TOP, 'tests', 'bin', 'build-tree')], check=True, stdout=subprocess.DEVNULL)
+    workdir = tempfile.mkdtemp(prefix='jwtauth-bench-')
+    try:
+        with harness.OP(os.path.join(workdir, 'op')) as op:
+            lookup_template = write(os.path.join(workdir, 'lookup.j2'), TEMPLATE_LOOKUP)
+            fact_template = write(os.path.join(workdir, 'fact.j2'), TEMPLATE_FACT)
+            csjwt, basic = op.clients['csjwt'], op.clients['basic']
+            lookup_vars = {'jwtauth_oidc_issuer': op.issuer, 'jwtauth_oidc_client_id': csjwt['client_id'],
+                           'jwtauth_oidc_client_secret': csjwt['client_secret'], 'jwtauth_oidc_ca_path': op.ca_path}
+            ways = [
+                ('lookup + token store', PLAY_LOOKUP % {'template': lookup_template},
+                 dict(lookup_vars, jwtauth_oidc_token_store_path=os.path.join(workdir, 'store'))),
+                ('lookup, store off', PLAY_LOOKUP % {'template': lookup_template}, dict(lookup_vars, jwtauth_oidc_token_store=False)),
+                ('uri + run_once workaround', PLAY_WORKAROUND % {'template': fact_template},
+                 {'token_endpoint': op.token_endpoint(), 'client_id': basic['client_id'], 'client_secret': basic['client_secret'],
+                  'ca_path': op.ca_path}),
+            ]
+            results = {}
+            for label, play, variables in ways:
+                runs = []
+                for attempt in range(args.repeat):
+                    if label.startswith('lookup + token store'):
+                        # Each run starts with an empty store: the first reference really requests a token.
+                        shutil.rmtree(variables['jwtauth_oidc_token_store_path'], ignore_errors=True)
+                    runs.append(run_play(op, workdir, 'way{0}'.format(len(results)), play, variables, args.hosts, args.forks))
+                results[label] = (statistics.median(r[0] for r in runs), max(r[1] for r in runs), max(r[2] for r in runs))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print('Token for {0} hosts, template using it twice per host, forks {1}, median of {2} runs'.format(
+        args.hosts, args.forks, args.repeat))
+    print('{0:<28} {1:>10} {2:>16} {3:>15}'.format('way', 'wall s', 'token requests', 'distinct tokens'))
+    for label, (seconds, requests_seen, tokens) in results.items():
+        print('{0:<28} {1:>10.2f} {2:>16} {3:>15}'.format(label, seconds, requests_seen, tokens))
+    ours = results['lookup + token store']
+    for other in ('lookup, store off', 'uri + run_once workaround'):
+        print('ratio {0} / lookup + token store: time {1:.2f}x, token requests {2:.0f}x'.format(
+            other, results[other][0] / ours[0], results[other][1] / max(ours[1], 1)))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

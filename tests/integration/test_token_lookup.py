@@ -1,0 +1,140 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The token lookup and its store against the real OP: request counts are read at the OP."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import requests
+
+import harness
+from test_token_module import client_options
+
+HOSTS = 50
+
+
+def lookup_vars(op, name, store_path, **extra):
+    """The lookup's options as jwtauth_oidc_* variables (its vars: entries)."""
+    options = client_options(op, name, **extra)
+    variables = {'jwtauth_oidc_' + key: value for key, value in options.items()}
+    variables['jwtauth_oidc_token_store_path'] = str(store_path)
+    return variables
+
+
+def lookup_env(op, name, store_path, **extra):
+    """The same options as JWTAUTH_OIDC_* environment variables (what an AWX credential type injects)."""
+    options = client_options(op, name, **extra)
+    env = {'JWTAUTH_OIDC_' + key.upper(): str(value) for key, value in options.items()}
+    env['JWTAUTH_OIDC_TOKEN_STORE_PATH'] = str(store_path)
+    return env
+
+
+def token_requests(op, since, issuer=None):
+    endpoint = op.token_endpoint(issuer)
+    return op.count('request', path=endpoint, since=since)
+
+
+@pytest.fixture
+def many_hosts_inventory(tmp_path):
+    path = tmp_path / 'many.ini'
+    lines = ['[many]'] + ['host{0:02d} ansible_connection=local ansible_python_interpreter="{{{{ ansible_playbook_python }}}}"'.format(i)
+                          for i in range(HOSTS)]
+    path.write_text('\n'.join(lines) + '\n')
+    return str(path)
+
+
+@pytest.mark.parametrize('store, expected_requests', [(True, 1), (False, 2 * HOSTS)])
+def test_fifty_hosts_ten_forks(op, ansible, tmp_path, many_hosts_inventory, store, expected_requests):
+    result_dir = tmp_path / 'rendered'
+    result_dir.mkdir()
+    variables = lookup_vars(op, 'csjwt', tmp_path / 'store', token_store=store)
+    variables['result_dir'] = str(result_dir)
+    mark = op.mark()
+    run = ansible('lookup_many_hosts.yml', variables, inventory=many_hosts_inventory, extra_args=['-f', '10'])
+    assert run.rc == 0, run.output[-3000:]
+    rendered = [(result_dir / name).read_text().split() for name in sorted(os.listdir(str(result_dir)))]
+    assert len(rendered) == HOSTS
+    tokens = {token for pair in rendered for token in pair}
+    run.assert_no_secrets(tokens)
+    assert token_requests(op, mark) == expected_requests
+    assert len(tokens) == expected_requests
+
+
+@pytest.fixture(scope='module')
+def short_op(tmp_path_factory):
+    """An OP whose access tokens live 4 seconds."""
+    with harness.OP(str(tmp_path_factory.mktemp('op-short-tokens')), ttl={'ClientCredentials': 4, 'AccessToken': 4}) as provider:
+        yield provider
+
+
+def test_renewal_outlives_token_lifetime(short_op, ansible, tmp_path):
+    variables = lookup_vars(short_op, 'basic', tmp_path / 'store', expiry_leeway=2)
+    variables.update(introspection_endpoint=short_op.discovery()['introspection_endpoint'], rounds=8, round_pause=1)
+    mark = short_op.mark()
+    run = ansible('lookup_renewal.yml', variables, provider=short_op)
+    assert run.rc == 0, run.output[-3000:]
+    rounds = run.result
+    assert len(rounds) == 8
+    # Every token the play used was active when used; the play outlived several tokens.
+    assert all(entry['active'] is True for entry in rounds), rounds
+    assert len({entry['exp'] for entry in rounds}) >= 2
+    assert 2 <= token_requests(short_op, mark) < 8
+
+
+def test_saved_token_from_code_renewed_with_refresh_token(short_op, ansible, tmp_path):
+    store = tmp_path / 'store'
+    env = lookup_env(short_op, 'csjwt', store)
+    code = harness.get_code(short_op, 'csjwt')
+    mark = short_op.mark()
+    first = ansible('lookup_saved.yml', {'code': code['code'], 'redirect_uri': short_op.redirect_uri, 'saved_name': 'login'}, env=env,
+                    provider=short_op, secrets=[code['code']])
+    assert first.rc == 0, first.output[-3000:]
+    # The access token lives 4 s, inside the 60 s leeway: the lookup refreshed it at once.
+    grants = [e['grant_type'] for e in short_op.events('grant.success', since=mark)]
+    assert grants == ['authorization_code', 'refresh_token']
+    assert first.result['grant_type'] == 'refresh_token'
+    assert first.result['id_token_claims']['sub'] == 'test-user'
+    assert os.listdir(str(store))
+
+    # A later play, a new process: the saved token is still there, and renewed again.
+    second = ansible('lookup_saved.yml', {'saved_name': 'login'}, env=env, provider=short_op,
+                     secrets=[first.result['access_token'], first.result['refresh_token']])
+    assert second.rc == 0, second.output[-3000:]
+    assert second.result['access_token'] != first.result['access_token']
+
+
+def test_revoked_refresh_token_gives_a_clear_error(short_op, ansible, tmp_path):
+    store = tmp_path / 'store'
+    client = short_op.clients['basic']
+    env = lookup_env(short_op, 'basic', store)
+    code = harness.get_code(short_op, 'basic')
+    saved = ansible('lookup_saved.yml', {'code': code['code'], 'redirect_uri': short_op.redirect_uri, 'saved_name': 'login'}, env=env,
+                    provider=short_op)
+    assert saved.rc == 0, saved.output[-3000:]
+    revoked = requests.post(short_op.discovery()['revocation_endpoint'], data={'token': saved.result['refresh_token']},
+                            auth=(client['client_id'], client['client_secret']), verify=short_op.ca_path, timeout=10)
+    assert revoked.status_code == 200
+    run = ansible('lookup_saved.yml', {'saved_name': 'login', 'show_failure': True}, env=env, provider=short_op,
+                  secrets=[saved.result['refresh_token'], saved.result['access_token']])
+    assert run.rc != 0
+    assert "jwtauth.oidc.token: The saved token 'login' expired and cannot be renewed: Failed to refresh the token at" in run.output
+    assert 'invalid_grant' in run.output
+
+
+def test_unknown_saved_name(op, ansible, tmp_path):
+    run = ansible('lookup_saved.yml', {'saved_name': 'nothing-here', 'show_failure': True}, env=lookup_env(op, 'csjwt', tmp_path / 's'))
+    assert run.rc != 0
+    assert "No saved token 'nothing-here' for client 'csjwt-client'" in run.output
+
+
+def test_query_at_returns_the_whole_response(op, ansible, tmp_path):
+    env = lookup_env(op, 'csjwt', tmp_path / 'store')
+    code = harness.get_code(op, 'csjwt')
+    run = ansible('lookup_saved.yml', {'code': code['code'], 'redirect_uri': op.redirect_uri, 'saved_name': 'me'}, env=env)
+    assert run.rc == 0, run.output[-3000:]
+    assert set(run.result) >= {'access_token', 'expires_at', 'id_token_claims', 'token_endpoint', 'scope', 'refresh_token'}
+    assert run.result['id_token_claims']['aud'] == op.clients['csjwt']['client_id']
