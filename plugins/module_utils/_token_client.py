@@ -19,6 +19,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import m
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, IdTokenError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
 
+
 class Endpoints:
     """The OP's endpoints as far as the options tell them; metadata is read only when needed."""
 
@@ -132,4 +133,3 @@ class TokenClient:
             nonce=self.options.get('nonce'), access_token=tokens.get('access_token'),
             leeway=self.options.get('clock_skew', 60), allowed_algs=allowed,
         )
-

@@ -23,6 +23,7 @@ def _token_client(options):
 
     return TokenClient(options)
 
+
 # What identifies a token in the store, besides the client: any change gives another entry.
 IDENTITY_OPTIONS = ('token_endpoint', 'issuer', 'environment_id', 'region', 'auth_base_url', 'client_id', 'audience', 'grant_type',
                     'scope', 'extra_params')
@@ -128,6 +129,7 @@ class TokenProvider:
             elif action == 'fail':
                 raise self._cannot_renew(name, stored, renewal_error)
             self.store.save(identifier, self.credential, tokens)
+        self.store.sweep()  # only after a request: a store hit stays a single file read
         return tokens
 
     def _cannot_renew(self, name, stored, renewal_error):

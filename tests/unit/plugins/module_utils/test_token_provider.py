@@ -64,3 +64,72 @@ def test_merge_refreshed_keeps_what_the_op_did_not_resend():
                                                          'id_token_claims': {'sub': 'u'}}
     rotated = dict(new, refresh_token='r2')
     assert _token_provider.merge_refreshed(old, rotated)['refresh_token'] == 'r2'
+
+
+class FakeClient:
+    """Stands in for TokenClient: records the grants asked for, answers from a script."""
+
+    def __init__(self, script, calls):
+        self.script = script
+        self.calls = calls
+
+    def __call__(self, options):
+        self.calls.append(options.get('grant_type') or 'client_credentials')
+        return self
+
+    def request_token(self):
+        outcome = self.script[self.calls[-1]]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return dict(outcome)
+
+
+def refresh_refused():
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError
+
+    return OAuthError('Failed to refresh the token at https://op/token: invalid_grant [HTTP 400]', url='https://op/token', status=400,
+                      error='invalid_grant')
+
+
+FRESH = {'access_token': 'new', 'expires_at': 4_000_000_000}
+SCRIPT_OK = {'client_credentials': FRESH, 'refresh_token': dict(FRESH, access_token='refreshed', refresh_token=None)}
+SCRIPT_REFUSED = {'client_credentials': FRESH, 'refresh_token': refresh_refused()}
+STALE_WITH_RT = {'access_token': 'old', 'refresh_token': 'r1', 'expires_at': 10}
+STALE = {'access_token': 'old', 'expires_at': 10}
+
+
+# stored entry, saved name, script -> grants sent, access token returned (or error text)
+GET_TABLE = [
+    (None, None, SCRIPT_OK, ['client_credentials'], 'new'),
+    (FRESH, None, SCRIPT_OK, [], 'new'),
+    (STALE, None, SCRIPT_OK, ['client_credentials'], 'new'),
+    (STALE_WITH_RT, None, SCRIPT_OK, ['refresh_token'], 'refreshed'),
+    (STALE_WITH_RT, None, SCRIPT_REFUSED, ['refresh_token', 'client_credentials'], 'new'),
+    (STALE_WITH_RT, 'login', SCRIPT_OK, ['refresh_token'], 'refreshed'),
+    (STALE_WITH_RT, 'login', SCRIPT_REFUSED, ['refresh_token'], "The saved token 'login' expired and cannot be renewed: Failed to refresh"),
+    (STALE, 'login', SCRIPT_OK, [], "The saved token 'login' expired and cannot be renewed: it has no refresh token"),
+    (None, 'login', SCRIPT_OK, [], "No saved token 'login' for client 'c'"),
+]
+
+
+@pytest.mark.parametrize('stored, name, script, grants, expected', GET_TABLE)
+def test_get(tmp_path, stored, name, script, grants, expected):
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import StoreError
+
+    options = dict(BASE, token_store_path=str(tmp_path / 'store'), expiry_leeway=60)
+    calls = []
+    provider = _token_provider.TokenProvider(options, client_factory=FakeClient(script, calls))
+    if stored is not None:
+        provider.store.save(_token_provider.identity(options, name), provider.credential, stored)
+    if expected.startswith(('The ', 'No ')):
+        with pytest.raises(StoreError) as caught:
+            provider.get(name)
+        assert str(caught.value).startswith(expected)
+    else:
+        assert provider.get(name)['access_token'] == expected
+        # What was obtained is stored: the next call is a hit and sends nothing.
+        assert provider.get(name)['access_token'] == expected
+    assert calls == grants
+    if expected == 'refreshed':
+        # The OP did not send a new refresh token: the old one is kept (RFC 6749 section 6).
+        assert provider.store.load(_token_provider.identity(options, name), provider.credential)['refresh_token'] == 'r1'
