@@ -126,3 +126,39 @@ def token_module_kwargs(argument_spec=None):
             ['grant_type', 'refresh_token', ['refresh_token']],
         ],
     )
+
+
+def api_resource_argument_spec():
+    """The api_resource module: a REST collection, the desired objects, and how to get a bearer token."""
+    spec = connection_argument_spec()
+    spec['client_id']['required'] = False
+    spec.update(store_argument_spec())
+    spec.update(
+        url=dict(type='str', required=True),
+        bearer_token=dict(type='str', no_log=True),
+        token_name=dict(type='str', no_log=False),
+        scope=dict(type='list', elements='str'),
+        extra_params=dict(type='dict', default={}),
+        api_style=dict(type='str', default='generic', choices=['generic', 'scim']),
+        key=dict(type='str', no_log=False),
+        key_query=dict(type='str', no_log=False),
+        item=dict(type='dict'),
+        items=dict(type='list', elements='dict'),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        update_method=dict(type='str', default='put', choices=['put', 'patch']),
+        prune=dict(type='bool', default=False),
+        prune_max=dict(type='int', default=20),
+        page_size=dict(type='int', default=100),
+        items_path=dict(type='str'),
+        ignore_keys=dict(type='list', elements='str', default=[], no_log=False),
+    )
+    return spec
+
+
+def api_resource_module_kwargs():
+    """Keyword arguments for AnsibleModule / ArgumentSpecValidator of the api_resource module."""
+    return dict(
+        argument_spec=api_resource_argument_spec(),
+        mutually_exclusive=[['item', 'items'], ['key', 'key_query'], ['bearer_token', 'client_id'], ['bearer_token', 'token_name']],
+        required_one_of=[['item', 'items'], ['key', 'key_query'], ['bearer_token', 'client_id']],
+    )

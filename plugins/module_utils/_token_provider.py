@@ -101,8 +101,11 @@ class TokenProvider:
             self.store.save(identifier, self.credential, tokens)
         self.store.sweep()
 
-    def get(self, name=None):
-        """The token response for the options (or the saved ``name``), fresh for at least the leeway."""
+    def get(self, name=None, force=False):
+        """The token response for the options (or the saved ``name``), fresh for at least the leeway.
+
+        ``force`` renews even a fresh token: for a caller whose API just answered 401.
+        """
         if self.store is None:
             if name is not None:
                 raise StoreError('Cannot read the saved token {0!r}: the token store is off, or auth_method {1} has no '
@@ -113,7 +116,7 @@ class TokenProvider:
         repeatable = name is None and not _grants.GRANTS[grant_type].single_use
         with self.store.lock(identifier):
             stored = self.store.load(identifier, self.credential)
-            action = plan(stored, self.leeway, repeatable)
+            action = plan(stored, float('inf') if force else self.leeway, repeatable)
             if action == 'use':
                 return stored
             renewal_error = None

@@ -1,0 +1,21 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Runs jwtauth.oidc.api_resource in the controller process, next to the token store."""
+
+from __future__ import annotations
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._api_resource import run_resource_task
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import api_resource_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.plugin_utils._action import ControllerAction
+
+
+class ActionModule(ControllerAction):
+    """The module's work, done where the tokens are."""
+
+    def module_kwargs(self):
+        return api_resource_module_kwargs()
+
+    def execute(self, options, check_mode, diff):
+        return run_resource_task(options, check_mode=check_mode, diff=diff)

@@ -1,0 +1,58 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What the api_resource module does, as data. Internal to this collection; not a public API."""
+
+from __future__ import annotations
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _resources
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
+from ansible_collections.jwtauth.oidc.plugins.module_utils._token_provider import TokenProvider
+
+PAST_TENSE = {'create': 'created', 'update': 'updated', 'delete': 'deleted'}
+
+
+def token_source(options):
+    """A callable giving the bearer token: the static one, or one from the token store (renewed on request)."""
+    if options.get('bearer_token'):
+        return lambda renew=False: options['bearer_token']
+    provider = TokenProvider(dict(options, grant_type=None if options.get('token_name') else 'client_credentials'))
+    return lambda renew=False: provider.get(options.get('token_name'), force=renew)['access_token']
+
+
+def run_resource_task(options, check_mode=False, diff=False, http=None):
+    """Converge a collection: read it once, write only the objects that differ (none in check mode)."""
+    http = http or HttpClient(validate_certs=options.get('validate_certs', True), ca_path=options.get('ca_path'),
+                              timeout=options.get('timeout') or 30, http_agent=options.get('http_agent'),
+                              retries=3 if options.get('retries') is None else options['retries'])
+    collection = _resources.ResourceCollection(
+        http, options['url'], token_source(options), api_style=options.get('api_style') or 'generic',
+        page_size=options.get('page_size') or 100, items_path=options.get('items_path'),
+        update_method=options.get('update_method') or 'put', server_owned=options.get('ignore_keys') or (),
+    )
+    desired = options['items'] if options.get('items') is not None else [options['item']]
+    actions = _resources.plan(desired, collection.list_all(), key=options.get('key'), key_query=options.get('key_query'),
+                              state=options.get('state') or 'present', prune=options.get('prune'),
+                              server_owned=collection.server_owned)
+    if options.get('prune'):
+        _resources.check_prune(actions, desired, options.get('prune_max', 20))
+    result = {'created': [], 'updated': [], 'deleted': [], 'unchanged': []}
+    diffs = []
+    for action in actions:
+        if action.kind == 'none':
+            result['unchanged'].append(action.key)
+            continue
+        if not check_mode:
+            try:
+                collection.apply(action)
+            except OIDCError as exc:
+                raise _resources.ResourceError(str(exc), done=dict(result), **exc.details) from None
+        result[PAST_TENSE[action.kind]].append(action.key)
+        diffs.append({'before_header': str(action.key), 'after_header': str(action.key), 'before': action.before, 'after': action.after})
+    result['changed'] = bool(result['created'] or result['updated'] or result['deleted'])
+    result['requests'] = collection.requests
+    if diff:
+        result['diff'] = diffs
+    return result

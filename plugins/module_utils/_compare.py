@@ -1,0 +1,65 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Compare desired JSON objects with what a server holds. Internal to this collection; not a public API.
+
+Only the keys the user set are compared (servicenow.itsm ``is_superset``
+style); lists are compared without regard to order, since the APIs this
+collection converges (SCIM multi-valued attributes, RFC 7643 section 2.4)
+give their order no meaning.
+"""
+
+from __future__ import annotations
+
+
+def matches(desired, current):
+    """True when ``current`` holds everything ``desired`` sets.
+
+    Dicts: every desired key must match in current; keys only in current are
+    server data and ignored; a desired None means absent (or empty).  Lists:
+    the same number of elements, and each desired element matches a distinct
+    current element, in any order.
+    """
+    if desired is None:
+        return current in (None, [], {}, '')
+    if isinstance(desired, dict):
+        return isinstance(current, dict) and all(matches(value, current.get(key)) for key, value in desired.items())
+    if isinstance(desired, list):
+        if not isinstance(current, list) or len(desired) != len(current):
+            return False
+        unused = list(current)
+        for element in desired:
+            for index, candidate in enumerate(unused):
+                if matches(element, candidate):
+                    del unused[index]
+                    break
+            else:
+                return False
+        return True
+    if isinstance(desired, bool) or isinstance(current, bool):
+        return desired is current  # True == 1 in Python, not in JSON
+    return desired == current
+
+
+def differing_keys(desired, current):
+    """The top-level keys of ``desired`` whose values do not match ``current``, in a stable order."""
+    return [key for key in desired if not matches(desired[key], (current or {}).get(key))]
+
+
+def merged(current, desired, server_owned=()):
+    """What the object looks like once the desired keys are applied: the prediction for check and diff modes."""
+    result = {key: value for key, value in (current or {}).items()}
+    for key, value in desired.items():
+        if key in server_owned:
+            continue
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = value
+    return result
+
+
+def strip(obj, server_owned):
+    """The object without server-owned keys (id, meta, ...), for diffs and PUT bodies."""
+    return {key: value for key, value in (obj or {}).items() if key not in server_owned}

@@ -1,0 +1,240 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: api_resource
+short_description: Declarative, idempotent JSON objects in a REST collection (SCIM 2.0 or generic), with a bearer token
+version_added: 0.1.0
+description:
+  - Makes the objects of a REST collection (for example SCIM C(/Users)) match the desired O(item) or O(items).
+  - Reads the collection once, with paging (SCIM C(startIndex)/C(count), HAL C(_links.next), or a C(next) link).
+    Compares only the keys each item sets, ignoring server-owned fields (C(id), C(meta), C(schemas) for SCIM) and the
+    order of lists. Then writes only the objects that differ, one request each.
+  - Check mode sends no write request and reports what would change. Diff mode shows C(before) and C(after) for each object.
+  - Authenticates with a static O(bearer_token), or gets one with the collection's authentication options
+    (client credentials, or a token saved by M(jwtauth.oidc.token) with O(jwtauth.oidc.token#module:save_as)) through the token store. An
+    answer of HTTP 401 renews that token once and resends.
+  - Runs on the Ansible controller, like M(jwtauth.oidc.token).
+author:
+  - jwtauth.oidc developers (@jwtauth)
+extends_documentation_fragment:
+  - jwtauth.oidc.connection
+  - jwtauth.oidc.token_store
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+options:
+  url:
+    description:
+      - URL of the collection, for example V(https://scim-api.pingone.eu/environments/<envID>/v2/Users).
+    type: str
+    required: true
+  api_style:
+    description:
+      - V(scim) follows RFC 7644. Lists page with C(startIndex) and C(count) and carry C(Resources). Bodies are
+        C(application/scim+json). C(id), C(meta) and C(schemas) are server-owned. V(update_method=patch) sends a
+        SCIM C(PatchOp). The core schema of C(/Users) and C(/Groups) is added when an item names none.
+      - V(generic) reads a JSON list, or the first list among C(items), C(data), C(results), C(value) or C(_embedded),
+        or O(items_path). It follows HAL C(_links.next.href) or a C(next) URL. V(update_method=patch) sends a JSON
+        merge patch (RFC 7396).
+    type: str
+    default: generic
+    choices: [generic, scim]
+  key:
+    description:
+      - The attribute that identifies an object, for example V(userName) or V(displayName). Compared exactly.
+      - One of O(key) and O(key_query) is required.
+    type: str
+  key_query:
+    description:
+      - A JMESPath expression that gives an object's identity, for example V(emails[?primary].value | [0]).
+    type: str
+  item:
+    description:
+      - One desired object. Mutually exclusive with O(items).
+    type: dict
+  items:
+    description:
+      - The desired objects, converged in one task: one read of the collection, one write for each object that differs.
+    type: list
+    elements: dict
+  state:
+    description:
+      - V(present) creates or updates the objects, V(absent) deletes them.
+    type: str
+    default: present
+    choices: [present, absent]
+  update_method:
+    description:
+      - How an object that differs is updated. V(put) sends the whole object, the server's copy with the desired
+        keys applied. V(patch) sends only what differs.
+    type: str
+    default: put
+    choices: [put, patch]
+  prune:
+    description:
+      - Also delete the objects of the collection that no item names. Refused when O(items) is empty, and when it
+        would delete more than O(prune_max) objects. Either refusal happens before any write.
+    type: bool
+    default: false
+  prune_max:
+    description:
+      - The most objects O(prune) may delete in one run.
+    type: int
+    default: 20
+  page_size:
+    description:
+      - Objects asked for per page when reading the collection.
+    type: int
+    default: 100
+  items_path:
+    description:
+      - JMESPath to the list of objects in a page, for O(api_style=generic) APIs the defaults do not fit.
+    type: str
+  ignore_keys:
+    description:
+      - More server-owned keys to leave out of comparisons and request bodies.
+    type: list
+    elements: str
+    default: []
+  bearer_token:
+    description:
+      - A ready access token for the API. Without it, O(client_id) and the other authentication options get one.
+    type: str
+  token_name:
+    description:
+      - Use the token that M(jwtauth.oidc.token) saved under this name, instead of a client credentials grant.
+    type: str
+  scope:
+    description:
+      - Scopes of the client credentials token, for example V([api:read, api:write]).
+    type: list
+    elements: str
+  extra_params:
+    description:
+      - More form fields for the token request, for example a C(resource) (RFC 8707).
+    type: dict
+    default: {}
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads the collection, sends no write, and reports what would change.
+  diff_mode:
+    support: full
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  platform:
+    platforms: all
+notes:
+  - HTTP 408, 429 and 5xx answers are retried with C(Retry-After) honoured and jittered backoff (O(retries)). A POST that
+    creates an object is not sent again after the server may have acted on it.
+  - When one object fails, the task fails naming the object and the server's reason. RV(created), RV(updated) and
+    RV(deleted) still list what was already done.
+  - O(validate_certs), O(ca_path), O(timeout) and O(retries) apply to the API and to the OP.
+seealso:
+  - module: jwtauth.oidc.token
+  - name: RFC 7644
+    description: SCIM 2.0 protocol.
+    link: https://www.rfc-editor.org/rfc/rfc7644
+'''
+
+EXAMPLES = r'''
+- name: Users in PingOne through its SCIM API, with a worker application's client secret JWT
+  jwtauth.oidc.api_resource:
+    url: "https://scim-api.pingone.eu/environments/{{ pingone_environment_id }}/v2/Users"
+    api_style: scim
+    key: userName
+    items:
+      - userName: alice
+        name: {givenName: Alice, familyName: Doe}
+        emails: [{value: alice@example.com, type: work, primary: true}]
+      - userName: bob
+        active: false
+    environment_id: "{{ pingone_environment_id }}"
+    region: EU
+    client_id: "{{ worker_client_id }}"
+    client_secret: "{{ worker_client_secret }}"
+
+- name: Remove a user
+  jwtauth.oidc.api_resource:
+    url: https://scim.example.com/v2/Users
+    api_style: scim
+    key: userName
+    item: {userName: mallory}
+    state: absent
+    bearer_token: "{{ scim_token }}"
+  no_log: true
+
+- name: A generic JSON API with HAL paging, pruning what is not listed
+  jwtauth.oidc.api_resource:
+    url: https://api.example.com/v1/projects
+    key: name
+    items: "{{ projects }}"
+    prune: true
+    prune_max: 5
+    update_method: patch
+    issuer: https://idp.example.com
+    client_id: automation
+    client_secret: "{{ vault_client_secret }}"
+    scope: [projects:write]
+'''
+
+RETURN = r'''
+created:
+  description: Keys of the objects created (or that would be, in check mode).
+  returned: always
+  type: list
+  elements: raw
+updated:
+  description: Keys of the objects updated.
+  returned: always
+  type: list
+  elements: raw
+deleted:
+  description: Keys of the objects deleted.
+  returned: always
+  type: list
+  elements: raw
+unchanged:
+  description: Keys of the objects that already matched.
+  returned: success
+  type: list
+  elements: raw
+requests:
+  description: HTTP requests sent to the API (reads and writes).
+  returned: success
+  type: int
+diff:
+  description: C(before) and C(after) of each object that changes, server-owned keys left out.
+  returned: in diff mode
+  type: list
+  elements: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._api_resource import run_resource_task
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import api_resource_module_kwargs
+
+
+def main():
+    module = AnsibleModule(supports_check_mode=True, **api_resource_module_kwargs())
+    try:
+        result = run_resource_task(module.params, check_mode=module.check_mode, diff=module._diff)
+    except OIDCError as exc:
+        module.fail_json(msg=str(exc), **dict(exc.details, **(getattr(exc, 'done', None) or {})))
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
