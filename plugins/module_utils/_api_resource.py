@@ -38,17 +38,23 @@ def run_resource_task(options, check_mode=False, diff=False, http=None):
                               server_owned=collection.server_owned)
     if options.get('prune'):
         _resources.check_prune(actions, desired, options.get('prune_max', 20))
-    result = {'created': [], 'updated': [], 'deleted': [], 'unchanged': []}
+    result = {'created': [], 'updated': [], 'deleted': [], 'unchanged': [], 'ids': {}}
     diffs = []
     for action in actions:
         if action.kind == 'none':
             result['unchanged'].append(action.key)
+            if action.current:
+                result['ids'][action.key] = action.current.get('id')
             continue
+        held = action.current
         if not check_mode:
             try:
-                collection.apply(action)
+                held = collection.apply(action)
             except OIDCError as exc:
                 raise _resources.ResourceError(str(exc), done=dict(result), **exc.details) from None
+        if action.kind != 'delete':
+            # A check-mode create has no id yet: None says so.
+            result['ids'][action.key] = (held or {}).get('id')
         result[PAST_TENSE[action.kind]].append(action.key)
         diffs.append({'before_header': str(action.key), 'after_header': str(action.key), 'before': action.before, 'after': action.after})
     result['changed'] = bool(result['created'] or result['updated'] or result['deleted'])

@@ -209,6 +209,13 @@ unchanged:
   returned: success
   type: list
   elements: raw
+ids:
+  description:
+    - The server's C(id) of every object that exists after the run (or would, in check mode), by key. A create in
+      check mode has no id yet and shows V(null). Use it to reference objects, for example group members.
+  returned: success
+  type: dict
+  sample: {"alice": "2819c223-7f76-453a-919d-413861904646"}
 requests:
   description: HTTP requests sent to the API (reads and writes).
   returned: success

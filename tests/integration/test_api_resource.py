@@ -1,0 +1,122 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""jwtauth.oidc.api_resource against a real SCIM 2.0 server (scim2-server) that accepts only the OP's tokens.
+
+Writes are counted at the SCIM server, so "check mode writes nothing" and
+"the second run changes nothing" are measured, not assumed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+import pytest
+
+from conftest import TOP
+from test_token_lookup import lookup_env
+
+_spec = importlib.util.spec_from_file_location('scim_harness', os.path.join(TOP, 'tests', 'scim_server', 'harness.py'))
+scim_harness = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(scim_harness)
+
+USERS = [
+    {'userName': 'alice', 'name': {'givenName': 'Alice', 'familyName': 'Doe'}, 'active': True,
+     'emails': [{'value': 'alice@example.com', 'type': 'work', 'primary': True}]},
+    {'userName': 'bob', 'displayName': 'Bob B', 'active': True},
+    {'userName': 'carol', 'active': False},
+]
+
+
+@pytest.fixture
+def scim(op, tmp_path):
+    with scim_harness.SCIMServer(str(tmp_path / 'scim'), op) as server:
+        yield server
+
+
+def converge(ansible, op, scim, tmp_path, users, **variables):
+    env = lookup_env(op, 'csjwt', tmp_path / 'store')
+    run = ansible('api_resource_scim.yml', dict({'scim_url': scim.base_url, 'scim_users': users}, **variables), env=env)
+    return run
+
+
+def test_four_steps_create_then_nothing(op, ansible, scim, tmp_path):
+    mark = scim.mark()
+    run = converge(ansible, op, scim, tmp_path, USERS)
+    assert run.rc == 0, run.output[-3000:]
+    steps = run.result
+    assert steps['check']['changed'] is True and sorted(steps['check']['created']) == ['alice', 'bob', 'carol']
+    assert steps['check']['ids'] == {'alice': None, 'bob': None, 'carol': None}
+    assert steps['apply']['changed'] is True and sorted(steps['apply']['created']) == ['alice', 'bob', 'carol']
+    assert all(steps['apply']['ids'].values())
+    for step in ('idempotent_check', 'idempotent'):
+        assert steps[step]['changed'] is False, steps[step]
+        assert sorted(steps[step]['unchanged']) == ['alice', 'bob', 'carol']
+        assert steps[step]['ids'] == steps['apply']['ids']
+    # Three POSTs in all: the check runs and the idempotent run wrote nothing.
+    assert scim.writes(since=mark) == 3
+    assert scim.count('POST', since=mark) == 3
+    # The diff of the check run shows what would be created.
+    assert '"userName": "alice"' in run.output or 'userName: alice' in run.output
+
+
+@pytest.mark.parametrize('update_method', ['put', 'patch'])
+def test_drift_is_detected_and_repaired(op, ansible, scim, tmp_path, update_method):
+    first = converge(ansible, op, scim, tmp_path, USERS)
+    assert first.rc == 0, first.output[-3000:]
+    admin = scim.admin_session()
+    bob_id = first.result['apply']['ids']['bob']
+    drifted = admin.patch('{0}/Users/{1}'.format(scim.base_url, bob_id), json={
+        'schemas': ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        'Operations': [{'op': 'replace', 'path': 'active', 'value': False}]})
+    assert drifted.status_code in (200, 204)
+    mark = scim.mark()
+    run = converge(ansible, op, scim, tmp_path, USERS, scim_update_method=update_method)
+    assert run.rc == 0, run.output[-3000:]
+    steps = run.result
+    assert steps['check']['updated'] == ['bob'] and steps['check']['changed'] is True
+    assert steps['apply']['updated'] == ['bob']
+    assert steps['idempotent_check']['changed'] is False and steps['idempotent']['changed'] is False
+    # One write: the repair. The check run before it wrote nothing.
+    assert scim.writes(since=mark) == 1
+    assert scim.count(update_method.upper(), since=mark) == 1
+    assert admin.get('{0}/Users/{1}'.format(scim.base_url, bob_id)).json()['active'] is True
+
+
+def test_read_only_token_gets_a_clear_403(op, ansible, scim, tmp_path):
+    token = scim.token('api:read')
+    run = ansible('api_resource_scim.yml', {'scim_url': scim.base_url, 'scim_users': [{'userName': 'dave'}],
+                                             'scim_bearer_token': token}, secrets=[token])
+    assert run.rc != 0
+    assert "Failed to create Users 'dave' at {0}/Users: Scope api:write is required for POST [HTTP 403]".format(scim.base_url) in run.output
+
+
+def test_prune_deletes_what_is_not_listed(op, ansible, scim, tmp_path):
+    first = converge(ansible, op, scim, tmp_path, USERS)
+    assert first.rc == 0, first.output[-3000:]
+    mark = scim.mark()
+    run = converge(ansible, op, scim, tmp_path, USERS[:2], scim_prune=True)
+    assert run.rc == 0, run.output[-3000:]
+    assert run.result['check']['deleted'] == ['carol'] and run.result['apply']['deleted'] == ['carol']
+    assert run.result['idempotent']['changed'] is False
+    assert scim.count('DELETE', since=mark) == 1
+
+
+def test_absent(op, ansible, scim, tmp_path):
+    first = converge(ansible, op, scim, tmp_path, USERS)
+    assert first.rc == 0, first.output[-3000:]
+    run = converge(ansible, op, scim, tmp_path, [{'userName': 'bob'}], scim_state='absent')
+    assert run.rc == 0, run.output[-3000:]
+    assert run.result['apply']['deleted'] == ['bob'] and run.result['idempotent']['changed'] is False
+
+
+def test_many_users_cost_a_handful_of_requests(op, ansible, scim, tmp_path):
+    users = [{'userName': 'user{0:03d}'.format(i), 'active': True} for i in range(250)]
+    first = converge(ansible, op, scim, tmp_path, users)
+    assert first.rc == 0, first.output[-3000:]
+    # 250 creates, then each later step reads 3 pages of 100 and writes nothing.
+    assert first.result['apply']['requests'] == 1 + 250
+    assert first.result['idempotent']['requests'] == 3
+    assert first.result['idempotent']['changed'] is False

@@ -1,0 +1,276 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Serve scim2-server (in-memory User and Group) behind OAuth bearer tokens checked by introspection at the test OP.
+
+Usage: ``python server.py CONFIG_JSON`` (normally started by harness.SCIMServer). Needs Python 3.11+ with
+scim2-server, requests and PyJWT. Config keys: host, port (0 = ephemeral), ready_path, log_path,
+introspection_endpoint, ca_path, client_id, client_secret, signing_alg (HS256), cache_seconds (3),
+fail_first ({"POST /v2/Users": [503, 1]}: the first 1 authorized POST /v2/Users answers 503 with Retry-After: 1
+before the SCIM handler runs; a path ending in * matches a prefix; requests refused with 401/403 do not count).
+The environment variable SCIM_SERVER_FAIL_FIRST (same JSON) is merged over the config's fail_first.
+
+Every request needs a bearer token that the OP reports active: 401 otherwise. Reads need scope api:read or
+api:write, writes (POST/PUT/PATCH/DELETE except POST .../.search) need api:write: 403 otherwise.
+One JSON line per request goes to log_path: method, path (no query string), status, query (bool).
+Exits on SIGTERM/SIGINT and when stdin reaches EOF (the parent died).
+"""
+
+import hashlib
+import json
+import os
+import signal
+import sys
+import threading
+import time
+import uuid
+from http import HTTPStatus
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+import jwt
+import requests
+from scim2_models import ForbiddenException, SCIMException, ScimProvider, UnauthorizedException
+from scim2_server.applications.wsgi import WSGIApplication
+from scim2_server.memory import InMemoryStorage
+from scim2_server.responses import ScimResponse
+from scim2_server.service import ScimService
+from scim2_server.testserver.application import BEARER_TOKEN_SCHEME
+from scim2_server.testserver.cli import ThreadingWSGIServer
+from scim2_server.utils import load_default_resource_types, load_default_schemas, load_default_service_provider_config
+
+ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+READ_SCOPES = {"api:read", "api:write"}
+WRITE_SCOPE = "api:write"
+
+
+class IntrospectionUnavailable(SCIMException):
+    """The OP could not be asked about a token."""
+
+    status = 503
+    _default_detail = "Token introspection failed"
+
+
+class Introspector(object):
+    """RFC 7662 client authenticated with client_secret_jwt, with a short per-token cache."""
+
+    def __init__(self, config):
+        self.endpoint = config["introspection_endpoint"]
+        self.ca_path = config.get("ca_path")
+        self.client_id = config["client_id"]
+        self.client_secret = config["client_secret"]
+        self.alg = config.get("signing_alg") or "HS256"
+        self.cache_seconds = float(config.get("cache_seconds", 3))
+        self.cache = {}
+        self.lock = threading.Lock()
+        self.session = requests.Session()
+
+    def assertion(self):
+        """A fresh client_secret_jwt assertion for the introspection endpoint."""
+        now = int(time.time())
+        claims = {"iss": self.client_id, "sub": self.client_id, "aud": self.endpoint,
+                  "iat": now, "exp": now + 60, "jti": str(uuid.uuid4())}
+        return jwt.encode(claims, self.client_secret, algorithm=self.alg)
+
+    def introspect(self, token):
+        """The OP's introspection answer for a token (dict), possibly cached; inactive once past exp."""
+        key = hashlib.sha256(token.encode("utf-8")).hexdigest()
+        now = time.time()
+        with self.lock:
+            hit = self.cache.get(key)
+            if hit is not None and hit[0] > now:
+                return hit[1]
+        data = {"client_id": self.client_id, "client_assertion_type": ASSERTION_TYPE,
+                "client_assertion": self.assertion(), "token": token}
+        try:
+            resp = self.session.post(self.endpoint, data=data, verify=self.ca_path or True, timeout=10,
+                                     headers={"Accept": "application/json"})
+            resp.raise_for_status()
+            result = resp.json()
+        except (requests.RequestException, ValueError) as exc:
+            sys.stderr.write("introspection failed: %s\n" % type(exc).__name__)
+            raise IntrospectionUnavailable()
+        if not isinstance(result, dict):
+            raise IntrospectionUnavailable()
+        until = now + self.cache_seconds
+        if result.get("active") and isinstance(result.get("exp"), (int, float)):
+            until = min(until, result["exp"])
+        with self.lock:
+            if len(self.cache) > 10000:
+                self.cache.clear()
+            self.cache[key] = (until, result)
+        return result
+
+
+class OAuthService(ScimService):
+    """ScimService whose 401 challenge is an RFC 6750 invalid_token one."""
+
+    def www_authenticate(self, exception):
+        return 'Bearer error="invalid_token"'
+
+
+class OAuthApplication(WSGIApplication):
+    """scim2-server WSGI app that checks bearer tokens by introspection, scopes by method, then injected faults."""
+
+    def __init__(self, storage, provider, service, introspector, faults=None):
+        super().__init__(storage, provider, service)
+        self.introspector = introspector
+        self.faults = faults or []
+        self.fault_lock = threading.Lock()
+
+    def needs_auth(self, request):
+        return True  # every endpoint, /ServiceProviderConfig included
+
+    def check_auth(self, request):
+        scheme, token = ((request.header("Authorization") or "").split(None, 1) + ["", ""])[:2]
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise UnauthorizedException(detail="Missing bearer token")
+        info = self.introspector.introspect(token)
+        exp = info.get("exp")
+        if not info.get("active") or (isinstance(exp, (int, float)) and exp <= time.time()):
+            raise UnauthorizedException(detail="Invalid or inactive bearer token")
+        scopes = set((info.get("scope") or "").split())
+        method = request.method.upper()
+        if method in WRITE_METHODS and not request.path.rstrip("/").endswith("/.search"):
+            if WRITE_SCOPE not in scopes:
+                raise ForbiddenException(detail="Scope %s is required for %s" % (WRITE_SCOPE, method))
+        elif not scopes & READ_SCOPES:
+            raise ForbiddenException(detail="Scope api:read or api:write is required")
+
+    def take_fault(self, method, path):
+        """Status of the first armed fault matching METHOD and the raw path (consumed), else None."""
+        with self.fault_lock:
+            for fault in self.faults:
+                want_method, want_path, status, left = fault
+                if left <= 0 or want_method != method:
+                    continue
+                if path == want_path or (want_path.endswith("*") and path.startswith(want_path[:-1])):
+                    fault[3] -= 1
+                    return status
+        return None
+
+    def dispatch_request(self, request):
+        self.check_auth(request)
+        status = self.take_fault(request.method.upper(), getattr(request, "raw_path", request.path))
+        if status is not None:
+            body = {"schemas": [ERROR_SCHEMA], "status": str(status), "detail": "Injected fault"}
+            return ScimResponse(HTTPStatus(status), body, {"Retry-After": "1"})
+        return self.handler.handle(request)
+
+    def read_request(self, environ):
+        request = super().read_request(environ)
+        request.raw_path = environ.get("PATH_INFO", "")
+        return request
+
+
+def parse_fail_first(config):
+    """{"METHOD /path": [status, n]} from config and SCIM_SERVER_FAIL_FIRST, as a list of [method, path, status, left]."""
+    spec = dict(config.get("fail_first") or {})
+    env = os.environ.get("SCIM_SERVER_FAIL_FIRST")
+    if env:
+        spec.update(json.loads(env))
+    faults = []
+    for key, value in spec.items():
+        method, path = (key.split(None, 1) + [""])[:2]
+        status, count = (list(value) + [1])[:2] if isinstance(value, (list, tuple)) else (value, 1)
+        faults.append([method.upper(), path.strip(), int(status), int(count)])
+    return faults
+
+
+class RequestLog(object):
+    """WSGI wrapper writing one JSON line per request (method, path without query, status, query flag)."""
+
+    def __init__(self, app, log_path):
+        self.app = app
+        self.log_path = log_path
+        self.lock = threading.Lock()
+
+    def log(self, method, path, status, query):
+        line = json.dumps({"method": method, "path": path, "status": status, "query": query}) + "\n"
+        with self.lock:
+            with open(self.log_path, "a") as f:
+                f.write(line)
+
+    def __call__(self, environ, start_response):
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        path = environ.get("PATH_INFO", "")
+        query = bool(environ.get("QUERY_STRING"))
+        seen = {}
+
+        def recording_start_response(status, headers, exc_info=None):
+            seen["status"] = int(status.split(" ", 1)[0])
+            return start_response(status, headers, exc_info)
+
+        try:
+            result = self.app(environ, recording_start_response)
+        except Exception:
+            self.log(method, path, 500, query)
+            raise
+        self.log(method, path, seen.get("status", 500), query)
+        return result
+
+
+class QuietHandler(WSGIRequestHandler):
+    """No access log on stderr (the JSON log replaces it)."""
+
+    def log_message(self, *args):
+        pass
+
+
+def build_app(config):
+    """The logged SCIM application for a config dict."""
+    spc = load_default_service_provider_config()
+    spc.authentication_schemes = [BEARER_TOKEN_SCHEME]
+    provider = ScimProvider.from_discovery(load_default_schemas().values(), load_default_resource_types().values(), config=spc)
+    service = OAuthService(provider, secret=os.environ.get("SCIM2_SERVER_SECRET") or uuid.uuid4().hex)
+    app = OAuthApplication(InMemoryStorage(), provider, service, Introspector(config), parse_fail_first(config))
+    return RequestLog(app, config["log_path"])
+
+
+def _watch_stdin(server):
+    # Raw fd reads: a daemon thread blocked in sys.stdin.buffer would abort interpreter shutdown.
+    try:
+        while os.read(0, 4096):
+            pass
+    except OSError:
+        pass
+    threading.Thread(target=server.shutdown, daemon=True).start()
+
+
+def main(argv=None):
+    """Run the server described by the config file in argv[0]."""
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1:
+        sys.stderr.write("usage: python server.py CONFIG_JSON\n")
+        return 2
+    with open(argv[0]) as f:
+        config = json.load(f)
+    app = build_app(config)
+    server = make_server(config.get("host", "127.0.0.1"), int(config.get("port", 0)), app,
+                         server_class=ThreadingWSGIServer, handler_class=QuietHandler)
+
+    def on_signal(*_):
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    if not config.get("ignore_stdin"):
+        threading.Thread(target=_watch_stdin, args=(server,), daemon=True).start()
+    ready_path = config.get("ready_path")
+    if ready_path:
+        tmp = ready_path + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump({"port": server.server_address[1], "pid": os.getpid()}, f)
+        os.replace(tmp, ready_path)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
