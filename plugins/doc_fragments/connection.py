@@ -50,12 +50,6 @@ options:
         without it (a custom domain stands for one environment) it is C(<auth_base_url>/as/token).
       - Falls back to the E(JWTAUTH_OIDC_AUTH_BASE_URL) environment variable.
     type: str
-  client_id:
-    description:
-      - The OAuth 2.0 client ID (PingOne calls it the application's Client ID).
-      - Falls back to the E(JWTAUTH_OIDC_CLIENT_ID) environment variable.
-    type: str
-    required: true
   client_secret:
     description:
       - The client secret. With O(auth_method=client_secret_jwt) it never leaves the controller, it only keys
@@ -157,6 +151,28 @@ notes:
 requirements:
   - requests
   - PyJWT with its crypto extra (cryptography)
+'''
+
+    # client_id is required by the token module and lookup, and not by api_resource
+    # when it gets a bearer token: each plugin takes one of these two.
+    CLIENT_ID = r'''
+options:
+  client_id:
+    description:
+      - The OAuth 2.0 client ID (PingOne calls it the application's Client ID).
+      - Falls back to the E(JWTAUTH_OIDC_CLIENT_ID) environment variable.
+    type: str
+    required: true
+'''
+
+    CLIENT_ID_OPTIONAL = r'''
+options:
+  client_id:
+    description:
+      - The OAuth 2.0 client ID (PingOne calls it the application's Client ID).
+      - Required unless O(bearer_token) is set.
+      - Falls back to the E(JWTAUTH_OIDC_CLIENT_ID) environment variable.
+    type: str
 '''
 
     # Where lookups read each option besides their keyword arguments; secrets come

@@ -41,6 +41,7 @@ options:
     type: str
 extends_documentation_fragment:
   - jwtauth.oidc.connection
+  - jwtauth.oidc.connection.client_id
   - jwtauth.oidc.connection.plugins
   - jwtauth.oidc.grant
   - jwtauth.oidc.token_store

@@ -21,7 +21,9 @@ def matches(desired, current):
     the same number of elements, and each desired element matches a distinct
     current element, in any order.
     """
-    if desired is None:
+    # RFC 7643 section 2.5: an unassigned attribute, null and an empty list are equivalent;
+    # servers leave such attributes out of their JSON.
+    if desired is None or desired == [] or desired == {}:
         return current in (None, [], {}, '')
     if isinstance(desired, dict):
         return isinstance(current, dict) and all(matches(value, current.get(key)) for key, value in desired.items())
@@ -49,7 +51,7 @@ def differing_keys(desired, current):
 
 def merged(current, desired, server_owned=()):
     """What the object looks like once the desired keys are applied: the prediction for check and diff modes."""
-    result = {key: value for key, value in (current or {}).items()}
+    result = dict(current or {})
     for key, value in desired.items():
         if key in server_owned:
             continue

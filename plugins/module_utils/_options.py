@@ -39,7 +39,7 @@ def _env(option):
     return (env_fallback, [env_var(option)])
 
 
-def connection_argument_spec():
+def connection_argument_spec(client_id_required=True):
     """Where the OP is, who the client is, how it authenticates, and transport settings."""
     spec = dict(
         token_endpoint=dict(type='str', no_log=False),
@@ -47,7 +47,7 @@ def connection_argument_spec():
         environment_id=dict(type='str'),
         region=dict(type='str', choices=sorted(REGION_TLDS)),
         auth_base_url=dict(type='str'),
-        client_id=dict(type='str', required=True),
+        client_id=dict(type='str', required=client_id_required),
         client_secret=dict(type='str', no_log=True),
         private_key=dict(type='str', no_log=True),
         private_key_passphrase=dict(type='str', no_log=True),
@@ -130,8 +130,7 @@ def token_module_kwargs(argument_spec=None):
 
 def api_resource_argument_spec():
     """The api_resource module: a REST collection, the desired objects, and how to get a bearer token."""
-    spec = connection_argument_spec()
-    spec['client_id']['required'] = False
+    spec = connection_argument_spec(client_id_required=False)
     spec.update(store_argument_spec())
     spec.update(
         url=dict(type='str', required=True),

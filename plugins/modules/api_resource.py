@@ -24,6 +24,7 @@ author:
   - jwtauth.oidc developers (@jwtauth)
 extends_documentation_fragment:
   - jwtauth.oidc.connection
+  - jwtauth.oidc.connection.client_id_optional
   - jwtauth.oidc.token_store
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
@@ -59,7 +60,7 @@ options:
     type: dict
   items:
     description:
-      - The desired objects, converged in one task: one read of the collection, one write for each object that differs.
+      - The desired objects, converged in one task, with one read of the collection and one write for each object that differs.
     type: list
     elements: dict
   state:

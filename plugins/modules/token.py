@@ -27,6 +27,7 @@ author:
   - jwtauth.oidc developers (@jwtauth)
 extends_documentation_fragment:
   - jwtauth.oidc.connection
+  - jwtauth.oidc.connection.client_id
   - jwtauth.oidc.grant
   - jwtauth.oidc.token_store
   - ansible.builtin.action_common_attributes

@@ -87,8 +87,8 @@ def test_drift_is_detected_and_repaired(op, ansible, scim, tmp_path, update_meth
 
 def test_read_only_token_gets_a_clear_403(op, ansible, scim, tmp_path):
     token = scim.token('api:read')
-    run = ansible('api_resource_scim.yml', {'scim_url': scim.base_url, 'scim_users': [{'userName': 'dave'}],
-                                             'scim_bearer_token': token}, secrets=[token])
+    variables = {'scim_url': scim.base_url, 'scim_users': [{'userName': 'dave'}], 'scim_bearer_token': token}
+    run = ansible('api_resource_scim.yml', variables, secrets=[token])
     assert run.rc != 0
     assert "Failed to create Users 'dave' at {0}/Users: Scope api:write is required for POST [HTTP 403]".format(scim.base_url) in run.output
 
@@ -120,3 +120,35 @@ def test_many_users_cost_a_handful_of_requests(op, ansible, scim, tmp_path):
     assert first.result['apply']['requests'] == 1 + 250
     assert first.result['idempotent']['requests'] == 3
     assert first.result['idempotent']['changed'] is False
+
+
+GROUPS = [{'displayName': 'admins', 'members': ['alice', 'bob']}, {'displayName': 'empty', 'members': []}]
+
+
+def recap_changed(output):
+    line = [line for line in output.splitlines() if line.startswith('localhost') and 'changed=' in line][-1]
+    return int(line.split('changed=')[1].split()[0])
+
+
+def test_role_users_and_groups(op, ansible, scim, tmp_path):
+    client = op.clients['csjwt']
+    variables = {'scim_url': scim.base_url, 'scim_users': USERS, 'scim_groups': GROUPS,
+                 'scim_auth': {'issuer': op.issuer, 'client_id': client['client_id'], 'client_secret': client['client_secret'],
+                               'ca_path': op.ca_path, 'scope': ['api:read', 'api:write']}}
+    env = {'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}
+    mark = scim.mark()
+    checked = ansible('role_scim_provision.yml', variables, env=env, check=True)
+    assert checked.rc == 0, checked.output[-3000:]
+    assert scim.writes(since=mark) == 0
+    first = ansible('role_scim_provision.yml', variables, env=env)
+    assert first.rc == 0, first.output[-3000:]
+    assert scim.writes(since=mark) == len(USERS) + len(GROUPS)
+    second = ansible('role_scim_provision.yml', variables, env=env)
+    assert second.rc == 0, second.output[-3000:]
+    assert recap_changed(second.output) == 0
+    assert scim.writes(since=mark) == len(USERS) + len(GROUPS)
+    admin = scim.admin_session()
+    users = {u['id']: u['userName'] for u in admin.get(scim.base_url + '/Users').json()['Resources']}
+    groups = {g['displayName']: g for g in admin.get(scim.base_url + '/Groups').json()['Resources']}
+    assert sorted(users[m['value']] for m in groups['admins']['members']) == ['alice', 'bob']
+    assert not groups['empty'].get('members')

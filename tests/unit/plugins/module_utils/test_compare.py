@@ -16,6 +16,8 @@ MATCHES = [
     ({'a': None}, {}, True),                                        # None means absent
     ({'a': None}, {'a': []}, True),
     ({'a': None}, {'a': 'x'}, False),
+    ({'members': []}, {}, True),                                    # RFC 7643 2.5: empty list = unassigned
+    ({'members': []}, {'members': [{'value': 'u1'}]}, False),
     ({'n': {'given': 'A'}}, {'n': {'given': 'A', 'family': 'B'}}, True),
     ({'l': [1, 2]}, {'l': [2, 1]}, True),                           # order carries no meaning
     ({'l': [1, 2]}, {'l': [1, 2, 3]}, False),                       # an extra element is a difference
