@@ -47,3 +47,4 @@ clean:
 bench: node
 	@tests/bin/setup-venv $(DEMO_VENV) 3.11 'ansible-core==2.19.*'
 	@.venv/$(DEMO_VENV)/bin/python bench/token_lookup.py
+	@.venv/$(DEMO_VENV)/bin/python bench/scim_converge.py

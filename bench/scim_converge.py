@@ -1,0 +1,199 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Benchmark: converge 300 SCIM users and 20 groups, first run and no-change run, two ways, in one run.
+
+1. the jwtauth.oidc.scim_provision role (api_resource: one paged read, writes only where objects differ);
+2. today's way: an ansible.builtin.uri loop, a filtered GET per user and group, then a POST for each missing
+   one and a PUT for each existing one (uri cannot tell whether an object differs).
+
+Both run against the same real SCIM server (scim2-server, tokens checked at the test OP), each on an empty
+server. HTTP requests are counted at the SCIM server; wall time is the ansible-playbook run.
+
+    make bench     (or: .venv/py311/bin/python bench/scim_converge.py [--users 300] [--groups 20])
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, 'tests', 'oidc_op'))
+
+import harness  # noqa: E402  pylint: disable=wrong-import-position
+
+_spec = importlib.util.spec_from_file_location('scim_harness', os.path.join(TOP, 'tests', 'scim_server', 'harness.py'))
+scim_harness = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(scim_harness)
+
+PLAY_ROLE = '''
+- hosts: localhost
+  gather_facts: false
+  roles:
+    - role: jwtauth.oidc.scim_provision
+      vars:
+        scim_provision_url: "{{ scim_url }}"
+        scim_provision_users: "{{ bench_users }}"
+        scim_provision_groups: "{{ bench_groups }}"
+        scim_provision_auth: "{{ auth }}"
+'''
+
+PLAY_URI = '''
+- hosts: localhost
+  gather_facts: false
+  vars:
+    bearer: {Authorization: "Bearer {{ token.json.access_token }}"}
+  tasks:
+    - name: Token
+      ansible.builtin.uri:
+        url: "{{ token_endpoint }}"
+        method: POST
+        body_format: form-urlencoded
+        body: {grant_type: client_credentials, scope: "api:read api:write"}
+        url_username: "{{ basic_client_id }}"
+        url_password: "{{ basic_client_secret }}"
+        force_basic_auth: true
+        ca_path: "{{ ca_path }}"
+      register: token
+      no_log: true
+    - name: Find each user
+      ansible.builtin.uri:
+        url: "{{ scim_url }}/Users?filter={{ ('userName eq \\"' ~ item.userName ~ '\\"') | urlencode }}"
+        headers: "{{ bearer }}"
+      loop: "{{ bench_users }}"
+      register: found_users
+      no_log: true
+    - name: Create missing users
+      ansible.builtin.uri:
+        url: "{{ scim_url }}/Users"
+        method: POST
+        body_format: json
+        body: "{{ item.item | combine({'schemas': ['urn:ietf:params:scim:schemas:core:2.0:User']}) }}"
+        headers: "{{ bearer }}"
+        status_code: 201
+      loop: "{{ found_users.results | selectattr('json.totalResults', 'eq', 0) | list }}"
+      register: created_users
+      no_log: true
+    - name: Replace existing users
+      ansible.builtin.uri:
+        url: "{{ scim_url }}/Users/{{ item.json.Resources[0].id }}"
+        method: PUT
+        body_format: json
+        body: "{{ item.item | combine({'schemas': ['urn:ietf:params:scim:schemas:core:2.0:User']}) }}"
+        headers: "{{ bearer }}"
+      loop: "{{ found_users.results | selectattr('json.totalResults', 'eq', 1) | list }}"
+      no_log: true
+    - name: Map userName to id
+      ansible.builtin.set_fact:
+        user_ids: >-
+          {{ dict(found_users.results | selectattr('json.totalResults', 'eq', 1) | map(attribute='json.Resources.0.userName')
+                  | zip(found_users.results | selectattr('json.totalResults', 'eq', 1) | map(attribute='json.Resources.0.id')))
+             | combine(dict(created_users.results | default([]) | map(attribute='json.userName')
+                  | zip(created_users.results | default([]) | map(attribute='json.id')))) }}
+    - name: Find each group
+      ansible.builtin.uri:
+        url: "{{ scim_url }}/Groups?filter={{ ('displayName eq \\"' ~ item.displayName ~ '\\"') | urlencode }}"
+        headers: "{{ bearer }}"
+      loop: "{{ bench_groups }}"
+      register: found_groups
+      no_log: true
+    - name: Create missing groups
+      ansible.builtin.uri:
+        url: "{{ scim_url }}/Groups"
+        method: POST
+        body_format: json
+        body:
+          schemas: [urn:ietf:params:scim:schemas:core:2.0:Group]
+          displayName: "{{ item.item.displayName }}"
+          members: "{{ item.item.members | map('extract', user_ids) | map('regex_replace', '^(.*)$', '{\\"value\\": \\"\\\\1\\"}')
+                       | map('from_json') | list }}"
+        headers: "{{ bearer }}"
+        status_code: 201
+      loop: "{{ found_groups.results | selectattr('json.totalResults', 'eq', 0) | list }}"
+      no_log: true
+    - name: Replace existing groups
+      ansible.builtin.uri:
+        url: "{{ scim_url }}/Groups/{{ item.json.Resources[0].id }}"
+        method: PUT
+        body_format: json
+        body:
+          schemas: [urn:ietf:params:scim:schemas:core:2.0:Group]
+          displayName: "{{ item.item.displayName }}"
+          members: "{{ item.item.members | map('extract', user_ids) | map('regex_replace', '^(.*)$', '{\\"value\\": \\"\\\\1\\"}')
+                       | map('from_json') | list }}"
+        headers: "{{ bearer }}"
+      loop: "{{ found_groups.results | selectattr('json.totalResults', 'eq', 1) | list }}"
+      no_log: true
+'''
+
+
+def run_play(workdir, label, play, variables, env):
+    vars_path = os.path.join(workdir, label + '-vars.json')
+    with os.fdopen(os.open(vars_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 'w') as handle:
+        json.dump(variables, handle)
+    playbook = os.path.join(workdir, label + '.yml')
+    with open(playbook, 'w') as handle:
+        handle.write(play)
+    started = time.perf_counter()
+    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), playbook, '-e', '@' + vars_path],
+                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit('{0} failed:\n{1}'.format(label, proc.stdout[-4000:]))
+    recap = [line for line in proc.stdout.splitlines() if line.startswith('localhost') and 'changed=' in line][-1]
+    return seconds, int(recap.split('changed=')[1].split()[0])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
+    parser.add_argument('--users', type=int, default=300)
+    parser.add_argument('--groups', type=int, default=20)
+    args = parser.parse_args(argv)
+    harness.install()
+    subprocess.run([os.path.join(TOP, 'tests', 'bin', 'build-tree')], check=True, stdout=subprocess.DEVNULL)
+    users = [{'userName': 'user{0:04d}'.format(i), 'displayName': 'User {0}'.format(i), 'active': i % 7 != 0,
+              'emails': [{'value': 'user{0:04d}@example.com'.format(i), 'type': 'work', 'primary': True}]} for i in range(args.users)]
+    groups = [{'displayName': 'group{0:02d}'.format(g), 'members': [u['userName'] for u in users[g::args.groups]][:25]}
+              for g in range(args.groups)]
+    results = {}
+    with tempfile.TemporaryDirectory(prefix='jwtauth-bench-scim-') as workdir:
+        with harness.OP(os.path.join(workdir, 'op')) as op:
+            csjwt, basic = op.clients['csjwt'], op.clients['basic']
+            env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'), ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'),
+                       ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+                       JWTAUTH_OIDC_TOKEN_STORE_PATH=os.path.join(workdir, 'store'))
+            ways = [
+                ('scim_provision role', PLAY_ROLE, {'auth': {'issuer': op.issuer, 'client_id': csjwt['client_id'],
+                                                             'client_secret': csjwt['client_secret'], 'ca_path': op.ca_path,
+                                                             'scope': ['api:read', 'api:write']}}),
+                ('uri loop (GET + POST/PUT)', PLAY_URI, {'token_endpoint': op.token_endpoint(), 'basic_client_id': basic['client_id'],
+                                                        'basic_client_secret': basic['client_secret'], 'ca_path': op.ca_path}),
+            ]
+            for index, (label, play, extra) in enumerate(ways):
+                with scim_harness.SCIMServer(os.path.join(workdir, 'scim{0}'.format(index)), op) as scim:
+                    variables = dict(extra, scim_url=scim.base_url, bench_users=users, bench_groups=groups)  # 'groups' is Ansible's own
+                    for run in ('first run', 'no-change run'):
+                        mark = scim.mark()
+                        seconds, changed = run_play(workdir, 'way{0}'.format(index), play, variables, env)
+                        results[(label, run)] = (seconds, scim.count(since=mark), scim.writes(since=mark), changed)
+
+    print('Converge {0} SCIM users and {1} groups; HTTP requests counted at the SCIM server'.format(args.users, args.groups))
+    print('{0:<28} {1:<14} {2:>8} {3:>10} {4:>8} {5:>16}'.format('way', 'run', 'wall s', 'requests', 'writes', 'tasks changed'))
+    for (label, run), (seconds, requests_seen, writes, changed) in results.items():
+        print('{0:<28} {1:<14} {2:>8.1f} {3:>10} {4:>8} {5:>16}'.format(label, run, seconds, requests_seen, writes, changed))
+    for run in ('first run', 'no-change run'):
+        ours, theirs = results[('scim_provision role', run)], results[('uri loop (GET + POST/PUT)', run)]
+        print('ratio uri loop / role, {0}: time {1:.1f}x, requests {2:.1f}x'.format(run, theirs[0] / ours[0], theirs[1] / max(ours[1], 1)))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
