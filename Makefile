@@ -1,13 +1,13 @@
 # jwtauth.oidc: the two commands a fresh machine needs.
 #   make demo   runs the PingOne "exchange code for token (JWT AUTH)" job end to end on a local OP
-#   make test   runs every test suite on every supported ansible-core / Python pair
+#   make test   runs every test suite on every supported ansible-core / Python pair, and ansible-lint
 SHELL := /bin/bash
 
 # name:python:ansible-core requirement, one per supported pair.
 MATRIX := py311:3.11:ansible-core==2.19.* py312:3.12:ansible-core==2.21.*
 DEMO_VENV := py311
 
-.PHONY: demo test node venvs sanity units integration build clean bench
+.PHONY: demo test node venvs sanity units integration build clean bench lint
 
 demo: node
 	@tests/bin/setup-venv $(DEMO_VENV) 3.11 'ansible-core==2.19.*'
@@ -18,6 +18,10 @@ test: node venvs
 	  IFS=: read -r name py core <<< "$$entry"; \
 	  tests/bin/run-tests "$$name" "$$py"; \
 	done
+	@tests/bin/run-lint
+
+lint:
+	@tests/bin/run-lint
 
 # One suite on every pair: make sanity | make units | make integration
 sanity units integration: node venvs

@@ -170,13 +170,11 @@ def main(argv=None):
             env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'), ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'),
                        ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_PYTHON_INTERPRETER=sys.executable,
                        JWTAUTH_OIDC_TOKEN_STORE_PATH=os.path.join(workdir, 'store'))
-            ways = [
-                ('scim_provision role', PLAY_ROLE, {'auth': {'issuer': op.issuer, 'client_id': csjwt['client_id'],
-                                                             'client_secret': csjwt['client_secret'], 'ca_path': op.ca_path,
-                                                             'scope': ['api:read', 'api:write']}}),
-                ('uri loop (GET + POST/PUT)', PLAY_URI, {'token_endpoint': op.token_endpoint(), 'basic_client_id': basic['client_id'],
-                                                        'basic_client_secret': basic['client_secret'], 'ca_path': op.ca_path}),
-            ]
+            role_auth = {'issuer': op.issuer, 'client_id': csjwt['client_id'], 'client_secret': csjwt['client_secret'],
+                         'ca_path': op.ca_path, 'scope': ['api:read', 'api:write']}
+            uri_vars = {'token_endpoint': op.token_endpoint(), 'basic_client_id': basic['client_id'],
+                        'basic_client_secret': basic['client_secret'], 'ca_path': op.ca_path}
+            ways = [('scim_provision role', PLAY_ROLE, {'auth': role_auth}), ('uri loop (GET + POST/PUT)', PLAY_URI, uri_vars)]
             for index, (label, play, extra) in enumerate(ways):
                 with scim_harness.SCIMServer(os.path.join(workdir, 'scim{0}'.format(index)), op) as scim:
                     variables = dict(extra, scim_url=scim.base_url, bench_users=users, bench_groups=groups)  # 'groups' is Ansible's own

@@ -112,7 +112,7 @@ def ansible(tmp_path, op):
         outcome = Run(proc, result_path)
         tokens = []
         if isinstance(outcome.result, dict):
-            tokens = [outcome.result.get(name) for name in ('access_token', 'id_token', 'refresh_token')]
+            tokens = [outcome.result.get(name) for name in ('access_token', 'id_token', 'refresh_token', 'token')]
         outcome.assert_no_secrets(client_secrets(provider or op) + list(secrets) + [t for t in tokens if t])
         return outcome
 

@@ -36,10 +36,9 @@ def scim(op, tmp_path):
         yield server
 
 
-def converge(ansible, op, scim, tmp_path, users, **variables):
+def converge(ansible, op, scim, tmp_path, users, secrets=(), **variables):
     env = lookup_env(op, 'csjwt', tmp_path / 'store')
-    run = ansible('api_resource_scim.yml', dict({'scim_url': scim.base_url, 'scim_users': users}, **variables), env=env)
-    return run
+    return ansible('api_resource_scim.yml', dict({'scim_url': scim.base_url, 'scim_users': users}, **variables), env=env, secrets=secrets)
 
 
 def test_four_steps_create_then_nothing(op, ansible, scim, tmp_path):
@@ -152,3 +151,68 @@ def test_role_users_and_groups(op, ansible, scim, tmp_path):
     groups = {g['displayName']: g for g in admin.get(scim.base_url + '/Groups').json()['Resources']}
     assert sorted(users[m['value']] for m in groups['admins']['members']) == ['alice', 'bob']
     assert not groups['empty'].get('members')
+
+
+@pytest.fixture
+def flaky_scim(op, tmp_path, request):
+    with scim_harness.SCIMServer(str(tmp_path / 'flaky-scim'), op, fail_first=request.param) as server:
+        yield server
+
+
+@pytest.mark.parametrize('flaky_scim', [{'POST /v2/Users': [503, 1]}], indirect=True)
+def test_503_with_retry_after_is_retried_once_safely(op, ansible, flaky_scim, tmp_path):
+    mark = flaky_scim.mark()
+    run = converge(ansible, op, flaky_scim, tmp_path, [{'userName': 'erin'}])
+    assert run.rc == 0, run.output[-3000:]
+    posts = [e['status'] for e in flaky_scim.requests_log(since=mark) if e['method'] == 'POST']
+    assert posts == [503, 201]
+    assert run.result['idempotent']['changed'] is False
+
+
+@pytest.mark.parametrize('flaky_scim', [{'POST /v2/Users': [500, 1]}], indirect=True)
+def test_failed_create_is_not_resent_and_earlier_writes_are_reported(op, ansible, flaky_scim, tmp_path):
+    first = ansible('api_resource_scim.yml', {'scim_url': flaky_scim.base_url, 'scim_users': [{'userName': 'alice', 'active': True}],
+                                              'scim_bearer_token': flaky_scim.token()}, env={})
+    # The first POST answers 500: the module reports it and does not send the POST again.
+    assert first.rc != 0
+    assert "Failed to create Users 'alice' at {0}/Users: Injected fault [HTTP 500]".format(flaky_scim.base_url) in first.output
+    assert flaky_scim.count('POST') == 1
+    # Now alice exists (created behind the module's back) and needs an update, and frank is new.
+    admin = flaky_scim.admin_session()
+    assert admin.post(flaky_scim.base_url + '/Users', json={'userName': 'alice', 'active': False}).status_code == 201
+    run = converge(ansible, op, flaky_scim, tmp_path, [{'userName': 'alice', 'active': True}, {'userName': 'frank'}])
+    assert run.rc == 0, run.output[-3000:]
+    assert run.result['apply']['updated'] == ['alice'] and run.result['apply']['created'] == ['frank']
+
+
+def test_revoked_stored_token_is_renewed_after_a_401(op, ansible, scim, tmp_path):
+    import time
+    import uuid
+
+    import jwt
+    import requests
+
+    first = converge(ansible, op, scim, tmp_path, USERS[:1])
+    assert first.rc == 0, first.output[-3000:]
+    # The lookup, with the same options, reads the very token api_resource stored (no new request).
+    mark = op.mark()
+    read = ansible('lookup_token.yml', {'lookup_scope': ['api:read', 'api:write']}, env=lookup_env(op, 'csjwt', tmp_path / 'store'))
+    assert read.rc == 0, read.output[-3000:]
+    assert op.count('request', path=op.token_endpoint(), since=mark) == 0
+    # Revoke it at the OP (RFC 7009), authenticating with a client_secret_jwt assertion.
+    client = op.clients['csjwt']
+    endpoint = op.discovery()['revocation_endpoint']
+    now = int(time.time())
+    assertion = jwt.encode({'iss': client['client_id'], 'sub': client['client_id'], 'aud': endpoint, 'iat': now, 'exp': now + 60,
+                            'jti': str(uuid.uuid4())}, client['client_secret'].encode(), algorithm='HS256')
+    revoked = requests.post(endpoint, data={'token': read.result['token'], 'client_id': client['client_id'], 'client_assertion': assertion,
+                                            'client_assertion_type': 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'},
+                            verify=op.ca_path, timeout=10)
+    assert revoked.status_code == 200
+    time.sleep(3.5)  # the SCIM server caches introspection answers for 3 s
+    mark, scim_mark = op.mark(), scim.mark()
+    run = converge(ansible, op, scim, tmp_path, USERS[:1], secrets=[read.result['token']])
+    assert run.rc == 0, run.output[-3000:]
+    # One 401 on the stale token, one new token, then every step succeeds.
+    assert scim.count(status=401, since=scim_mark) == 1
+    assert op.count('request', path=op.token_endpoint(), since=mark) == 1
