@@ -57,8 +57,10 @@ def test_four_steps_create_then_nothing(op, ansible, scim, tmp_path):
     # Three POSTs in all: the check runs and the idempotent run wrote nothing.
     assert scim.writes(since=mark) == 3
     assert scim.count('POST', since=mark) == 3
-    # The diff of the check run shows what would be created.
-    assert '"userName": "alice"' in run.output or 'userName: alice' in run.output
+    # The check run had diff on: before and after of each object it would create.
+    diffs = {d['after_header']: d for d in steps['check']['diff']}
+    assert diffs['alice']['before'] == {} and diffs['alice']['after']['emails'] == USERS[0]['emails']
+    assert 'diff' not in steps['apply']
 
 
 @pytest.mark.parametrize('update_method', ['put', 'patch'])
@@ -216,3 +218,19 @@ def test_revoked_stored_token_is_renewed_after_a_401(op, ansible, scim, tmp_path
     # One 401 on the stale token, one new token, then every step succeeds.
     assert scim.count(status=401, since=scim_mark) == 1
     assert op.count('request', path=op.token_endpoint(), since=mark) == 1
+
+
+@pytest.mark.parametrize('flaky_scim', [{'PUT /v2/Users/*': [400, 1]}], indirect=True)
+def test_failure_names_the_object_and_keeps_what_succeeded(op, ansible, flaky_scim):
+    admin = flaky_scim.admin_session()
+    assert admin.post(flaky_scim.base_url + '/Users', json={'userName': 'bob', 'active': False}).status_code == 201
+    token = flaky_scim.token()
+    run = ansible('api_resource_once.yml', {'scim_url': flaky_scim.base_url, 'scim_bearer_token': token,
+                                            'scim_users': [{'userName': 'carl'}, {'userName': 'bob', 'active': True}]}, secrets=[token])
+    result = run.result
+    assert result['failed'] is True
+    assert result['msg'].startswith("Failed to update Users 'bob' at {0}/Users/".format(flaky_scim.base_url))
+    assert result['msg'].endswith('Injected fault [HTTP 400]')
+    # carl was created before bob failed, and the failed result says so.
+    assert result['created'] == ['carl'] and result['updated'] == []
+    assert flaky_scim.count('PUT') == 1
