@@ -187,3 +187,11 @@ def test_success_output_is_censored_without_task_no_log(op, ansible):
     run = ansible('token.yml', {'token': code_options(op, 'csjwt'), 'show_failure': True})
     assert run.result['access_token'] and run.result['refresh_token'] and run.result['id_token']
     assert "'no_log: true' was specified for this result" in run.output
+
+
+def test_module_defaults_action_group(op, ansible):
+    client = op.clients['csjwt']
+    run = ansible('module_defaults_group.yml', {'op_issuer': op.issuer, 'op_client_id': client['client_id'],
+                                                'op_client_secret': client['client_secret'], 'op_ca_path': op.ca_path})
+    assert run.rc == 0, run.output[-3000:]
+    assert run.result['access_token'] and run.result['issuer'] == op.issuer
