@@ -51,6 +51,12 @@ PLAY_URI = '''
   gather_facts: false
   vars:
     bearer: {Authorization: "Bearer {{ token.json.access_token }}"}
+    # Templated when used, so inside a group loop it is that group's body.
+    group_body:
+      schemas: [urn:ietf:params:scim:schemas:core:2.0:Group]
+      displayName: "{{ item.item.displayName }}"
+      members: "{{ item.item.members | map('extract', user_ids) | map('regex_replace', '^(.*)$', '{\\"value\\": \\"\\\\1\\"}')
+                   | map('from_json') | list }}"
   tasks:
     - name: Token
       ansible.builtin.uri:
@@ -110,11 +116,7 @@ PLAY_URI = '''
         url: "{{ scim_url }}/Groups"
         method: POST
         body_format: json
-        body:
-          schemas: [urn:ietf:params:scim:schemas:core:2.0:Group]
-          displayName: "{{ item.item.displayName }}"
-          members: "{{ item.item.members | map('extract', user_ids) | map('regex_replace', '^(.*)$', '{\\"value\\": \\"\\\\1\\"}')
-                       | map('from_json') | list }}"
+        body: "{{ group_body }}"
         headers: "{{ bearer }}"
         status_code: 201
       loop: "{{ found_groups.results | selectattr('json.totalResults', 'eq', 0) | list }}"
@@ -124,11 +126,7 @@ PLAY_URI = '''
         url: "{{ scim_url }}/Groups/{{ item.json.Resources[0].id }}"
         method: PUT
         body_format: json
-        body:
-          schemas: [urn:ietf:params:scim:schemas:core:2.0:Group]
-          displayName: "{{ item.item.displayName }}"
-          members: "{{ item.item.members | map('extract', user_ids) | map('regex_replace', '^(.*)$', '{\\"value\\": \\"\\\\1\\"}')
-                       | map('from_json') | list }}"
+        body: "{{ group_body }}"
         headers: "{{ bearer }}"
       loop: "{{ found_groups.results | selectattr('json.totalResults', 'eq', 1) | list }}"
       no_log: true

@@ -6,11 +6,10 @@
 
 from __future__ import annotations
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import SECRET_TOKEN_FIELDS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import token_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._token_provider import run_token_task
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils._action import ControllerAction
-
-RETURNED_TOKENS = ('access_token', 'id_token', 'refresh_token')
 
 
 class ActionModule(ControllerAction):
@@ -22,7 +21,7 @@ class ActionModule(ControllerAction):
 
     def execute(self, options, check_mode, diff):
         outcome = run_token_task(options, check_mode=check_mode)
-        if any(outcome.get(name) for name in RETURNED_TOKENS):
+        if any(outcome.get(name) for name in SECRET_TOKEN_FIELDS):
             # Censor the displayed result even without no_log on the task, at every
             # verbosity; the registered variable still holds the tokens.
             outcome['_ansible_no_log'] = True

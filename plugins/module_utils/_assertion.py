@@ -17,6 +17,9 @@ CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 HMAC_ALGS = ('HS256', 'HS384', 'HS512')
 ASYMMETRIC_ALGS = ('RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA')
 
+# Which key type signs which JWA family (RFC 7518 section 3.1), by the alg's first two letters.
+ALG_FAMILY = {'RS': 'RSA', 'PS': 'RSA', 'ES': 'EC', 'Ed': 'OKP'}
+
 # PingOne refuses an exp more than an hour ahead; a short default limits replay.
 DEFAULT_LIFETIME = 60
 MAX_LIFETIME = 3600

@@ -147,7 +147,7 @@ class PrivateKeyJwt(_JwtAuth):
         self.default_alg = DEFAULT_ALG_BY_FAMILY.get(family)
         alg = self.signing_alg or self.default_alg
         # RFC 7518 section 3.4: each ES* algorithm names its curve; RSA keys serve every RS*/PS*.
-        fits = alg == self.default_alg if family.startswith('EC-') else ALG_FAMILY.get((alg or '')[:2]) == family
+        fits = alg == self.default_alg if family.startswith('EC-') else _assertion.ALG_FAMILY.get((alg or '')[:2]) == family
         if alg is None or not fits:
             raise ConfigurationError('signing_alg {0} does not fit a {1} private key'.format(alg, family))
         if not self.key_id:
@@ -160,8 +160,6 @@ class PrivateKeyJwt(_JwtAuth):
         return self._key
 
 
-# Which key type signs which JWA family (RFC 7518 section 3.1).
-ALG_FAMILY = {'RS': 'RSA', 'PS': 'RSA', 'ES': 'EC', 'Ed': 'OKP'}
 DEFAULT_ALG_BY_FAMILY = {'RSA': 'RS256', 'EC-P-256': 'ES256', 'EC-P-384': 'ES384', 'EC-P-521': 'ES512', 'OKP': 'EdDSA'}
 
 

@@ -11,6 +11,7 @@ import hashlib
 import json
 import time
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils._assertion import ALG_FAMILY
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import DiscoveryError, IdTokenError
 
 try:
@@ -99,7 +100,7 @@ def select_key(jwks, header):
             continue
         candidates.append(jwk)
     if kid is None and len(candidates) > 1:
-        family = {'RS': 'RSA', 'PS': 'RSA', 'ES': 'EC', 'Ed': 'OKP'}.get((alg or '')[:2])
+        family = ALG_FAMILY.get((alg or '')[:2])
         candidates = [jwk for jwk in candidates if jwk.get('kty') == family]
     if len(candidates) != 1:
         raise IdTokenError('No unique key in the OP JWKS matches the ID token (kid {0!r}, alg {1})'.format(kid, alg))

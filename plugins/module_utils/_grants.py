@@ -40,6 +40,9 @@ ERROR_HINTS = {
     'invalid_scope': 'a requested scope is unknown or not allowed for this client',
 }
 
+# The fields of a token response that are credentials: never displayed, never masked away.
+SECRET_TOKEN_FIELDS = ('access_token', 'id_token', 'refresh_token')
+
 TOKEN_FIELDS = ('access_token', 'token_type', 'expires_in', 'scope', 'id_token', 'refresh_token')
 
 

@@ -216,10 +216,9 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import SECRET_TOKEN_FIELDS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import token_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._token_provider import run_token_task
-
-RETURNED_TOKENS = ('access_token', 'id_token', 'refresh_token')
 
 
 def main():
@@ -234,7 +233,7 @@ def main():
     # through: an unrotated refresh token equals the no_log input and would
     # otherwise come back as VALUE_SPECIFIED_IN_NO_LOG_PARAMETER.
     invocation = remove_values({'module_args': module.params}, module.no_log_values)
-    for name in RETURNED_TOKENS:
+    for name in SECRET_TOKEN_FIELDS:
         module.no_log_values.discard(result.get(name))
     module.exit_json(invocation=invocation, **result)
 

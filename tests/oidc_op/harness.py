@@ -161,7 +161,49 @@ def _public_jwk(key, kid):
     return {"kty": "EC", "kid": kid, "use": "sig", "crv": "P-256", "x": _int_b64url(pub.x, 32), "y": _int_b64url(pub.y, 32)}
 
 
-class OP(object):
+class ServerProcess(object):
+    """Output tail, stop and context management for a test server run as a child process.
+
+    Subclasses set ``process`` (a Popen with stdin=PIPE: the child exits when stdin
+    closes, even if this process is killed), ``_out`` (its output file) and ``output_path``.
+    The SCIM test server's harness uses this class too.
+    """
+
+    process = None
+    _out = None
+    output_path = None
+
+    def _tail(self, size=4000):
+        try:
+            with open(self.output_path, "rb") as f:
+                return f.read()[-size:].decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def stop(self):
+        """Stop the server (SIGTERM, then SIGKILL after 5 s); safe to call twice."""
+        proc, self.process = self.process, None
+        if proc is not None and proc.stdin is not None:
+            proc.stdin.close()
+        if proc is not None and proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class OP(ServerProcess):
     """A running oidc-provider with a root and a PingOne-shaped issuer; use as a context manager."""
 
     def __init__(self, workdir, ttl=None, extra_clients=None, node_dir=None, env_id=None, startup_timeout=20):
@@ -260,35 +302,6 @@ class OP(object):
         self.base_url = "https://127.0.0.1:%d" % self.port
         self.issuer = self.base_url
         self.pingone_issuer = "%s/%s/as" % (self.base_url, self.env_id)
-
-    def _tail(self, size=4000):
-        try:
-            with open(self.output_path, "rb") as f:
-                return f.read()[-size:].decode("utf-8", "replace")
-        except OSError:
-            return ""
-
-    def stop(self):
-        """Stop the server (SIGTERM, then SIGKILL after 5 s); safe to call twice."""
-        proc, self.process = self.process, None
-        if proc is not None and proc.stdin is not None:
-            proc.stdin.close()
-        if proc is not None and proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
-        if self._out is not None:
-            self._out.close()
-            self._out = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
 
     def issuer_for(self, issuer=None):
         """Map None/'root'/'pingone' or an issuer URL to the issuer URL."""

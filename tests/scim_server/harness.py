@@ -25,9 +25,9 @@ scim2-server, requests and PyJWT; this module needs only requests. Introspection
 """
 
 import atexit
+import importlib.util
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -35,6 +35,18 @@ import time
 import requests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _load_op_harness():
+    # Both harness modules are called harness.py; load the OP's by path, under its own name.
+    path = os.path.join(os.path.dirname(HERE), "oidc_op", "harness.py")
+    spec = importlib.util.spec_from_file_location("jwtauth_oidc_test_op_harness", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+ServerProcess = _load_op_harness().ServerProcess
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 SCIM_JSON = "application/scim+json"
 
@@ -43,7 +55,7 @@ class SCIMServerError(Exception):
     """The test SCIM server did not start or did not behave as expected."""
 
 
-class SCIMServer(object):
+class SCIMServer(ServerProcess):
     """A running scim2-server behind OP-issued bearer tokens; use as a context manager."""
 
     def __init__(self, workdir, op, client="csjwt", fail_first=None, python=None, startup_timeout=20, cache_seconds=3):
@@ -93,35 +105,6 @@ class SCIMServer(object):
         self.pid = ready["pid"]
         self.root_url = "http://127.0.0.1:%d" % self.port
         self.base_url = self.root_url + "/v2"
-
-    def _tail(self, size=4000):
-        try:
-            with open(self.output_path, "rb") as f:
-                return f.read()[-size:].decode("utf-8", "replace")
-        except OSError:
-            return ""
-
-    def stop(self):
-        """Stop the server (stdin EOF and SIGTERM, then SIGKILL after 5 s); safe to call twice."""
-        proc, self.process = self.process, None
-        if proc is not None and proc.stdin is not None:
-            proc.stdin.close()
-        if proc is not None and proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
-        if self._out is not None:
-            self._out.close()
-            self._out = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
 
     def requests_log(self, since=0):
         """Parsed request log lines ({method, path, status, query}) from index `since`."""
