@@ -175,148 +175,126 @@ options:
     type: str
 '''
 
+    # For the lookup: Ansible's config would refuse a client_id marked required
+    # before the lookup reads it from the environment; the lookup checks it itself.
+    CLIENT_ID_LOOKUP = r'''
+options:
+  client_id:
+    description:
+      - The OAuth 2.0 client ID (PingOne calls it the application's Client ID).
+      - Required, as a keyword, a variable or the E(JWTAUTH_OIDC_CLIENT_ID) environment variable.
+    type: str
+'''
+
     # Where lookups read each option besides their keyword arguments; secrets come
     # from the environment or variables (vault), never from ansible.cfg.
+    # No env: entries: the lookup reads JWTAUTH_OIDC_* through the option layer
+    # (_options.env_fallback_set), as the modules do, because an AWX credential
+    # injects its empty inputs as VAR="" and Ansible's config would reject "" for
+    # an option with choices (region, auth_method, signing_alg) before the lookup
+    # runs.
     PLUGINS = r'''
 options:
   token_endpoint:
-    env:
-      - name: JWTAUTH_OIDC_TOKEN_ENDPOINT
     ini:
       - section: jwtauth_oidc
         key: token_endpoint
     vars:
       - name: jwtauth_oidc_token_endpoint
   issuer:
-    env:
-      - name: JWTAUTH_OIDC_ISSUER
     ini:
       - section: jwtauth_oidc
         key: issuer
     vars:
       - name: jwtauth_oidc_issuer
   environment_id:
-    env:
-      - name: JWTAUTH_OIDC_ENVIRONMENT_ID
     ini:
       - section: jwtauth_oidc
         key: environment_id
     vars:
       - name: jwtauth_oidc_environment_id
   region:
-    env:
-      - name: JWTAUTH_OIDC_REGION
     ini:
       - section: jwtauth_oidc
         key: region
     vars:
       - name: jwtauth_oidc_region
   auth_base_url:
-    env:
-      - name: JWTAUTH_OIDC_AUTH_BASE_URL
     ini:
       - section: jwtauth_oidc
         key: auth_base_url
     vars:
       - name: jwtauth_oidc_auth_base_url
   client_id:
-    env:
-      - name: JWTAUTH_OIDC_CLIENT_ID
     ini:
       - section: jwtauth_oidc
         key: client_id
     vars:
       - name: jwtauth_oidc_client_id
   client_secret:
-    env:
-      - name: JWTAUTH_OIDC_CLIENT_SECRET
     vars:
       - name: jwtauth_oidc_client_secret
   private_key:
-    env:
-      - name: JWTAUTH_OIDC_PRIVATE_KEY
     vars:
       - name: jwtauth_oidc_private_key
   private_key_passphrase:
-    env:
-      - name: JWTAUTH_OIDC_PRIVATE_KEY_PASSPHRASE
     vars:
       - name: jwtauth_oidc_private_key_passphrase
   key_id:
-    env:
-      - name: JWTAUTH_OIDC_KEY_ID
     ini:
       - section: jwtauth_oidc
         key: key_id
     vars:
       - name: jwtauth_oidc_key_id
   auth_method:
-    env:
-      - name: JWTAUTH_OIDC_AUTH_METHOD
     ini:
       - section: jwtauth_oidc
         key: auth_method
     vars:
       - name: jwtauth_oidc_auth_method
   signing_alg:
-    env:
-      - name: JWTAUTH_OIDC_SIGNING_ALG
     ini:
       - section: jwtauth_oidc
         key: signing_alg
     vars:
       - name: jwtauth_oidc_signing_alg
   assertion_lifetime:
-    env:
-      - name: JWTAUTH_OIDC_ASSERTION_LIFETIME
     ini:
       - section: jwtauth_oidc
         key: assertion_lifetime
     vars:
       - name: jwtauth_oidc_assertion_lifetime
   audience:
-    env:
-      - name: JWTAUTH_OIDC_AUDIENCE
     ini:
       - section: jwtauth_oidc
         key: audience
     vars:
       - name: jwtauth_oidc_audience
   validate_certs:
-    env:
-      - name: JWTAUTH_OIDC_VALIDATE_CERTS
     ini:
       - section: jwtauth_oidc
         key: validate_certs
     vars:
       - name: jwtauth_oidc_validate_certs
   ca_path:
-    env:
-      - name: JWTAUTH_OIDC_CA_PATH
     ini:
       - section: jwtauth_oidc
         key: ca_path
     vars:
       - name: jwtauth_oidc_ca_path
   timeout:
-    env:
-      - name: JWTAUTH_OIDC_TIMEOUT
     ini:
       - section: jwtauth_oidc
         key: timeout
     vars:
       - name: jwtauth_oidc_timeout
   http_agent:
-    env:
-      - name: JWTAUTH_OIDC_HTTP_AGENT
     ini:
       - section: jwtauth_oidc
         key: http_agent
     vars:
       - name: jwtauth_oidc_http_agent
   retries:
-    env:
-      - name: JWTAUTH_OIDC_RETRIES
     ini:
       - section: jwtauth_oidc
         key: retries

@@ -44,24 +44,18 @@ options:
     PLUGINS = r'''
 options:
   token_store:
-    env:
-      - name: JWTAUTH_OIDC_TOKEN_STORE
     ini:
       - section: jwtauth_oidc
         key: token_store
     vars:
       - name: jwtauth_oidc_token_store
   token_store_path:
-    env:
-      - name: JWTAUTH_OIDC_TOKEN_STORE_PATH
     ini:
       - section: jwtauth_oidc
         key: token_store_path
     vars:
       - name: jwtauth_oidc_token_store_path
   expiry_leeway:
-    env:
-      - name: JWTAUTH_OIDC_EXPIRY_LEEWAY
     ini:
       - section: jwtauth_oidc
         key: expiry_leeway

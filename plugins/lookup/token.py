@@ -41,7 +41,7 @@ options:
     type: str
 extends_documentation_fragment:
   - jwtauth.oidc.connection
-  - jwtauth.oidc.connection.client_id
+  - jwtauth.oidc.connection.client_id_lookup
   - jwtauth.oidc.connection.plugins
   - jwtauth.oidc.grant
   - jwtauth.oidc.token_store
@@ -101,13 +101,16 @@ _raw:
   elements: raw
 '''
 
+import os
+
 from ansible.errors import AnsibleLookupError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import lookup_argument_spec, secret_values, token_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import (
+    env_var, given, lookup_argument_spec, secret_values, token_module_kwargs)
 from ansible_collections.jwtauth.oidc.plugins.module_utils._token_provider import TokenProvider
 
 try:
@@ -131,12 +134,26 @@ def select(tokens, query):
 class LookupModule(LookupBase):
     """Reads the options like the module does, then asks the token provider (store first)."""
 
+    def _options_given(self, spec):
+        """What the task, the variables and ansible.cfg set; the environment is left to the option layer.
+
+        The argument spec's fallbacks read JWTAUTH_OIDC_* as they do for the
+        modules (an empty variable is unset), then apply the defaults.  An
+        environment variable still outranks ansible.cfg, as in Ansible's own
+        configuration precedence.
+        """
+        options = {}
+        for name in spec:
+            value, origin = self.get_option_and_origin(name)
+            from_task = origin == 'Direct' or origin.startswith('var: ')
+            if from_task or (origin != 'default' and not os.environ.get(env_var(name))):
+                options[name] = value
+        return given(options)
+
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)
         spec = lookup_argument_spec()
-        given = {name: self.get_option(name) for name in spec}
-        validation = ArgumentSpecValidator(**token_module_kwargs(spec)).validate(
-            {name: value for name, value in given.items() if value is not None})
+        validation = ArgumentSpecValidator(**token_module_kwargs(spec)).validate(self._options_given(spec))
         options = validation.validated_parameters
         no_log_values = set(validation._no_log_values) | set(secret_values(options))
         if validation.error_messages:

@@ -12,7 +12,9 @@ authentication option falls back to an environment variable named
 
 from __future__ import annotations
 
-from ansible.module_utils.common.parameters import env_fallback
+import os
+
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._assertion import ASYMMETRIC_ALGS, DEFAULT_LIFETIME, HMAC_ALGS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import AUTH_METHODS
@@ -35,8 +37,26 @@ def env_var(option):
     return ENV_PREFIX + option.upper()
 
 
+def env_fallback_set(*names):
+    """The first of the environment variables that is set to a non-empty value.
+
+    An AWX credential type renders an input left empty as an empty string, so
+    every optional field of the credential arrives as ``VAR=""``.  Empty means
+    not given: ansible-core's ``env_fallback`` would hand ``""`` to the option.
+    """
+    for name in names:
+        if os.environ.get(name):
+            return os.environ[name]
+    raise AnsibleFallbackNotFound
+
+
+def given(options):
+    """The options that have a value: neither None nor an empty string (see env_fallback_set)."""
+    return {name: value for name, value in options.items() if value is not None and value != ''}
+
+
 def _env(option):
-    return (env_fallback, [env_var(option)])
+    return (env_fallback_set, [env_var(option)])
 
 
 def connection_argument_spec(client_id_required=True):

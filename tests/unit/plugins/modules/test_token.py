@@ -17,6 +17,18 @@ SECRET = 'unit-test-secret-' + 'q' * 48
 BASE = {'token_endpoint': 'https://op.example.test/as/token', 'client_id': 'c1', 'client_secret': SECRET}
 
 
+@pytest.fixture(autouse=True)
+def module_side(monkeypatch):
+    """Run the module as on a managed host.
+
+    Importing controller code (the lookup tests load plugins) sets
+    ansible.module_utils._internal.is_controller for the whole worker, and then
+    module warnings go to the controller's display instead of the result.
+    """
+    internal = pytest.importorskip('ansible.module_utils._internal')
+    monkeypatch.setattr(internal, 'is_controller', False, raising=False)
+
+
 def run_module(capsys, args):
     with patch_module_args(args):
         with pytest.raises(SystemExit):

@@ -1,0 +1,53 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Where the lookup's options come from: keywords and variables first, then JWTAUTH_OIDC_* through the option layer."""
+
+from __future__ import annotations
+
+import pytest
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.loader import lookup_loader
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _options
+
+
+def options_given(variables=None, **direct):
+    lookup = lookup_loader.get('jwtauth.oidc.token')
+    lookup.set_options(var_options=variables or {}, direct=direct)
+    return lookup._options_given(_options.lookup_argument_spec())
+
+
+@pytest.fixture
+def awx_environ(monkeypatch):
+    """An AWX-injected environment: the unset inputs are empty strings, choices included."""
+    for option in _options.connection_argument_spec():
+        monkeypatch.setenv(_options.env_var(option), '')
+    monkeypatch.setenv('JWTAUTH_OIDC_ISSUER', 'https://env.example.test')
+    monkeypatch.setenv('JWTAUTH_OIDC_CLIENT_ID', 'env-client')
+
+
+@pytest.mark.parametrize('variables, direct, expected_issuer', [
+    # Only the environment: left to the option layer's fallback.
+    ({}, {}, None),
+    ({'jwtauth_oidc_issuer': 'https://var.example.test'}, {}, 'https://var.example.test'),
+    ({'jwtauth_oidc_issuer': 'https://var.example.test'}, {'issuer': 'https://kw.example.test'}, 'https://kw.example.test'),
+])
+def test_keywords_and_variables_outrank_the_environment(awx_environ, variables, direct, expected_issuer):
+    assert options_given(variables, **direct).get('issuer') == expected_issuer
+
+
+def test_empty_variables_with_choices_are_not_refused(awx_environ):
+    given = options_given()
+    # Defaults are left to the argument spec too, so that a variable can still set them.
+    assert 'region' not in given and 'auth_method' not in given and 'validate_certs' not in given
+
+
+def test_the_spec_then_reads_the_environment(awx_environ):
+    spec = _options.lookup_argument_spec()
+    validation = ArgumentSpecValidator(**_options.token_module_kwargs(spec)).validate(options_given(client_secret='s' * 32))
+    assert not validation.error_messages
+    assert validation.validated_parameters['issuer'] == 'https://env.example.test'
+    assert validation.validated_parameters['client_id'] == 'env-client'
+    assert validation.validated_parameters['auth_method'] == 'client_secret_jwt'

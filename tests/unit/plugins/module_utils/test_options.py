@@ -1,0 +1,65 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The option layer: environment fallbacks where an empty variable is unset (AWX injects empty inputs as "")."""
+
+from __future__ import annotations
+
+import pytest
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.errors import AnsibleFallbackNotFound
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _options
+
+
+@pytest.mark.parametrize('environ, expected', [
+    ({'A': 'x'}, 'x'),
+    ({'A': '', 'B': 'y'}, 'y'),
+    ({'B': 'y'}, 'y'),
+    ({'A': 'x', 'B': 'y'}, 'x'),
+])
+def test_env_fallback_set_takes_the_first_non_empty(monkeypatch, environ, expected):
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    assert _options.env_fallback_set('A', 'B') == expected
+
+
+@pytest.mark.parametrize('environ', [{}, {'A': ''}, {'A': '', 'B': ''}])
+def test_env_fallback_set_empty_is_not_found(monkeypatch, environ):
+    monkeypatch.delenv('A', raising=False)
+    monkeypatch.delenv('B', raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(AnsibleFallbackNotFound):
+        _options.env_fallback_set('A', 'B')
+
+
+def test_given_drops_none_and_empty_strings_only():
+    options = {'a': None, 'b': '', 'c': 'x', 'd': False, 'e': 0, 'f': []}
+    assert _options.given(options) == {'c': 'x', 'd': False, 'e': 0, 'f': []}
+
+
+@pytest.fixture
+def awx_environ(monkeypatch):
+    """Every connection variable set to "", the way an AWX credential with only a few inputs injects them."""
+    for option in _options.connection_argument_spec():
+        monkeypatch.setenv(_options.env_var(option), '')
+    monkeypatch.setenv('JWTAUTH_OIDC_ISSUER', 'https://op.example.test')
+    monkeypatch.setenv('JWTAUTH_OIDC_CLIENT_ID', 'c1')
+    monkeypatch.setenv('JWTAUTH_OIDC_CLIENT_SECRET', 's' * 32)
+
+
+def test_empty_variables_leave_defaults_and_choices_alone(awx_environ):
+    validation = ArgumentSpecValidator(**_options.token_module_kwargs()).validate({})
+    assert not validation.error_messages
+    options = validation.validated_parameters
+    assert options['issuer'] == 'https://op.example.test' and options['client_id'] == 'c1'
+    # Defaults survive the empty variables: certificate checks stay on, client_secret_jwt stays the method.
+    assert options['validate_certs'] is True and options['auth_method'] == 'client_secret_jwt'
+    assert options['region'] is None and options['signing_alg'] is None and options['timeout'] == 30
+
+
+def test_task_arguments_outrank_the_environment(awx_environ):
+    validation = ArgumentSpecValidator(**_options.token_module_kwargs()).validate({'issuer': 'https://other.example.test'})
+    assert validation.validated_parameters['issuer'] == 'https://other.example.test'
