@@ -39,15 +39,18 @@ def main():
             nonce = secrets.token_urlsafe(16)
             code = harness.get_code(op, 'csjwt', issuer=op.pingone_issuer, nonce=nonce)
             print('Browser login done (login and consent pages); the redirect carried an authorization code.')
-            variables = {
-                'demo_environment_id': op.env_id, 'demo_auth_base_url': op.base_url, 'demo_ca_path': op.ca_path,
-                'demo_client_id': client['client_id'], 'demo_client_secret': client['client_secret'],
-                'demo_code': code['code'], 'demo_redirect_uri': op.redirect_uri, 'demo_nonce': nonce,
+            # The connection and the credential go in the environment, as an AWX credential injects them.
+            credential = {
+                'JWTAUTH_OIDC_ENVIRONMENT_ID': op.env_id, 'JWTAUTH_OIDC_AUTH_BASE_URL': op.base_url,
+                'JWTAUTH_OIDC_CA_PATH': op.ca_path, 'JWTAUTH_OIDC_CLIENT_ID': client['client_id'],
+                'JWTAUTH_OIDC_CLIENT_SECRET': client['client_secret'],
             }
+            variables = {'demo_code': code['code'], 'demo_redirect_uri': op.redirect_uri, 'demo_nonce': nonce}
             vars_path = os.path.join(workdir, 'vars.json')
             with os.fdopen(os.open(vars_path, os.O_WRONLY | os.O_CREAT, 0o600), 'w') as handle:
                 json.dump(variables, handle)
-            env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'),
+            env = dict(os.environ, **credential)
+            env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'),
                        ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'), ANSIBLE_LOCALHOST_WARNING='false',
                        ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_PYTHON_INTERPRETER=sys.executable)
             playbook = os.path.join(TOP, 'playbooks', 'demo_local_op.yml')
