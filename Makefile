@@ -6,11 +6,13 @@ SHELL := /bin/bash
 # name:python:ansible-core requirement, one per supported pair.
 MATRIX := py311:3.11:ansible-core==2.19.* py312:3.12:ansible-core==2.21.*
 DEMO_VENV := py311
+# What every test venv holds besides its ansible-core.
+REQUIREMENTS := -r requirements.txt -r tests/requirements.txt
 
-.PHONY: demo test node venvs sanity units integration build clean bench lint
+.PHONY: demo test node venvs sanity units integration build clean bench lint packaging ee
 
 demo: node
-	@tests/bin/setup-venv $(DEMO_VENV) 3.11 'ansible-core==2.19.*'
+	@tests/bin/setup-venv $(DEMO_VENV) 3.11 'ansible-core==2.19.*' $(REQUIREMENTS)
 	@.venv/$(DEMO_VENV)/bin/python tests/oidc_op/demo.py
 
 test: node venvs
@@ -18,6 +20,7 @@ test: node venvs
 	  IFS=: read -r name py core <<< "$$entry"; \
 	  tests/bin/run-tests "$$name" "$$py"; \
 	done
+	@tests/bin/run-packaging
 	@tests/bin/run-lint
 
 lint:
@@ -33,15 +36,28 @@ sanity units integration: node venvs
 venvs:
 	@set -e; for entry in $(MATRIX); do \
 	  IFS=: read -r name py core <<< "$$entry"; \
-	  tests/bin/setup-venv "$$name" "$$py" "$$core"; \
+	  tests/bin/setup-venv "$$name" "$$py" "$$core" $(REQUIREMENTS); \
 	done
 
 node:
 	@cd tests/oidc_op && { [ -d node_modules/oidc-provider ] && [ node_modules/.package-lock.json -nt package-lock.json ]; } \
 	  || npm ci --no-audit --no-fund
 
+# The AWX and execution environment checks: ansible-builder create/introspect, awx.awx registration playbook.
+packaging:
+	@tests/bin/run-packaging
+
+# The execution environment build context in .build/ee/context, for `ansible-builder build` where a
+# container engine runs (see extensions/ee/execution-environment.yml).
+ee:
+	@tests/bin/setup-venv tools 3.11 -r tests/requirements-tools.txt
+	@mkdir -p .build/ee
+	@.venv/tools/bin/ansible-galaxy collection build --force --output-path .build/ee . >/dev/null
+	@mv .build/ee/jwtauth-oidc-*.tar.gz .build/ee/jwtauth-oidc.tar.gz
+	@.venv/tools/bin/ansible-builder create --file extensions/ee/execution-environment.yml --context .build/ee/context
+
 build:
-	@tests/bin/setup-venv $(DEMO_VENV) 3.11 'ansible-core==2.19.*'
+	@tests/bin/setup-venv $(DEMO_VENV) 3.11 'ansible-core==2.19.*' $(REQUIREMENTS)
 	@.venv/$(DEMO_VENV)/bin/ansible-galaxy collection build --force --output-path .build .
 
 clean:
@@ -49,6 +65,6 @@ clean:
 
 # Benchmarks (bench/): print our way against today's way, and the ratios.
 bench: node
-	@tests/bin/setup-venv $(DEMO_VENV) 3.11 'ansible-core==2.19.*'
+	@tests/bin/setup-venv $(DEMO_VENV) 3.11 'ansible-core==2.19.*' $(REQUIREMENTS)
 	@.venv/$(DEMO_VENV)/bin/python bench/token_lookup.py
 	@.venv/$(DEMO_VENV)/bin/python bench/scim_converge.py
