@@ -19,15 +19,6 @@ def options_given(variables=None, **direct):
     return lookup._options_given(_options.lookup_argument_spec())
 
 
-@pytest.fixture
-def awx_environ(monkeypatch):
-    """An AWX-injected environment: the unset inputs are empty strings, choices included."""
-    for option in _options.connection_argument_spec():
-        monkeypatch.setenv(_options.env_var(option), '')
-    monkeypatch.setenv('JWTAUTH_OIDC_ISSUER', 'https://env.example.test')
-    monkeypatch.setenv('JWTAUTH_OIDC_CLIENT_ID', 'env-client')
-
-
 @pytest.mark.parametrize('variables, direct, expected_issuer', [
     # Only the environment: left to the option layer's fallback.
     ({}, {}, None),
@@ -46,7 +37,7 @@ def test_empty_variables_with_choices_are_not_refused(awx_environ):
 
 def test_the_spec_then_reads_the_environment(awx_environ):
     spec = _options.lookup_argument_spec()
-    validation = ArgumentSpecValidator(**_options.token_module_kwargs(spec)).validate(options_given(client_secret='s' * 32))
+    validation = ArgumentSpecValidator(**_options.token_module_kwargs(spec)).validate(options_given())
     assert not validation.error_messages
     assert validation.validated_parameters['issuer'] == 'https://env.example.test'
     assert validation.validated_parameters['client_id'] == 'env-client'

@@ -40,21 +40,11 @@ def test_given_drops_none_and_empty_strings_only():
     assert _options.given(options) == {'c': 'x', 'd': False, 'e': 0, 'f': []}
 
 
-@pytest.fixture
-def awx_environ(monkeypatch):
-    """Every connection variable set to "", the way an AWX credential with only a few inputs injects them."""
-    for option in _options.connection_argument_spec():
-        monkeypatch.setenv(_options.env_var(option), '')
-    monkeypatch.setenv('JWTAUTH_OIDC_ISSUER', 'https://op.example.test')
-    monkeypatch.setenv('JWTAUTH_OIDC_CLIENT_ID', 'c1')
-    monkeypatch.setenv('JWTAUTH_OIDC_CLIENT_SECRET', 's' * 32)
-
-
 def test_empty_variables_leave_defaults_and_choices_alone(awx_environ):
     validation = ArgumentSpecValidator(**_options.token_module_kwargs()).validate({})
     assert not validation.error_messages
     options = validation.validated_parameters
-    assert options['issuer'] == 'https://op.example.test' and options['client_id'] == 'c1'
+    assert options['issuer'] == 'https://env.example.test' and options['client_id'] == 'env-client'
     # Defaults survive the empty variables: certificate checks stay on, client_secret_jwt stays the method.
     assert options['validate_certs'] is True and options['auth_method'] == 'client_secret_jwt'
     assert options['region'] is None and options['signing_alg'] is None and options['timeout'] == 30
