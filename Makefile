@@ -1,6 +1,7 @@
 # jwtauth.oidc: the two commands a fresh machine needs.
 #   make demo   runs the PingOne "exchange code for token (JWT AUTH)" job end to end on a local OP
-#   make test   runs every test suite on every supported ansible-core / Python pair, and ansible-lint
+#   make test   runs every test suite on every supported ansible-core / Python pair, then the AWX/EE
+#               packaging checks, ansible-lint, the docsite build and the changelog check
 SHELL := /bin/bash
 
 # name:python:ansible-core requirement, one per supported pair.
@@ -9,7 +10,7 @@ DEMO_VENV := py311
 # What every test venv holds besides its ansible-core.
 REQUIREMENTS := -r requirements.txt -r tests/requirements.txt
 
-.PHONY: demo test node venvs sanity units integration build clean bench lint packaging ee
+.PHONY: demo test node venvs sanity units integration build clean bench lint packaging ee docs changelog
 
 demo: node
 	@tests/bin/setup-venv $(DEMO_VENV) 3.11 'ansible-core==2.19.*' $(REQUIREMENTS)
@@ -22,9 +23,19 @@ test: node venvs
 	done
 	@tests/bin/run-packaging
 	@tests/bin/run-lint
+	@tests/bin/run-docs
+	@tests/bin/run-changelog --check
 
 lint:
 	@tests/bin/run-lint
+
+# The docsite (antsibull-docs lint, then the Sphinx site in .build-docs/html; any warning fails it).
+docs:
+	@tests/bin/run-docs
+
+# Regenerate CHANGELOG.rst from changelogs/ (tests/bin/run-changelog --check is the CI check).
+changelog:
+	@tests/bin/run-changelog
 
 # One suite on every pair: make sanity | make units | make integration
 sanity units integration: node venvs
@@ -61,7 +72,7 @@ build:
 	@.venv/$(DEMO_VENV)/bin/ansible-galaxy collection build --force --output-path .build .
 
 clean:
-	rm -rf .build .cache tests/output
+	rm -rf .build .build-docs .cache tests/output
 
 # Benchmarks (bench/): print our way against today's way, and the ratios.
 bench: node
