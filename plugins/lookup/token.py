@@ -143,10 +143,11 @@ class LookupModule(LookupBase):
         configuration precedence.
         """
         options = {}
-        for name in spec:
+        for name, option_spec in spec.items():
             value, origin = self.get_option_and_origin(name)
             from_task = origin == 'Direct' or origin.startswith('var: ')
-            if from_task or (origin != 'default' and not os.environ.get(env_var(name))):
+            env_set = 'fallback' in option_spec and os.environ.get(env_var(name))
+            if from_task or (origin != 'default' and not env_set):
                 options[name] = value
         return given(options)
 
