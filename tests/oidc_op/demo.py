@@ -45,6 +45,8 @@ def main():
                 'JWTAUTH_OIDC_CA_PATH': op.ca_path, 'JWTAUTH_OIDC_CLIENT_ID': client['client_id'],
                 'JWTAUTH_OIDC_CLIENT_SECRET': client['client_secret'],
             }
+            print('The playbook gets the OP and the client only from JWTAUTH_OIDC_* environment variables, '
+                  'as an AWX credential of the shipped type injects them; the one-time code comes as an extra var.')
             variables = {'demo_code': code['code'], 'demo_redirect_uri': op.redirect_uri, 'demo_nonce': nonce}
             vars_path = os.path.join(workdir, 'vars.json')
             with os.fdopen(os.open(vars_path, os.O_WRONLY | os.O_CREAT, 0o600), 'w') as handle:
