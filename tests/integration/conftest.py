@@ -17,22 +17,36 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(TOP, 'tests', 'oidc_op'))
+sys.path.insert(0, os.path.join(TOP, 'tests', 'hostile_server'))
 
 import harness  # noqa: E402  pylint: disable=wrong-import-position
+import hostile  # noqa: E402  pylint: disable=wrong-import-position
 
 COLLECTIONS = os.path.join(TOP, '.build')
 PLAYBOOKS = os.path.join(HERE, 'playbooks')
 BIN = os.path.dirname(sys.executable)
 
+# The collection copied to .build/ansible_collections/jwtauth/oidc, as ansible-playbook will load it; built
+# before the test modules are collected, so that tests can also import the library in process.
+subprocess.run([os.path.join(TOP, 'tests', 'bin', 'build-tree')], check=True, stdout=subprocess.DEVNULL)
+sys.path.insert(0, COLLECTIONS)
+
 # A compact JWS anywhere in the output is a leaked assertion, ID token or JWT access token.
 JWT_PATTERN = re.compile(r'eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}')
 
 
-@pytest.fixture(scope='session', autouse=True)
-def collection_tree():
-    """The collection copied to .build/ansible_collections/jwtauth/oidc, as ansible-playbook will load it."""
-    subprocess.run([os.path.join(TOP, 'tests', 'bin', 'build-tree')], check=True, stdout=subprocess.DEVNULL)
-    return COLLECTIONS
+@pytest.fixture
+def hostile_server(tmp_path):
+    """A misbehaving HTTPS server of this test's own, in a thread (tests/hostile_server)."""
+    with hostile.Hostile(tmp_path / 'hostile') as server:
+        yield server
+
+
+@pytest.fixture
+def plain_server(tmp_path):
+    """The same over plain HTTP: what a proxy that drops TLS, or a careless URL, leads to."""
+    with hostile.Hostile(tmp_path / 'plain', tls=False) as server:
+        yield server
 
 
 @pytest.fixture(scope='session')
