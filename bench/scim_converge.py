@@ -49,6 +49,9 @@ PLAY_ROLE = '''
 PLAY_URI = '''
 - hosts: localhost
   gather_facts: false
+  module_defaults:
+    ansible.builtin.uri:
+      ca_path: "{{ ca_path }}"
   vars:
     bearer: {Authorization: "Bearer {{ token.json.access_token }}"}
     # Templated when used, so inside a group loop it is that group's body.

@@ -88,7 +88,7 @@ def test_drift_is_detected_and_repaired(op, ansible, scim, tmp_path, update_meth
 
 def test_read_only_token_gets_a_clear_403(op, ansible, scim, tmp_path):
     token = scim.token('api:read')
-    variables = {'scim_url': scim.base_url, 'scim_users': [{'userName': 'dave'}], 'scim_bearer_token': token}
+    variables = {'scim_url': scim.base_url, 'scim_users': [{'userName': 'dave'}], 'scim_bearer_token': token, 'scim_ca_path': op.ca_path}
     run = ansible('api_resource_scim.yml', variables, secrets=[token])
     assert run.rc != 0
     assert "Failed to create Users 'dave' at {0}/Users: Scope api:write is required for POST [HTTP 403]".format(scim.base_url) in run.output
@@ -174,7 +174,7 @@ def test_503_with_retry_after_is_retried_once_safely(op, ansible, flaky_scim, tm
 @pytest.mark.parametrize('flaky_scim', [{'POST /v2/Users': [500, 1]}], indirect=True)
 def test_failed_create_is_not_resent_and_earlier_writes_are_reported(op, ansible, flaky_scim, tmp_path):
     first = ansible('api_resource_scim.yml', {'scim_url': flaky_scim.base_url, 'scim_users': [{'userName': 'alice', 'active': True}],
-                                              'scim_bearer_token': flaky_scim.token()}, env={})
+                                              'scim_bearer_token': flaky_scim.token(), 'scim_ca_path': op.ca_path}, env={})
     # The first POST answers 500: the module reports it and does not send the POST again.
     assert first.rc != 0
     assert "Failed to create Users 'alice' at {0}/Users: Injected fault [HTTP 500]".format(flaky_scim.base_url) in first.output
@@ -225,7 +225,7 @@ def test_failure_names_the_object_and_keeps_what_succeeded(op, ansible, flaky_sc
     admin = flaky_scim.admin_session()
     assert admin.post(flaky_scim.base_url + '/Users', json={'userName': 'bob', 'active': False}).status_code == 201
     token = flaky_scim.token()
-    run = ansible('api_resource_once.yml', {'scim_url': flaky_scim.base_url, 'scim_bearer_token': token,
+    run = ansible('api_resource_once.yml', {'scim_url': flaky_scim.base_url, 'scim_bearer_token': token, 'scim_ca_path': op.ca_path,
                                             'scim_users': [{'userName': 'carl'}, {'userName': 'bob', 'active': True}]}, secrets=[token])
     result = run.result
     assert result['failed'] is True

@@ -80,6 +80,7 @@ class SCIMServer(ServerProcess):
             "ca_path": op.ca_path, "client_id": info["client_id"], "client_secret": info["client_secret"],
             "signing_alg": info.get("signing_alg") or "HS256", "cache_seconds": cache_seconds,
             "fail_first": fail_first or {},
+            "tls_cert": op.cert_path, "tls_key": op.key_path,
         }
         fd = os.open(self.config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
@@ -103,7 +104,7 @@ class SCIMServer(ServerProcess):
         self.startup_seconds = time.monotonic() - started
         self.port = ready["port"]
         self.pid = ready["pid"]
-        self.root_url = "http://127.0.0.1:%d" % self.port
+        self.root_url = "https://127.0.0.1:%d" % self.port
         self.base_url = self.root_url + "/v2"
 
     def requests_log(self, since=0):
@@ -149,6 +150,9 @@ class SCIMServer(ServerProcess):
     def session(self, scope="api:read api:write"):
         """A requests.Session sending a fresh token for a scope and SCIM JSON headers."""
         s = requests.Session()
+        # REQUESTS_CA_BUNDLE would override Session.verify: leave the environment out (loopback needs no proxy).
+        s.trust_env = False
+        s.verify = self.op.ca_path
         s.headers.update({"Authorization": "Bearer " + self.token(scope), "Accept": SCIM_JSON, "Content-Type": SCIM_JSON})
         return s
 

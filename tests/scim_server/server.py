@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import signal
+import ssl
 import sys
 import threading
 import time
@@ -219,6 +220,13 @@ class QuietHandler(WSGIRequestHandler):
     def log_message(self, *args):
         pass
 
+    def get_environ(self):
+        env = super().get_environ()
+        if isinstance(self.connection, ssl.SSLSocket):
+            # wsgiref derives wsgi.url_scheme from HTTPS, and scim2-server builds meta.location from that.
+            env["HTTPS"] = "on"
+        return env
+
 
 def build_app(config):
     """The logged SCIM application for a config dict."""
@@ -251,6 +259,11 @@ def main(argv=None):
     app = build_app(config)
     server = make_server(config.get("host", "127.0.0.1"), int(config.get("port", 0)), app,
                          server_class=ThreadingWSGIServer, handler_class=QuietHandler)
+    if config.get("tls_cert"):
+        # Bearer tokens go only over TLS, in tests as in the field (the OP's throwaway CA signs this cert too).
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(config["tls_cert"], config["tls_key"])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
 
     def on_signal(*_):
         threading.Thread(target=server.shutdown, daemon=True).start()
