@@ -124,7 +124,10 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for a connection and for each answer.
+      - Seconds one request may take as a whole, from connecting to the last byte of the answer. A server that
+        trickles its answer cannot stretch it. Retries each get this much again.
+      - Answers larger than 16 MiB are refused.
+      - Between 1 and 3600.
       - Falls back to the E(JWTAUTH_OIDC_TIMEOUT) environment variable.
     type: int
     default: 30
@@ -142,9 +145,22 @@ options:
         timeouts, HTTP 408, 500, 502, 503 without C(Retry-After), and 504.
       - An authorization code or refresh token is never sent again after the OP may have acted on it;
         RFC 6749 section 4.1.2 has the OP revoke the tokens of a code used twice.
+      - A result that needed retries says so in a warning, for example C(retried 2 times after HTTP 429).
+      - Between 0 and 10.
       - Falls back to the E(JWTAUTH_OIDC_RETRIES) environment variable.
     type: int
     default: 3
+  allow_plain_http:
+    description:
+      - Client secrets, assertions, codes and tokens are sent only over https. A token endpoint, issuer, discovery
+        document entry or API URL with C(http://) is refused before anything is sent, with a message naming the URL
+        and where it came from.
+      - Set to V(true) to allow plain HTTP to a loopback address (C(127.0.0.0/8), C(::1), C(localhost)), for a
+        development OP on the controller itself. Other hosts are refused whatever this says. Every result that used
+        plain HTTP carries a warning.
+      - Falls back to the E(JWTAUTH_OIDC_ALLOW_PLAIN_HTTP) environment variable.
+    type: bool
+    default: false
 notes:
   - Every option above also reads an environment variable named C(JWTAUTH_OIDC_<OPTION>), the names that
     the collection's AWX credential type injects.
@@ -300,4 +316,10 @@ options:
         key: retries
     vars:
       - name: jwtauth_oidc_retries
+  allow_plain_http:
+    ini:
+      - section: jwtauth_oidc
+        key: allow_plain_http
+    vars:
+      - name: jwtauth_oidc_allow_plain_http
 '''

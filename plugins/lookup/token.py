@@ -110,7 +110,7 @@ from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import (
-    env_var, given, lookup_argument_spec, secret_values, token_module_kwargs)
+    env_var, given, lookup_argument_spec, token_module_kwargs, validate, values_to_mask)
 from ansible_collections.jwtauth.oidc.plugins.module_utils._token_provider import TokenProvider
 
 try:
@@ -156,9 +156,9 @@ class LookupModule(LookupBase):
         spec = lookup_argument_spec()
         validation = ArgumentSpecValidator(**token_module_kwargs(spec)).validate(self._options_given(spec))
         options = validation.validated_parameters
-        no_log_values = set(validation._no_log_values) | set(secret_values(options))
-        if validation.error_messages:
-            raise AnsibleLookupError(remove_values('jwtauth.oidc.token: ' + '; '.join(validation.error_messages), no_log_values))
+        errors = validate(validation)
+        if errors:
+            raise AnsibleLookupError(remove_values('jwtauth.oidc.token: ' + '; '.join(errors), values_to_mask(validation)))
         provider = TokenProvider(options)
         results = []
         for name in terms or [None]:
@@ -166,6 +166,6 @@ class LookupModule(LookupBase):
                 tokens = provider.get(name)
             except OIDCError as exc:
                 # The library's messages hold no secret; masking is a second guard.
-                raise AnsibleLookupError(remove_values('jwtauth.oidc.token: ' + str(exc), no_log_values)) from None
+                raise AnsibleLookupError(remove_values('jwtauth.oidc.token: ' + str(exc), values_to_mask(validation))) from None
             results.append(select(tokens, options.get('query')))
         return results

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 from urllib.parse import quote_plus
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _assertion
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _assertion, _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 
 
@@ -69,7 +69,9 @@ class ClientSecretBasic(ClientAuth):
     def apply(self, token_endpoint):
         # RFC 6749 section 2.3.1: both parts are form-urlencoded before Base64.
         pair = '{0}:{1}'.format(quote_plus(self.client_id), quote_plus(self.client_secret))
-        return {}, {'Authorization': 'Basic ' + base64.b64encode(pair.encode('utf-8')).decode('ascii')}
+        credentials = base64.b64encode(pair.encode('utf-8')).decode('ascii')
+        _masking.remember(credentials)
+        return {}, {'Authorization': 'Basic ' + credentials}
 
 
 class ClientSecretPost(ClientAuth):
@@ -104,6 +106,7 @@ class _JwtAuth(ClientAuth):
     def apply(self, token_endpoint):
         claims = _assertion.assertion_claims(self.client_id, self.audience or token_endpoint, self.assertion_lifetime)
         client_assertion = _assertion.sign(claims, self._signing_key(), self.signing_alg or self.default_alg, self.key_id)
+        _masking.remember(client_assertion)
         # RFC 7521 section 4.2: client_id is optional with an assertion; sending it helps OPs route the request.
         return {
             'client_id': self.client_id,

@@ -65,13 +65,14 @@ def check_metadata(metadata, issuer, url, needed=('token_endpoint',)):
 def fetch_metadata(http, issuer):
     """GET and check the discovery document of ``issuer``."""
     url = discovery_url(issuer)
-    response = http.request('GET', url, 'read OpenID Provider metadata', headers={'Accept': 'application/json'})
+    response = http.request('GET', url, 'read OpenID Provider metadata', source='the discovery URL of issuer {0}'.format(issuer),
+                            headers={'Accept': 'application/json'})
     return check_metadata(parse_json_document(response, 'read OpenID Provider metadata'), issuer, url)
 
 
 def fetch_jwks(http, jwks_uri):
     """GET the OP's JSON Web Key Set."""
-    response = http.request('GET', jwks_uri, 'read the JWKS', headers={'Accept': 'application/json'})
+    response = http.request('GET', jwks_uri, 'read the JWKS', source='jwks_uri of the OP', headers={'Accept': 'application/json'})
     jwks = parse_json_document(response, 'read the JWKS')
     if not isinstance(jwks.get('keys'), list):
         raise DiscoveryError('The JWKS at {0} has no "keys" list'.format(jwks_uri), url=jwks_uri)

@@ -23,6 +23,8 @@ class OIDCError(Exception):
         self.error = error
         self.error_description = error_description
         self.error_uri = error_uri
+        # Warnings gathered before the failure, which the edges keep on the failed result.
+        self.warnings = []
 
     @property
     def details(self):

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import email.utils
 import json
 from collections import namedtuple
 
@@ -92,6 +93,24 @@ def _json_or_none(text):
         return None
 
 
+# A clock further off than this explains an assertion refused as expired or not yet valid
+# (OPs allow some seconds of skew: oidc-provider 15, PingOne rejects an nbf in the future).
+CLOCK_SKEW_HINT_AFTER = 60
+
+
+def clock_skew(headers, sent_at):
+    """Seconds the OP's clock (RFC 9110 section 6.6.1 Date) is ahead of ours, when beyond the hint threshold, else None."""
+    value = (headers or {}).get('Date')
+    if not value:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+        skew = when.timestamp() - sent_at
+    except (TypeError, ValueError, IndexError, OverflowError, AttributeError):
+        return None
+    return skew if abs(skew) > CLOCK_SKEW_HINT_AFTER else None
+
+
 def parse_token_response(status, headers, text, url, what, sent_at):
     """Turn a token endpoint answer into a dict of token fields, or raise saying why not.
 
@@ -108,6 +127,11 @@ def parse_token_response(status, headers, text, url, what, sent_at):
             message = '{0}: {1}{2} [HTTP {3}]'.format(prefix, body['error'], ' ({0})'.format(description) if description else '', status)
             if body['error'] in ERROR_HINTS:
                 message += '; ' + ERROR_HINTS[body['error']]
+            skew = clock_skew(headers, sent_at) if body['error'] == 'invalid_client' else None
+            if skew is not None:
+                message += ('; the controller clock is {0} s {1} the OP\'s (its Date header), so the client assertion\'s iat and exp '
+                            'may fall outside what the OP accepts: fix the controller\'s time (NTP)').format(
+                                int(abs(skew)), 'behind' if skew > 0 else 'ahead of')
             raise OAuthError(message, url=url, status=status, error=body['error'], error_description=description,
                              error_uri=body.get('error_uri'))
         if 300 <= status < 400:

@@ -7,17 +7,22 @@
 from __future__ import annotations
 
 import email.utils
+import ipaddress
+import os
 import random
+import re
 import time
+from urllib.parse import urlsplit
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import TransportError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, TransportError
 
 try:
     import requests
-    from urllib3.exceptions import NewConnectionError
+    from urllib3.exceptions import HTTPError as Urllib3Error
+    from urllib3.exceptions import NewConnectionError, ReadTimeoutError
 except ImportError:  # pragma: no cover - reported by require_requests()
     requests = None
-    NewConnectionError = None
+    NewConnectionError = ReadTimeoutError = Urllib3Error = None
 
 USER_AGENT = 'ansible-jwtauth.oidc'
 
@@ -49,11 +54,36 @@ BACKOFF_CAP = 8.0
 # A Retry-After longer than this is not waited for: the job would look hung.
 RETRY_AFTER_CAP = 30.0
 
+# The largest answer read into memory. Token, discovery and JWKS answers are a few
+# kilobytes and a page of 200 SCIM users about a megabyte; an OP or proxy that sends
+# more is broken or hostile (a 300 MB body took the controller to 1 GB).
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+READ_CHUNK = 65536
+
+# Hosts that never leave this machine: the only ones allow_plain_http may reach.
+LOOPBACK_NAMES = ('localhost', 'localhost.localdomain')
+
 
 def require_requests():
     """Raise a clear error when the Python requests library is missing."""
     if requests is None:
         raise TransportError('The Python library "requests" is required on the Ansible controller: pip install requests')
+
+
+def check_ca_path(ca_path):
+    """Refuse a ca_path that cannot work before any request, naming the option (not requests' own text)."""
+    if ca_path is None:
+        return
+    if os.path.isdir(ca_path):
+        return  # a c_rehash directory: requests hands it to OpenSSL as CApath
+    try:
+        with open(ca_path, 'rb') as handle:
+            pem = handle.read(MAX_RESPONSE_BYTES)
+    except OSError as exc:
+        raise ConfigurationError('ca_path {0} cannot be read: {1}'.format(ca_path, exc.strerror or exc)) from None
+    if b'-----BEGIN CERTIFICATE-----' not in pem:
+        raise ConfigurationError('ca_path {0} holds no PEM certificate (-----BEGIN CERTIFICATE-----); give the CA bundle that '
+                                 'signed the server certificate'.format(ca_path))
 
 
 def make_verify(validate_certs=True, ca_path=None):
@@ -63,21 +93,59 @@ def make_verify(validate_certs=True, ca_path=None):
     return ca_path or True
 
 
+def is_loopback(host):
+    """True for a host name or address that stays on this machine (127.0.0.0/8, ::1, localhost)."""
+    host = (host or '').strip('[]').lower()
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url, source, allow_plain_http=False):
+    """Refuse a URL that would carry credentials in clear; return a warning text when the opt-in allowed one.
+
+    Secrets go only over TLS (RFC 6749 section 2.3.1 and 3.2: "MUST require the use of
+    TLS"; RFC 7523 assertions and bearer tokens are as good as the secret). ``source``
+    says where the URL came from, for the message: an option, or a discovery document.
+    """
+    parts = urlsplit(url or '')
+    scheme = parts.scheme.lower()
+    if scheme == 'https' and parts.hostname:
+        return None
+    if scheme == 'http' and parts.hostname:
+        if allow_plain_http and is_loopback(parts.hostname):
+            return 'allow_plain_http: {0} ({1}) was sent over plain HTTP, without TLS; use this for a development OP on loopback only'.format(
+                url, source)
+        raise ConfigurationError(
+            'Refusing {0} ({1}): secrets and tokens are sent only over https; {2}'.format(
+                url, source, 'allow_plain_http permits plain HTTP to a loopback address only' if allow_plain_http else
+                'a proxy that terminates TLS must keep the https scheme (X-Forwarded-Proto), or set allow_plain_http=true '
+                'for a development OP on loopback'), url=url)
+    raise ConfigurationError('{0} ({1}) is not an absolute https URL'.format(url, source), url=url)
+
+
 def parse_retry_after(value, now=None):
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), or None."""
+    """Seconds to wait from a Retry-After header (RFC 9110 section 10.2.3: delay-seconds or HTTP-date), or None."""
     if value is None:
         return None
     value = str(value).strip()
-    if value.isdigit():
+    # ASCII digits only: str.isdigit() accepts '²', which float() then refuses.
+    if re.fullmatch('[0-9]{1,10}', value):
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when is None:
         return None
     now = time.time() if now is None else now
-    return max(0.0, when.timestamp() - now)
+    try:
+        return max(0.0, when.timestamp() - now)
+    except (OverflowError, ValueError, OSError):
+        return None
 
 
 def backoff_delay(attempt, rand=random.random):
@@ -135,39 +203,145 @@ def _innermost(exc):
     return text.strip("()'\" ") or type(exc).__name__
 
 
-class HttpClient:
-    """One requests session for a plugin invocation, with TLS settings and the retry policy."""
+def _no_ambient_auth(request):
+    """A requests auth hook that adds nothing.
 
-    def __init__(self, validate_certs=True, ca_path=None, timeout=30, http_agent=None, retries=3, sleep=time.sleep):
+    With no auth set, requests looks up ~/.netrc for the host and sends what it finds
+    as Basic credentials next to ours. Setting this hook turns that off while the
+    session still reads proxies from the environment.
+    """
+    return request
+
+
+class HttpClient:
+    """One requests session for a plugin invocation, with TLS settings, bounds and the retry policy."""
+
+    def __init__(self, validate_certs=True, ca_path=None, timeout=30, http_agent=None, retries=3, allow_plain_http=False,
+                 sleep=time.sleep, max_response_bytes=MAX_RESPONSE_BYTES):
         require_requests()
+        check_ca_path(ca_path if validate_certs else None)
         self.verify = make_verify(validate_certs, ca_path)
         self.timeout = timeout
         self.retries = retries
+        self.allow_plain_http = allow_plain_http
         self.sleep = sleep
+        self.max_response_bytes = max_response_bytes
         self.session = requests.Session()
         self.session.headers['User-Agent'] = http_agent or USER_AGENT
+        self.session.auth = _no_ambient_auth
+        # Warnings for the result: retries made, plain HTTP allowed. Each said once.
+        self.warnings = []
 
-    def request(self, method, url, what, single_use=False, **kwargs):
-        """Send a request with retries; return the final response or raise TransportError.
+    @classmethod
+    def from_options(cls, options):
+        """The client for validated module or lookup options (defaults come from the argument spec)."""
+        return cls(validate_certs=options['validate_certs'], ca_path=options.get('ca_path'), timeout=options['timeout'],
+                   http_agent=options.get('http_agent'), retries=options['retries'],
+                   allow_plain_http=options.get('allow_plain_http', False))
 
-        ``what`` completes "Failed to ..." in error messages.  ``verify`` is passed on
-        every request because REQUESTS_CA_BUNDLE overrides ``Session.verify``.
+    def _warn(self, text):
+        if text and text not in self.warnings:
+            self.warnings.append(text)
+
+    def check_url(self, url, source):
+        """Refuse a URL that is not https (see check_url); keep the opt-in's warning."""
+        self._warn(check_url(url, source, self.allow_plain_http))
+
+    def request(self, method, url, what, single_use=False, build=None, source=None, **kwargs):
+        """Send a request with retries; return the final response (body read) or raise TransportError.
+
+        ``what`` completes "Failed to ..." in error messages.  ``build``, when given, is
+        called before every attempt and returns ``(data, headers)``: a client assertion
+        is signed anew for each attempt, because OPs accept each jti once (RFC 7523
+        section 3, item 7).  ``verify`` is passed on every request because
+        REQUESTS_CA_BUNDLE overrides ``Session.verify``.  ``timeout`` bounds each
+        attempt as a whole, not each socket read.
         """
-        kwargs.setdefault('timeout', self.timeout)
+        self.check_url(url, source or 'requested URL')
         kwargs['verify'] = self.verify
         attempt = 0
+        reasons = []
         while True:
+            if build is not None:
+                kwargs['data'], kwargs['headers'] = build()
             try:
-                response = self.session.request(method, url, allow_redirects=False, **kwargs)
+                response = self._send_once(method, url, kwargs)
             except requests.exceptions.RequestException as exc:
                 reason, never_sent = describe_transport_error(exc)
                 if attempt < self.retries and (never_sent or (not single_use and not isinstance(exc, requests.exceptions.SSLError))):
                     self.sleep(backoff_delay(attempt))
                     attempt += 1
+                    reasons.append(reason)
                     continue
+                self._warn_retries(what, url, reasons)
                 raise TransportError('Failed to {0} at {1}: {2}'.format(what, url, reason), url=url) from exc
+            except _TooLarge:
+                raise TransportError('Failed to {0} at {1}: the answer is larger than {2} bytes; refused'.format(
+                    what, url, self.max_response_bytes), url=url) from None
+            except _TooSlow:
+                self._warn_retries(what, url, reasons)
+                raise TransportError('Failed to {0} at {1}: the answer did not arrive in full within the timeout of {2} s'.format(
+                    what, url, self.timeout), url=url) from None
             delay = retry_delay(response.status_code, response.headers, attempt, self.retries, single_use)
             if delay is None:
+                self._warn_retries(what, url, reasons)
                 return response
             self.sleep(delay)
             attempt += 1
+            reasons.append('HTTP {0}'.format(response.status_code))
+
+    def _warn_retries(self, what, url, reasons):
+        if reasons:
+            counts = {}
+            for reason in reasons:
+                counts[reason] = counts.get(reason, 0) + 1
+            self._warn('{0} at {1}: retried {2} time{3} after {4}'.format(
+                what[:1].upper() + what[1:], url, len(reasons), '' if len(reasons) == 1 else 's',
+                ', '.join('{0}{1}'.format(reason, '' if n == 1 else ' (x{0})'.format(n)) for reason, n in counts.items())))
+
+    def _send_once(self, method, url, kwargs):
+        """One attempt: headers within the timeout, then the body read against a deadline and a size cap."""
+        deadline = time.monotonic() + self.timeout
+        response = self.session.request(method, url, allow_redirects=False, stream=True, timeout=self.timeout, **kwargs)
+        try:
+            declared = response.headers.get('Content-Length', '')
+            if declared.isdigit() and int(declared) > self.max_response_bytes:
+                raise _TooLarge()
+            body = bytearray()
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise _TooSlow()
+                _set_read_timeout(response, remaining)
+                try:
+                    # read1: at most one socket read, so the deadline is checked between reads.
+                    chunk = response.raw.read1(READ_CHUNK, decode_content=True)
+                except (ReadTimeoutError, TimeoutError):
+                    raise _TooSlow() from None
+                except Urllib3Error as exc:
+                    raise requests.exceptions.ConnectionError(exc) from exc
+                if not chunk:
+                    break
+                body.extend(chunk)
+                if len(body) > self.max_response_bytes:
+                    raise _TooLarge()
+            response._content = bytes(body)  # pylint: disable=protected-access  (requests' own cache of the body)
+            return response
+        finally:
+            response.close()
+
+
+class _TooLarge(Exception):
+    """The answer exceeds max_response_bytes."""
+
+
+class _TooSlow(Exception):
+    """The answer did not arrive in full before the deadline."""
+
+
+def _set_read_timeout(response, seconds):
+    """Bound the next socket read by what is left of the deadline (a trickling server cannot stretch it)."""
+    connection = getattr(response.raw, 'connection', None)
+    sock = getattr(connection, 'sock', None)
+    if sock is not None:
+        sock.settimeout(max(0.01, seconds))

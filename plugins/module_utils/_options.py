@@ -16,6 +16,7 @@ import os
 
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._assertion import ASYMMETRIC_ALGS, DEFAULT_LIFETIME, HMAC_ALGS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import AUTH_METHODS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import GRANTS
@@ -30,6 +31,20 @@ SECRET_OPTIONS = ('client_secret', 'private_key', 'private_key_passphrase', 'cod
 def secret_values(options):
     """The secret values among the options, for masking."""
     return [options[name] for name in SECRET_OPTIONS if options.get(name)]
+
+
+def values_to_mask(validation):
+    """Every form of every no_log option value and of every credential minted in this process (see _masking).
+
+    Call it after the work: assertions and tokens are minted while the task runs.
+    """
+    secrets = set(validation._no_log_values) | set(secret_values(validation.validated_parameters))  # pylint: disable=protected-access
+    return _masking.mask_values(secrets)
+
+
+def validate(validation):
+    """Error texts of an ArgumentSpecValidator result plus the range checks, for the edges."""
+    return list(validation.error_messages) + ([] if validation.error_messages else check_ranges(validation.validated_parameters))
 
 
 def env_var(option):
@@ -48,6 +63,32 @@ def env_fallback_set(*names):
         if os.environ.get(name):
             return os.environ[name]
     raise AnsibleFallbackNotFound
+
+
+# Ranges of integer options (inclusive; None is unbounded), checked at the edge before any work.
+# An option outside its range is a mistake to report, never a value to replace silently.
+INT_RANGES = {
+    'timeout': (1, 3600, 'seconds'),
+    'retries': (0, 10, None),
+    'assertion_lifetime': (1, 3600, 'seconds'),
+    'clock_skew': (0, 3600, 'seconds'),
+    'expiry_leeway': (0, 86400, 'seconds'),
+    'page_size': (1, 10000, None),
+    'prune_max': (0, None, None),
+}
+
+
+def check_ranges(options):
+    """Error texts for integer options outside their range (empty when all fit)."""
+    errors = []
+    for name, (low, high, unit) in INT_RANGES.items():
+        value = options.get(name)
+        if value is None or isinstance(value, bool):
+            continue
+        if value < low or (high is not None and value > high):
+            wanted = 'between {0} and {1}'.format(low, high) if high is not None else 'at least {0}'.format(low)
+            errors.append('{0} must be {1}{2}, got {3}'.format(name, wanted, ' ' + unit if unit else '', value))
+    return errors
 
 
 def given(options):
@@ -81,6 +122,7 @@ def connection_argument_spec(client_id_required=True):
         timeout=dict(type='int', default=30),
         http_agent=dict(type='str'),
         retries=dict(type='int', default=3),
+        allow_plain_http=dict(type='bool', default=False),
     )
     for option, option_spec in spec.items():
         option_spec['fallback'] = _env(option)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _discovery, _grants, _pingone
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _discovery, _grants, _masking, _pingone
 from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import make_client_auth
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, IdTokenError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
@@ -31,16 +31,26 @@ class Endpoints:
 
 
 def resolve_endpoints(options, http):
-    """Work out the token endpoint and issuer from token_endpoint, issuer or PingOne options."""
+    """Work out the token endpoint and issuer from token_endpoint, issuer or PingOne options.
+
+    Every URL that will carry a credential is checked to be https here, where it is
+    known whether it came from an option or from the OP's discovery document.
+    """
     pingone = options.get('environment_id') or options.get('auth_base_url')
     if pingone and options.get('issuer'):
         raise ConfigurationError('Set either issuer or the PingOne options (environment_id, auth_base_url), not both')
+    if options.get('token_endpoint'):
+        http.check_url(options['token_endpoint'], 'the token_endpoint option')
     if pingone:
-        urls = _pingone.endpoints(options.get('region') or 'NA', options.get('auth_base_url'), options.get('environment_id'))
+        if options.get('auth_base_url'):
+            http.check_url(options['auth_base_url'], 'the auth_base_url option')
+        urls = _pingone.endpoints(options.get('region'), options.get('auth_base_url'), options.get('environment_id'))
         return Endpoints(options.get('token_endpoint') or urls['token_endpoint'], urls['issuer'], urls['jwks_uri'])
     issuer = options.get('issuer')
     if issuer and not options.get('token_endpoint'):
         metadata = _discovery.fetch_metadata(http, issuer)
+        source = 'token_endpoint of the discovery document at {0}'.format(_discovery.discovery_url(issuer))
+        http.check_url(metadata['token_endpoint'], source)
         return Endpoints(metadata['token_endpoint'], issuer, metadata.get('jwks_uri'), metadata)
     if not options.get('token_endpoint'):
         raise ConfigurationError('One of token_endpoint, issuer, environment_id or auth_base_url is required')
@@ -58,19 +68,20 @@ class TokenClient:
 
     def __init__(self, options, http=None):
         self.options = options
-        self.http = http or HttpClient(
-            validate_certs=options.get('validate_certs', True), ca_path=options.get('ca_path'),
-            timeout=options.get('timeout') or 30, http_agent=options.get('http_agent'),
-            retries=3 if options.get('retries') is None else options['retries'],
-        )
+        self.http = http or HttpClient.from_options(options)
         self.client_auth = make_client_auth(
-            options.get('auth_method') or 'client_secret_jwt', client_id=options.get('client_id'),
+            options['auth_method'], client_id=options.get('client_id'),
             client_secret=options.get('client_secret'), private_key=options.get('private_key'),
             private_key_passphrase=options.get('private_key_passphrase'), key_id=options.get('key_id'),
-            signing_alg=options.get('signing_alg'), assertion_lifetime=options.get('assertion_lifetime') or 60,
+            signing_alg=options.get('signing_alg'), assertion_lifetime=options['assertion_lifetime'],
             audience=options.get('audience'),
         )
-        self.warnings = []
+        self.auth_warnings = []
+
+    @property
+    def warnings(self):
+        """What the result should say besides the tokens: weak secrets, retries, plain HTTP."""
+        return self.auth_warnings + self.http.warnings
 
     def prepare(self):
         """Check everything that can be checked without the network; return (grant, form)."""
@@ -79,21 +90,26 @@ class TokenClient:
         form = _grants.grant_form(grant_type, code=o.get('code'), redirect_uri=o.get('redirect_uri'),
                                   code_verifier=o.get('code_verifier'), refresh_token=o.get('refresh_token'),
                                   scope=o.get('scope'), extra_params=o.get('extra_params'))
-        self.warnings = self.client_auth.validate()
+        self.auth_warnings = self.client_auth.validate()
         return _grants.GRANTS[grant_type], form
 
     def request_token(self):
         """Send the grant and return the result dict (tokens, expiry, ID token claims)."""
         grant, form = self.prepare()
         endpoints = resolve_endpoints(self.options, self.http)
-        fields, headers = self.client_auth.apply(endpoints.token_endpoint)
-        form.update(fields)
-        headers['Accept'] = 'application/json'
-        sent_at = time.time()
-        response = self.http.request('POST', endpoints.token_endpoint, grant.what, single_use=grant.single_use,
-                                     data=form, headers=headers)
+        sent_at = []
+
+        def build():
+            # A new client assertion (jti, iat, exp) for every attempt: a retry must not replay one.
+            fields, headers = self.client_auth.apply(endpoints.token_endpoint)
+            headers['Accept'] = 'application/json'
+            sent_at.append(time.time())
+            return dict(form, **fields), headers
+
+        response = self.http.request('POST', endpoints.token_endpoint, grant.what, single_use=grant.single_use, build=build)
         tokens = _grants.parse_token_response(response.status_code, response.headers, response.text,
-                                              endpoints.token_endpoint, grant.what, sent_at)
+                                              endpoints.token_endpoint, grant.what, sent_at[-1])
+        _masking.remember(*(tokens.get(name) for name in _grants.SECRET_TOKEN_FIELDS))
         result = dict(tokens, grant_type=grant.name, token_endpoint=endpoints.token_endpoint,
                       issuer=endpoints.issuer, id_token_claims=None)
         if tokens.get('id_token') and self.options.get('validate_id_token', True):

@@ -11,7 +11,7 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import secret_values
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import validate, values_to_mask
 
 
 class ControllerAction(ActionBase):
@@ -38,9 +38,9 @@ class ControllerAction(ActionBase):
         result = super().run(tmp, task_vars)
         validation = ArgumentSpecValidator(**self.module_kwargs()).validate(self._task.args)
         options = validation.validated_parameters
-        no_log_values = set(validation._no_log_values) | set(secret_values(options))
-        if validation.error_messages:
-            result.update(failed=True, msg=remove_values('; '.join(validation.error_messages), no_log_values))
+        errors = validate(validation)
+        if errors:
+            result.update(failed=True, msg=remove_values('; '.join(errors), values_to_mask(validation)))
             return result
         try:
             # The task's check_mode/diff keywords already fold in --check/--diff and per-task overrides.
@@ -48,10 +48,14 @@ class ControllerAction(ActionBase):
         except OIDCError as exc:
             result.update(failed=True, msg=str(exc), **exc.details)
             result.update(getattr(exc, 'done', None) or {})
-            return remove_values(result, no_log_values)
+            # Warnings explain failures most of all (a short HMAC secret and invalid_client, retries).
+            if exc.warnings:
+                result.setdefault('warnings', []).extend(exc.warnings)
+            # Masked after the work: assertions and tokens minted during it are masked too, in every encoding.
+            return remove_values(result, values_to_mask(validation))
         warnings = outcome.pop('warnings', [])
         if warnings:
             result.setdefault('warnings', []).extend(warnings)
         result.update(outcome)
-        result['invocation'] = {'module_args': remove_values(options, no_log_values)}
+        result['invocation'] = {'module_args': remove_values(options, values_to_mask(validation))}
         return result

@@ -96,7 +96,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         else:
             status, headers, payload = handler(request)
         try:
-            self.send_response(status)
+            # A handler may set its own Date (a skewed clock); only then is the real one left out.
+            self.send_response_only(status)
+            if 'Date' not in (headers or {}):
+                self.send_header('Date', self.date_time_string())
             streamed = not isinstance(payload, (bytes, str))
             if isinstance(payload, str):
                 payload = payload.encode('utf-8')
