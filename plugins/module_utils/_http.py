@@ -325,7 +325,8 @@ class HttpClient:
                 body.extend(chunk)
                 if len(body) > self.max_response_bytes:
                     raise _TooLarge()
-            response._content = bytes(body)  # pylint: disable=protected-access  (requests' own cache of the body)
+            # requests' own cache of the body: .text and .json() read it as if requests had read it.
+            response._content = bytes(body)  # pylint: disable=protected-access
             return response
         finally:
             response.close()

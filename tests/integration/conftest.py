@@ -27,8 +27,10 @@ PLAYBOOKS = os.path.join(HERE, 'playbooks')
 BIN = os.path.dirname(sys.executable)
 
 # The collection copied to .build/ansible_collections/jwtauth/oidc, as ansible-playbook will load it; built
-# before the test modules are collected, so that tests can also import the library in process.
-subprocess.run([os.path.join(TOP, 'tests', 'bin', 'build-tree')], check=True, stdout=subprocess.DEVNULL)
+# before the test modules are collected, so that tests can also import the library in process. Under
+# pytest-xdist the controller process builds it once, before it starts the workers.
+if not os.environ.get('PYTEST_XDIST_WORKER'):
+    subprocess.run([os.path.join(TOP, 'tests', 'bin', 'build-tree')], check=True, stdout=subprocess.DEVNULL)
 sys.path.insert(0, COLLECTIONS)
 
 # A compact JWS anywhere in the output is a leaked assertion, ID token or JWT access token.

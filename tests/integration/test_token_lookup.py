@@ -82,7 +82,10 @@ def test_renewal_outlives_token_lifetime(short_op, ansible, tmp_path):
     # Every token the play used was active when used; the play outlived several tokens.
     assert all(entry['active'] is True for entry in rounds), rounds
     assert len({entry['exp'] for entry in rounds}) >= 2
-    assert 2 <= token_requests(short_op, mark) < 8
+    # 16 references in 8 rounds. However slow the rounds (a loaded machine renews in
+    # every round), the second reference of a round reuses the first's token: fewer
+    # requests than references. Without the store there would be 16.
+    assert 2 <= token_requests(short_op, mark) < 16
 
 
 def test_saved_token_from_code_renewed_with_refresh_token(short_op, ansible, tmp_path):
