@@ -66,7 +66,7 @@ def json_answer(status, document, **headers):
 
 def trickle(chunk=b' ', every=0.5, count=200, then=b''):
     """A body that sends ``chunk`` every ``every`` seconds, ``count`` times, then ``then``."""
-    for _ in range(count):
+    for _sent in range(count):
         yield chunk
         time.sleep(every)
     yield then
@@ -87,7 +87,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _dispatch(self):
         length = int(self.headers.get('Content-Length') or 0)
         body = self.rfile.read(length) if length else b''
-        request = Request(self.command, self.path, {k: v for k, v in self.headers.items()}, body)
+        request = Request(self.command, self.path, dict(self.headers.items()), body)
         server = self.server.owner
         server.requests.append(request)
         handler = server.routes.get((self.command, request.path)) or server.routes.get(('*', request.path))

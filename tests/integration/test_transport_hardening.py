@@ -147,8 +147,10 @@ def test_every_attempt_carries_a_new_assertion(hostile_server, status):
 # ---------------------------------------------------------------- 8. bounded waits
 
 def test_trickling_answer_is_cut_at_the_timeout(hostile_server):
-    url = hostile_server.route('POST', '/token', lambda r: (200, {'Content-Type': 'application/json'},
-                                                           hostile.trickle(b' ', every=0.2, count=100, then=b'{}')))
+    def trickling(request):
+        return 200, {'Content-Type': 'application/json'}, hostile.trickle(b' ', every=0.2, count=100, then=b'{}')
+
+    url = hostile_server.route('POST', '/token', trickling)
     started = time.monotonic()
     with pytest.raises(TransportError) as caught:
         TokenClient(validated(token_endpoint=url, ca_path=hostile_server.ca_path, timeout=1, retries=0)).request_token()
