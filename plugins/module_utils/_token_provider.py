@@ -183,7 +183,7 @@ class TokenProvider:
     def describe_token(self, name, article='the'):
         """The token in words for messages: name, client_id and OP, no secret."""
         what = 'saved token {0!r}'.format(name) if name is not None else 'token'
-        return '{0} {1} of client_id {2!r} at {3}'.format(article, what, self.options.get('client_id'), op_label(self.options))
+        return '{0} {1} for client {2!r} at {3}'.format(article, what, self.options.get('client_id'), op_label(self.options))
 
     def check_saveable(self, name):
         """Raise StoreError unless tokens could be saved under ``name`` now: before a single-use grant is spent."""

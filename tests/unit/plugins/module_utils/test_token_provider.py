@@ -159,7 +159,7 @@ GET_TABLE = [
     (STALE_WITH_RT, 'login', SCRIPT_OK, ['refresh_token'], 'refreshed'),
     (STALE_WITH_RT, 'login', SCRIPT_REFUSED, ['refresh_token'], "The saved token 'login' expired and cannot be renewed: Failed to refresh"),
     (STALE, 'login', SCRIPT_OK, [], "The saved token 'login' expired and cannot be renewed: it has no refresh token"),
-    (None, 'login', SCRIPT_OK, [], "No saved token 'login' of client_id 'c' at issuer https://op in the token store "),
+    (None, 'login', SCRIPT_OK, [], "No saved token 'login' for client 'c' at issuer https://op in the token store "),
 ]
 
 
@@ -203,7 +203,7 @@ def test_saved_token_of_another_op_is_not_returned(tmp_path):
     reader = make_provider(tmp_path, SCRIPT_OK, calls, issuer='https://op-a')
     with pytest.raises(StoreError) as caught:
         reader.get('login')
-    assert str(caught.value).startswith("No saved token 'login' of client_id 'c' at issuer https://op-a")
+    assert str(caught.value).startswith("No saved token 'login' for client 'c' at issuer https://op-a")
     assert saver.get('login')['access_token'] == 'new' and calls == []
 
 
@@ -213,7 +213,7 @@ def test_saved_token_another_credential_cannot_decrypt(tmp_path):
     with pytest.raises(StoreError) as caught:
         make_provider(tmp_path, SCRIPT_OK, calls, client_secret='t' * 40).get('login')
     message = str(caught.value)
-    assert "The saved token 'login' of client_id 'c' at issuer https://op exists in the token store" in message
+    assert "The saved token 'login' for client 'c' at issuer https://op exists in the token store" in message
     assert 'this client credential cannot decrypt it' in message and 's' * 40 not in message and 't' * 40 not in message
 
 
