@@ -65,7 +65,7 @@ options:
         C(expires_in) (RFC 6749 section 5.1 only recommends it) and the access token is not a JWT with an C(exp) claim.
       - The default, 5 minutes, is the shortest access token lifetime common OPs default to. Set V(0) to never reuse
         such tokens (every use sends a token request, and a saved one without a refresh token is not kept).
-      - If the OP revokes a token early, use O(token_store_action=renew).
+      - If the OP revokes a token early, renew it with C(token_store_action=renew) of the token module or lookup.
       - Falls back to the E(JWTAUTH_OIDC_DEFAULT_TOKEN_LIFETIME) environment variable.
     type: int
     default: 300

@@ -52,11 +52,11 @@ def run_workers(options, count):
     """``count`` forked workers asking for the same token at once; returns their outcomes and how long they took."""
     context = multiprocessing.get_context('fork')
     outcomes = context.Queue()
-    workers = [context.Process(target=_worker, args=(options, outcomes)) for _ in range(count)]
+    workers = [context.Process(target=_worker, args=(options, outcomes)) for index in range(count)]
     started = time.monotonic()
     for worker in workers:
         worker.start()
-    results = [outcomes.get(timeout=120) for _ in workers]
+    results = [outcomes.get(timeout=120) for worker in workers]
     for worker in workers:
         worker.join(10)
     return results, time.monotonic() - started
@@ -66,8 +66,9 @@ def slow(status, body, delay=0.5, **headers):
     """An answer after ``delay`` seconds: long enough for every worker to queue behind the lock."""
     def handler(_request):
         time.sleep(delay)
-        return hostile.json_answer(status, body, **headers) if isinstance(body, dict) else (status, dict({'Content-Type': 'text/html'},
-                                                                                                          **headers), body)
+        if isinstance(body, dict):
+            return hostile.json_answer(status, body, **headers)
+        return status, dict({'Content-Type': 'text/html'}, **headers), body
     return handler
 
 
@@ -85,9 +86,9 @@ def test_failing_op_is_asked_once_for_all_waiting_workers(hostile_server, tmp_pa
     results, elapsed = run_workers(hostile_options(hostile_server, tmp_path / 'store'), workers)
     # One worker's request and its one retry; before issue 9, every worker sent both, one after the other.
     assert len(hostile_server.received('/token')) == 2
-    assert [kind for kind, _ in results] == ['error'] * workers
-    assert all(words in message for _, message in results), results
-    assert sum('not sent again' in message for _, message in results) == workers - 1
+    assert [kind for kind, message in results] == ['error'] * workers
+    assert all(words in message for kind, message in results), results
+    assert sum('not sent again' in message for kind, message in results) == workers - 1
     assert elapsed < 15
 
 
@@ -133,7 +134,7 @@ def test_token_lifetime_from_a_hostile_answer(hostile_server, tmp_path, expires_
     hostile_server.route('POST', '/token', lambda _r: (200, {'Content-Type': 'application/json'}, body))
     options = hostile_options(hostile_server, tmp_path / 'store')
     now = time.time()
-    for _ in range(5):  # five workers, one after the other
+    for worker in range(5):  # five workers, one after the other
         tokens = _token_provider.TokenProvider(options).get()
     assert len(hostile_server.received('/token')) == requests
     assert bounds[0] <= tokens['expires_at'] - now <= bounds[1]
