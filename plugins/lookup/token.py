@@ -45,6 +45,7 @@ extends_documentation_fragment:
   - jwtauth.oidc.connection.plugins
   - jwtauth.oidc.grant
   - jwtauth.oidc.token_store
+  - jwtauth.oidc.token_store.action
   - jwtauth.oidc.token_store.plugins
 notes:
   - The lookup runs on the controller. Its value is a secret. Use it in module options that Ansible masks
@@ -91,12 +92,23 @@ EXAMPLES = r'''
 - name: The expiry and the ID token's subject
   ansible.builtin.debug:
     msg: "{{ lookup('jwtauth.oidc.token', 'login', query='{sub: id_token_claims.sub, expires_at: expires_at}') }}"
+
+- name: The OP revoked the stored token (or restarted); get a new one now, once for the play
+  ansible.builtin.set_fact:
+    api_token: "{{ lookup('jwtauth.oidc.token', token_store_action='renew') }}"
+  run_once: true
+  no_log: true
+
+- name: Drop the saved login (returns an empty string)
+  ansible.builtin.set_fact:
+    dropped: "{{ lookup('jwtauth.oidc.token', 'login', token_store_action='forget') }}"
 '''
 
 RETURN = r'''
 _raw:
   description:
     - For each term (or once without terms), the access token, or what O(query) selects from the token response.
+    - An empty string for each term with O(token_store_action=forget).
   type: list
   elements: raw
 '''
@@ -107,6 +119,7 @@ from ansible.errors import AnsibleLookupError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import (
@@ -159,13 +172,17 @@ class LookupModule(LookupBase):
         errors = validate(validation)
         if errors:
             raise AnsibleLookupError(remove_values('jwtauth.oidc.token: ' + '; '.join(errors), values_to_mask(validation)))
-        provider = TokenProvider(options)
         results = []
-        for name in terms or [None]:
-            try:
-                tokens = provider.get(name)
-            except OIDCError as exc:
-                # The library's messages hold no secret; masking is a second guard.
-                raise AnsibleLookupError(remove_values('jwtauth.oidc.token: ' + str(exc), values_to_mask(validation))) from None
-            results.append(select(tokens, options.get('query')))
+        provider = None
+        try:
+            provider = TokenProvider(options)
+            for name in terms or [None]:
+                tokens = provider.get(name, action=options.get('token_store_action'))
+                results.append('' if tokens is None else select(tokens, options.get('query')))
+        except OIDCError as exc:
+            # The library's messages hold no secret; masking (every encoding, minted values too) is a second guard.
+            raise AnsibleLookupError(remove_values('jwtauth.oidc.token: ' + str(exc), values_to_mask(validation))) from None
+        finally:
+            for warning in provider.warnings if provider is not None else []:
+                Display().warning(remove_values('jwtauth.oidc.token: ' + warning, values_to_mask(validation)))
         return results

@@ -6,8 +6,10 @@
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import json
+import math
 from collections import namedtuple
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OAuthError, ResponseError
@@ -145,11 +147,73 @@ def parse_token_response(status, headers, text, url, what, sent_at):
         raise ResponseError('{0}: HTTP 200 but the answer has no access_token (keys: {1})'.format(
             prefix, ', '.join(sorted(body)) or 'none'), url=url, status=status)
     tokens = {field: body.get(field) for field in TOKEN_FIELDS}
-    tokens['expires_at'] = None
-    expires_in = body.get('expires_in')
-    if isinstance(expires_in, str) and expires_in.isdigit():
-        expires_in = int(expires_in)  # some OPs send a string, which RFC 6749 does not allow but is unambiguous
-    if isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool):
-        tokens['expires_in'] = int(expires_in)
-        tokens['expires_at'] = int(sent_at + expires_in)
+    tokens['expires_in'], tokens['expires_at'] = token_expiry(body.get('expires_in'), body['access_token'], sent_at)
     return tokens
+
+
+# The longest lifetime the store believes an OP about: an expires_in of 1e12, or
+# an access token whose exp is centuries away, is a bug or a hostile answer, and a
+# token trusted for ever is never renewed even when the OP forgets it.
+MAX_TOKEN_LIFETIME = 365 * 24 * 3600
+
+
+def _finite_number(value):
+    """A finite number from a JSON value, or None (bools, NaN, Infinity and strings other than digits are not)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        # Some OPs send a string, which RFC 6749 section 5.1 does not allow but is unambiguous.
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _clamp_lifetime(seconds):
+    return int(min(max(seconds, 0), MAX_TOKEN_LIFETIME))
+
+
+def jwt_expiry(access_token):
+    """The ``exp`` claim of an access token that is a JWT, read without verifying it, or None.
+
+    Only the OP's own statement about its token's lifetime is taken from it (RFC 9068
+    section 2.2 makes exp required in JWT access tokens); nothing is trusted
+    for authorisation, so the signature does not matter here.
+    """
+    parts = access_token.split('.') if isinstance(access_token, str) else []
+    if len(parts) != 3:
+        return None
+    try:
+        payload = base64.urlsafe_b64decode(parts[1] + '=' * (-len(parts[1]) % 4))
+        claims = json.loads(payload.decode('utf-8'))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return _finite_number(claims.get('exp')) if isinstance(claims, dict) else None
+
+
+def token_expiry(expires_in, access_token, sent_at):
+    """(expires_in, expires_at) for a token response: never a crash, never nonsense.
+
+    RFC 6749 section 5.1 only RECOMMENDS expires_in.  Without it, a JWT access
+    token's exp is used; without either, both are None and the caller applies
+    its default lifetime.  Lifetimes are clamped to 0 .. MAX_TOKEN_LIFETIME:
+    negative, NaN, Infinity and 1e12 (Python's json module accepts them all)
+    would otherwise overflow int() or keep a token for ever.
+    """
+    seconds = _finite_number(expires_in)
+    if seconds is None and isinstance(expires_in, float) and expires_in == float('inf'):
+        seconds = MAX_TOKEN_LIFETIME  # the OP means "long"; believe it as far as the cap
+    if seconds is not None:
+        lifetime = _clamp_lifetime(seconds)
+        return lifetime, int(sent_at + lifetime)
+    exp = jwt_expiry(access_token)
+    if exp is not None:
+        return None, int(sent_at + _clamp_lifetime(exp - sent_at))
+    return None, None
+
+
+def with_default_expiry(tokens, default_lifetime, sent_at):
+    """The tokens with ``expires_at`` set from ``default_lifetime`` when the OP stated no lifetime (0 or None: leave unknown)."""
+    if tokens.get('expires_at') is not None or not default_lifetime:
+        return tokens
+    return dict(tokens, expires_at=int(sent_at + _clamp_lifetime(default_lifetime)))

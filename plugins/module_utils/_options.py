@@ -21,6 +21,15 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._assertion import ASY
 from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import AUTH_METHODS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import GRANTS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone import REGION_TLDS
+from ansible_collections.jwtauth.oidc.plugins.module_utils._token_store import LOCK_TIMEOUT
+
+# A token whose lifetime the OP does not state (no expires_in, not a JWT with exp) is
+# reused for this long: RFC 6749 section 5.1 gives no default, and 5 minutes is the
+# shortest access token lifetime common OPs default to (Keycloak; PingOne, Okta and
+# Entra ID default to an hour), so a reused token is rarely one the OP already dropped.
+DEFAULT_TOKEN_LIFETIME = 300
+# use: the stored token while fresh; renew: a new one now; forget: drop the entry.
+STORE_ACTIONS = ('use', 'renew', 'forget')
 
 ENV_PREFIX = 'JWTAUTH_OIDC_'
 
@@ -146,15 +155,23 @@ def grant_argument_spec():
 
 
 def store_argument_spec():
-    """The controller-side token store (issue 3): where it is, whether to use it, how early to renew."""
+    """The controller-side token store (issues 3 and 9): where it is, whether to use it, how early to renew, how long to wait."""
     spec = dict(
         token_store=dict(type='bool', default=True),
         token_store_path=dict(type='path'),
         expiry_leeway=dict(type='int', default=60),
+        token_store_lock_timeout=dict(type='int', default=LOCK_TIMEOUT),
+        default_token_lifetime=dict(type='int', default=DEFAULT_TOKEN_LIFETIME, no_log=False),
     )
     for option, option_spec in spec.items():
         option_spec['fallback'] = _env(option)
     return spec
+
+
+def store_action_argument_spec():
+    """What to do with the stored token (issue 9): the token module and lookup only; no environment fallback,
+    since a variable left set would renew or drop tokens in every later task."""
+    return dict(token_store_action=dict(type='str', default='use', choices=list(STORE_ACTIONS), no_log=False))
 
 
 def token_argument_spec():
@@ -162,6 +179,7 @@ def token_argument_spec():
     spec = connection_argument_spec()
     spec.update(grant_argument_spec())
     spec.update(store_argument_spec())
+    spec.update(store_action_argument_spec())
     spec['save_as'] = dict(type='str')
     return spec
 

@@ -11,9 +11,10 @@ table; ``TokenProvider.get`` carries it out under the entry's lock.
 from __future__ import annotations
 
 import hashlib
+import time
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _grants, _token_store
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, StoreError
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _errors, _grants, _masking, _token_store
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, OIDCError, StoreError
 
 
 def _token_client(options):
@@ -24,11 +25,21 @@ def _token_client(options):
     return TokenClient(options)
 
 
+# The options that say which OP a token comes from (issue 9: a token saved from one
+# OP must never be served for another, whatever the name and client_id).
+OP_OPTIONS = ('token_endpoint', 'issuer', 'environment_id', 'region', 'auth_base_url')
 # What identifies a token in the store, besides the client: any change gives another entry.
-IDENTITY_OPTIONS = ('token_endpoint', 'issuer', 'environment_id', 'region', 'auth_base_url', 'client_id', 'audience', 'grant_type',
-                    'scope', 'extra_params')
+IDENTITY_OPTIONS = OP_OPTIONS + ('client_id', 'audience', 'grant_type', 'scope', 'extra_params')
 # Single-use inputs are part of the identity only as hashes.
 HASHED_OPTIONS = ('code', 'refresh_token')
+# How long a failed request is reported at once to the workers that waited for it
+# (issue 9): long enough to release everyone queued behind the failure (each needs
+# a few milliseconds), short enough that a later task retries the OP for real.
+FAILURE_LIFETIME = 10
+# Keys the provider adds to a stored entry for its own decisions; not returned.
+INTERNAL_KEYS = ('obtained_at',)
+
+USE, RENEW, FORGET = 'use', 'renew', 'forget'
 
 
 def credential(options):
@@ -41,11 +52,36 @@ def credential(options):
     return (material + '\0' + (options.get('private_key_passphrase') or '')).encode('utf-8')
 
 
+def op_locator(options):
+    """The options that locate the OP, normalised so that equivalent spellings give the same entry."""
+    parts = {}
+    for key in OP_OPTIONS:
+        value = options.get(key) or None
+        parts[key] = value.rstrip('/') if isinstance(value, str) and key != 'region' else value
+    if (parts['environment_id'] or parts['auth_base_url']) and not parts['region']:
+        parts['region'] = 'NA'  # what resolve_endpoints assumes
+    return parts
+
+
+def op_label(options):
+    """The OP in words, for messages: no secret."""
+    if options.get('token_endpoint'):
+        return 'token endpoint {0}'.format(options['token_endpoint'])
+    if options.get('issuer'):
+        return 'issuer {0}'.format(options['issuer'])
+    if options.get('auth_base_url'):
+        return 'PingOne at {0}'.format(options['auth_base_url'])
+    if options.get('environment_id'):
+        return 'PingOne environment {0} ({1})'.format(options['environment_id'], options.get('region') or 'NA')
+    return 'an OP that no option names'
+
+
 def identity(options, name=None):
-    """The store entry id for these options, or for the token saved under ``name`` by this client."""
+    """The store entry id for these options, or for the token saved under ``name`` by this client at this OP."""
     if name is not None:
-        return _token_store.entry_id({'name': name, 'client_id': options.get('client_id')})
+        return _token_store.entry_id(dict(op_locator(options), name=name, client_id=options.get('client_id')))
     parts = {key: options.get(key) for key in IDENTITY_OPTIONS}
+    parts.update(op_locator(options))
     parts['grant_type'] = _grants.infer_grant_type(options.get('grant_type'), options.get('code'), options.get('refresh_token'))
     if isinstance(parts['scope'], list):
         parts['scope'] = sorted(parts['scope'])
@@ -55,13 +91,35 @@ def identity(options, name=None):
     return _token_store.entry_id(parts)
 
 
-def plan(stored, leeway, repeatable, now=None):
-    """What to do with a stored entry: 'use', 'refresh', 'request' (repeat the grant) or 'fail'."""
+def plan(stored, leeway, repeatable, now=None, action=USE, requestable=None, failure=None, waited_since=None):
+    """What to do for one entry; the whole decision, as data.
+
+    ``stored`` is the decrypted entry or None.  ``repeatable``: the options' grant
+    may be sent again; ``requestable``: it may be sent when nothing is stored (a
+    lookup given a code spends it once), defaulting to ``repeatable``.  ``action``
+    is token_store_action.  ``failure`` is a failure that another worker recorded
+    while this one waited for the lock, and ``waited_since`` when this one began
+    waiting (both None when it did not wait).
+
+    Returns 'use', 'refresh', 'request' (send the options' grant), 'fail' (the
+    token cannot be renewed), 'forget' (drop the entry) or 'fail-fast' (raise the
+    recorded failure instead of sending the same request again).
+    """
+    if action == FORGET:
+        return 'forget'
     if stored and _token_store.is_fresh(stored, leeway, now):
-        return 'use'
+        if action == USE:
+            return 'use'
+        # renew: a worker this one waited for has just renewed it; renewing again would only repeat that.
+        if waited_since is not None and (stored.get('obtained_at') or 0) >= waited_since:
+            return 'use'
+    if failure is not None:
+        return 'fail-fast'
     if stored and stored.get('refresh_token'):
         return 'refresh'
-    return 'request' if repeatable else 'fail'
+    if repeatable or (stored is None and (repeatable if requestable is None else requestable)):
+        return 'request'
+    return 'fail'
 
 
 def merge_refreshed(old, new):
@@ -71,6 +129,29 @@ def merge_refreshed(old, new):
         if not merged.get(key):
             merged[key] = old.get(key)
     return merged
+
+
+def public(tokens):
+    """The tokens without the provider's bookkeeping; the edges will mask them wherever they might be shown."""
+    _masking.remember(*(tokens.get(name) for name in _grants.SECRET_TOKEN_FIELDS))
+    return {key: value for key, value in tokens.items() if key not in INTERNAL_KEYS}
+
+
+def failure_record(exc, now=None):
+    """What is kept of a failed request for the workers waiting on it: the message and details, which hold no secret."""
+    return {'class': type(exc).__name__, 'message': str(exc), 'details': exc.details, 'failed_at': time.time() if now is None else now}
+
+
+def replay_failure(record, now=None):
+    """The recorded failure as an exception of its own class, saying it was not sent again."""
+    error_class = getattr(_errors, str(record.get('class')), None)
+    if not (isinstance(error_class, type) and issubclass(error_class, OIDCError)):
+        error_class = StoreError
+    age = max(0, int((time.time() if now is None else now) - (record.get('failed_at') or 0)))
+    details = {key: value for key, value in (record.get('details') or {}).items()
+               if key in ('url', 'status', 'error', 'error_description', 'error_uri')}
+    return error_class('{0} (reported at once: the same request failed {1} s ago for another worker of this play, which this one '
+                       'waited for; not sent again)'.format(record.get('message'), age), **details)
 
 
 class TokenProvider:
@@ -83,88 +164,203 @@ class TokenProvider:
         self.credential = credential(options)
         self.store = store
         if self.store is None and options.get('token_store', True) and self.credential:
-            self.store = _token_store.TokenStore(options.get('token_store_path'))
+            self.store = _token_store.TokenStore(options.get('token_store_path'), lock_timeout=options.get('token_store_lock_timeout'))
         self.requests = 0
+        self.warnings = []
+        self.removed = False
 
     def _request(self, **overrides):
         self.requests += 1
         options = dict(self.options, **overrides)
-        return self.client_factory(options).request_token()
+        sent_at = time.time()
+        client = self.client_factory(options)
+        try:
+            tokens = client.request_token()
+        finally:
+            # Retries, plain HTTP, a short HMAC secret: said whether the request worked or not.
+            self.warnings.extend(w for w in getattr(client, 'warnings', ()) if w not in self.warnings)
+        return _grants.with_default_expiry(tokens, self.options.get('default_token_lifetime'), sent_at)
+
+    def no_store_error(self, doing, name):
+        """The StoreError for an action that needs the store when there is none."""
+        return StoreError('Cannot {0} {1}: the token store is off (token_store), or auth_method {2} has no credential to encrypt '
+                          'it with'.format(doing, self.describe_token(name), self.options.get('auth_method')))
+
+    def describe_token(self, name, article='the'):
+        """The token in words for messages: name, client_id and OP, no secret."""
+        what = 'saved token {0!r}'.format(name) if name is not None else 'token'
+        return '{0} {1} for client {2!r} at {3}'.format(article, what, self.options.get('client_id'), op_label(self.options))
+
+    def check_saveable(self, name):
+        """Raise StoreError unless tokens could be saved under ``name`` now: before a single-use grant is spent."""
+        if self.store is None:
+            raise self.no_store_error('save', name)
+        self.store.check_writable()
 
     def save(self, name, tokens):
-        """Save tokens (from the module) under a name for lookups of the same client."""
+        """Save tokens (from the module) under a name for lookups of the same client at the same OP."""
         if self.store is None:
-            raise StoreError('Cannot save the token as {0!r}: the token store is off, or auth_method {1} has no credential to '
-                             'encrypt it with'.format(name, self.options.get('auth_method')))
+            raise self.no_store_error('save', name)
         identifier = identity(self.options, name)
-        with self.store.lock(identifier):
-            self.store.save(identifier, self.credential, tokens)
+        with self.store.lock(identifier, self.describe_token(name)):
+            self.store.save(identifier, self.credential, dict(tokens, obtained_at=time.time()))
         self.store.sweep()
 
-    def get(self, name=None, force=False):
+    def get(self, name=None, force=False, action=None):
         """The token response for the options (or the saved ``name``), fresh for at least the leeway.
 
-        ``force`` renews even a fresh token: for a caller whose API just answered 401.
+        ``action`` is token_store_action: ``use`` the stored token while fresh,
+        ``renew`` it now, or ``forget`` it (returns None; ``removed`` says
+        whether there was an entry).  ``force`` is ``renew``: for a caller
+        whose API just answered 401.
         """
+        action = action or (RENEW if force else USE)
         if self.store is None:
             if name is not None:
-                raise StoreError('Cannot read the saved token {0!r}: the token store is off, or auth_method {1} has no '
-                                 'credential to decrypt it with'.format(name, self.options.get('auth_method')))
-            return self._request()
+                raise self.no_store_error('forget' if action == FORGET else 'read', name)
+            return None if action == FORGET else self._request()
         identifier = identity(self.options, name)
         grant_type = _grants.infer_grant_type(self.options.get('grant_type'), self.options.get('code'), self.options.get('refresh_token'))
         repeatable = name is None and not _grants.GRANTS[grant_type].single_use
-        with self.store.lock(identifier):
-            stored = self.store.load(identifier, self.credential)
-            action = plan(stored, float('inf') if force else self.leeway, repeatable)
-            if action == 'use':
-                return stored
-            renewal_error = None
-            if action == 'refresh':
-                try:
-                    tokens = merge_refreshed(stored, self._request(grant_type='refresh_token', refresh_token=stored['refresh_token'],
-                                                                   code=None, scope=None))
-                except OAuthError as exc:
-                    renewal_error = exc
-                    action = 'request' if repeatable else 'fail'
-            if action == 'request' or (stored is None and name is None):
-                tokens = self._request()
-            elif action == 'fail':
-                raise self._cannot_renew(name, stored, renewal_error)
-            self.store.save(identifier, self.credential, tokens)
+        requestable = name is None
+        if action == USE:
+            # No lock for a hit: entries are replaced atomically, and a read-only store still serves its valid entries.
+            entry = self.store.read(identifier, self.credential)
+            if plan(entry.tokens, self.leeway, repeatable, requestable=requestable) == 'use':
+                return public(entry.tokens)
+        started = time.time()
+        with self.store.lock(identifier, self.describe_token(name)) as waited:
+            entry = self.store.read(identifier, self.credential)
+            failure = self.store.recent_failure(identifier, self.credential) if waited else None
+            decision = plan(entry.tokens, self.leeway, repeatable, action=action, requestable=requestable, failure=failure,
+                            waited_since=started if waited else None)
+            if decision == 'use':
+                return public(entry.tokens)
+            if decision == 'forget':
+                self.removed = self.store.remove(identifier)
+                return None
+            if decision == 'fail-fast':
+                raise replay_failure(failure)
+            if decision == 'fail':
+                raise self._cannot_renew(name, entry, None)
+            try:
+                tokens = self._obtain(decision, entry, name, repeatable, requestable)
+            except OIDCError as exc:
+                self._record_failure(identifier, exc)
+                raise
+            self._keep(identifier, tokens, name)
         self.store.sweep()  # only after a request: a store hit stays a single file read
-        return tokens
+        return public(tokens)
 
-    def _cannot_renew(self, name, stored, renewal_error):
-        label = 'saved token {0!r}'.format(name) if name is not None else 'stored token'
-        if stored is None:
-            return StoreError('No {0} for client {1!r}: save one first with the token module (save_as: {2})'.format(
-                label, self.options.get('client_id'), name))
+    def _obtain(self, decision, entry, name, repeatable, requestable):
+        """Carry out 'refresh' or 'request'; a refused refresh falls back to what plan() allows without it."""
+        if decision == 'refresh':
+            stored = entry.tokens
+            try:
+                return merge_refreshed(stored, self._request(grant_type='refresh_token', refresh_token=stored['refresh_token'],
+                                                             code=None, scope=None))
+            except OAuthError as exc:
+                if plan(dict(stored, refresh_token=None), self.leeway, repeatable, action=RENEW, requestable=requestable) != 'request':
+                    raise self._cannot_renew(name, entry, exc) from exc
+        return self._request()
+
+    def _record_failure(self, identifier, exc):
+        # Best effort: a store that cannot take the record only loses the shortcut.
+        try:
+            self.store.save_failure(identifier, self.credential, failure_record(exc), FAILURE_LIFETIME)
+        except StoreError:
+            pass
+
+    def _keep(self, identifier, tokens, name):
+        """Store what was obtained; a store that fails now costs the cache, not the tokens (issue 9)."""
+        try:
+            self.store.save(identifier, self.credential, dict(tokens, obtained_at=time.time()))
+        except StoreError as exc:
+            lost = ' Its refresh token may have been rotated: save it again with the token module.' if name is not None else ''
+            self.warnings.append('Obtained {0} but could not keep it: {1}. It is returned this once; the next use requests '
+                                 'another.{2}'.format(self.describe_token(name), exc, lost))
+
+    def _cannot_renew(self, name, entry, renewal_error):
+        if entry.state == _token_store.MISSING:
+            return StoreError('{0} in {1}: save one first with the token module (save_as: {2}) using the same OP options '
+                              '({3}) and client_id'.format(self.describe_token(name, 'No'), self.store.describe(), name, ', '.join(OP_OPTIONS)))
+        if entry.state == _token_store.UNDECRYPTABLE:
+            return StoreError('{0} exists in {1} but this client credential cannot decrypt it: it was saved with another '
+                              'client_secret or private_key (rotated?), or the file is damaged. Save it again (save_as: {2}) or '
+                              'drop it (token_store_action: forget)'.format(self.describe_token(name, 'The'), self.store.describe(), name))
+        if entry.state == _token_store.CORRUPT:
+            return StoreError('{0} in {1} is damaged (not in the store\'s format). Save it again (save_as: {2}) or drop it '
+                              '(token_store_action: forget)'.format(self.describe_token(name, 'The'), self.store.describe(), name))
+        kind = 'saved token {0!r}'.format(name) if name is not None else 'stored token'
         if renewal_error is not None:
-            return StoreError('The {0} expired and cannot be renewed: {1}'.format(label, renewal_error), **_details(renewal_error))
-        return StoreError('The {0} expired and cannot be renewed: it has no refresh token and its grant cannot be repeated'.format(label))
+            return StoreError('The {0} expired and cannot be renewed: {1}'.format(kind, renewal_error), **_details(renewal_error))
+        return StoreError('The {0} expired and cannot be renewed: it has no refresh token and its grant cannot be repeated'.format(kind))
 
 
 def _details(exc):
     return {key: value for key, value in exc.details.items() if key in ('url', 'status', 'error', 'error_description', 'error_uri')}
 
 
-def run_token_task(options, check_mode=False, client=None):
+def run_token_task(options, check_mode=False, client=None, client_factory=_token_client):
     """What the token module does, as data: the result dict of one task.
 
     In check mode a grant that spends something single-use (a code, a rotating
     refresh token) is not sent, so ``--check`` cannot burn it; client_credentials
     spends nothing and runs, so later tasks can predict their changes.  With
-    ``save_as`` the tokens are saved in the store for the lookup.
+    ``save_as`` the tokens are saved in the store for the lookup; the store is
+    checked before the grant is sent, and a save that still fails returns the
+    tokens with a warning rather than losing them.
     """
-    client = client or _token_client(options)
+    action = options.get('token_store_action') or USE
+    if action != USE:
+        return _run_store_action(options, action, check_mode, client_factory)
+    client = client or client_factory(options)
     if check_mode:
         grant, _form = client.prepare()  # bad options fail in check mode too
         if grant.single_use:
             return dict(changed=False, skipped=True, warnings=client.warnings,
                         msg='Check mode: the {0} grant spends a single-use value and was not sent'.format(grant.name))
-    result = client.request_token()
-    if options.get('save_as'):
-        TokenProvider(options).save(options['save_as'], result)
-    result.update(changed=False, warnings=client.warnings)
+    name = options.get('save_as')
+    provider = TokenProvider(options) if name else None
+    if provider is not None:
+        # A code is spent the moment the OP sees it (RFC 6749 section 4.1.2): fail before that, not after.
+        provider.check_saveable(name)
+    sent_at = time.time()
+    try:
+        tokens = client.request_token()
+    except OIDCError as exc:
+        # Warnings explain failures most of all (a short HMAC secret behind invalid_client, retries).
+        exc.warnings.extend(client.warnings)
+        raise
+    result = _grants.with_default_expiry(tokens, options.get('default_token_lifetime'), sent_at)
+    warnings = list(client.warnings)
+    if provider is not None:
+        try:
+            provider.save(name, result)
+        except StoreError as exc:
+            warnings.append('The tokens were obtained but not saved as {0!r}: {1}. They are in this result only; register it to '
+                            'use them'.format(name, exc))
+    result.update(changed=False, warnings=warnings)
+    return result
+
+
+def _run_store_action(options, action, check_mode, client_factory):
+    """token_store_action renew or forget in the module: act on the saved ``save_as`` entry, or on the options' own entry."""
+    name = options.get('save_as')
+    provider = TokenProvider(options, client_factory=client_factory)
+    if provider.store is None:
+        raise provider.no_store_error(action, name)
+    label = provider.describe_token(name)
+    if action == FORGET:
+        if check_mode:
+            exists = provider.store.read(identity(options, name), provider.credential).state != _token_store.MISSING
+            return dict(changed=exists, msg='Check mode: would remove {0}'.format(label) if exists else
+                        'Check mode: {0} to remove'.format(provider.describe_token(name, 'no')))
+        provider.get(name, action=FORGET)
+        return dict(changed=provider.removed, msg='Removed {0}'.format(label) if provider.removed else
+                    '{0} to remove'.format(provider.describe_token(name, 'No')))
+    if check_mode:
+        return dict(changed=False, skipped=True, msg='Check mode: {0} was not renewed'.format(label))
+    result = provider.get(name, action=RENEW)
+    result.update(changed=False, warnings=provider.warnings)
     return result

@@ -8,21 +8,35 @@ Lookups run in a fresh worker process for every host and task, so memory
 cannot share a token; files can.  Each entry is a file readable only by its
 owner (0600 in a 0700 directory), written atomically, and encrypted with
 AES-256-GCM under a key derived (HKDF-SHA256) from the client credential that
-obtained it: a wrong credential, a corrupted or a truncated file reads as a miss.
-A per-entry lock file makes concurrent workers that miss at the same moment
-wait for one request instead of each sending their own.
+obtained it.  A per-entry lock file makes concurrent workers that miss at the
+same moment wait (a bounded time) for one request instead of each sending
+their own.
+
+The store trusts nothing it did not make (issue 9): the directory must be a
+real directory of the current user that nobody else can write; every file is
+opened relative to that directory's descriptor with O_NOFOLLOW, so a planted
+symbolic link cannot redirect a read, a write or a lock; the sweep deletes only
+files named and formatted as its own.  Every file system failure becomes a
+StoreError naming the store and the option that sets it.
 """
 
 from __future__ import annotations
 
 import base64
+import collections
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
+import math
 import os
-import tempfile
+import random
+import re
+import stat
 import time
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import StoreError
 
 try:
     from cryptography.exceptions import InvalidTag
@@ -31,6 +45,7 @@ try:
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 except ImportError:  # pragma: no cover - PyJWT[crypto] brings cryptography
     AESGCM = None
+    InvalidTag = ValueError
 
 FORMAT_VERSION = 1
 HKDF_INFO = b'jwtauth.oidc token store v1'
@@ -39,6 +54,27 @@ HKDF_INFO = b'jwtauth.oidc token store v1'
 RENEWABLE_RETENTION = 30 * 24 * 3600
 LOCK_SUFFIX = '.lock'
 ENTRY_SUFFIX = '.token'
+# A recent failure of the request for an entry (see TokenProvider): workers that
+# waited for the lock read it instead of sending the same failing request again.
+FAILURE_SUFFIX = '.failure'
+# Only files the store writes: a SHA-256 hex entry id and one of its suffixes.
+OWN_FILE = re.compile(r'^[0-9a-f]{64}(\.token|\.failure)$')
+# An entry holds a few tokens; anything much larger is not the store's.
+MAX_ENTRY_BYTES = 1024 * 1024
+# How long a worker waits for another worker's lock by default: one token request
+# with the default timeout (30 s) and a retry or two fits; a stopped holder does not
+# block the play for ever.
+LOCK_TIMEOUT = 120
+# Polling with LOCK_NB instead of a blocking flock: a bounded wait needs no signal
+# (SIGALRM would disturb Ansible's own handlers in the worker).
+LOCK_POLL_FIRST = 0.01
+LOCK_POLL_MAX = 0.2
+PATH_OPTIONS = 'token_store_path / JWTAUTH_OIDC_TOKEN_STORE_PATH'
+
+MISSING, OK, UNDECRYPTABLE, CORRUPT = 'missing', 'ok', 'undecryptable', 'corrupt'
+Entry = collections.namedtuple('Entry', ['state', 'tokens'])
+
+_NOFOLLOW = getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0)
 
 
 def default_directory():
@@ -74,19 +110,51 @@ def seal(tokens, credential, identifier):
     return json.dumps(header)
 
 
-def unseal(text, credential, identifier):
-    """Decrypt an entry; None when it is corrupt, truncated, of another format or for another credential."""
+def _header(text):
+    """The plain header of an entry in the store's own format, or None."""
     try:
         header = json.loads(text)
-        if header.get('v') != FORMAT_VERSION:
-            return None
+    except ValueError:
+        return None
+    if not isinstance(header, dict) or header.get('v') != FORMAT_VERSION:
+        return None
+    if not isinstance(header.get('nonce'), str) or not isinstance(header.get('ciphertext'), str):
+        return None
+    expires_at = header.get('expires_at')
+    if expires_at is not None and (not isinstance(expires_at, (int, float)) or isinstance(expires_at, bool)):
+        return None
+    return header
+
+
+def open_entry(text, credential, identifier):
+    """Decrypt an entry's text: Entry(OK, tokens), Entry(UNDECRYPTABLE, None) or Entry(CORRUPT, None).
+
+    AES-GCM cannot tell a wrong key from a damaged ciphertext; both fail the
+    tag check and read as UNDECRYPTABLE.  A file that is not JSON in the
+    store's format is CORRUPT.
+    """
+    header = _header(text)
+    if header is None:
+        return Entry(CORRUPT, None)
+    try:
         nonce = base64.b64decode(header['nonce'], validate=True)
         ciphertext = base64.b64decode(header['ciphertext'], validate=True)
+    except ValueError:
+        return Entry(CORRUPT, None)
+    try:
         plaintext = AESGCM(_key(credential, identifier)).decrypt(nonce, ciphertext, identifier.encode('ascii'))
+    except (InvalidTag, ValueError):
+        return Entry(UNDECRYPTABLE, None)
+    try:
         tokens = json.loads(plaintext.decode('utf-8'))
-    except (ValueError, KeyError, TypeError, AttributeError, InvalidTag):
-        return None
-    return tokens if isinstance(tokens, dict) else None
+    except ValueError:
+        return Entry(CORRUPT, None)
+    return Entry(OK, tokens) if isinstance(tokens, dict) else Entry(CORRUPT, None)
+
+
+def unseal(text, credential, identifier):
+    """Decrypt an entry; None when it is corrupt, truncated, of another format or for another credential."""
+    return open_entry(text, credential, identifier).tokens
 
 
 def is_fresh(tokens, leeway, now=None):
@@ -97,113 +165,331 @@ def is_fresh(tokens, leeway, now=None):
     """
     expires_at = tokens.get('expires_at')
     now = time.time() if now is None else now
-    return isinstance(expires_at, (int, float)) and expires_at - leeway > now
+    return isinstance(expires_at, (int, float)) and not isinstance(expires_at, bool) and expires_at - leeway > now
+
+
+def _errno_name(exc):
+    return errno.errorcode.get(exc.errno, 'errno {0}'.format(exc.errno)) if exc.errno else type(exc).__name__
 
 
 class TokenStore:
     """Encrypted token files in one private directory."""
 
-    def __init__(self, directory=None):
+    def __init__(self, directory=None, lock_timeout=LOCK_TIMEOUT):
         if AESGCM is None:
-            raise RuntimeError('The Python library "cryptography" is required for the token store')
-        self.directory = directory or default_directory()
+            raise StoreError('The Python library "cryptography" is required for the token store: pip install cryptography')
+        self.explicit = bool(directory)
+        self.directory = os.path.abspath(directory or default_directory())
+        self.lock_timeout = max(0, lock_timeout if lock_timeout is not None else LOCK_TIMEOUT)
 
-    def _path(self, identifier, suffix=ENTRY_SUFFIX):
-        return os.path.join(self.directory, identifier + suffix)
+    def describe(self):
+        """The store, named so that a user knows which option moves it."""
+        if self.explicit:
+            return 'the token store {0} (set by {1})'.format(self.directory, PATH_OPTIONS)
+        return 'the token store {0} (the default; {1} moves it)'.format(self.directory, PATH_OPTIONS)
 
-    def _ensure_directory(self):
-        os.makedirs(self.directory, mode=0o700, exist_ok=True)
-        # makedirs honours the umask; the store must be private whatever the umask.
-        os.chmod(self.directory, 0o700)
+    def _error(self, doing, exc):
+        """A StoreError for a file system failure: what failed, where, why."""
+        reason = exc.strerror or str(exc)
+        return StoreError('Cannot {0} in {1}: {2} [{3}]'.format(doing, self.describe(), reason, _errno_name(exc)))
 
-    @contextlib.contextmanager
-    def lock(self, identifier):
-        """Hold an exclusive lock on one entry across processes (forks and hosts of a play)."""
-        self._ensure_directory()
-        fd = os.open(self._path(identifier, LOCK_SUFFIX), os.O_RDWR | os.O_CREAT, 0o600)
+    def _refuse(self, why):
+        return StoreError('Refusing to use {0}: {1}'.format(self.describe(), why))
+
+    # -- the directory ---------------------------------------------------------------
+
+    def _make_directories(self):
+        """Create the store and any missing parents, each 0700 whatever the umask."""
+        missing = []
+        path = self.directory
+        while not os.path.lexists(path):
+            missing.append(path)
+            parent = os.path.dirname(path)
+            if parent == path:
+                break
+            path = parent
+        for path in reversed(missing):
+            try:
+                os.mkdir(path, 0o700)
+            except FileExistsError:
+                continue  # another worker made it; the checks on the store itself still apply
+            except OSError as exc:
+                raise self._error('create the directory {0}'.format(path), exc) from exc
+            # mkdir honours the umask; a store must be private whatever the umask.
+            os.chmod(path, 0o700)
+
+    def _open_directory(self, create):
+        """A descriptor of the checked store directory, or None when it is missing and ``create`` is false.
+
+        Every file is then opened relative to this descriptor, so the checks
+        hold for the directory actually used even if the path is swapped later.
+        """
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            found = os.lstat(self.directory)
+        except FileNotFoundError:
+            if not create:
+                return None
+            self._make_directories()
+            found = None
+        except OSError as exc:
+            raise self._error('look up the directory', exc) from exc
+        if found is None:
+            try:
+                found = os.lstat(self.directory)
+            except OSError as exc:
+                raise self._error('look up the directory', exc) from exc
+        self._check_directory(found)
+        try:
+            fd = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW)
+        except OSError as exc:
+            raise self._error('open the directory', exc) from exc
+        try:
+            opened = os.fstat(fd)
+            if (opened.st_dev, opened.st_ino) != (found.st_dev, found.st_ino):
+                raise self._refuse('it was replaced while being opened')
+            if create and stat.S_IMODE(opened.st_mode) & 0o077:
+                # Group or others may read or list it (an old store, a directory made by hand): make it private.
+                os.fchmod(fd, 0o700)
+        except OSError as exc:
             os.close(fd)
+            raise self._error('make the directory private (0700)', exc) from exc
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
+    def _check_directory(self, found):
+        """Refuse a directory that someone else could use to redirect or plant the store's files."""
+        if stat.S_ISLNK(found.st_mode):
+            raise self._refuse('it is a symbolic link; point the option at the real directory')
+        if not stat.S_ISDIR(found.st_mode):
+            raise self._refuse('it exists and is not a directory')
+        if found.st_uid != os.geteuid():
+            raise self._refuse('it is owned by uid {0}, not by the user running Ansible (uid {1})'.format(found.st_uid, os.geteuid()))
+        if found.st_mode & 0o022:
+            raise self._refuse('group or others can write to it (mode {0:04o}); it must be private (0700)'.format(
+                stat.S_IMODE(found.st_mode)))
 
     @contextlib.contextmanager
-    def _try_lock(self, identifier):
-        """Like lock(), but yields False at once when another process holds it."""
+    def _directory(self, create=True):
+        fd = self._open_directory(create)
         try:
-            fd = os.open(self._path(identifier, LOCK_SUFFIX), os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError:
-            yield False
-            return
+            yield fd
+        finally:
+            if fd is not None:
+                os.close(fd)
+
+    def check_writable(self):
+        """Raise StoreError unless an entry could be saved now: the directory is usable and a file can be written."""
+        with self._directory() as dir_fd:
+            name = self._write_temp(dir_fd, 'probe')
+            with contextlib.suppress(OSError):
+                os.unlink(name, dir_fd=dir_fd)
+
+    def _write_temp(self, dir_fd, text):
+        """Write a new private file with a fresh name; returns the name (O_EXCL, O_NOFOLLOW: no planted link is followed)."""
+        name = '.tmp-{0}{1}'.format(os.urandom(8).hex(), ENTRY_SUFFIX)
+        try:
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600, dir_fd=dir_fd)
+        except OSError as exc:
+            raise self._error('create a file', exc) from exc
+        try:
+            with os.fdopen(fd, 'w') as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(name, dir_fd=dir_fd)
+            raise self._error('write a file', exc) from exc
+        return name
+
+    # -- locks -----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def lock(self, identifier, label='a token'):
+        """Hold an exclusive lock on one entry across processes (forks and hosts of a play).
+
+        Yields whether this worker had to wait for another one: a waiter may
+        find that worker's result (or failure) instead of sending its own
+        request.  Waits at most ``lock_timeout`` seconds.
+        """
+        with self._directory() as dir_fd:
+            try:
+                fd = os.open(identifier + LOCK_SUFFIX, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600, dir_fd=dir_fd)
+            except OSError as exc:
+                raise self._error('create the lock file for {0}'.format(label), exc) from exc
+        try:
+            waited = self._acquire(fd, label)
+            yield waited
+        finally:
+            os.close(fd)  # closing the only descriptor releases the flock
+
+    def _acquire(self, fd, label):
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return False
+        except BlockingIOError:
+            pass
+        deadline = time.monotonic() + self.lock_timeout
+        delay = LOCK_POLL_FIRST
+        while True:
+            if time.monotonic() >= deadline:
+                raise StoreError('Gave up after {0} s waiting for another Ansible process to release the lock for {1} in {2}; '
+                                 'that process may be stopped or hung. Stop it, or raise token_store_lock_timeout '
+                                 '(JWTAUTH_OIDC_TOKEN_STORE_LOCK_TIMEOUT)'.format(self.lock_timeout, label, self.describe()))
+            time.sleep(min(delay * random.uniform(0.5, 1.5), max(0.0, deadline - time.monotonic())))
+            delay = min(delay * 2, LOCK_POLL_MAX)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                continue
+
+    @contextlib.contextmanager
+    def _try_lock(self, dir_fd, identifier):
+        """Yields True holding the entry's lock, or False at once when another process holds it (or it cannot be made)."""
+        try:
+            fd = os.open(identifier + LOCK_SUFFIX, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600, dir_fd=dir_fd)
         except OSError:
-            os.close(fd)
             yield False
             return
         try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                yield False
+                return
             yield True
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
+
+    # -- entries -----------------------------------------------------------------------
+
+    def _read_text(self, dir_fd, name):
+        """The text of one of the store's files, or None when it does not exist."""
+        try:
+            fd = os.open(name, os.O_RDONLY | _NOFOLLOW, dir_fd=dir_fd)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise self._refuse('{0} is a symbolic link, which the store never writes'.format(name)) from exc
+            raise self._error('open {0}'.format(name), exc) from exc
+        try:
+            with os.fdopen(fd, 'rb') as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    raise self._refuse('{0} is not a regular file'.format(name))
+                data = handle.read(MAX_ENTRY_BYTES + 1)
+        except OSError as exc:
+            raise self._error('read {0}'.format(name), exc) from exc
+        if len(data) > MAX_ENTRY_BYTES:
+            return ''  # not an entry the store wrote: reads as corrupt
+        return data.decode('utf-8', 'replace')
+
+    def read(self, identifier, credential, suffix=ENTRY_SUFFIX):
+        """An entry and whether it could be read: Entry(state, tokens), state one of MISSING, OK, UNDECRYPTABLE, CORRUPT.
+
+        Reading never creates anything, so a store on a read-only file system
+        still serves its valid entries.
+        """
+        with self._directory(create=False) as dir_fd:
+            text = None if dir_fd is None else self._read_text(dir_fd, identifier + suffix)
+        if text is None:
+            return Entry(MISSING, None)
+        return open_entry(text, credential, identifier + (suffix if suffix != ENTRY_SUFFIX else ''))
 
     def load(self, identifier, credential):
         """The stored tokens of an entry, or None (missing, unreadable, wrong credential)."""
-        try:
-            with open(self._path(identifier), 'r') as handle:
-                text = handle.read()
-        except (OSError, UnicodeDecodeError):
-            return None
-        return unseal(text, credential, identifier)
+        return self.read(identifier, credential).tokens
 
-    def save(self, identifier, credential, tokens):
+    def save(self, identifier, credential, tokens, suffix=ENTRY_SUFFIX):
         """Write an entry atomically: a private temporary file renamed over the old one."""
-        self._ensure_directory()
-        fd, temp_path = tempfile.mkstemp(dir=self.directory, prefix='.tmp-', suffix=ENTRY_SUFFIX)
-        try:
-            with os.fdopen(fd, 'w') as handle:
-                handle.write(seal(tokens, credential, identifier))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp_path, self._path(identifier))
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp_path)
-            raise
+        sealed_for = identifier + (suffix if suffix != ENTRY_SUFFIX else '')
+        text = seal(tokens, credential, sealed_for)
+        with self._directory() as dir_fd:
+            temp = self._write_temp(dir_fd, text)
+            try:
+                os.replace(temp, identifier + suffix, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+            except OSError as exc:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp, dir_fd=dir_fd)
+                raise self._error('save an entry', exc) from exc
 
     def remove(self, identifier):
-        """Delete an entry if it exists."""
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self._path(identifier))
+        """Delete an entry (and any failure recorded for it); True when there was an entry."""
+        removed = False
+        with self._directory(create=False) as dir_fd:
+            if dir_fd is None:
+                return False
+            for suffix in (ENTRY_SUFFIX, FAILURE_SUFFIX):
+                try:
+                    os.unlink(identifier + suffix, dir_fd=dir_fd)
+                    removed = removed or suffix == ENTRY_SUFFIX
+                except FileNotFoundError:
+                    continue
+                except OSError as exc:
+                    raise self._error('remove an entry', exc) from exc
+        return removed
+
+    def save_failure(self, identifier, credential, failure, lifetime, now=None):
+        """Record that the request for an entry just failed; readable for ``lifetime`` seconds."""
+        now = time.time() if now is None else now
+        self.save(identifier, credential, dict(failure, expires_at=now + lifetime), suffix=FAILURE_SUFFIX)
+
+    def recent_failure(self, identifier, credential, now=None):
+        """The failure recorded for an entry if it has not lapsed, else None."""
+        failure = self.read(identifier, credential, suffix=FAILURE_SUFFIX).tokens
+        now = time.time() if now is None else now
+        if failure and isinstance(failure.get('expires_at'), (int, float)) and failure['expires_at'] > now:
+            return failure
+        return None
 
     def sweep(self, now=None):
-        """Delete entries past use: expired and not renewable, or renewable but long expired. Returns how many."""
+        """Delete the store's own files past use: expired and not renewable, or renewable but long expired. Returns how many.
+
+        Housekeeping never fails a task: a file it cannot judge is left alone.
+        """
         now = time.time() if now is None else now
         removed = 0
         try:
-            names = os.listdir(self.directory)
-        except FileNotFoundError:
-            return 0
-        for name in names:
-            if not name.endswith(ENTRY_SUFFIX) or name.startswith('.tmp-'):
-                continue
-            path = os.path.join(self.directory, name)
-            with self._try_lock(name[:-len(ENTRY_SUFFIX)]) as locked:
-                if locked and _is_stale(path, now):
-                    with contextlib.suppress(OSError):
-                        os.unlink(path)
+            with self._directory(create=False) as dir_fd:
+                if dir_fd is None:
+                    return 0
+                for name in os.listdir(dir_fd):
+                    if OWN_FILE.match(name) and self._sweep_one(dir_fd, name, now):
                         removed += 1
+        except (OSError, StoreError):
+            pass
         return removed
 
+    def _sweep_one(self, dir_fd, name, now):
+        try:
+            found = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+        except OSError:
+            return False
+        if not stat.S_ISREG(found.st_mode) or found.st_uid != os.geteuid():
+            return False
+        with self._try_lock(dir_fd, name[:64]) as locked:
+            if not locked:
+                return False
+            try:
+                header = _header(self._read_text(dir_fd, name) or '')
+            except StoreError:
+                return False
+            if header is None or not _is_stale(header, now):
+                return False  # not the store's own format: never delete what it cannot parse as its own
+            try:
+                os.unlink(name, dir_fd=dir_fd)
+            except OSError:
+                return False
+            return True
 
-def _is_stale(path, now):
-    """Whether an entry file is past use, judged from its plain header alone."""
-    try:
-        with open(path, 'r') as handle:
-            header = json.loads(handle.read())
-        expires_at = header.get('expires_at')
-        retention = RENEWABLE_RETENTION if header.get('renewable') else 0
-        return not isinstance(expires_at, (int, float)) or expires_at + retention < now
-    except (OSError, ValueError, AttributeError):
-        return True  # corrupt: nobody can read it
+
+def _is_stale(header, now):
+    """Whether an entry is past use, judged from its plain header alone."""
+    expires_at = header.get('expires_at')
+    if expires_at is None or (isinstance(expires_at, float) and math.isnan(expires_at)):
+        return True
+    retention = RENEWABLE_RETENTION if header.get('renewable') else 0
+    return expires_at + retention < now

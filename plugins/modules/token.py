@@ -30,6 +30,7 @@ extends_documentation_fragment:
   - jwtauth.oidc.connection.client_id
   - jwtauth.oidc.grant
   - jwtauth.oidc.token_store
+  - jwtauth.oidc.token_store.action
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.conn
@@ -158,12 +159,14 @@ token_type:
   returned: success
   type: str
 expires_in:
-  description: Lifetime of the access token in seconds, as the OP sent it.
+  description: Lifetime of the access token in seconds, as the OP sent it, clamped to 0 .. one year.
   returned: success, when the OP sends it
   type: int
 expires_at:
-  description: Expiry of the access token in epoch seconds, counted from when the request was sent.
-  returned: success, when the OP sends expires_in
+  description:
+    - Expiry of the access token in epoch seconds, counted from when the request was sent.
+    - From C(expires_in), else the C(exp) of a JWT access token, else O(default_token_lifetime).
+  returned: success, unless the OP states no lifetime and O(default_token_lifetime=0)
   type: int
 scope:
   description: The scopes granted, space-separated; absent when the OP granted exactly those requested (RFC 6749 section 5.1).

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -101,3 +102,62 @@ def test_oauth_error_details():
                                      URL, WHAT, sent_at=0)
     assert caught.value.details == {'url': URL, 'status': 400, 'error': 'invalid_grant', 'error_description': 'expired',
                                     'error_uri': 'https://e'}
+
+
+def jwt_with(claims):
+    """A compact JWS whose payload is ``claims``; the signature is never checked for the expiry."""
+    def part(value):
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip('=')
+    return '{0}.{1}.c2ln'.format(part({'alg': 'RS256'}), part(claims))
+
+
+YEAR = _grants.MAX_TOKEN_LIFETIME
+SENT = 1_800_000_000
+
+
+# The answer's expires_in (JSON text) and access token -> expires_in and expires_at returned (issue 9).
+EXPIRY_TABLE = [
+    ('3600', 'opaque', 3600, SENT + 3600),
+    ('"3600"', 'opaque', 3600, SENT + 3600),               # a string: not RFC 6749, unambiguous
+    ('0', 'opaque', 0, SENT),
+    ('59.9', 'opaque', 59, SENT + 59),
+    ('-5', 'opaque', 0, SENT),                              # negative: already expired, never a past-dated nonsense
+    ('1e12', 'opaque', YEAR, SENT + YEAR),                  # absurd: clamped to a year
+    ('1e400', 'opaque', YEAR, SENT + YEAR),                 # json reads it as inf
+    ('Infinity', 'opaque', YEAR, SENT + YEAR),
+    ('-Infinity', 'opaque', None, None),                    # meaningless: as if absent
+    ('NaN', 'opaque', None, None),
+    ('true', 'opaque', None, None),
+    ('"soon"', 'opaque', None, None),
+    ('null', 'opaque', None, None),
+    ('null', jwt_with({'exp': SENT + 900}), None, SENT + 900),        # RFC 9068: the JWT access token's exp
+    ('null', jwt_with({'exp': SENT - 900}), None, SENT),              # already expired by our clock
+    ('null', jwt_with({'exp': 10 ** 30}), None, SENT + YEAR),
+    ('null', jwt_with({'exp': 'tomorrow'}), None, None),
+    ('null', jwt_with(['not', 'claims']), None, None),
+    ('null', 'eyJ.not-base64!.x', None, None),
+    ('120', jwt_with({'exp': SENT + 900}), 120, SENT + 120),          # expires_in wins
+]
+
+
+@pytest.mark.parametrize('expires_in, access_token, expected_in, expected_at', EXPIRY_TABLE)
+def test_expiry(expires_in, access_token, expected_in, expected_at):
+    body = '{{"access_token": {0}, "expires_in": {1}}}'.format(json.dumps(access_token), expires_in)
+    tokens = _grants.parse_token_response(200, JSON, body, URL, WHAT, sent_at=SENT)
+    assert (tokens['expires_in'], tokens['expires_at']) == (expected_in, expected_at)
+
+
+def test_expires_in_absent():
+    tokens = _grants.parse_token_response(200, JSON, '{"access_token": "a"}', URL, WHAT, sent_at=SENT)
+    assert tokens['expires_in'] is None and tokens['expires_at'] is None
+
+
+@pytest.mark.parametrize('tokens, default, expected', [
+    ({'expires_at': None}, 300, SENT + 300),
+    ({'expires_at': None}, 0, None),                        # 0: do not vouch for a token of unknown lifetime
+    ({'expires_at': None}, None, None),
+    ({'expires_at': None}, 10 ** 12, SENT + YEAR),
+    ({'expires_at': SENT + 5}, 300, SENT + 5),              # the OP's statement wins
+])
+def test_with_default_expiry(tokens, default, expected):
+    assert _grants.with_default_expiry(tokens, default, SENT)['expires_at'] == expected

@@ -1,0 +1,228 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Issue 9, the token store part: against a misbehaving token endpoint (tests/hostile_server) and the real OP.
+
+Workers are forked processes, as Ansible's are; request counts are read at the server.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import multiprocessing
+import os
+import time
+
+import pytest
+
+import harness
+import hostile
+from test_token_lookup import lookup_env, token_requests
+from test_token_module import client_options, code_options
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _grants, _token_provider
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError, StoreError
+
+SECRET = 'hostile-client-secret-' + 'x' * 42
+YEAR = _grants.MAX_TOKEN_LIFETIME
+
+
+def hostile_options(server, store, **extra):
+    """Lookup options for a client of the hostile server's /token, as the option layer would build them."""
+    options = {
+        'token_endpoint': server.url('/token'), 'client_id': 'hostile-client', 'client_secret': SECRET,
+        'auth_method': 'client_secret_post', 'ca_path': server.ca_path, 'validate_certs': True, 'timeout': 10, 'retries': 1,
+        'token_store': True, 'token_store_path': str(store), 'expiry_leeway': 60, 'token_store_lock_timeout': 60,
+        'default_token_lifetime': 300, 'validate_id_token': True, 'extra_params': {}, 'assertion_lifetime': 60,
+    }
+    options.update(extra)
+    return options
+
+
+def _worker(options, outcomes):
+    try:
+        outcomes.put(('token', _token_provider.TokenProvider(options).get()['access_token']))
+    except OIDCError as exc:
+        outcomes.put(('error', str(exc)))
+
+
+def run_workers(options, count):
+    """``count`` forked workers asking for the same token at once; returns their outcomes and how long they took."""
+    context = multiprocessing.get_context('fork')
+    outcomes = context.Queue()
+    workers = [context.Process(target=_worker, args=(options, outcomes)) for index in range(count)]
+    started = time.monotonic()
+    for worker in workers:
+        worker.start()
+    results = [outcomes.get(timeout=120) for worker in workers]
+    for worker in workers:
+        worker.join(10)
+    return results, time.monotonic() - started
+
+
+def slow(status, body, delay=0.5, **headers):
+    """An answer after ``delay`` seconds: long enough for every worker to queue behind the lock."""
+    def handler(_request):
+        time.sleep(delay)
+        if isinstance(body, dict):
+            return hostile.json_answer(status, body, **headers)
+        return status, dict({'Content-Type': 'text/html'}, **headers), body
+    return handler
+
+
+# -- item 9: a failing OP does not become a serialised storm ----------------------------------------------------
+
+
+@pytest.mark.parametrize('answer, words', [
+    (slow(500, b'<h1>Internal Server Error</h1>'), 'HTTP 500 with a text/html answer'),
+    (slow(429, {'error': 'temporarily_unavailable', 'error_description': 'REQUEST_LIMITED'}, delay=0.2, **{'Retry-After': '2'}),
+     'temporarily_unavailable'),
+])
+def test_failing_op_is_asked_once_for_all_waiting_workers(hostile_server, tmp_path, answer, words):
+    hostile_server.route('POST', '/token', answer)
+    workers = 8
+    results, elapsed = run_workers(hostile_options(hostile_server, tmp_path / 'store'), workers)
+    # One worker's request and its one retry; before issue 9, every worker sent both, one after the other.
+    assert len(hostile_server.received('/token')) == 2
+    assert [kind for kind, message in results] == ['error'] * workers
+    assert all(words in message for kind, message in results), results
+    assert sum('not sent again' in message for kind, message in results) == workers - 1
+    assert elapsed < 15
+
+
+def test_a_later_task_retries_the_op(hostile_server, tmp_path):
+    hostile_server.route('POST', '/token', slow(500, b'down', delay=0))
+    options = hostile_options(hostile_server, tmp_path / 'store', retries=0)
+    with pytest.raises(OIDCError):
+        _token_provider.TokenProvider(options).get()
+    hostile_server.route('POST', '/token', lambda _r: hostile.json_answer(200, {'access_token': 'back', 'expires_in': 600}))
+    # No wait for a lock: this worker asks the OP itself, even inside the failure's 10 s.
+    assert _token_provider.TokenProvider(options).get()['access_token'] == 'back'
+    assert len(hostile_server.received('/token')) == 2
+
+
+# -- item 10: tokens without expires_in, and absurd lifetimes ----------------------------------------------------
+
+
+def jwt_access_token(claims):
+    def part(value):
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip('=')
+    return '{0}.{1}.c2lnbmF0dXJl'.format(part({'alg': 'RS256', 'typ': 'at+jwt'}), part(claims))
+
+
+# the expires_in member as JSON text (None: absent), the access token -> token requests for 5 uses, expiry bounds from now
+LIFETIME_TABLE = [
+    (None, 'opaque', 1, (290, 301)),                        # default_token_lifetime
+    (None, 'jwt:900', 1, (890, 901)),                       # the JWT access token's exp
+    ('NaN', 'opaque', 1, (290, 301)),                       # meaningless: as if absent
+    ('Infinity', 'opaque', 1, (YEAR - 10, YEAR + 1)),      # clamped to a year
+    ('1e12', 'opaque', 1, (YEAR - 10, YEAR + 1)),
+    ('1e400', 'opaque', 1, (YEAR - 10, YEAR + 1)),
+    ('-30', 'opaque', 5, (-10, 1)),                         # expired by the OP's own word: never reused
+    ('"600"', 'opaque', 1, (590, 601)),
+]
+
+
+@pytest.mark.parametrize('expires_in, access_token, requests, bounds', LIFETIME_TABLE)
+def test_token_lifetime_from_a_hostile_answer(hostile_server, tmp_path, expires_in, access_token, requests, bounds):
+    if access_token.startswith('jwt:'):
+        access_token = jwt_access_token({'exp': int(time.time()) + int(access_token[4:]), 'sub': 'x'})
+    member = '' if expires_in is None else ', "expires_in": {0}'.format(expires_in)
+    body = '{{"access_token": {0}, "token_type": "Bearer"{1}}}'.format(json.dumps(access_token), member)
+    hostile_server.route('POST', '/token', lambda _r: (200, {'Content-Type': 'application/json'}, body))
+    options = hostile_options(hostile_server, tmp_path / 'store')
+    now = time.time()
+    for worker in range(5):  # five workers, one after the other
+        tokens = _token_provider.TokenProvider(options).get()
+    assert len(hostile_server.received('/token')) == requests
+    assert bounds[0] <= tokens['expires_at'] - now <= bounds[1]
+
+
+def test_saved_token_without_expires_in_is_kept(hostile_server, tmp_path):
+    """A save_as entry of unknown lifetime used to be swept right after it was saved."""
+    hostile_server.route('POST', '/token', lambda _r: hostile.json_answer(200, {'access_token': 'login-token', 'token_type': 'Bearer'}))
+    options = hostile_options(hostile_server, tmp_path / 'store', code='a-code', redirect_uri='https://app/cb', save_as='login',
+                              token_store_action='use')
+    result = _token_provider.run_token_task(options)
+    assert result['access_token'] == 'login-token' and result['warnings'] == []
+    assert _token_provider.TokenProvider(options).get('login')['access_token'] == 'login-token'
+    assert len(hostile_server.received('/token')) == 1
+
+
+# -- item 11: saved tokens belong to their OP ---------------------------------------------------------------------
+
+
+def test_saved_token_is_not_served_for_another_issuer(op, tmp_path):
+    store = str(tmp_path / 'store')
+    pingone = dict(code_options(op, 'csjwt', layout='pingone'), token_store_path=store, save_as='login', token_store_action='use',
+                   default_token_lifetime=300, expiry_leeway=60)
+    saved = _token_provider.run_token_task(pingone)
+    assert saved['issuer'] == op.pingone_issuer and saved['warnings'] == []
+    root = dict(client_options(op, 'csjwt'), token_store_path=store, expiry_leeway=60, default_token_lifetime=300)
+    with pytest.raises(StoreError) as caught:
+        _token_provider.TokenProvider(root).get('login')
+    assert "No saved token 'login' for client '{0}' at issuer {1}".format(op.clients['csjwt']['client_id'], op.issuer) in str(caught.value)
+    assert _token_provider.TokenProvider(dict(pingone, code=None)).get('login')['access_token'] == saved['access_token']
+
+
+def test_saved_token_under_another_credential_says_so(op, tmp_path):
+    store = str(tmp_path / 'store')
+    options = dict(code_options(op, 'csjwt'), token_store_path=store, save_as='login', token_store_action='use', expiry_leeway=60)
+    _token_provider.run_token_task(options)
+    rotated = dict(options, code=None, client_secret='a-rotated-secret-' + 'y' * 48)
+    with pytest.raises(StoreError) as caught:
+        _token_provider.TokenProvider(rotated).get('login')
+    assert 'exists in the token store {0}'.format(store) in str(caught.value)
+    assert 'this client credential cannot decrypt it' in str(caught.value)
+
+
+# -- items 6, 7 and 12 through ansible-playbook ------------------------------------------------------------------
+
+
+def test_unusable_store_fails_before_the_code_is_spent(op, ansible, tmp_path):
+    store = tmp_path / 'store'
+    store.write_text('a file where the store should be')
+    env = lookup_env(op, 'csjwt', store)
+    code = harness.get_code(op, 'csjwt')
+    mark = op.mark()
+    run = ansible('store_save_as.yml', {'code': code['code'], 'redirect_uri': op.redirect_uri}, env=env, secrets=[code['code']])
+    assert run.rc == 0, run.output[-3000:]
+    assert run.result['failed'] is True and run.result['has_access_token'] is False
+    assert 'Refusing to use the token store {0} (set by token_store_path / JWTAUTH_OIDC_TOKEN_STORE_PATH)'.format(store) \
+        in run.result['msg']
+    assert token_requests(op, mark) == 0
+    # The code was never sent: it still works once the store is fixed.
+    store.unlink()
+    retry = ansible('store_save_as.yml', {'code': code['code'], 'redirect_uri': op.redirect_uri}, env=env, secrets=[code['code']])
+    assert retry.result == {'failed': False, 'msg': '', 'has_access_token': True}, retry.output[-3000:]
+    assert os.listdir(str(store))
+
+
+def test_symlinked_store_is_refused_by_the_lookup(op, ansible, tmp_path):
+    target = tmp_path / 'elsewhere'
+    target.mkdir()
+    (target / ('e' * 64 + '.token')).write_text('{"v": 1, "expires_at": 1, "nonce": "", "ciphertext": ""}')
+    os.chmod(str(target), 0o755)
+    os.symlink(str(target), str(tmp_path / 'store'))
+    run = ansible('lookup_token.yml', {'lookup_scope': []}, env=lookup_env(op, 'csjwt', tmp_path / 'store'))
+    assert run.rc != 0
+    assert 'Refusing to use the token store {0} (set by token_store_path'.format(tmp_path / 'store') in run.output
+    assert 'it is a symbolic link' in run.output
+    assert os.stat(str(target)).st_mode & 0o777 == 0o755 and os.listdir(str(target)) == ['e' * 64 + '.token']
+
+
+def test_lookup_renew_and_forget(op, ansible, tmp_path):
+    env = lookup_env(op, 'csjwt', tmp_path / 'store')
+    mark = op.mark()
+    run = ansible('store_action.yml', env=env)
+    assert run.rc == 0, run.output[-3000:]
+    tokens = run.result
+    run.assert_no_secrets([value for value in tokens.values() if value])
+    assert tokens['first'] and tokens['renewed'] and tokens['after']
+    assert tokens['renewed'] != tokens['first']
+    assert tokens['again'] == tokens['renewed']
+    assert tokens['forgotten'] == ''
+    assert tokens['after'] not in (tokens['first'], tokens['renewed'])
+    assert token_requests(op, mark) == 3
