@@ -16,13 +16,14 @@ import os
 import time
 
 import pytest
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 import harness
 import hostile
 from test_token_lookup import lookup_env, token_requests
 from test_token_module import client_options, code_options
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _grants, _token_provider
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _grants, _options, _token_provider
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError, StoreError
 
 SECRET = 'hostile-client-secret-' + 'x' * 42
@@ -39,6 +40,13 @@ def hostile_options(server, store, **extra):
     }
     options.update(extra)
     return options
+
+
+def validated(args):
+    """The token module's validated options (defaults included), as the edge hands them to the library."""
+    validation = ArgumentSpecValidator(**_options.token_module_kwargs()).validate(args)
+    assert not validation.error_messages, validation.error_messages
+    return validation.validated_parameters
 
 
 def _worker(options, outcomes):
@@ -156,11 +164,10 @@ def test_saved_token_without_expires_in_is_kept(hostile_server, tmp_path):
 
 def test_saved_token_is_not_served_for_another_issuer(op, tmp_path):
     store = str(tmp_path / 'store')
-    pingone = dict(code_options(op, 'csjwt', layout='pingone'), token_store_path=store, save_as='login', token_store_action='use',
-                   default_token_lifetime=300, expiry_leeway=60)
+    pingone = validated(dict(code_options(op, 'csjwt', layout='pingone'), token_store_path=store, save_as='login'))
     saved = _token_provider.run_token_task(pingone)
     assert saved['issuer'] == op.pingone_issuer and saved['warnings'] == []
-    root = dict(client_options(op, 'csjwt'), token_store_path=store, expiry_leeway=60, default_token_lifetime=300)
+    root = validated(dict(client_options(op, 'csjwt'), token_store_path=store))
     with pytest.raises(StoreError) as caught:
         _token_provider.TokenProvider(root).get('login')
     assert "No saved token 'login' for client '{0}' at issuer {1}".format(op.clients['csjwt']['client_id'], op.issuer) in str(caught.value)
@@ -169,7 +176,7 @@ def test_saved_token_is_not_served_for_another_issuer(op, tmp_path):
 
 def test_saved_token_under_another_credential_says_so(op, tmp_path):
     store = str(tmp_path / 'store')
-    options = dict(code_options(op, 'csjwt'), token_store_path=store, save_as='login', token_store_action='use', expiry_leeway=60)
+    options = validated(dict(code_options(op, 'csjwt'), token_store_path=store, save_as='login'))
     _token_provider.run_token_task(options)
     rotated = dict(options, code=None, client_secret='a-rotated-secret-' + 'y' * 48)
     with pytest.raises(StoreError) as caught:
