@@ -82,6 +82,8 @@ INT_RANGES = {
     'assertion_lifetime': (1, 3600, 'seconds'),
     'clock_skew': (0, 3600, 'seconds'),
     'expiry_leeway': (0, 86400, 'seconds'),
+    'token_store_lock_timeout': (0, 3600, 'seconds'),
+    'default_token_lifetime': (0, 31536000, 'seconds'),
     'page_size': (1, 10000, None),
     'prune_max': (0, None, None),
 }
