@@ -38,6 +38,8 @@ def run_resource_task(options, check_mode=False, diff=False, http=None):
                               server_owned=collection.server_owned)
     if options.get('prune'):
         _resources.check_prune(actions, desired, options.get('prune_max', 20))
+    # Every object link is checked before the first write, so a refused one leaves nothing half done.
+    collection.check_links(actions)
     result = {'created': [], 'updated': [], 'deleted': [], 'unchanged': [], 'ids': {}}
     diffs = []
     for action in actions:
