@@ -136,7 +136,8 @@ def test_resolve_link(link, base, url, refusal):
 @pytest.mark.parametrize('collection, link, refusal', [
     # An http collection (only if HttpClient lets one through) may follow its own origin, never another.
     ('http://127.0.0.1:8080/v2/Users', 'http://127.0.0.1:8080/v2/Users/u1', None),
-    ('http://127.0.0.1:8080/v2/Users', 'https://127.0.0.1:8080/v2/Users/u1', 'is on another origin (https://127.0.0.1:8080) than url (http://127.0.0.1:8080)'),
+    ('http://127.0.0.1:8080/v2/Users', 'https://127.0.0.1:8080/v2/Users/u1',
+     'is on another origin (https://127.0.0.1:8080) than url (http://127.0.0.1:8080)'),
     ('https://127.0.0.1:8443/v2/Users', 'https://localhost:8443/v2/Users/u1', 'is on another origin (https://localhost:8443) than url (https://127.0.0.1:8443)'),
 ])
 def test_resolve_link_origins(collection, link, refusal):
