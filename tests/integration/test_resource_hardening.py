@@ -245,3 +245,29 @@ def test_the_module_fails_with_the_message_and_no_token(hostile_server, plain_se
                                  "to the origin of url, over https".format(location))
     assert plain_server.requests == []
     assert [r.method for r in hostile_server.requests] == ['GET']
+
+
+def test_a_retried_page_says_so_in_a_warning(hostile_server):
+    """The API's HTTP client is built from the options, and its warnings reach the result."""
+    answers = [json_answer(503, {'detail': 'busy'}, **{'Retry-After': '0'}), json_answer(200, {'totalResults': 0})]
+    hostile_server.route('GET', SCIM_PATH, lambda req: answers.pop(0))
+    result = run_resource_task(options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'alice'}], retries=1),
+                               check_mode=True)
+    assert result['created'] == ['alice']
+    assert result['warnings'] == ['List {0} at {0}?startIndex=1&count=100: retried 1 time after HTTP 503'.format(hostile_server.url(SCIM_PATH))]
+
+
+def test_allow_plain_http_collection_follows_its_own_links_only(plain_server, hostile_server):
+    """With allow_plain_http, a loopback http collection may follow http links of its own origin, never https ones elsewhere."""
+    own = user('alice', meta={'location': plain_server.url(SCIM_PATH + '/id-alice')})
+    away = user('bob', meta={'location': hostile_server.url(SCIM_PATH + '/id-bob')})
+    plain_server.route('GET', SCIM_PATH, lambda req: json_answer(200, {'totalResults': 2, 'Resources': [own, away]}))
+    plain_server.route('PUT', SCIM_PATH + '/id-alice', lambda req: json_answer(200, dict(own, active=False)))
+    opts = dict(options(plain_server, SCIM_PATH, api_style='scim', allow_plain_http=True, items=[{'userName': 'alice', 'active': False}]),
+                ca_path=None)
+    result = run_resource_task(opts)
+    assert result['updated'] == ['alice'] and any('allow_plain_http' in text for text in result['warnings'])
+    assert [(r.method, r.path) for r in plain_server.requests] == [('GET', SCIM_PATH), ('PUT', SCIM_PATH + '/id-alice')]
+    message = converge_fails(dict(opts, items=[{'userName': 'bob', 'active': False}]))
+    assert message.startswith("Failed to update Users 'bob': its meta.location, {0}, is on another origin".format(away['meta']['location']))
+    assert hostile_server.requests == []
