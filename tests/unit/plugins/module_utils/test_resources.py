@@ -138,7 +138,8 @@ def test_resolve_link(link, base, url, refusal):
     ('http://127.0.0.1:8080/v2/Users', 'http://127.0.0.1:8080/v2/Users/u1', None),
     ('http://127.0.0.1:8080/v2/Users', 'https://127.0.0.1:8080/v2/Users/u1',
      'is on another origin (https://127.0.0.1:8080) than url (http://127.0.0.1:8080)'),
-    ('https://127.0.0.1:8443/v2/Users', 'https://localhost:8443/v2/Users/u1', 'is on another origin (https://localhost:8443) than url (https://127.0.0.1:8443)'),
+    ('https://127.0.0.1:8443/v2/Users', 'https://localhost:8443/v2/Users/u1',
+     'is on another origin (https://localhost:8443) than url (https://127.0.0.1:8443)'),
 ])
 def test_resolve_link_origins(collection, link, refusal):
     assert _resources.resolve_link(link, collection, collection)[1] == refusal
