@@ -40,8 +40,9 @@ SERVER_OWNED = {
 }
 
 # The most pages one read of a collection follows: 100,000 objects at the default page_size of 100. A bound
-# against a server that pages forever with fresh links or ids (a loop or a repeated page is caught at once);
-# a collection really that large can use a larger page_size.
+# against a server that pages for ever with fresh links or ids (a loop or a repeated page is caught at once),
+# not a tuning knob: a collection really that large asks for larger pages (page_size for SCIM, a limit in
+# the url of a generic API), which also costs fewer requests.
 MAX_PAGES = 1000
 
 # RFC 6454 section 4: a URL without a port has the scheme's default port.

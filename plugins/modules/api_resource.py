@@ -142,8 +142,9 @@ attributes:
     platforms: all
 notes:
   - Paging fails with a message naming the page when a next link leads back to a page already read, after 1000
-    pages (raise O(page_size) for a larger collection), when a SCIM page is empty or holds only objects already
-    read before C(totalResults) is reached, or when an answer is not a list answer (C(totalResults) not a number,
+    pages (for a larger collection raise O(page_size) with O(api_style=scim), or ask a generic API for larger
+    pages in O(url), for example C(?limit=200)), when a SCIM page is empty or holds only objects already read before
+    C(totalResults) is reached, or when an answer is not a list answer (C(totalResults) not a number,
     C(Resources) not a list, an item not an object). Items are named by their place or key, never shown.
   - HTTP 408, 429 and 5xx answers are retried with C(Retry-After) honoured and jittered backoff (O(retries)). A POST that
     creates an object is not sent again after the server may have acted on it.
