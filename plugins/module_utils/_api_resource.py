@@ -23,10 +23,22 @@ def token_source(options):
 
 
 def run_resource_task(options, check_mode=False, diff=False, http=None):
-    """Converge a collection: read it once, write only the objects that differ (none in check mode)."""
-    http = http or HttpClient(validate_certs=options.get('validate_certs', True), ca_path=options.get('ca_path'),
-                              timeout=options.get('timeout') or 30, http_agent=options.get('http_agent'),
-                              retries=3 if options.get('retries') is None else options['retries'])
+    """Converge a collection: read it once, write only the objects that differ (none in check mode).
+
+    The HTTP client's warnings (retries, allow_plain_http) go on the result, or on the error when it fails.
+    """
+    http = http or HttpClient.from_options(options)
+    try:
+        result = _converge(options, check_mode, diff, http)
+    except OIDCError as exc:
+        exc.warnings.extend(text for text in http.warnings if text not in exc.warnings)
+        raise
+    if http.warnings:
+        result['warnings'] = list(http.warnings)
+    return result
+
+
+def _converge(options, check_mode, diff, http):
     collection = _resources.ResourceCollection(
         http, options['url'], token_source(options), api_style=options.get('api_style') or 'generic',
         page_size=options.get('page_size') or 100, items_path=options.get('items_path'),
@@ -38,6 +50,8 @@ def run_resource_task(options, check_mode=False, diff=False, http=None):
                               server_owned=collection.server_owned)
     if options.get('prune'):
         _resources.check_prune(actions, desired, options.get('prune_max', 20))
+    # Every object link is checked before the first write, so a refused one leaves nothing half done.
+    collection.check_links(actions)
     result = {'created': [], 'updated': [], 'deleted': [], 'unchanged': [], 'ids': {}}
     diffs = []
     for action in actions:

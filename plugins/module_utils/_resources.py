@@ -7,13 +7,21 @@
 ``plan`` is pure (desired objects, current objects -> actions) so it is tested
 from a table; ``ResourceCollection`` does the HTTP: paged reads and one write
 per object that differs.  Check mode stops after ``plan``.
+
+Answers are untrusted (issue 9).  A link in an answer (a next page, an object's
+``meta.location`` or ``_links.self.href``) is resolved against the URL of the
+answer that carried it and followed only to the origin of ``url``: the bearer
+token and request bodies go nowhere else.  A read that cannot be complete fails
+rather than return part of the collection, since prune and create decisions rest
+on it.  ``resolve_link``, ``page_items``, ``next_link`` and ``scim_next_index``
+are pure and tested from tables.
 """
 
 from __future__ import annotations
 
 import json
 from collections import namedtuple
-from urllib.parse import urlencode, urlsplit, urlunsplit, parse_qsl
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _compare
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError, ResponseError
@@ -30,6 +38,18 @@ SERVER_OWNED = {
     'scim': ('id', 'meta', 'schemas'),
     'generic': ('id', '_links', '_embedded'),
 }
+
+# The most pages one read of a collection follows: 100,000 objects at the default page_size of 100. A bound
+# against a server that pages for ever with fresh links or ids (a loop or a repeated page is caught at once),
+# not a tuning knob: a collection really that large asks for larger pages (page_size for SCIM, a limit in
+# the url of a generic API), which also costs fewer requests.
+MAX_PAGES = 1000
+
+# RFC 6454 section 4: a URL without a port has the scheme's default port.
+DEFAULT_PORTS = {'https': 443, 'http': 80}
+
+# Fields of a generic page that hold its objects, in the order they are looked for.
+ITEM_FIELDS = ('items', 'data', 'results', 'value')
 
 # kind: create, update, delete or none; before/after: the object without server-owned keys (for diffs);
 # current: the server's object; desired: what the item sets (None values mean remove).
@@ -123,6 +143,160 @@ def with_query(url, **params):
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+def json_type(value):
+    """The JSON type of a value, in words, for messages that must not show the value itself."""
+    if value is None:
+        return 'null'
+    if isinstance(value, bool):
+        return 'a boolean'
+    if isinstance(value, (int, float)):
+        return 'a number'
+    if isinstance(value, str):
+        return 'a string'
+    if isinstance(value, list):
+        return 'a list'
+    return 'an object'
+
+
+def origin(url):
+    """RFC 6454 section 4: the (scheme, host, port) of an absolute URL; ValueError when its port is not a port."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or '').lower(), parts.port or DEFAULT_PORTS.get(scheme)
+
+
+def shown_url(url):
+    """A URL fit for a message: user credentials a server put in a link are left out."""
+    parts = urlsplit(url)
+    if '@' not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc='***@' + parts.netloc.rsplit('@', 1)[1]))
+
+
+def resolve_link(link, base, collection_url):
+    """Where a link found in an answer leads, and whether the bearer token may go there.
+
+    ``link`` is resolved against ``base``, the URL of the answer that carried it (RFC 3986 section 5; HAL
+    links are often relative).  Returns ``(url, refusal)``: ``refusal`` is None when ``url`` has the origin
+    of ``collection_url`` (same scheme, host and port, RFC 6454), else why not, as words that complete
+    "the link ...".  Like requests, which drops Authorization on a redirect to another host, the token
+    never follows a link off its origin, and never from https down to http.
+    """
+    if not isinstance(link, str) or not link.strip():
+        return None, 'is {0}, not a URL'.format('an empty string' if isinstance(link, str) else json_type(link))
+    url = urljoin(base, link)
+    try:
+        found, wanted = origin(url), origin(collection_url)
+    except ValueError:
+        return url, 'is not a valid URL'
+    if found[0] not in DEFAULT_PORTS or not found[1]:
+        return url, 'is not an http(s) URL'
+    if '@' in urlsplit(url).netloc:
+        return url, 'carries user credentials'
+    if found[0] != wanted[0] and wanted[0] == 'https':
+        return url, 'is {0}, not https'.format(found[0])
+    if found != wanted:
+        return url, 'is on another origin ({0}://{1}:{2}) than url ({3}://{4}:{5})'.format(*(found + wanted))
+    return url, None
+
+
+def page_items(page, api_style='generic', items_path=None):
+    """The objects of one page of a list answer, and what is wrong with it (None when nothing is).
+
+    SCIM (RFC 7644 section 3.4.2): ``Resources``, which may be left out when empty.  Generic: the answer
+    itself when it is a list, else ``items_path``, else the first list among ``ITEM_FIELDS`` and
+    ``_embedded`` (HAL).  Every object must be a JSON object; a bad one is named by its place, never shown.
+    """
+    if api_style == 'scim':
+        if not isinstance(page, dict):
+            return None, 'the answer is {0}, not a JSON object'.format(json_type(page))
+        items, where = page.get('Resources', []), 'Resources'
+        if not isinstance(items, list):
+            return None, 'Resources is {0}, not a list'.format(json_type(items))
+    elif isinstance(page, list):
+        items, where = page, 'the answer'
+    elif not isinstance(page, dict):
+        return None, 'the answer is {0}, not a JSON object or list'.format(json_type(page))
+    elif items_path:
+        import jmespath
+
+        items, where = jmespath.search(items_path, page), 'items_path {0}'.format(items_path)
+        if items is None:
+            items = []
+        elif not isinstance(items, list):
+            return None, 'items_path {0} gives {1}, not a list'.format(items_path, json_type(items))
+    else:
+        items, where = _generic_items(page)
+        if items is None:
+            return None, 'no list of objects in the answer (looked for {0} and _embedded); set items_path'.format(', '.join(ITEM_FIELDS))
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            return None, 'item {0} of {1} is {2}, not an object'.format(number, where, json_type(item))
+    return items, None
+
+
+def _generic_items(page):
+    for field in ITEM_FIELDS:
+        if isinstance(page.get(field), list):
+            return page[field], field
+    embedded = page.get('_embedded')
+    if isinstance(embedded, dict):
+        for name, value in embedded.items():
+            if isinstance(value, list):
+                return value, '_embedded.' + name
+    return None, None
+
+
+def next_link(page):
+    """The next-page link of a generic page (HAL ``_links.next.href`` or a ``next`` URL), and what is wrong with it.
+
+    Returns ``(link, problem)``; neither at the last page.  A ``next`` that is there but not a URL is a
+    problem, not the end: stopping there would return part of the collection.
+    """
+    if not isinstance(page, dict):
+        return None, None
+    links = page.get('_links')
+    if links is not None and not isinstance(links, dict):
+        return None, '_links is {0}, not an object'.format(json_type(links))
+    hal_next = (links or {}).get('next')
+    if hal_next is not None:
+        if not isinstance(hal_next, dict):
+            return None, '_links.next is {0}, not a link object'.format(json_type(hal_next))
+        href = hal_next.get('href')
+        if not isinstance(href, str) or not href:
+            return None, '_links.next.href is {0}, not a URL'.format('an empty string' if href == '' else json_type(href))
+        return href, None
+    link = page.get('next')
+    if link is None or link == '':
+        return None, None
+    if not isinstance(link, str):
+        return None, 'next is {0}, not a URL'.format(json_type(link))
+    return link, None
+
+
+def scim_next_index(total, start_index, received, fresh):
+    """RFC 7644 section 3.4.2.4 paging: the startIndex of the next page (None after the last), and what is wrong.
+
+    ``start_index`` is the page's own (1-based), ``received`` how many objects it held and ``fresh`` how many
+    of them had an id not seen before.  An empty page, or one of objects already read, before
+    ``totalResults`` is reached means the server does not page as it says: a ``totalResults`` of 10**9
+    with the same page repeated would otherwise be read for ever.
+    """
+    if total is None:
+        return None, 'the answer has no totalResults (RFC 7644 section 3.4.2 requires it)'
+    if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+        negative = isinstance(total, int) and not isinstance(total, bool)
+        return None, 'totalResults is {0}, not a whole number'.format('a negative number' if negative else json_type(total))
+    read = start_index - 1 + received
+    if read >= total:
+        return None, None
+    if not received:
+        return None, 'the page at startIndex {0} is empty, but totalResults is {1}'.format(start_index, total)
+    if not fresh:
+        return None, 'the page at startIndex {0} repeats objects already read (no new id), but totalResults is {1}'.format(start_index, total)
+    return read + 1, None
+
+
 def error_detail(response):
     """The server's own words from an error response: SCIM ``detail``, or the usual JSON keys, or the status."""
     try:
@@ -136,11 +310,16 @@ def error_detail(response):
     return 'HTTP {0}'.format(response.status_code)
 
 
+def _identity(obj):
+    """What tells two listed objects apart: the server's id, else the whole object."""
+    return obj['id'] if isinstance(obj.get('id'), (str, int)) else json.dumps(obj, sort_keys=True)
+
+
 class ResourceCollection:
     """One REST collection (e.g. SCIM /Users) read with paging and written object by object."""
 
     def __init__(self, http, url, token_source, api_style='generic', page_size=100, items_path=None, update_method='put',
-                 server_owned=()):
+                 server_owned=(), max_pages=MAX_PAGES):
         self.http = http
         self.url = url.rstrip('/')
         self.token_source = token_source
@@ -150,7 +329,12 @@ class ResourceCollection:
         self.update_method = update_method
         self.server_owned = tuple(SERVER_OWNED[api_style]) + tuple(server_owned)
         self.content_type = 'application/scim+json' if api_style == 'scim' else 'application/json'
+        self.max_pages = max_pages
         self.requests = 0
+        self.objects = []
+        # id() of each listed object -> the page that listed it, the base of its relative links. The
+        # objects stay referenced by self.objects, so their id() values are not reused.
+        self._found_at = {}
 
     def _send(self, method, url, what, body=None, single_use=False, content_type=None):
         """One request with the bearer token; on a 401, renew the token once and resend."""
@@ -166,74 +350,102 @@ class ResourceCollection:
                 return response
         return response
 
-    def _items(self, page):
-        if self.api_style == 'scim':
-            return page.get('Resources', [])
-        if isinstance(page, list):
-            return page
-        if self.items_path:
-            import jmespath
-
-            return jmespath.search(self.items_path, page) or []
-        for field in ('items', 'data', 'results', 'value'):
-            if isinstance(page.get(field), list):
-                return page[field]
-        embedded = page.get('_embedded')
-        if isinstance(embedded, dict):
-            for value in embedded.values():
-                if isinstance(value, list):
-                    return value
-        return []
-
     def list_all(self):
-        """Every object of the collection, following SCIM startIndex/count or HAL/next links."""
-        objects = []
-        url = with_query(self.url, startIndex=1, count=self.page_size) if self.api_style == 'scim' else self.url
+        """Every object of the collection, page after page (SCIM startIndex/count, or HAL/next links).
+
+        Raises ResponseError rather than return part of the collection: a page that is not a list answer,
+        a next link off the origin of ``url``, a loop, more than ``max_pages`` pages, a SCIM server that
+        does not page as its ``totalResults`` says.
+        """
+        scim = self.api_style == 'scim'
+        objects, read, ids = [], [], set()
+        start_index = 1
+        url = with_query(self.url, startIndex=start_index, count=self.page_size) if scim else self.url
         while url:
-            response = self._send('GET', url, 'list {0}'.format(self.url))
-            if response.status_code != 200:
-                raise ResourceError('Failed to list {0}: {1}'.format(self.url, error_detail(response)), url=url, status=response.status_code)
-            try:
-                page = json.loads(response.text)
-            except ValueError:
-                raise ResponseError('Failed to list {0}: the answer is not JSON'.format(self.url), url=url, status=200) from None
-            items = self._items(page)
-            objects.extend(items)
-            url = self._next_url(page, items, len(objects))
+            if len(read) == self.max_pages:
+                self._list_failed('more than {0} pages, the last at {1}; stopping rather than return part of the collection'.format(
+                    self.max_pages, read[-1]), read[-1])
+            read.append(url)
+            page = self._read_page(url)
+            items, problem = page_items(page, self.api_style, self.items_path)
+            if problem:
+                self._list_failed('{0} (page {1})'.format(problem, url), url)
+            fresh = [item for item in items if _identity(item) not in ids]
+            ids.update(_identity(item) for item in fresh)
+            self._found_at.update((id(item), url) for item in fresh)
+            objects.extend(fresh)
+            if scim:
+                start_index, problem = scim_next_index(page.get('totalResults'), start_index, len(items), len(fresh))
+                url = with_query(self.url, startIndex=start_index, count=self.page_size) if start_index else None
+            else:
+                link, problem = next_link(page)
+                url = self._follow(link, url, 'the next link of page ' + url) if link and not problem else None
+            if problem:
+                self._list_failed('{0} (page {1})'.format(problem, read[-1]), read[-1])
+            if url in read:
+                self._list_failed('the next link of page {0} leads back to {1}, already read; stopping rather than return part of the '
+                                  'collection'.format(read[-1], 'itself' if url == read[-1] else url), read[-1])
+        self.objects = objects
         return objects
 
-    def _next_url(self, page, items, seen):
-        if self.api_style == 'scim':
-            # RFC 7644 section 3.4.2.4: 1-based startIndex; stop at totalResults or an empty page.
-            total = page.get('totalResults', 0)
-            if not items or seen >= total:
-                return None
-            return with_query(self.url, startIndex=seen + 1, count=self.page_size)
-        if not isinstance(page, dict):
-            return None
-        links = page.get('_links') or {}
-        nxt = links.get('next')
-        if isinstance(nxt, dict):
-            return nxt.get('href')
-        return page.get('next') if isinstance(page.get('next'), str) else None
+    def _read_page(self, url):
+        response = self._send('GET', url, 'list {0}'.format(self.url))
+        if response.status_code != 200:
+            raise ResourceError('Failed to list {0}: {1}'.format(self.url, error_detail(response)), url=url, status=response.status_code)
+        try:
+            return json.loads(response.text)
+        except ValueError:
+            raise ResponseError('Failed to list {0}: the answer is not JSON (page {1})'.format(self.url, url), url=url, status=200) from None
 
-    def object_url(self, obj):
-        """Where an object lives: SCIM meta.location, a HAL self link, or <collection>/<id>."""
-        location = (obj.get('meta') or {}).get('location') if isinstance(obj.get('meta'), dict) else None
-        if location:
-            return location
-        self_link = ((obj.get('_links') or {}).get('self') or {}).get('href') if isinstance(obj.get('_links'), dict) else None
-        return self_link or '{0}/{1}'.format(self.url, obj['id'])
+    def _list_failed(self, why, url):
+        raise ResponseError('Failed to list {0}: {1}'.format(self.url, why), url=url)
+
+    def _follow(self, link, base, where, failed=None):
+        """The URL a link leads to; ResponseError, before any request, when the token may not go there."""
+        url, refusal = resolve_link(link, base, self.url)
+        if refusal:
+            shown = ', {0},'.format(shown_url(url)) if url else ''
+            raise ResponseError('{0}: {1}{2} {3}; the bearer token goes only to the origin of url, over https'.format(
+                failed or 'Failed to list {0}'.format(self.url), where, shown, refusal), url=base)
+        return url
+
+    def label(self, key):
+        """How messages name an object: its collection and key, never its contents."""
+        return '{0} {1!r}'.format(self.url.rsplit('/', 1)[-1], key)
+
+    def object_url(self, obj, key, kind='update'):
+        """Where an object lives: SCIM meta.location, a HAL self link, or <collection>/<id>.
+
+        A link is resolved against the page that listed the object, and must stay on the origin of ``url``.
+        """
+        base = self._found_at.get(id(obj), self.url)
+        failed = 'Failed to {0} {1}'.format(kind, self.label(key))
+        meta, links = obj.get('meta'), obj.get('_links')
+        if isinstance(meta, dict) and meta.get('location') not in (None, ''):
+            return self._follow(meta['location'], base, 'its meta.location', failed)
+        if isinstance(links, dict) and isinstance(links.get('self'), dict) and links['self'].get('href') not in (None, ''):
+            return self._follow(links['self']['href'], base, 'its _links.self.href', failed)
+        object_id = obj.get('id')
+        if isinstance(object_id, (str, int)) and not isinstance(object_id, bool) and str(object_id):
+            # The id is one path segment: quoted, so an id such as "../admin" stays inside the collection.
+            return '{0}/{1}'.format(self.url, quote(str(object_id), safe=''))
+        raise ResponseError('{0}: the server gave it no meta.location, _links.self.href or id'.format(failed), url=self.url)
+
+    def check_links(self, actions):
+        """Refuse, before the first write, an update or delete whose object URL the token may not follow."""
+        for action in actions:
+            if action.kind in ('update', 'delete'):
+                self.object_url(action.current, action.key, action.kind)
 
     def apply(self, action):
         """Carry out one action; return the object as the server now holds it (None after a delete)."""
-        label = '{0} {1!r}'.format(self.url.rsplit('/', 1)[-1], action.key)
+        label = self.label(action.key)
         if action.kind == 'create':
             body = dict(action.after)
             response = self._send('POST', self.url, 'create ' + label, body=self._with_schemas(body), single_use=True)
             expected = (200, 201)
         elif action.kind == 'update':
-            url = self.object_url(action.current)
+            url = self.object_url(action.current, action.key)
             if self.update_method == 'patch':
                 if self.api_style == 'scim':
                     body, content_type = scim_patch_body(action), None
@@ -246,7 +458,7 @@ class ResourceCollection:
                 response = self._send('PUT', url, 'update ' + label, body=self._with_schemas(dict(action.after), action.current))
             expected = (200, 204)
         elif action.kind == 'delete':
-            response = self._send('DELETE', self.object_url(action.current), 'delete ' + label)
+            response = self._send('DELETE', self.object_url(action.current, action.key, 'delete'), 'delete ' + label)
             expected = (200, 204, 404)
         else:
             return action.current

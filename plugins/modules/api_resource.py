@@ -13,8 +13,9 @@ version_added: 0.1.0
 description:
   - Makes the objects of a REST collection (for example SCIM C(/Users)) match the desired O(item) or O(items).
   - Reads the collection once, with paging (SCIM C(startIndex)/C(count), HAL C(_links.next), or a C(next) link).
-    Compares only the keys each item sets, ignoring server-owned fields (C(id), C(meta), C(schemas) for SCIM) and the
-    order of lists. Then writes only the objects that differ, one request each.
+    A read that cannot be complete fails rather than return part of the collection, since creates and O(prune)
+    rest on it. Compares only the keys each item sets, ignoring server-owned fields (C(id), C(meta), C(schemas)
+    for SCIM) and the order of lists. Then writes only the objects that differ, one request each.
   - Check mode sends no write request and reports what would change. Diff mode shows C(before) and C(after) for each object.
   - Authenticates with a static O(bearer_token), or gets one with the collection's authentication options
     (client credentials, or a token saved by M(jwtauth.oidc.token) with O(jwtauth.oidc.token#module:save_as)) through the token store. An
@@ -32,6 +33,10 @@ options:
   url:
     description:
       - URL of the collection, for example V(https://scim-api.pingone.eu/environments/<envID>/v2/Users).
+      - Its origin (scheme, host and port) is the only one the bearer token and request bodies are sent to. Links
+        in the answers (next pages, an object's C(meta.location) or C(_links.self.href)) are resolved against the
+        page that carried them, so relative links work, and followed only to that origin, never from https down
+        to http. A link elsewhere fails the task before any request is sent to it, and before the first write.
     type: str
     required: true
   api_style:
@@ -136,6 +141,11 @@ attributes:
   platform:
     platforms: all
 notes:
+  - Paging fails with a message naming the page when a next link leads back to a page already read, after 1000
+    pages (for a larger collection raise O(page_size) with O(api_style=scim), or ask a generic API for larger
+    pages in O(url), for example C(?limit=200)), when a SCIM page is empty or holds only objects already read before
+    C(totalResults) is reached, or when an answer is not a list answer (C(totalResults) not a number,
+    C(Resources) not a list, an item not an object). Items are named by their place or key, never shown.
   - HTTP 408, 429 and 5xx answers are retried with C(Retry-After) honoured and jittered backoff (O(retries)). A POST that
     creates an object is not sent again after the server may have acted on it.
   - When one object fails, the task fails naming the object and the server's reason. RV(created), RV(updated) and

@@ -1,0 +1,273 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""api_resource against a collection server that lies (issue 9): links to other origins, loops, endless pages, bad shapes.
+
+Each test runs the library in process (``run_resource_task`` with options validated like the module's),
+then asserts on what the servers received, above all that no request carrying the bearer token went
+anywhere but the origin of ``url``, and on the message.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+import hostile
+from hostile import json_answer
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible_collections.jwtauth.oidc.plugins.module_utils._api_resource import run_resource_task
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import api_resource_module_kwargs
+
+TOKEN = 'hardening-bearer-token-not-for-other-origins'
+PASSWORD = 'S3cret-password-of-an-item'
+USERS_PATH = '/v1/environments/e1/users'
+SCIM_PATH = '/v2/Users'
+
+
+def options(server, path, **task_args):
+    """The module's validated parameters for a task against ``server``, with a static bearer token."""
+    args = dict({'url': server.url(path), 'key': 'userName', 'bearer_token': TOKEN, 'ca_path': server.ca_path, 'retries': 0,
+                 'timeout': 10}, **task_args)
+    validation = ArgumentSpecValidator(**api_resource_module_kwargs()).validate(args)
+    assert not validation.error_messages, validation.error_messages
+    return validation.validated_parameters
+
+
+def converge_fails(opts, check_mode=False):
+    """The message of the OIDCError a run raises; it never holds the token or an item's password."""
+    with pytest.raises(OIDCError) as caught:
+        run_resource_task(opts, check_mode=check_mode)
+    message = str(caught.value)
+    assert TOKEN not in message and PASSWORD not in message
+    assert TOKEN not in json.dumps(caught.value.details) and PASSWORD not in json.dumps(caught.value.details)
+    return message
+
+
+def bearer_requests(server):
+    return [r for r in server.requests if 'Authorization' in r.headers]
+
+
+@pytest.fixture
+def other_https(tmp_path):
+    """Another HTTPS origin on the same host: only the port differs."""
+    with hostile.Hostile(tmp_path / 'other') as server:
+        yield server
+
+
+def hal_page(users, next_href=None):
+    page = {'_embedded': {'users': users}, 'count': len(users)}
+    if next_href is not None:
+        page['_links'] = {'next': {'href': next_href}}
+    return page
+
+
+def user(name, **extra):
+    return dict({'id': 'id-' + name, 'userName': name, 'active': True}, **extra)
+
+
+@pytest.mark.parametrize('elsewhere', ['plain_server', 'other_https'])
+def test_next_link_to_another_origin_gets_nothing(hostile_server, elsewhere, request):
+    """A next link to http on the same host, or to https on another port: refused before any request to it."""
+    other = request.getfixturevalue(elsewhere)
+    other.route('GET', USERS_PATH, lambda req: json_answer(200, hal_page([user('bob')])))
+    link = other.url(USERS_PATH + '?cursor=2')
+    hostile_server.route('GET', USERS_PATH, lambda req: json_answer(200, hal_page([user('alice')], link)))
+    message = converge_fails(options(hostile_server, USERS_PATH, items=[{'userName': 'alice'}]))
+    assert other.requests == []
+    assert [r.method for r in hostile_server.requests] == ['GET']
+    why = 'is http, not https' if elsewhere == 'plain_server' else 'is on another origin (https://127.0.0.1:{0}) than url (https://127.0.0.1:{1})'.format(
+        other.port, hostile_server.port)
+    assert message == ('Failed to list {0}: the next link of page {0}, {1}, {2}; the bearer token goes only to the origin of url, '
+                       'over https'.format(hostile_server.url(USERS_PATH), link, why))
+
+
+@pytest.mark.parametrize('state, link_field', [('present', 'meta'), ('absent', 'meta'), ('present', '_links')])
+def test_object_link_to_another_origin_gets_no_token_and_no_body(hostile_server, plain_server, state, link_field):
+    """An http meta.location (or HAL self link) of an object to update or delete: refused before the first write."""
+    location = plain_server.url(SCIM_PATH + '/id-alice')
+    alice = user('alice', meta={'location': location}) if link_field == 'meta' else user('alice', _links={'self': {'href': location}})
+    page = {'schemas': ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], 'totalResults': 1, 'Resources': [alice]}
+    hostile_server.route('GET', SCIM_PATH, lambda req: json_answer(200, page))
+    plain_server.route('*', SCIM_PATH + '/id-alice', lambda req: json_answer(200, alice))
+    # carol is new: her create comes first in the plan, and must not be sent either.
+    items = [{'userName': 'carol'}, {'userName': 'alice', 'active': False, 'password': PASSWORD}]
+    message = converge_fails(options(hostile_server, SCIM_PATH, api_style='scim', items=items, state=state))
+    assert plain_server.requests == []
+    assert [r.method for r in hostile_server.requests] == ['GET']
+    field = 'meta.location' if link_field == 'meta' else '_links.self.href'
+    kind = 'update' if state == 'present' else 'delete'
+    assert message == ("Failed to {0} Users 'alice': its {1}, {2}, is http, not https; the bearer token goes only to the origin of url, "
+                       "over https".format(kind, field, location))
+
+
+def test_check_mode_refuses_the_same_links(hostile_server, plain_server):
+    """Check mode says what the real run would do: fail on the link, having written nothing anyway."""
+    alice = user('alice', meta={'location': plain_server.url(SCIM_PATH + '/id-alice')})
+    hostile_server.route('GET', SCIM_PATH, lambda req: json_answer(200, {'totalResults': 1, 'Resources': [alice]}))
+    message = converge_fails(options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'alice', 'active': False}]),
+                             check_mode=True)
+    assert message.startswith("Failed to update Users 'alice': its meta.location")
+    assert plain_server.requests == []
+
+
+def test_relative_hal_links_are_followed_on_the_same_origin(hostile_server):
+    """PingOne-style relative links: the next page and the object's self link resolve against the page that carried them."""
+    second = USERS_PATH + '?cursor=2'
+    bob = user('bob', _links={'self': {'href': 'users/id-bob'}})
+    hostile_server.route('GET', USERS_PATH, lambda req: json_answer(
+        200, hal_page([user('alice')], second) if req.query.get('cursor') != '2' else hal_page([bob])))
+    hostile_server.route('PUT', USERS_PATH + '/id-bob', lambda req: json_answer(200, dict(bob, active=False)))
+    result = run_resource_task(options(hostile_server, USERS_PATH, items=[{'userName': 'alice'}, {'userName': 'bob', 'active': False}]))
+    assert result['updated'] == ['bob'] and result['unchanged'] == ['alice']
+    assert [(r.method, r.path, r.query) for r in hostile_server.requests] == [
+        ('GET', USERS_PATH, {}), ('GET', USERS_PATH, {'cursor': '2'}), ('PUT', USERS_PATH + '/id-bob', {})]
+    assert all(r.headers['Authorization'] == 'Bearer ' + TOKEN for r in hostile_server.requests)
+    assert hostile_server.requests[2].json['active'] is False
+
+
+@pytest.mark.parametrize('next_of', [
+    lambda server: USERS_PATH,  # a next link to itself, written relative
+    lambda server: server.url(USERS_PATH),  # the same, absolute
+])
+def test_next_link_to_itself_is_one_request_and_an_error(hostile_server, next_of):
+    link = next_of(hostile_server)
+    hostile_server.route('GET', USERS_PATH, lambda req: json_answer(200, hal_page([user('alice')], link)))
+    message = converge_fails(options(hostile_server, USERS_PATH, items=[{'userName': 'alice'}]))
+    assert len(hostile_server.requests) == 1
+    url = hostile_server.url(USERS_PATH)
+    assert message == ('Failed to list {0}: the next link of page {0} leads back to itself, already read; stopping rather than return '
+                       'part of the collection'.format(url))
+
+
+def test_two_page_loop_is_two_requests_and_an_error(hostile_server):
+    hostile_server.route('GET', USERS_PATH, lambda req: json_answer(
+        200, hal_page([user('alice')], '?cursor=2') if req.query.get('cursor') != '2' else hal_page([user('bob')], USERS_PATH)))
+    message = converge_fails(options(hostile_server, USERS_PATH, items=[{'userName': 'alice'}], prune=True))
+    assert len(hostile_server.requests) == 2
+    assert 'the next link of page {0}?cursor=2 leads back to {0}, already read'.format(hostile_server.url(USERS_PATH)) in message
+
+
+def test_scim_page_repeated_for_ever_stops_at_the_second_request(hostile_server):
+    """totalResults 10**9 and the same page whatever startIndex says: it made hundreds of requests before issue 9."""
+    page = {'totalResults': 10 ** 9, 'itemsPerPage': 2, 'startIndex': 1, 'Resources': [user('alice'), user('bob')]}
+    hostile_server.route('GET', SCIM_PATH, lambda req: json_answer(200, page))
+    message = converge_fails(options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'carol'}], page_size=2))
+    assert [r.query for r in hostile_server.requests] == [{'startIndex': '1', 'count': '2'}, {'startIndex': '3', 'count': '2'}]
+    assert message == ('Failed to list {0}: the page at startIndex 3 repeats objects already read (no new id), but totalResults is '
+                       '1000000000 (page {0}?startIndex=3&count=2)'.format(hostile_server.url(SCIM_PATH)))
+
+
+def test_scim_empty_page_before_totalresults_is_an_error(hostile_server):
+    def answer(req):
+        resources = [user('alice')] if req.query['startIndex'] == '1' else []
+        return json_answer(200, {'totalResults': 10 ** 9, 'Resources': resources})
+    hostile_server.route('GET', SCIM_PATH, answer)
+    message = converge_fails(options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'carol'}]))
+    assert len(hostile_server.requests) == 2
+    assert message.startswith('Failed to list {0}: the page at startIndex 2 is empty, but totalResults is 1000000000'.format(
+        hostile_server.url(SCIM_PATH)))
+
+
+def test_endless_fresh_pages_stop_at_max_pages(hostile_server):
+    """A server that makes up a new cursor and a new object on every page: bounded by MAX_PAGES (1000)."""
+    def answer(req):
+        cursor = int(req.query.get('cursor', '0'))
+        return json_answer(200, hal_page([user('u{0}'.format(cursor))], '?cursor={0}'.format(cursor + 1)))
+    hostile_server.route('GET', USERS_PATH, answer)
+    started = time.monotonic()
+    message = converge_fails(options(hostile_server, USERS_PATH, items=[{'userName': 'u0'}]))
+    assert len(hostile_server.requests) == 1000
+    assert message == ('Failed to list {0}: more than 1000 pages, the last at {0}?cursor=999; stopping rather than return part of the '
+                       'collection'.format(hostile_server.url(USERS_PATH)))
+    assert time.monotonic() - started < 60
+
+
+SCIM_LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse'
+
+# What the SCIM server answers to the first list request -> why "Failed to list <url>: " says it failed
+BAD_SCIM_ANSWERS = [
+    ({'schemas': [SCIM_LIST], 'totalResults': '5', 'Resources': [user('alice')]}, 'totalResults is a string, not a whole number'),
+    ({'schemas': [SCIM_LIST], 'Resources': [user('alice')]}, 'the answer has no totalResults (RFC 7644 section 3.4.2 requires it)'),
+    ({'schemas': [SCIM_LIST], 'totalResults': 2, 'Resources': [user('alice', password=PASSWORD), 'bob']},
+     'item 2 of Resources is a string, not an object'),
+    ({'schemas': [SCIM_LIST], 'totalResults': 1, 'Resources': {'alice': user('alice', password=PASSWORD)}},
+     'Resources is an object, not a list'),
+    ([user('alice', password=PASSWORD)], 'the answer is a list, not a JSON object'),
+    ('Resources', 'the answer is a string, not a JSON object'),
+    (None, 'the answer is null, not a JSON object'),
+]
+
+
+@pytest.mark.parametrize('answer, why', BAD_SCIM_ANSWERS)
+def test_bad_scim_answers_say_what_was_wrong(hostile_server, answer, why):
+    hostile_server.route('GET', SCIM_PATH, lambda req: json_answer(200, answer))
+    message = converge_fails(options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'alice'}]))
+    url = hostile_server.url(SCIM_PATH)
+    assert message == 'Failed to list {0}: {1} (page {0}?startIndex=1&count=100)'.format(url, why)
+    assert len(hostile_server.requests) == 1
+
+
+# What a generic API answers -> why
+BAD_GENERIC_ANSWERS = [
+    (json_answer(200, 42), 'the answer is a number, not a JSON object or list'),
+    (json_answer(200, {'_embedded': {'users': [user('alice', password=PASSWORD), 'bob']}}), 'item 2 of _embedded.users is a string, not an object'),
+    (json_answer(200, {'count': 0}), 'no list of objects in the answer (looked for items, data, results, value and _embedded); set items_path'),
+    (json_answer(200, dict(hal_page([user('alice')]), _links={'next': {'href': 7}})), '_links.next.href is a number, not a URL'),
+    ((200, {'Content-Type': 'application/json'}, b'<html>' + PASSWORD.encode() + b'</html>'), 'the answer is not JSON'),
+]
+
+
+@pytest.mark.parametrize('answer, why', BAD_GENERIC_ANSWERS)
+def test_bad_generic_answers_say_what_was_wrong(hostile_server, answer, why):
+    hostile_server.route('GET', USERS_PATH, lambda req: answer)
+    message = converge_fails(options(hostile_server, USERS_PATH, items=[{'userName': 'alice'}]))
+    url = hostile_server.url(USERS_PATH)
+    assert message == 'Failed to list {0}: {1} (page {0})'.format(url, why)
+
+
+def test_the_module_fails_with_the_message_and_no_token(hostile_server, plain_server, ansible):
+    """Through ansible-playbook at -vvvv: the refusal is the task's msg, and the token appears nowhere in the output."""
+    location = plain_server.url(SCIM_PATH + '/id-alice')
+    page = {'totalResults': 1, 'Resources': [user('alice', meta={'location': location})]}
+    hostile_server.route('GET', SCIM_PATH, lambda req: json_answer(200, page))
+    run = ansible('resource_links.yml', {'collection_url': hostile_server.url(SCIM_PATH), 'collection_api_style': 'scim',
+                                         'collection_items': [{'userName': 'alice', 'active': False, 'password': PASSWORD}],
+                                         'collection_bearer_token': TOKEN, 'collection_ca_path': hostile_server.ca_path},
+                  secrets=[TOKEN, PASSWORD])
+    assert run.result['failed'] is True
+    assert run.result['msg'] == ("Failed to update Users 'alice': its meta.location, {0}, is http, not https; the bearer token goes only "
+                                 "to the origin of url, over https".format(location))
+    assert plain_server.requests == []
+    assert [r.method for r in hostile_server.requests] == ['GET']
+
+
+def test_a_retried_page_says_so_in_a_warning(hostile_server):
+    """The API's HTTP client is built from the options, and its warnings reach the result."""
+    answers = [json_answer(503, {'detail': 'busy'}, **{'Retry-After': '0'}), json_answer(200, {'totalResults': 0})]
+    hostile_server.route('GET', SCIM_PATH, lambda req: answers.pop(0))
+    result = run_resource_task(options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'alice'}], retries=1),
+                               check_mode=True)
+    assert result['created'] == ['alice']
+    assert result['warnings'] == ['List {0} at {0}?startIndex=1&count=100: retried 1 time after HTTP 503'.format(hostile_server.url(SCIM_PATH))]
+
+
+def test_allow_plain_http_collection_follows_its_own_links_only(plain_server, hostile_server):
+    """With allow_plain_http, a loopback http collection may follow http links of its own origin, never https ones elsewhere."""
+    own = user('alice', meta={'location': plain_server.url(SCIM_PATH + '/id-alice')})
+    away = user('bob', meta={'location': hostile_server.url(SCIM_PATH + '/id-bob')})
+    plain_server.route('GET', SCIM_PATH, lambda req: json_answer(200, {'totalResults': 2, 'Resources': [own, away]}))
+    plain_server.route('PUT', SCIM_PATH + '/id-alice', lambda req: json_answer(200, dict(own, active=False)))
+    opts = dict(options(plain_server, SCIM_PATH, api_style='scim', allow_plain_http=True, items=[{'userName': 'alice', 'active': False}]),
+                ca_path=None)
+    result = run_resource_task(opts)
+    assert result['updated'] == ['alice'] and any('allow_plain_http' in text for text in result['warnings'])
+    assert [(r.method, r.path) for r in plain_server.requests] == [('GET', SCIM_PATH), ('PUT', SCIM_PATH + '/id-alice')]
+    message = converge_fails(dict(opts, items=[{'userName': 'bob', 'active': False}]))
+    assert message.startswith("Failed to update Users 'bob': its meta.location, {0}, is on another origin".format(away['meta']['location']))
+    assert hostile_server.requests == []
