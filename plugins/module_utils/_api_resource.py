@@ -14,33 +14,47 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._token_provider impor
 PAST_TENSE = {'create': 'created', 'update': 'updated', 'delete': 'deleted'}
 
 
-def token_source(options):
-    """A callable giving the bearer token: the static one, or one from the token store (renewed on request)."""
+def token_provider(options):
+    """The token store's provider of the bearer token, or None when a static bearer_token is given."""
     if options.get('bearer_token'):
+        return None
+    return TokenProvider(dict(options, grant_type=None if options.get('token_name') else 'client_credentials'))
+
+
+def token_source(options, provider):
+    """A callable giving the bearer token: the static one, or one from the token store (renewed on request)."""
+    if provider is None:
         return lambda renew=False: options['bearer_token']
-    provider = TokenProvider(dict(options, grant_type=None if options.get('token_name') else 'client_credentials'))
     return lambda renew=False: provider.get(options.get('token_name'), force=renew)['access_token']
 
 
 def run_resource_task(options, check_mode=False, diff=False, http=None):
     """Converge a collection: read it once, write only the objects that differ (none in check mode).
 
-    The HTTP client's warnings (retries, allow_plain_http) go on the result, or on the error when it fails.
+    Warnings of the API's HTTP client and of the token request (retries, allow_plain_http,
+    a token that could not be stored) go on the result, or on the error when it fails.
     """
     http = http or HttpClient.from_options(options)
+    provider = token_provider(options)
+
+    def warnings():
+        found = list(http.warnings)
+        found.extend(text for text in (provider.warnings if provider is not None else []) if text not in found)
+        return found
+
     try:
-        result = _converge(options, check_mode, diff, http)
+        result = _converge(options, check_mode, diff, http, token_source(options, provider))
     except OIDCError as exc:
-        exc.warnings.extend(text for text in http.warnings if text not in exc.warnings)
+        exc.warnings.extend(text for text in warnings() if text not in exc.warnings)
         raise
-    if http.warnings:
-        result['warnings'] = list(http.warnings)
+    if warnings():
+        result['warnings'] = warnings()
     return result
 
 
-def _converge(options, check_mode, diff, http):
+def _converge(options, check_mode, diff, http, source):
     collection = _resources.ResourceCollection(
-        http, options['url'], token_source(options), api_style=options.get('api_style') or 'generic',
+        http, options['url'], source, api_style=options.get('api_style') or 'generic',
         page_size=options.get('page_size') or 100, items_path=options.get('items_path'),
         update_method=options.get('update_method') or 'put', server_owned=options.get('ignore_keys') or (),
     )
