@@ -206,7 +206,7 @@ class ServerProcess(object):
 class OP(ServerProcess):
     """A running oidc-provider with a root and a PingOne-shaped issuer; use as a context manager."""
 
-    def __init__(self, workdir, ttl=None, extra_clients=None, node_dir=None, env_id=None, startup_timeout=20):
+    def __init__(self, workdir, ttl=None, extra_clients=None, node_dir=None, env_id=None, startup_timeout=90):
         self.workdir = os.path.abspath(str(workdir))
         self.node_dir = node_dir or HERE
         self.env_id = env_id or str(uuid.uuid4())

@@ -58,7 +58,7 @@ class SCIMServerError(Exception):
 class SCIMServer(ServerProcess):
     """A running scim2-server behind OP-issued bearer tokens; use as a context manager."""
 
-    def __init__(self, workdir, op, client="csjwt", fail_first=None, python=None, startup_timeout=20, cache_seconds=3):
+    def __init__(self, workdir, op, client="csjwt", fail_first=None, python=None, startup_timeout=90, cache_seconds=3):
         self.workdir = os.path.abspath(str(workdir))
         self.op = op
         self.python = python or os.environ.get("SCIM_SERVER_PYTHON") or sys.executable
