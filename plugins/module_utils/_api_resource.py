@@ -9,6 +9,7 @@ from __future__ import annotations
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _resources
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._token_provider import TokenProvider
 
 PAST_TENSE = {'create': 'created', 'update': 'updated', 'delete': 'deleted'}
@@ -16,16 +17,16 @@ PAST_TENSE = {'create': 'created', 'update': 'updated', 'delete': 'deleted'}
 
 def token_provider(options):
     """The token store's provider of the bearer token, or None when a static bearer_token is given."""
-    if options.get('bearer_token'):
+    if options.bearer_token:
         return None
-    return TokenProvider(dict(options, grant_type=None if options.get('token_name') else 'client_credentials'))
+    return TokenProvider(options.replace(grant_type=None if options.token_name else 'client_credentials'))
 
 
 def token_source(options, provider):
     """A callable giving the bearer token: the static one, or one from the token store (renewed on request)."""
     if provider is None:
-        return lambda renew=False: options['bearer_token']
-    return lambda renew=False: provider.get(options.get('token_name'), force=renew)['access_token']
+        return lambda renew=False: options.bearer_token
+    return lambda renew=False: provider.get(options.token_name, force=renew)['access_token']
 
 
 def run_resource_task(options, check_mode=False, diff=False, http=None):
@@ -34,6 +35,7 @@ def run_resource_task(options, check_mode=False, diff=False, http=None):
     Warnings of the API's HTTP client and of the token request (retries, allow_plain_http,
     a token that could not be stored) go on the result, or on the error when it fails.
     """
+    options = Options.of(options)
     http = http or HttpClient.from_options(options)
     provider = token_provider(options)
 
@@ -54,16 +56,16 @@ def run_resource_task(options, check_mode=False, diff=False, http=None):
 
 def _converge(options, check_mode, diff, http, source):
     collection = _resources.ResourceCollection(
-        http, options['url'], source, api_style=options.get('api_style') or 'generic',
-        page_size=options.get('page_size') or 100, items_path=options.get('items_path'),
-        update_method=options.get('update_method') or 'put', server_owned=options.get('ignore_keys') or (),
+        http, options.url, source, api_style=options.api_style,
+        page_size=options.page_size, items_path=options.items_path,
+        update_method=options.update_method, server_owned=options.ignore_keys,
     )
-    desired = options['items'] if options.get('items') is not None else [options['item']]
-    actions = _resources.plan(desired, collection.list_all(), key=options.get('key'), key_query=options.get('key_query'),
-                              state=options.get('state') or 'present', prune=options.get('prune'),
+    desired = options.items if options.items is not None else [options.item]
+    actions = _resources.plan(desired, collection.list_all(), key=options.key, key_query=options.key_query,
+                              state=options.state, prune=options.prune,
                               server_owned=collection.server_owned)
-    if options.get('prune'):
-        _resources.check_prune(actions, desired, options.get('prune_max', 20))
+    if options.prune:
+        _resources.check_prune(actions, desired, options.prune_max)
     # Every object link is checked before the first write, so a refused one leaves nothing half done.
     collection.check_links(actions)
     result = {'created': [], 'updated': [], 'deleted': [], 'unchanged': [], 'ids': {}}

@@ -235,9 +235,9 @@ class HttpClient:
     @classmethod
     def from_options(cls, options):
         """The client for validated module or lookup options (defaults come from the argument spec)."""
-        return cls(validate_certs=options['validate_certs'], ca_path=options.get('ca_path'), timeout=options['timeout'],
-                   http_agent=options.get('http_agent'), retries=options['retries'],
-                   allow_plain_http=options.get('allow_plain_http', False))
+        return cls(validate_certs=options.validate_certs, ca_path=options.ca_path, timeout=options.timeout,
+                   http_agent=options.http_agent, retries=options.retries,
+                   allow_plain_http=options.allow_plain_http)
 
     def _warn(self, text):
         if text and text not in self.warnings:

@@ -13,6 +13,8 @@ authentication option falls back to an environment variable named
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
@@ -117,7 +119,7 @@ def connection_argument_spec(client_id_required=True):
         token_endpoint=dict(type='str', no_log=False),
         issuer=dict(type='str'),
         environment_id=dict(type='str'),
-        region=dict(type='str', choices=sorted(REGION_TLDS)),
+        region=dict(type='str', choices=sorted(REGION_TLDS), default='NA'),
         auth_base_url=dict(type='str'),
         client_id=dict(type='str', required=client_id_required),
         client_secret=dict(type='str', no_log=True),
@@ -243,3 +245,71 @@ def api_resource_module_kwargs():
         mutually_exclusive=[['item', 'items'], ['key', 'key_query'], ['bearer_token', 'client_id'], ['bearer_token', 'token_name']],
         required_one_of=[['item', 'items'], ['key', 'key_query'], ['bearer_token', 'client_id']],
     )
+
+
+def every_option_spec():
+    """Every option any plugin of the collection takes, with its spec (the lookup's and api_resource's included)."""
+    spec = lookup_argument_spec()
+    spec.update(token_argument_spec())
+    for name, option_spec in api_resource_argument_spec().items():
+        spec.setdefault(name, option_spec)
+    return spec
+
+
+_DEFAULTS = None
+
+
+def _defaults():
+    global _DEFAULTS  # pylint: disable=global-statement
+    if _DEFAULTS is None:
+        _DEFAULTS = {name: option_spec.get('default') for name, option_spec in every_option_spec().items()}
+    return _DEFAULTS
+
+
+class Options(Mapping):
+    """The validated options of one task or lookup: frozen, read as attributes (``options.timeout``).
+
+    Built once at the edge from the plugin's validated parameters. Every option that any plugin
+    of the collection takes is an attribute, with its argument-spec default where this plugin does
+    not take it (api_resource has no ``clock_skew``, yet gets a token through the same client), so
+    the library shared by the plugins never supplies a default of its own.
+    """
+
+    __slots__ = ('_values',)
+
+    def __init__(self, values=None, **changes):
+        merged = dict(_defaults())
+        merged.update(values or {})
+        merged.update(changes)
+        object.__setattr__(self, '_values', MappingProxyType(merged))
+
+    @classmethod
+    def of(cls, values):
+        """``values`` as Options: unchanged when they already are."""
+        return values if isinstance(values, cls) else cls(values)
+
+    def __getattr__(self, name):
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError('jwtauth.oidc has no option {0!r}'.format(name)) from None
+
+    def __setattr__(self, name, value):
+        raise AttributeError('Options are frozen: use replace()')
+
+    def __getitem__(self, name):
+        return self._values[name]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self):
+        return len(self._values)
+
+    def __repr__(self):
+        # Never the values: some are secrets.
+        return 'Options({0})'.format(', '.join(sorted(name for name, value in self._values.items() if value is not None)))
+
+    def replace(self, **changes):
+        """A copy with some options changed (a refresh grant from a stored token, say)."""
+        return Options(self._values, **changes)

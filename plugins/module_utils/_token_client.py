@@ -18,6 +18,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils import _discovery, _g
 from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import make_client_auth
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, IdTokenError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 
 
 class Endpoints:
@@ -36,25 +37,25 @@ def resolve_endpoints(options, http):
     Every URL that will carry a credential is checked to be https here, where it is
     known whether it came from an option or from the OP's discovery document.
     """
-    pingone = options.get('environment_id') or options.get('auth_base_url')
-    if pingone and options.get('issuer'):
+    pingone = options.environment_id or options.auth_base_url
+    if pingone and options.issuer:
         raise ConfigurationError('Set either issuer or the PingOne options (environment_id, auth_base_url), not both')
-    if options.get('token_endpoint'):
-        http.check_url(options['token_endpoint'], 'the token_endpoint option')
+    if options.token_endpoint:
+        http.check_url(options.token_endpoint, 'the token_endpoint option')
     if pingone:
-        if options.get('auth_base_url'):
-            http.check_url(options['auth_base_url'], 'the auth_base_url option')
-        urls = _pingone.endpoints(options.get('region'), options.get('auth_base_url'), options.get('environment_id'))
-        return Endpoints(options.get('token_endpoint') or urls['token_endpoint'], urls['issuer'], urls['jwks_uri'])
-    issuer = options.get('issuer')
-    if issuer and not options.get('token_endpoint'):
+        if options.auth_base_url:
+            http.check_url(options.auth_base_url, 'the auth_base_url option')
+        urls = _pingone.endpoints(options.region, options.auth_base_url, options.environment_id)
+        return Endpoints(options.token_endpoint or urls['token_endpoint'], urls['issuer'], urls['jwks_uri'])
+    issuer = options.issuer
+    if issuer and not options.token_endpoint:
         metadata = _discovery.fetch_metadata(http, issuer)
         source = 'token_endpoint of the discovery document at {0}'.format(_discovery.discovery_url(issuer))
         http.check_url(metadata['token_endpoint'], source)
         return Endpoints(metadata['token_endpoint'], issuer, metadata.get('jwks_uri'), metadata)
-    if not options.get('token_endpoint'):
+    if not options.token_endpoint:
         raise ConfigurationError('One of token_endpoint, issuer, environment_id or auth_base_url is required')
-    return Endpoints(options['token_endpoint'], issuer)
+    return Endpoints(options.token_endpoint, issuer)
 
 
 def same_origin(url_a, url_b):
@@ -67,14 +68,14 @@ class TokenClient:
     """Requests tokens from one OP for one client."""
 
     def __init__(self, options, http=None):
-        self.options = options
+        self.options = options = Options.of(options)
         self.http = http or HttpClient.from_options(options)
         self.client_auth = make_client_auth(
-            options['auth_method'], client_id=options.get('client_id'),
-            client_secret=options.get('client_secret'), private_key=options.get('private_key'),
-            private_key_passphrase=options.get('private_key_passphrase'), key_id=options.get('key_id'),
-            signing_alg=options.get('signing_alg'), assertion_lifetime=options['assertion_lifetime'],
-            audience=options.get('audience'),
+            options.auth_method, client_id=options.client_id,
+            client_secret=options.client_secret, private_key=options.private_key,
+            private_key_passphrase=options.private_key_passphrase, key_id=options.key_id,
+            signing_alg=options.signing_alg, assertion_lifetime=options.assertion_lifetime,
+            audience=options.audience,
         )
         self.auth_warnings = []
 
@@ -112,7 +113,7 @@ class TokenClient:
         _masking.remember(*(tokens.get(name) for name in _grants.SECRET_TOKEN_FIELDS))
         result = dict(tokens, grant_type=grant.name, token_endpoint=endpoints.token_endpoint,
                       issuer=endpoints.issuer, id_token_claims=None)
-        if tokens.get('id_token') and self.options.get('validate_id_token', True):
+        if tokens.get('id_token') and self.options.validate_id_token:
             result['id_token_claims'] = self.validate_id_token(tokens, endpoints)
             result['issuer'] = result['id_token_claims']['iss']
         return result
@@ -145,7 +146,7 @@ class TokenClient:
                     raise IdTokenError('Cannot validate the ID token: the metadata of {0} has no jwks_uri'.format(issuer))
             jwks = _discovery.fetch_jwks(self.http, jwks_uri)
         return _discovery.validate_id_token(
-            id_token, issuer, self.options['client_id'], jwks=jwks, client_secret=self.options.get('client_secret'),
-            nonce=self.options.get('nonce'), access_token=tokens.get('access_token'),
-            leeway=self.options.get('clock_skew', 60), allowed_algs=allowed,
+            id_token, issuer, self.options.client_id, jwks=jwks, client_secret=self.options.client_secret,
+            nonce=self.options.nonce, access_token=tokens.get('access_token'),
+            leeway=self.options.clock_skew, allowed_algs=allowed,
         )

@@ -15,6 +15,7 @@ import time
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _errors, _grants, _masking, _token_store
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, OIDCError, StoreError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 
 
 def _token_client(options):
@@ -44,45 +45,47 @@ USE, RENEW, FORGET = 'use', 'renew', 'forget'
 
 def credential(options):
     """The client credential that keys the store's encryption, or None (public clients have none)."""
-    if options.get('auth_method') == 'none':
+    options = Options.of(options)
+    if options.auth_method == 'none':
         return None
-    material = options.get('client_secret') or options.get('private_key')
+    material = options.client_secret or options.private_key
     if not material:
         return None
-    return (material + '\0' + (options.get('private_key_passphrase') or '')).encode('utf-8')
+    return (material + '\0' + (options.private_key_passphrase or '')).encode('utf-8')
 
 
 def op_locator(options):
     """The options that locate the OP, normalised so that equivalent spellings give the same entry."""
+    options = Options.of(options)
     parts = {}
     for key in OP_OPTIONS:
         value = options.get(key) or None
         parts[key] = value.rstrip('/') if isinstance(value, str) and key != 'region' else value
-    if (parts['environment_id'] or parts['auth_base_url']) and not parts['region']:
-        parts['region'] = 'NA'  # what resolve_endpoints assumes
     return parts
 
 
 def op_label(options):
     """The OP in words, for messages: no secret."""
-    if options.get('token_endpoint'):
-        return 'token endpoint {0}'.format(options['token_endpoint'])
-    if options.get('issuer'):
-        return 'issuer {0}'.format(options['issuer'])
-    if options.get('auth_base_url'):
-        return 'PingOne at {0}'.format(options['auth_base_url'])
-    if options.get('environment_id'):
-        return 'PingOne environment {0} ({1})'.format(options['environment_id'], options.get('region') or 'NA')
+    options = Options.of(options)
+    if options.token_endpoint:
+        return 'token endpoint {0}'.format(options.token_endpoint)
+    if options.issuer:
+        return 'issuer {0}'.format(options.issuer)
+    if options.auth_base_url:
+        return 'PingOne at {0}'.format(options.auth_base_url)
+    if options.environment_id:
+        return 'PingOne environment {0} ({1})'.format(options.environment_id, options.region)
     return 'an OP that no option names'
 
 
 def identity(options, name=None):
     """The store entry id for these options, or for the token saved under ``name`` by this client at this OP."""
+    options = Options.of(options)
     if name is not None:
-        return _token_store.entry_id(dict(op_locator(options), name=name, client_id=options.get('client_id')))
+        return _token_store.entry_id(dict(op_locator(options), name=name, client_id=options.client_id))
     parts = {key: options.get(key) for key in IDENTITY_OPTIONS}
     parts.update(op_locator(options))
-    parts['grant_type'] = _grants.infer_grant_type(options.get('grant_type'), options.get('code'), options.get('refresh_token'))
+    parts['grant_type'] = _grants.infer_grant_type(options.grant_type, options.code, options.refresh_token)
     if isinstance(parts['scope'], list):
         parts['scope'] = sorted(parts['scope'])
     for key in HASHED_OPTIONS:
@@ -158,20 +161,20 @@ class TokenProvider:
     """One token per identity for as long as it is valid, across hosts, forks and tasks."""
 
     def __init__(self, options, store=None, client_factory=_token_client):
-        self.options = options
+        self.options = options = Options.of(options)
         self.client_factory = client_factory
-        self.leeway = options.get('expiry_leeway', 60)
+        self.leeway = options.expiry_leeway
         self.credential = credential(options)
         self.store = store
-        if self.store is None and options.get('token_store', True) and self.credential:
-            self.store = _token_store.TokenStore(options.get('token_store_path'), lock_timeout=options.get('token_store_lock_timeout'))
+        if self.store is None and options.token_store and self.credential:
+            self.store = _token_store.TokenStore(options.token_store_path, lock_timeout=options.token_store_lock_timeout)
         self.requests = 0
         self.warnings = []
         self.removed = False
 
     def _request(self, **overrides):
         self.requests += 1
-        options = dict(self.options, **overrides)
+        options = self.options.replace(**overrides)
         sent_at = time.time()
         client = self.client_factory(options)
         try:
@@ -179,17 +182,17 @@ class TokenProvider:
         finally:
             # Retries, plain HTTP, a short HMAC secret: said whether the request worked or not.
             self.warnings.extend(w for w in getattr(client, 'warnings', ()) if w not in self.warnings)
-        return _grants.with_default_expiry(tokens, self.options.get('default_token_lifetime'), sent_at)
+        return _grants.with_default_expiry(tokens, self.options.default_token_lifetime, sent_at)
 
     def no_store_error(self, doing, name):
         """The StoreError for an action that needs the store when there is none."""
         return StoreError('Cannot {0} {1}: the token store is off (token_store), or auth_method {2} has no credential to encrypt '
-                          'it with'.format(doing, self.describe_token(name), self.options.get('auth_method')))
+                          'it with'.format(doing, self.describe_token(name), self.options.auth_method))
 
     def describe_token(self, name, article='the'):
         """The token in words for messages: name, client_id and OP, no secret."""
         what = 'saved token {0!r}'.format(name) if name is not None else 'token'
-        return '{0} {1} for client {2!r} at {3}'.format(article, what, self.options.get('client_id'), op_label(self.options))
+        return '{0} {1} for client {2!r} at {3}'.format(article, what, self.options.client_id, op_label(self.options))
 
     def check_saveable(self, name):
         """Raise StoreError unless tokens could be saved under ``name`` now: before a single-use grant is spent."""
@@ -220,7 +223,7 @@ class TokenProvider:
                 raise self.no_store_error('forget' if action == FORGET else 'read', name)
             return None if action == FORGET else self._request()
         identifier = identity(self.options, name)
-        grant_type = _grants.infer_grant_type(self.options.get('grant_type'), self.options.get('code'), self.options.get('refresh_token'))
+        grant_type = _grants.infer_grant_type(self.options.grant_type, self.options.code, self.options.refresh_token)
         repeatable = name is None and not _grants.GRANTS[grant_type].single_use
         requestable = name is None
         if action == USE:
@@ -311,7 +314,8 @@ def run_token_task(options, check_mode=False, client=None, client_factory=_token
     checked before the grant is sent, and a save that still fails returns the
     tokens with a warning rather than losing them.
     """
-    action = options.get('token_store_action') or USE
+    options = Options.of(options)
+    action = options.token_store_action
     if action != USE:
         return _run_store_action(options, action, check_mode, client_factory)
     client = client or client_factory(options)
@@ -320,7 +324,7 @@ def run_token_task(options, check_mode=False, client=None, client_factory=_token
         if grant.single_use:
             return dict(changed=False, skipped=True, warnings=client.warnings,
                         msg='Check mode: the {0} grant spends a single-use value and was not sent'.format(grant.name))
-    name = options.get('save_as')
+    name = options.save_as
     provider = TokenProvider(options) if name else None
     if provider is not None:
         # A code is spent the moment the OP sees it (RFC 6749 section 4.1.2): fail before that, not after.
@@ -332,7 +336,7 @@ def run_token_task(options, check_mode=False, client=None, client_factory=_token
         # Warnings explain failures most of all (a short HMAC secret behind invalid_client, retries).
         exc.warnings.extend(client.warnings)
         raise
-    result = _grants.with_default_expiry(tokens, options.get('default_token_lifetime'), sent_at)
+    result = _grants.with_default_expiry(tokens, options.default_token_lifetime, sent_at)
     warnings = list(client.warnings)
     if provider is not None:
         try:
@@ -346,7 +350,7 @@ def run_token_task(options, check_mode=False, client=None, client_factory=_token
 
 def _run_store_action(options, action, check_mode, client_factory):
     """token_store_action renew or forget in the module: act on the saved ``save_as`` entry, or on the options' own entry."""
-    name = options.get('save_as')
+    name = options.save_as
     provider = TokenProvider(options, client_factory=client_factory)
     if provider.store is None:
         raise provider.no_store_error(action, name)

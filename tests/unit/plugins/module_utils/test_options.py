@@ -47,7 +47,7 @@ def test_empty_variables_leave_defaults_and_choices_alone(awx_environ):
     assert options['issuer'] == 'https://env.example.test' and options['client_id'] == 'env-client'
     # Defaults survive the empty variables: certificate checks stay on, client_secret_jwt stays the method.
     assert options['validate_certs'] is True and options['auth_method'] == 'client_secret_jwt'
-    assert options['region'] is None and options['signing_alg'] is None and options['timeout'] == 30
+    assert options['region'] == 'NA' and options['signing_alg'] is None and options['timeout'] == 30
 
 
 def test_task_arguments_outrank_the_environment(awx_environ):
