@@ -206,7 +206,7 @@ options:
     # Where lookups read each option besides their keyword arguments; secrets come
     # from the environment or variables (vault), never from ansible.cfg.
     # No env: entries: the lookup reads JWTAUTH_OIDC_* through the option layer
-    # (_options.env_fallback_set), as the modules do, because an AWX credential
+    # (_options.env_fallback_nonempty), as the modules do, because an AWX credential
     # injects its empty inputs as VAR="" and Ansible's config would reject "" for
     # an option with choices (region, auth_method, signing_alg) before the lookup
     # runs.

@@ -120,8 +120,8 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import env_var, given, lookup_argument_spec, token_module_kwargs
-from ansible_collections.jwtauth.oidc.plugins.module_utils._token_provider import TokenProvider
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import env_var, without_unset, lookup_argument_spec, token_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._stored_tokens import TokenProvider
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
 
 try:
@@ -174,7 +174,7 @@ class LookupModule(LookupBase):
             env_set = 'fallback' in option_spec and os.environ.get(env_var(name))
             if from_task or (origin != 'default' and not env_set):
                 options[name] = value
-        return given(options)
+        return without_unset(options)
 
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)

@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover - reported by require_requests()
 USER_AGENT = 'ansible-jwtauth.oidc'
 
 # Why each status may be retried (RFC 9110 section 15, RFC 6585 section 4, and
-# PingOne's retry guidance in ../shared/REFERENCE.md). The value says whether a
+# PingOne's retry guidance: 408, 429 and 5xx, never other 4xx). The value says whether a
 # request that spends something single-use (an authorization code, a rotating
 # refresh token) may be sent again after this status: only when the server has
 # told us it did not act on the request.

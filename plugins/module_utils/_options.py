@@ -63,7 +63,7 @@ def env_var(option):
     return ENV_PREFIX + option.upper()
 
 
-def env_fallback_set(*names):
+def env_fallback_nonempty(*names):
     """The first of the environment variables that is set to a non-empty value.
 
     An AWX credential type renders an input left empty as an empty string, so
@@ -104,13 +104,13 @@ def check_ranges(options):
     return errors
 
 
-def given(options):
-    """The options that have a value: neither None nor an empty string (see env_fallback_set)."""
+def without_unset(options):
+    """The options that have a value: neither None nor an empty string (see env_fallback_nonempty)."""
     return {name: value for name, value in options.items() if value is not None and value != ''}
 
 
-def _env(option):
-    return (env_fallback_set, [env_var(option)])
+def _env_fallback(option):
+    return (env_fallback_nonempty, [env_var(option)])
 
 
 def connection_argument_spec(client_id_required=True):
@@ -138,7 +138,7 @@ def connection_argument_spec(client_id_required=True):
         allow_plain_http=dict(type='bool', default=False),
     )
     for option, option_spec in spec.items():
-        option_spec['fallback'] = _env(option)
+        option_spec['fallback'] = _env_fallback(option)
     return spec
 
 
@@ -159,7 +159,7 @@ def grant_argument_spec():
 
 
 def store_argument_spec():
-    """The controller-side token store (issues 3 and 9): where it is, whether to use it, how early to renew, how long to wait."""
+    """The controller-side token store: where it is, whether to use it, how early to renew, how long to wait."""
     spec = dict(
         token_store=dict(type='bool', default=True),
         token_store_path=dict(type='path'),
@@ -168,12 +168,12 @@ def store_argument_spec():
         default_token_lifetime=dict(type='int', default=DEFAULT_TOKEN_LIFETIME, no_log=False),
     )
     for option, option_spec in spec.items():
-        option_spec['fallback'] = _env(option)
+        option_spec['fallback'] = _env_fallback(option)
     return spec
 
 
 def store_action_argument_spec():
-    """What to do with the stored token (issue 9): the token module and lookup only; no environment fallback,
+    """What to do with the stored token: the token module and lookup only; no environment fallback,
     since a variable left set would renew or drop tokens in every later task."""
     return dict(token_store_action=dict(type='str', default='use', choices=list(STORE_ACTIONS), no_log=False))
 

@@ -24,7 +24,7 @@ from ansible.plugins.loader import action_loader, lookup_loader
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking, _options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OAuthError, StoreError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources import ResourceError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResourceError
 from ansible_collections.jwtauth.oidc.plugins.modules import api_resource as api_resource_module
 from ansible_collections.jwtauth.oidc.plugins.modules import token as token_module
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge

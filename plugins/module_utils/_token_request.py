@@ -5,63 +5,19 @@
 """One token request from start to finish. Internal to this collection; not a public API.
 
 Resolves the endpoints, authenticates the client, sends the grant, parses the
-answer and validates the ID token.  Takes a plain dict of validated options,
-so the module, its action plugin and the lookup all drive it the same way.
+answer and validates the ID token.  Takes the frozen options (_options.Options),
+so the module's action plugin and the lookup drive it the same way.
 """
 
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _discovery, _grants, _masking, _pingone
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _discovery, _grants, _id_token, _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import make_client_auth
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, IdTokenError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import IdTokenError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
-
-
-class Endpoints:
-    """The OP's endpoints as far as the options tell them; metadata is read only when needed."""
-
-    def __init__(self, token_endpoint=None, issuer=None, jwks_uri=None, metadata=None):
-        self.token_endpoint = token_endpoint
-        self.issuer = issuer
-        self.jwks_uri = jwks_uri
-        self.metadata = metadata
-
-
-def resolve_endpoints(options, http):
-    """Work out the token endpoint and issuer from token_endpoint, issuer or PingOne options.
-
-    Every URL that will carry a credential is checked to be https here, where it is
-    known whether it came from an option or from the OP's discovery document.
-    """
-    pingone = options.environment_id or options.auth_base_url
-    if pingone and options.issuer:
-        raise ConfigurationError('Set either issuer or the PingOne options (environment_id, auth_base_url), not both')
-    if options.token_endpoint:
-        http.check_url(options.token_endpoint, 'the token_endpoint option')
-    if pingone:
-        if options.auth_base_url:
-            http.check_url(options.auth_base_url, 'the auth_base_url option')
-        urls = _pingone.endpoints(options.region, options.auth_base_url, options.environment_id)
-        return Endpoints(options.token_endpoint or urls['token_endpoint'], urls['issuer'], urls['jwks_uri'])
-    issuer = options.issuer
-    if issuer and not options.token_endpoint:
-        metadata = _discovery.fetch_metadata(http, issuer)
-        source = 'token_endpoint of the discovery document at {0}'.format(_discovery.discovery_url(issuer))
-        http.check_url(metadata['token_endpoint'], source)
-        return Endpoints(metadata['token_endpoint'], issuer, metadata.get('jwks_uri'), metadata)
-    if not options.token_endpoint:
-        raise ConfigurationError('One of token_endpoint, issuer, environment_id or auth_base_url is required')
-    return Endpoints(options.token_endpoint, issuer)
-
-
-def same_origin(url_a, url_b):
-    """True when two URLs share scheme, host and port (RFC 6454)."""
-    a, b = urlsplit(url_a), urlsplit(url_b)
-    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
 
 
 class TokenClient:
@@ -97,7 +53,7 @@ class TokenClient:
     def request_token(self):
         """Send the grant and return the result dict (tokens, expiry, ID token claims)."""
         grant, form = self.prepare()
-        endpoints = resolve_endpoints(self.options, self.http)
+        endpoints = _discovery.resolve_endpoints(self.options, self.http)
         sent_at = []
 
         def build():
@@ -121,13 +77,13 @@ class TokenClient:
     def validate_id_token(self, tokens, endpoints):
         """Validate the ID token against the OP's keys; return its claims."""
         id_token = tokens['id_token']
-        header, unverified = _discovery.unverified_header_and_claims(id_token)
+        header, unverified = _id_token.unverified_header_and_claims(id_token)
         issuer = endpoints.issuer
         if not issuer:
             # Only token_endpoint was given. Trust the token's iss only when the OP
             # serves it from the origin the client already trusts with its credentials.
             claimed = unverified.get('iss')
-            if not isinstance(claimed, str) or not same_origin(claimed, endpoints.token_endpoint):
+            if not isinstance(claimed, str) or not _discovery.same_origin(claimed, endpoints.token_endpoint):
                 raise IdTokenError('Cannot validate the ID token: its issuer {0!r} is not on the origin of {1}; set issuer to '
                                    'the OP issuer URL, or validate_id_token=false'.format(claimed, endpoints.token_endpoint),
                                    url=endpoints.token_endpoint)
@@ -145,7 +101,7 @@ class TokenClient:
                 if not jwks_uri:
                     raise IdTokenError('Cannot validate the ID token: the metadata of {0} has no jwks_uri'.format(issuer))
             jwks = _discovery.fetch_jwks(self.http, jwks_uri)
-        return _discovery.validate_id_token(
+        return _id_token.validate_id_token(
             id_token, issuer, self.options.client_id, jwks=jwks, client_secret=self.options.client_secret,
             nonce=self.options.nonce, access_token=tokens.get('access_token'),
             leeway=self.options.clock_skew, allowed_algs=allowed,

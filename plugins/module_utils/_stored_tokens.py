@@ -18,24 +18,24 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthE
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 
 
-def _token_client(options):
+def token_client(options):
     # Imported on first use: requests and PyJWT cost about 0.13 s to import, and a
     # lookup served from the store (most references) needs neither (bench/token_lookup.py).
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._token_client import TokenClient
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._token_request import TokenClient
 
     return TokenClient(options)
 
 
-# The options that say which OP a token comes from (issue 9: a token saved from one
+# The options that say which OP a token comes from (a token saved from one
 # OP must never be served for another, whatever the name and client_id).
 OP_OPTIONS = ('token_endpoint', 'issuer', 'environment_id', 'region', 'auth_base_url')
 # What identifies a token in the store, besides the client: any change gives another entry.
 IDENTITY_OPTIONS = OP_OPTIONS + ('client_id', 'audience', 'grant_type', 'scope', 'extra_params')
 # Single-use inputs are part of the identity only as hashes.
 HASHED_OPTIONS = ('code', 'refresh_token')
-# How long a failed request is reported at once to the workers that waited for it
-# (issue 9): long enough to release everyone queued behind the failure (each needs
-# a few milliseconds), short enough that a later task retries the OP for real.
+# How long a failed request is reported at once to the workers that waited for it:
+# long enough to release everyone queued behind the failure (each needs a few
+# milliseconds), short enough that a later task retries the OP for real.
 FAILURE_LIFETIME = 10
 # Keys the provider adds to a stored entry for its own decisions; not returned.
 INTERNAL_KEYS = ('obtained_at',)
@@ -43,7 +43,7 @@ INTERNAL_KEYS = ('obtained_at',)
 USE, RENEW, FORGET = 'use', 'renew', 'forget'
 
 
-def credential(options):
+def store_key_material(options):
     """The client credential that keys the store's encryption, or None (public clients have none)."""
     options = Options.of(options)
     if options.auth_method == 'none':
@@ -160,20 +160,18 @@ def replay_failure(record, now=None):
 class TokenProvider:
     """One token per identity for as long as it is valid, across hosts, forks and tasks."""
 
-    def __init__(self, options, store=None, client_factory=_token_client):
+    def __init__(self, options, store=None, client_factory=token_client):
         self.options = options = Options.of(options)
         self.client_factory = client_factory
         self.leeway = options.expiry_leeway
-        self.credential = credential(options)
+        self.credential = store_key_material(options)
         self.store = store
         if self.store is None and options.token_store and self.credential:
             self.store = _token_store.TokenStore(options.token_store_path, lock_timeout=options.token_store_lock_timeout)
-        self.requests = 0
         self.warnings = []
         self.removed = False
 
     def _request(self, **overrides):
-        self.requests += 1
         options = self.options.replace(**overrides)
         sent_at = time.time()
         client = self.client_factory(options)
@@ -275,7 +273,7 @@ class TokenProvider:
             pass
 
     def _keep(self, identifier, tokens, name):
-        """Store what was obtained; a store that fails now costs the cache, not the tokens (issue 9)."""
+        """Store what was obtained; a store that fails now costs the cache, not the tokens."""
         try:
             self.store.save(identifier, self.credential, dict(tokens, obtained_at=time.time()))
         except StoreError as exc:
@@ -296,75 +294,5 @@ class TokenProvider:
                               '(token_store_action: forget)'.format(self.describe_token(name, 'The'), self.store.describe(), name))
         kind = 'saved token {0!r}'.format(name) if name is not None else 'stored token'
         if renewal_error is not None:
-            return StoreError('The {0} expired and cannot be renewed: {1}'.format(kind, renewal_error), **_details(renewal_error))
+            return StoreError('The {0} expired and cannot be renewed: {1}'.format(kind, renewal_error), **renewal_error.details)
         return StoreError('The {0} expired and cannot be renewed: it has no refresh token and its grant cannot be repeated'.format(kind))
-
-
-def _details(exc):
-    return {key: value for key, value in exc.details.items() if key in ('url', 'status', 'error', 'error_description', 'error_uri')}
-
-
-def run_token_task(options, check_mode=False, client=None, client_factory=_token_client):
-    """What the token module does, as data: the result dict of one task.
-
-    In check mode a grant that spends something single-use (a code, a rotating
-    refresh token) is not sent, so ``--check`` cannot burn it; client_credentials
-    spends nothing and runs, so later tasks can predict their changes.  With
-    ``save_as`` the tokens are saved in the store for the lookup; the store is
-    checked before the grant is sent, and a save that still fails returns the
-    tokens with a warning rather than losing them.
-    """
-    options = Options.of(options)
-    action = options.token_store_action
-    if action != USE:
-        return _run_store_action(options, action, check_mode, client_factory)
-    client = client or client_factory(options)
-    if check_mode:
-        grant, _form = client.prepare()  # bad options fail in check mode too
-        if grant.single_use:
-            return dict(changed=False, skipped=True, warnings=client.warnings,
-                        msg='Check mode: the {0} grant spends a single-use value and was not sent'.format(grant.name))
-    name = options.save_as
-    provider = TokenProvider(options) if name else None
-    if provider is not None:
-        # A code is spent the moment the OP sees it (RFC 6749 section 4.1.2): fail before that, not after.
-        provider.check_saveable(name)
-    sent_at = time.time()
-    try:
-        tokens = client.request_token()
-    except OIDCError as exc:
-        # Warnings explain failures most of all (a short HMAC secret behind invalid_client, retries).
-        exc.warnings.extend(client.warnings)
-        raise
-    result = _grants.with_default_expiry(tokens, options.default_token_lifetime, sent_at)
-    warnings = list(client.warnings)
-    if provider is not None:
-        try:
-            provider.save(name, result)
-        except StoreError as exc:
-            warnings.append('The tokens were obtained but not saved as {0!r}: {1}. They are in this result only; register it to '
-                            'use them'.format(name, exc))
-    result.update(changed=False, warnings=warnings)
-    return result
-
-
-def _run_store_action(options, action, check_mode, client_factory):
-    """token_store_action renew or forget in the module: act on the saved ``save_as`` entry, or on the options' own entry."""
-    name = options.save_as
-    provider = TokenProvider(options, client_factory=client_factory)
-    if provider.store is None:
-        raise provider.no_store_error(action, name)
-    label = provider.describe_token(name)
-    if action == FORGET:
-        if check_mode:
-            exists = provider.store.read(identity(options, name), provider.credential).state != _token_store.MISSING
-            return dict(changed=exists, msg='Check mode: would remove {0}'.format(label) if exists else
-                        'Check mode: {0} to remove'.format(provider.describe_token(name, 'no')))
-        provider.get(name, action=FORGET)
-        return dict(changed=provider.removed, msg='Removed {0}'.format(label) if provider.removed else
-                    '{0} to remove'.format(provider.describe_token(name, 'No')))
-    if check_mode:
-        return dict(changed=False, skipped=True, msg='Check mode: {0} was not renewed'.format(label))
-    result = provider.get(name, action=RENEW)
-    result.update(changed=False, warnings=provider.warnings)
-    return result
