@@ -112,7 +112,7 @@ def test_merge_refreshed_keeps_what_the_op_did_not_resend():
     old = {'access_token': 'a1', 'refresh_token': 'r1', 'id_token': 'i1', 'id_token_claims': {'sub': 'u'}}
     new = {'access_token': 'a2', 'refresh_token': None, 'id_token': None, 'id_token_claims': None}
     assert _stored_tokens.merge_refreshed(old, new) == {'access_token': 'a2', 'refresh_token': 'r1', 'id_token': 'i1',
-                                                         'id_token_claims': {'sub': 'u'}}
+                                                        'id_token_claims': {'sub': 'u'}}
     rotated = dict(new, refresh_token='r2')
     assert _stored_tokens.merge_refreshed(old, rotated)['refresh_token'] == 'r2'
 
