@@ -13,7 +13,6 @@ authentication option falls back to an environment variable named
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from types import MappingProxyType
 
 from ansible.module_utils.errors import AnsibleFallbackNotFound
@@ -266,13 +265,17 @@ def _defaults():
     return _DEFAULTS
 
 
-class Options(Mapping):
+class Options:
     """The validated options of one task or lookup: frozen, read as attributes (``options.timeout``).
 
     Built once at the edge from the plugin's validated parameters. Every option that any plugin
     of the collection takes is an attribute, with its argument-spec default where this plugin does
     not take it (api_resource has no ``clock_skew``, yet gets a token through the same client), so
     the library shared by the plugins never supplies a default of its own.
+
+    Not a Mapping on purpose: ``items``, ``values`` or ``get`` would shadow options of those names
+    (api_resource has ``items``).  ``options[name]`` reads an option by a name held in a variable,
+    and ``dict(options)`` gives them all.
     """
 
     __slots__ = ('_values',)
@@ -300,11 +303,9 @@ class Options(Mapping):
     def __getitem__(self, name):
         return self._values[name]
 
-    def __iter__(self):
-        return iter(self._values)
-
-    def __len__(self):
-        return len(self._values)
+    def keys(self):
+        """The option names (for ``dict(options)``)."""
+        return self._values.keys()
 
     def __repr__(self):
         # Never the values: some are secrets.

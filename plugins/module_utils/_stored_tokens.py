@@ -59,7 +59,7 @@ def op_locator(options):
     options = Options.of(options)
     parts = {}
     for key in OP_OPTIONS:
-        value = options.get(key) or None
+        value = options[key] or None
         parts[key] = value.rstrip('/') if isinstance(value, str) and key != 'region' else value
     return parts
 
@@ -83,13 +83,13 @@ def identity(options, name=None):
     options = Options.of(options)
     if name is not None:
         return _token_store.entry_id(dict(op_locator(options), name=name, client_id=options.client_id))
-    parts = {key: options.get(key) for key in IDENTITY_OPTIONS}
+    parts = {key: options[key] for key in IDENTITY_OPTIONS}
     parts.update(op_locator(options))
     parts['grant_type'] = _grants.infer_grant_type(options.grant_type, options.code, options.refresh_token)
     if isinstance(parts['scope'], list):
         parts['scope'] = sorted(parts['scope'])
     for key in HASHED_OPTIONS:
-        if options.get(key):
+        if options[key]:
             parts[key] = hashlib.sha256(options[key].encode('utf-8')).hexdigest()
     return _token_store.entry_id(parts)
 

@@ -43,10 +43,10 @@ class TokenClient:
     def prepare(self):
         """Check everything that can be checked without the network; return (grant, form)."""
         o = self.options
-        grant_type = _grants.infer_grant_type(o.get('grant_type'), o.get('code'), o.get('refresh_token'))
-        form = _grants.grant_form(grant_type, code=o.get('code'), redirect_uri=o.get('redirect_uri'),
-                                  code_verifier=o.get('code_verifier'), refresh_token=o.get('refresh_token'),
-                                  scope=o.get('scope'), extra_params=o.get('extra_params'))
+        grant_type = _grants.infer_grant_type(o.grant_type, o.code, o.refresh_token)
+        form = _grants.grant_form(grant_type, code=o.code, redirect_uri=o.redirect_uri,
+                                  code_verifier=o.code_verifier, refresh_token=o.refresh_token,
+                                  scope=o.scope, extra_params=o.extra_params)
         self.auth_warnings = self.client_auth.validate()
         return _grants.GRANTS[grant_type], form
 

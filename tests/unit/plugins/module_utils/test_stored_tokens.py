@@ -125,7 +125,7 @@ class FakeClient:
         self.calls = calls
 
     def __call__(self, options):
-        self.calls.append(options.get('grant_type') or 'client_credentials')
+        self.calls.append(options.grant_type or 'client_credentials')
         return self
 
     def request_token(self):

@@ -201,3 +201,11 @@ def test_module_files_say_they_run_as_action_plugins(capsys, module, name):
     result = json.loads(capsys.readouterr().out)
     assert result['failed'] is True
     assert result['msg'].startswith('jwtauth.oidc.{0} runs on the controller as an action plugin'.format(name))
+
+
+def test_no_option_is_shadowed_by_a_method_of_options():
+    """api_resource's ``items`` once read Mapping.items: every option name must reach its value."""
+    values = {name: 'value of ' + name for name in _options.every_option_spec()}
+    options = _options.Options(values)
+    assert {name: getattr(options, name) for name in values} == values
+    assert dict(options) == values
