@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import SECRET_TOKEN_FIELDS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import token_module_kwargs
-from ansible_collections.jwtauth.oidc.plugins.module_utils._token_provider import run_token_task
+from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_token_task
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils._action import ControllerAction
 
 

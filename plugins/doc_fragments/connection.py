@@ -38,10 +38,11 @@ options:
     description:
       - PingOne region of O(environment_id), which picks the top-level domain
         (V(NA) C(com), V(CA) C(ca), V(EU) C(eu), V(AU) C(com.au), V(SG) C(sg), V(AP) C(asia)).
-      - Ignored when O(auth_base_url) is set. When unset, V(NA) is used.
+      - Ignored when O(auth_base_url) is set.
       - Falls back to the E(JWTAUTH_OIDC_REGION) environment variable.
     type: str
     choices: [AP, AU, CA, EU, NA, SG]
+    default: NA
   auth_base_url:
     description:
       - Replaces C(https://auth.pingone.<tld>) in the PingOne URLs, for a PingOne custom domain or a
@@ -205,7 +206,7 @@ options:
     # Where lookups read each option besides their keyword arguments; secrets come
     # from the environment or variables (vault), never from ansible.cfg.
     # No env: entries: the lookup reads JWTAUTH_OIDC_* through the option layer
-    # (_options.env_fallback_set), as the modules do, because an AWX credential
+    # (_options.env_fallback_nonempty), as the modules do, because an AWX credential
     # injects its empty inputs as VAR="" and Ansible's config would reject "" for
     # an option with choices (region, auth_method, signing_alg) before the lookup
     # runs.

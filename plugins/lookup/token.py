@@ -116,15 +116,13 @@ _raw:
 import os
 
 from ansible.errors import AnsibleLookupError
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import (
-    env_var, given, lookup_argument_spec, token_module_kwargs, validate, values_to_mask)
-from ansible_collections.jwtauth.oidc.plugins.module_utils._token_provider import TokenProvider
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import env_var, without_unset, lookup_argument_spec, token_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._stored_tokens import TokenProvider
+from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
 
 try:
     import jmespath
@@ -137,15 +135,29 @@ def select(tokens, query):
     if not query:
         return tokens['access_token']
     if jmespath is None:
-        raise AnsibleLookupError('The Python library "jmespath" is required on the controller for query: pip install jmespath')
+        raise ConfigurationError('The Python library "jmespath" is required on the controller for query: pip install jmespath')
     try:
         return jmespath.search(query, tokens)
     except jmespath.exceptions.JMESPathError as exc:
-        raise AnsibleLookupError('query {0!r} is not a valid JMESPath expression: {1}'.format(query, exc)) from None
+        raise ConfigurationError('query {0!r} is not a valid JMESPath expression: {1}'.format(query, exc)) from None
+
+
+def lookup_tokens(terms, options):
+    """What the lookup does, as data: one value per term (or one without terms), and the warnings."""
+    provider = TokenProvider(options)
+    try:
+        values = []
+        for name in terms or [None]:
+            tokens = provider.get(name, action=options.token_store_action)
+            values.append('' if tokens is None else select(tokens, options.query))
+    except OIDCError as exc:
+        exc.warnings.extend(text for text in provider.warnings if text not in exc.warnings)
+        raise
+    return {'values': values, 'warnings': provider.warnings}
 
 
 class LookupModule(LookupBase):
-    """Reads the options like the module does, then asks the token provider (store first)."""
+    """Reads the options like the module does, then asks the token provider (store first), through the shared edge."""
 
     def _options_given(self, spec):
         """What the task, the variables and ansible.cfg set; the environment is left to the option layer.
@@ -162,27 +174,15 @@ class LookupModule(LookupBase):
             env_set = 'fallback' in option_spec and os.environ.get(env_var(name))
             if from_task or (origin != 'default' and not env_set):
                 options[name] = value
-        return given(options)
+        return without_unset(options)
 
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)
         spec = lookup_argument_spec()
-        validation = ArgumentSpecValidator(**token_module_kwargs(spec)).validate(self._options_given(spec))
-        options = validation.validated_parameters
-        errors = validate(validation)
-        if errors:
-            raise AnsibleLookupError(remove_values('jwtauth.oidc.token: ' + '; '.join(errors), values_to_mask(validation)))
-        results = []
-        provider = None
-        try:
-            provider = TokenProvider(options)
-            for name in terms or [None]:
-                tokens = provider.get(name, action=options.get('token_store_action'))
-                results.append('' if tokens is None else select(tokens, options.get('query')))
-        except OIDCError as exc:
-            # The library's messages hold no secret; masking (every encoding, minted values too) is a second guard.
-            raise AnsibleLookupError(remove_values('jwtauth.oidc.token: ' + str(exc), values_to_mask(validation))) from None
-        finally:
-            for warning in provider.warnings if provider is not None else []:
-                Display().warning(remove_values('jwtauth.oidc.token: ' + warning, values_to_mask(validation)))
-        return results
+        outcome = _edge.run(token_module_kwargs(spec), self._options_given(spec),
+                            lambda options, check_mode, diff: lookup_tokens(terms, options))
+        for warning in outcome.get('warnings') or []:
+            Display().warning('jwtauth.oidc.token: ' + warning)
+        if outcome.get('failed'):
+            raise AnsibleLookupError('jwtauth.oidc.token: ' + outcome['msg'])
+        return outcome['values']

@@ -66,5 +66,13 @@ class IdTokenError(OIDCError):
     """The ID token failed validation (OIDC Core section 3.1.3.7)."""
 
 
+class ResourceError(OIDCError):
+    """A read or write of api_resource failed; ``done`` lists what was already changed."""
+
+    def __init__(self, message, done=None, **details):
+        super().__init__(message, **details)
+        self.done = done or []
+
+
 class StoreError(OIDCError):
     """A stored token cannot be used or renewed."""

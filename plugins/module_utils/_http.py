@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover - reported by require_requests()
 USER_AGENT = 'ansible-jwtauth.oidc'
 
 # Why each status may be retried (RFC 9110 section 15, RFC 6585 section 4, and
-# PingOne's retry guidance in ../shared/REFERENCE.md). The value says whether a
+# PingOne's retry guidance: 408, 429 and 5xx, never other 4xx). The value says whether a
 # request that spends something single-use (an authorization code, a rotating
 # refresh token) may be sent again after this status: only when the server has
 # told us it did not act on the request.
@@ -235,9 +235,9 @@ class HttpClient:
     @classmethod
     def from_options(cls, options):
         """The client for validated module or lookup options (defaults come from the argument spec)."""
-        return cls(validate_certs=options['validate_certs'], ca_path=options.get('ca_path'), timeout=options['timeout'],
-                   http_agent=options.get('http_agent'), retries=options['retries'],
-                   allow_plain_http=options.get('allow_plain_http', False))
+        return cls(validate_certs=options.validate_certs, ca_path=options.ca_path, timeout=options.timeout,
+                   http_agent=options.http_agent, retries=options.retries,
+                   allow_plain_http=options.allow_plain_http)
 
     def _warn(self, text):
         if text and text not in self.warnings:

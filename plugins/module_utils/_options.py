@@ -13,6 +13,7 @@ authentication option falls back to an environment variable named
 from __future__ import annotations
 
 import os
+from types import MappingProxyType
 
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
@@ -61,7 +62,7 @@ def env_var(option):
     return ENV_PREFIX + option.upper()
 
 
-def env_fallback_set(*names):
+def env_fallback_nonempty(*names):
     """The first of the environment variables that is set to a non-empty value.
 
     An AWX credential type renders an input left empty as an empty string, so
@@ -102,13 +103,13 @@ def check_ranges(options):
     return errors
 
 
-def given(options):
-    """The options that have a value: neither None nor an empty string (see env_fallback_set)."""
+def without_unset(options):
+    """The options that have a value: neither None nor an empty string (see env_fallback_nonempty)."""
     return {name: value for name, value in options.items() if value is not None and value != ''}
 
 
-def _env(option):
-    return (env_fallback_set, [env_var(option)])
+def _env_fallback(option):
+    return (env_fallback_nonempty, [env_var(option)])
 
 
 def connection_argument_spec(client_id_required=True):
@@ -117,7 +118,7 @@ def connection_argument_spec(client_id_required=True):
         token_endpoint=dict(type='str', no_log=False),
         issuer=dict(type='str'),
         environment_id=dict(type='str'),
-        region=dict(type='str', choices=sorted(REGION_TLDS)),
+        region=dict(type='str', choices=sorted(REGION_TLDS), default='NA'),
         auth_base_url=dict(type='str'),
         client_id=dict(type='str', required=client_id_required),
         client_secret=dict(type='str', no_log=True),
@@ -136,7 +137,7 @@ def connection_argument_spec(client_id_required=True):
         allow_plain_http=dict(type='bool', default=False),
     )
     for option, option_spec in spec.items():
-        option_spec['fallback'] = _env(option)
+        option_spec['fallback'] = _env_fallback(option)
     return spec
 
 
@@ -157,7 +158,7 @@ def grant_argument_spec():
 
 
 def store_argument_spec():
-    """The controller-side token store (issues 3 and 9): where it is, whether to use it, how early to renew, how long to wait."""
+    """The controller-side token store: where it is, whether to use it, how early to renew, how long to wait."""
     spec = dict(
         token_store=dict(type='bool', default=True),
         token_store_path=dict(type='path'),
@@ -166,12 +167,12 @@ def store_argument_spec():
         default_token_lifetime=dict(type='int', default=DEFAULT_TOKEN_LIFETIME, no_log=False),
     )
     for option, option_spec in spec.items():
-        option_spec['fallback'] = _env(option)
+        option_spec['fallback'] = _env_fallback(option)
     return spec
 
 
 def store_action_argument_spec():
-    """What to do with the stored token (issue 9): the token module and lookup only; no environment fallback,
+    """What to do with the stored token: the token module and lookup only; no environment fallback,
     since a variable left set would renew or drop tokens in every later task."""
     return dict(token_store_action=dict(type='str', default='use', choices=list(STORE_ACTIONS), no_log=False))
 
@@ -243,3 +244,73 @@ def api_resource_module_kwargs():
         mutually_exclusive=[['item', 'items'], ['key', 'key_query'], ['bearer_token', 'client_id'], ['bearer_token', 'token_name']],
         required_one_of=[['item', 'items'], ['key', 'key_query'], ['bearer_token', 'client_id']],
     )
+
+
+def every_option_spec():
+    """Every option any plugin of the collection takes, with its spec (the lookup's and api_resource's included)."""
+    spec = lookup_argument_spec()
+    spec.update(token_argument_spec())
+    for name, option_spec in api_resource_argument_spec().items():
+        spec.setdefault(name, option_spec)
+    return spec
+
+
+_DEFAULTS = None
+
+
+def _defaults():
+    global _DEFAULTS  # pylint: disable=global-statement
+    if _DEFAULTS is None:
+        _DEFAULTS = {name: option_spec.get('default') for name, option_spec in every_option_spec().items()}
+    return _DEFAULTS
+
+
+class Options:
+    """The validated options of one task or lookup: frozen, read as attributes (``options.timeout``).
+
+    Built once at the edge from the plugin's validated parameters. Every option that any plugin
+    of the collection takes is an attribute, with its argument-spec default where this plugin does
+    not take it (api_resource has no ``clock_skew``, yet gets a token through the same client), so
+    the library shared by the plugins never supplies a default of its own.
+
+    Not a Mapping on purpose: ``items``, ``values`` or ``get`` would shadow options of those names
+    (api_resource has ``items``).  ``options[name]`` reads an option by a name held in a variable,
+    and ``dict(options)`` gives them all.
+    """
+
+    __slots__ = ('_values',)
+
+    def __init__(self, values=None, **changes):
+        merged = dict(_defaults())
+        merged.update(values or {})
+        merged.update(changes)
+        object.__setattr__(self, '_values', MappingProxyType(merged))
+
+    @classmethod
+    def of(cls, values):
+        """``values`` as Options: unchanged when they already are."""
+        return values if isinstance(values, cls) else cls(values)
+
+    def __getattr__(self, name):
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError('jwtauth.oidc has no option {0!r}'.format(name)) from None
+
+    def __setattr__(self, name, value):
+        raise AttributeError('Options are frozen: use replace()')
+
+    def __getitem__(self, name):
+        return self._values[name]
+
+    def keys(self):
+        """The option names (for ``dict(options)``)."""
+        return self._values.keys()
+
+    def __repr__(self):
+        # Never the values: some are secrets.
+        return 'Options({0})'.format(', '.join(sorted(name for name, value in self._values.items() if value is not None)))
+
+    def replace(self, **changes):
+        """A copy with some options changed (a refresh grant from a stored token, say)."""
+        return Options(self._values, **changes)

@@ -47,8 +47,4 @@ def endpoints(region='NA', auth_base_url=None, environment_id=None):
         'issuer': issuer,
         'token_endpoint': issuer + '/token',
         'jwks_uri': issuer + '/jwks',
-        'authorization_endpoint': issuer + '/authorize',
-        'introspection_endpoint': issuer + '/introspect',
-        'revocation_endpoint': issuer + '/revoke',
-        'userinfo_endpoint': issuer + '/userinfo',
     }

@@ -8,7 +8,7 @@
 from a table; ``ResourceCollection`` does the HTTP: paged reads and one write
 per object that differs.  Check mode stops after ``plan``.
 
-Answers are untrusted (issue 9).  A link in an answer (a next page, an object's
+Answers are untrusted.  A link in an answer (a next page, an object's
 ``meta.location`` or ``_links.self.href``) is resolved against the URL of the
 answer that carried it and followed only to the origin of ``url``: the bearer
 token and request bodies go nowhere else.  A read that cannot be complete fails
@@ -24,7 +24,7 @@ from collections import namedtuple
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _compare
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError, ResponseError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, ResourceError, ResponseError
 
 SCIM_PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
 # RFC 7643 sections 4.1 and 4.2, used when an item does not name its schemas.
@@ -54,14 +54,6 @@ ITEM_FIELDS = ('items', 'data', 'results', 'value')
 # kind: create, update, delete or none; before/after: the object without server-owned keys (for diffs);
 # current: the server's object; desired: what the item sets (None values mean remove).
 Action = namedtuple('Action', ['kind', 'key', 'before', 'after', 'current', 'desired'])
-
-
-class ResourceError(OIDCError):
-    """A read or write failed; ``done`` lists what was already changed."""
-
-    def __init__(self, message, done=None, **details):
-        super().__init__(message, **details)
-        self.done = done or []
 
 
 def key_of(obj, key=None, key_query=None):

@@ -12,7 +12,7 @@ obtained it.  A per-entry lock file makes concurrent workers that miss at the
 same moment wait (a bounded time) for one request instead of each sending
 their own.
 
-The store trusts nothing it did not make (issue 9): the directory must be a
+The store trusts nothing it did not make: the directory must be a
 real directory of the current user that nobody else can write; every file is
 opened relative to that directory's descriptor with O_NOFOLLOW, so a planted
 symbolic link cannot redirect a read, a write or a lock; the sweep deletes only

@@ -240,18 +240,18 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._api_resource import run_resource_task
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import api_resource_module_kwargs
 
 
 def main():
+    """Never run by a play: the action plugin of the same name does the work, on the controller.
+
+    This file carries the documentation, and the argument spec that ansible-test
+    compares it with.  Run as a module anyway (say, copied elsewhere), it says so.
+    """
     module = AnsibleModule(supports_check_mode=True, **api_resource_module_kwargs())
-    try:
-        result = run_resource_task(module.params, check_mode=module.check_mode, diff=module._diff)
-    except OIDCError as exc:
-        module.fail_json(msg=str(exc), **dict(exc.details, **(getattr(exc, 'done', None) or {})))
-    module.exit_json(**result)
+    module.fail_json(msg='jwtauth.oidc.api_resource runs on the controller as an action plugin; this module file holds only its '
+                         'documentation. Run it from a play with the jwtauth.oidc collection installed.')
 
 
 if __name__ == '__main__':

@@ -216,29 +216,19 @@ error_description:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.parameters import remove_values
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import SECRET_TOKEN_FIELDS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import token_module_kwargs
-from ansible_collections.jwtauth.oidc.plugins.module_utils._token_provider import run_token_task
 
 
 def main():
+    """Never run by a play: the action plugin of the same name does the work, on the controller.
+
+    This file carries the documentation, and the argument spec that ansible-test
+    compares it with.  Run as a module anyway (say, copied elsewhere), it says so.
+    """
     module = AnsibleModule(supports_check_mode=True, **token_module_kwargs())
-    try:
-        result = run_token_task(module.params, check_mode=module.check_mode)
-    except OIDCError as exc:
-        module.fail_json(msg=str(exc), **exc.details)
-    for warning in result.pop('warnings', []):
-        module.warn(warning)
-    # Mask secrets in the echoed arguments first, then let the returned tokens
-    # through: an unrotated refresh token equals the no_log input and would
-    # otherwise come back as VALUE_SPECIFIED_IN_NO_LOG_PARAMETER.
-    invocation = remove_values({'module_args': module.params}, module.no_log_values)
-    for name in SECRET_TOKEN_FIELDS:
-        module.no_log_values.discard(result.get(name))
-    module.exit_json(invocation=invocation, **result)
+    module.fail_json(msg='jwtauth.oidc.token runs on the controller as an action plugin; this module file holds only its '
+                         'documentation. Run it from a play with the jwtauth.oidc collection installed.')
 
 
 if __name__ == '__main__':

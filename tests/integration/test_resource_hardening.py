@@ -20,7 +20,7 @@ import hostile
 from hostile import json_answer
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible_collections.jwtauth.oidc.plugins.module_utils._api_resource import run_resource_task
+from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import api_resource_module_kwargs
 

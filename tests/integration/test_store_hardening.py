@@ -23,7 +23,7 @@ import hostile
 from test_token_lookup import lookup_env, token_requests
 from test_token_module import client_options, code_options
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _grants, _options, _token_provider
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _grants, _options, _stored_tokens, _tasks
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError, StoreError
 
 SECRET = 'hostile-client-secret-' + 'x' * 42
@@ -51,7 +51,7 @@ def validated(args):
 
 def _worker(options, outcomes):
     try:
-        outcomes.put(('token', _token_provider.TokenProvider(options).get()['access_token']))
+        outcomes.put(('token', _stored_tokens.TokenProvider(options).get()['access_token']))
     except OIDCError as exc:
         outcomes.put(('error', str(exc)))
 
@@ -104,10 +104,10 @@ def test_a_later_task_retries_the_op(hostile_server, tmp_path):
     hostile_server.route('POST', '/token', slow(500, b'down', delay=0))
     options = hostile_options(hostile_server, tmp_path / 'store', retries=0)
     with pytest.raises(OIDCError):
-        _token_provider.TokenProvider(options).get()
+        _stored_tokens.TokenProvider(options).get()
     hostile_server.route('POST', '/token', lambda _r: hostile.json_answer(200, {'access_token': 'back', 'expires_in': 600}))
     # No wait for a lock: this worker asks the OP itself, even inside the failure's 10 s.
-    assert _token_provider.TokenProvider(options).get()['access_token'] == 'back'
+    assert _stored_tokens.TokenProvider(options).get()['access_token'] == 'back'
     assert len(hostile_server.received('/token')) == 2
 
 
@@ -143,7 +143,7 @@ def test_token_lifetime_from_a_hostile_answer(hostile_server, tmp_path, expires_
     options = hostile_options(hostile_server, tmp_path / 'store')
     now = time.time()
     for worker in range(5):  # five workers, one after the other
-        tokens = _token_provider.TokenProvider(options).get()
+        tokens = _stored_tokens.TokenProvider(options).get()
     assert len(hostile_server.received('/token')) == requests
     assert bounds[0] <= tokens['expires_at'] - now <= bounds[1]
 
@@ -153,9 +153,9 @@ def test_saved_token_without_expires_in_is_kept(hostile_server, tmp_path):
     hostile_server.route('POST', '/token', lambda _r: hostile.json_answer(200, {'access_token': 'login-token', 'token_type': 'Bearer'}))
     options = hostile_options(hostile_server, tmp_path / 'store', code='a-code', redirect_uri='https://app/cb', save_as='login',
                               token_store_action='use')
-    result = _token_provider.run_token_task(options)
+    result = _tasks.run_token_task(options)
     assert result['access_token'] == 'login-token' and result['warnings'] == []
-    assert _token_provider.TokenProvider(options).get('login')['access_token'] == 'login-token'
+    assert _stored_tokens.TokenProvider(options).get('login')['access_token'] == 'login-token'
     assert len(hostile_server.received('/token')) == 1
 
 
@@ -165,22 +165,22 @@ def test_saved_token_without_expires_in_is_kept(hostile_server, tmp_path):
 def test_saved_token_is_not_served_for_another_issuer(op, tmp_path):
     store = str(tmp_path / 'store')
     pingone = validated(dict(code_options(op, 'csjwt', layout='pingone'), token_store_path=store, save_as='login'))
-    saved = _token_provider.run_token_task(pingone)
+    saved = _tasks.run_token_task(pingone)
     assert saved['issuer'] == op.pingone_issuer and saved['warnings'] == []
     root = validated(dict(client_options(op, 'csjwt'), token_store_path=store))
     with pytest.raises(StoreError) as caught:
-        _token_provider.TokenProvider(root).get('login')
+        _stored_tokens.TokenProvider(root).get('login')
     assert "No saved token 'login' for client '{0}' at issuer {1}".format(op.clients['csjwt']['client_id'], op.issuer) in str(caught.value)
-    assert _token_provider.TokenProvider(dict(pingone, code=None)).get('login')['access_token'] == saved['access_token']
+    assert _stored_tokens.TokenProvider(dict(pingone, code=None)).get('login')['access_token'] == saved['access_token']
 
 
 def test_saved_token_under_another_credential_says_so(op, tmp_path):
     store = str(tmp_path / 'store')
     options = validated(dict(code_options(op, 'csjwt'), token_store_path=store, save_as='login'))
-    _token_provider.run_token_task(options)
+    _tasks.run_token_task(options)
     rotated = dict(options, code=None, client_secret='a-rotated-secret-' + 'y' * 48)
     with pytest.raises(StoreError) as caught:
-        _token_provider.TokenProvider(rotated).get('login')
+        _stored_tokens.TokenProvider(rotated).get('login')
     assert 'exists in the token store {0}'.format(store) in str(caught.value)
     assert 'this client credential cannot decrypt it' in str(caught.value)
 

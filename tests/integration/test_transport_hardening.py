@@ -22,7 +22,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 import hostile
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _http, _options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OAuthError, TransportError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._token_client import TokenClient
+from ansible_collections.jwtauth.oidc.plugins.module_utils._token_request import TokenClient
 
 # A secret whose URL-encoded and Base64 forms differ from it.
 ODD_SECRET = 'a+b/c=d&e f%' + 'S' * 40
@@ -159,8 +159,8 @@ def test_trickling_answer_is_cut_at_the_timeout(hostile_server):
 
 
 def test_endless_answer_is_refused_at_the_size_cap(hostile_server):
-    url = hostile_server.route('GET', '/op/.well-known/openid-configuration', lambda r: (200, {'Content-Type': 'application/json'},
-                                                                                         hostile.endless()))
+    hostile_server.route('GET', '/op/.well-known/openid-configuration', lambda r: (200, {'Content-Type': 'application/json'},
+                                                                                hostile.endless()))
     with pytest.raises(TransportError, match='the answer is larger than 16777216 bytes; refused'):
         TokenClient(validated(issuer=hostile_server.url('/op'), ca_path=hostile_server.ca_path, retries=0)).request_token()
 

@@ -42,3 +42,30 @@ def test_the_spec_then_reads_the_environment(awx_environ):
     assert validation.validated_parameters['issuer'] == 'https://env.example.test'
     assert validation.validated_parameters['client_id'] == 'env-client'
     assert validation.validated_parameters['auth_method'] == 'client_secret_jwt'
+
+
+def lookup_docs():
+    """The lookup's documented options, doc fragments merged, as ansible-doc shows them."""
+    from ansible.plugins.loader import fragment_loader
+    from ansible.utils.plugin_docs import get_docstring
+
+    path = lookup_loader.find_plugin('jwtauth.oidc.token')
+    doc = get_docstring(path, fragment_loader, is_module=False, collection_name='jwtauth.oidc', plugin_type='lookup')[0]
+    return {name: option for name, option in doc['options'].items() if name != '_terms'}
+
+
+SPEC = _options.lookup_argument_spec()
+
+
+def test_documented_options_are_the_spec():
+    assert sorted(lookup_docs()) == sorted(SPEC)
+
+
+@pytest.mark.parametrize('name', sorted(SPEC))
+def test_each_documented_option_matches_its_spec(name):
+    """What validate-modules checks for the modules, for the lookup: type, default, choices, elements."""
+    documented, spec = lookup_docs()[name], SPEC[name]
+    assert documented.get('type', 'str') == spec.get('type', 'str')
+    assert documented.get('default') == spec.get('default')
+    assert sorted(documented.get('choices') or []) == sorted(spec.get('choices') or [])
+    assert documented.get('elements') == spec.get('elements')

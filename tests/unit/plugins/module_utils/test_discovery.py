@@ -12,7 +12,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _discovery
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _discovery, _id_token
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import DiscoveryError, IdTokenError
 
 ISSUER = 'https://op.example.test'
@@ -54,23 +54,23 @@ def tamper(token):
 
 
 def test_valid_rsa_token_returns_claims():
-    assert _discovery.validate_id_token(make(), ISSUER, CLIENT, jwks=JWKS, nonce='n-1')['sub'] == 'user-1'
+    assert _id_token.validate_id_token(make(), ISSUER, CLIENT, jwks=JWKS, nonce='n-1')['sub'] == 'user-1'
 
 
 def test_valid_ec_token_and_at_hash():
-    at_hash = _discovery.left_half_hash('access-1', 'ES256')
+    at_hash = _id_token.left_half_hash('access-1', 'ES256')
     token = make(claims(at_hash=at_hash), key=EC_KEY, alg='ES256', kid='e1')
-    assert _discovery.validate_id_token(token, ISSUER, CLIENT, jwks=JWKS, access_token='access-1')['at_hash'] == at_hash
+    assert _id_token.validate_id_token(token, ISSUER, CLIENT, jwks=JWKS, access_token='access-1')['at_hash'] == at_hash
 
 
 def test_hs256_token_uses_the_client_secret():
     token = jwt.encode(claims(), SECRET.encode(), algorithm='HS256')
-    assert _discovery.validate_id_token(token, ISSUER, CLIENT, client_secret=SECRET)['aud'] == CLIENT
+    assert _id_token.validate_id_token(token, ISSUER, CLIENT, client_secret=SECRET)['aud'] == CLIENT
 
 
 def test_token_without_kid_picks_the_only_fitting_key():
     token = make(kid=None, key=EC_KEY, alg='ES256')
-    assert _discovery.validate_id_token(token, ISSUER, CLIENT, jwks=JWKS)['sub'] == 'user-1'
+    assert _id_token.validate_id_token(token, ISSUER, CLIENT, jwks=JWKS)['sub'] == 'user-1'
 
 
 # token factory, validation kwargs -> message part
@@ -98,14 +98,14 @@ FAILURES = [
 @pytest.mark.parametrize('factory, kwargs, message', FAILURES)
 def test_invalid_id_tokens(factory, kwargs, message):
     with pytest.raises(IdTokenError, match=None) as caught:
-        _discovery.validate_id_token(factory(), ISSUER, CLIENT, jwks=JWKS, **kwargs)
+        _id_token.validate_id_token(factory(), ISSUER, CLIENT, jwks=JWKS, **kwargs)
     assert message in str(caught.value)
 
 
 def test_error_text_never_contains_the_token():
     token = make(claims(aud='someone-else'))
     with pytest.raises(IdTokenError) as caught:
-        _discovery.validate_id_token(token, ISSUER, CLIENT, jwks=JWKS)
+        _id_token.validate_id_token(token, ISSUER, CLIENT, jwks=JWKS)
     assert token not in str(caught.value) and token.split('.')[2] not in str(caught.value)
 
 

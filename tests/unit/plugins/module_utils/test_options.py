@@ -22,7 +22,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils import _options
 def test_env_fallback_set_takes_the_first_non_empty(monkeypatch, environ, expected):
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
-    assert _options.env_fallback_set('A', 'B') == expected
+    assert _options.env_fallback_nonempty('A', 'B') == expected
 
 
 @pytest.mark.parametrize('environ', [{}, {'A': ''}, {'A': '', 'B': ''}])
@@ -32,12 +32,12 @@ def test_env_fallback_set_empty_is_not_found(monkeypatch, environ):
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
     with pytest.raises(AnsibleFallbackNotFound):
-        _options.env_fallback_set('A', 'B')
+        _options.env_fallback_nonempty('A', 'B')
 
 
 def test_given_drops_none_and_empty_strings_only():
     options = {'a': None, 'b': '', 'c': 'x', 'd': False, 'e': 0, 'f': []}
-    assert _options.given(options) == {'c': 'x', 'd': False, 'e': 0, 'f': []}
+    assert _options.without_unset(options) == {'c': 'x', 'd': False, 'e': 0, 'f': []}
 
 
 def test_empty_variables_leave_defaults_and_choices_alone(awx_environ):
@@ -47,7 +47,7 @@ def test_empty_variables_leave_defaults_and_choices_alone(awx_environ):
     assert options['issuer'] == 'https://env.example.test' and options['client_id'] == 'env-client'
     # Defaults survive the empty variables: certificate checks stay on, client_secret_jwt stays the method.
     assert options['validate_certs'] is True and options['auth_method'] == 'client_secret_jwt'
-    assert options['region'] is None and options['signing_alg'] is None and options['timeout'] == 30
+    assert options['region'] == 'NA' and options['signing_alg'] is None and options['timeout'] == 30
 
 
 def test_task_arguments_outrank_the_environment(awx_environ):

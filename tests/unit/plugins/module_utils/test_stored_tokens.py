@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _token_provider
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _stored_tokens, _tasks
 
 NOW = 1_800_000_000
 
@@ -53,7 +53,7 @@ PLAN_TABLE = [
 
 @pytest.mark.parametrize('stored, repeatable, kwargs, expected', PLAN_TABLE)
 def test_plan(stored, repeatable, kwargs, expected):
-    assert _token_provider.plan(stored, 60, repeatable, now=NOW, **kwargs) == expected
+    assert _stored_tokens.plan(stored, 60, repeatable, now=NOW, **kwargs) == expected
 
 
 BASE = {'issuer': 'https://op', 'client_id': 'c', 'client_secret': 's' * 40, 'auth_method': 'client_secret_jwt'}
@@ -69,7 +69,7 @@ BASE = {'issuer': 'https://op', 'client_id': 'c', 'client_secret': 's' * 40, 'au
     ({'code': 'one'}, False),
 ])
 def test_identity(change, same):
-    assert (_token_provider.identity(BASE) == _token_provider.identity(dict(BASE, **change))) is same
+    assert (_stored_tokens.identity(BASE) == _stored_tokens.identity(dict(BASE, **change))) is same
 
 
 # Saved tokens belong to their OP (issue 9): change -> same named entry?
@@ -84,18 +84,18 @@ def test_identity(change, same):
     ({'scope': ['x']}, True),                                # a saved name is one token whatever the scope asked
 ])
 def test_saved_identity(change, same):
-    assert (_token_provider.identity(BASE, 'login') == _token_provider.identity(dict(BASE, **change), 'login')) is same
+    assert (_stored_tokens.identity(BASE, 'login') == _stored_tokens.identity(dict(BASE, **change), 'login')) is same
 
 
 def test_pingone_region_defaults_like_the_endpoints():
     pingone = {'environment_id': 'env', 'client_id': 'c'}
-    assert _token_provider.identity(pingone, 'login') == _token_provider.identity(dict(pingone, region='NA'), 'login')
-    assert _token_provider.identity(pingone, 'login') != _token_provider.identity(dict(pingone, region='EU'), 'login')
+    assert _stored_tokens.identity(pingone, 'login') == _stored_tokens.identity(dict(pingone, region='NA'), 'login')
+    assert _stored_tokens.identity(pingone, 'login') != _stored_tokens.identity(dict(pingone, region='EU'), 'login')
 
 
 def test_identity_ignores_scope_order_and_hashes_codes():
-    assert _token_provider.identity(dict(BASE, scope=['a', 'b'])) == _token_provider.identity(dict(BASE, scope=['b', 'a']))
-    assert _token_provider.identity(dict(BASE, code='one')) != _token_provider.identity(dict(BASE, code='two'))
+    assert _stored_tokens.identity(dict(BASE, scope=['a', 'b'])) == _stored_tokens.identity(dict(BASE, scope=['b', 'a']))
+    assert _stored_tokens.identity(dict(BASE, code='one')) != _stored_tokens.identity(dict(BASE, code='two'))
 
 
 @pytest.mark.parametrize('options, expected', [
@@ -105,16 +105,16 @@ def test_identity_ignores_scope_order_and_hashes_codes():
     (dict(BASE, client_secret=None), None),
 ])
 def test_credential(options, expected):
-    assert _token_provider.credential(options) == expected
+    assert _stored_tokens.store_key_material(options) == expected
 
 
 def test_merge_refreshed_keeps_what_the_op_did_not_resend():
     old = {'access_token': 'a1', 'refresh_token': 'r1', 'id_token': 'i1', 'id_token_claims': {'sub': 'u'}}
     new = {'access_token': 'a2', 'refresh_token': None, 'id_token': None, 'id_token_claims': None}
-    assert _token_provider.merge_refreshed(old, new) == {'access_token': 'a2', 'refresh_token': 'r1', 'id_token': 'i1',
-                                                         'id_token_claims': {'sub': 'u'}}
+    assert _stored_tokens.merge_refreshed(old, new) == {'access_token': 'a2', 'refresh_token': 'r1', 'id_token': 'i1',
+                                                        'id_token_claims': {'sub': 'u'}}
     rotated = dict(new, refresh_token='r2')
-    assert _token_provider.merge_refreshed(old, rotated)['refresh_token'] == 'r2'
+    assert _stored_tokens.merge_refreshed(old, rotated)['refresh_token'] == 'r2'
 
 
 class FakeClient:
@@ -125,7 +125,7 @@ class FakeClient:
         self.calls = calls
 
     def __call__(self, options):
-        self.calls.append(options.get('grant_type') or 'client_credentials')
+        self.calls.append(options.grant_type or 'client_credentials')
         return self
 
     def request_token(self):
@@ -169,9 +169,9 @@ def test_get(tmp_path, stored, name, script, grants, expected):
 
     options = dict(BASE, token_store_path=str(tmp_path / 'store'), expiry_leeway=60)
     calls = []
-    provider = _token_provider.TokenProvider(options, client_factory=FakeClient(script, calls))
+    provider = _stored_tokens.TokenProvider(options, client_factory=FakeClient(script, calls))
     if stored is not None:
-        provider.store.save(_token_provider.identity(options, name), provider.credential, stored)
+        provider.store.save(_stored_tokens.identity(options, name), provider.credential, stored)
     if expected.startswith(('The ', 'No ')):
         with pytest.raises(StoreError) as caught:
             provider.get(name)
@@ -183,7 +183,7 @@ def test_get(tmp_path, stored, name, script, grants, expected):
     assert calls == grants
     if expected == 'refreshed':
         # The OP did not send a new refresh token: the old one is kept (RFC 6749 section 6).
-        assert provider.store.load(_token_provider.identity(options, name), provider.credential)['refresh_token'] == 'r1'
+        assert provider.store.load(_stored_tokens.identity(options, name), provider.credential)['refresh_token'] == 'r1'
 
 
 # -- issue 9 ------------------------------------------------------------------------------------------
@@ -193,7 +193,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import Respon
 
 def make_provider(tmp_path, script, calls, **options):
     options = dict(BASE, token_store_path=str(tmp_path / 'store'), expiry_leeway=60, **options)
-    return _token_provider.TokenProvider(options, client_factory=FakeClient(script, calls))
+    return _stored_tokens.TokenProvider(options, client_factory=FakeClient(script, calls))
 
 
 def test_saved_token_of_another_op_is_not_returned(tmp_path):
@@ -221,7 +221,7 @@ def test_saved_token_another_credential_cannot_decrypt(tmp_path):
 def test_forget(tmp_path, name):
     calls = []
     provider = make_provider(tmp_path, SCRIPT_OK, calls)
-    provider.store.save(_token_provider.identity(provider.options, name), provider.credential, FRESH)
+    provider.store.save(_stored_tokens.identity(provider.options, name), provider.credential, FRESH)
     assert provider.get(name, action='forget') is None and provider.removed is True
     assert provider.get(name, action='forget') is None and provider.removed is False
     assert calls == []
@@ -236,7 +236,7 @@ def test_forget(tmp_path, name):
 def test_renew_replaces_a_fresh_token(tmp_path, stored, name, grants, expected):
     calls = []
     provider = make_provider(tmp_path, SCRIPT_OK, calls)
-    identifier = _token_provider.identity(provider.options, name)
+    identifier = _stored_tokens.identity(provider.options, name)
     provider.store.save(identifier, provider.credential, dict(stored, access_token='old'))
     assert provider.get(name, action='renew')['access_token'] == expected
     assert calls == grants
@@ -268,7 +268,7 @@ def test_waiters_get_the_failure_at_once(tmp_path):
     calls = []
     holder = make_provider(tmp_path, {'client_credentials': failing_op()}, calls)
     waiter = make_provider(tmp_path, SCRIPT_OK, calls)
-    identifier = _token_provider.identity(holder.options)
+    identifier = _stored_tokens.identity(holder.options)
     holding = threading.Event()
     failures = []
 
@@ -301,7 +301,7 @@ def test_failed_request_is_recorded(tmp_path):
     provider = make_provider(tmp_path, {'client_credentials': failing_op()}, calls)
     with pytest.raises(ResponseError):
         provider.get()
-    record = provider.store.recent_failure(_token_provider.identity(provider.options), provider.credential)
+    record = provider.store.recent_failure(_stored_tokens.identity(provider.options), provider.credential)
     assert record['class'] == 'ResponseError' and record['details'] == {'url': 'https://op/token', 'status': 500}
     assert set(record) == {'class', 'message', 'details', 'failed_at', 'expires_at'}
 
@@ -313,7 +313,7 @@ def test_failed_request_is_recorded(tmp_path):
     ({'message': 'm', 'details': {'secret': 'x'}}, 'StoreError'),
 ])
 def test_replay_failure(record, error_class):
-    exc = _token_provider.replay_failure(record, now=NOW)
+    exc = _stored_tokens.replay_failure(record, now=NOW)
     assert type(exc).__name__ == error_class and str(exc).startswith('m (reported at once')
     assert set(exc.details) <= {'url', 'status', 'error', 'error_description', 'error_uri'}
 
@@ -340,7 +340,7 @@ class FakeTokenClient:
         self.warnings = []
 
     def prepare(self):
-        return _token_provider._grants.GRANTS['authorization_code'], {}  # pylint: disable=protected-access
+        return _stored_tokens._grants.GRANTS['authorization_code'], {}  # pylint: disable=protected-access
 
     def request_token(self):
         self.sent += 1
@@ -358,7 +358,7 @@ def test_save_as_checks_the_store_before_the_code_is_spent(tmp_path):
     (tmp_path / 'store').write_text('a file')
     client = FakeTokenClient(FRESH)
     with pytest.raises(StoreError) as caught:
-        _token_provider.run_token_task(module_options(tmp_path, save_as='login'), client=client)
+        _tasks.run_token_task(module_options(tmp_path, save_as='login'), client=client)
     assert client.sent == 0
     assert 'not a directory' in str(caught.value) and 'token_store_path' in str(caught.value)
 
@@ -369,8 +369,8 @@ def test_save_as_that_fails_after_the_grant_returns_the_tokens(tmp_path, monkeyp
     def full_disk(self, *args, **kwargs):
         raise StoreError('Cannot save an entry in the token store: No space left on device [ENOSPC]')
 
-    monkeypatch.setattr(_token_provider._token_store.TokenStore, 'save', full_disk)  # pylint: disable=protected-access
-    result = _token_provider.run_token_task(module_options(tmp_path, save_as='login'), client=client)
+    monkeypatch.setattr(_stored_tokens._token_store.TokenStore, 'save', full_disk)  # pylint: disable=protected-access
+    result = _tasks.run_token_task(module_options(tmp_path, save_as='login'), client=client)
     assert result['access_token'] == 'new' and result['refresh_token'] == 'r' and client.sent == 1
     assert result['expires_at'] is not None  # default_token_lifetime
     assert len(result['warnings']) == 1 and "not saved as 'login'" in result['warnings'][0] and 'ENOSPC' in result['warnings'][0]
@@ -379,21 +379,21 @@ def test_save_as_that_fails_after_the_grant_returns_the_tokens(tmp_path, monkeyp
 @pytest.mark.parametrize('check_mode', [False, True])
 def test_module_forget(tmp_path, check_mode):
     options = module_options(tmp_path, save_as='login', token_store_action='forget')
-    provider = _token_provider.TokenProvider(options)
+    provider = _stored_tokens.TokenProvider(options)
     provider.save('login', FRESH)
     client = FakeTokenClient(FRESH)
-    result = _token_provider.run_token_task(options, check_mode=check_mode, client=client)
+    result = _tasks.run_token_task(options, check_mode=check_mode, client=client)
     assert result['changed'] is True and 'access_token' not in result and client.sent == 0
-    assert (provider.store.load(_token_provider.identity(options, 'login'), provider.credential) is None) is not check_mode
+    assert (provider.store.load(_stored_tokens.identity(options, 'login'), provider.credential) is None) is not check_mode
     if not check_mode:
-        assert _token_provider.run_token_task(options, client=client)['changed'] is False
+        assert _tasks.run_token_task(options, client=client)['changed'] is False
 
 
 def test_module_renew(tmp_path):
     options = module_options(tmp_path, save_as='login', token_store_action='renew')
     calls = []
-    provider = _token_provider.TokenProvider(options, client_factory=FakeClient(SCRIPT_OK, calls))
+    provider = _stored_tokens.TokenProvider(options, client_factory=FakeClient(SCRIPT_OK, calls))
     provider.save('login', dict(FRESH, access_token='old', refresh_token='r1'))
-    assert _token_provider.run_token_task(options, check_mode=True)['skipped'] is True
-    result = _token_provider.run_token_task(options, client_factory=FakeClient(SCRIPT_OK, calls))
+    assert _tasks.run_token_task(options, check_mode=True)['skipped'] is True
+    result = _tasks.run_token_task(options, client_factory=FakeClient(SCRIPT_OK, calls))
     assert result['access_token'] == 'refreshed' and calls == ['refresh_token'] and result['changed'] is False

@@ -5,76 +5,33 @@
 """One token request from start to finish. Internal to this collection; not a public API.
 
 Resolves the endpoints, authenticates the client, sends the grant, parses the
-answer and validates the ID token.  Takes a plain dict of validated options,
-so the module, its action plugin and the lookup all drive it the same way.
+answer and validates the ID token.  Takes the frozen options (_options.Options),
+so the module's action plugin and the lookup drive it the same way.
 """
 
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _discovery, _grants, _masking, _pingone
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _discovery, _grants, _id_token, _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import make_client_auth
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, IdTokenError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import IdTokenError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
-
-
-class Endpoints:
-    """The OP's endpoints as far as the options tell them; metadata is read only when needed."""
-
-    def __init__(self, token_endpoint=None, issuer=None, jwks_uri=None, metadata=None):
-        self.token_endpoint = token_endpoint
-        self.issuer = issuer
-        self.jwks_uri = jwks_uri
-        self.metadata = metadata
-
-
-def resolve_endpoints(options, http):
-    """Work out the token endpoint and issuer from token_endpoint, issuer or PingOne options.
-
-    Every URL that will carry a credential is checked to be https here, where it is
-    known whether it came from an option or from the OP's discovery document.
-    """
-    pingone = options.get('environment_id') or options.get('auth_base_url')
-    if pingone and options.get('issuer'):
-        raise ConfigurationError('Set either issuer or the PingOne options (environment_id, auth_base_url), not both')
-    if options.get('token_endpoint'):
-        http.check_url(options['token_endpoint'], 'the token_endpoint option')
-    if pingone:
-        if options.get('auth_base_url'):
-            http.check_url(options['auth_base_url'], 'the auth_base_url option')
-        urls = _pingone.endpoints(options.get('region'), options.get('auth_base_url'), options.get('environment_id'))
-        return Endpoints(options.get('token_endpoint') or urls['token_endpoint'], urls['issuer'], urls['jwks_uri'])
-    issuer = options.get('issuer')
-    if issuer and not options.get('token_endpoint'):
-        metadata = _discovery.fetch_metadata(http, issuer)
-        source = 'token_endpoint of the discovery document at {0}'.format(_discovery.discovery_url(issuer))
-        http.check_url(metadata['token_endpoint'], source)
-        return Endpoints(metadata['token_endpoint'], issuer, metadata.get('jwks_uri'), metadata)
-    if not options.get('token_endpoint'):
-        raise ConfigurationError('One of token_endpoint, issuer, environment_id or auth_base_url is required')
-    return Endpoints(options['token_endpoint'], issuer)
-
-
-def same_origin(url_a, url_b):
-    """True when two URLs share scheme, host and port (RFC 6454)."""
-    a, b = urlsplit(url_a), urlsplit(url_b)
-    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 
 
 class TokenClient:
     """Requests tokens from one OP for one client."""
 
     def __init__(self, options, http=None):
-        self.options = options
+        self.options = options = Options.of(options)
         self.http = http or HttpClient.from_options(options)
         self.client_auth = make_client_auth(
-            options['auth_method'], client_id=options.get('client_id'),
-            client_secret=options.get('client_secret'), private_key=options.get('private_key'),
-            private_key_passphrase=options.get('private_key_passphrase'), key_id=options.get('key_id'),
-            signing_alg=options.get('signing_alg'), assertion_lifetime=options['assertion_lifetime'],
-            audience=options.get('audience'),
+            options.auth_method, client_id=options.client_id,
+            client_secret=options.client_secret, private_key=options.private_key,
+            private_key_passphrase=options.private_key_passphrase, key_id=options.key_id,
+            signing_alg=options.signing_alg, assertion_lifetime=options.assertion_lifetime,
+            audience=options.audience,
         )
         self.auth_warnings = []
 
@@ -86,17 +43,17 @@ class TokenClient:
     def prepare(self):
         """Check everything that can be checked without the network; return (grant, form)."""
         o = self.options
-        grant_type = _grants.infer_grant_type(o.get('grant_type'), o.get('code'), o.get('refresh_token'))
-        form = _grants.grant_form(grant_type, code=o.get('code'), redirect_uri=o.get('redirect_uri'),
-                                  code_verifier=o.get('code_verifier'), refresh_token=o.get('refresh_token'),
-                                  scope=o.get('scope'), extra_params=o.get('extra_params'))
+        grant_type = _grants.infer_grant_type(o.grant_type, o.code, o.refresh_token)
+        form = _grants.grant_form(grant_type, code=o.code, redirect_uri=o.redirect_uri,
+                                  code_verifier=o.code_verifier, refresh_token=o.refresh_token,
+                                  scope=o.scope, extra_params=o.extra_params)
         self.auth_warnings = self.client_auth.validate()
         return _grants.GRANTS[grant_type], form
 
     def request_token(self):
         """Send the grant and return the result dict (tokens, expiry, ID token claims)."""
         grant, form = self.prepare()
-        endpoints = resolve_endpoints(self.options, self.http)
+        endpoints = _discovery.resolve_endpoints(self.options, self.http)
         sent_at = []
 
         def build():
@@ -112,7 +69,7 @@ class TokenClient:
         _masking.remember(*(tokens.get(name) for name in _grants.SECRET_TOKEN_FIELDS))
         result = dict(tokens, grant_type=grant.name, token_endpoint=endpoints.token_endpoint,
                       issuer=endpoints.issuer, id_token_claims=None)
-        if tokens.get('id_token') and self.options.get('validate_id_token', True):
+        if tokens.get('id_token') and self.options.validate_id_token:
             result['id_token_claims'] = self.validate_id_token(tokens, endpoints)
             result['issuer'] = result['id_token_claims']['iss']
         return result
@@ -120,13 +77,13 @@ class TokenClient:
     def validate_id_token(self, tokens, endpoints):
         """Validate the ID token against the OP's keys; return its claims."""
         id_token = tokens['id_token']
-        header, unverified = _discovery.unverified_header_and_claims(id_token)
+        header, unverified = _id_token.unverified_header_and_claims(id_token)
         issuer = endpoints.issuer
         if not issuer:
             # Only token_endpoint was given. Trust the token's iss only when the OP
             # serves it from the origin the client already trusts with its credentials.
             claimed = unverified.get('iss')
-            if not isinstance(claimed, str) or not same_origin(claimed, endpoints.token_endpoint):
+            if not isinstance(claimed, str) or not _discovery.same_origin(claimed, endpoints.token_endpoint):
                 raise IdTokenError('Cannot validate the ID token: its issuer {0!r} is not on the origin of {1}; set issuer to '
                                    'the OP issuer URL, or validate_id_token=false'.format(claimed, endpoints.token_endpoint),
                                    url=endpoints.token_endpoint)
@@ -144,8 +101,8 @@ class TokenClient:
                 if not jwks_uri:
                     raise IdTokenError('Cannot validate the ID token: the metadata of {0} has no jwks_uri'.format(issuer))
             jwks = _discovery.fetch_jwks(self.http, jwks_uri)
-        return _discovery.validate_id_token(
-            id_token, issuer, self.options['client_id'], jwks=jwks, client_secret=self.options.get('client_secret'),
-            nonce=self.options.get('nonce'), access_token=tokens.get('access_token'),
-            leeway=self.options.get('clock_skew', 60), allowed_algs=allowed,
+        return _id_token.validate_id_token(
+            id_token, issuer, self.options.client_id, jwks=jwks, client_secret=self.options.client_secret,
+            nonce=self.options.nonce, access_token=tokens.get('access_token'),
+            leeway=self.options.clock_skew, allowed_algs=allowed,
         )

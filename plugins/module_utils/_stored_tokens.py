@@ -15,26 +15,27 @@ import time
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _errors, _grants, _masking, _token_store
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, OIDCError, StoreError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 
 
-def _token_client(options):
+def token_client(options):
     # Imported on first use: requests and PyJWT cost about 0.13 s to import, and a
     # lookup served from the store (most references) needs neither (bench/token_lookup.py).
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._token_client import TokenClient
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._token_request import TokenClient
 
     return TokenClient(options)
 
 
-# The options that say which OP a token comes from (issue 9: a token saved from one
+# The options that say which OP a token comes from (a token saved from one
 # OP must never be served for another, whatever the name and client_id).
 OP_OPTIONS = ('token_endpoint', 'issuer', 'environment_id', 'region', 'auth_base_url')
 # What identifies a token in the store, besides the client: any change gives another entry.
 IDENTITY_OPTIONS = OP_OPTIONS + ('client_id', 'audience', 'grant_type', 'scope', 'extra_params')
 # Single-use inputs are part of the identity only as hashes.
 HASHED_OPTIONS = ('code', 'refresh_token')
-# How long a failed request is reported at once to the workers that waited for it
-# (issue 9): long enough to release everyone queued behind the failure (each needs
-# a few milliseconds), short enough that a later task retries the OP for real.
+# How long a failed request is reported at once to the workers that waited for it:
+# long enough to release everyone queued behind the failure (each needs a few
+# milliseconds), short enough that a later task retries the OP for real.
 FAILURE_LIFETIME = 10
 # Keys the provider adds to a stored entry for its own decisions; not returned.
 INTERNAL_KEYS = ('obtained_at',)
@@ -42,51 +43,53 @@ INTERNAL_KEYS = ('obtained_at',)
 USE, RENEW, FORGET = 'use', 'renew', 'forget'
 
 
-def credential(options):
+def store_key_material(options):
     """The client credential that keys the store's encryption, or None (public clients have none)."""
-    if options.get('auth_method') == 'none':
+    options = Options.of(options)
+    if options.auth_method == 'none':
         return None
-    material = options.get('client_secret') or options.get('private_key')
+    material = options.client_secret or options.private_key
     if not material:
         return None
-    return (material + '\0' + (options.get('private_key_passphrase') or '')).encode('utf-8')
+    return (material + '\0' + (options.private_key_passphrase or '')).encode('utf-8')
 
 
 def op_locator(options):
     """The options that locate the OP, normalised so that equivalent spellings give the same entry."""
+    options = Options.of(options)
     parts = {}
     for key in OP_OPTIONS:
-        value = options.get(key) or None
+        value = options[key] or None
         parts[key] = value.rstrip('/') if isinstance(value, str) and key != 'region' else value
-    if (parts['environment_id'] or parts['auth_base_url']) and not parts['region']:
-        parts['region'] = 'NA'  # what resolve_endpoints assumes
     return parts
 
 
 def op_label(options):
     """The OP in words, for messages: no secret."""
-    if options.get('token_endpoint'):
-        return 'token endpoint {0}'.format(options['token_endpoint'])
-    if options.get('issuer'):
-        return 'issuer {0}'.format(options['issuer'])
-    if options.get('auth_base_url'):
-        return 'PingOne at {0}'.format(options['auth_base_url'])
-    if options.get('environment_id'):
-        return 'PingOne environment {0} ({1})'.format(options['environment_id'], options.get('region') or 'NA')
+    options = Options.of(options)
+    if options.token_endpoint:
+        return 'token endpoint {0}'.format(options.token_endpoint)
+    if options.issuer:
+        return 'issuer {0}'.format(options.issuer)
+    if options.auth_base_url:
+        return 'PingOne at {0}'.format(options.auth_base_url)
+    if options.environment_id:
+        return 'PingOne environment {0} ({1})'.format(options.environment_id, options.region)
     return 'an OP that no option names'
 
 
 def identity(options, name=None):
     """The store entry id for these options, or for the token saved under ``name`` by this client at this OP."""
+    options = Options.of(options)
     if name is not None:
-        return _token_store.entry_id(dict(op_locator(options), name=name, client_id=options.get('client_id')))
-    parts = {key: options.get(key) for key in IDENTITY_OPTIONS}
+        return _token_store.entry_id(dict(op_locator(options), name=name, client_id=options.client_id))
+    parts = {key: options[key] for key in IDENTITY_OPTIONS}
     parts.update(op_locator(options))
-    parts['grant_type'] = _grants.infer_grant_type(options.get('grant_type'), options.get('code'), options.get('refresh_token'))
+    parts['grant_type'] = _grants.infer_grant_type(options.grant_type, options.code, options.refresh_token)
     if isinstance(parts['scope'], list):
         parts['scope'] = sorted(parts['scope'])
     for key in HASHED_OPTIONS:
-        if options.get(key):
+        if options[key]:
             parts[key] = hashlib.sha256(options[key].encode('utf-8')).hexdigest()
     return _token_store.entry_id(parts)
 
@@ -157,21 +160,19 @@ def replay_failure(record, now=None):
 class TokenProvider:
     """One token per identity for as long as it is valid, across hosts, forks and tasks."""
 
-    def __init__(self, options, store=None, client_factory=_token_client):
-        self.options = options
+    def __init__(self, options, store=None, client_factory=token_client):
+        self.options = options = Options.of(options)
         self.client_factory = client_factory
-        self.leeway = options.get('expiry_leeway', 60)
-        self.credential = credential(options)
+        self.leeway = options.expiry_leeway
+        self.credential = store_key_material(options)
         self.store = store
-        if self.store is None and options.get('token_store', True) and self.credential:
-            self.store = _token_store.TokenStore(options.get('token_store_path'), lock_timeout=options.get('token_store_lock_timeout'))
-        self.requests = 0
+        if self.store is None and options.token_store and self.credential:
+            self.store = _token_store.TokenStore(options.token_store_path, lock_timeout=options.token_store_lock_timeout)
         self.warnings = []
         self.removed = False
 
     def _request(self, **overrides):
-        self.requests += 1
-        options = dict(self.options, **overrides)
+        options = self.options.replace(**overrides)
         sent_at = time.time()
         client = self.client_factory(options)
         try:
@@ -179,17 +180,17 @@ class TokenProvider:
         finally:
             # Retries, plain HTTP, a short HMAC secret: said whether the request worked or not.
             self.warnings.extend(w for w in getattr(client, 'warnings', ()) if w not in self.warnings)
-        return _grants.with_default_expiry(tokens, self.options.get('default_token_lifetime'), sent_at)
+        return _grants.with_default_expiry(tokens, self.options.default_token_lifetime, sent_at)
 
     def no_store_error(self, doing, name):
         """The StoreError for an action that needs the store when there is none."""
         return StoreError('Cannot {0} {1}: the token store is off (token_store), or auth_method {2} has no credential to encrypt '
-                          'it with'.format(doing, self.describe_token(name), self.options.get('auth_method')))
+                          'it with'.format(doing, self.describe_token(name), self.options.auth_method))
 
     def describe_token(self, name, article='the'):
         """The token in words for messages: name, client_id and OP, no secret."""
         what = 'saved token {0!r}'.format(name) if name is not None else 'token'
-        return '{0} {1} for client {2!r} at {3}'.format(article, what, self.options.get('client_id'), op_label(self.options))
+        return '{0} {1} for client {2!r} at {3}'.format(article, what, self.options.client_id, op_label(self.options))
 
     def check_saveable(self, name):
         """Raise StoreError unless tokens could be saved under ``name`` now: before a single-use grant is spent."""
@@ -220,7 +221,7 @@ class TokenProvider:
                 raise self.no_store_error('forget' if action == FORGET else 'read', name)
             return None if action == FORGET else self._request()
         identifier = identity(self.options, name)
-        grant_type = _grants.infer_grant_type(self.options.get('grant_type'), self.options.get('code'), self.options.get('refresh_token'))
+        grant_type = _grants.infer_grant_type(self.options.grant_type, self.options.code, self.options.refresh_token)
         repeatable = name is None and not _grants.GRANTS[grant_type].single_use
         requestable = name is None
         if action == USE:
@@ -272,7 +273,7 @@ class TokenProvider:
             pass
 
     def _keep(self, identifier, tokens, name):
-        """Store what was obtained; a store that fails now costs the cache, not the tokens (issue 9)."""
+        """Store what was obtained; a store that fails now costs the cache, not the tokens."""
         try:
             self.store.save(identifier, self.credential, dict(tokens, obtained_at=time.time()))
         except StoreError as exc:
@@ -293,74 +294,5 @@ class TokenProvider:
                               '(token_store_action: forget)'.format(self.describe_token(name, 'The'), self.store.describe(), name))
         kind = 'saved token {0!r}'.format(name) if name is not None else 'stored token'
         if renewal_error is not None:
-            return StoreError('The {0} expired and cannot be renewed: {1}'.format(kind, renewal_error), **_details(renewal_error))
+            return StoreError('The {0} expired and cannot be renewed: {1}'.format(kind, renewal_error), **renewal_error.details)
         return StoreError('The {0} expired and cannot be renewed: it has no refresh token and its grant cannot be repeated'.format(kind))
-
-
-def _details(exc):
-    return {key: value for key, value in exc.details.items() if key in ('url', 'status', 'error', 'error_description', 'error_uri')}
-
-
-def run_token_task(options, check_mode=False, client=None, client_factory=_token_client):
-    """What the token module does, as data: the result dict of one task.
-
-    In check mode a grant that spends something single-use (a code, a rotating
-    refresh token) is not sent, so ``--check`` cannot burn it; client_credentials
-    spends nothing and runs, so later tasks can predict their changes.  With
-    ``save_as`` the tokens are saved in the store for the lookup; the store is
-    checked before the grant is sent, and a save that still fails returns the
-    tokens with a warning rather than losing them.
-    """
-    action = options.get('token_store_action') or USE
-    if action != USE:
-        return _run_store_action(options, action, check_mode, client_factory)
-    client = client or client_factory(options)
-    if check_mode:
-        grant, _form = client.prepare()  # bad options fail in check mode too
-        if grant.single_use:
-            return dict(changed=False, skipped=True, warnings=client.warnings,
-                        msg='Check mode: the {0} grant spends a single-use value and was not sent'.format(grant.name))
-    name = options.get('save_as')
-    provider = TokenProvider(options) if name else None
-    if provider is not None:
-        # A code is spent the moment the OP sees it (RFC 6749 section 4.1.2): fail before that, not after.
-        provider.check_saveable(name)
-    sent_at = time.time()
-    try:
-        tokens = client.request_token()
-    except OIDCError as exc:
-        # Warnings explain failures most of all (a short HMAC secret behind invalid_client, retries).
-        exc.warnings.extend(client.warnings)
-        raise
-    result = _grants.with_default_expiry(tokens, options.get('default_token_lifetime'), sent_at)
-    warnings = list(client.warnings)
-    if provider is not None:
-        try:
-            provider.save(name, result)
-        except StoreError as exc:
-            warnings.append('The tokens were obtained but not saved as {0!r}: {1}. They are in this result only; register it to '
-                            'use them'.format(name, exc))
-    result.update(changed=False, warnings=warnings)
-    return result
-
-
-def _run_store_action(options, action, check_mode, client_factory):
-    """token_store_action renew or forget in the module: act on the saved ``save_as`` entry, or on the options' own entry."""
-    name = options.get('save_as')
-    provider = TokenProvider(options, client_factory=client_factory)
-    if provider.store is None:
-        raise provider.no_store_error(action, name)
-    label = provider.describe_token(name)
-    if action == FORGET:
-        if check_mode:
-            exists = provider.store.read(identity(options, name), provider.credential).state != _token_store.MISSING
-            return dict(changed=exists, msg='Check mode: would remove {0}'.format(label) if exists else
-                        'Check mode: {0} to remove'.format(provider.describe_token(name, 'no')))
-        provider.get(name, action=FORGET)
-        return dict(changed=provider.removed, msg='Removed {0}'.format(label) if provider.removed else
-                    '{0} to remove'.format(provider.describe_token(name, 'No')))
-    if check_mode:
-        return dict(changed=False, skipped=True, msg='Check mode: {0} was not renewed'.format(label))
-    result = provider.get(name, action=RENEW)
-    result.update(changed=False, warnings=provider.warnings)
-    return result

@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The one edge between Ansible and the library, shared by the action plugins and the lookup.
+
+Internal to this collection; not a public API.  It validates the arguments with
+the plugin's argument spec, builds the frozen options, runs the use case, and
+turns whatever it raises into a failed result whose every secret is masked
+(in every encoding, see _masking), keeping warnings, details and what was done
+before the failure.  The library raises; only this function decides what the
+user sees.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, validate, values_to_mask
+
+
+def run(module_kwargs, args, use_case, check_mode=False, diff=False):
+    """The result dict of one task or lookup call.
+
+    ``use_case(options, check_mode, diff)`` returns a result dict (its ``warnings``
+    list included) or raises.  A successful result is returned as the use case made
+    it, plus ``invocation``: returned tokens are not masked, so an unrotated refresh
+    token does not come back as VALUE_SPECIFIED_IN_NO_LOG_PARAMETER.  A failed one
+    is masked whole, after the work, so that assertions and tokens minted during it
+    are masked too.
+    """
+    validation = ArgumentSpecValidator(**module_kwargs).validate(args)
+    errors = validate(validation)
+    if errors:
+        return remove_values(dict(failed=True, msg='; '.join(errors)), values_to_mask(validation))
+    options = Options(validation.validated_parameters)
+    try:
+        outcome = use_case(options, check_mode, diff)
+    except OIDCError as exc:
+        failed = dict(exc.details, failed=True, msg=str(exc))
+        failed.update(getattr(exc, 'done', None) or {})
+        if exc.warnings:
+            # Warnings explain failures most of all (a short HMAC secret behind invalid_client, retries).
+            failed['warnings'] = list(exc.warnings)
+        return remove_values(failed, values_to_mask(validation))
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        # The edge: a bug or an unforeseen OSError is a failed result that says what it was, never a traceback
+        # (whose text could hold a secret) nor Ansible's "unhandled exception".
+        failed = dict(failed=True, msg='Unexpected {0}: {1}'.format(type(exc).__name__, exc))
+        return remove_values(failed, values_to_mask(validation))
+    outcome = dict(outcome)
+    if outcome.get('warnings'):
+        outcome['warnings'] = remove_values(list(outcome['warnings']), values_to_mask(validation))
+    outcome['invocation'] = {'module_args': remove_values(dict(validation.validated_parameters), values_to_mask(validation))}
+    return outcome

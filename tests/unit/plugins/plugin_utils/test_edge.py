@@ -1,0 +1,211 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The one edge, in process: the action plugins and the lookup loaded through Ansible's plugin loaders.
+
+Fake use cases stand in for the library where a test is about the edge itself
+(masking, warnings on failure, details, partial results); the real ones run where
+they need no network (check mode, option errors).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+from types import SimpleNamespace
+from urllib.parse import quote_plus
+
+import pytest
+from ansible.errors import AnsibleLookupError
+from ansible.module_utils.testing import patch_module_args
+from ansible.plugins.loader import action_loader, lookup_loader
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking, _options
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OAuthError, StoreError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResourceError
+from ansible_collections.jwtauth.oidc.plugins.modules import api_resource as api_resource_module
+from ansible_collections.jwtauth.oidc.plugins.modules import token as token_module
+from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
+
+SECRET = 'unit+test/secret=' + 'q' * 48
+BASE = {'token_endpoint': 'https://op.example.test/as/token', 'client_id': 'c1', 'client_secret': SECRET}
+RESOURCE = {'url': 'https://api.example.test/v1/things', 'bearer_token': 'static-bearer-' + 'b' * 30, 'key': 'name',
+            'items': [{'name': 'one'}]}
+
+
+def action(name, args, check_mode=False, diff=False):
+    """The action plugin ``name`` as a play would load it, for a task with ``args``."""
+    task = SimpleNamespace(args=args, async_val=0, check_mode=check_mode, diff=diff, action=name)
+    connection = SimpleNamespace(_shell=SimpleNamespace(tmpdir='/nonexistent'))
+    return action_loader.get(name, task=task, connection=connection, play_context=None, loader=None, templar=None,
+                             shared_loader_obj=None)
+
+
+def module_of(plugin):
+    return sys.modules[type(plugin).__module__]
+
+
+def run_token(args, check_mode=False, use_case=None, monkeypatch=None):
+    plugin = action('jwtauth.oidc.token', args, check_mode=check_mode)
+    if use_case is not None:
+        monkeypatch.setattr(module_of(plugin), 'run_token_task', use_case)
+    return plugin.run(task_vars={})
+
+
+def shown(result):
+    return json.dumps(result, default=str)
+
+
+def test_check_mode_skips_code_redemption_without_network():
+    result = run_token(dict(BASE, code='one-time-code', redirect_uri='https://app/cb'), check_mode=True)
+    assert result['skipped'] is True and result['changed'] is False
+    assert 'authorization_code grant spends a single-use value' in result['msg']
+    assert SECRET not in shown(result) and 'one-time-code' not in shown(result)
+
+
+@pytest.mark.parametrize('args, message', [
+    ({'client_id': 'c1', 'client_secret': SECRET}, 'one of the following is required: token_endpoint, issuer, environment_id, auth_base_url'),
+    (dict(BASE, client_secret=None), 'auth_method is client_secret_jwt but all of the following are missing: client_secret'),
+    (dict(BASE, grant_type='refresh_token'), 'missing: refresh_token'),
+    (dict(BASE, region='MARS'), 'value of region must be one of'),
+    (dict(BASE, timeout=0), 'timeout must be between 1 and 3600 seconds, got 0'),
+])
+def test_argument_errors(args, message):
+    result = run_token({key: value for key, value in args.items() if value is not None})
+    assert result['failed'] is True and message in result['msg']
+    assert SECRET not in shown(result)
+
+
+def test_library_errors_keep_their_details_and_warnings(monkeypatch):
+    def failing(options, check_mode=False):
+        exc = OAuthError('Failed to obtain a token at {0}: invalid_client [HTTP 401]'.format(options.token_endpoint),
+                         url=options.token_endpoint, status=401, error='invalid_client')
+        exc.warnings.append('client_secret is shorter than the 64 bytes RFC 7518 section 3.2 requires for HS512')
+        raise exc
+
+    result = run_token(BASE, use_case=failing, monkeypatch=monkeypatch)
+    assert result['failed'] is True and result['status'] == 401 and result['error'] == 'invalid_client'
+    assert result['url'] == BASE['token_endpoint']
+    assert 'shorter than the 64 bytes' in shown(result['warnings'])
+
+
+@pytest.mark.parametrize('exc', [OSError(28, 'No space left on device'), RuntimeError('boom'), KeyError('access_token')])
+def test_any_exception_is_a_failed_result_not_a_traceback(monkeypatch, exc):
+    def failing(options, check_mode=False):
+        raise exc
+
+    result = run_token(BASE, use_case=failing, monkeypatch=monkeypatch)
+    assert result['failed'] is True
+    assert result['msg'].startswith('Unexpected {0}: '.format(type(exc).__name__))
+    assert 'Traceback' not in shown(result)
+
+
+def test_failures_are_masked_in_every_encoding_minted_values_included(monkeypatch):
+    assertion = 'eyJhbGciOiJIUzI1NiJ9.eyJqdGkiOiJ1bml0In0.' + 's' * 43
+    basic = base64.b64encode('c1:{0}'.format(quote_plus(SECRET)).encode()).decode()
+
+    def echoing(options, check_mode=False):
+        _masking.remember(assertion, basic)
+        raise RuntimeError('OP said: client_secret={0}&client_assertion={1} Authorization: Basic {2} raw {3}'.format(
+            quote_plus(SECRET), assertion, basic, SECRET))
+
+    result = run_token(BASE, use_case=echoing, monkeypatch=monkeypatch)
+    for leaked in (SECRET, quote_plus(SECRET), assertion, basic):
+        assert leaked not in shown(result)
+    assert '********' in result['msg']
+
+
+def test_unrotated_refresh_token_is_returned_unmasked(monkeypatch):
+    """Ansible masks returned values equal to no_log inputs; the edge lets returned tokens through on purpose."""
+    refresh = 'unrotated-refresh-token-value'
+
+    def refreshing(options, check_mode=False):
+        return {'access_token': 'at-value', 'refresh_token': options.refresh_token, 'changed': False, 'warnings': []}
+
+    result = run_token(dict(BASE, refresh_token=refresh), use_case=refreshing, monkeypatch=monkeypatch)
+    assert result['refresh_token'] == refresh
+    # A result with tokens is never displayed, and the echoed arguments stay masked.
+    assert result['_ansible_no_log'] is True
+    assert refresh not in shown(result['invocation']) and SECRET not in shown(result['invocation'])
+
+
+def test_short_hmac_secret_is_a_warning_on_a_skipped_result():
+    args = dict(BASE, client_secret='short-secret', signing_alg='HS512', code='Xy7-one-time-code', redirect_uri='https://app/cb')
+    result = run_token(args, check_mode=True)
+    assert result['skipped'] is True
+    assert 'shorter than the 64 bytes RFC 7518 section 3.2 requires for HS512' in shown(result['warnings'])
+    assert 'short-secret' not in shown(result)
+
+
+def test_api_resource_failure_keeps_what_was_done(monkeypatch):
+    plugin = action('jwtauth.oidc.api_resource', RESOURCE)
+
+    def half_done(options, check_mode=False, diff=False):
+        raise ResourceError('Failed to create things {0!r} at {1}: HTTP 500'.format('two', options.url), url=options.url, status=500,
+                            done={'created': ['one'], 'updated': [], 'deleted': [], 'unchanged': [], 'ids': {'one': '1'}})
+
+    monkeypatch.setattr(module_of(plugin), 'run_resource_task', half_done)
+    result = plugin.run(task_vars={})
+    assert result['failed'] is True and result['created'] == ['one'] and result['status'] == 500
+    assert RESOURCE['bearer_token'] not in shown(result)
+
+
+def test_the_lookup_uses_the_same_edge(monkeypatch):
+    lookup = lookup_loader.get('jwtauth.oidc.token')
+    seen = []
+
+    def fake(terms, options):
+        seen.append(options)
+        raise StoreError('The token store {0} is a symlink; refused (token_store_path) {1}'.format('/s', SECRET))
+
+    monkeypatch.setattr(module_of(lookup), 'lookup_tokens', fake)
+    with pytest.raises(AnsibleLookupError) as caught:
+        lookup.run([], variables={}, **BASE)
+    assert str(caught.value).startswith('jwtauth.oidc.token: The token store /s is a symlink; refused (token_store_path)')
+    assert SECRET not in str(caught.value)
+    # Frozen options with every default, as the action plugins get them.
+    assert isinstance(seen[0], _options.Options) and seen[0].timeout == 30 and seen[0].region == 'NA'
+
+
+def test_the_lookup_refuses_out_of_range_options():
+    with pytest.raises(AnsibleLookupError, match='expiry_leeway must be between 0 and 86400 seconds, got -5'):
+        lookup_loader.get('jwtauth.oidc.token').run([], variables={}, expiry_leeway=-5, **BASE)
+
+
+def test_options_are_frozen_and_never_show_their_values():
+    options = _options.Options(BASE)
+    with pytest.raises(AttributeError, match='frozen'):
+        options.timeout = 5
+    with pytest.raises(AttributeError, match="no option 'timeot'"):
+        getattr(options, 'timeot')
+    assert SECRET not in repr(options)
+    assert options.replace(timeout=5).timeout == 5 and options.timeout == 30
+
+
+def test_edge_run_with_a_configuration_error():
+    def failing(options, check_mode, diff):
+        raise ConfigurationError('signing_alg RS256 cannot be used with client_secret_jwt')
+
+    result = _edge.run(_options.token_module_kwargs(), dict(BASE), failing)
+    assert result == {'failed': True, 'msg': 'signing_alg RS256 cannot be used with client_secret_jwt'}
+
+
+@pytest.mark.parametrize('module, name', [(token_module, 'token'), (api_resource_module, 'api_resource')])
+def test_module_files_say_they_run_as_action_plugins(capsys, module, name):
+    args = BASE if name == 'token' else RESOURCE
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            module.main()
+    result = json.loads(capsys.readouterr().out)
+    assert result['failed'] is True
+    assert result['msg'].startswith('jwtauth.oidc.{0} runs on the controller as an action plugin'.format(name))
+
+
+def test_no_option_is_shadowed_by_a_method_of_options():
+    """api_resource's ``items`` once read Mapping.items: every option name must reach its value."""
+    values = {name: 'value of ' + name for name in _options.every_option_spec()}
+    options = _options.Options(values)
+    assert {name: getattr(options, name) for name in values} == values
+    assert dict(options) == values
