@@ -132,7 +132,8 @@ def _converge(options, check_mode, diff, http, source):
         page_size=options.page_size, items_path=options.items_path,
         update_method=options.update_method, server_owned=options.ignore_keys,
     )
-    desired = options.items if options.items is not None else [options.item]
+    # options['items']: options.items is the items() method every Mapping has.
+    desired = options['items'] if options['items'] is not None else [options.item]
     actions = _resources.plan(desired, collection.list_all(), key=options.key, key_query=options.key_query,
                               state=options.state, prune=options.prune,
                               server_owned=collection.server_owned)

@@ -53,3 +53,11 @@ def test_empty_variables_leave_defaults_and_choices_alone(awx_environ):
 def test_task_arguments_outrank_the_environment(awx_environ):
     validation = ArgumentSpecValidator(**_options.token_module_kwargs()).validate({'issuer': 'https://other.example.test'})
     assert validation.validated_parameters['issuer'] == 'https://other.example.test'
+
+
+def test_only_items_is_shadowed_by_an_attribute_of_options():
+    # options.<name> reads the option unless Options (a Mapping) has an attribute of that name:
+    # options.items is the items() method, so the library reads that option as options['items'].
+    shadowed = {name for name in _options.every_option_spec() if name in dir(_options.Options)}
+    assert shadowed == {'items'}
+    assert _options.Options(items=[{'a': 1}])['items'] == [{'a': 1}]
