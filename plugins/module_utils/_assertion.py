@@ -9,8 +9,13 @@ from __future__ import annotations
 import time
 import uuid
 import warnings
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
@@ -28,7 +33,7 @@ MAX_LIFETIME = 3600
 HMAC_MIN_KEY_BYTES = {'HS256': 32, 'HS384': 48, 'HS512': 64}
 
 
-def require_pyjwt():
+def require_pyjwt() -> ModuleType:
     """Import PyJWT on first use, raising a clear error when it is missing.
 
     Lazily, because the option layer imports this module and a lookup served
@@ -42,7 +47,8 @@ def require_pyjwt():
     return jwt
 
 
-def assertion_claims(client_id, audience, lifetime=DEFAULT_LIFETIME, now=None, jti=None):
+def assertion_claims(client_id: str, audience: str, lifetime: int = DEFAULT_LIFETIME, now: float | None = None,
+                     jti: str | None = None) -> dict[str, Any]:
     """The claims of a client assertion; a fresh jti and timestamps on every call.
 
     RFC 7523 section 3: iss and sub are the client_id (OIDC Core section 9 requires
@@ -62,7 +68,7 @@ def assertion_claims(client_id, audience, lifetime=DEFAULT_LIFETIME, now=None, j
     }
 
 
-def hmac_key_warning(secret, alg):
+def hmac_key_warning(secret: str, alg: str) -> str | None:
     """A warning text when an HMAC secret is shorter than RFC 7518 section 3.2 requires, else None."""
     needed = HMAC_MIN_KEY_BYTES[alg]
     if len(secret.encode('utf-8')) < needed:
@@ -71,7 +77,7 @@ def hmac_key_warning(secret, alg):
     return None
 
 
-def load_private_key(pem, passphrase=None):
+def load_private_key(pem: str, passphrase: str | None = None) -> PrivateKeyTypes:
     """Load a PEM private key, raising ConfigurationError without echoing the key."""
     try:
         from cryptography.hazmat.primitives import serialization
@@ -86,14 +92,14 @@ def load_private_key(pem, passphrase=None):
             'wrong or missing private_key_passphrase' if 'password' in str(exc).lower() else type(exc).__name__)) from None
 
 
-def sign(claims, key, alg, key_id=None):
+def sign(claims: dict[str, Any], key: str | PrivateKeyTypes, alg: str, key_id: str | None = None) -> str:
     """Sign claims as a compact JWS; ``key`` is the secret string (HS*) or a private key object."""
     jwt = require_pyjwt()
     headers = {'typ': 'JWT'}
     if key_id:
         headers['kid'] = key_id
     if alg in HMAC_ALGS:
-        key = key.encode('utf-8')
+        key = key.encode('utf-8')  # type: ignore[union-attr,assignment]  # HS* keys are the client secret, a str
     try:
         with warnings.catch_warnings():
             # PyJWT warns about short HMAC keys; hmac_key_warning() reports that as an Ansible warning.

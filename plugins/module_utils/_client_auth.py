@@ -13,21 +13,29 @@ anew for every request: new jti, iat and exp.
 from __future__ import annotations
 
 import base64
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote_plus
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _assertion, _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+
+    # What apply() returns: form fields and headers to add to one token request.
+    Presentation = tuple[dict[str, str], dict[str, str]]
+
 
 class ClientAuth:
     """Base class: the client's identity and credentials, and how to present them."""
 
-    name = None
+    name: str | None = None
     # Options this method cannot work without.
-    needs = ()
+    needs: tuple[str, ...] = ()
 
-    def __init__(self, client_id, client_secret=None, private_key=None, private_key_passphrase=None, key_id=None,
-                 signing_alg=None, assertion_lifetime=_assertion.DEFAULT_LIFETIME, audience=None):
+    def __init__(self, client_id: str, client_secret: str | None = None, private_key: str | None = None,
+                 private_key_passphrase: str | None = None, key_id: str | None = None, signing_alg: str | None = None,
+                 assertion_lifetime: int = _assertion.DEFAULT_LIFETIME, audience: str | None = None) -> None:
         self.client_id = client_id
         self.client_secret = client_secret
         self.private_key = private_key
@@ -37,7 +45,7 @@ class ClientAuth:
         self.assertion_lifetime = assertion_lifetime
         self.audience = audience
 
-    def validate(self):
+    def validate(self) -> list[str]:
         """Check the options this method needs; return a list of warnings, raise ConfigurationError."""
         if not self.client_id:
             raise ConfigurationError('client_id is required')
@@ -46,7 +54,7 @@ class ClientAuth:
                 raise ConfigurationError('{0} is required when auth_method is {1}'.format(option, self.name))
         return []
 
-    def apply(self, token_endpoint):
+    def apply(self, token_endpoint: str) -> Presentation:
         """Return ``(form_fields, headers)`` to add to a request to ``token_endpoint``."""
         raise NotImplementedError
 
@@ -56,7 +64,7 @@ class NoneAuth(ClientAuth):
 
     name = 'none'
 
-    def apply(self, token_endpoint):
+    def apply(self, token_endpoint: str) -> Presentation:
         return {'client_id': self.client_id}, {}
 
 
@@ -66,9 +74,9 @@ class ClientSecretBasic(ClientAuth):
     name = 'client_secret_basic'
     needs = ('client_secret',)
 
-    def apply(self, token_endpoint):
-        # RFC 6749 section 2.3.1: both parts are form-urlencoded before Base64.
-        pair = '{0}:{1}'.format(quote_plus(self.client_id), quote_plus(self.client_secret))
+    def apply(self, token_endpoint: str) -> Presentation:
+        # RFC 6749 section 2.3.1: both parts are form-urlencoded before Base64. (validate() required client_secret.)
+        pair = '{0}:{1}'.format(quote_plus(self.client_id), quote_plus(cast(str, self.client_secret)))
         credentials = base64.b64encode(pair.encode('utf-8')).decode('ascii')
         _masking.remember(credentials)
         return {}, {'Authorization': 'Basic ' + credentials}
@@ -80,17 +88,17 @@ class ClientSecretPost(ClientAuth):
     name = 'client_secret_post'
     needs = ('client_secret',)
 
-    def apply(self, token_endpoint):
-        return {'client_id': self.client_id, 'client_secret': self.client_secret}, {}
+    def apply(self, token_endpoint: str) -> Presentation:
+        return {'client_id': self.client_id, 'client_secret': cast(str, self.client_secret)}, {}
 
 
 class _JwtAuth(ClientAuth):
     """Shared part of the two JWT methods: build and present the client assertion."""
 
-    allowed_algs = ()
-    default_alg = None
+    allowed_algs: tuple[str, ...] = ()
+    default_alg: str | None = None
 
-    def validate(self):
+    def validate(self) -> list[str]:
         warnings = super().validate()
         _assertion.require_pyjwt()
         if self.signing_alg and self.signing_alg not in self.allowed_algs:
@@ -100,12 +108,13 @@ class _JwtAuth(ClientAuth):
         _assertion.assertion_claims(self.client_id, 'https://example.invalid', self.assertion_lifetime)
         return warnings
 
-    def _signing_key(self):
+    def _signing_key(self) -> str | PrivateKeyTypes:
         raise NotImplementedError
 
-    def apply(self, token_endpoint):
+    def apply(self, token_endpoint: str) -> Presentation:
         claims = _assertion.assertion_claims(self.client_id, self.audience or token_endpoint, self.assertion_lifetime)
-        client_assertion = _assertion.sign(claims, self._signing_key(), self.signing_alg or self.default_alg, self.key_id)
+        # _signing_key() runs first: for private_key_jwt it validates, which sets default_alg from the key.
+        client_assertion = _assertion.sign(claims, self._signing_key(), cast(str, self.signing_alg or self.default_alg), self.key_id)
         _masking.remember(client_assertion)
         # RFC 7521 section 4.2: client_id is optional with an assertion; sending it helps OPs route the request.
         return {
@@ -121,15 +130,15 @@ class ClientSecretJwt(_JwtAuth):
     name = 'client_secret_jwt'
     needs = ('client_secret',)
     allowed_algs = _assertion.HMAC_ALGS
-    default_alg = 'HS256'
+    default_alg: str = 'HS256'
 
-    def validate(self):
+    def validate(self) -> list[str]:
         warnings = super().validate()
-        short = _assertion.hmac_key_warning(self.client_secret, self.signing_alg or self.default_alg)
+        short = _assertion.hmac_key_warning(cast(str, self.client_secret), self.signing_alg or self.default_alg)
         return warnings + ([short] if short else [])
 
-    def _signing_key(self):
-        return self.client_secret
+    def _signing_key(self) -> str | PrivateKeyTypes:
+        return cast(str, self.client_secret)
 
 
 class PrivateKeyJwt(_JwtAuth):
@@ -139,13 +148,13 @@ class PrivateKeyJwt(_JwtAuth):
     needs = ('private_key',)
     allowed_algs = _assertion.ASYMMETRIC_ALGS
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._key = None
+        self._key: PrivateKeyTypes | None = None
 
-    def validate(self):
+    def validate(self) -> list[str]:
         warnings = super().validate()
-        self._key = _assertion.load_private_key(self.private_key, self.private_key_passphrase)
+        self._key = _assertion.load_private_key(cast(str, self.private_key), self.private_key_passphrase)
         family = key_family(self._key)
         self.default_alg = DEFAULT_ALG_BY_FAMILY.get(family)
         alg = self.signing_alg or self.default_alg
@@ -157,16 +166,16 @@ class PrivateKeyJwt(_JwtAuth):
             warnings.append('key_id is not set; OPs with several registered keys may not find the one that signed the assertion')
         return warnings
 
-    def _signing_key(self):
+    def _signing_key(self) -> str | PrivateKeyTypes:
         if self._key is None:
             self.validate()
-        return self._key
+        return cast('PrivateKeyTypes', self._key)
 
 
 DEFAULT_ALG_BY_FAMILY = {'RSA': 'RS256', 'EC-P-256': 'ES256', 'EC-P-384': 'ES384', 'EC-P-521': 'ES512', 'OKP': 'EdDSA'}
 
 
-def key_family(key):
+def key_family(key: object) -> str:
     """'RSA', 'EC-<curve>' or 'OKP' for a cryptography private key object."""
     # Imported here: load_private_key() has already required cryptography.
     from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
@@ -184,7 +193,7 @@ def key_family(key):
 AUTH_METHODS = {cls.name: cls for cls in (NoneAuth, ClientSecretBasic, ClientSecretPost, ClientSecretJwt, PrivateKeyJwt)}
 
 
-def make_client_auth(auth_method, **kwargs):
+def make_client_auth(auth_method: str, **kwargs: Any) -> ClientAuth:
     """Build the client authentication strategy named ``auth_method``."""
     try:
         return AUTH_METHODS[auth_method](**kwargs)

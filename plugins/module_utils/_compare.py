@@ -12,8 +12,11 @@ give their order no meaning.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from typing import Any
 
-def matches(desired, current):
+
+def matches(desired: Any, current: Any) -> bool:
     """True when ``current`` holds everything ``desired`` sets.
 
     Dicts: every desired key must match in current; keys only in current are
@@ -44,12 +47,12 @@ def matches(desired, current):
     return desired == current
 
 
-def differing_keys(desired, current):
+def differing_keys(desired: Mapping[str, Any], current: Mapping[str, Any] | None) -> list[str]:
     """The top-level keys of ``desired`` whose values do not match ``current``, in a stable order."""
     return [key for key in desired if not matches(desired[key], (current or {}).get(key))]
 
 
-def merged(current, desired, server_owned=()):
+def merged(current: Mapping[str, Any] | None, desired: Mapping[str, Any], server_owned: Collection[str] = ()) -> dict[str, Any]:
     """What the object looks like once the desired keys are applied: the prediction for check and diff modes."""
     result = dict(current or {})
     for key, value in desired.items():
@@ -62,6 +65,6 @@ def merged(current, desired, server_owned=()):
     return result
 
 
-def strip(obj, server_owned):
+def strip(obj: Mapping[str, Any] | None, server_owned: Collection[str]) -> dict[str, Any]:
     """The object without server-owned keys (id, meta, ...), for diffs and PUT bodies."""
     return {key: value for key, value in (obj or {}).items() if key not in server_owned}

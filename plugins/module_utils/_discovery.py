@@ -10,18 +10,26 @@ Internal to this collection; not a public API.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _pingone
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, DiscoveryError
 
+if TYPE_CHECKING:
+    from requests import Response
 
-def discovery_url(issuer):
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+
+
+def discovery_url(issuer: str) -> str:
     """OpenID Connect Discovery 1.0 section 4: the issuer plus /.well-known/openid-configuration."""
     return issuer.rstrip('/') + '/.well-known/openid-configuration'
 
 
-def parse_json_document(response, what):
+def parse_json_document(response: Response, what: str) -> dict[str, Any]:
     """Decode a JSON object from a response or raise DiscoveryError saying what came instead."""
     url = response.url
     if response.status_code != 200:
@@ -38,7 +46,7 @@ def parse_json_document(response, what):
     return document
 
 
-def check_metadata(metadata, issuer, url, needed=('token_endpoint',)):
+def check_metadata(metadata: dict[str, Any], issuer: str, url: str, needed: Sequence[str] = ('token_endpoint',)) -> dict[str, Any]:
     """Validate a discovery document (Discovery section 4.3: issuer must match exactly)."""
     if metadata.get('issuer') != issuer:
         raise DiscoveryError('OpenID Provider metadata at {0} names issuer {1!r}, expected {2!r}'.format(
@@ -49,7 +57,7 @@ def check_metadata(metadata, issuer, url, needed=('token_endpoint',)):
     return metadata
 
 
-def fetch_metadata(http, issuer):
+def fetch_metadata(http: HttpClient, issuer: str) -> dict[str, Any]:
     """GET and check the discovery document of ``issuer``."""
     url = discovery_url(issuer)
     response = http.request('GET', url, 'read OpenID Provider metadata', source='the discovery URL of issuer {0}'.format(issuer),
@@ -57,7 +65,7 @@ def fetch_metadata(http, issuer):
     return check_metadata(parse_json_document(response, 'read OpenID Provider metadata'), issuer, url)
 
 
-def fetch_jwks(http, jwks_uri):
+def fetch_jwks(http: HttpClient, jwks_uri: str) -> dict[str, Any]:
     """GET the OP's JSON Web Key Set."""
     response = http.request('GET', jwks_uri, 'read the JWKS', source='jwks_uri of the OP', headers={'Accept': 'application/json'})
     jwks = parse_json_document(response, 'read the JWKS')
@@ -69,14 +77,15 @@ def fetch_jwks(http, jwks_uri):
 class Endpoints:
     """The OP's endpoints as far as the options tell them; metadata is read only when needed."""
 
-    def __init__(self, token_endpoint=None, issuer=None, jwks_uri=None, metadata=None):
+    def __init__(self, token_endpoint: str, issuer: str | None = None, jwks_uri: str | None = None,
+                 metadata: dict[str, Any] | None = None) -> None:
         self.token_endpoint = token_endpoint
         self.issuer = issuer
         self.jwks_uri = jwks_uri
         self.metadata = metadata
 
 
-def resolve_endpoints(options, http):
+def resolve_endpoints(options: Options, http: HttpClient) -> Endpoints:
     """Work out the token endpoint and issuer from token_endpoint, issuer or PingOne options.
 
     Every URL that will carry a credential is checked to be https here, where it is
@@ -103,7 +112,7 @@ def resolve_endpoints(options, http):
     return Endpoints(options.token_endpoint, issuer)
 
 
-def same_origin(url_a, url_b):
+def same_origin(url_a: str, url_b: str) -> bool:
     """True when two URLs share scheme, host and port (RFC 6454)."""
     a, b = urlsplit(url_a), urlsplit(url_b)
     return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)

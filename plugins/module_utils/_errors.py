@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class OIDCError(Exception):
     """Base error: a message that says what failed and why, plus structured details.
@@ -15,7 +17,8 @@ class OIDCError(Exception):
     return them as result keys.  No secret, assertion or token is ever put here.
     """
 
-    def __init__(self, message, url=None, status=None, error=None, error_description=None, error_uri=None):
+    def __init__(self, message: str, url: str | None = None, status: int | None = None, error: str | None = None,
+                 error_description: str | None = None, error_uri: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.url = url
@@ -24,10 +27,10 @@ class OIDCError(Exception):
         self.error_description = error_description
         self.error_uri = error_uri
         # Warnings gathered before the failure, which the edges keep on the failed result.
-        self.warnings = []
+        self.warnings: list[str] = []
 
     @property
-    def details(self):
+    def details(self) -> dict[str, Any]:
         """The non-empty structured details, as a dict of result keys."""
         found = {
             'url': self.url,
@@ -38,7 +41,7 @@ class OIDCError(Exception):
         }
         return {key: value for key, value in found.items() if value is not None}
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.message
 
 
@@ -69,9 +72,9 @@ class IdTokenError(OIDCError):
 class ResourceError(OIDCError):
     """A read or write of api_resource failed; ``done`` lists what was already changed."""
 
-    def __init__(self, message, done=None, **details):
+    def __init__(self, message: str, done: dict[str, Any] | None = None, **details: Any) -> None:
         super().__init__(message, **details)
-        self.done = done or []
+        self.done: dict[str, Any] | list[Any] = done or []
 
 
 class StoreError(OIDCError):

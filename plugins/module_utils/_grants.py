@@ -11,6 +11,8 @@ import email.utils
 import json
 import math
 from collections import namedtuple
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OAuthError, ResponseError
 
@@ -49,7 +51,7 @@ SECRET_TOKEN_FIELDS = ('access_token', 'id_token', 'refresh_token')
 TOKEN_FIELDS = ('access_token', 'token_type', 'expires_in', 'scope', 'id_token', 'refresh_token')
 
 
-def infer_grant_type(grant_type=None, code=None, refresh_token=None):
+def infer_grant_type(grant_type: str | None = None, code: str | None = None, refresh_token: str | None = None) -> str:
     """The explicit grant_type, else authorization_code with a code, refresh_token with one, else client_credentials."""
     if grant_type:
         return grant_type
@@ -60,8 +62,9 @@ def infer_grant_type(grant_type=None, code=None, refresh_token=None):
     return 'client_credentials'
 
 
-def grant_form(grant_type, code=None, redirect_uri=None, code_verifier=None, refresh_token=None, scope=None,
-               extra_params=None):
+def grant_form(grant_type: str, code: str | None = None, redirect_uri: str | None = None, code_verifier: str | None = None,
+               refresh_token: str | None = None, scope: str | Sequence[str] | None = None,
+               extra_params: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The form fields of a token request for a grant, before client authentication."""
     grant = GRANTS.get(grant_type)
     if grant is None:
@@ -71,7 +74,7 @@ def grant_form(grant_type, code=None, redirect_uri=None, code_verifier=None, ref
     if missing:
         raise ConfigurationError('{0} required when grant_type is {1}'.format(
             ' and '.join(missing) + (' are' if len(missing) > 1 else ' is'), grant_type))
-    form = {'grant_type': grant_type}
+    form: dict[str, Any] = {'grant_type': grant_type}
     if grant_type == 'authorization_code':
         form.update(code=code, redirect_uri=redirect_uri)
         if code_verifier:
@@ -88,7 +91,7 @@ def grant_form(grant_type, code=None, redirect_uri=None, code_verifier=None, ref
     return form
 
 
-def _json_or_none(text):
+def _json_or_none(text: str) -> Any:
     try:
         return json.loads(text)
     except ValueError:
@@ -100,7 +103,7 @@ def _json_or_none(text):
 CLOCK_SKEW_HINT_AFTER = 60
 
 
-def clock_skew(headers, sent_at):
+def clock_skew(headers: Mapping[str, str] | None, sent_at: float) -> float | None:
     """Seconds the OP's clock (RFC 9110 section 6.6.1 Date) is ahead of ours, when beyond the hint threshold, else None."""
     value = (headers or {}).get('Date')
     if not value:
@@ -113,7 +116,7 @@ def clock_skew(headers, sent_at):
     return skew if abs(skew) > CLOCK_SKEW_HINT_AFTER else None
 
 
-def parse_token_response(status, headers, text, url, what, sent_at):
+def parse_token_response(status: int, headers: Mapping[str, str] | None, text: str, url: str, what: str, sent_at: float) -> dict[str, Any]:
     """Turn a token endpoint answer into a dict of token fields, or raise saying why not.
 
     RFC 6749 section 5.1 (success) and 5.2 (error).  ``sent_at`` (epoch seconds
@@ -157,7 +160,7 @@ def parse_token_response(status, headers, text, url, what, sent_at):
 MAX_TOKEN_LIFETIME = 365 * 24 * 3600
 
 
-def _finite_number(value):
+def _finite_number(value: Any) -> int | float | None:
     """A finite number from a JSON value, or None (bools, NaN, Infinity and strings other than digits are not)."""
     if isinstance(value, str) and value.strip().isdigit():
         # Some OPs send a string, which RFC 6749 section 5.1 does not allow but is unambiguous.
@@ -169,11 +172,11 @@ def _finite_number(value):
     return value
 
 
-def _clamp_lifetime(seconds):
+def _clamp_lifetime(seconds: float) -> int:
     return int(min(max(seconds, 0), MAX_TOKEN_LIFETIME))
 
 
-def jwt_expiry(access_token):
+def jwt_expiry(access_token: Any) -> int | float | None:
     """The ``exp`` claim of an access token that is a JWT, read without verifying it, or None.
 
     Only the OP's own statement about its token's lifetime is taken from it (RFC 9068
@@ -191,7 +194,7 @@ def jwt_expiry(access_token):
     return _finite_number(claims.get('exp')) if isinstance(claims, dict) else None
 
 
-def token_expiry(expires_in, access_token, sent_at):
+def token_expiry(expires_in: Any, access_token: Any, sent_at: float) -> tuple[int | None, int | None]:
     """(expires_in, expires_at) for a token response: never a crash, never nonsense.
 
     RFC 6749 section 5.1 only RECOMMENDS expires_in.  Without it, a JWT access
@@ -212,7 +215,7 @@ def token_expiry(expires_in, access_token, sent_at):
     return None, None
 
 
-def with_default_expiry(tokens, default_lifetime, sent_at):
+def with_default_expiry(tokens: dict[str, Any], default_lifetime: int | None, sent_at: float) -> dict[str, Any]:
     """The tokens with ``expires_at`` set from ``default_lifetime`` when the OP stated no lifetime (0 or None: leave unknown)."""
     if tokens.get('expires_at') is not None or not default_lifetime:
         return tokens

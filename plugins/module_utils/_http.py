@@ -12,6 +12,8 @@ import os
 import random
 import re
 import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, TransportError
@@ -21,8 +23,16 @@ try:
     from urllib3.exceptions import HTTPError as Urllib3Error
     from urllib3.exceptions import NewConnectionError, ReadTimeoutError
 except ImportError:  # pragma: no cover - reported by require_requests()
-    requests = None
-    NewConnectionError = ReadTimeoutError = Urllib3Error = None
+    requests = None  # type: ignore[assignment]
+    NewConnectionError = ReadTimeoutError = Urllib3Error = None  # type: ignore[assignment,misc]
+
+if TYPE_CHECKING:
+    from requests import PreparedRequest, Response
+
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+
+    # What a request's ``build`` callable returns before each attempt: the form fields and the headers.
+    RequestParts = tuple[Mapping[str, Any], dict[str, str]]
 
 USER_AGENT = 'ansible-jwtauth.oidc'
 
@@ -64,13 +74,13 @@ READ_CHUNK = 65536
 LOOPBACK_NAMES = ('localhost', 'localhost.localdomain')
 
 
-def require_requests():
+def require_requests() -> None:
     """Raise a clear error when the Python requests library is missing."""
     if requests is None:
         raise TransportError('The Python library "requests" is required on the Ansible controller: pip install requests')
 
 
-def check_ca_path(ca_path):
+def check_ca_path(ca_path: str | None) -> None:
     """Refuse a ca_path that cannot work before any request, naming the option (not requests' own text)."""
     if ca_path is None:
         return
@@ -86,14 +96,14 @@ def check_ca_path(ca_path):
                                  'signed the server certificate'.format(ca_path))
 
 
-def make_verify(validate_certs=True, ca_path=None):
+def make_verify(validate_certs: bool = True, ca_path: str | None = None) -> bool | str:
     """Fold validate_certs and ca_path into one value for requests' ``verify``."""
     if not validate_certs:
         return False
     return ca_path or True
 
 
-def is_loopback(host):
+def is_loopback(host: str | None) -> bool:
     """True for a host name or address that stays on this machine (127.0.0.0/8, ::1, localhost)."""
     host = (host or '').strip('[]').lower()
     if host in LOOPBACK_NAMES:
@@ -104,7 +114,7 @@ def is_loopback(host):
         return False
 
 
-def check_url(url, source, allow_plain_http=False):
+def check_url(url: str | None, source: str, allow_plain_http: bool = False) -> str | None:
     """Refuse a URL that would carry credentials in clear; return a warning text when the opt-in allowed one.
 
     Secrets go only over TLS (RFC 6749 section 2.3.1 and 3.2: "MUST require the use of
@@ -127,7 +137,7 @@ def check_url(url, source, allow_plain_http=False):
     raise ConfigurationError('{0} ({1}) is not an absolute https URL'.format(url, source), url=url)
 
 
-def parse_retry_after(value, now=None):
+def parse_retry_after(value: object, now: float | None = None) -> float | None:
     """Seconds to wait from a Retry-After header (RFC 9110 section 10.2.3: delay-seconds or HTTP-date), or None."""
     if value is None:
         return None
@@ -148,12 +158,13 @@ def parse_retry_after(value, now=None):
         return None
 
 
-def backoff_delay(attempt, rand=random.random):
+def backoff_delay(attempt: int, rand: Callable[[], float] = random.random) -> float:
     """Full-jitter exponential backoff for the given attempt number (0-based)."""
     return rand() * min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt))
 
 
-def retry_delay(status, headers, attempt, retries, single_use, rand=random.random):
+def retry_delay(status: int, headers: Mapping[str, str] | None, attempt: int, retries: int, single_use: bool,
+                rand: Callable[[], float] = random.random) -> float | None:
     """How long to wait before resending after an HTTP status, or None not to resend.
 
     ``single_use`` marks requests that spend something (RFC 6749 section 4.1.2:
@@ -172,7 +183,7 @@ def retry_delay(status, headers, attempt, retries, single_use, rand=random.rando
     return backoff_delay(attempt, rand)
 
 
-def describe_transport_error(exc):
+def describe_transport_error(exc: BaseException) -> tuple[str, bool]:
     """A short reason for a requests exception, and whether the request never left this host."""
     if isinstance(exc, requests.exceptions.SSLError):
         return ('TLS certificate verification failed ({0}); set ca_path to the CA bundle that signed the server '
@@ -194,7 +205,7 @@ def describe_transport_error(exc):
     return '{0}: {1}'.format(type(exc).__name__, _innermost(exc)), False
 
 
-def _innermost(exc):
+def _innermost(exc: BaseException) -> str:
     """The most specific text of a chained requests/urllib3 exception, without the pool boilerplate."""
     text = str(exc)
     for marker in ('Caused by ', ': '):
@@ -203,7 +214,7 @@ def _innermost(exc):
     return text.strip("()'\" ") or type(exc).__name__
 
 
-def _no_ambient_auth(request):
+def _no_ambient_auth(request: PreparedRequest) -> PreparedRequest:
     """A requests auth hook that adds nothing.
 
     With no auth set, requests looks up ~/.netrc for the host and sends what it finds
@@ -216,8 +227,9 @@ def _no_ambient_auth(request):
 class HttpClient:
     """One requests session for a plugin invocation, with TLS settings, bounds and the retry policy."""
 
-    def __init__(self, validate_certs=True, ca_path=None, timeout=30, http_agent=None, retries=3, allow_plain_http=False,
-                 sleep=time.sleep, max_response_bytes=MAX_RESPONSE_BYTES):
+    def __init__(self, validate_certs: bool = True, ca_path: str | None = None, timeout: float = 30, http_agent: str | None = None,
+                 retries: int = 3, allow_plain_http: bool = False, sleep: Callable[[float], object] = time.sleep,
+                 max_response_bytes: int = MAX_RESPONSE_BYTES) -> None:
         require_requests()
         check_ca_path(ca_path if validate_certs else None)
         self.verify = make_verify(validate_certs, ca_path)
@@ -230,24 +242,25 @@ class HttpClient:
         self.session.headers['User-Agent'] = http_agent or USER_AGENT
         self.session.auth = _no_ambient_auth
         # Warnings for the result: retries made, plain HTTP allowed. Each said once.
-        self.warnings = []
+        self.warnings: list[str] = []
 
     @classmethod
-    def from_options(cls, options):
+    def from_options(cls, options: Options) -> HttpClient:
         """The client for validated module or lookup options (defaults come from the argument spec)."""
         return cls(validate_certs=options.validate_certs, ca_path=options.ca_path, timeout=options.timeout,
                    http_agent=options.http_agent, retries=options.retries,
                    allow_plain_http=options.allow_plain_http)
 
-    def _warn(self, text):
+    def _warn(self, text: str | None) -> None:
         if text and text not in self.warnings:
             self.warnings.append(text)
 
-    def check_url(self, url, source):
+    def check_url(self, url: str, source: str) -> None:
         """Refuse a URL that is not https (see check_url); keep the opt-in's warning."""
         self._warn(check_url(url, source, self.allow_plain_http))
 
-    def request(self, method, url, what, single_use=False, build=None, source=None, **kwargs):
+    def request(self, method: str, url: str, what: str, single_use: bool = False, build: Callable[[], RequestParts] | None = None,
+                source: str | None = None, **kwargs: Any) -> Response:
         """Send a request with retries; return the final response (body read) or raise TransportError.
 
         ``what`` completes "Failed to ..." in error messages.  ``build``, when given, is
@@ -260,7 +273,7 @@ class HttpClient:
         self.check_url(url, source or 'requested URL')
         kwargs['verify'] = self.verify
         attempt = 0
-        reasons = []
+        reasons: list[str] = []
         while True:
             if build is not None:
                 kwargs['data'], kwargs['headers'] = build()
@@ -290,16 +303,16 @@ class HttpClient:
             attempt += 1
             reasons.append('HTTP {0}'.format(response.status_code))
 
-    def _warn_retries(self, what, url, reasons):
+    def _warn_retries(self, what: str, url: str, reasons: list[str]) -> None:
         if reasons:
-            counts = {}
+            counts: dict[str, int] = {}
             for reason in reasons:
                 counts[reason] = counts.get(reason, 0) + 1
             self._warn('{0} at {1}: retried {2} time{3} after {4}'.format(
                 what[:1].upper() + what[1:], url, len(reasons), '' if len(reasons) == 1 else 's',
                 ', '.join('{0}{1}'.format(reason, '' if n == 1 else ' (x{0})'.format(n)) for reason, n in counts.items())))
 
-    def _send_once(self, method, url, kwargs):
+    def _send_once(self, method: str, url: str, kwargs: dict[str, Any]) -> Response:
         """One attempt: headers within the timeout, then the body read against a deadline and a size cap."""
         deadline = time.monotonic() + self.timeout
         response = self.session.request(method, url, allow_redirects=False, stream=True, timeout=self.timeout, **kwargs)
@@ -340,7 +353,7 @@ class _TooSlow(Exception):
     """The answer did not arrive in full before the deadline."""
 
 
-def _set_read_timeout(response, seconds):
+def _set_read_timeout(response: Response, seconds: float) -> None:
     """Bound the next socket read by what is left of the deadline (a trickling server cannot stretch it)."""
     connection = getattr(response.raw, 'connection', None)
     sock = getattr(connection, 'sock', None)

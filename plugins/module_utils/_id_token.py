@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import time
+from collections.abc import Sequence
+from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._assertion import ALG_FAMILY
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import IdTokenError
@@ -17,8 +19,8 @@ try:
     import jwt
     from jwt.exceptions import PyJWTError
 except ImportError:  # pragma: no cover - _assertion.require_pyjwt() reports it
-    jwt = None
-    PyJWTError = Exception
+    jwt = None  # type: ignore[assignment]
+    PyJWTError = Exception  # type: ignore[assignment,misc]
 
 # Algorithms accepted for ID token signatures.  "none" is never accepted; HS*
 # ID tokens are keyed by the client secret (OIDC Core section 10.1).
@@ -28,7 +30,7 @@ ID_TOKEN_ALGS = ('RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 
 _HASHES = {'256': hashlib.sha256, '384': hashlib.sha384, '512': hashlib.sha512}
 
 
-def unverified_header_and_claims(id_token):
+def unverified_header_and_claims(id_token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Header and claims of a JWT without checking the signature (to choose the key and issuer)."""
     try:
         return jwt.get_unverified_header(id_token), jwt.decode(id_token, options={'verify_signature': False})
@@ -36,7 +38,7 @@ def unverified_header_and_claims(id_token):
         raise IdTokenError('The ID token is not a well-formed JWT ({0})'.format(type(exc).__name__)) from None
 
 
-def select_key(jwks, header):
+def select_key(jwks: dict[str, Any], header: dict[str, Any]) -> Any:
     """The verification key for a JWS header: by kid, else the only key that can verify the alg."""
     alg = header.get('alg')
     kid = header.get('kid')
@@ -60,14 +62,15 @@ def select_key(jwks, header):
         raise IdTokenError('The OP JWKS key {0!r} cannot verify {1} ({2})'.format(kid, alg, type(exc).__name__)) from None
 
 
-def left_half_hash(value, alg):
+def left_half_hash(value: str, alg: str) -> str:
     """OIDC Core section 3.1.3.6 at_hash: base64url of the left half of the hash named by the alg."""
     digest = _HASHES.get(alg[-3:], hashlib.sha256)(value.encode('ascii')).digest()
     return base64.urlsafe_b64encode(digest[:len(digest) // 2]).rstrip(b'=').decode('ascii')
 
 
-def validate_id_token(id_token, issuer, client_id, jwks=None, client_secret=None, nonce=None, access_token=None,
-                      leeway=60, now=None, allowed_algs=None):
+def validate_id_token(id_token: str, issuer: str, client_id: str, jwks: dict[str, Any] | None = None, client_secret: str | None = None,
+                      nonce: str | None = None, access_token: str | None = None, leeway: float = 60, now: float | None = None,
+                      allowed_algs: Sequence[str] | None = None) -> dict[str, Any]:
     """Validate an ID token as OIDC Core section 3.1.3.7 asks and return its claims.
 
     Checks the signature (JWKS key, or the client secret for HS*), iss, aud,
@@ -107,7 +110,8 @@ def validate_id_token(id_token, issuer, client_id, jwks=None, client_secret=None
     return check_id_token_claims(claims, alg, client_id, nonce=nonce, access_token=access_token, leeway=leeway, now=now)
 
 
-def check_id_token_claims(claims, alg, client_id, nonce=None, access_token=None, leeway=60, now=None):
+def check_id_token_claims(claims: dict[str, Any], alg: str, client_id: str, nonce: str | None = None, access_token: str | None = None,
+                          leeway: float = 60, now: float | None = None) -> dict[str, Any]:
     """The claim checks that PyJWT does not make: azp, iat, nonce, at_hash."""
     now = time.time() if now is None else now
     audiences = claims['aud'] if isinstance(claims['aud'], list) else [claims['aud']]

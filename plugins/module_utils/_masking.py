@@ -14,27 +14,29 @@ remembered in this process: the worker that runs one task or one lookup.
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 # Derived forms shorter than this are not masked: they would garble ordinary text.
 MIN_FORM_LENGTH = 8
 
-_minted = set()
+_minted: set[str] = set()
 
 
-def remember(*values):
+def remember(*values: Any) -> None:
     """Note credentials this process sent or received, so that the edges mask them too."""
     for value in values:
         if isinstance(value, str) and value:
             _minted.add(value)
 
 
-def minted():
+def minted() -> set[str]:
     """Everything remember() was given in this process."""
     return set(_minted)
 
 
-def forms(value):
+def forms(value: Any) -> set[str]:
     """A secret as sent raw, URL-encoded (form bodies, query strings) and Base64-encoded (Basic credentials)."""
     if not isinstance(value, str) or not value:
         return set()
@@ -46,9 +48,9 @@ def forms(value):
     return {form for form in found if form == value or len(form) >= MIN_FORM_LENGTH}
 
 
-def mask_values(secrets):
+def mask_values(secrets: Iterable[str]) -> set[str]:
     """Every form of the given secrets and of every minted credential, for ansible's remove_values()."""
-    values = set()
+    values: set[str] = set()
     for secret in list(secrets) + list(_minted):
         values.update(forms(secret))
     return values

@@ -13,7 +13,9 @@ authentication option falls back to an environment variable named
 from __future__ import annotations
 
 import os
+from collections.abc import KeysView
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
@@ -23,6 +25,12 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import A
 from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import GRANTS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone import REGION_TLDS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._token_store import LOCK_TIMEOUT
+
+if TYPE_CHECKING:
+    from ansible.module_utils.common.arg_spec import ValidationResult
+
+    # An argument spec: option name -> its spec (type, default, choices, no_log, fallback, ...).
+    ArgumentSpec = dict[str, dict[str, Any]]
 
 # A token whose lifetime the OP does not state (no expires_in, not a JWT with exp) is
 # reused for this long: RFC 6749 section 5.1 gives no default, and 5 minutes is the
@@ -38,12 +46,12 @@ ENV_PREFIX = 'JWTAUTH_OIDC_'
 SECRET_OPTIONS = ('client_secret', 'private_key', 'private_key_passphrase', 'code', 'code_verifier', 'refresh_token')
 
 
-def secret_values(options):
+def secret_values(options: Mapping[str, Any]) -> list[Any]:
     """The secret values among the options, for masking."""
     return [options[name] for name in SECRET_OPTIONS if options.get(name)]
 
 
-def values_to_mask(validation):
+def values_to_mask(validation: ValidationResult) -> set[str]:
     """Every form of every no_log option value and of every credential minted in this process (see _masking).
 
     Call it after the work: assertions and tokens are minted while the task runs.
@@ -52,17 +60,17 @@ def values_to_mask(validation):
     return _masking.mask_values(secrets)
 
 
-def validate(validation):
+def validate(validation: ValidationResult) -> list[str]:
     """Error texts of an ArgumentSpecValidator result plus the range checks, for the edges."""
     return list(validation.error_messages) + ([] if validation.error_messages else check_ranges(validation.validated_parameters))
 
 
-def env_var(option):
+def env_var(option: str) -> str:
     """The environment variable an option falls back to."""
     return ENV_PREFIX + option.upper()
 
 
-def env_fallback_nonempty(*names):
+def env_fallback_nonempty(*names: str) -> str:
     """The first of the environment variables that is set to a non-empty value.
 
     An AWX credential type renders an input left empty as an empty string, so
@@ -77,7 +85,7 @@ def env_fallback_nonempty(*names):
 
 # Ranges of integer options (inclusive; None is unbounded), checked at the edge before any work.
 # An option outside its range is a mistake to report, never a value to replace silently.
-INT_RANGES = {
+INT_RANGES: dict[str, tuple[int, int | None, str | None]] = {
     'timeout': (1, 3600, 'seconds'),
     'retries': (0, 10, None),
     'assertion_lifetime': (1, 3600, 'seconds'),
@@ -90,9 +98,9 @@ INT_RANGES = {
 }
 
 
-def check_ranges(options):
+def check_ranges(options: Mapping[str, Any]) -> list[str]:
     """Error texts for integer options outside their range (empty when all fit)."""
-    errors = []
+    errors: list[str] = []
     for name, (low, high, unit) in INT_RANGES.items():
         value = options.get(name)
         if value is None or isinstance(value, bool):
@@ -103,18 +111,18 @@ def check_ranges(options):
     return errors
 
 
-def without_unset(options):
+def without_unset(options: Mapping[str, Any]) -> dict[str, Any]:
     """The options that have a value: neither None nor an empty string (see env_fallback_nonempty)."""
     return {name: value for name, value in options.items() if value is not None and value != ''}
 
 
-def _env_fallback(option):
+def _env_fallback(option: str) -> tuple[Any, list[str]]:
     return (env_fallback_nonempty, [env_var(option)])
 
 
-def connection_argument_spec(client_id_required=True):
+def connection_argument_spec(client_id_required: bool = True) -> ArgumentSpec:
     """Where the OP is, who the client is, how it authenticates, and transport settings."""
-    spec = dict(
+    spec: ArgumentSpec = dict(
         token_endpoint=dict(type='str', no_log=False),
         issuer=dict(type='str'),
         environment_id=dict(type='str'),
@@ -141,7 +149,7 @@ def connection_argument_spec(client_id_required=True):
     return spec
 
 
-def grant_argument_spec():
+def grant_argument_spec() -> ArgumentSpec:
     """What to ask the token endpoint for, and how to check the ID token."""
     return dict(
         grant_type=dict(type='str', choices=list(GRANTS)),
@@ -157,9 +165,9 @@ def grant_argument_spec():
     )
 
 
-def store_argument_spec():
+def store_argument_spec() -> ArgumentSpec:
     """The controller-side token store: where it is, whether to use it, how early to renew, how long to wait."""
-    spec = dict(
+    spec: ArgumentSpec = dict(
         token_store=dict(type='bool', default=True),
         token_store_path=dict(type='path'),
         expiry_leeway=dict(type='int', default=60),
@@ -171,13 +179,13 @@ def store_argument_spec():
     return spec
 
 
-def store_action_argument_spec():
+def store_action_argument_spec() -> ArgumentSpec:
     """What to do with the stored token: the token module and lookup only; no environment fallback,
     since a variable left set would renew or drop tokens in every later task."""
     return dict(token_store_action=dict(type='str', default='use', choices=list(STORE_ACTIONS), no_log=False))
 
 
-def token_argument_spec():
+def token_argument_spec() -> ArgumentSpec:
     """The full argument spec of the token module."""
     spec = connection_argument_spec()
     spec.update(grant_argument_spec())
@@ -187,7 +195,7 @@ def token_argument_spec():
     return spec
 
 
-def lookup_argument_spec():
+def lookup_argument_spec() -> ArgumentSpec:
     """The options of the token lookup: the module's, less save_as, plus query."""
     spec = token_argument_spec()
     del spec['save_as']
@@ -195,7 +203,7 @@ def lookup_argument_spec():
     return spec
 
 
-def token_module_kwargs(argument_spec=None):
+def token_module_kwargs(argument_spec: ArgumentSpec | None = None) -> dict[str, Any]:
     """Keyword arguments for AnsibleModule / ArgumentSpecValidator of the token module (or the lookup's spec)."""
     return dict(
         argument_spec=argument_spec or token_argument_spec(),
@@ -211,7 +219,7 @@ def token_module_kwargs(argument_spec=None):
     )
 
 
-def api_resource_argument_spec():
+def api_resource_argument_spec() -> ArgumentSpec:
     """The api_resource module: a REST collection, the desired objects, and how to get a bearer token."""
     spec = connection_argument_spec(client_id_required=False)
     spec.update(store_argument_spec())
@@ -237,7 +245,7 @@ def api_resource_argument_spec():
     return spec
 
 
-def api_resource_module_kwargs():
+def api_resource_module_kwargs() -> dict[str, Any]:
     """Keyword arguments for AnsibleModule / ArgumentSpecValidator of the api_resource module."""
     return dict(
         argument_spec=api_resource_argument_spec(),
@@ -246,7 +254,7 @@ def api_resource_module_kwargs():
     )
 
 
-def every_option_spec():
+def every_option_spec() -> ArgumentSpec:
     """Every option any plugin of the collection takes, with its spec (the lookup's and api_resource's included)."""
     spec = lookup_argument_spec()
     spec.update(token_argument_spec())
@@ -255,10 +263,10 @@ def every_option_spec():
     return spec
 
 
-_DEFAULTS = None
+_DEFAULTS: dict[str, Any] | None = None
 
 
-def _defaults():
+def _defaults() -> dict[str, Any]:
     global _DEFAULTS  # pylint: disable=global-statement
     if _DEFAULTS is None:
         _DEFAULTS = {name: option_spec.get('default') for name, option_spec in every_option_spec().items()}
@@ -280,37 +288,37 @@ class Options:
 
     __slots__ = ('_values',)
 
-    def __init__(self, values=None, **changes):
+    def __init__(self, values: Mapping[str, Any] | None = None, **changes: Any) -> None:
         merged = dict(_defaults())
         merged.update(values or {})
         merged.update(changes)
         object.__setattr__(self, '_values', MappingProxyType(merged))
 
     @classmethod
-    def of(cls, values):
+    def of(cls, values: Mapping[str, Any]) -> Options:
         """``values`` as Options: unchanged when they already are."""
         return values if isinstance(values, cls) else cls(values)
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         try:
             return self._values[name]
         except KeyError:
             raise AttributeError('jwtauth.oidc has no option {0!r}'.format(name)) from None
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError('Options are frozen: use replace()')
 
-    def __getitem__(self, name):
+    def __getitem__(self, name: str) -> Any:
         return self._values[name]
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         """The option names (for ``dict(options)``)."""
         return self._values.keys()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         # Never the values: some are secrets.
         return 'Options({0})'.format(', '.join(sorted(name for name, value in self._values.items() if value is not None)))
 
-    def replace(self, **changes):
+    def replace(self, **changes: Any) -> Options:
         """A copy with some options changed (a refresh grant from a stored token, say)."""
         return Options(self._values, **changes)

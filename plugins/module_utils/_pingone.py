@@ -19,7 +19,7 @@ REGION_TLDS = {
 }
 
 
-def auth_root(region='NA', auth_base_url=None, environment_id=None):
+def auth_root(region: str | None = 'NA', auth_base_url: str | None = None, environment_id: str | None = None) -> str:
     """The URL that ``/as/...`` paths hang from.
 
     PingOne lays out ``https://auth.pingone.<tld>/<envID>/as/token``.  ``auth_base_url``
@@ -40,7 +40,7 @@ def auth_root(region='NA', auth_base_url=None, environment_id=None):
     return base
 
 
-def endpoints(region='NA', auth_base_url=None, environment_id=None):
+def endpoints(region: str | None = 'NA', auth_base_url: str | None = None, environment_id: str | None = None) -> dict[str, str]:
     """The OIDC endpoints of a PingOne environment, without a discovery round trip."""
     issuer = auth_root(region, auth_base_url, environment_id) + '/as'
     return {

@@ -21,10 +21,17 @@ from __future__ import annotations
 
 import json
 from collections import namedtuple
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _compare
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, ResourceError, ResponseError
+
+if TYPE_CHECKING:
+    from requests import Response
+
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
 
 SCIM_PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
 # RFC 7643 sections 4.1 and 4.2, used when an item does not name its schemas.
@@ -56,7 +63,7 @@ ITEM_FIELDS = ('items', 'data', 'results', 'value')
 Action = namedtuple('Action', ['kind', 'key', 'before', 'after', 'current', 'desired'])
 
 
-def key_of(obj, key=None, key_query=None):
+def key_of(obj: Mapping[Any, Any], key: str | None = None, key_query: str | None = None) -> Any:
     """The identity of an object: an attribute (``userName``) or a JMESPath expression."""
     if key_query:
         import jmespath
@@ -65,16 +72,17 @@ def key_of(obj, key=None, key_query=None):
     return obj.get(key)
 
 
-def plan(desired, current, key=None, key_query=None, state='present', prune=False, server_owned=()):
+def plan(desired: Iterable[dict[str, Any]], current: Iterable[dict[str, Any]], key: str | None = None, key_query: str | None = None,
+         state: str = 'present', prune: bool = False, server_owned: Sequence[str] = ()) -> list[Action]:
     """Actions that bring ``current`` to ``desired``: create, update, delete or none, one per object.
 
     Desired objects are compared on the keys they set (``_compare.matches``).
     With ``prune``, current objects that no desired object names are deleted.
     """
-    index = {}
+    index: dict[Any, dict[str, Any]] = {}
     for obj in current:
         index.setdefault(key_of(obj, key, key_query), obj)
-    actions = []
+    actions: list[Action] = []
     named = set()
     for item in desired:
         name = key_of(item, key, key_query)
@@ -105,7 +113,7 @@ def plan(desired, current, key=None, key_query=None, state='present', prune=Fals
     return actions
 
 
-def check_prune(actions, desired, prune_max):
+def check_prune(actions: Sequence[Action], desired: Sequence[dict[str, Any]], prune_max: int) -> None:
     """The guard against wiping a collection by mistake: refuse before any write."""
     deletions = [a for a in actions if a.kind == 'delete']
     if not desired:
@@ -115,7 +123,7 @@ def check_prune(actions, desired, prune_max):
             len(deletions), prune_max, ', '.join(str(a.key) for a in deletions[:10]), ' ...' if len(deletions) > 10 else ''))
 
 
-def scim_patch_body(action):
+def scim_patch_body(action: Action) -> dict[str, Any]:
     """RFC 7644 section 3.5.2: one replace (or remove) operation per differing attribute."""
     operations = []
     desired = action.desired
@@ -127,7 +135,7 @@ def scim_patch_body(action):
     return {'schemas': [SCIM_PATCH_SCHEMA], 'Operations': operations}
 
 
-def with_query(url, **params):
+def with_query(url: str, **params: Any) -> str:
     """The URL with query parameters added or replaced."""
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query))
@@ -135,7 +143,7 @@ def with_query(url, **params):
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def json_type(value):
+def json_type(value: Any) -> str:
     """The JSON type of a value, in words, for messages that must not show the value itself."""
     if value is None:
         return 'null'
@@ -150,14 +158,14 @@ def json_type(value):
     return 'an object'
 
 
-def origin(url):
+def origin(url: str) -> tuple[str, str, int | None]:
     """RFC 6454 section 4: the (scheme, host, port) of an absolute URL; ValueError when its port is not a port."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     return scheme, (parts.hostname or '').lower(), parts.port or DEFAULT_PORTS.get(scheme)
 
 
-def shown_url(url):
+def shown_url(url: str) -> str:
     """A URL fit for a message: user credentials a server put in a link are left out."""
     parts = urlsplit(url)
     if '@' not in parts.netloc:
@@ -165,7 +173,7 @@ def shown_url(url):
     return urlunsplit(parts._replace(netloc='***@' + parts.netloc.rsplit('@', 1)[1]))
 
 
-def resolve_link(link, base, collection_url):
+def resolve_link(link: Any, base: str, collection_url: str) -> tuple[str | None, str | None]:
     """Where a link found in an answer leads, and whether the bearer token may go there.
 
     ``link`` is resolved against ``base``, the URL of the answer that carried it (RFC 3986 section 5; HAL
@@ -192,13 +200,15 @@ def resolve_link(link, base, collection_url):
     return url, None
 
 
-def page_items(page, api_style='generic', items_path=None):
+def page_items(page: Any, api_style: str = 'generic', items_path: str | None = None) -> tuple[list[Any] | None, str | None]:
     """The objects of one page of a list answer, and what is wrong with it (None when nothing is).
 
     SCIM (RFC 7644 section 3.4.2): ``Resources``, which may be left out when empty.  Generic: the answer
     itself when it is a list, else ``items_path``, else the first list among ``ITEM_FIELDS`` and
     ``_embedded`` (HAL).  Every object must be a JSON object; a bad one is named by its place, never shown.
     """
+    items: Any
+    where: str | None
     if api_style == 'scim':
         if not isinstance(page, dict):
             return None, 'the answer is {0}, not a JSON object'.format(json_type(page))
@@ -227,7 +237,7 @@ def page_items(page, api_style='generic', items_path=None):
     return items, None
 
 
-def _generic_items(page):
+def _generic_items(page: dict[str, Any]) -> tuple[list[Any] | None, str | None]:
     for field in ITEM_FIELDS:
         if isinstance(page.get(field), list):
             return page[field], field
@@ -239,7 +249,7 @@ def _generic_items(page):
     return None, None
 
 
-def next_link(page):
+def next_link(page: Any) -> tuple[str | None, str | None]:
     """The next-page link of a generic page (HAL ``_links.next.href`` or a ``next`` URL), and what is wrong with it.
 
     Returns ``(link, problem)``; neither at the last page.  A ``next`` that is there but not a URL is a
@@ -266,7 +276,7 @@ def next_link(page):
     return link, None
 
 
-def scim_next_index(total, start_index, received, fresh):
+def scim_next_index(total: Any, start_index: int, received: int, fresh: int) -> tuple[int | None, str | None]:
     """RFC 7644 section 3.4.2.4 paging: the startIndex of the next page (None after the last), and what is wrong.
 
     ``start_index`` is the page's own (1-based), ``received`` how many objects it held and ``fresh`` how many
@@ -289,7 +299,7 @@ def scim_next_index(total, start_index, received, fresh):
     return read + 1, None
 
 
-def error_detail(response):
+def error_detail(response: Response) -> str:
     """The server's own words from an error response: SCIM ``detail``, or the usual JSON keys, or the status."""
     try:
         body = json.loads(response.text)
@@ -302,7 +312,7 @@ def error_detail(response):
     return 'HTTP {0}'.format(response.status_code)
 
 
-def _identity(obj):
+def _identity(obj: dict[str, Any]) -> str | int:
     """What tells two listed objects apart: the server's id, else the whole object."""
     return obj['id'] if isinstance(obj.get('id'), (str, int)) else json.dumps(obj, sort_keys=True)
 
@@ -310,8 +320,9 @@ def _identity(obj):
 class ResourceCollection:
     """One REST collection (e.g. SCIM /Users) read with paging and written object by object."""
 
-    def __init__(self, http, url, token_source, api_style='generic', page_size=100, items_path=None, update_method='put',
-                 server_owned=(), max_pages=MAX_PAGES):
+    def __init__(self, http: HttpClient, url: str, token_source: Callable[..., str], api_style: str = 'generic', page_size: int = 100,
+                 items_path: str | None = None, update_method: str = 'put', server_owned: Iterable[str] = (),
+                 max_pages: int = MAX_PAGES) -> None:
         self.http = http
         self.url = url.rstrip('/')
         self.token_source = token_source
@@ -323,12 +334,12 @@ class ResourceCollection:
         self.content_type = 'application/scim+json' if api_style == 'scim' else 'application/json'
         self.max_pages = max_pages
         self.requests = 0
-        self.objects = []
+        self.objects: list[dict[str, Any]] = []
         # id() of each listed object -> the page that listed it, the base of its relative links. The
         # objects stay referenced by self.objects, so their id() values are not reused.
-        self._found_at = {}
+        self._found_at: dict[int, str] = {}
 
-    def _send(self, method, url, what, body=None, single_use=False, content_type=None):
+    def _send(self, method: str, url: str, what: str, body: Any = None, single_use: bool = False, content_type: str | None = None) -> Response:
         """One request with the bearer token; on a 401, renew the token once and resend."""
         for attempt in (0, 1):
             headers = {'Authorization': 'Bearer ' + self.token_source(renew=attempt == 1), 'Accept': self.content_type}
@@ -342,7 +353,7 @@ class ResourceCollection:
                 return response
         return response
 
-    def list_all(self):
+    def list_all(self) -> list[dict[str, Any]]:
         """Every object of the collection, page after page (SCIM startIndex/count, or HAL/next links).
 
         Raises ResponseError rather than return part of the collection: a page that is not a list answer,
@@ -350,9 +361,11 @@ class ResourceCollection:
         does not page as its ``totalResults`` says.
         """
         scim = self.api_style == 'scim'
-        objects, read, ids = [], [], set()
-        start_index = 1
-        url = with_query(self.url, startIndex=start_index, count=self.page_size) if scim else self.url
+        objects: list[dict[str, Any]] = []
+        read: list[str] = []
+        ids: set[str | int] = set()
+        start_index: int | None = 1
+        url: str | None = with_query(self.url, startIndex=start_index, count=self.page_size) if scim else self.url
         while url:
             if len(read) == self.max_pages:
                 self._list_failed('more than {0} pages, the last at {1}; stopping rather than return part of the collection'.format(
@@ -362,12 +375,14 @@ class ResourceCollection:
             items, problem = page_items(page, self.api_style, self.items_path)
             if problem:
                 self._list_failed('{0} (page {1})'.format(problem, url), url)
+            # page_items gives a list whenever it finds no problem; paging goes on only with a start index.
+            items = cast('list[dict[str, Any]]', items)
             fresh = [item for item in items if _identity(item) not in ids]
             ids.update(_identity(item) for item in fresh)
             self._found_at.update((id(item), url) for item in fresh)
             objects.extend(fresh)
             if scim:
-                start_index, problem = scim_next_index(page.get('totalResults'), start_index, len(items), len(fresh))
+                start_index, problem = scim_next_index(page.get('totalResults'), cast(int, start_index), len(items), len(fresh))
                 url = with_query(self.url, startIndex=start_index, count=self.page_size) if start_index else None
             else:
                 link, problem = next_link(page)
@@ -380,7 +395,7 @@ class ResourceCollection:
         self.objects = objects
         return objects
 
-    def _read_page(self, url):
+    def _read_page(self, url: str) -> Any:
         response = self._send('GET', url, 'list {0}'.format(self.url))
         if response.status_code != 200:
             raise ResourceError('Failed to list {0}: {1}'.format(self.url, error_detail(response)), url=url, status=response.status_code)
@@ -389,23 +404,23 @@ class ResourceCollection:
         except ValueError:
             raise ResponseError('Failed to list {0}: the answer is not JSON (page {1})'.format(self.url, url), url=url, status=200) from None
 
-    def _list_failed(self, why, url):
+    def _list_failed(self, why: str, url: str) -> NoReturn:
         raise ResponseError('Failed to list {0}: {1}'.format(self.url, why), url=url)
 
-    def _follow(self, link, base, where, failed=None):
+    def _follow(self, link: Any, base: str, where: str, failed: str | None = None) -> str:
         """The URL a link leads to; ResponseError, before any request, when the token may not go there."""
         url, refusal = resolve_link(link, base, self.url)
         if refusal:
             shown = ', {0},'.format(shown_url(url)) if url else ''
             raise ResponseError('{0}: {1}{2} {3}; the bearer token goes only to the origin of url, over https'.format(
                 failed or 'Failed to list {0}'.format(self.url), where, shown, refusal), url=base)
-        return url
+        return cast(str, url)  # resolve_link gives a URL whenever it has no refusal
 
-    def label(self, key):
+    def label(self, key: Any) -> str:
         """How messages name an object: its collection and key, never its contents."""
         return '{0} {1!r}'.format(self.url.rsplit('/', 1)[-1], key)
 
-    def object_url(self, obj, key, kind='update'):
+    def object_url(self, obj: dict[str, Any], key: Any, kind: str = 'update') -> str:
         """Where an object lives: SCIM meta.location, a HAL self link, or <collection>/<id>.
 
         A link is resolved against the page that listed the object, and must stay on the origin of ``url``.
@@ -423,19 +438,19 @@ class ResourceCollection:
             return '{0}/{1}'.format(self.url, quote(str(object_id), safe=''))
         raise ResponseError('{0}: the server gave it no meta.location, _links.self.href or id'.format(failed), url=self.url)
 
-    def check_links(self, actions):
+    def check_links(self, actions: Iterable[Action]) -> None:
         """Refuse, before the first write, an update or delete whose object URL the token may not follow."""
         for action in actions:
             if action.kind in ('update', 'delete'):
                 self.object_url(action.current, action.key, action.kind)
 
-    def apply(self, action):
+    def apply(self, action: Action) -> Any:
         """Carry out one action; return the object as the server now holds it (None after a delete)."""
         label = self.label(action.key)
         if action.kind == 'create':
             body = dict(action.after)
             response = self._send('POST', self.url, 'create ' + label, body=self._with_schemas(body), single_use=True)
-            expected = (200, 201)
+            expected: tuple[int, ...] = (200, 201)
         elif action.kind == 'update':
             url = self.object_url(action.current, action.key)
             if self.update_method == 'patch':
@@ -464,7 +479,7 @@ class ResourceCollection:
         except ValueError:
             return action.after
 
-    def _with_schemas(self, body, current=None):
+    def _with_schemas(self, body: dict[str, Any], current: dict[str, Any] | None = None) -> dict[str, Any]:
         """SCIM bodies carry their schemas (RFC 7643 section 3): the server's on update, the core schema on create."""
         if self.api_style == 'scim' and 'schemas' not in body:
             if current and current.get('schemas'):

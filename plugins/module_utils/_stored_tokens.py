@@ -12,13 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _errors, _grants, _masking, _token_store
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, OIDCError, StoreError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 
+if TYPE_CHECKING:
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._token_request import TokenClient
 
-def token_client(options):
+    # What a TokenProvider calls to get a client for (changed) options: token_client, or a test's fake.
+    ClientFactory = Callable[[Options], TokenClient]
+
+
+def token_client(options: Mapping[str, Any]) -> TokenClient:
     # Imported on first use: requests and PyJWT cost about 0.13 s to import, and a
     # lookup served from the store (most references) needs neither (bench/token_lookup.py).
     from ansible_collections.jwtauth.oidc.plugins.module_utils._token_request import TokenClient
@@ -43,7 +51,7 @@ INTERNAL_KEYS = ('obtained_at',)
 USE, RENEW, FORGET = 'use', 'renew', 'forget'
 
 
-def store_key_material(options):
+def store_key_material(options: Mapping[str, Any]) -> bytes | None:
     """The client credential that keys the store's encryption, or None (public clients have none)."""
     options = Options.of(options)
     if options.auth_method == 'none':
@@ -54,7 +62,7 @@ def store_key_material(options):
     return (material + '\0' + (options.private_key_passphrase or '')).encode('utf-8')
 
 
-def op_locator(options):
+def op_locator(options: Mapping[str, Any]) -> dict[str, Any]:
     """The options that locate the OP, normalised so that equivalent spellings give the same entry."""
     options = Options.of(options)
     parts = {}
@@ -64,7 +72,7 @@ def op_locator(options):
     return parts
 
 
-def op_label(options):
+def op_label(options: Mapping[str, Any]) -> str:
     """The OP in words, for messages: no secret."""
     options = Options.of(options)
     if options.token_endpoint:
@@ -78,7 +86,7 @@ def op_label(options):
     return 'an OP that no option names'
 
 
-def identity(options, name=None):
+def identity(options: Mapping[str, Any], name: str | None = None) -> str:
     """The store entry id for these options, or for the token saved under ``name`` by this client at this OP."""
     options = Options.of(options)
     if name is not None:
@@ -94,7 +102,8 @@ def identity(options, name=None):
     return _token_store.entry_id(parts)
 
 
-def plan(stored, leeway, repeatable, now=None, action=USE, requestable=None, failure=None, waited_since=None):
+def plan(stored: dict[str, Any] | None, leeway: float, repeatable: bool, now: float | None = None, action: str = USE,
+         requestable: bool | None = None, failure: dict[str, Any] | None = None, waited_since: float | None = None) -> str:
     """What to do for one entry; the whole decision, as data.
 
     ``stored`` is the decrypted entry or None.  ``repeatable``: the options' grant
@@ -125,7 +134,7 @@ def plan(stored, leeway, repeatable, now=None, action=USE, requestable=None, fai
     return 'fail'
 
 
-def merge_refreshed(old, new):
+def merge_refreshed(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
     """A refresh answer may omit what did not change (RFC 6749 section 6): keep the old refresh and ID tokens."""
     merged = dict(new)
     for key in ('refresh_token', 'id_token', 'id_token_claims'):
@@ -134,18 +143,18 @@ def merge_refreshed(old, new):
     return merged
 
 
-def public(tokens):
+def public(tokens: Mapping[str, Any]) -> dict[str, Any]:
     """The tokens without the provider's bookkeeping; the edges will mask them wherever they might be shown."""
     _masking.remember(*(tokens.get(name) for name in _grants.SECRET_TOKEN_FIELDS))
     return {key: value for key, value in tokens.items() if key not in INTERNAL_KEYS}
 
 
-def failure_record(exc, now=None):
+def failure_record(exc: OIDCError, now: float | None = None) -> dict[str, Any]:
     """What is kept of a failed request for the workers waiting on it: the message and details, which hold no secret."""
     return {'class': type(exc).__name__, 'message': str(exc), 'details': exc.details, 'failed_at': time.time() if now is None else now}
 
 
-def replay_failure(record, now=None):
+def replay_failure(record: Mapping[str, Any], now: float | None = None) -> OIDCError:
     """The recorded failure as an exception of its own class, saying it was not sent again."""
     error_class = getattr(_errors, str(record.get('class')), None)
     if not (isinstance(error_class, type) and issubclass(error_class, OIDCError)):
@@ -160,18 +169,21 @@ def replay_failure(record, now=None):
 class TokenProvider:
     """One token per identity for as long as it is valid, across hosts, forks and tasks."""
 
-    def __init__(self, options, store=None, client_factory=token_client):
+    def __init__(self, options: Mapping[str, Any], store: _token_store.TokenStore | None = None,
+                 client_factory: ClientFactory = token_client) -> None:
         self.options = options = Options.of(options)
         self.client_factory = client_factory
         self.leeway = options.expiry_leeway
         self.credential = store_key_material(options)
+        # A store is used only with a credential to key it, and the private helpers below get(), save() and check_saveable()
+        # only once there is a store: the casts of self.credential and self.store rest on that.
         self.store = store
         if self.store is None and options.token_store and self.credential:
             self.store = _token_store.TokenStore(options.token_store_path, lock_timeout=options.token_store_lock_timeout)
-        self.warnings = []
+        self.warnings: list[str] = []
         self.removed = False
 
-    def _request(self, **overrides):
+    def _request(self, **overrides: Any) -> dict[str, Any]:
         options = self.options.replace(**overrides)
         sent_at = time.time()
         client = self.client_factory(options)
@@ -182,32 +194,32 @@ class TokenProvider:
             self.warnings.extend(w for w in getattr(client, 'warnings', ()) if w not in self.warnings)
         return _grants.with_default_expiry(tokens, self.options.default_token_lifetime, sent_at)
 
-    def no_store_error(self, doing, name):
+    def no_store_error(self, doing: str, name: str | None) -> StoreError:
         """The StoreError for an action that needs the store when there is none."""
         return StoreError('Cannot {0} {1}: the token store is off (token_store), or auth_method {2} has no credential to encrypt '
                           'it with'.format(doing, self.describe_token(name), self.options.auth_method))
 
-    def describe_token(self, name, article='the'):
+    def describe_token(self, name: str | None, article: str = 'the') -> str:
         """The token in words for messages: name, client_id and OP, no secret."""
         what = 'saved token {0!r}'.format(name) if name is not None else 'token'
         return '{0} {1} for client {2!r} at {3}'.format(article, what, self.options.client_id, op_label(self.options))
 
-    def check_saveable(self, name):
+    def check_saveable(self, name: str) -> None:
         """Raise StoreError unless tokens could be saved under ``name`` now: before a single-use grant is spent."""
         if self.store is None:
             raise self.no_store_error('save', name)
         self.store.check_writable()
 
-    def save(self, name, tokens):
+    def save(self, name: str, tokens: Mapping[str, Any]) -> None:
         """Save tokens (from the module) under a name for lookups of the same client at the same OP."""
         if self.store is None:
             raise self.no_store_error('save', name)
         identifier = identity(self.options, name)
         with self.store.lock(identifier, self.describe_token(name)):
-            self.store.save(identifier, self.credential, dict(tokens, obtained_at=time.time()))
+            self.store.save(identifier, cast(bytes, self.credential), dict(tokens, obtained_at=time.time()))
         self.store.sweep()
 
-    def get(self, name=None, force=False, action=None):
+    def get(self, name: str | None = None, force: bool = False, action: str | None = None) -> dict[str, Any] | None:
         """The token response for the options (or the saved ``name``), fresh for at least the leeway.
 
         ``action`` is token_store_action: ``use`` the stored token while fresh,
@@ -226,13 +238,13 @@ class TokenProvider:
         requestable = name is None
         if action == USE:
             # No lock for a hit: entries are replaced atomically, and a read-only store still serves its valid entries.
-            entry = self.store.read(identifier, self.credential)
+            entry = self.store.read(identifier, cast(bytes, self.credential))
             if plan(entry.tokens, self.leeway, repeatable, requestable=requestable) == 'use':
                 return public(entry.tokens)
         started = time.time()
         with self.store.lock(identifier, self.describe_token(name)) as waited:
-            entry = self.store.read(identifier, self.credential)
-            failure = self.store.recent_failure(identifier, self.credential) if waited else None
+            entry = self.store.read(identifier, cast(bytes, self.credential))
+            failure = self.store.recent_failure(identifier, cast(bytes, self.credential)) if waited else None
             decision = plan(entry.tokens, self.leeway, repeatable, action=action, requestable=requestable, failure=failure,
                             waited_since=started if waited else None)
             if decision == 'use':
@@ -241,7 +253,7 @@ class TokenProvider:
                 self.removed = self.store.remove(identifier)
                 return None
             if decision == 'fail-fast':
-                raise replay_failure(failure)
+                raise replay_failure(cast('dict[str, Any]', failure))  # plan() fails fast only with a failure
             if decision == 'fail':
                 raise self._cannot_renew(name, entry, None)
             try:
@@ -253,7 +265,7 @@ class TokenProvider:
         self.store.sweep()  # only after a request: a store hit stays a single file read
         return public(tokens)
 
-    def _obtain(self, decision, entry, name, repeatable, requestable):
+    def _obtain(self, decision: str, entry: _token_store.Entry, name: str | None, repeatable: bool, requestable: bool) -> dict[str, Any]:
         """Carry out 'refresh' or 'request'; a refused refresh falls back to what plan() allows without it."""
         if decision == 'refresh':
             stored = entry.tokens
@@ -265,33 +277,34 @@ class TokenProvider:
                     raise self._cannot_renew(name, entry, exc) from exc
         return self._request()
 
-    def _record_failure(self, identifier, exc):
+    def _record_failure(self, identifier: str, exc: OIDCError) -> None:
         # Best effort: a store that cannot take the record only loses the shortcut.
         try:
-            self.store.save_failure(identifier, self.credential, failure_record(exc), FAILURE_LIFETIME)
+            cast(_token_store.TokenStore, self.store).save_failure(identifier, cast(bytes, self.credential), failure_record(exc), FAILURE_LIFETIME)
         except StoreError:
             pass
 
-    def _keep(self, identifier, tokens, name):
+    def _keep(self, identifier: str, tokens: Mapping[str, Any], name: str | None) -> None:
         """Store what was obtained; a store that fails now costs the cache, not the tokens."""
         try:
-            self.store.save(identifier, self.credential, dict(tokens, obtained_at=time.time()))
+            cast(_token_store.TokenStore, self.store).save(identifier, cast(bytes, self.credential), dict(tokens, obtained_at=time.time()))
         except StoreError as exc:
             lost = ' Its refresh token may have been rotated: save it again with the token module.' if name is not None else ''
             self.warnings.append('Obtained {0} but could not keep it: {1}. It is returned this once; the next use requests '
                                  'another.{2}'.format(self.describe_token(name), exc, lost))
 
-    def _cannot_renew(self, name, entry, renewal_error):
+    def _cannot_renew(self, name: str | None, entry: _token_store.Entry, renewal_error: OIDCError | None) -> StoreError:
+        store = cast(_token_store.TokenStore, self.store)
         if entry.state == _token_store.MISSING:
             return StoreError('{0} in {1}: save one first with the token module (save_as: {2}) using the same OP options '
-                              '({3}) and client_id'.format(self.describe_token(name, 'No'), self.store.describe(), name, ', '.join(OP_OPTIONS)))
+                              '({3}) and client_id'.format(self.describe_token(name, 'No'), store.describe(), name, ', '.join(OP_OPTIONS)))
         if entry.state == _token_store.UNDECRYPTABLE:
             return StoreError('{0} exists in {1} but this client credential cannot decrypt it: it was saved with another '
                               'client_secret or private_key (rotated?), or the file is damaged. Save it again (save_as: {2}) or '
-                              'drop it (token_store_action: forget)'.format(self.describe_token(name, 'The'), self.store.describe(), name))
+                              'drop it (token_store_action: forget)'.format(self.describe_token(name, 'The'), store.describe(), name))
         if entry.state == _token_store.CORRUPT:
             return StoreError('{0} in {1} is damaged (not in the store\'s format). Save it again (save_as: {2}) or drop it '
-                              '(token_store_action: forget)'.format(self.describe_token(name, 'The'), self.store.describe(), name))
+                              '(token_store_action: forget)'.format(self.describe_token(name, 'The'), store.describe(), name))
         kind = 'saved token {0!r}'.format(name) if name is not None else 'stored token'
         if renewal_error is not None:
             return StoreError('The {0} expired and cannot be renewed: {1}'.format(kind, renewal_error), **renewal_error.details)

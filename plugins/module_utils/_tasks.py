@@ -10,6 +10,8 @@ Each takes the frozen options and returns the result dict of one task, or raises
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _grants, _resources, _token_store
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError, ResourceError, StoreError
@@ -17,8 +19,16 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClie
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._stored_tokens import FORGET, USE, RENEW, TokenProvider, identity, token_client
 
+if TYPE_CHECKING:
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._stored_tokens import ClientFactory
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._token_request import TokenClient
 
-def run_token_task(options, check_mode=False, client=None, client_factory=token_client):
+    # Gives the bearer token for the API; renew=True after the API answered 401.
+    TokenSource = Callable[..., str]
+
+
+def run_token_task(options: Mapping[str, Any], check_mode: bool = False, client: TokenClient | None = None,
+                   client_factory: ClientFactory = token_client) -> dict[str, Any]:
     """What the token module does, as data: the result dict of one task.
 
     In check mode a grant that spends something single-use (a code, a rotating
@@ -62,7 +72,7 @@ def run_token_task(options, check_mode=False, client=None, client_factory=token_
     return result
 
 
-def _run_store_action(options, action, check_mode, client_factory):
+def _run_store_action(options: Options, action: str, check_mode: bool, client_factory: ClientFactory) -> dict[str, Any]:
     """token_store_action renew or forget in the module: act on the saved ``save_as`` entry, or on the options' own entry."""
     name = options.save_as
     provider = TokenProvider(options, client_factory=client_factory)
@@ -71,7 +81,7 @@ def _run_store_action(options, action, check_mode, client_factory):
     label = provider.describe_token(name)
     if action == FORGET:
         if check_mode:
-            exists = provider.store.read(identity(options, name), provider.credential).state != _token_store.MISSING
+            exists = provider.store.read(identity(options, name), cast(bytes, provider.credential)).state != _token_store.MISSING
             return dict(changed=exists, msg='Check mode: would remove {0}'.format(label) if exists else
                         'Check mode: {0} to remove'.format(provider.describe_token(name, 'no')))
         provider.get(name, action=FORGET)
@@ -79,7 +89,7 @@ def _run_store_action(options, action, check_mode, client_factory):
                     '{0} to remove'.format(provider.describe_token(name, 'No')))
     if check_mode:
         return dict(changed=False, skipped=True, msg='Check mode: {0} was not renewed'.format(label))
-    result = provider.get(name, action=RENEW)
+    result = cast('dict[str, Any]', provider.get(name, action=RENEW))  # None only for forget
     result.update(changed=False, warnings=provider.warnings)
     return result
 
@@ -87,21 +97,21 @@ def _run_store_action(options, action, check_mode, client_factory):
 PAST_TENSE = {'create': 'created', 'update': 'updated', 'delete': 'deleted'}
 
 
-def token_provider(options):
+def token_provider(options: Options) -> TokenProvider | None:
     """The token store's provider of the bearer token, or None when a static bearer_token is given."""
     if options.bearer_token:
         return None
     return TokenProvider(options.replace(grant_type=None if options.token_name else 'client_credentials'))
 
 
-def token_source(options, provider):
+def token_source(options: Options, provider: TokenProvider | None) -> TokenSource:
     """A callable giving the bearer token: the static one, or one from the token store (renewed on request)."""
     if provider is None:
         return lambda renew=False: options.bearer_token
-    return lambda renew=False: provider.get(options.token_name, force=renew)['access_token']
+    return lambda renew=False: cast('dict[str, Any]', provider.get(options.token_name, force=renew))['access_token']
 
 
-def run_resource_task(options, check_mode=False, diff=False, http=None):
+def run_resource_task(options: Mapping[str, Any], check_mode: bool = False, diff: bool = False, http: HttpClient | None = None) -> dict[str, Any]:
     """Converge a collection: read it once, write only the objects that differ (none in check mode).
 
     Warnings of the API's HTTP client and of the token request (retries, allow_plain_http,
@@ -111,7 +121,7 @@ def run_resource_task(options, check_mode=False, diff=False, http=None):
     http = http or HttpClient.from_options(options)
     provider = token_provider(options)
 
-    def warnings():
+    def warnings() -> list[str]:
         found = list(http.warnings)
         found.extend(text for text in (provider.warnings if provider is not None else []) if text not in found)
         return found
@@ -126,7 +136,7 @@ def run_resource_task(options, check_mode=False, diff=False, http=None):
     return result
 
 
-def _converge(options, check_mode, diff, http, source):
+def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, source: TokenSource) -> dict[str, Any]:
     collection = _resources.ResourceCollection(
         http, options.url, source, api_style=options.api_style,
         page_size=options.page_size, items_path=options.items_path,
@@ -140,8 +150,8 @@ def _converge(options, check_mode, diff, http, source):
         _resources.check_prune(actions, desired, options.prune_max)
     # Every object link is checked before the first write, so a refused one leaves nothing half done.
     collection.check_links(actions)
-    result = {'created': [], 'updated': [], 'deleted': [], 'unchanged': [], 'ids': {}}
-    diffs = []
+    result: dict[str, Any] = {'created': [], 'updated': [], 'deleted': [], 'unchanged': [], 'ids': {}}
+    diffs: list[dict[str, Any]] = []
     for action in actions:
         if action.kind == 'none':
             result['unchanged'].append(action.key)

@@ -12,6 +12,8 @@ so the module's action plugin and the lookup drive it the same way.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
+from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _discovery, _grants, _id_token, _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import make_client_auth
@@ -23,7 +25,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Optio
 class TokenClient:
     """Requests tokens from one OP for one client."""
 
-    def __init__(self, options, http=None):
+    def __init__(self, options: Mapping[str, Any], http: HttpClient | None = None) -> None:
         self.options = options = Options.of(options)
         self.http = http or HttpClient.from_options(options)
         self.client_auth = make_client_auth(
@@ -33,14 +35,14 @@ class TokenClient:
             signing_alg=options.signing_alg, assertion_lifetime=options.assertion_lifetime,
             audience=options.audience,
         )
-        self.auth_warnings = []
+        self.auth_warnings: list[str] = []
 
     @property
-    def warnings(self):
+    def warnings(self) -> list[str]:
         """What the result should say besides the tokens: weak secrets, retries, plain HTTP."""
         return self.auth_warnings + self.http.warnings
 
-    def prepare(self):
+    def prepare(self) -> tuple[_grants.Grant, dict[str, Any]]:
         """Check everything that can be checked without the network; return (grant, form)."""
         o = self.options
         grant_type = _grants.infer_grant_type(o.grant_type, o.code, o.refresh_token)
@@ -50,13 +52,13 @@ class TokenClient:
         self.auth_warnings = self.client_auth.validate()
         return _grants.GRANTS[grant_type], form
 
-    def request_token(self):
+    def request_token(self) -> dict[str, Any]:
         """Send the grant and return the result dict (tokens, expiry, ID token claims)."""
         grant, form = self.prepare()
         endpoints = _discovery.resolve_endpoints(self.options, self.http)
-        sent_at = []
+        sent_at: list[float] = []
 
-        def build():
+        def build() -> tuple[dict[str, Any], dict[str, str]]:
             # A new client assertion (jti, iat, exp) for every attempt: a retry must not replay one.
             fields, headers = self.client_auth.apply(endpoints.token_endpoint)
             headers['Accept'] = 'application/json'
@@ -74,7 +76,7 @@ class TokenClient:
             result['issuer'] = result['id_token_claims']['iss']
         return result
 
-    def validate_id_token(self, tokens, endpoints):
+    def validate_id_token(self, tokens: Mapping[str, Any], endpoints: _discovery.Endpoints) -> dict[str, Any]:
         """Validate the ID token against the OP's keys; return its claims."""
         id_token = tokens['id_token']
         header, unverified = _id_token.unverified_header_and_claims(id_token)

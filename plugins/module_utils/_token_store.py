@@ -35,6 +35,8 @@ import random
 import re
 import stat
 import time
+from collections.abc import Iterator
+from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import StoreError
 
@@ -44,8 +46,8 @@ try:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 except ImportError:  # pragma: no cover - PyJWT[crypto] brings cryptography
-    AESGCM = None
-    InvalidTag = ValueError
+    AESGCM = None  # type: ignore[assignment,misc]
+    InvalidTag = ValueError  # type: ignore[assignment,misc]
 
 FORMAT_VERSION = 1
 HKDF_INFO = b'jwtauth.oidc token store v1'
@@ -77,24 +79,24 @@ Entry = collections.namedtuple('Entry', ['state', 'tokens'])
 _NOFOLLOW = getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0)
 
 
-def default_directory():
+def default_directory() -> str:
     """~/.ansible/jwtauth_oidc/tokens, or under ANSIBLE_HOME when that is set."""
     home = os.environ.get('ANSIBLE_HOME') or os.path.join(os.path.expanduser('~'), '.ansible')
     return os.path.join(home, 'jwtauth_oidc', 'tokens')
 
 
-def entry_id(parts):
+def entry_id(parts: dict[str, Any]) -> str:
     """A stable file name for what identifies a token (endpoint, client, grant, scope, ...)."""
     canonical = json.dumps(parts, sort_keys=True, separators=(',', ':'), default=str)
     return hashlib.sha256(canonical.encode('utf-8')).hexdigest()
 
 
-def _key(credential, identifier):
+def _key(credential: bytes, identifier: str) -> bytes:
     # HKDF (RFC 5869) with the entry id as salt: one key per entry and credential.
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=identifier.encode('ascii'), info=HKDF_INFO).derive(credential)
 
 
-def seal(tokens, credential, identifier):
+def seal(tokens: dict[str, Any], credential: bytes, identifier: str) -> str:
     """Encrypt a token dict for one entry; returns the file's JSON text."""
     nonce = os.urandom(12)
     plaintext = json.dumps(tokens, separators=(',', ':')).encode('utf-8')
@@ -110,7 +112,7 @@ def seal(tokens, credential, identifier):
     return json.dumps(header)
 
 
-def _header(text):
+def _header(text: str) -> dict[str, Any] | None:
     """The plain header of an entry in the store's own format, or None."""
     try:
         header = json.loads(text)
@@ -126,7 +128,7 @@ def _header(text):
     return header
 
 
-def open_entry(text, credential, identifier):
+def open_entry(text: str, credential: bytes, identifier: str) -> Entry:
     """Decrypt an entry's text: Entry(OK, tokens), Entry(UNDECRYPTABLE, None) or Entry(CORRUPT, None).
 
     AES-GCM cannot tell a wrong key from a damaged ciphertext; both fail the
@@ -152,12 +154,12 @@ def open_entry(text, credential, identifier):
     return Entry(OK, tokens) if isinstance(tokens, dict) else Entry(CORRUPT, None)
 
 
-def unseal(text, credential, identifier):
+def unseal(text: str, credential: bytes, identifier: str) -> dict[str, Any] | None:
     """Decrypt an entry; None when it is corrupt, truncated, of another format or for another credential."""
     return open_entry(text, credential, identifier).tokens
 
 
-def is_fresh(tokens, leeway, now=None):
+def is_fresh(tokens: dict[str, Any], leeway: float, now: float | None = None) -> bool:
     """True when the access token is valid for at least ``leeway`` more seconds.
 
     A token without expires_at has unknown lifetime: it is treated as needing
@@ -168,37 +170,37 @@ def is_fresh(tokens, leeway, now=None):
     return isinstance(expires_at, (int, float)) and not isinstance(expires_at, bool) and expires_at - leeway > now
 
 
-def _errno_name(exc):
+def _errno_name(exc: OSError) -> str:
     return errno.errorcode.get(exc.errno, 'errno {0}'.format(exc.errno)) if exc.errno else type(exc).__name__
 
 
 class TokenStore:
     """Encrypted token files in one private directory."""
 
-    def __init__(self, directory=None, lock_timeout=LOCK_TIMEOUT):
+    def __init__(self, directory: str | None = None, lock_timeout: float | None = LOCK_TIMEOUT) -> None:
         if AESGCM is None:
             raise StoreError('The Python library "cryptography" is required for the token store: pip install cryptography')
         self.explicit = bool(directory)
         self.directory = os.path.abspath(directory or default_directory())
         self.lock_timeout = max(0, lock_timeout if lock_timeout is not None else LOCK_TIMEOUT)
 
-    def describe(self):
+    def describe(self) -> str:
         """The store, named so that a user knows which option moves it."""
         if self.explicit:
             return 'the token store {0} (set by {1})'.format(self.directory, PATH_OPTIONS)
         return 'the token store {0} (the default; {1} moves it)'.format(self.directory, PATH_OPTIONS)
 
-    def _error(self, doing, exc):
+    def _error(self, doing: str, exc: OSError) -> StoreError:
         """A StoreError for a file system failure: what failed, where, why."""
         reason = exc.strerror or str(exc)
         return StoreError('Cannot {0} in {1}: {2} [{3}]'.format(doing, self.describe(), reason, _errno_name(exc)))
 
-    def _refuse(self, why):
+    def _refuse(self, why: str) -> StoreError:
         return StoreError('Refusing to use {0}: {1}'.format(self.describe(), why))
 
     # -- the directory ---------------------------------------------------------------
 
-    def _make_directories(self):
+    def _make_directories(self) -> None:
         """Create the store and any missing parents, each 0700 whatever the umask."""
         missing = []
         path = self.directory
@@ -218,7 +220,7 @@ class TokenStore:
             # mkdir honours the umask; a store must be private whatever the umask.
             os.chmod(path, 0o700)
 
-    def _open_directory(self, create):
+    def _open_directory(self, create: bool) -> int | None:
         """A descriptor of the checked store directory, or None when it is missing and ``create`` is false.
 
         Every file is then opened relative to this descriptor, so the checks
@@ -258,7 +260,7 @@ class TokenStore:
             raise
         return fd
 
-    def _check_directory(self, found):
+    def _check_directory(self, found: os.stat_result) -> None:
         """Refuse a directory that someone else could use to redirect or plant the store's files."""
         if stat.S_ISLNK(found.st_mode):
             raise self._refuse('it is a symbolic link; point the option at the real directory')
@@ -271,7 +273,7 @@ class TokenStore:
                 stat.S_IMODE(found.st_mode)))
 
     @contextlib.contextmanager
-    def _directory(self, create=True):
+    def _directory(self, create: bool = True) -> Iterator[int | None]:
         fd = self._open_directory(create)
         try:
             yield fd
@@ -279,14 +281,14 @@ class TokenStore:
             if fd is not None:
                 os.close(fd)
 
-    def check_writable(self):
+    def check_writable(self) -> None:
         """Raise StoreError unless an entry could be saved now: the directory is usable and a file can be written."""
         with self._directory() as dir_fd:
             name = self._write_temp(dir_fd, 'probe')
             with contextlib.suppress(OSError):
                 os.unlink(name, dir_fd=dir_fd)
 
-    def _write_temp(self, dir_fd, text):
+    def _write_temp(self, dir_fd: int | None, text: str) -> str:
         """Write a new private file with a fresh name; returns the name (O_EXCL, O_NOFOLLOW: no planted link is followed)."""
         name = '.tmp-{0}{1}'.format(os.urandom(8).hex(), ENTRY_SUFFIX)
         try:
@@ -307,7 +309,7 @@ class TokenStore:
     # -- locks -----------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def lock(self, identifier, label='a token'):
+    def lock(self, identifier: str, label: str = 'a token') -> Iterator[bool]:
         """Hold an exclusive lock on one entry across processes (forks and hosts of a play).
 
         Yields whether this worker had to wait for another one: a waiter may
@@ -325,7 +327,7 @@ class TokenStore:
         finally:
             os.close(fd)  # closing the only descriptor releases the flock
 
-    def _acquire(self, fd, label):
+    def _acquire(self, fd: int, label: str) -> bool:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return False
@@ -347,7 +349,7 @@ class TokenStore:
                 continue
 
     @contextlib.contextmanager
-    def _try_lock(self, dir_fd, identifier):
+    def _try_lock(self, dir_fd: int, identifier: str) -> Iterator[bool]:
         """Yields True holding the entry's lock, or False at once when another process holds it (or it cannot be made)."""
         try:
             fd = os.open(identifier + LOCK_SUFFIX, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600, dir_fd=dir_fd)
@@ -366,7 +368,7 @@ class TokenStore:
 
     # -- entries -----------------------------------------------------------------------
 
-    def _read_text(self, dir_fd, name):
+    def _read_text(self, dir_fd: int, name: str) -> str | None:
         """The text of one of the store's files, or None when it does not exist."""
         try:
             fd = os.open(name, os.O_RDONLY | _NOFOLLOW, dir_fd=dir_fd)
@@ -387,7 +389,7 @@ class TokenStore:
             return ''  # not an entry the store wrote: reads as corrupt
         return data.decode('utf-8', 'replace')
 
-    def read(self, identifier, credential, suffix=ENTRY_SUFFIX):
+    def read(self, identifier: str, credential: bytes, suffix: str = ENTRY_SUFFIX) -> Entry:
         """An entry and whether it could be read: Entry(state, tokens), state one of MISSING, OK, UNDECRYPTABLE, CORRUPT.
 
         Reading never creates anything, so a store on a read-only file system
@@ -399,11 +401,11 @@ class TokenStore:
             return Entry(MISSING, None)
         return open_entry(text, credential, identifier + (suffix if suffix != ENTRY_SUFFIX else ''))
 
-    def load(self, identifier, credential):
+    def load(self, identifier: str, credential: bytes) -> dict[str, Any] | None:
         """The stored tokens of an entry, or None (missing, unreadable, wrong credential)."""
         return self.read(identifier, credential).tokens
 
-    def save(self, identifier, credential, tokens, suffix=ENTRY_SUFFIX):
+    def save(self, identifier: str, credential: bytes, tokens: dict[str, Any], suffix: str = ENTRY_SUFFIX) -> None:
         """Write an entry atomically: a private temporary file renamed over the old one."""
         sealed_for = identifier + (suffix if suffix != ENTRY_SUFFIX else '')
         text = seal(tokens, credential, sealed_for)
@@ -416,7 +418,7 @@ class TokenStore:
                     os.unlink(temp, dir_fd=dir_fd)
                 raise self._error('save an entry', exc) from exc
 
-    def remove(self, identifier):
+    def remove(self, identifier: str) -> bool:
         """Delete an entry (and any failure recorded for it); True when there was an entry."""
         removed = False
         with self._directory(create=False) as dir_fd:
@@ -432,12 +434,12 @@ class TokenStore:
                     raise self._error('remove an entry', exc) from exc
         return removed
 
-    def save_failure(self, identifier, credential, failure, lifetime, now=None):
+    def save_failure(self, identifier: str, credential: bytes, failure: dict[str, Any], lifetime: float, now: float | None = None) -> None:
         """Record that the request for an entry just failed; readable for ``lifetime`` seconds."""
         now = time.time() if now is None else now
         self.save(identifier, credential, dict(failure, expires_at=now + lifetime), suffix=FAILURE_SUFFIX)
 
-    def recent_failure(self, identifier, credential, now=None):
+    def recent_failure(self, identifier: str, credential: bytes, now: float | None = None) -> dict[str, Any] | None:
         """The failure recorded for an entry if it has not lapsed, else None."""
         failure = self.read(identifier, credential, suffix=FAILURE_SUFFIX).tokens
         now = time.time() if now is None else now
@@ -445,7 +447,7 @@ class TokenStore:
             return failure
         return None
 
-    def sweep(self, now=None):
+    def sweep(self, now: float | None = None) -> int:
         """Delete the store's own files past use: expired and not renewable, or renewable but long expired. Returns how many.
 
         Housekeeping never fails a task: a file it cannot judge is left alone.
@@ -463,7 +465,7 @@ class TokenStore:
             pass
         return removed
 
-    def _sweep_one(self, dir_fd, name, now):
+    def _sweep_one(self, dir_fd: int, name: str, now: float) -> bool:
         try:
             found = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
         except OSError:
@@ -486,7 +488,7 @@ class TokenStore:
             return True
 
 
-def _is_stale(header, now):
+def _is_stale(header: dict[str, Any], now: float) -> bool:
     """Whether an entry is past use, judged from its plain header alone."""
     expires_at = header.get('expires_at')
     if expires_at is None or (isinstance(expires_at, float) and math.isnan(expires_at)):

@@ -6,8 +6,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
 
 
@@ -22,15 +26,15 @@ class ControllerAction(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
 
-    def module_kwargs(self):
+    def module_kwargs(self) -> dict[str, Any]:
         """The module's AnsibleModule keyword arguments (argument_spec and its constraints)."""
         raise NotImplementedError
 
-    def execute(self, options, check_mode, diff):
+    def execute(self, options: Options, check_mode: bool, diff: bool) -> Mapping[str, Any]:
         """Do the work; return the result dict or raise."""
         raise NotImplementedError
 
-    def run(self, tmp=None, task_vars=None):
+    def run(self, tmp: str | None = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
         result = super().run(tmp, task_vars)
         # The task's check_mode/diff keywords already fold in --check/--diff and per-task overrides.
         result.update(_edge.run(self.module_kwargs(), self._task.args, self.execute, bool(self._task.check_mode), bool(self._task.diff)))

@@ -14,6 +14,9 @@ user sees.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 
@@ -21,7 +24,8 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCEr
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, validate, values_to_mask
 
 
-def run(module_kwargs, args, use_case, check_mode=False, diff=False):
+def run(module_kwargs: Mapping[str, Any], args: Mapping[str, Any], use_case: Callable[[Options, bool, bool], Mapping[str, Any]],
+        check_mode: bool = False, diff: bool = False) -> dict[str, Any]:
     """The result dict of one task or lookup call.
 
     ``use_case(options, check_mode, diff)`` returns a result dict (its ``warnings``

@@ -160,7 +160,7 @@ def test_trickling_answer_is_cut_at_the_timeout(hostile_server):
 
 def test_endless_answer_is_refused_at_the_size_cap(hostile_server):
     hostile_server.route('GET', '/op/.well-known/openid-configuration', lambda r: (200, {'Content-Type': 'application/json'},
-                                                                                hostile.endless()))
+                                                                                   hostile.endless()))
     with pytest.raises(TransportError, match='the answer is larger than 16777216 bytes; refused'):
         TokenClient(validated(issuer=hostile_server.url('/op'), ca_path=hostile_server.ca_path, retries=0)).request_token()
 

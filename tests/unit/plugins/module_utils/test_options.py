@@ -53,3 +53,11 @@ def test_empty_variables_leave_defaults_and_choices_alone(awx_environ):
 def test_task_arguments_outrank_the_environment(awx_environ):
     validation = ArgumentSpecValidator(**_options.token_module_kwargs()).validate({'issuer': 'https://other.example.test'})
     assert validation.validated_parameters['issuer'] == 'https://other.example.test'
+
+
+def test_no_option_is_shadowed_by_an_attribute_of_options():
+    # options.<name> reads the option unless Options has an attribute of that name: as a Mapping,
+    # options.items was the items() method. Options is no Mapping now, and no name may collide.
+    shadowed = {name for name in _options.every_option_spec() if name in dir(_options.Options)}
+    assert shadowed == set()
+    assert _options.Options(items=[{'a': 1}]).items == [{'a': 1}]

@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _tasks
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+
+USERS = 'https://api.example.com/v1/users'
+ALICE = {'id': 'u1', 'name': 'alice', 'title': 'boss'}
+
+
+class Answer:
+    """The parts of a requests response the resource engine reads."""
+
+    def __init__(self, document, status_code=200):
+        self.status_code = status_code
+        self.text = json.dumps(document)
+        self.url = None
+
+
+class Api:
+    """An HttpClient stand-in: a collection holding alice; a POST creates what it is sent."""
+
+    def __init__(self):
+        self.warnings = []
+        self.calls = []
+
+    def request(self, method, url, what, single_use=False, headers=None, data=None, **kwargs):
+        self.calls.append((method, url))
+        if method == 'GET':
+            return Answer({'items': [ALICE]})
+        return Answer(dict(json.loads(data), id='new'), 201)
+
+
+# item / items -> created, unchanged: ``items`` is an option, not the items() of the options' Mapping.
+@pytest.mark.parametrize('desired, created, unchanged', [
+    (dict(item={'name': 'bob'}), ['bob'], []),
+    (dict(items=[{'name': 'bob'}, {'name': 'alice', 'title': 'boss'}]), ['bob'], ['alice']),
+    (dict(items=[]), [], []),
+])
+def test_resource_task_reads_item_and_items_options(desired, created, unchanged):
+    api = Api()
+    options = Options(dict(url=USERS, bearer_token='T', key='name', **desired))
+    result = _tasks.run_resource_task(options, http=api)
+    assert (result['created'], result['unchanged']) == (created, unchanged)
+    assert result['changed'] is bool(created)
+    assert api.calls == [('GET', USERS)] + [('POST', USERS)] * len(created)
