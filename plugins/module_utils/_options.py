@@ -13,9 +13,9 @@ authentication option falls back to an environment variable named
 from __future__ import annotations
 
 import os
-from collections.abc import KeysView
+from collections.abc import KeysView, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, Union
 
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
@@ -288,14 +288,14 @@ class Options:
 
     __slots__ = ('_values',)
 
-    def __init__(self, values: Mapping[str, Any] | None = None, **changes: Any) -> None:
+    def __init__(self, values: OptionsLike | None = None, **changes: Any) -> None:
         merged = dict(_defaults())
         merged.update(values or {})
         merged.update(changes)
         object.__setattr__(self, '_values', MappingProxyType(merged))
 
     @classmethod
-    def of(cls, values: Mapping[str, Any]) -> Options:
+    def of(cls, values: OptionsLike) -> Options:
         """``values`` as Options: unchanged when they already are."""
         return values if isinstance(values, cls) else cls(values)
 
@@ -322,3 +322,7 @@ class Options:
     def replace(self, **changes: Any) -> Options:
         """A copy with some options changed (a refresh grant from a stored token, say)."""
         return Options(self._values, **changes)
+
+
+# What the library's entry points take: the edge's Options, or a plain dict (tests, bench), made Options at once.
+OptionsLike = Union[Options, Mapping[str, Any]]

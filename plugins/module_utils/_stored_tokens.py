@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _errors, _grants, _masking, _token_store
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, OIDCError, StoreError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, OptionsLike
 
 if TYPE_CHECKING:
     from ansible_collections.jwtauth.oidc.plugins.module_utils._token_request import TokenClient
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     ClientFactory = Callable[[Options], TokenClient]
 
 
-def token_client(options: Mapping[str, Any]) -> TokenClient:
+def token_client(options: OptionsLike) -> TokenClient:
     # Imported on first use: requests and PyJWT cost about 0.13 s to import, and a
     # lookup served from the store (most references) needs neither (bench/token_lookup.py).
     from ansible_collections.jwtauth.oidc.plugins.module_utils._token_request import TokenClient
@@ -51,7 +51,7 @@ INTERNAL_KEYS = ('obtained_at',)
 USE, RENEW, FORGET = 'use', 'renew', 'forget'
 
 
-def store_key_material(options: Mapping[str, Any]) -> bytes | None:
+def store_key_material(options: OptionsLike) -> bytes | None:
     """The client credential that keys the store's encryption, or None (public clients have none)."""
     options = Options.of(options)
     if options.auth_method == 'none':
@@ -62,7 +62,7 @@ def store_key_material(options: Mapping[str, Any]) -> bytes | None:
     return (material + '\0' + (options.private_key_passphrase or '')).encode('utf-8')
 
 
-def op_locator(options: Mapping[str, Any]) -> dict[str, Any]:
+def op_locator(options: OptionsLike) -> dict[str, Any]:
     """The options that locate the OP, normalised so that equivalent spellings give the same entry."""
     options = Options.of(options)
     parts = {}
@@ -72,7 +72,7 @@ def op_locator(options: Mapping[str, Any]) -> dict[str, Any]:
     return parts
 
 
-def op_label(options: Mapping[str, Any]) -> str:
+def op_label(options: OptionsLike) -> str:
     """The OP in words, for messages: no secret."""
     options = Options.of(options)
     if options.token_endpoint:
@@ -86,7 +86,7 @@ def op_label(options: Mapping[str, Any]) -> str:
     return 'an OP that no option names'
 
 
-def identity(options: Mapping[str, Any], name: str | None = None) -> str:
+def identity(options: OptionsLike, name: str | None = None) -> str:
     """The store entry id for these options, or for the token saved under ``name`` by this client at this OP."""
     options = Options.of(options)
     if name is not None:
@@ -169,7 +169,7 @@ def replay_failure(record: Mapping[str, Any], now: float | None = None) -> OIDCE
 class TokenProvider:
     """One token per identity for as long as it is valid, across hosts, forks and tasks."""
 
-    def __init__(self, options: Mapping[str, Any], store: _token_store.TokenStore | None = None,
+    def __init__(self, options: OptionsLike, store: _token_store.TokenStore | None = None,
                  client_factory: ClientFactory = token_client) -> None:
         self.options = options = Options.of(options)
         self.client_factory = client_factory

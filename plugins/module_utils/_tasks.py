@@ -10,13 +10,13 @@ Each takes the frozen options and returns the result dict of one task, or raises
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _grants, _resources, _token_store
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError, ResourceError, StoreError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, OptionsLike
 from ansible_collections.jwtauth.oidc.plugins.module_utils._stored_tokens import FORGET, USE, RENEW, TokenProvider, identity, token_client
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     TokenSource = Callable[..., str]
 
 
-def run_token_task(options: Mapping[str, Any], check_mode: bool = False, client: TokenClient | None = None,
+def run_token_task(options: OptionsLike, check_mode: bool = False, client: TokenClient | None = None,
                    client_factory: ClientFactory = token_client) -> dict[str, Any]:
     """What the token module does, as data: the result dict of one task.
 
@@ -111,7 +111,7 @@ def token_source(options: Options, provider: TokenProvider | None) -> TokenSourc
     return lambda renew=False: cast('dict[str, Any]', provider.get(options.token_name, force=renew))['access_token']
 
 
-def run_resource_task(options: Mapping[str, Any], check_mode: bool = False, diff: bool = False, http: HttpClient | None = None) -> dict[str, Any]:
+def run_resource_task(options: OptionsLike, check_mode: bool = False, diff: bool = False, http: HttpClient | None = None) -> dict[str, Any]:
     """Converge a collection: read it once, write only the objects that differ (none in check mode).
 
     Warnings of the API's HTTP client and of the token request (retries, allow_plain_http,

@@ -19,13 +19,13 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils import _discovery, _g
 from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import make_client_auth
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import IdTokenError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, OptionsLike
 
 
 class TokenClient:
     """Requests tokens from one OP for one client."""
 
-    def __init__(self, options: Mapping[str, Any], http: HttpClient | None = None) -> None:
+    def __init__(self, options: OptionsLike, http: HttpClient | None = None) -> None:
         self.options = options = Options.of(options)
         self.http = http or HttpClient.from_options(options)
         self.client_auth = make_client_auth(
