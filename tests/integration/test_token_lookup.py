@@ -47,11 +47,13 @@ def many_hosts_inventory(tmp_path):
     return str(path)
 
 
-@pytest.mark.parametrize('store, expected_requests', [(True, 1), (False, 2 * HOSTS)])
-def test_fifty_hosts_ten_forks(op, ansible, tmp_path, many_hosts_inventory, store, expected_requests):
+# The same play with the store off (a request per reference: 100) is the baseline that bench/token_lookup.py
+# measures and checks (make bench); it proves nothing about the collection that this test does not.
+@pytest.mark.core_sensitive
+def test_fifty_hosts_ten_forks(op, ansible, tmp_path, many_hosts_inventory):
     result_dir = tmp_path / 'rendered'
     result_dir.mkdir()
-    variables = lookup_vars(op, 'csjwt', tmp_path / 'store', token_store=store)
+    variables = lookup_vars(op, 'csjwt', tmp_path / 'store')
     variables['result_dir'] = str(result_dir)
     mark = op.mark()
     run = ansible('lookup_many_hosts.yml', variables, inventory=many_hosts_inventory, extra_args=['-f', '10'])
@@ -60,8 +62,9 @@ def test_fifty_hosts_ten_forks(op, ansible, tmp_path, many_hosts_inventory, stor
     assert len(rendered) == HOSTS
     tokens = {token for pair in rendered for token in pair}
     run.assert_no_secrets(tokens)
-    assert token_requests(op, mark) == expected_requests
-    assert len(tokens) == expected_requests
+    # One request for 50 hosts in 10 forks, 100 references: every host rendered the same token.
+    assert token_requests(op, mark) == 1
+    assert len(tokens) == 1
 
 
 @pytest.fixture(scope='module')
