@@ -114,6 +114,9 @@ def test_saved_token_from_code_renewed_with_refresh_token(short_op, ansible, tmp
     assert grants == ['authorization_code', 'refresh_token']
     assert first.result['grant_type'] == 'refresh_token'
     assert first.result['id_token_claims']['sub'] == 'test-user'
+    # query='@' returns the whole response, not only the access token.
+    assert set(first.result) >= {'access_token', 'expires_at', 'id_token_claims', 'token_endpoint', 'scope', 'refresh_token'}
+    assert first.result['id_token_claims']['aud'] == short_op.clients['csjwt']['client_id']
     assert os.listdir(str(store))
 
     # A later play, a new process: the saved token is still there, and renewed again.
@@ -145,12 +148,3 @@ def test_unknown_saved_name(op, ansible, tmp_path):
     run = ansible('lookup_saved.yml', {'saved_name': 'nothing-here', 'show_failure': True}, env=lookup_env(op, 'csjwt', tmp_path / 's'))
     assert run.rc != 0
     assert "No saved token 'nothing-here' for client 'csjwt-client'" in run.output
-
-
-def test_query_at_returns_the_whole_response(op, ansible, tmp_path):
-    env = lookup_env(op, 'csjwt', tmp_path / 'store')
-    code = harness.get_code(op, 'csjwt')
-    run = ansible('lookup_saved.yml', {'code': code['code'], 'redirect_uri': op.redirect_uri, 'saved_name': 'me'}, env=env)
-    assert run.rc == 0, run.output[-3000:]
-    assert set(run.result) >= {'access_token', 'expires_at', 'id_token_claims', 'token_endpoint', 'scope', 'refresh_token'}
-    assert run.result['id_token_claims']['aud'] == op.clients['csjwt']['client_id']
