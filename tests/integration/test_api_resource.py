@@ -142,6 +142,7 @@ def recap_changed(output):
     return int(line.split('changed=')[1].split()[0])
 
 
+@pytest.mark.core_sensitive
 def test_role_users_and_groups(op, ansible, scim, tmp_path):
     client = op.clients['csjwt']
     variables = {'scim_url': scim.base_url, 'scim_users': USERS, 'scim_groups': GROUPS,

@@ -231,6 +231,7 @@ def test_bad_generic_answers_say_what_was_wrong(hostile_server, answer, why):
     assert message == 'Failed to list {0}: {1} (page {0})'.format(url, why)
 
 
+@pytest.mark.core_sensitive
 def test_the_module_fails_with_the_message_and_no_token(hostile_server, plain_server, ansible):
     """Through ansible-playbook at -vvvv: the refusal is the task's msg, and the token appears nowhere in the output."""
     location = plain_server.url(SCIM_PATH + '/id-alice')

@@ -212,6 +212,7 @@ def test_unusable_store_fails_before_the_code_is_spent(op, ansible, tmp_path):
     assert os.listdir(str(store))
 
 
+@pytest.mark.core_sensitive
 def test_symlinked_store_is_refused_by_the_lookup(op, ansible, tmp_path):
     target = tmp_path / 'elsewhere'
     target.mkdir()
@@ -225,6 +226,7 @@ def test_symlinked_store_is_refused_by_the_lookup(op, ansible, tmp_path):
     assert os.stat(str(target)).st_mode & 0o777 == 0o755 and os.listdir(str(target)) == ['e' * 64 + '.token']
 
 
+@pytest.mark.core_sensitive
 def test_lookup_renew_and_forget(op, ansible, tmp_path):
     env = lookup_env(op, 'csjwt', tmp_path / 'store')
     mark = op.mark()

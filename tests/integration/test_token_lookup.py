@@ -101,6 +101,7 @@ def test_renewal_outlives_token_lifetime(renewal_op, ansible, tmp_path):
     assert 2 <= token_requests(short_op, mark) < 16
 
 
+@pytest.mark.core_sensitive
 def test_saved_token_from_code_renewed_with_refresh_token(short_op, ansible, tmp_path):
     store = tmp_path / 'store'
     env = lookup_env(short_op, 'csjwt', store)
@@ -144,6 +145,7 @@ def test_revoked_refresh_token_gives_a_clear_error(short_op, ansible, tmp_path):
     assert 'invalid_grant' in run.output
 
 
+@pytest.mark.core_sensitive
 def test_unknown_saved_name(op, ansible, tmp_path):
     run = ansible('lookup_saved.yml', {'saved_name': 'nothing-here', 'show_failure': True}, env=lookup_env(op, 'csjwt', tmp_path / 's'))
     assert run.rc != 0

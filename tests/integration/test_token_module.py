@@ -125,6 +125,7 @@ def test_client_credentials_with_resource_free_scope(op, ansible):
     assert [e['grant_type'] for e in op.events('grant.success', since=mark)] == ['client_credentials']
 
 
+@pytest.mark.core_sensitive
 def test_refresh_token_unrotated_comes_back_usable(op, ansible):
     first = ansible('token.yml', {'token': code_options(op, 'csjwt')})
     assert first.rc == 0, first.output
@@ -149,6 +150,7 @@ def test_token_endpoint_only_validates_same_origin_issuer(op, ansible):
     assert run.result['id_token_claims']['iss'] == op.issuer
 
 
+@pytest.mark.core_sensitive
 def test_options_from_environment_variables(op, ansible):
     options = code_options(op, 'csjwt', 'pingone')
     env = {
@@ -165,6 +167,7 @@ def test_options_from_environment_variables(op, ansible):
     assert run.result['issuer'] == op.pingone_issuer
 
 
+@pytest.mark.core_sensitive
 def test_check_mode_does_not_spend_the_code(op, ansible):
     options = code_options(op, 'csjwt')
     mark = op.mark()
@@ -183,6 +186,7 @@ def test_check_mode_runs_client_credentials(op, ansible):
     assert run.result['access_token']
 
 
+@pytest.mark.core_sensitive
 def test_delegate_to_and_remote_host_stay_on_controller(op, ansible):
     """A play aimed at a host that cannot be reached still gets its token: the request leaves from the controller."""
     run = ansible('token_unreachable_host.yml', {'token': client_options(op, 'basic')})

@@ -246,6 +246,7 @@ def echo_request(request):
     return hostile.json_answer(400, {'error': 'invalid_request', 'error_description': echoed})
 
 
+@pytest.mark.core_sensitive
 @pytest.mark.parametrize('auth_method', ['client_secret_post', 'client_secret_basic', 'client_secret_jwt'])
 def test_echoed_secret_is_masked_in_every_encoding(ansible, hostile_server, auth_method):
     url = hostile_server.route('POST', '/token', echo_request)
@@ -263,6 +264,7 @@ def test_echoed_secret_is_masked_in_every_encoding(ansible, hostile_server, auth
     assert 'got ' in run.result['msg'] and '********' in run.result['msg']
 
 
+@pytest.mark.core_sensitive
 def test_retry_warning_reaches_the_result(ansible, hostile_server):
     answers = [hostile.json_answer(503, {'error': 'temporarily_unavailable'}, **{'Retry-After': '0'})]
     url = hostile_server.route('POST', '/token', lambda r: answers.pop(0) if answers else token_answer(r))
