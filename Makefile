@@ -2,7 +2,8 @@
 #   make demo   runs the PingOne "exchange code for token (JWT AUTH)" job end to end on a local OP
 #   make test   runs the test suites on every supported ansible-core / Python pair (all of them on the
 #               newest pair, what can differ between ansible-core versions on the others), the AWX/EE
-#               packaging checks, ansible-lint, the docsite build and the changelog check, side by side
+#               packaging checks, ansible-lint, ruff and mypy, the docsite build and the changelog check,
+#               side by side
 SHELL := /bin/bash
 
 # name:python:ansible-core requirement, one per supported pair, the newest last.
@@ -29,11 +30,11 @@ OLDER := $(foreach pair,$(filter-out $(lastword $(MATRIX)),$(MATRIX)),$(call pai
 # pair can break is what ansible-core does around it (tests/bin/run-tests, tests/integration/conftest.py).
 TEST_PARTS := suite-$(NEWEST)-integration $(foreach name,$(OLDER),suite-$(name)-integration-core) \
   suite-$(NEWEST)-sanity $(foreach name,$(OLDER),suite-$(name)-sanity-core) \
-  docs-check lint-check packaging-check changelog-check \
+  docs-check lint-check static-check packaging-check changelog-check \
   suite-$(NEWEST)-units $(foreach name,$(OLDER),suite-$(name)-units)
 
-.PHONY: demo test test-parts node venvs sanity units integration build clean bench lint packaging ee docs changelog \
-  docs-check lint-check packaging-check changelog-check venv-tools venv-docs \
+.PHONY: demo test test-parts node venvs sanity units integration build clean bench lint static packaging ee docs changelog \
+  docs-check lint-check static-check packaging-check changelog-check venv-tools venv-docs \
   $(foreach pair,$(MATRIX),venv-$(call pair_name,$(pair)) $(foreach suite,$(SUITES),suite-$(call pair_name,$(pair))-$(suite)))
 
 demo: node
@@ -69,6 +70,9 @@ packaging-check: venv-tools
 lint-check: venv-tools
 	@tests/bin/run-lint
 
+static-check: venv-tools
+	@tests/bin/run-static
+
 docs-check: venv-docs
 	@tests/bin/run-docs
 
@@ -77,6 +81,10 @@ changelog-check: venv-docs
 
 lint:
 	@tests/bin/run-lint
+
+# ruff check and mypy (ruff.toml, mypy.ini).
+static:
+	@tests/bin/run-static
 
 # The docsite (antsibull-docs lint, then the Sphinx site in .build-docs/html; any warning fails it).
 docs:
