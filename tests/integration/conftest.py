@@ -40,6 +40,17 @@ sys.path.insert(0, COLLECTIONS)
 JWT_PATTERN = re.compile(r'eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}')
 
 
+# The longest tests (--durations, 2 cores), started first so that pytest-xdist does not leave one of them
+# for the end, when the other worker has nothing left to do.
+LONGEST_FIRST = ('test_fifty_hosts_ten_forks', 'test_renewal_outlives_token_lifetime', 'test_revoked_stored_token_is_renewed_after_a_401',
+                 'test_role_users_and_groups', 'test_endless_fresh_pages_stop_at_max_pages', 'test_many_users_cost_a_handful_of_requests')
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.originalname, len(rank)))  # stable: the rest keep their order
+
+
 def pytest_configure(config):
     """Register the markers (tests/bin/run-tests runs pytest with --strict-markers)."""
     # The older supported pairs run only these tests (make test): what depends on ansible-core's version
