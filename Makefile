@@ -1,33 +1,90 @@
 # jwtauth.oidc: the two commands a fresh machine needs.
 #   make demo   runs the PingOne "exchange code for token (JWT AUTH)" job end to end on a local OP
-#   make test   runs every test suite on every supported ansible-core / Python pair, then the AWX/EE
-#               packaging checks, ansible-lint, the docsite build and the changelog check
+#   make test   runs the test suites on every supported ansible-core / Python pair (all of them on the
+#               newest pair, what can differ between ansible-core versions on the others), the AWX/EE
+#               packaging checks, ansible-lint, ruff and mypy, the docsite build and the changelog check,
+#               side by side
 SHELL := /bin/bash
 
-# name:python:ansible-core requirement, one per supported pair.
+# name:python:ansible-core requirement, one per supported pair, the newest last.
 MATRIX := py311:3.11:ansible-core==2.19.* py312:3.12:ansible-core==2.21.*
 DEMO_VENV := py311
 # What every test venv holds besides its ansible-core.
 REQUIREMENTS := -r requirements.txt -r tests/requirements.txt
+# How many parts of make test run at once. The integration suites use both cores with pytest-xdist, but
+# they wait on servers and timers, and the venvs and ansible-test wait on the package index: 3 keeps
+# 2 cores busy.
+TEST_JOBS ?= 3
 
-.PHONY: demo test node venvs sanity units integration build clean bench lint packaging ee docs changelog
+# The suites of tests/bin/run-tests.
+SUITES := sanity sanity-core units integration integration-core
+pair_name = $(word 1,$(subst :, ,$1))
+pair_python = $(word 2,$(subst :, ,$1))
+pair_core = $(word 3,$(subst :, ,$1))
+NEWEST := $(call pair_name,$(lastword $(MATRIX)))
+OLDER := $(foreach pair,$(filter-out $(lastword $(MATRIX)),$(MATRIX)),$(call pair_name,$(pair)))
+
+# The parts of make test, longest first: make starts prerequisites in the order listed.
+# The newest pair runs every suite; the older pairs run sanity compile/import, the units and the
+# integration tests marked core_sensitive: the library is the same code on every pair, so what an older
+# pair can break is what ansible-core does around it (tests/bin/run-tests, tests/integration/conftest.py).
+TEST_PARTS := suite-$(NEWEST)-integration $(foreach name,$(OLDER),suite-$(name)-integration-core) \
+  suite-$(NEWEST)-sanity $(foreach name,$(OLDER),suite-$(name)-sanity-core) \
+  docs-check lint-check static-check packaging-check changelog-check \
+  suite-$(NEWEST)-units $(foreach name,$(OLDER),suite-$(name)-units)
+
+.PHONY: demo test test-parts node venvs sanity units integration build clean bench lint static packaging ee docs changelog \
+  docs-check lint-check static-check packaging-check changelog-check venv-tools venv-docs \
+  $(foreach pair,$(MATRIX),venv-$(call pair_name,$(pair)) $(foreach suite,$(SUITES),suite-$(call pair_name,$(pair))-$(suite)))
 
 demo: node
 	@tests/bin/setup-venv $(DEMO_VENV) 3.11 'ansible-core==2.19.*' $(REQUIREMENTS)
 	@.venv/$(DEMO_VENV)/bin/python tests/oidc_op/demo.py
 
-test: node venvs
-	@set -e; for entry in $(MATRIX); do \
-	  IFS=: read -r name py core <<< "$$entry"; \
-	  tests/bin/run-tests "$$name" "$$py"; \
-	done
+# Each part's output is printed in one piece when it ends (-Otarget); the '== ... took N s' lines time them.
+test:
+	@start=$$SECONDS; $(MAKE) --no-print-directory -j$(TEST_JOBS) -Otarget test-parts \
+	  && echo "== make test: every part passed in $$((SECONDS - start)) s"
+
+test-parts: $(TEST_PARTS)
+
+# One venv per pair, and the tools and docs venvs (tests/bin/setup-venv reuses a venv that is up to date).
+define pair_rules
+venv-$(call pair_name,$1):
+	@tests/bin/setup-venv $(call pair_name,$1) $(call pair_python,$1) '$(call pair_core,$1)' $(REQUIREMENTS)
+
+$(foreach suite,$(SUITES),suite-$(call pair_name,$1)-$(suite)): suite-$(call pair_name,$1)-%: venv-$(call pair_name,$1) node
+	@tests/bin/run-tests $(call pair_name,$1) $(call pair_python,$1) $$*
+endef
+$(foreach pair,$(MATRIX),$(eval $(call pair_rules,$(pair))))
+
+venv-tools:
+	@tests/bin/setup-venv tools 3.11 -r tests/requirements-tools.txt
+
+venv-docs:
+	@tests/bin/setup-venv docs 3.12 -r tests/requirements-docs.txt
+
+packaging-check: venv-tools
 	@tests/bin/run-packaging
+
+lint-check: venv-tools
 	@tests/bin/run-lint
+
+static-check: venv-tools
+	@tests/bin/run-static
+
+docs-check: venv-docs
 	@tests/bin/run-docs
+
+changelog-check: venv-docs
 	@tests/bin/run-changelog --check
 
 lint:
 	@tests/bin/run-lint
+
+# ruff check and mypy (ruff.toml, mypy.ini).
+static:
+	@tests/bin/run-static
 
 # The docsite (antsibull-docs lint, then the Sphinx site in .build-docs/html; any warning fails it).
 docs:
@@ -37,18 +94,14 @@ docs:
 changelog:
 	@tests/bin/run-changelog
 
-# One suite on every pair: make sanity | make units | make integration
+# One suite, complete, on every pair, one pair after the other: make sanity | make units | make integration
 sanity units integration: node venvs
 	@set -e; for entry in $(MATRIX); do \
 	  IFS=: read -r name py core <<< "$$entry"; \
 	  tests/bin/run-tests "$$name" "$$py" $@; \
 	done
 
-venvs:
-	@set -e; for entry in $(MATRIX); do \
-	  IFS=: read -r name py core <<< "$$entry"; \
-	  tests/bin/setup-venv "$$name" "$$py" "$$core" $(REQUIREMENTS); \
-	done
+venvs: $(foreach pair,$(MATRIX),venv-$(call pair_name,$(pair)))
 
 node:
 	@cd tests/oidc_op && { [ -d node_modules/oidc-provider ] && [ node_modules/.package-lock.json -nt package-lock.json ]; } \

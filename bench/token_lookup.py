@@ -143,6 +143,13 @@ def main(argv=None):
     print('{0:<28} {1:>10} {2:>16} {3:>15}'.format('way', 'wall s', 'token requests', 'distinct tokens'))
     for label, (seconds, requests_seen, tokens) in results.items():
         print('{0:<28} {1:>10.2f} {2:>16} {3:>15}'.format(label, seconds, requests_seen, tokens))
+    # What each way is measured for, checked: the no-store baseline (which the integration tests left to this
+    # benchmark) asks the OP once per reference and renders a distinct token each time; the store asks once.
+    expected = {'lookup + token store': (1, 1), 'lookup, store off': (2 * args.hosts, 2 * args.hosts)}
+    for label, (requests_wanted, tokens_wanted) in expected.items():
+        if results[label][1:] != (requests_wanted, tokens_wanted):
+            raise SystemExit('{0}: {1} token requests and {2} distinct tokens, expected {3} and {4}'.format(
+                label, results[label][1], results[label][2], requests_wanted, tokens_wanted))
     ours = results['lookup + token store']
     for other in ('lookup, store off', 'uri + run_once workaround'):
         print('ratio {0} / lookup + token store: time {1:.2f}x, token requests {2:.0f}x'.format(

@@ -22,19 +22,42 @@ sys.path.insert(0, os.path.join(TOP, 'tests', 'hostile_server'))
 import harness  # noqa: E402  pylint: disable=wrong-import-position
 import hostile  # noqa: E402  pylint: disable=wrong-import-position
 
-COLLECTIONS = os.path.join(TOP, '.build')
+# Where the collection tree goes: .build, unless tests/bin/run-tests gives this run a directory of its own
+# (make test runs the pairs side by side, and each rebuilds its tree).
+COLLECTIONS = os.environ.get('JWTAUTH_TESTS_BUILD_DIR') or os.path.join(TOP, '.build')
+TREE = os.path.join(COLLECTIONS, 'ansible_collections', 'jwtauth', 'oidc')
 PLAYBOOKS = os.path.join(HERE, 'playbooks')
 BIN = os.path.dirname(sys.executable)
 
-# The collection copied to .build/ansible_collections/jwtauth/oidc, as ansible-playbook will load it; built
-# before the test modules are collected, so that tests can also import the library in process. Under
+# The collection copied to <COLLECTIONS>/ansible_collections/jwtauth/oidc, as ansible-playbook will load it;
+# built before the test modules are collected, so that tests can also import the library in process. Under
 # pytest-xdist the controller process builds it once, before it starts the workers.
 if not os.environ.get('PYTEST_XDIST_WORKER'):
-    subprocess.run([os.path.join(TOP, 'tests', 'bin', 'build-tree')], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([os.path.join(TOP, 'tests', 'bin', 'build-tree'), TREE], check=True, stdout=subprocess.DEVNULL)
 sys.path.insert(0, COLLECTIONS)
 
 # A compact JWS anywhere in the output is a leaked assertion, ID token or JWT access token.
 JWT_PATTERN = re.compile(r'eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}')
+
+
+# The longest tests (--durations, 2 cores), started first so that pytest-xdist does not leave one of them
+# for the end, when the other worker has nothing left to do.
+LONGEST_FIRST = ('test_fifty_hosts_ten_forks', 'test_renewal_outlives_token_lifetime', 'test_revoked_stored_token_is_renewed_after_a_401',
+                 'test_role_users_and_groups', 'test_endless_fresh_pages_stop_at_max_pages', 'test_many_users_cost_a_handful_of_requests')
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.originalname, len(rank)))  # stable: the rest keep their order
+
+
+def pytest_configure(config):
+    """Register the markers (tests/bin/run-tests runs pytest with --strict-markers)."""
+    # The older supported pairs run only these tests (make test): what depends on ansible-core's version
+    # rather than on the library, which is the same code on every pair.
+    config.addinivalue_line('markers', 'core_sensitive: touches what differs between ansible-core versions: the lookup\'s option '
+                                       'sources, module_defaults, no_log masking and the -vvvv secret scan, warnings, the action '
+                                       'plugin on the controller, ansible-galaxy, roles, the AWX runner path')
 
 
 @pytest.fixture

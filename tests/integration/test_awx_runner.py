@@ -27,6 +27,9 @@ CREDENTIAL_TYPE = os.path.join(TOP, 'extensions', 'awx', 'credential_type.yml')
 DEMO_PLAYBOOK = os.path.join(TOP, 'playbooks', 'demo_local_op.yml')
 INVENTORY = 'localhost ansible_connection=local ansible_python_interpreter={0}\n'.format(sys.executable)
 
+# ansible-runner drives ansible-core from outside (its event callbacks, artifacts, environment handling).
+pytestmark = pytest.mark.core_sensitive
+
 
 @pytest.fixture(scope='module')
 def credential_type():

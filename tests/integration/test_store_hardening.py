@@ -97,7 +97,9 @@ def test_failing_op_is_asked_once_for_all_waiting_workers(hostile_server, tmp_pa
     assert [kind for kind, message in results] == ['error'] * workers
     assert all(words in message for kind, message in results), results
     assert sum('not sent again' in message for kind, message in results) == workers - 1
-    assert elapsed < 15
+    # The request count above is the proof; this bound only catches workers left waiting on the lock
+    # (token_store_lock_timeout is 60 s), with room for 8 processes on a loaded 2-core machine.
+    assert elapsed < 45
 
 
 def test_a_later_task_retries_the_op(hostile_server, tmp_path):
@@ -141,11 +143,14 @@ def test_token_lifetime_from_a_hostile_answer(hostile_server, tmp_path, expires_
     body = '{{"access_token": {0}, "token_type": "Bearer"{1}}}'.format(json.dumps(access_token), member)
     hostile_server.route('POST', '/token', lambda _r: (200, {'Content-Type': 'application/json'}, body))
     options = hostile_options(hostile_server, tmp_path / 'store')
-    now = time.time()
+    before = time.time()
     for worker in range(5):  # five workers, one after the other
         tokens = _stored_tokens.TokenProvider(options).get()
+    after = time.time()
     assert len(hostile_server.received('/token')) == requests
-    assert bounds[0] <= tokens['expires_at'] - now <= bounds[1]
+    # The lifetime counts from when the request left, somewhere between before and after: on a loaded
+    # machine that can be seconds after before.
+    assert bounds[0] <= tokens['expires_at'] - before and tokens['expires_at'] - after <= bounds[1]
 
 
 def test_saved_token_without_expires_in_is_kept(hostile_server, tmp_path):
@@ -207,6 +212,7 @@ def test_unusable_store_fails_before_the_code_is_spent(op, ansible, tmp_path):
     assert os.listdir(str(store))
 
 
+@pytest.mark.core_sensitive
 def test_symlinked_store_is_refused_by_the_lookup(op, ansible, tmp_path):
     target = tmp_path / 'elsewhere'
     target.mkdir()
@@ -220,6 +226,7 @@ def test_symlinked_store_is_refused_by_the_lookup(op, ansible, tmp_path):
     assert os.stat(str(target)).st_mode & 0o777 == 0o755 and os.listdir(str(target)) == ['e' * 64 + '.token']
 
 
+@pytest.mark.core_sensitive
 def test_lookup_renew_and_forget(op, ansible, tmp_path):
     env = lookup_env(op, 'csjwt', tmp_path / 'store')
     mark = op.mark()

@@ -45,6 +45,7 @@ def requests_to(op, path, since):
     return [e for e in op.events('request', since=since) if e['path'] == path]
 
 
+@pytest.mark.core_sensitive
 def test_wrong_secret(op, ansible):
     options = client_options(op, 'csjwt', client_secret='wrong-' + 'x' * 60)
     result = fail(ansible, options, secrets=[options['client_secret']])
@@ -200,15 +201,24 @@ def test_503_with_retry_after_gives_up_after_retries(op, ansible):
     assert len(requests_to(op, '/faults/unavailable/token', mark)) == 3
 
 
-@pytest.mark.parametrize('overrides, message', [
+BAD_OPTIONS = [
     ({'signing_alg': 'RS256'}, 'signing_alg RS256 cannot be used with client_secret_jwt'),
     ({'assertion_lifetime': 7200}, 'assertion_lifetime must be between 1 and 3600 seconds'),
     ({'grant_type': 'authorization_code'}, 'missing: code, redirect_uri'),
     ({'extra_params': {'client_assertion': 'x'}}, 'extra_params cannot set client_assertion'),
     ({'auth_method': 'private_key_jwt', 'private_key': 'not a key'}, 'private_key is not a usable PEM private key'),
-])
-def test_bad_options_fail_before_any_request(op, ansible, overrides, message):
+]
+
+
+def test_bad_options_fail_before_any_request(op, ansible):
+    """Each case fails its task with its message, shown in the output; none of them sends a request."""
     mark = op.mark()
-    result = fail(ansible, client_options(op, 'csjwt', **overrides))
-    assert message in result['msg']
+    # One playbook run, a task per case (playbooks/token_each.yml): the cases differ only in the options.
+    run = ansible('token_each.yml', {'token': client_options(op, 'csjwt'), 'token_cases': [case[0] for case in BAD_OPTIONS],
+                                     'show_failure': True})
+    assert len(run.result) == len(BAD_OPTIONS), run.output[-3000:]
+    for result, (overrides, message) in zip(run.result, BAD_OPTIONS):
+        assert result['failed'] is True, (overrides, result)
+        assert result['msg'] in run.output
+        assert message in result['msg'], (overrides, result['msg'])
     assert op.events('request', since=mark) == []

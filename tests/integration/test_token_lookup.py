@@ -47,11 +47,13 @@ def many_hosts_inventory(tmp_path):
     return str(path)
 
 
-@pytest.mark.parametrize('store, expected_requests', [(True, 1), (False, 2 * HOSTS)])
-def test_fifty_hosts_ten_forks(op, ansible, tmp_path, many_hosts_inventory, store, expected_requests):
+# The same play with the store off (a request per reference: 100) is the baseline that bench/token_lookup.py
+# measures and checks (make bench); it proves nothing about the collection that this test does not.
+@pytest.mark.core_sensitive
+def test_fifty_hosts_ten_forks(op, ansible, tmp_path, many_hosts_inventory):
     result_dir = tmp_path / 'rendered'
     result_dir.mkdir()
-    variables = lookup_vars(op, 'csjwt', tmp_path / 'store', token_store=store)
+    variables = lookup_vars(op, 'csjwt', tmp_path / 'store')
     variables['result_dir'] = str(result_dir)
     mark = op.mark()
     run = ansible('lookup_many_hosts.yml', variables, inventory=many_hosts_inventory, extra_args=['-f', '10'])
@@ -60,8 +62,9 @@ def test_fifty_hosts_ten_forks(op, ansible, tmp_path, many_hosts_inventory, stor
     assert len(rendered) == HOSTS
     tokens = {token for pair in rendered for token in pair}
     run.assert_no_secrets(tokens)
-    assert token_requests(op, mark) == expected_requests
-    assert len(tokens) == expected_requests
+    # One request for 50 hosts in 10 forks, 100 references: every host rendered the same token.
+    assert token_requests(op, mark) == 1
+    assert len(tokens) == 1
 
 
 @pytest.fixture(scope='module')
@@ -98,6 +101,7 @@ def test_renewal_outlives_token_lifetime(renewal_op, ansible, tmp_path):
     assert 2 <= token_requests(short_op, mark) < 16
 
 
+@pytest.mark.core_sensitive
 def test_saved_token_from_code_renewed_with_refresh_token(short_op, ansible, tmp_path):
     store = tmp_path / 'store'
     env = lookup_env(short_op, 'csjwt', store)
@@ -111,6 +115,9 @@ def test_saved_token_from_code_renewed_with_refresh_token(short_op, ansible, tmp
     assert grants == ['authorization_code', 'refresh_token']
     assert first.result['grant_type'] == 'refresh_token'
     assert first.result['id_token_claims']['sub'] == 'test-user'
+    # query='@' returns the whole response, not only the access token.
+    assert set(first.result) >= {'access_token', 'expires_at', 'id_token_claims', 'token_endpoint', 'scope', 'refresh_token'}
+    assert first.result['id_token_claims']['aud'] == short_op.clients['csjwt']['client_id']
     assert os.listdir(str(store))
 
     # A later play, a new process: the saved token is still there, and renewed again.
@@ -138,16 +145,8 @@ def test_revoked_refresh_token_gives_a_clear_error(short_op, ansible, tmp_path):
     assert 'invalid_grant' in run.output
 
 
+@pytest.mark.core_sensitive
 def test_unknown_saved_name(op, ansible, tmp_path):
     run = ansible('lookup_saved.yml', {'saved_name': 'nothing-here', 'show_failure': True}, env=lookup_env(op, 'csjwt', tmp_path / 's'))
     assert run.rc != 0
     assert "No saved token 'nothing-here' for client 'csjwt-client'" in run.output
-
-
-def test_query_at_returns_the_whole_response(op, ansible, tmp_path):
-    env = lookup_env(op, 'csjwt', tmp_path / 'store')
-    code = harness.get_code(op, 'csjwt')
-    run = ansible('lookup_saved.yml', {'code': code['code'], 'redirect_uri': op.redirect_uri, 'saved_name': 'me'}, env=env)
-    assert run.rc == 0, run.output[-3000:]
-    assert set(run.result) >= {'access_token', 'expires_at', 'id_token_claims', 'token_endpoint', 'scope', 'refresh_token'}
-    assert run.result['id_token_claims']['aud'] == op.clients['csjwt']['client_id']

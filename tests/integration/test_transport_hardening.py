@@ -154,7 +154,9 @@ def test_trickling_answer_is_cut_at_the_timeout(hostile_server):
     started = time.monotonic()
     with pytest.raises(TransportError) as caught:
         TokenClient(validated(token_endpoint=url, ca_path=hostile_server.ca_path, timeout=1, retries=0)).request_token()
-    assert time.monotonic() - started < 4
+    # The whole answer takes 20 s: stopping well before that is the timeout at work. The margin is for a
+    # loaded machine; the message below says which limit cut it.
+    assert time.monotonic() - started < 10
     assert str(caught.value) == 'Failed to obtain a client_credentials token at {0}: the answer did not arrive in full within the timeout of 1 s'.format(url)
 
 
@@ -202,9 +204,11 @@ def test_non_pem_ca_path_names_the_option(tmp_path):
 
 @pytest.mark.parametrize('offset, words', [(-600, '600 s ahead of'), (900, '900 s behind')])
 def test_invalid_client_with_a_skewed_clock_says_so(hostile_server, offset, words):
-    date = email.utils.formatdate(time.time() + offset, usegmt=True)
+    # The skewed Date is written when the answer is, as a real OP's is: a slow start of the client does not
+    # add to the skew the message reports.
     url = hostile_server.route('POST', '/token', lambda r: hostile.json_answer(
-        401, {'error': 'invalid_client', 'error_description': 'assertion expired'}, Date=date))
+        401, {'error': 'invalid_client', 'error_description': 'assertion expired'},
+        Date=email.utils.formatdate(time.time() + offset, usegmt=True)))
     with pytest.raises(OAuthError) as caught:
         TokenClient(validated(token_endpoint=url, ca_path=hostile_server.ca_path)).request_token()
     message = str(caught.value)
@@ -242,6 +246,7 @@ def echo_request(request):
     return hostile.json_answer(400, {'error': 'invalid_request', 'error_description': echoed})
 
 
+@pytest.mark.core_sensitive
 @pytest.mark.parametrize('auth_method', ['client_secret_post', 'client_secret_basic', 'client_secret_jwt'])
 def test_echoed_secret_is_masked_in_every_encoding(ansible, hostile_server, auth_method):
     url = hostile_server.route('POST', '/token', echo_request)
@@ -259,6 +264,7 @@ def test_echoed_secret_is_masked_in_every_encoding(ansible, hostile_server, auth
     assert 'got ' in run.result['msg'] and '********' in run.result['msg']
 
 
+@pytest.mark.core_sensitive
 def test_retry_warning_reaches_the_result(ansible, hostile_server):
     answers = [hostile.json_answer(503, {'error': 'temporarily_unavailable'}, **{'Retry-After': '0'})]
     url = hostile_server.route('POST', '/token', lambda r: answers.pop(0) if answers else token_answer(r))
