@@ -80,7 +80,9 @@ signingJwk.kid = createHash('sha256').update(signingJwk.n).digest('base64url').s
 
 const TTL_DEFAULTS = {
   AccessToken: 3600,
-  AuthorizationCode: 60,
+  // PingOne codes live 10 minutes; so do ours, so that a test that redeems a code after a playbook run or two
+  // does not depend on how loaded the machine is (test_expired_code sets its own 1-second TTL).
+  AuthorizationCode: 600,
   ClientCredentials: 600,
   IdToken: 3600,
   RefreshToken: 86400,
