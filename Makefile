@@ -41,9 +41,13 @@ demo: node
 	@tests/bin/setup-venv $(DEMO_VENV) 3.11 'ansible-core==2.19.*' $(REQUIREMENTS)
 	@.venv/$(DEMO_VENV)/bin/python tests/oidc_op/demo.py
 
-# Each part's output is printed in one piece when it ends (-Otarget); the '== ... took N s' lines time them.
+# First the venvs and the OP, side by side; then the parts, side by side, in the order of TEST_PARTS (make
+# starts parts that are ready in the order listed, but a part whose venv is still being made would be
+# passed over for later ones). Each part's output is printed in one piece when it ends (-Otarget); the
+# '== ... took N s' lines time them.
 test:
-	@start=$$SECONDS; $(MAKE) --no-print-directory -j$(TEST_JOBS) -Otarget test-parts \
+	@start=$$SECONDS; $(MAKE) --no-print-directory -j$(TEST_JOBS) -Otarget node venvs venv-tools venv-docs \
+	  && $(MAKE) --no-print-directory -j$(TEST_JOBS) -Otarget test-parts \
 	  && echo "== make test: every part passed in $$((SECONDS - start)) s"
 
 test-parts: $(TEST_PARTS)
