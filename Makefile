@@ -11,9 +11,8 @@ MATRIX := py311:3.11:ansible-core==2.19.* py312:3.12:ansible-core==2.21.*
 DEMO_VENV := py311
 # What every test venv holds besides its ansible-core.
 REQUIREMENTS := -r requirements.txt -r tests/requirements.txt
-# How many parts of make test run at once. The integration suites use both cores with pytest-xdist, but
-# they wait on servers and timers, and the venvs and ansible-test wait on the package index: 3 keeps
-# 2 cores busy.
+# How many parts of make test run at once: the integration suites use both cores with pytest-xdist, but
+# they wait on servers and timers, and the venvs and ansible-test wait on the package index.
 TEST_JOBS ?= 3
 
 # The suites of tests/bin/run-tests.
