@@ -115,6 +115,7 @@ _raw:
 
 import os
 
+from ansible import constants as C
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
@@ -159,27 +160,35 @@ def lookup_tokens(terms, options):
 class LookupModule(LookupBase):
     """Reads the options like the module does, then asks the token provider (store first), through the shared edge."""
 
-    def _options_given(self, spec):
-        """What the task, the variables and ansible.cfg set; the environment is left to the option layer.
+    def _options_given(self, spec, variables, direct):
+        """What the keywords, the variables and ansible.cfg set; the environment is left to the option layer.
 
-        The argument spec's fallbacks read JWTAUTH_OIDC_* as they do for the
-        modules (an empty variable is unset), then apply the defaults.  An
-        environment variable still outranks ansible.cfg, as in Ansible's own
-        configuration precedence.
+        Keywords the spec does not know are passed on as they are, for the edge to
+        refuse by name.  Variables are templated here: Ansible hands a lookup its
+        variables as written, so ``jwtauth_oidc_client_secret: "{{ vault_secret }}"``
+        would otherwise sign with the text of the template.  The argument spec's
+        fallbacks read JWTAUTH_OIDC_* as they do for the modules (an empty variable
+        is unset), then apply the defaults.  An environment variable still outranks
+        ansible.cfg, as in Ansible's own configuration precedence.
         """
-        options = {}
+        options = {name: value for name, value in direct.items() if name not in spec}
         for name, option_spec in spec.items():
-            value, origin = self.get_option_and_origin(name)
-            from_task = origin == 'Direct' or origin.startswith('var: ')
+            # Asked of the configuration with the keywords and variables, rather than through
+            # get_option_and_origin, which before ansible-core 2.19 asks again without them
+            # and so reports every keyword and variable as unset.
+            value, origin = C.config.get_config_value_and_origin(name, plugin_type='lookup', plugin_name=self._load_name,
+                                                                 variables=variables, direct=direct)
+            from_variable = origin.startswith('var: ')
+            if from_variable:
+                value = self._templar.template(value)
             env_set = 'fallback' in option_spec and os.environ.get(env_var(name))
-            if from_task or (origin != 'default' and not env_set):
+            if origin == 'Direct' or from_variable or (origin != 'default' and not env_set):
                 options[name] = value
         return without_unset(options)
 
     def run(self, terms, variables=None, **kwargs):
-        self.set_options(var_options=variables, direct=kwargs)
         spec = lookup_argument_spec()
-        outcome = _edge.run(token_module_kwargs(spec), self._options_given(spec),
+        outcome = _edge.run(token_module_kwargs(spec), self._options_given(spec, variables or {}, kwargs),
                             lambda options, check_mode, diff: lookup_tokens(terms, options))
         for warning in outcome.get('warnings') or []:
             Display().warning('jwtauth.oidc.token: ' + warning)

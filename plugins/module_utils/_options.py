@@ -12,12 +12,13 @@ authentication option falls back to an environment variable named
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import KeysView, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn, Union
 
-from ansible.module_utils.errors import AnsibleFallbackNotFound
+from ansible.module_utils.errors import AnsibleFallbackNotFound, UnsupportedError
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._assertion import ASYMMETRIC_ALGS, DEFAULT_LIFETIME, HMAC_ALGS
@@ -60,9 +61,65 @@ def values_to_mask(validation: ValidationResult) -> set[str]:
     return _masking.mask_values(secrets)
 
 
-def validate(validation: ValidationResult) -> list[str]:
-    """Error texts of an ArgumentSpecValidator result plus the range checks, for the edges."""
-    return list(validation.error_messages) + ([] if validation.error_messages else check_ranges(validation.validated_parameters))
+def validate(validation: ValidationResult, argument_spec: ArgumentSpec) -> list[str]:
+    """Error texts of an ArgumentSpecValidator result plus the range checks, for the edges.
+
+    An unknown option is named with the closest valid one: a typo (``clientid``)
+    otherwise surfaces as a missing required option, or as nothing at all.
+    """
+    unknown = sorted('.'.join(item) if isinstance(item, tuple) else item for item in validation.unsupported_parameters)
+    errors = [error.msg for error in validation.errors.errors if not isinstance(error, UnsupportedError)]
+    if unknown:
+        errors.insert(0, unknown_options_message(unknown, argument_spec))
+    return errors + ([] if errors else check_ranges(validation.validated_parameters))
+
+
+# What an AWX credential injects comes as a whole, and so does what a task gives instead: a task that
+# names another OP or another client must not be completed with the injected one's settings (a PingOne
+# environment_id beside a task's issuer is "not both"; a worker's secret beside a web app's client_id is
+# sent for the wrong client).  Each group is taken from the task alone once the task sets one of its keys.
+LOCATION_KEYS = ('token_endpoint', 'issuer', 'environment_id', 'auth_base_url')
+LOCATION_OPTIONS = LOCATION_KEYS + ('region', 'audience', 'ca_path')
+CLIENT_KEYS = ('client_id',)
+CLIENT_OPTIONS = CLIENT_KEYS + ('client_secret', 'private_key', 'private_key_passphrase', 'key_id', 'auth_method', 'signing_alg')
+
+
+def task_settings_win(argument_spec: ArgumentSpec, args: Mapping[str, Any]) -> ArgumentSpec:
+    """The spec, less the environment fallbacks of each group whose keys the task (or its module_defaults) sets."""
+    given = without_unset(args)
+    dropped: set[str] = set()
+    for keys, group in ((LOCATION_KEYS, LOCATION_OPTIONS), (CLIENT_KEYS, CLIENT_OPTIONS)):
+        if any(key in given for key in keys):
+            dropped.update(group)
+    if not dropped & set(argument_spec):
+        return argument_spec
+    return {name: {key: value for key, value in spec.items() if not (key == 'fallback' and name in dropped)}
+            for name, spec in argument_spec.items()}
+
+
+def closest_option(name: str, argument_spec: ArgumentSpec) -> str | None:
+    """The option (or alias) of the spec that a mistyped name most likely meant, if any is close."""
+    path = name.split('.')
+    spec: ArgumentSpec = argument_spec
+    for parent in path[:-1]:  # a suboption: look among its siblings
+        spec = (spec.get(parent) or {}).get('options') or {}
+    candidates = {alias: option for option, option_spec in spec.items() for alias in [option] + list(option_spec.get('aliases') or [])}
+    typed = path[-1].lower()
+    # A dropped or doubled underscore is the commonest slip (clientid, client__id): compare without them first.
+    squashed = {candidate.replace('_', ''): candidate for candidate in candidates}
+    if typed.replace('_', '') in squashed:
+        return squashed[typed.replace('_', '')]
+    matches = difflib.get_close_matches(typed, list(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def unknown_options_message(names: list[str], argument_spec: ArgumentSpec) -> str:
+    """'Unknown option clientid (did you mean client_id?)', for each unknown name; never a value, which may be a secret."""
+    texts = []
+    for name in names:
+        closest = closest_option(name, argument_spec)
+        texts.append('{0} (did you mean {1}?)'.format(name, closest) if closest else name)
+    return 'Unknown option{0} {1}. See ansible-doc for the options'.format('s' if len(names) > 1 else '', ', '.join(texts))
 
 
 def env_var(option: str) -> str:

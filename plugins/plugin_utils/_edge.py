@@ -21,7 +21,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, validate, values_to_mask
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, task_settings_win, validate, values_to_mask
 
 
 def run(module_kwargs: Mapping[str, Any], args: Mapping[str, Any], use_case: Callable[[Options, bool, bool], Mapping[str, Any]],
@@ -35,8 +35,9 @@ def run(module_kwargs: Mapping[str, Any], args: Mapping[str, Any], use_case: Cal
     is masked whole, after the work, so that assertions and tokens minted during it
     are masked too.
     """
+    module_kwargs = dict(module_kwargs, argument_spec=task_settings_win(module_kwargs['argument_spec'], args))
     validation = ArgumentSpecValidator(**module_kwargs).validate(args)
-    errors = validate(validation)
+    errors = validate(validation, module_kwargs['argument_spec'])
     if errors:
         return remove_values(dict(failed=True, msg='; '.join(errors)), values_to_mask(validation))
     options = Options(validation.validated_parameters)

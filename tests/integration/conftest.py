@@ -100,6 +100,9 @@ class Run:
     def __init__(self, proc, result_path):
         self.rc = proc.returncode
         self.output = proc.stdout
+        # The output with its line breaks and runs of spaces as single spaces: ansible-core before 2.19 wraps
+        # warnings and errors to the terminal's width, so messages are looked for in this.
+        self.flat = ' '.join(proc.stdout.split())
         self.result = None
         if os.path.exists(result_path):
             with open(result_path) as handle:

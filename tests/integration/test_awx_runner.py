@@ -131,6 +131,30 @@ def test_private_key_credential_through_the_lookup(op, credential_type, tmp_path
     assert [event.get('grant_type') for event in grants] == ['client_credentials']
 
 
+def test_task_settings_replace_the_injected_location_and_client(op, credential_type, tmp_path):
+    """Issue 11: a PingOne worker injected, a web application on another OP location given on the tasks."""
+    worker, web = op.clients['csjwt'], op.clients['basic']
+    inputs = {
+        'environment_id': op.env_id, 'auth_base_url': op.base_url, 'client_id': worker['client_id'],
+        'client_secret': worker['client_secret'], 'ca_certificate': read_pem(op.ca_path),
+    }
+    injected = awx.inject(credential_type, inputs, str(tmp_path / 'job'))
+    extravars = {'web_issuer': op.issuer, 'web_ca_path': op.ca_path, 'web_client_id': web['client_id'],
+                 'web_client_secret': web['client_secret']}
+    mark = op.mark()
+
+    rc, status, written = run_job(tmp_path, os.path.join(PLAYBOOKS, 'awx_two_clients.yml'), job_env(tmp_path, injected), extravars)
+
+    assert_nothing_leaked(written, client_secrets(op))
+    assert (rc, status) == (0, 'successful'), written[-3000:]
+    assert 'worker scope api:read; web scope api:write; web lookup scope api:write' in written
+    # The worker's token came from the PingOne-shaped location, the web application's from the root issuer.
+    assert op.count('request', path=op.token_endpoint(op.pingone_issuer), since=mark) == 1
+    assert op.count('request', path=op.token_endpoint(), since=mark) == 2
+    grants = [event.get('client_id') for event in op.events('grant.success', since=mark)]
+    assert sorted(grants) == sorted([worker['client_id'], web['client_id'], web['client_id']])
+
+
 def test_empty_injected_variables_do_not_hide_a_missing_setting(op, credential_type, tmp_path):
     """A credential without any OP location fails before any request, naming what is missing."""
     client = op.clients['csjwt']

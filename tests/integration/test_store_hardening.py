@@ -221,8 +221,8 @@ def test_symlinked_store_is_refused_by_the_lookup(op, ansible, tmp_path):
     os.symlink(str(target), str(tmp_path / 'store'))
     run = ansible('lookup_token.yml', {'lookup_scope': []}, env=lookup_env(op, 'csjwt', tmp_path / 'store'))
     assert run.rc != 0
-    assert 'Refusing to use the token store {0} (set by token_store_path'.format(tmp_path / 'store') in run.output
-    assert 'it is a symbolic link' in run.output
+    assert 'Refusing to use the token store {0} (set by token_store_path'.format(tmp_path / 'store') in run.flat
+    assert 'it is a symbolic link' in run.flat
     assert os.stat(str(target)).st_mode & 0o777 == 0o755 and os.listdir(str(target)) == ['e' * 64 + '.token']
 
 

@@ -7,12 +7,16 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 import requests
 
 import harness
 from test_token_module import client_options
+
+BIN = os.path.dirname(sys.executable)
 
 HOSTS = 50
 
@@ -150,3 +154,27 @@ def test_unknown_saved_name(op, ansible, tmp_path):
     run = ansible('lookup_saved.yml', {'saved_name': 'nothing-here', 'show_failure': True}, env=lookup_env(op, 'csjwt', tmp_path / 's'))
     assert run.rc != 0
     assert "No saved token 'nothing-here' for client 'csjwt-client'" in run.output
+
+
+@pytest.mark.core_sensitive
+def test_lookup_mistakes_a_new_user_makes(op, ansible, tmp_path):
+    """Issue 11: vaulted secret through a variable, a keyword typo, and a warning that explains invalid_client."""
+    secret = op.clients['csjwt']['client_secret']
+    password_file = tmp_path / 'vault-pass'
+    password_file.write_text('vault-password-of-the-test\n')
+    encrypted = subprocess.run([os.path.join(BIN, 'ansible-vault'), 'encrypt_string', '--vault-password-file', str(password_file),
+                                '--name', 'vault_client_secret', '--stdin-name', 'vault_client_secret'],
+                               input=secret, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, check=True).stdout
+    assert secret not in encrypted
+    vault_vars = tmp_path / 'vault.yml'
+    vault_vars.write_text(encrypted)
+    variables = lookup_vars(op, 'csjwt', tmp_path / 'store')
+    del variables['jwtauth_oidc_client_secret']  # the play sets it to "{{ vault_client_secret }}"
+    variables['vault_vars_path'] = str(vault_vars)
+    run = ansible('lookup_mistakes.yml', variables, extra_args=['--vault-password-file', str(password_file)])
+    assert run.rc == 0, run.output[-3000:]
+    assert run.result['vaulted'] is True, 'the vaulted secret reached the OP as the text of its template'
+    assert 'Unknown option clientid (did you mean client_id?)' in run.result['typo']
+    assert 'invalid_client' in run.result['short']
+    # The warning that explains the failure is shown with it (RFC 7518 section 3.2: HS256 wants 32 bytes).
+    assert 'RFC 7518 section 3.2' in run.flat

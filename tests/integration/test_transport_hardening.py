@@ -271,4 +271,4 @@ def test_retry_warning_reaches_the_result(ansible, hostile_server):
     run = ansible('token.yml', {'token': {'token_endpoint': url, 'ca_path': hostile_server.ca_path, 'client_id': 'c',
                                           'client_secret': ODD_SECRET}})
     assert run.rc == 0, run.output
-    assert 'Obtain a client_credentials token at {0}: retried 1 time after HTTP 503'.format(url) in run.output
+    assert 'Obtain a client_credentials token at {0}: retried 1 time after HTTP 503'.format(url) in run.flat

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import lookup_loader
+from ansible.template import Templar
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _options
 
 
 def options_given(variables=None, **direct):
-    lookup = lookup_loader.get('jwtauth.oidc.token')
-    lookup.set_options(var_options=variables or {}, direct=direct)
-    return lookup._options_given(_options.lookup_argument_spec())
+    variables = variables or {}
+    lookup = lookup_loader.get('jwtauth.oidc.token', loader=DataLoader(), templar=Templar(loader=DataLoader(), variables=variables))
+    return lookup._options_given(_options.lookup_argument_spec(), variables, direct)
 
 
 @pytest.mark.parametrize('variables, direct, expected_issuer', [
@@ -27,6 +29,10 @@ def options_given(variables=None, **direct):
 ])
 def test_keywords_and_variables_outrank_the_environment(awx_environ, variables, direct, expected_issuer):
     assert options_given(variables, **direct).get('issuer') == expected_issuer
+
+
+def test_unknown_keywords_are_passed_on_for_the_edge_to_name(awx_environ):
+    assert options_given(clientid='c1')['clientid'] == 'c1'
 
 
 def test_empty_variables_with_choices_are_not_refused(awx_environ):

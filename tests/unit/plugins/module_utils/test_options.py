@@ -61,3 +61,48 @@ def test_no_option_is_shadowed_by_an_attribute_of_options():
     shadowed = {name for name in _options.every_option_spec() if name in dir(_options.Options)}
     assert shadowed == set()
     assert _options.Options(items=[{'a': 1}]).items == [{'a': 1}]
+
+
+@pytest.mark.parametrize('typed, expected', [
+    ('clientid', 'client_id'),            # a dropped underscore
+    ('client__secret', 'client_secret'),  # a doubled one
+    ('Client_ID', 'client_id'),           # case
+    ('isuer', 'issuer'),                  # a letter short
+    ('validate_cert', 'validate_certs'),
+    ('enviroment_id', 'environment_id'),
+    ('colour', None),                     # nothing close
+])
+def test_closest_option(typed, expected):
+    assert _options.closest_option(typed, _options.lookup_argument_spec()) == expected
+
+
+def test_unknown_options_are_named_with_the_closest_and_never_with_their_value():
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+    kwargs = _options.token_module_kwargs()
+    validation = ArgumentSpecValidator(**kwargs).validate({'token_endpoint': 'https://op.example.test/token', 'client_id': 'c',
+                                                           'auth_method': 'none', 'client_secrt': 'the-secret-value', 'timout': 5})
+    errors = _options.validate(validation, kwargs['argument_spec'])
+    assert errors[0] == 'Unknown options client_secrt (did you mean client_secret?), timout (did you mean timeout?). See ansible-doc for the options'
+    assert 'the-secret-value' not in ' '.join(errors)
+
+
+def _fallbacks(args):
+    spec = _options.task_settings_win(_options.token_argument_spec(), args)
+    return sorted(name for name, option in spec.items() if 'fallback' in option)
+
+
+ALL_FALLBACKS = _fallbacks({})
+
+
+@pytest.mark.parametrize('args, dropped', [
+    ({}, []),
+    ({'scope': ['a']}, []),
+    ({'region': 'EU'}, []),  # a region alone refines the injected environment
+    ({'issuer': 'https://op.example.test'}, ['audience', 'auth_base_url', 'ca_path', 'environment_id', 'issuer', 'region', 'token_endpoint']),
+    ({'environment_id': 'e'}, ['audience', 'auth_base_url', 'ca_path', 'environment_id', 'issuer', 'region', 'token_endpoint']),
+    ({'client_id': 'web'}, ['auth_method', 'client_id', 'client_secret', 'key_id', 'private_key', 'private_key_passphrase', 'signing_alg']),
+    ({'client_id': ''}, []),  # empty is unset, as from an AWX field left empty
+])
+def test_task_settings_replace_injected_groups_whole(args, dropped):
+    assert sorted(set(ALL_FALLBACKS) - set(_fallbacks(args))) == dropped

@@ -12,6 +12,7 @@ they need no network (check mode, option errors).
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import sys
 from types import SimpleNamespace
@@ -19,7 +20,19 @@ from urllib.parse import quote_plus
 
 import pytest
 from ansible.errors import AnsibleLookupError
-from ansible.module_utils.testing import patch_module_args
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core before 2.19: the module reads its arguments from basic._ANSIBLE_ARGS
+    from ansible.module_utils import basic
+
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        saved = basic._ANSIBLE_ARGS
+        basic._ANSIBLE_ARGS = json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode()
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = saved
 from ansible.plugins.loader import action_loader, lookup_loader
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking, _options
