@@ -63,7 +63,7 @@ options:
   private_key:
     description:
       - The client's private key in PEM format (PKCS#8 or traditional), for O(auth_method=private_key_jwt).
-        Pass the key itself, for example V("{{ lookup('ansible.builtin.file', 'client.key') }}").
+        Pass the key itself, for example V("{{ lookup('ansible.builtin.file', 'client.key'\) }}").
       - Falls back to the E(JWTAUTH_OIDC_PRIVATE_KEY) environment variable.
     type: str
   private_key_passphrase:
@@ -205,11 +205,17 @@ options:
 
     # Where lookups read each option besides their keyword arguments; secrets come
     # from the environment or variables (vault), never from ansible.cfg.
-    # No env: entries: the lookup reads JWTAUTH_OIDC_* through the option layer
-    # (_options.env_fallback_nonempty), as the modules do, because an AWX credential
-    # injects its empty inputs as VAR="" and Ansible's config would reject "" for
-    # an option with choices (region, auth_method, signing_alg) before the lookup
-    # runs.
+    # The lookup reads JWTAUTH_OIDC_* through the option layer
+    # (_options.env_fallback_nonempty), as the modules do: an AWX credential injects
+    # its empty inputs as VAR="", which means unset. An env: entry also makes
+    # Ansible's config read the variable, and for "" it would refuse an option with
+    # choices (region, auth_method, signing_alg) before the lookup runs, turn a bool
+    # into false (validate_certs), a path into the current directory (ca_path), and
+    # hide the ini: value below it. So only the options where none of that can
+    # happen (a str without choices, default or ini: entry) declare env: here, which
+    # lists them in the docsite's environment variable index; the others say
+    # "Falls back to E(...)" in their description.
+    # tests/unit/plugins/doc_fragments/test_env_vars.py holds both to the argument spec.
     PLUGINS = r'''
 options:
   token_endpoint:
@@ -249,12 +255,18 @@ options:
     vars:
       - name: jwtauth_oidc_client_id
   client_secret:
+    env:
+      - name: JWTAUTH_OIDC_CLIENT_SECRET
     vars:
       - name: jwtauth_oidc_client_secret
   private_key:
+    env:
+      - name: JWTAUTH_OIDC_PRIVATE_KEY
     vars:
       - name: jwtauth_oidc_private_key
   private_key_passphrase:
+    env:
+      - name: JWTAUTH_OIDC_PRIVATE_KEY_PASSPHRASE
     vars:
       - name: jwtauth_oidc_private_key_passphrase
   key_id:

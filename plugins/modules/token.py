@@ -47,7 +47,9 @@ attributes:
     support: partial
     details:
       - V(authorization_code) and V(refresh_token) grants are not sent in check mode, because they spend a single-use
-        value; the task reports skipped. Add C(check_mode=false) to the task to send them anyway.
+        value; the task reports skipped and its result holds no token. Guard the tasks that use the tokens with a
+        condition such as C(login is not skipped) (the registered name) or C(not ansible_check_mode), as the examples
+        do. Add C(check_mode=false) to the task to send them anyway.
       - V(client_credentials) spends nothing and runs in check mode, so later tasks can use the token.
   diff_mode:
     support: none
@@ -109,6 +111,8 @@ EXAMPLES = r'''
 - name: Show who logged in (claims only, not the tokens)
   ansible.builtin.debug:
     msg: "{{ login.id_token_claims.sub }} until {{ login.expires_at }}"
+  # --check does not spend the code: the exchange reports skipped and returns no tokens.
+  when: login is not skipped
 
 - name: Client credentials from any OP found by discovery, with HS512
   jwtauth.oidc.token:
@@ -141,6 +145,7 @@ EXAMPLES = r'''
     refresh_token: "{{ login.refresh_token }}"
   register: login
   no_log: true
+  when: not ansible_check_mode
 
 - name: Credentials injected as JWTAUTH_OIDC_* environment variables (AWX credential type)
   jwtauth.oidc.token:

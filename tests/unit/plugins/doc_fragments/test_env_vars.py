@@ -1,0 +1,92 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The JWTAUTH_OIDC_* variables the docs name are the ones the argument specs fall back to, option by option."""
+
+from __future__ import annotations
+
+import pytest
+from ansible.plugins.loader import fragment_loader, lookup_loader, module_loader
+from ansible.utils.plugin_docs import get_docstring
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _options
+
+# Each documented plugin with options of the collection, and its argument spec.
+PLUGINS = {
+    ('module', 'token'): _options.token_argument_spec(),
+    ('module', 'api_resource'): _options.api_resource_argument_spec(),
+    ('lookup', 'token'): _options.lookup_argument_spec(),
+}
+
+
+def documented_options(plugin_type, name):
+    """The plugin's options, doc fragments merged, as ansible-doc and antsibull-docs read them."""
+    loader = module_loader if plugin_type == 'module' else lookup_loader
+    path = loader.find_plugin('jwtauth.oidc.' + name)
+    doc = get_docstring(path, fragment_loader, is_module=plugin_type == 'module', collection_name='jwtauth.oidc',
+                        plugin_type=plugin_type)[0]
+    return doc['options']
+
+
+def fallback_variable(option_spec):
+    """The environment variable an option of the spec falls back to, or None."""
+    if 'fallback' not in option_spec:
+        return None
+    function, names = option_spec['fallback']
+    assert function is _options.env_fallback_nonempty and len(names) == 1
+    return names[0]
+
+
+def description(option):
+    return ' '.join(option['description']) if isinstance(option['description'], list) else option['description']
+
+
+CASES = [(plugin_type, name, option) for (plugin_type, name), spec in PLUGINS.items() for option in sorted(spec)]
+
+
+@pytest.mark.parametrize('plugin_type, name, option', CASES)
+def test_the_description_names_the_variable_the_spec_reads(plugin_type, name, option):
+    """ansible-doc shows the description: it names the option's own variable, and none where there is no fallback."""
+    variable = fallback_variable(PLUGINS[plugin_type, name][option])
+    text = description(documented_options(plugin_type, name)[option])
+    if variable is None:
+        assert _options.ENV_PREFIX not in text
+    else:
+        assert variable == _options.env_var(option)
+        assert 'E({0})'.format(variable) in text
+        assert text.count('E(' + _options.ENV_PREFIX) == 1
+
+
+def harmless_to_declare(option):
+    """Whether Ansible's config can read the option's variable for the lookup without changing a thing.
+
+    For a variable set to "" (an empty AWX input) Ansible's config refuses an option
+    with choices, makes a bool false and a path the current directory, and stops
+    before the option's ini: entry: the lookup's origin handling cannot undo that.
+    A str without choices, default or ini: entry comes through as "", which the
+    lookup drops like any empty value, and a set variable is still left to the
+    option layer's fallback.  See the comment on the PLUGINS fragment.
+    """
+    return (option.get('type', 'str') == 'str' and not option.get('choices') and option.get('default') is None
+            and not option.get('ini'))
+
+
+LOOKUP_OPTIONS = documented_options('lookup', 'token')
+
+
+@pytest.mark.parametrize('option', sorted(_options.lookup_argument_spec()))
+def test_lookup_env_entries_are_the_spec_fallbacks_where_harmless(option):
+    """The env: entries, which fill the docsite's environment variable index, never drift from the spec."""
+    variable = fallback_variable(_options.lookup_argument_spec()[option])
+    declared = [entry['name'] for entry in LOOKUP_OPTIONS[option].get('env') or []]
+    if variable is not None and harmless_to_declare(LOOKUP_OPTIONS[option]):
+        assert declared == [variable]
+    else:
+        assert declared == []
+
+
+def test_the_lookup_declares_the_secrets():
+    """What the environment variable index lists today (the fragment's comment says why only these)."""
+    declared = {option for option, doc in LOOKUP_OPTIONS.items() if doc.get('env')}
+    assert declared == {'client_secret', 'private_key', 'private_key_passphrase'}
