@@ -205,50 +205,59 @@ options:
 
     # Where lookups read each option besides their keyword arguments; secrets come
     # from the environment or variables (vault), never from ansible.cfg.
-    # The lookup reads JWTAUTH_OIDC_* through the option layer
-    # (_options.env_fallback_nonempty), as the modules do: an AWX credential injects
-    # its empty inputs as VAR="", which means unset. An env: entry also makes
-    # Ansible's config read the variable, and for "" it would refuse an option with
-    # choices (region, auth_method, signing_alg) before the lookup runs, turn a bool
-    # into false (validate_certs), a path into the current directory (ca_path), and
-    # hide the ini: value below it. So only the options where none of that can
-    # happen (a str without choices, default or ini: entry) declare env: here, which
-    # lists them in the docsite's environment variable index; the others say
-    # "Falls back to E(...)" in their description.
-    # tests/unit/plugins/doc_fragments/test_env_vars.py holds both to the argument spec.
+    # The env: entries name the JWTAUTH_OIDC_* variables the argument spec falls back
+    # to (they fill the docsite's environment variable index), but the lookup reads
+    # them through the option layer (_options.env_fallback_nonempty), as the modules
+    # do, and asks Ansible's config with them hidden: an AWX credential injects its
+    # empty inputs as VAR="", which means unset, where Ansible's config would refuse
+    # an option with choices, turn a bool false, a path into the current directory,
+    # and hide the ini: value below it.
+    # tests/unit/plugins/doc_fragments/test_env_vars.py holds the entries to the argument spec.
     PLUGINS = r'''
 options:
   token_endpoint:
+    env:
+      - name: JWTAUTH_OIDC_TOKEN_ENDPOINT
     ini:
       - section: jwtauth_oidc
         key: token_endpoint
     vars:
       - name: jwtauth_oidc_token_endpoint
   issuer:
+    env:
+      - name: JWTAUTH_OIDC_ISSUER
     ini:
       - section: jwtauth_oidc
         key: issuer
     vars:
       - name: jwtauth_oidc_issuer
   environment_id:
+    env:
+      - name: JWTAUTH_OIDC_ENVIRONMENT_ID
     ini:
       - section: jwtauth_oidc
         key: environment_id
     vars:
       - name: jwtauth_oidc_environment_id
   region:
+    env:
+      - name: JWTAUTH_OIDC_REGION
     ini:
       - section: jwtauth_oidc
         key: region
     vars:
       - name: jwtauth_oidc_region
   auth_base_url:
+    env:
+      - name: JWTAUTH_OIDC_AUTH_BASE_URL
     ini:
       - section: jwtauth_oidc
         key: auth_base_url
     vars:
       - name: jwtauth_oidc_auth_base_url
   client_id:
+    env:
+      - name: JWTAUTH_OIDC_CLIENT_ID
     ini:
       - section: jwtauth_oidc
         key: client_id
@@ -270,66 +279,88 @@ options:
     vars:
       - name: jwtauth_oidc_private_key_passphrase
   key_id:
+    env:
+      - name: JWTAUTH_OIDC_KEY_ID
     ini:
       - section: jwtauth_oidc
         key: key_id
     vars:
       - name: jwtauth_oidc_key_id
   auth_method:
+    env:
+      - name: JWTAUTH_OIDC_AUTH_METHOD
     ini:
       - section: jwtauth_oidc
         key: auth_method
     vars:
       - name: jwtauth_oidc_auth_method
   signing_alg:
+    env:
+      - name: JWTAUTH_OIDC_SIGNING_ALG
     ini:
       - section: jwtauth_oidc
         key: signing_alg
     vars:
       - name: jwtauth_oidc_signing_alg
   assertion_lifetime:
+    env:
+      - name: JWTAUTH_OIDC_ASSERTION_LIFETIME
     ini:
       - section: jwtauth_oidc
         key: assertion_lifetime
     vars:
       - name: jwtauth_oidc_assertion_lifetime
   audience:
+    env:
+      - name: JWTAUTH_OIDC_AUDIENCE
     ini:
       - section: jwtauth_oidc
         key: audience
     vars:
       - name: jwtauth_oidc_audience
   validate_certs:
+    env:
+      - name: JWTAUTH_OIDC_VALIDATE_CERTS
     ini:
       - section: jwtauth_oidc
         key: validate_certs
     vars:
       - name: jwtauth_oidc_validate_certs
   ca_path:
+    env:
+      - name: JWTAUTH_OIDC_CA_PATH
     ini:
       - section: jwtauth_oidc
         key: ca_path
     vars:
       - name: jwtauth_oidc_ca_path
   timeout:
+    env:
+      - name: JWTAUTH_OIDC_TIMEOUT
     ini:
       - section: jwtauth_oidc
         key: timeout
     vars:
       - name: jwtauth_oidc_timeout
   http_agent:
+    env:
+      - name: JWTAUTH_OIDC_HTTP_AGENT
     ini:
       - section: jwtauth_oidc
         key: http_agent
     vars:
       - name: jwtauth_oidc_http_agent
   retries:
+    env:
+      - name: JWTAUTH_OIDC_RETRIES
     ini:
       - section: jwtauth_oidc
         key: retries
     vars:
       - name: jwtauth_oidc_retries
   allow_plain_http:
+    env:
+      - name: JWTAUTH_OIDC_ALLOW_PLAIN_HTTP
     ini:
       - section: jwtauth_oidc
         key: allow_plain_http

@@ -96,30 +96,40 @@ options:
     PLUGINS = r'''
 options:
   token_store:
+    env:
+      - name: JWTAUTH_OIDC_TOKEN_STORE
     ini:
       - section: jwtauth_oidc
         key: token_store
     vars:
       - name: jwtauth_oidc_token_store
   token_store_path:
+    env:
+      - name: JWTAUTH_OIDC_TOKEN_STORE_PATH
     ini:
       - section: jwtauth_oidc
         key: token_store_path
     vars:
       - name: jwtauth_oidc_token_store_path
   expiry_leeway:
+    env:
+      - name: JWTAUTH_OIDC_EXPIRY_LEEWAY
     ini:
       - section: jwtauth_oidc
         key: expiry_leeway
     vars:
       - name: jwtauth_oidc_expiry_leeway
   token_store_lock_timeout:
+    env:
+      - name: JWTAUTH_OIDC_TOKEN_STORE_LOCK_TIMEOUT
     ini:
       - section: jwtauth_oidc
         key: token_store_lock_timeout
     vars:
       - name: jwtauth_oidc_token_store_lock_timeout
   default_token_lifetime:
+    env:
+      - name: JWTAUTH_OIDC_DEFAULT_TOKEN_LIFETIME
     ini:
       - section: jwtauth_oidc
         key: default_token_lifetime

@@ -113,6 +113,7 @@ _raw:
   elements: raw
 '''
 
+import contextlib
 import os
 
 from ansible import constants as C
@@ -121,7 +122,7 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import env_var, without_unset, lookup_argument_spec, token_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import ENV_PREFIX, env_var, without_unset, lookup_argument_spec, token_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._stored_tokens import TokenProvider
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
 
@@ -157,6 +158,22 @@ def lookup_tokens(terms, options):
     return {'values': values, 'warnings': provider.warnings}
 
 
+@contextlib.contextmanager
+def _environment_hidden(prefix):
+    """The process environment without the variables named prefix*, for as long as the block runs; yields them.
+
+    Ansible's config reads the options' env: entries, and for an AWX credential's
+    empty input (VAR="") it would refuse an option with choices, make a bool false or
+    a path the current directory, and hide ansible.cfg's value.  The option layer
+    reads these variables instead (an empty one is unset), so the config must not.
+    """
+    hidden = {name: os.environ.pop(name) for name in list(os.environ) if name.startswith(prefix)}
+    try:
+        yield hidden
+    finally:
+        os.environ.update(hidden)
+
+
 class LookupModule(LookupBase):
     """Reads the options like the module does, then asks the token provider (store first), through the shared edge."""
 
@@ -172,18 +189,19 @@ class LookupModule(LookupBase):
         ansible.cfg, as in Ansible's own configuration precedence.
         """
         options = {name: value for name, value in direct.items() if name not in spec}
-        for name, option_spec in spec.items():
-            # Asked of the configuration with the keywords and variables, rather than through
-            # get_option_and_origin, which before ansible-core 2.19 asks again without them
-            # and so reports every keyword and variable as unset.
-            value, origin = C.config.get_config_value_and_origin(name, plugin_type='lookup', plugin_name=self._load_name,
-                                                                 variables=variables, direct=direct)
-            from_variable = origin.startswith('var: ')
-            if from_variable:
-                value = self._templar.template(value)
-            env_set = 'fallback' in option_spec and os.environ.get(env_var(name))
-            if origin == 'Direct' or from_variable or (origin != 'default' and not env_set):
-                options[name] = value
+        with _environment_hidden(ENV_PREFIX) as environment:
+            for name, option_spec in spec.items():
+                # Asked of the configuration with the keywords and variables, rather than through
+                # get_option_and_origin, which before ansible-core 2.19 asks again without them
+                # and so reports every keyword and variable as unset.
+                value, origin = C.config.get_config_value_and_origin(name, plugin_type='lookup', plugin_name=self._load_name,
+                                                                     variables=variables, direct=direct)
+                from_variable = origin.startswith('var: ')
+                if from_variable:
+                    value = self._templar.template(value)
+                env_set = 'fallback' in option_spec and environment.get(env_var(name))
+                if origin == 'Direct' or from_variable or (origin != 'default' and not env_set):
+                    options[name] = value
         return without_unset(options)
 
     def run(self, terms, variables=None, **kwargs):

@@ -79,7 +79,9 @@ def validate(validation: ValidationResult, argument_spec: ArgumentSpec) -> list[
 # environment_id beside a task's issuer is "not both"; a worker's secret beside a web app's client_id is
 # sent for the wrong client).  Each group is taken from the task alone once the task sets one of its keys.
 LOCATION_KEYS = ('token_endpoint', 'issuer', 'environment_id', 'auth_base_url')
-LOCATION_OPTIONS = LOCATION_KEYS + ('region', 'audience', 'ca_path')
+# ca_path stays: a CA bundle from the environment often serves every OP (a corporate CA), and where it does
+# not, the TLS failure says to set ca_path.
+LOCATION_OPTIONS = LOCATION_KEYS + ('region', 'audience')
 CLIENT_KEYS = ('client_id',)
 CLIENT_OPTIONS = CLIENT_KEYS + ('client_secret', 'private_key', 'private_key_passphrase', 'key_id', 'auth_method', 'signing_alg')
 

@@ -58,35 +58,12 @@ def test_the_description_names_the_variable_the_spec_reads(plugin_type, name, op
         assert text.count('E(' + _options.ENV_PREFIX) == 1
 
 
-def harmless_to_declare(option):
-    """Whether Ansible's config can read the option's variable for the lookup without changing a thing.
-
-    For a variable set to "" (an empty AWX input) Ansible's config refuses an option
-    with choices, makes a bool false and a path the current directory, and stops
-    before the option's ini: entry: the lookup's origin handling cannot undo that.
-    A str without choices, default or ini: entry comes through as "", which the
-    lookup drops like any empty value, and a set variable is still left to the
-    option layer's fallback.  See the comment on the PLUGINS fragment.
-    """
-    return (option.get('type', 'str') == 'str' and not option.get('choices') and option.get('default') is None
-            and not option.get('ini'))
-
-
 LOOKUP_OPTIONS = documented_options('lookup', 'token')
 
 
 @pytest.mark.parametrize('option', sorted(_options.lookup_argument_spec()))
-def test_lookup_env_entries_are_the_spec_fallbacks_where_harmless(option):
+def test_lookup_env_entries_are_the_spec_fallbacks(option):
     """The env: entries, which fill the docsite's environment variable index, never drift from the spec."""
     variable = fallback_variable(_options.lookup_argument_spec()[option])
     declared = [entry['name'] for entry in LOOKUP_OPTIONS[option].get('env') or []]
-    if variable is not None and harmless_to_declare(LOOKUP_OPTIONS[option]):
-        assert declared == [variable]
-    else:
-        assert declared == []
-
-
-def test_the_lookup_declares_the_secrets():
-    """What the environment variable index lists today (the fragment's comment says why only these)."""
-    declared = {option for option, doc in LOOKUP_OPTIONS.items() if doc.get('env')}
-    assert declared == {'client_secret', 'private_key', 'private_key_passphrase'}
+    assert declared == ([variable] if variable else [])

@@ -6,21 +6,27 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import lookup_loader
+from ansible.template import Templar
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _options
 
 SPEC = _options.lookup_argument_spec()
-DECLARED = ('client_secret', 'private_key', 'private_key_passphrase')
+# The str options without choices or default; the others are checked by the AWX environment test below.
+DECLARED = tuple(name for name, spec in SPEC.items()
+                 if 'fallback' in spec and spec.get('type', 'str') == 'str' and not spec.get('choices') and spec.get('default') is None)
 
 
 def validated(variables=None, **direct):
     """What the lookup hands the library: its given options, then the spec's fallbacks and defaults."""
-    lookup = lookup_loader.get('jwtauth.oidc.token')
-    lookup.set_options(var_options=variables or {}, direct=direct)
-    given = lookup._options_given(SPEC)
+    variables = variables or {}
+    lookup = lookup_loader.get('jwtauth.oidc.token', loader=DataLoader(), templar=Templar(loader=DataLoader(), variables=variables))
+    given = lookup._options_given(SPEC, variables, direct)
     validation = ArgumentSpecValidator(**_options.token_module_kwargs(SPEC)).validate(given)
     return given, validation.validated_parameters
 
@@ -51,3 +57,5 @@ def test_an_awx_environment_with_declared_variables_still_validates(awx_environ)
     assert given == {}
     assert parameters['validate_certs'] is True and parameters['ca_path'] is None and parameters['region'] == 'NA'
     assert parameters['client_secret'] == 's' * 32 and parameters['private_key'] is None
+    # And the environment is back as it was.
+    assert os.environ[_options.env_var('region')] == '' and os.environ[_options.env_var('client_secret')] == 's' * 32

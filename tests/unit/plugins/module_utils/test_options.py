@@ -99,8 +99,8 @@ ALL_FALLBACKS = _fallbacks({})
     ({}, []),
     ({'scope': ['a']}, []),
     ({'region': 'EU'}, []),  # a region alone refines the injected environment
-    ({'issuer': 'https://op.example.test'}, ['audience', 'auth_base_url', 'ca_path', 'environment_id', 'issuer', 'region', 'token_endpoint']),
-    ({'environment_id': 'e'}, ['audience', 'auth_base_url', 'ca_path', 'environment_id', 'issuer', 'region', 'token_endpoint']),
+    ({'issuer': 'https://op.example.test'}, ['audience', 'auth_base_url', 'environment_id', 'issuer', 'region', 'token_endpoint']),
+    ({'environment_id': 'e'}, ['audience', 'auth_base_url', 'environment_id', 'issuer', 'region', 'token_endpoint']),
     ({'client_id': 'web'}, ['auth_method', 'client_id', 'client_secret', 'key_id', 'private_key', 'private_key_passphrase', 'signing_alg']),
     ({'client_id': ''}, []),  # empty is unset, as from an AWX field left empty
 ])
