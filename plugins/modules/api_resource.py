@@ -131,8 +131,8 @@ options:
     choices: [on_create, on_update, always]
   member_ids:
     description:
-      - Lets SCIM groups name their C(members) by userName. Each name in an item's C(members) becomes the reference
-        C({"value": <id>}) through this mapping of userName to id, typically RV(ids) of the task that converged the users.
+      - Lets SCIM groups name their C(members) by userName. Each name in an item's C(members) becomes a member reference
+        whose C(value) is the user's id, from this mapping of userName to id, typically RV(ids) of the task that converged the users.
         Members given as objects are sent as they are.
       - Diffs then show members by name (or by the server's C(display), else the id, for members it does not know).
       - A name the mapping lacks fails the task before any write. In check mode a user the users task would create
@@ -257,8 +257,8 @@ EXAMPLES = r'''
 RETURN = r'''
 msg:
   description:
-    - What the task did, in words, keys only, for example V(Users: created 2 (alice, bob\), updated 1 (carol\), unchanged 117).
-      In check mode V(would create), V(would update) and V(would delete). Up to ten keys are named for each kind of change.
+    - "What the task did, in words, keys only, for example V(Users: created 2 (alice, bob\\), updated 1 (carol\\), unchanged 117).
+      In check mode V(would create), V(would update) and V(would delete). Up to ten keys are named for each kind of change."
   returned: success
   type: str
   sample: "Users: created 2 (alice, bob), updated 1 (carol), unchanged 117"

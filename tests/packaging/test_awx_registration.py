@@ -54,7 +54,7 @@ def register(env):
 
 def bundled_awx():
     """The awx.awx collection the tools venv has (from the ansible package)."""
-    import ansible_collections.awx.awx as awx  # pylint: disable=import-outside-toplevel
+    from ansible_collections.awx import awx  # pylint: disable=import-outside-toplevel
 
     return list(awx.__path__)[0]  # a namespace package: no __file__
 

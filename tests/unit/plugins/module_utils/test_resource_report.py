@@ -53,7 +53,8 @@ def test_member_references(items, check_mode, expected):
 
 @pytest.mark.parametrize('items, source, message', [
     ([{'displayName': 'a'}, {'displayName': 'admins', 'members': ['alice', 'zed']}], 'items', "items[1] names member 'zed', which member_ids does not have"),
-    ([{'displayName': 'admins', 'members': ['carol']}], 'item', "item names member 'carol', whose id in member_ids is null (was the user created in check mode?)"),
+    ([{'displayName': 'admins', 'members': ['carol']}], 'item',
+     "item names member 'carol', whose id in member_ids is null (was the user created in check mode?)"),
     ([{'displayName': 'admins', 'members': 'alice'}], 'items', 'items[0]: members must be a list of userNames'),
 ])
 def test_member_reference_errors(items, source, message):
