@@ -25,6 +25,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._assertion import ASY
 from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import AUTH_METHODS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import GRANTS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone import REGION_TLDS
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources import SEND_WRITE_ONLY
 from ansible_collections.jwtauth.oidc.plugins.module_utils._token_store import LOCK_TIMEOUT
 
 if TYPE_CHECKING:
@@ -48,8 +49,14 @@ SECRET_OPTIONS = ('client_secret', 'private_key', 'private_key_passphrase', 'cod
 
 
 def secret_values(options: Mapping[str, Any]) -> list[Any]:
-    """The secret values among the options, for masking."""
-    return [options[name] for name in SECRET_OPTIONS if options.get(name)]
+    """The secret values among the options, for masking: the secret options, and the string values of the
+    items' write-only attributes (an api_resource ``password``), which only the server may see."""
+    found = [options[name] for name in SECRET_OPTIONS if options.get(name)]
+    items = options.get('items') or ([options['item']] if options.get('item') else [])
+    for item in items:
+        if isinstance(item, Mapping):
+            found.extend(item[name] for name in options.get('write_only_keys') or () if isinstance(item.get(name), str) and item[name])
+    return found
 
 
 def values_to_mask(validation: ValidationResult) -> set[str]:
@@ -278,16 +285,25 @@ def token_module_kwargs(argument_spec: ArgumentSpec | None = None) -> dict[str, 
     )
 
 
-def api_resource_argument_spec() -> ArgumentSpec:
-    """The api_resource module: a REST collection, the desired objects, and how to get a bearer token."""
+def api_auth_argument_spec() -> ArgumentSpec:
+    """How api_resource reaches the API and gets its token (bearer_token aside): the connection, the token
+    store, and what to ask the OP for.  The scim_provision role takes exactly these in ``scim_provision_auth``."""
     spec = connection_argument_spec(client_id_required=False)
     spec.update(store_argument_spec())
     spec.update(
-        url=dict(type='str', required=True),
-        bearer_token=dict(type='str', no_log=True),
         token_name=dict(type='str', no_log=False),
         scope=dict(type='list', elements='str'),
         extra_params=dict(type='dict', default={}),
+    )
+    return spec
+
+
+def api_resource_argument_spec() -> ArgumentSpec:
+    """The api_resource module: a REST collection, the desired objects, and how to get a bearer token."""
+    spec = api_auth_argument_spec()
+    spec.update(
+        url=dict(type='str', required=True),
+        bearer_token=dict(type='str', no_log=True),
         api_style=dict(type='str', default='generic', choices=['generic', 'scim']),
         key=dict(type='str', no_log=False),
         key_query=dict(type='str', no_log=False),
@@ -300,6 +316,9 @@ def api_resource_argument_spec() -> ArgumentSpec:
         page_size=dict(type='int', default=100),
         items_path=dict(type='str'),
         ignore_keys=dict(type='list', elements='str', default=[], no_log=False),
+        write_only_keys=dict(type='list', elements='str', default=[], no_log=False),
+        send_write_only=dict(type='str', default='on_create', choices=list(SEND_WRITE_ONLY)),
+        member_ids=dict(type='dict'),
     )
     return spec
 

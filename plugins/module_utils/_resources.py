@@ -58,9 +58,14 @@ DEFAULT_PORTS = {'https': 443, 'http': 80}
 # Fields of a generic page that hold its objects, in the order they are looked for.
 ITEM_FIELDS = ('items', 'data', 'results', 'value')
 
-# kind: create, update, delete or none; before/after: the object without server-owned keys (for diffs);
-# current: the server's object; desired: what the item sets (None values mean remove).
-Action = namedtuple('Action', ['kind', 'key', 'before', 'after', 'current', 'desired'])
+# kind: create, update, delete or none; before/after: the object without server-owned keys (for diffs; after is
+# also the body of a create or PUT); current: the server's object; desired: what the item sets (None values mean
+# remove); write_only: write-only attributes this write sends besides (RFC 7643 section 7), never in before/after.
+Action = namedtuple('Action', ['kind', 'key', 'before', 'after', 'current', 'desired', 'write_only'], defaults=(None,))
+
+# When write-only attributes (write_only_keys) are sent: with a create only; also with an update that other
+# attributes cause; or to every existing object on every run, since the server never shows whether it holds them.
+SEND_WRITE_ONLY = ('on_create', 'on_update', 'always')
 
 
 def key_of(obj: Mapping[Any, Any], key: str | None = None, key_query: str | None = None) -> Any:
@@ -72,37 +77,66 @@ def key_of(obj: Mapping[Any, Any], key: str | None = None, key_query: str | None
     return obj.get(key)
 
 
+def item_label(index: int, source: str = 'items') -> str:
+    """How messages name a desired object: by its place in the task's option (``items[2]``), never by its contents."""
+    return source if source == 'item' else '{0}[{1}]'.format(source, index)
+
+
+def _desired_key(item: Any, index: int, source: str, key: str | None, key_query: str | None) -> Any:
+    """The key of one desired item; ConfigurationError, naming the item by its place only, when it has no usable one."""
+    what = 'key {0}'.format(key) if key else 'key_query {0}'.format(key_query)
+    if not isinstance(item, dict):
+        raise ConfigurationError('{0} is {1}, not an object'.format(item_label(index, source), json_type(item)))
+    name = key_of(item, key, key_query)
+    if name is None:
+        raise ConfigurationError('{0} has no value for its {1}'.format(item_label(index, source), what))
+    if isinstance(name, (dict, list)):
+        raise ConfigurationError('{0}: its {1} is {2}, not a string or number'.format(item_label(index, source), what, json_type(name)))
+    return name
+
+
 def plan(desired: Iterable[dict[str, Any]], current: Iterable[dict[str, Any]], key: str | None = None, key_query: str | None = None,
-         state: str = 'present', prune: bool = False, server_owned: Sequence[str] = ()) -> list[Action]:
+         state: str = 'present', prune: bool = False, server_owned: Sequence[str] = (), write_only: Sequence[str] = (),
+         send_write_only: str = 'on_create', source: str = 'items') -> list[Action]:
     """Actions that bring ``current`` to ``desired``: create, update, delete or none, one per object.
 
-    Desired objects are compared on the keys they set (``_compare.matches``).
-    With ``prune``, current objects that no desired object names are deleted.
+    Desired objects are compared on the keys they set (``_compare.matches``), less the ``write_only``
+    attributes, which a server never returns (RFC 7643 section 7, ``writeOnly``: "Attribute values SHALL NOT
+    be returned"), so they could never match; they are sent as ``send_write_only`` says.  With ``prune``,
+    current objects that no desired object names are deleted.  ``source`` names the option the desired
+    objects come from, for messages, which name an item by its place and key only.
     """
     index: dict[Any, dict[str, Any]] = {}
     for obj in current:
-        index.setdefault(key_of(obj, key, key_query), obj)
+        name = key_of(obj, key, key_query)
+        # A server object whose key is a list or object can be named by no item (their keys are scalars).
+        if not isinstance(name, (dict, list)):
+            index.setdefault(name, obj)
     actions: list[Action] = []
-    named = set()
-    for item in desired:
-        name = key_of(item, key, key_query)
-        if name is None:
-            raise ConfigurationError('An item has no value for its key {0}: {1}'.format(key or key_query, json.dumps(item, sort_keys=True)))
+    named: dict[Any, int] = {}
+    for number, item in enumerate(desired):
+        name = _desired_key(item, number, source, key, key_query)
         if name in named:
-            raise ConfigurationError('Two items have the same key {0!r}'.format(name))
-        named.add(name)
+            raise ConfigurationError('{0} and {1} have the same key {2!r}'.format(
+                item_label(named[name], source), item_label(number, source), name))
+        named[name] = number
         found = index.get(name)
+        secret = {k: item[k] for k in write_only if k in item and item[k] is not None}
+        compared = _compare.strip(item, list(server_owned) + list(write_only))
         if state == 'absent':
             actions.append(Action('delete', name, _compare.strip(found, server_owned), {}, found, None) if found else
                            Action('none', name, {}, {}, None, None))
         elif found is None:
             # A create sends what the user gave (SCIM schemas included), less what only the server may set.
-            body = _compare.strip(item, [k for k in server_owned if k != 'schemas'])
-            actions.append(Action('create', name, {}, body, None, body))
-        elif _compare.differing_keys(_compare.strip(item, server_owned), found):
+            body = _compare.strip(item, [k for k in server_owned if k != 'schemas'] + list(write_only))
+            actions.append(Action('create', name, {}, body, None, body, secret))
+        elif _compare.differing_keys(compared, found):
             before = _compare.strip(found, server_owned)
-            actions.append(Action('update', name, before, _compare.merged(before, item, server_owned), found,
-                                  _compare.strip(item, server_owned)))
+            actions.append(Action('update', name, before, _compare.merged(before, compared, server_owned), found, compared,
+                                  secret if send_write_only != 'on_create' else None))
+        elif secret and send_write_only == 'always':
+            unchanged = _compare.strip(found, server_owned)
+            actions.append(Action('update', name, unchanged, unchanged, found, {}, secret))
         else:
             unchanged = _compare.strip(found, server_owned)
             actions.append(Action('none', name, unchanged, unchanged, found, None))
@@ -124,7 +158,7 @@ def check_prune(actions: Sequence[Action], desired: Sequence[dict[str, Any]], pr
 
 
 def scim_patch_body(action: Action) -> dict[str, Any]:
-    """RFC 7644 section 3.5.2: one replace (or remove) operation per differing attribute."""
+    """RFC 7644 section 3.5.2: one replace (or remove) operation per differing attribute, and per write-only one sent."""
     operations = []
     desired = action.desired
     for name in _compare.differing_keys(desired, action.current):
@@ -132,6 +166,8 @@ def scim_patch_body(action: Action) -> dict[str, Any]:
             operations.append({'op': 'remove', 'path': name})
         else:
             operations.append({'op': 'replace', 'path': name, 'value': desired[name]})
+    for name, value in (action.write_only or {}).items():
+        operations.append({'op': 'replace', 'path': name, 'value': value})
     return {'schemas': [SCIM_PATCH_SCHEMA], 'Operations': operations}
 
 
@@ -299,6 +335,11 @@ def scim_next_index(total: Any, start_index: int, received: int, fresh: int) -> 
     return read + 1, None
 
 
+def collection_name(url: str) -> str:
+    """The last segment of a collection URL's path, its query left out: ``Users`` for ``.../v2/Users?filter=x``."""
+    return urlsplit(url).path.rstrip('/').rsplit('/', 1)[-1] or url
+
+
 def error_detail(response: Response) -> str:
     """The server's own words from an error response: SCIM ``detail``, or the usual JSON keys, or the status."""
     try:
@@ -416,9 +457,14 @@ class ResourceCollection:
                 failed or 'Failed to list {0}'.format(self.url), where, shown, refusal), url=base)
         return cast(str, url)  # resolve_link gives a URL whenever it has no refusal
 
+    @property
+    def name(self) -> str:
+        """The collection's name for messages: the last segment of its path (``Users``)."""
+        return collection_name(self.url)
+
     def label(self, key: Any) -> str:
         """How messages name an object: its collection and key, never its contents."""
-        return '{0} {1!r}'.format(self.url.rsplit('/', 1)[-1], key)
+        return '{0} {1!r}'.format(self.name, key)
 
     def object_url(self, obj: dict[str, Any], key: Any, kind: str = 'update') -> str:
         """Where an object lives: SCIM meta.location, a HAL self link, or <collection>/<id>.
@@ -447,8 +493,9 @@ class ResourceCollection:
     def apply(self, action: Action) -> Any:
         """Carry out one action; return the object as the server now holds it (None after a delete)."""
         label = self.label(action.key)
+        write_only = action.write_only or {}
         if action.kind == 'create':
-            body = dict(action.after)
+            body = dict(action.after, **write_only)
             response = self._send('POST', self.url, 'create ' + label, body=self._with_schemas(body), single_use=True)
             expected: tuple[int, ...] = (200, 201)
         elif action.kind == 'update':
@@ -459,10 +506,11 @@ class ResourceCollection:
                 else:
                     # RFC 7396 JSON merge patch: the differing keys, null to remove.
                     body = {k: action.desired[k] for k in _compare.differing_keys(action.desired, action.current)}
+                    body.update(write_only)
                     content_type = 'application/merge-patch+json'
                 response = self._send('PATCH', url, 'update ' + label, body=body, content_type=content_type)
             else:
-                response = self._send('PUT', url, 'update ' + label, body=self._with_schemas(dict(action.after), action.current))
+                response = self._send('PUT', url, 'update ' + label, body=self._with_schemas(dict(action.after, **write_only), action.current))
             expected = (200, 204)
         elif action.kind == 'delete':
             response = self._send('DELETE', self.object_url(action.current, action.key, 'delete'), 'delete ' + label)
@@ -484,6 +532,6 @@ class ResourceCollection:
         if self.api_style == 'scim' and 'schemas' not in body:
             if current and current.get('schemas'):
                 body['schemas'] = current['schemas']
-            elif self.url.rsplit('/', 1)[-1] in SCIM_CORE_SCHEMAS:
-                body['schemas'] = [SCIM_CORE_SCHEMAS[self.url.rsplit('/', 1)[-1]]]
+            elif self.name in SCIM_CORE_SCHEMAS:
+                body['schemas'] = [SCIM_CORE_SCHEMAS[self.name]]
         return body

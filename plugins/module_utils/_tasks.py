@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _grants, _resources, _token_store
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _grants, _resource_report, _resources, _token_store
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError, ResourceError, StoreError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, OptionsLike
@@ -142,10 +142,13 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
         page_size=options.page_size, items_path=options.items_path,
         update_method=options.update_method, server_owned=options.ignore_keys,
     )
+    where = 'items' if options.items is not None else 'item'
     desired = options.items if options.items is not None else [options.item]
+    if options.member_ids is not None:
+        desired = _resource_report.member_references(desired, options.member_ids, check_mode, where)
     actions = _resources.plan(desired, collection.list_all(), key=options.key, key_query=options.key_query,
-                              state=options.state, prune=options.prune,
-                              server_owned=collection.server_owned)
+                              state=options.state, prune=options.prune, server_owned=collection.server_owned,
+                              write_only=options.write_only_keys, send_write_only=options.send_write_only, source=where)
     if options.prune:
         _resources.check_prune(actions, desired, options.prune_max)
     # Every object link is checked before the first write, so a refused one leaves nothing half done.
@@ -168,9 +171,12 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
             # A check-mode create has no id yet: None says so.
             result['ids'][action.key] = (server_object or {}).get('id')
         result[PAST_TENSE[action.kind]].append(action.key)
-        diffs.append({'before_header': str(action.key), 'after_header': str(action.key), 'before': action.before, 'after': action.after})
+        diffs.append({'before_header': str(action.key), 'after_header': str(action.key),
+                      'before': _resource_report.diff_view(action.before, options.write_only_keys, options.member_ids),
+                      'after': _resource_report.diff_view(action.after, options.write_only_keys, options.member_ids)})
     result['changed'] = bool(result['created'] or result['updated'] or result['deleted'])
     result['requests'] = collection.requests
+    result['msg'] = _resource_report.summary(result, collection.name, check_mode)
     if diff:
         result['diff'] = diffs
     return result

@@ -17,6 +17,7 @@ description:
     rest on it. Compares only the keys each item sets, ignoring server-owned fields (C(id), C(meta), C(schemas)
     for SCIM) and the order of lists. Then writes only the objects that differ, one request each.
   - Check mode sends no write request and reports what would change. Diff mode shows C(before) and C(after) for each object.
+    RV(msg) says in words what changed, naming objects by key.
   - Authenticates with a static O(bearer_token), or gets one with the collection's authentication options
     (client credentials, or a token saved by M(jwtauth.oidc.token) with O(jwtauth.oidc.token#module:save_as)) through the token store. An
     answer of HTTP 401 renews that token once and resends.
@@ -107,6 +108,36 @@ options:
     type: list
     elements: str
     default: []
+  write_only_keys:
+    description:
+      - Attributes that the server accepts but never returns, for example C(password) of a SCIM user (RFC 7643 section 7,
+        C(writeOnly)). Top-level keys of the items.
+      - They are never compared, since the server never shows them, and never shown in C(--diff), in O(items) of the
+        task's C(invocation), or in messages. They are sent as O(send_write_only) says.
+      - Without this option, an item with a C(password) differs on every run, is updated on every run, and its
+        password is printed by C(--diff).
+    type: list
+    elements: str
+    default: []
+  send_write_only:
+    description:
+      - When the O(write_only_keys) of an item are sent.
+      - V(on_create) sends them only when the object is created.
+      - V(on_update) also sends them with an update that other attributes cause.
+      - V(always) also sends them to every existing object on every run, each then reported as updated, since the server
+        never shows whether it holds them already. Use it to set a new password, then go back to V(on_create).
+    type: str
+    default: on_create
+    choices: [on_create, on_update, always]
+  member_ids:
+    description:
+      - Lets SCIM groups name their C(members) by userName. Each name in an item's C(members) becomes a member reference
+        whose C(value) is the user's id, from this mapping of userName to id, typically RV(ids) of the task that converged the users.
+        Members given as objects are sent as they are.
+      - Diffs then show members by name (or by the server's C(display), else the id, for members it does not know).
+      - A name the mapping lacks fails the task before any write. In check mode a user the users task would create
+        has no id yet; its group shows as changing.
+    type: dict
   bearer_token:
     description:
       - A ready access token for the API. Without it, O(client_id) and the other authentication options get one.
@@ -146,6 +177,7 @@ notes:
     pages in O(url), for example C(?limit=200)), when a SCIM page is empty or holds only objects already read before
     C(totalResults) is reached, or when an answer is not a list answer (C(totalResults) not a number,
     C(Resources) not a list, an item not an object). Items are named by their place or key, never shown.
+  - Errors about O(items) name an item by its place (C(items[2])) and key only, never by its contents.
   - HTTP 408, 429 and 5xx answers are retried with C(Retry-After) honoured and jittered backoff (O(retries)). A POST that
     creates an object is not sent again after the server may have acted on it.
   - When one object fails, the task fails naming the object and the server's reason. RV(created), RV(updated) and
@@ -175,6 +207,29 @@ EXAMPLES = r'''
     client_id: "{{ worker_client_id }}"
     client_secret: "{{ worker_client_secret }}"
 
+- name: Users with an initial password, sent when each user is created and never compared nor shown
+  jwtauth.oidc.api_resource:
+    url: https://scim.example.com/v2/Users
+    api_style: scim
+    key: userName
+    items:
+      - userName: carol
+        password: "{{ vault_initial_passwords.carol }}"
+    write_only_keys: [password]
+    bearer_token: "{{ scim_token }}"
+  register: users
+
+- name: A group whose members are named by userName
+  jwtauth.oidc.api_resource:
+    url: https://scim.example.com/v2/Groups
+    api_style: scim
+    key: displayName
+    items:
+      - displayName: automation-admins
+        members: [alice, carol]
+    member_ids: "{{ users.ids }}"
+    bearer_token: "{{ scim_token }}"
+
 - name: Remove a user
   jwtauth.oidc.api_resource:
     url: https://scim.example.com/v2/Users
@@ -200,6 +255,13 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+msg:
+  description:
+    - "What the task did, in words, keys only, for example V(Users: created 2 (alice, bob\\), updated 1 (carol\\), unchanged 117).
+      In check mode V(would create), V(would update) and V(would delete). Up to ten keys are named for each kind of change."
+  returned: success
+  type: str
+  sample: "Users: created 2 (alice, bob), updated 1 (carol), unchanged 117"
 created:
   description: Keys of the objects created (or that would be, in check mode).
   returned: always
@@ -232,7 +294,9 @@ requests:
   returned: success
   type: int
 diff:
-  description: C(before) and C(after) of each object that changes, server-owned keys left out.
+  description:
+    - C(before) and C(after) of each object that changes, server-owned keys and O(write_only_keys) left out, members by
+      name with O(member_ids).
   returned: in diff mode
   type: list
   elements: dict

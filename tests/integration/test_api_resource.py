@@ -246,3 +246,110 @@ def test_failure_names_the_object_and_keeps_what_succeeded(op, ansible, flaky_sc
     # carl was created before bob failed, and the failed result says so.
     assert result['created'] == ['carl'] and result['updated'] == []
     assert flaky_scim.count('PUT') == 1
+
+
+PASSWORD = 'Initial-pa55word-never-shown'
+
+
+def role_auth(op):
+    client = op.clients['csjwt']
+    return {'issuer': op.issuer, 'client_id': client['client_id'], 'client_secret': client['client_secret'], 'ca_path': op.ca_path,
+            'scope': ['api:read', 'api:write']}
+
+
+@pytest.mark.core_sensitive
+def test_role_says_what_changed_at_default_verbosity_and_diffs_no_password(op, ansible, scim, tmp_path):
+    """Issue 11, items 4 and 14: at verbosity 0, the role prints what changed in words; --diff shows group
+    members by userName (not ids, not null for users still to create) and never the write-only password."""
+    users = [dict(USERS[0], password=PASSWORD), USERS[1], USERS[2]]
+    variables = {'scim_url': scim.base_url, 'scim_users': users, 'scim_groups': GROUPS, 'scim_auth': role_auth(op)}
+    env = {'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}
+    checked = ansible('role_scim_provision_once.yml', variables, env=env, check=True, verbosity=0, extra_args=['--diff'],
+                      secrets=[PASSWORD])
+    assert checked.rc == 0, checked.output[-3000:]
+    assert '"Users: would create 3 (alice, bob, carol)"' in checked.output
+    assert '"Groups: would create 2 (admins, empty)"' in checked.output
+    # The group diff names its members; the users have no id yet in check mode.
+    assert '+    "members": [\n+        "alice",\n+        "bob"\n+    ]' in checked.output, checked.output
+    assert 'null' not in checked.output
+    first = ansible('role_scim_provision_once.yml', variables, env=env, verbosity=0, extra_args=['--diff'], secrets=[PASSWORD])
+    assert first.rc == 0, first.output[-3000:]
+    assert '"Users: created 3 (alice, bob, carol)"' in first.output and '"Groups: created 2 (admins, empty)"' in first.output
+    admin = scim.admin_session()
+    ids = {u['userName']: u['id'] for u in admin.get(scim.base_url + '/Users').json()['Resources']}
+    assert not any(user_id in first.output for user_id in ids.values())
+    # The password was never compared: the run after creates nothing and changes nothing.
+    mark = scim.mark()
+    second = ansible('role_scim_provision_once.yml', variables, env=env, verbosity=0, secrets=[PASSWORD])
+    assert second.rc == 0, second.output[-3000:]
+    assert '"Users: unchanged 3"' in second.output and '"Groups: unchanged 2"' in second.output
+    assert scim.writes(since=mark) == 0
+
+
+@pytest.mark.core_sensitive
+@pytest.mark.parametrize('auth_change, message', [
+    # A misspelt key: Ansible's role argument validation names it and lists the valid ones.
+    ({'timout': 5}, 'scim_provision_auth.timout. Supported parameters include: allow_plain_http'),
+    # A key the role used to drop: it reaches the module, which checks its range.
+    ({'timeout': 0}, 'timeout must be between 1 and 3600 seconds, got 0'),
+])
+def test_role_auth_keys_are_checked_and_passed_on(op, ansible, scim, tmp_path, auth_change, message):
+    """Issue 11, item 3: an unknown scim_provision_auth key fails with its name; a known one is passed on, not dropped."""
+    variables = {'scim_url': scim.base_url, 'scim_users': [{'userName': 'dave'}], 'scim_auth': dict(role_auth(op), **auth_change)}
+    mark = scim.mark()
+    run = ansible('role_scim_provision_once.yml', variables, env={'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}, verbosity=0)
+    assert run.rc != 0
+    assert message in run.output, run.output[-3000:]
+    if 'timout' in auth_change:
+        assert ' timeout,' in run.output.split('scim_provision_auth.timout.')[1]
+    assert scim.count(since=mark) == 0
+
+
+def test_write_only_password_is_sent_never_compared_never_shown(op, scim):
+    """Issue 11, item 4, in process against the real SCIM server: a password is sent on create, not compared after,
+    sent again only when asked, and never in the result, its diff or its msg."""
+    import json
+
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._options import api_resource_module_kwargs
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task
+
+    token = scim.token()
+
+    def converge(**task_args):
+        args = dict({'url': scim.base_url + '/Users', 'api_style': 'scim', 'key': 'userName', 'bearer_token': token,
+                     'ca_path': op.ca_path, 'items': [{'userName': 'carol', 'password': PASSWORD, 'active': True}],
+                     'write_only_keys': ['password']}, **task_args)
+        validation = ArgumentSpecValidator(**api_resource_module_kwargs()).validate(args)
+        assert not validation.error_messages
+        result = run_resource_task(validation.validated_parameters, diff=True)
+        assert PASSWORD not in json.dumps(result)
+        return result
+
+    mark = scim.mark()
+    assert converge()['created'] == ['carol']
+    assert converge()['msg'] == 'Users: unchanged 1'
+    assert scim.writes(since=mark) == 1
+    # The server never returns it (RFC 7643 section 7): comparing it would make every run an update.
+    admin = scim.admin_session()
+    listed = admin.get(scim.base_url + '/Users').json()['Resources']
+    assert [u.get('password') for u in listed] == [None]
+    again = converge(send_write_only='always')
+    assert again['updated'] == ['carol'] and again['diff'][0]['before'] == again['diff'][0]['after']
+    assert scim.writes(since=mark) == 2
+
+
+def test_item_errors_name_the_place_not_the_password(op, scim):
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._options import api_resource_module_kwargs
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task
+
+    args = {'url': scim.base_url + '/Users', 'api_style': 'scim', 'key': 'userName', 'bearer_token': scim.token(), 'ca_path': op.ca_path,
+            'items': [{'userName': 'erin'}, {'username': 'frank', 'password': PASSWORD}]}
+    validation = ArgumentSpecValidator(**api_resource_module_kwargs()).validate(args)
+    mark = scim.mark()
+    with pytest.raises(ConfigurationError) as caught:
+        run_resource_task(validation.validated_parameters)
+    assert str(caught.value) == 'items[1] has no value for its key userName'
+    assert scim.writes(since=mark) == 0

@@ -2,18 +2,27 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Issue 5: playbooks/awx_credential_type.yml against the real awx.awx.credential_type module.
+"""Issues 5 and 11: playbooks/awx_credential_type.yml against the real credential_type module of awx.awx or ansible.controller.
 
 No AWX runs here, so the controller is a closed port: the module must accept
 every argument the playbook derives from extensions/awx/credential_type.yml
 (AnsibleModule validates them before it connects) and fail only on the
 connection. The control case shows a bad argument fails before that.
+
+Automation Controller users have ansible.controller rather than awx.awx (issue 11,
+item 8). ansible.controller is published only on Red Hat's Automation Hub, not on
+PyPI (the ansible package bundles awx.awx alone), and Galaxy is out of reach here,
+so that case runs a stand-in: awx.awx's own tree installed under the name
+ansible.controller, which is how Red Hat builds ansible.controller from the AWX
+source, with the bundled awx.awx hidden (collections_scan_sys_path off).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import sys
 
 import pytest
 
@@ -34,17 +43,55 @@ def controller_env(tmp_path):
     return env
 
 
+def command(name):
+    """An Ansible command of this venv, run by its Python: a venv's scripts keep the interpreter path they were installed with."""
+    return [sys.executable, os.path.join(BIN, name)]
+
+
+def register(env):
+    return run(command('ansible-playbook') + [os.path.join(TOP, 'playbooks', 'awx_credential_type.yml'), '-vvv'], env=env)
+
+
+def bundled_awx():
+    """The awx.awx collection the tools venv has (from the ansible package)."""
+    from ansible_collections.awx import awx  # pylint: disable=import-outside-toplevel
+
+    return list(awx.__path__)[0]  # a namespace package: no __file__
+
+
 def test_registration_playbook_passes_the_modules_argument_checks(controller_env):
-    proc = run([os.path.join(BIN, 'ansible-playbook'), os.path.join(TOP, 'playbooks', 'awx_credential_type.yml'), '-vvv'],
-               env=controller_env)
+    proc = register(controller_env)
     assert proc.returncode == 2, proc.stdout
     assert 'Connection refused' in proc.stdout, proc.stdout
     assert 'Unsupported parameters' not in proc.stdout and 'value of' not in proc.stdout
     assert 'registration-test-password' not in proc.stdout
+    assert os.path.join('ansible_collections', 'awx', 'awx', 'plugins', 'modules', 'credential_type.py') in proc.stdout
+
+
+def test_registration_playbook_takes_ansible_controller_without_awx(controller_env, tmp_path):
+    collections = tmp_path / 'collections'
+    shutil.copytree(bundled_awx(), str(collections / 'ansible_collections' / 'ansible' / 'controller'))
+    env = dict(controller_env, ANSIBLE_COLLECTIONS_PATH=str(collections), ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false')
+    proc = register(env)
+    assert proc.returncode == 2, proc.stdout
+    assert 'Connection refused' in proc.stdout, proc.stdout
+    assert 'Unsupported parameters' not in proc.stdout and 'value of' not in proc.stdout
+    assert 'registration-test-password' not in proc.stdout
+    # The module that ran is ansible.controller's: awx.awx is not on the search path at all.
+    assert str(collections / 'ansible_collections' / 'ansible' / 'controller' / 'plugins' / 'modules' / 'credential_type.py') in proc.stdout
+    assert os.path.join('awx', 'awx', 'plugins', 'modules') not in proc.stdout
+
+
+def test_registration_playbook_without_either_collection_names_the_module(controller_env, tmp_path):
+    env = dict(controller_env, ANSIBLE_COLLECTIONS_PATH=str(tmp_path / 'none'), ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false')
+    proc = register(env)
+    assert proc.returncode != 0, proc.stdout
+    assert "couldn't resolve module/action 'credential_type'" in proc.stdout, proc.stdout
+    assert 'Connection refused' not in proc.stdout
 
 
 def test_control_a_bad_argument_fails_before_connecting(controller_env):
-    proc = run([os.path.join(BIN, 'ansible'), 'localhost', '-m', 'awx.awx.credential_type',
+    proc = run(command('ansible') + ['localhost', '-m', 'awx.awx.credential_type',
                 '-a', 'name=x kind=oidc inputs={} injectors={}'], env=controller_env)
     assert proc.returncode == 2, proc.stdout
     assert 'value of kind must be one of' in proc.stdout and 'Connection refused' not in proc.stdout

@@ -6,7 +6,10 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+import yaml
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
@@ -106,3 +109,38 @@ ALL_FALLBACKS = _fallbacks({})
 ])
 def test_task_settings_replace_injected_groups_whole(args, dropped):
     assert sorted(set(ALL_FALLBACKS) - set(_fallbacks(args))) == dropped
+
+
+ROLE_SPEC = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'roles', 'scim_provision', 'meta', 'argument_specs.yml')
+
+
+def role_auth_suboptions():
+    with open(ROLE_SPEC) as handle:
+        return yaml.safe_load(handle)['argument_specs']['main']['options']['scim_provision_auth']['options']
+
+
+def test_role_auth_takes_exactly_the_modules_connection_options():
+    """Issue 11, item 3: scim_provision_auth declares every api_resource option about reaching the API, and no other."""
+    assert sorted(role_auth_suboptions()) == sorted(_options.api_auth_argument_spec())
+
+
+@pytest.mark.parametrize('name', sorted(_options.api_auth_argument_spec()))
+def test_role_auth_suboption_matches_the_module(name):
+    module, role = _options.api_auth_argument_spec()[name], role_auth_suboptions()[name]
+    for field in ('type', 'elements', 'choices'):
+        assert role.get(field) == module.get(field), field
+    assert bool(role.get('no_log')) == bool(module.get('no_log'))
+    # No defaults in the role: a key left out takes the module's default or its JWTAUTH_OIDC_* variable.
+    assert 'default' not in role and 'required' not in role
+    assert 'O(jwtauth.oidc.api_resource#module:{0})'.format(name) in role['description']
+
+
+@pytest.mark.parametrize('options, expected', [
+    ({'items': [{'userName': 'a', 'password': 'p1'}, {'userName': 'b'}, {'userName': 'c', 'password': True}], 'write_only_keys': ['password']},
+     ['p1']),
+    ({'item': {'userName': 'a', 'password': 'p1', 'pin': '1234'}, 'write_only_keys': ['password', 'pin']}, ['p1', '1234']),
+    ({'items': [{'userName': 'a', 'password': 'p1'}], 'write_only_keys': []}, []),
+    ({'items': [{'userName': 'a', 'password': 'p1'}], 'write_only_keys': ['password'], 'client_secret': 's'}, ['s', 'p1']),
+])
+def test_write_only_string_values_are_masked(options, expected):
+    assert _options.secret_values(options) == expected

@@ -57,13 +57,93 @@ def test_key_query():
     assert kinds(actions) == [('update', 'a@x')]
 
 
-@pytest.mark.parametrize('desired, message', [
-    ([{'displayName': 'x'}], 'An item has no value for its key userName'),
-    ([{'userName': 'a'}, {'userName': 'a'}], "Two items have the same key 'a'"),
+PASSWORD = 'Pa55-word-of-an-item'
+
+# desired, key, key_query, source -> the whole message; an item is named by its place and key, never shown (issue 11, item 4)
+PLAN_ERRORS = [
+    ([{'userName': 'a'}, {'displayName': 'x', 'password': PASSWORD}], 'userName', None, 'items',
+     'items[1] has no value for its key userName'),
+    ([{'displayName': 'x', 'password': PASSWORD}], 'userName', None, 'item', 'item has no value for its key userName'),
+    ([{'emails': [], 'password': PASSWORD}], None, 'emails[?primary].value | [0]', 'items',
+     'items[0] has no value for its key_query emails[?primary].value | [0]'),
+    ([{'userName': {'first': 'a'}, 'password': PASSWORD}], 'userName', None, 'items',
+     'items[0]: its key userName is an object, not a string or number'),
+    ([{'userName': 'a'}, {'userName': 'b'}, {'userName': 'a', 'password': PASSWORD}], 'userName', None, 'items',
+     "items[0] and items[2] have the same key 'a'"),
+    ([{'userName': 'a'}, PASSWORD], 'userName', None, 'items', 'items[1] is a string, not an object'),
+]
+
+
+@pytest.mark.parametrize('desired, key, key_query, source, message', PLAN_ERRORS)
+def test_plan_errors_name_the_item_by_place_and_key_only(desired, key, key_query, source, message):
+    with pytest.raises(ConfigurationError) as caught:
+        _resources.plan(desired, [ALICE], key=key, key_query=key_query, source=source)
+    assert str(caught.value) == message
+
+
+def test_server_objects_with_a_list_key_are_left_alone():
+    current = [dict(ALICE, userName=['alice', 'al']), BOB]
+    assert kinds(_resources.plan([{'userName': 'bob'}], current, key='userName', prune=True, server_owned=SCIM)) == [('none', 'bob')]
+
+
+# item, current, send_write_only -> (kind, write-only values sent); password is never compared (RFC 7643 section 7)
+WRITE_ONLY_TABLE = [
+    ({'userName': 'carol', 'password': PASSWORD}, [], 'on_create', ('create', {'password': PASSWORD})),
+    ({'userName': 'alice', 'password': PASSWORD}, [ALICE], 'on_create', ('none', None)),
+    ({'userName': 'alice', 'password': PASSWORD}, [ALICE], 'on_update', ('none', None)),
+    ({'userName': 'alice', 'password': PASSWORD}, [ALICE], 'always', ('update', {'password': PASSWORD})),
+    ({'userName': 'alice', 'active': False, 'password': PASSWORD}, [ALICE], 'on_create', ('update', None)),
+    ({'userName': 'alice', 'active': False, 'password': PASSWORD}, [ALICE], 'on_update', ('update', {'password': PASSWORD})),
+    # A server that does return the attribute (hashed, say) still never makes it differ.
+    ({'userName': 'alice', 'password': PASSWORD}, [dict(ALICE, password='{SSHA}x')], 'on_update', ('none', None)),
+    ({'userName': 'alice', 'password': None}, [ALICE], 'always', ('none', None)),
+]
+
+
+@pytest.mark.parametrize('item, current, send, expected', WRITE_ONLY_TABLE)
+def test_write_only_attributes(item, current, send, expected):
+    action = _resources.plan([item], current, key='userName', server_owned=SCIM, write_only=['password'], send_write_only=send)[0]
+    assert (action.kind, action.write_only or None) == expected
+    # before and after are what diffs show: never the write-only value.
+    assert PASSWORD not in json.dumps([action.before, action.after, action.desired])
+
+
+@pytest.mark.parametrize('update_method, api_style, expected', [
+    ('put', 'scim', {'userName': 'alice', 'active': False, 'password': PASSWORD, 'schemas': ['core']}),
+    ('patch', 'scim', {'schemas': [_resources.SCIM_PATCH_SCHEMA], 'Operations': [
+        {'op': 'replace', 'path': 'active', 'value': False}, {'op': 'replace', 'path': 'password', 'value': PASSWORD}]}),
+    ('patch', 'generic', {'active': False, 'password': PASSWORD}),
 ])
-def test_plan_errors(desired, message):
-    with pytest.raises(ConfigurationError, match=message):
-        _resources.plan(desired, [], key='userName')
+def test_write_only_values_go_in_the_update_body(update_method, api_style, expected):
+    sent = []
+
+    class Recorder:
+        def request(self, method, url, what, single_use=False, **kwargs):
+            sent.append(json.loads(kwargs['data']))
+            return Answer({}, 200)
+
+    users = _resources.ResourceCollection(Recorder(), 'https://s/v2/Users', lambda renew=False: 'T', api_style=api_style,
+                                          update_method=update_method)
+    action = _resources.plan([{'userName': 'alice', 'active': False, 'password': PASSWORD}], [ALICE], key='userName',
+                             server_owned=users.server_owned, write_only=['password'], send_write_only='on_update')[0]
+    users.apply(action)
+    assert sent == [expected]
+
+
+def test_create_body_carries_the_write_only_values():
+    sent = []
+
+    class Recorder:
+        def request(self, method, url, what, single_use=False, **kwargs):
+            sent.append((method, json.loads(kwargs['data'])))
+            return Answer({'id': 'u9', 'userName': 'carol'}, 201)
+
+    users = _resources.ResourceCollection(Recorder(), 'https://s/v2/Users?x=1', lambda renew=False: 'T', api_style='scim')
+    action = _resources.plan([{'userName': 'carol', 'password': PASSWORD}], [], key='userName', server_owned=users.server_owned,
+                             write_only=['password'])[0]
+    assert users.apply(action)['id'] == 'u9'
+    # The collection's name leaves the query out, so the core schema is still found.
+    assert sent == [('POST', {'userName': 'carol', 'password': PASSWORD, 'schemas': [_resources.SCIM_CORE_SCHEMAS['Users']]})]
 
 
 def test_prune_guards():
