@@ -215,7 +215,7 @@ options:
     # No env: entries: the lookup reads JWTAUTH_OIDC_* through the option layer
     # (_options.env_fallback_nonempty), as the modules do, because an AWX credential
     # injects its empty inputs as VAR="" and Ansible's config would reject "" for
-    # an option with choices (region, auth_method, signing_alg) before the lookup
+    # an option with choices (auth_method, signing_alg) before the lookup
     # runs.
     PLUGINS = r'''
 options:

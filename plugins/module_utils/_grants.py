@@ -151,6 +151,10 @@ def oauth_error(prefix: str, status: int, headers: Mapping[str, str] | None, bod
         message += '; ' + invalid_grant_hint(grant_type, redirect_uri, pingone)
     elif error in ERROR_HINTS:
         message += '; ' + ERROR_HINTS[error]
+    # A 404 with an OAuth body (an OP's "unrecognized route") is still most likely a wrong environment or region.
+    not_found = _pingone.not_found_hint(url, pingone) if status == 404 else None
+    if not_found:
+        message += '; ' + not_found
     skew = clock_skew(headers, sent_at) if error == 'invalid_client' else None
     if skew is not None:
         message += ('; the controller clock is {0} s {1} the OP\'s (its Date header), so the client assertion\'s iat and exp '
