@@ -60,7 +60,7 @@ def check_metadata(metadata: dict[str, Any], issuer: str, url: str, needed: Sequ
     if metadata.get('issuer') != issuer:
         hint = ''
         if _pingone.is_standard_issuer(metadata.get('issuer')) and not _pingone.looks_like_pingone(issuer):
-            # A PingOne custom domain serves the environment's standard issuer (see resolve_endpoints).
+            # A PingOne custom domain serves the environment's standard issuer (see fetch_pingone_metadata).
             hint = ('; this is a PingOne custom domain announcing its environment\'s issuer: set auth_base_url to {0} instead of '
                     'issuer'.format(_pingone.custom_domain_root(issuer)))
         raise DiscoveryError('OpenID Provider metadata at {0} names issuer {1!r}, expected {2!r}{3}'.format(
@@ -103,6 +103,10 @@ def fetch_pingone_metadata(http: HttpClient, location_issuer: str) -> dict[str, 
                             headers={'Accept': 'application/json'})
     metadata = parse_json_document(response, 'read OpenID Provider metadata', pingone=True)
     announced = metadata.get('issuer')
+    location_env = _pingone.environment_of(location_issuer)
+    if isinstance(announced, str) and location_env and _pingone.environment_of(announced) not in (None, location_env):
+        raise DiscoveryError('OpenID Provider metadata at {0} names issuer {1!r}, of another environment than {2}'.format(
+            url, announced, location_env), url=url)
     if not isinstance(announced, str) or (announced != location_issuer and not _pingone.is_standard_issuer(announced)):
         raise DiscoveryError('OpenID Provider metadata at {0} names issuer {1!r}: neither this location\'s issuer {2!r} nor a '
                              'PingOne issuer https://auth.pingone.<tld>/<environment_id>/as'.format(url, announced, location_issuer), url=url)

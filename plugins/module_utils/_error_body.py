@@ -40,6 +40,17 @@ _TAGS = re.compile(r'<(script|style)\b.*?</\1>|<[^>]*>', re.IGNORECASE | re.DOTA
 _SPACE = re.compile(r'\s+')
 
 
+_NOT_JSON = object()
+
+
+def _json_value(text: str) -> Any:
+    """The decoded JSON value, or _NOT_JSON (JSON that is not an object says nothing worth showing either)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return _NOT_JSON
+
+
 def clean(text: Any, limit: int = FIELD_CHARS) -> str:
     """A server's text as one short line: whitespace collapsed, credential-like runs redacted, at most ``limit`` characters."""
     text = _SPACE.sub(' ', str(text)).strip()
@@ -129,13 +140,3 @@ def summarise(headers: Mapping[str, str] | None, text: str | None) -> str | None
         said = '{0}; correlation ID {1}'.format(said, correlation) if said else 'correlation ID {0}'.format(correlation)
     return said
 
-
-_NOT_JSON = object()
-
-
-def _json_value(text: str) -> Any:
-    """The decoded JSON value, or _NOT_JSON (JSON that is not an object says nothing worth showing either)."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        return _NOT_JSON

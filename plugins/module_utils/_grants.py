@@ -176,6 +176,7 @@ def parse_token_response(status: int, headers: Mapping[str, str] | None, text: s
     # The media type only: parameters such as charset say nothing useful here.
     content_type = (headers or {}).get('Content-Type', 'no content type').split(';')[0].strip()
     body = _json_or_none(text)
+    pingone = pingone or _pingone.looks_like_pingone(url)  # a token_endpoint option that is PingOne's
     prefix = 'Failed to {0} at {1}'.format(what, url)
     if status != 200:
         if _error_body.is_oauth_error(body):

@@ -158,6 +158,12 @@ def is_standard_issuer(issuer: object) -> bool:
             and re.fullmatch('/' + UUID + '/as', parts.path) is not None)
 
 
+def environment_of(issuer: str) -> str | None:
+    """The environment ID in a PingOne-shaped issuer or endpoint URL (``/<envID>/as``), in lower case, or None."""
+    found = re.search('/(' + UUID + ')/as(?:/|\\Z)', urlsplit(issuer).path)
+    return found.group(1).lower() if found else None
+
+
 def custom_domain_root(issuer: str) -> str:
     """The auth_base_url for an issuer given on a custom domain: the URL without its /as."""
     base = issuer.rstrip('/')
@@ -165,11 +171,11 @@ def custom_domain_root(issuer: str) -> str:
 
 
 def looks_like_pingone(url: str | None) -> bool:
-    """True for a URL on a PingOne host, or laid out like PingOne's auth paths (``/<envID>/as/...``, a custom domain's ``/as/...``)."""
+    """True for a URL on a PingOne host, or laid out like PingOne's auth paths (``/<envID>/as/...``)."""
     parts = urlsplit(url or '')
     if _PINGONE_HOST.match(parts.hostname or ''):
         return True
-    return re.search('/' + UUID + '/as(?:/|\\Z)', parts.path) is not None
+    return environment_of(url or '') is not None
 
 
 def not_found_hint(url: str | None, pingone: bool = False) -> str | None:

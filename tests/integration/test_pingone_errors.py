@@ -252,18 +252,21 @@ def test_replayed_code_says_what_a_reuse_does(op):
 RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def custom_domain(server, announced, iss, client_id='pingone-errors-client'):
-    """A custom domain at the hostile server: discovery announcing ``announced``, a token answer whose ID token says ``iss``."""
-    location = server.url('/as')
+def custom_domain(server, announced, iss, client_id='pingone-errors-client', prefix=''):
+    """A custom domain at the hostile server: discovery announcing ``announced``, a token answer whose ID token says ``iss``.
+
+    ``prefix`` (``/<envID>``) lays it out as a proxy in front of PingOne instead.
+    """
+    location = server.url(prefix + '/as')
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(RSA_KEY.public_key()))
     jwk.update(kid='k1', use='sig', alg='RS256')
-    server.route('GET', '/as/.well-known/openid-configuration', lambda r: hostile.json_answer(200, {
+    server.route('GET', prefix + '/as/.well-known/openid-configuration', lambda r: hostile.json_answer(200, {
         'issuer': announced.format(location=location), 'token_endpoint': location + '/token', 'jwks_uri': location + '/jwks'}))
-    server.route('GET', '/as/jwks', lambda r: hostile.json_answer(200, {'keys': [jwk]}))
+    server.route('GET', prefix + '/as/jwks', lambda r: hostile.json_answer(200, {'keys': [jwk]}))
     now = int(time.time())
     id_token = jwt.encode({'iss': iss.format(location=location), 'sub': 'user-1', 'aud': client_id, 'iat': now, 'exp': now + 300},
                           RSA_KEY, algorithm='RS256', headers={'kid': 'k1'})
-    server.route('POST', '/as/token', token_answer(id_token=id_token))
+    server.route('POST', prefix + '/as/token', token_answer(id_token=id_token))
     return location
 
 
@@ -291,6 +294,19 @@ def test_custom_domain_refuses_other_issuers(hostile_server, announced, iss, err
     with pytest.raises(error) as caught:
         TokenClient(validated(auth_base_url=hostile_server.base_url, ca_path=hostile_server.ca_path)).request_token()
     assert message.format(location=location) in str(caught.value)
+
+
+def test_proxy_laid_out_like_pingone_takes_its_environment_issuer_only(hostile_server):
+    # auth_base_url with environment_id: the standard issuer is accepted for the same environment, not another one.
+    custom_domain(hostile_server, STANDARD, STANDARD, prefix='/' + ENV)
+    options = validated(auth_base_url=hostile_server.base_url, environment_id=ENV, ca_path=hostile_server.ca_path)
+    assert TokenClient(options).request_token()['issuer'] == STANDARD
+    other = 'https://auth.pingone.eu/{0}/as'.format(uuid.uuid4())
+    location = custom_domain(hostile_server, other, other, prefix='/' + ENV)
+    with pytest.raises(DiscoveryError) as caught:
+        TokenClient(options).request_token()
+    assert str(caught.value) == "OpenID Provider metadata at {0}/.well-known/openid-configuration names issuer '{1}', of another " \
+                                "environment than {2}".format(location, other, ENV)
 
 
 def test_custom_domain_given_as_issuer_is_explained(hostile_server):

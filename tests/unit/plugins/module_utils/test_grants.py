@@ -168,19 +168,22 @@ PINGONE_URL = 'https://auth.pingone.eu/a1b2c3d4-0000-4000-8000-000000000001/as/t
 INVALID_GRANT = '{"error": "invalid_grant", "error_description": "Authorization code is invalid or expired"}'
 
 
-@pytest.mark.parametrize('grant_type, redirect_uri, pingone, parts, absent', [
-    ('authorization_code', 'https://app.example.com/cb', True,
+@pytest.mark.parametrize('grant_type, redirect_uri, url, pingone, parts, absent', [
+    ('authorization_code', 'https://app.example.com/cb', 'https://login.example.com/as/token', True,
      ['invalid_grant (Authorization code is invalid or expired) [HTTP 400]; the code expired (a PingOne code lives 10 minutes)',
       'was already used (RFC 6749 section 4.1.2: a reused code is refused, and the OP should revoke the tokens of its first redemption)',
       'redirect_uri (sent: https://app.example.com/cb) or code_verifier differ from the authorization request'], []),
-    ('authorization_code', 'https://app.example.com/cb', False,
+    # A token_endpoint option on PingOne's layout is PingOne's too.
+    ('authorization_code', 'https://app.example.com/cb', PINGONE_URL, False, ['a PingOne code lives 10 minutes'], []),
+    ('authorization_code', 'https://app.example.com/cb', URL, False,
      ['RFC 6749 section 4.1.2 recommends codes live 10 minutes at most', '(sent: https://app.example.com/cb)'], ['PingOne']),
-    ('refresh_token', None, True, ['the refresh token expired, was revoked, or was already used', 'PingOne does'], ['redirect_uri', 'sent:']),
-    (None, None, False, ['the code or refresh token is expired'], ['sent:']),
+    ('refresh_token', None, PINGONE_URL, True, ['the refresh token expired, was revoked, or was already used', 'PingOne does'],
+     ['redirect_uri', 'sent:']),
+    (None, None, URL, False, ['the code or refresh token is expired'], ['sent:']),
 ])
-def test_invalid_grant_hint(grant_type, redirect_uri, pingone, parts, absent):
+def test_invalid_grant_hint(grant_type, redirect_uri, url, pingone, parts, absent):
     with pytest.raises(OAuthError) as caught:
-        _grants.parse_token_response(400, JSON, INVALID_GRANT, PINGONE_URL, WHAT, sent_at=0, grant_type=grant_type,
+        _grants.parse_token_response(400, JSON, INVALID_GRANT, url, WHAT, sent_at=0, grant_type=grant_type,
                                      redirect_uri=redirect_uri, pingone=pingone)
     for part in parts:
         assert part in str(caught.value)

@@ -151,3 +151,14 @@ def test_is_standard_issuer(issuer, standard):
 def test_not_found_hint(url, pingone, expected):
     hint = _pingone.not_found_hint(url, pingone)
     assert (hint is None) if expected is None else (expected in hint)
+
+
+@pytest.mark.parametrize('url, env', [
+    ('https://auth.pingone.com/{0}/as'.format(ENV.upper()), ENV),
+    ('https://proxy.example.com/p/{0}/as/token'.format(ENV), ENV),
+    ('https://login.example.com/as', None),
+    ('https://api.pingone.com/v1/environments/{0}/users'.format(ENV), None),
+    ('https://auth.pingone.com/{0}/assets'.format(ENV), None),
+])
+def test_environment_of(url, env):
+    assert _pingone.environment_of(url) == env
