@@ -29,7 +29,9 @@ options:
     type: str
   environment_id:
     description:
-      - PingOne environment ID. The endpoints are derived without a discovery request,
+      - PingOne environment ID, a UUID (admin console, B(Settings > Environment > Properties)). Spaces and slashes
+        around it are removed; anything else that is not a UUID fails before any request.
+      - The endpoints are derived without a discovery request,
         token endpoint C(https://auth.pingone.<tld>/<environment_id>/as/token), issuer
         C(https://auth.pingone.<tld>/<environment_id>/as), JWKS C(<issuer>/jwks).
       - Falls back to the E(JWTAUTH_OIDC_ENVIRONMENT_ID) environment variable.
@@ -38,10 +40,10 @@ options:
     description:
       - PingOne region of O(environment_id), which picks the top-level domain
         (V(NA) C(com), V(CA) C(ca), V(EU) C(eu), V(AU) C(com.au), V(SG) C(sg), V(AP) C(asia)).
+      - In any case (V(eu) is V(EU)). Another value fails with a message naming the region to use (V(US) is V(NA)).
       - Ignored when O(auth_base_url) is set.
       - Falls back to the E(JWTAUTH_OIDC_REGION) environment variable.
     type: str
-    choices: [AP, AU, CA, EU, NA, SG]
     default: NA
   auth_base_url:
     description:
@@ -49,6 +51,11 @@ options:
         test server laid out like PingOne.
       - With O(environment_id) the token endpoint is C(<auth_base_url>/<environment_id>/as/token);
         without it (a custom domain stands for one environment) it is C(<auth_base_url>/as/token).
+      - Give the host only, for example V(https://login.example.com). An issuer or endpoint URL
+        (ending in C(/as) or C(/as/token)) fails with a message that gives the value to use.
+      - ID tokens are validated against the issuer that the discovery document at
+        C(<auth_base_url>[/<environment_id>]/as/.well-known/openid-configuration) announces; on a custom domain
+        PingOne may issue them as the custom domain or as C(https://auth.pingone.<tld>/<environment_id>/as).
       - Falls back to the E(JWTAUTH_OIDC_AUTH_BASE_URL) environment variable.
     type: str
   client_secret:

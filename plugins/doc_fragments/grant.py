@@ -21,8 +21,9 @@ options:
   code:
     description:
       - The authorization code from the redirect of the authorization request (the C(code) query parameter).
-      - Codes are single-use and short-lived (PingOne, 1 minute by default). Redeeming one twice fails with
-        C(invalid_grant) and makes the OP revoke the tokens already issued from it.
+      - Codes are single-use and short-lived (a PingOne code expires after 10 minutes). Redeeming one twice fails with
+        C(invalid_grant), and the OP may revoke the tokens already issued from it (RFC 6749 section 4.1.2).
+      - An C(invalid_grant) message shows the O(redirect_uri) sent, which must be the same string as in the authorization request.
     type: str
   redirect_uri:
     description:
@@ -40,9 +41,23 @@ options:
   scope:
     description:
       - Scopes to request, for example V([openid, profile]) or V(api:read). Sent space-separated.
-      - With the authorization code grant the scopes come from the authorization request; do not set this.
+      - With the authorization code grant the scopes come from the authorization request; do not set this. If set, it
+        is sent anyway (some OPs read it) and the result carries a warning.
+      - When the token response names a scope that lacks a requested one (RFC 6749 section 3.3 lets an OP grant less),
+        the result carries a warning, or the task fails with O(scope_downgrade=fail).
     type: list
     elements: str
+  scope_downgrade:
+    description:
+      - What to do when the OP grants fewer scopes than O(scope) requested, that is when the token response's C(scope)
+        lacks one of them (an empty C(scope) grants none). An answer without C(scope) grants what was requested
+        (RFC 6749 section 5.1).
+      - V(warn) returns the token with a warning. V(fail) fails and discards the token; with a refresh token grant the
+        OP may already have rotated the refresh token, so the old one may no longer work.
+      - Not checked for the authorization code grant, whose scope comes from the authorization request.
+    type: str
+    choices: [warn, fail]
+    default: warn
   extra_params:
     description:
       - More form fields for the token request, for example a C(resource) URL (RFC 8707)

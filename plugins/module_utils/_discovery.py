@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _pingone
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _error_body, _pingone
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, DiscoveryError
 
 if TYPE_CHECKING:
@@ -29,12 +29,21 @@ def discovery_url(issuer: str) -> str:
     return issuer.rstrip('/') + '/.well-known/openid-configuration'
 
 
-def parse_json_document(response: Response, what: str) -> dict[str, Any]:
-    """Decode a JSON object from a response or raise DiscoveryError saying what came instead."""
+def parse_json_document(response: Response, what: str, pingone: bool = False) -> dict[str, Any]:
+    """Decode a JSON object from a response or raise DiscoveryError saying what came instead.
+
+    ``pingone`` says the URL was built from the PingOne options (a 404 then gets PingOne's hint).
+    """
     url = response.url
     if response.status_code != 200:
-        raise DiscoveryError('Failed to {0} at {1}: HTTP {2}'.format(what, url, response.status_code),
-                             url=url, status=response.status_code)
+        message = 'Failed to {0} at {1}: HTTP {2}'.format(what, url, response.status_code)
+        said = _error_body.summarise(response.headers, response.text)
+        if said:
+            message += ': ' + said
+        hint = _pingone.not_found_hint(url, pingone) if response.status_code == 404 else None
+        if hint:
+            message += '; ' + hint
+        raise DiscoveryError(message, url=url, status=response.status_code, correlation_id=_error_body.correlation_id(response.headers))
     try:
         document = json.loads(response.text)
     except ValueError:
@@ -49,8 +58,13 @@ def parse_json_document(response: Response, what: str) -> dict[str, Any]:
 def check_metadata(metadata: dict[str, Any], issuer: str, url: str, needed: Sequence[str] = ('token_endpoint',)) -> dict[str, Any]:
     """Validate a discovery document (Discovery section 4.3: issuer must match exactly)."""
     if metadata.get('issuer') != issuer:
-        raise DiscoveryError('OpenID Provider metadata at {0} names issuer {1!r}, expected {2!r}'.format(
-            url, metadata.get('issuer'), issuer), url=url)
+        hint = ''
+        if _pingone.is_standard_issuer(metadata.get('issuer')) and not _pingone.looks_like_pingone(issuer):
+            # A PingOne custom domain serves the environment's standard issuer (see fetch_pingone_metadata).
+            hint = ('; this is a PingOne custom domain announcing its environment\'s issuer: set auth_base_url to {0} instead of '
+                    'issuer'.format(_pingone.custom_domain_root(issuer)))
+        raise DiscoveryError('OpenID Provider metadata at {0} names issuer {1!r}, expected {2!r}{3}'.format(
+            url, metadata.get('issuer'), issuer, hint), url=url)
     missing = [key for key in needed if not metadata.get(key)]
     if missing:
         raise DiscoveryError('OpenID Provider metadata at {0} has no {1}'.format(url, ' or '.join(missing)), url=url)
@@ -74,15 +88,47 @@ def fetch_jwks(http: HttpClient, jwks_uri: str) -> dict[str, Any]:
     return jwks
 
 
+def fetch_pingone_metadata(http: HttpClient, location_issuer: str) -> dict[str, Any]:
+    """The discovery document of a PingOne location given by auth_base_url, and the issuer it announces.
+
+    PingOne "Custom Domains" (https://developer.pingidentity.com/pingone-api/platform/custom-domains.html):
+    ``https://auth.pingone.<tld>/<envID>/*`` becomes ``https://<customDomain>/*``, and PingOne accepts
+    both issuers, so ID tokens obtained through a custom domain may carry either.  The document the
+    configured location serves says which; it may name the location's own issuer or the environment's
+    standard one, and nothing else (OpenID Connect Discovery section 4.3 wants the issuer it was fetched
+    for; this exception is PingOne's, bounded to PingOne's own issuer URLs).
+    """
+    url = discovery_url(location_issuer)
+    response = http.request('GET', url, 'read OpenID Provider metadata', source='the discovery URL of auth_base_url',
+                            headers={'Accept': 'application/json'})
+    metadata = parse_json_document(response, 'read OpenID Provider metadata', pingone=True)
+    announced = metadata.get('issuer')
+    location_env = _pingone.environment_of(location_issuer)
+    if isinstance(announced, str) and location_env and _pingone.environment_of(announced) not in (None, location_env):
+        raise DiscoveryError('OpenID Provider metadata at {0} names issuer {1!r}, of another environment than {2}'.format(
+            url, announced, location_env), url=url)
+    if not isinstance(announced, str) or (announced != location_issuer and not _pingone.is_standard_issuer(announced)):
+        raise DiscoveryError('OpenID Provider metadata at {0} names issuer {1!r}: neither this location\'s issuer {2!r} nor a '
+                             'PingOne issuer https://auth.pingone.<tld>/<environment_id>/as'.format(url, announced, location_issuer), url=url)
+    return check_metadata(metadata, announced, url, needed=('jwks_uri',))
+
+
 class Endpoints:
-    """The OP's endpoints as far as the options tell them; metadata is read only when needed."""
+    """The OP's endpoints as far as the options tell them; metadata is read only when needed.
+
+    ``pingone`` marks endpoints built from the PingOne options; ``announced_issuer`` those whose
+    ID token issuer must be read from the location's discovery document (auth_base_url: a custom
+    domain, or a proxy or test server laid out like PingOne).
+    """
 
     def __init__(self, token_endpoint: str, issuer: str | None = None, jwks_uri: str | None = None,
-                 metadata: dict[str, Any] | None = None) -> None:
+                 metadata: dict[str, Any] | None = None, pingone: bool = False, announced_issuer: bool = False) -> None:
         self.token_endpoint = token_endpoint
         self.issuer = issuer
         self.jwks_uri = jwks_uri
         self.metadata = metadata
+        self.pingone = pingone
+        self.announced_issuer = announced_issuer
 
 
 def resolve_endpoints(options: Options, http: HttpClient) -> Endpoints:
@@ -100,7 +146,8 @@ def resolve_endpoints(options: Options, http: HttpClient) -> Endpoints:
         if options.auth_base_url:
             http.check_url(options.auth_base_url, 'the auth_base_url option')
         urls = _pingone.endpoints(options.region, options.auth_base_url, options.environment_id)
-        return Endpoints(options.token_endpoint or urls['token_endpoint'], urls['issuer'], urls['jwks_uri'])
+        return Endpoints(options.token_endpoint or urls['token_endpoint'], urls['issuer'], urls['jwks_uri'],
+                         pingone=not options.token_endpoint, announced_issuer=bool(options.auth_base_url))
     issuer = options.issuer
     if issuer and not options.token_endpoint:
         metadata = fetch_metadata(http, issuer)

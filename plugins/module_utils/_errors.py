@@ -13,12 +13,12 @@ class OIDCError(Exception):
     """Base error: a message that says what failed and why, plus structured details.
 
     ``details`` holds only non-secret facts (URL, HTTP status, the OP's ``error``,
-    ``error_description`` and ``error_uri``) so the module and lookup edges can
+    ``error_description`` and ``error_uri``, the answer's correlation ID) so the module and lookup edges can
     return them as result keys.  No secret, assertion or token is ever put here.
     """
 
     def __init__(self, message: str, url: str | None = None, status: int | None = None, error: str | None = None,
-                 error_description: str | None = None, error_uri: str | None = None) -> None:
+                 error_description: str | None = None, error_uri: str | None = None, correlation_id: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.url = url
@@ -26,6 +26,7 @@ class OIDCError(Exception):
         self.error = error
         self.error_description = error_description
         self.error_uri = error_uri
+        self.correlation_id = correlation_id
         # Warnings gathered before the failure, which the edges keep on the failed result.
         self.warnings: list[str] = []
 
@@ -38,6 +39,7 @@ class OIDCError(Exception):
             'error': self.error,
             'error_description': self.error_description,
             'error_uri': self.error_uri,
+            'correlation_id': self.correlation_id,
         }
         return {key: value for key, value in found.items() if value is not None}
 

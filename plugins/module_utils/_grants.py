@@ -14,6 +14,7 @@ from collections import namedtuple
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _error_body, _pingone
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OAuthError, ResponseError
 
 Grant = namedtuple('Grant', ['name', 'required', 'single_use', 'what'])
@@ -44,6 +45,26 @@ ERROR_HINTS = {
     'unsupported_grant_type': 'the OP does not support this grant_type',
     'invalid_scope': 'a requested scope is unknown or not allowed for this client',
 }
+
+# PingOne "Grant types": "An authorization code expires after 10 minutes"
+# (https://docs.pingidentity.com/pingone/applications/p1_grant_types.html).
+PINGONE_CODE_LIFETIME = '10 minutes'
+
+
+def invalid_grant_hint(grant_type: str | None, redirect_uri: str | None = None, pingone: bool = False) -> str:
+    """What an invalid_grant answer can mean for this grant, with what was sent that the OP compares."""
+    if grant_type == 'authorization_code':
+        lifetime = ('a PingOne code lives {0}'.format(PINGONE_CODE_LIFETIME) if pingone else
+                    'RFC 6749 section 4.1.2 recommends codes live 10 minutes at most, many OPs use less')
+        return ('the code expired ({0}), was already used (RFC 6749 section 4.1.2: a reused code is refused, and the OP should '
+                'revoke the tokens of its first redemption), was issued to another client, or redirect_uri (sent: {1}) or '
+                'code_verifier differ from the authorization request, where redirect_uri must be the same string'.format(
+                    lifetime, redirect_uri or 'none'))
+    if grant_type == 'refresh_token':
+        return ('the refresh token expired, was revoked, or was already used: an OP that rotates refresh tokens (PingOne does) '
+                'refuses an old one and may revoke the newer ones too (RFC 9700 section 4.14.2)')
+    return ERROR_HINTS['invalid_grant']
+
 
 # The fields of a token response that are credentials: never displayed, never masked away.
 SECRET_TOKEN_FIELDS = ('access_token', 'id_token', 'refresh_token')
@@ -116,34 +137,61 @@ def clock_skew(headers: Mapping[str, str] | None, sent_at: float) -> float | Non
     return skew if abs(skew) > CLOCK_SKEW_HINT_AFTER else None
 
 
-def parse_token_response(status: int, headers: Mapping[str, str] | None, text: str, url: str, what: str, sent_at: float) -> dict[str, Any]:
+def oauth_error(prefix: str, status: int, headers: Mapping[str, str] | None, body: Mapping[str, Any], url: str, sent_at: float,
+                grant_type: str | None = None, redirect_uri: str | None = None, pingone: bool = False) -> OAuthError:
+    """The OAuthError for an RFC 6749 section 5.2 error body: the OP's words, its correlation ID, and what usually causes it."""
+    error = body['error']
+    description = body.get('error_description') if isinstance(body.get('error_description'), str) else None
+    message = '{0}: {1}{2} [HTTP {3}]'.format(prefix, error, ' ({0})'.format(description) if description else '', status)
+    # PingOne puts "(Correlation ID: ...)" in error_description; a gateway may send only the header.
+    correlation = _error_body.correlation_id(headers)
+    if correlation and correlation not in (description or ''):
+        message += '; correlation ID {0}'.format(correlation)
+    if error == 'invalid_grant':
+        message += '; ' + invalid_grant_hint(grant_type, redirect_uri, pingone)
+    elif error in ERROR_HINTS:
+        message += '; ' + ERROR_HINTS[error]
+    # A 404 with an OAuth body (an OP's "unrecognized route") is still most likely a wrong environment or region.
+    not_found = _pingone.not_found_hint(url, pingone) if status == 404 else None
+    if not_found:
+        message += '; ' + not_found
+    skew = clock_skew(headers, sent_at) if error == 'invalid_client' else None
+    if skew is not None:
+        message += ('; the controller clock is {0} s {1} the OP\'s (its Date header), so the client assertion\'s iat and exp '
+                    'may fall outside what the OP accepts: fix the controller\'s time (NTP)').format(
+                        int(abs(skew)), 'behind' if skew > 0 else 'ahead of')
+    return OAuthError(message, url=url, status=status, error=error, error_description=description,
+                      error_uri=body.get('error_uri') if isinstance(body.get('error_uri'), str) else None, correlation_id=correlation)
+
+
+def parse_token_response(status: int, headers: Mapping[str, str] | None, text: str, url: str, what: str, sent_at: float,
+                         grant_type: str | None = None, redirect_uri: str | None = None, pingone: bool = False) -> dict[str, Any]:
     """Turn a token endpoint answer into a dict of token fields, or raise saying why not.
 
     RFC 6749 section 5.1 (success) and 5.2 (error).  ``sent_at`` (epoch seconds
     when the request left) anchors ``expires_at`` so clock drift errs early.
+    ``grant_type`` and ``redirect_uri`` sharpen the invalid_grant hint; ``pingone``
+    says the URL was built from the PingOne options, for PingOne's facts in hints.
     """
     # The media type only: parameters such as charset say nothing useful here.
     content_type = (headers or {}).get('Content-Type', 'no content type').split(';')[0].strip()
     body = _json_or_none(text)
+    pingone = pingone or _pingone.looks_like_pingone(url)  # a token_endpoint option that is PingOne's
     prefix = 'Failed to {0} at {1}'.format(what, url)
     if status != 200:
-        if isinstance(body, dict) and isinstance(body.get('error'), str):
-            description = body.get('error_description')
-            message = '{0}: {1}{2} [HTTP {3}]'.format(prefix, body['error'], ' ({0})'.format(description) if description else '', status)
-            if body['error'] in ERROR_HINTS:
-                message += '; ' + ERROR_HINTS[body['error']]
-            skew = clock_skew(headers, sent_at) if body['error'] == 'invalid_client' else None
-            if skew is not None:
-                message += ('; the controller clock is {0} s {1} the OP\'s (its Date header), so the client assertion\'s iat and exp '
-                            'may fall outside what the OP accepts: fix the controller\'s time (NTP)').format(
-                                int(abs(skew)), 'behind' if skew > 0 else 'ahead of')
-            raise OAuthError(message, url=url, status=status, error=body['error'], error_description=description,
-                             error_uri=body.get('error_uri'))
+        if _error_body.is_oauth_error(body):
+            raise oauth_error(prefix, status, headers, body, url, sent_at, grant_type, redirect_uri, pingone)
         if 300 <= status < 400:
             raise ResponseError('{0}: HTTP {1} redirect to {2}; a token endpoint does not redirect, check the endpoint URL'.format(
                 prefix, status, (headers or {}).get('Location', 'nowhere')), url=url, status=status)
-        raise ResponseError('{0}: HTTP {1} with a {2} answer, not an OAuth error response'.format(prefix, status, content_type),
-                            url=url, status=status)
+        message = '{0}: HTTP {1} with a {2} answer, not an OAuth error response'.format(prefix, status, content_type)
+        said = _error_body.summarise(headers, text)
+        if said:
+            message += ': ' + said
+        hint = _pingone.not_found_hint(url, pingone) if status == 404 else None
+        if hint:
+            message += '; ' + hint
+        raise ResponseError(message, url=url, status=status, correlation_id=_error_body.correlation_id(headers))
     if not isinstance(body, dict):
         raise ResponseError('{0}: HTTP 200 but the answer is not a JSON object ({1})'.format(prefix, content_type), url=url, status=status)
     if not isinstance(body.get('access_token'), str) or not body['access_token']:
@@ -152,6 +200,35 @@ def parse_token_response(status: int, headers: Mapping[str, str] | None, text: s
     tokens = {field: body.get(field) for field in TOKEN_FIELDS}
     tokens['expires_in'], tokens['expires_at'] = token_expiry(body.get('expires_in'), body['access_token'], sent_at)
     return tokens
+
+
+def scope_list(scope: str | Sequence[str] | None) -> list[str]:
+    """Scopes as a list, from the option (a list) or a form or token response field (space-separated, RFC 6749 section 3.3)."""
+    if not scope:
+        return []
+    if isinstance(scope, str):
+        return scope.split()
+    return [part for item in scope for part in str(item).split()]
+
+
+def missing_scopes(requested: str | Sequence[str] | None, granted: Any) -> list[str]:
+    """The requested scopes the token response does not grant; empty when all were granted.
+
+    RFC 6749 section 5.1: an answer without ``scope`` grants what was requested; section
+    3.3: an OP may grant less, and must then say what it granted.  An empty ``scope`` grants nothing.
+    """
+    if granted is None:
+        return []
+    have = set(scope_list(granted if isinstance(granted, str) else str(granted)))
+    return [scope for scope in scope_list(requested) if scope not in have]
+
+
+def scope_downgrade_text(missing: Sequence[str], granted: Any) -> str:
+    """The words for a token that lacks requested scopes, shared by the warning and the error."""
+    shown = ' '.join(scope_list(str(granted))) if granted else ''
+    return ('the OP granted {0}, without {1} that was requested (RFC 6749 section 3.3 lets an OP grant less than asked): '
+            'the token may not be allowed what the play needs; allow {2} for this client at the OP').format(
+                'scope {0!r}'.format(shown) if shown else 'no scope', ', '.join(missing), 'them' if len(missing) > 1 else 'it')
 
 
 # The longest lifetime the store believes an OP about: an expires_in of 1e12, or

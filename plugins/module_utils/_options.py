@@ -20,11 +20,10 @@ from typing import TYPE_CHECKING, Any, NoReturn, Union
 
 from ansible.module_utils.errors import AnsibleFallbackNotFound, UnsupportedError
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking, _pingone
 from ansible_collections.jwtauth.oidc.plugins.module_utils._assertion import ASYMMETRIC_ALGS, DEFAULT_LIFETIME, HMAC_ALGS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import AUTH_METHODS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import GRANTS
-from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone import REGION_TLDS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources import SEND_WRITE_ONLY
 from ansible_collections.jwtauth.oidc.plugins.module_utils._token_store import LOCK_TIMEOUT
 
@@ -43,6 +42,16 @@ DEFAULT_TOKEN_LIFETIME = 300
 STORE_ACTIONS = ('use', 'renew', 'forget')
 
 ENV_PREFIX = 'JWTAUTH_OIDC_'
+
+# What to do when the OP grants fewer scopes than requested (RFC 6749 section 3.3 lets it): warn, or fail.
+SCOPE_DOWNGRADE = ('warn', 'fail')
+
+# Options spelled more than one way by users: made canonical in every Options, so that the token
+# store's entry and the URLs do not depend on the spelling ('eu' and 'EU', an ID with a trailing space).
+CANONICAL = {
+    'region': _pingone.canonical_region,
+    'environment_id': _pingone.canonical_environment_id,
+}
 
 # Options whose values are secrets: masked in anything the edges print.
 SECRET_OPTIONS = ('client_secret', 'private_key', 'private_key_passphrase', 'code', 'code_verifier', 'refresh_token')
@@ -69,7 +78,7 @@ def values_to_mask(validation: ValidationResult) -> set[str]:
 
 
 def validate(validation: ValidationResult, argument_spec: ArgumentSpec) -> list[str]:
-    """Error texts of an ArgumentSpecValidator result plus the range checks, for the edges.
+    """Error texts of an ArgumentSpecValidator result plus the range and PingOne checks, for the edges (before any request).
 
     An unknown option is named with the closest valid one: a typo (``clientid``)
     otherwise surfaces as a missing required option, or as nothing at all.
@@ -78,7 +87,10 @@ def validate(validation: ValidationResult, argument_spec: ArgumentSpec) -> list[
     errors = [error.msg for error in validation.errors.errors if not isinstance(error, UnsupportedError)]
     if unknown:
         errors.insert(0, unknown_options_message(unknown, argument_spec))
-    return errors + ([] if errors else check_ranges(validation.validated_parameters))
+    if errors:
+        return errors
+    params = validation.validated_parameters
+    return check_ranges(params) + _pingone.check_options(params.get('environment_id'), params.get('region'), params.get('auth_base_url'))
 
 
 # What an AWX credential injects comes as a whole, and so does what a task gives instead: a task that
@@ -192,7 +204,8 @@ def connection_argument_spec(client_id_required: bool = True) -> ArgumentSpec:
         token_endpoint=dict(type='str', no_log=False),
         issuer=dict(type='str'),
         environment_id=dict(type='str'),
-        region=dict(type='str', choices=sorted(REGION_TLDS), default='NA'),
+        # No choices: any case is accepted, and a wrong name gets a message that says which to use (_pingone.check_region).
+        region=dict(type='str', default='NA'),
         auth_base_url=dict(type='str'),
         client_id=dict(type='str', required=client_id_required),
         client_secret=dict(type='str', no_log=True),
@@ -224,6 +237,7 @@ def grant_argument_spec() -> ArgumentSpec:
         code_verifier=dict(type='str', no_log=True),
         refresh_token=dict(type='str', no_log=True),
         scope=dict(type='list', elements='str'),
+        scope_downgrade=dict(type='str', default='warn', choices=list(SCOPE_DOWNGRADE)),
         extra_params=dict(type='dict', default={}),
         nonce=dict(type='str'),
         validate_id_token=dict(type='bool', default=True, no_log=False),
@@ -293,6 +307,7 @@ def api_auth_argument_spec() -> ArgumentSpec:
     spec.update(
         token_name=dict(type='str', no_log=False),
         scope=dict(type='list', elements='str'),
+        scope_downgrade=dict(type='str', default='warn', choices=list(SCOPE_DOWNGRADE)),
         extra_params=dict(type='dict', default={}),
     )
     return spec
@@ -370,6 +385,8 @@ class Options:
         merged = dict(_defaults())
         merged.update(values or {})
         merged.update(changes)
+        for name, canonical in CANONICAL.items():
+            merged[name] = canonical(merged.get(name))
         object.__setattr__(self, '_values', MappingProxyType(merged))
 
     @classmethod

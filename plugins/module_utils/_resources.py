@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _compare
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _compare, _error_body, _pingone
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, ResourceError, ResponseError
 
 if TYPE_CHECKING:
@@ -341,16 +341,11 @@ def collection_name(url: str) -> str:
 
 
 def error_detail(response: Response) -> str:
-    """The server's own words from an error response: SCIM ``detail``, or the usual JSON keys, or the status."""
-    try:
-        body = json.loads(response.text)
-    except ValueError:
-        return 'HTTP {0}'.format(response.status_code)
-    if isinstance(body, dict):
-        for field in ('detail', 'error_description', 'message', 'error'):
-            if isinstance(body.get(field), str):
-                return '{0} [HTTP {1}]'.format(body[field], response.status_code)
-    return 'HTTP {0}'.format(response.status_code)
+    """The server's own words from an error response (see _error_body.summarise) and its status, plus PingOne's 404 hint."""
+    said = _error_body.summarise(response.headers, response.text)
+    text = '{0} [HTTP {1}]'.format(said, response.status_code) if said else 'HTTP {0}'.format(response.status_code)
+    hint = _pingone.not_found_hint(response.url) if response.status_code == 404 else None
+    return '{0}; {1}'.format(text, hint) if hint else text
 
 
 def _identity(obj: dict[str, Any]) -> str | int:
@@ -439,7 +434,8 @@ class ResourceCollection:
     def _read_page(self, url: str) -> Any:
         response = self._send('GET', url, 'list {0}'.format(self.url))
         if response.status_code != 200:
-            raise ResourceError('Failed to list {0}: {1}'.format(self.url, error_detail(response)), url=url, status=response.status_code)
+            raise ResourceError('Failed to list {0}: {1}'.format(self.url, error_detail(response)), url=url, status=response.status_code,
+                                correlation_id=_error_body.correlation_id(response.headers))
         try:
             return json.loads(response.text)
         except ValueError:
@@ -519,7 +515,7 @@ class ResourceCollection:
             return action.current
         if response.status_code not in expected:
             raise ResourceError('Failed to {0} {1} at {2}: {3}'.format(action.kind, label, response.url or self.url, error_detail(response)),
-                                url=response.url, status=response.status_code)
+                                url=response.url, status=response.status_code, correlation_id=_error_body.correlation_id(response.headers))
         if action.kind == 'delete' or response.status_code == 204 or not response.text:
             return None if action.kind == 'delete' else action.after
         try:

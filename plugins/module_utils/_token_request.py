@@ -17,7 +17,7 @@ from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _discovery, _grants, _id_token, _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import make_client_auth
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import IdTokenError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import IdTokenError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, OptionsLike
 
@@ -35,12 +35,12 @@ class TokenClient:
             signing_alg=options.signing_alg, assertion_lifetime=options.assertion_lifetime,
             audience=options.audience,
         )
-        self.auth_warnings: list[str] = []
+        self.request_warnings: list[str] = []
 
     @property
     def warnings(self) -> list[str]:
-        """What the result should say besides the tokens: weak secrets, retries, plain HTTP."""
-        return self.auth_warnings + self.http.warnings
+        """What the result should say besides the tokens: weak secrets, ignored or downgraded scopes, retries, plain HTTP."""
+        return self.request_warnings + self.http.warnings
 
     def prepare(self) -> tuple[_grants.Grant, dict[str, Any]]:
         """Check everything that can be checked without the network; return (grant, form)."""
@@ -49,7 +49,12 @@ class TokenClient:
         form = _grants.grant_form(grant_type, code=o.code, redirect_uri=o.redirect_uri,
                                   code_verifier=o.code_verifier, refresh_token=o.refresh_token,
                                   scope=o.scope, extra_params=o.extra_params)
-        self.auth_warnings = self.client_auth.validate()
+        self.request_warnings = list(self.client_auth.validate())
+        if grant_type == 'authorization_code' and o.scope:
+            # RFC 6749 section 4.1.3 has no scope parameter: the scope was fixed by the authorization request (4.1.1).
+            self.request_warnings.append('scope is not part of an authorization code exchange (RFC 6749 section 4.1.3): the OP '
+                                         'grants the scope of the authorization request and most OPs ignore this one; put {0} in '
+                                         'the authorization request instead'.format(' '.join(_grants.scope_list(o.scope))))
         return _grants.GRANTS[grant_type], form
 
     def request_token(self) -> dict[str, Any]:
@@ -67,8 +72,11 @@ class TokenClient:
 
         response = self.http.request('POST', endpoints.token_endpoint, grant.what, single_use=grant.single_use, build=build)
         tokens = _grants.parse_token_response(response.status_code, response.headers, response.text,
-                                              endpoints.token_endpoint, grant.what, sent_at[-1])
+                                              endpoints.token_endpoint, grant.what, sent_at[-1], grant_type=grant.name,
+                                              redirect_uri=form.get('redirect_uri'), pingone=endpoints.pingone)
         _masking.remember(*(tokens.get(name) for name in _grants.SECRET_TOKEN_FIELDS))
+        if grant.name != 'authorization_code':
+            self.check_scope(form.get('scope'), tokens.get('scope'), endpoints.token_endpoint, grant.what)
         result = dict(tokens, grant_type=grant.name, token_endpoint=endpoints.token_endpoint,
                       issuer=endpoints.issuer, id_token_claims=None)
         if tokens.get('id_token') and self.options.validate_id_token:
@@ -76,11 +84,30 @@ class TokenClient:
             result['issuer'] = result['id_token_claims']['iss']
         return result
 
+    def check_scope(self, requested: str | None, granted: Any, url: str, what: str) -> None:
+        """Warn, or fail with scope_downgrade=fail, when the token lacks requested scopes (RFC 6749 section 3.3)."""
+        missing = _grants.missing_scopes(requested, granted)
+        if not missing:
+            return
+        text = _grants.scope_downgrade_text(missing, granted)
+        if self.options.scope_downgrade == 'fail':
+            raise ResponseError('Failed to {0} at {1}: {2}; the token is discarded (scope_downgrade=fail)'.format(what, url, text),
+                                url=url, status=200)
+        self.request_warnings.append('{0} at {1}: {2}; scope_downgrade=fail makes this an error'.format(
+            what[:1].upper() + what[1:], url, text))
+
     def validate_id_token(self, tokens: Mapping[str, Any], endpoints: _discovery.Endpoints) -> dict[str, Any]:
         """Validate the ID token against the OP's keys; return its claims."""
         id_token = tokens['id_token']
         header, unverified = _id_token.unverified_header_and_claims(id_token)
         issuer = endpoints.issuer
+        if endpoints.announced_issuer and issuer:
+            # auth_base_url: on a custom domain the ID token's iss may be the custom domain's issuer or the
+            # environment's standard one; the location's discovery document says which (see fetch_pingone_metadata).
+            metadata = _discovery.fetch_pingone_metadata(self.http, issuer)
+            endpoints = _discovery.Endpoints(endpoints.token_endpoint, metadata['issuer'], metadata['jwks_uri'], metadata,
+                                             pingone=endpoints.pingone)
+            issuer = endpoints.issuer
         if not issuer:
             # Only token_endpoint was given. Trust the token's iss only when the OP
             # serves it from the origin the client already trusts with its credentials.

@@ -151,6 +151,13 @@ options:
       - Scopes of the client credentials token, for example V([api:read, api:write]).
     type: list
     elements: str
+  scope_downgrade:
+    description:
+      - What to do when the OP grants fewer scopes than O(scope) requested (RFC 6749 section 3.3).
+        V(warn) returns a warning, V(fail) fails before the API is called.
+    type: str
+    choices: [warn, fail]
+    default: warn
   extra_params:
     description:
       - More form fields for the token request, for example a C(resource) (RFC 8707).

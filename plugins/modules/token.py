@@ -218,6 +218,12 @@ error_description:
   description: The OP's C(error_description).
   returned: failure, when the OP sent one
   type: str
+correlation_id:
+  description:
+    - The correlation ID of the answer that failed, from its C(Correlation-Id) header (PingOne sends one with every
+      answer). Give it, with the PingOne error id the message shows, to Ping support.
+  returned: failure, when the answer had one
+  type: str
 '''
 
 from ansible.module_utils.basic import AnsibleModule

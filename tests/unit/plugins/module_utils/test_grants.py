@@ -161,3 +161,88 @@ def test_expires_in_absent():
 ])
 def test_with_default_expiry(tokens, default, expected):
     assert _grants.with_default_expiry(tokens, default, SENT)['expires_at'] == expected
+
+
+# Issue 11, item 11: the invalid_grant hint says what it can for the grant, and what was sent.
+PINGONE_URL = 'https://auth.pingone.eu/a1b2c3d4-0000-4000-8000-000000000001/as/token'
+INVALID_GRANT = '{"error": "invalid_grant", "error_description": "Authorization code is invalid or expired"}'
+
+
+@pytest.mark.parametrize('grant_type, redirect_uri, url, pingone, parts, absent', [
+    ('authorization_code', 'https://app.example.com/cb', 'https://login.example.com/as/token', True,
+     ['invalid_grant (Authorization code is invalid or expired) [HTTP 400]; the code expired (a PingOne code lives 10 minutes)',
+      'was already used (RFC 6749 section 4.1.2: a reused code is refused, and the OP should revoke the tokens of its first redemption)',
+      'redirect_uri (sent: https://app.example.com/cb) or code_verifier differ from the authorization request'], []),
+    # A token_endpoint option on PingOne's layout is PingOne's too.
+    ('authorization_code', 'https://app.example.com/cb', PINGONE_URL, False, ['a PingOne code lives 10 minutes'], []),
+    ('authorization_code', 'https://app.example.com/cb', URL, False,
+     ['RFC 6749 section 4.1.2 recommends codes live 10 minutes at most', '(sent: https://app.example.com/cb)'], ['PingOne']),
+    ('refresh_token', None, PINGONE_URL, True, ['the refresh token expired, was revoked, or was already used', 'PingOne does'],
+     ['redirect_uri', 'sent:']),
+    (None, None, URL, False, ['the code or refresh token is expired'], ['sent:']),
+])
+def test_invalid_grant_hint(grant_type, redirect_uri, url, pingone, parts, absent):
+    with pytest.raises(OAuthError) as caught:
+        _grants.parse_token_response(400, JSON, INVALID_GRANT, url, WHAT, sent_at=0, grant_type=grant_type,
+                                     redirect_uri=redirect_uri, pingone=pingone)
+    for part in parts:
+        assert part in str(caught.value)
+    for part in absent:
+        assert part not in str(caught.value)
+
+
+# Issue 11, item 9: the correlation ID is kept with the OAuth error, once; other answers say what they are.
+CORRELATION = '3f1c9e8a-1111-4b2b-9c3d-5e6f7a8b9c0d'
+PLATFORM_404 = json.dumps({'id': 'e-1d2c', 'code': 'NOT_FOUND', 'message': 'The requested resource was not found.'})
+
+
+@pytest.mark.parametrize('status, headers, body, url, pingone, parts', [
+    (401, dict(JSON, **{'Correlation-Id': CORRELATION}), '{"error": "invalid_client"}', URL, False,
+     ['invalid_client [HTTP 401]; correlation ID {0}; check client_id'.format(CORRELATION)]),
+    (401, dict(JSON, **{'Correlation-Id': CORRELATION}),
+     '{{"error": "invalid_client", "error_description": "Request denied: Unsupported authentication method (Correlation ID: {0})"}}'.format(
+         CORRELATION), URL, False,
+     ['invalid_client (Request denied: Unsupported authentication method (Correlation ID: {0})) [HTTP 401]; check'.format(CORRELATION)]),
+    (404, dict(JSON, **{'Correlation-Id': CORRELATION}), PLATFORM_404, PINGONE_URL, False,
+     ['Failed to exchange the authorization code at {0}: HTTP 404 with a application/json answer, not an OAuth error response: '
+      'NOT_FOUND: The requested resource was not found.; PingOne error id e-1d2c; correlation ID {1}; PingOne answers 404 for an '
+      'environment it does not know: check environment_id (the UUID in the URL), region'.format(PINGONE_URL, CORRELATION)]),
+    (404, JSON, PLATFORM_404, 'https://login.example.com/as/token', True, ['auth_base_url (the host of a custom domain']),
+    (404, JSON, PLATFORM_404, URL, False, ['PingOne error id e-1d2c']),
+    (503, {'Content-Type': 'text/html'}, '<title>Service Unavailable</title>', URL, False,
+     ['HTTP 503 with a text/html answer, not an OAuth error response: Service Unavailable']),
+])
+def test_answers_keep_what_support_asks_for(status, headers, body, url, pingone, parts):
+    with pytest.raises(ResponseError) as caught:
+        _grants.parse_token_response(status, headers, body, url, WHAT, sent_at=0, pingone=pingone)
+    for part in parts:
+        assert part in str(caught.value)
+    assert str(caught.value).count(CORRELATION) <= 1
+    if 'Correlation-Id' in headers:
+        assert caught.value.details['correlation_id'] == CORRELATION
+    if url == URL:
+        assert 'PingOne answers 404' not in str(caught.value)
+
+
+# Issue 11, item 6: requested scopes the answer does not grant (RFC 6749 sections 3.3 and 5.1).
+@pytest.mark.parametrize('requested, granted, missing', [
+    ('admin:all', '', ['admin:all']),
+    ('admin:all', None, []),                                  # no scope in the answer: granted as requested
+    ('a b', 'b a', []),
+    ('a b c', 'a', ['b', 'c']),
+    (['a', 'b c'], 'a c', ['b']),
+    (None, 'a', []),
+    ('a', 'A', ['a']),                                        # scope tokens are case-sensitive
+    ('a', 42, ['a']),
+])
+def test_missing_scopes(requested, granted, missing):
+    assert _grants.missing_scopes(requested, granted) == missing
+
+
+@pytest.mark.parametrize('missing, granted, text', [
+    (['admin:all'], '', "the OP granted no scope, without admin:all that was requested (RFC 6749 section 3.3"),
+    (['b', 'c'], 'a  x', "the OP granted scope 'a x', without b, c that was requested"),
+    (['b', 'c'], 'a', 'allow them for this client at the OP'),
+])
+def test_scope_downgrade_text(missing, granted, text):
+    assert text in _grants.scope_downgrade_text(missing, granted)

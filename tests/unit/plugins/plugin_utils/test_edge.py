@@ -82,7 +82,12 @@ def test_check_mode_skips_code_redemption_without_network():
     ({'client_id': 'c1', 'client_secret': SECRET}, 'one of the following is required: token_endpoint, issuer, environment_id, auth_base_url'),
     (dict(BASE, client_secret=None), 'auth_method is client_secret_jwt but all of the following are missing: client_secret'),
     (dict(BASE, grant_type='refresh_token'), 'missing: refresh_token'),
-    (dict(BASE, region='MARS'), 'value of region must be one of'),
+    (dict(BASE, region='MARS'), "region must be one of NA, CA, EU, AU, SG, AP (in any case), got 'MARS'"),
+    # Issue 11: the PingOne options are checked before any request, with the value to use.
+    (dict(BASE, region='us'), "region 'us' is not a PingOne region name; use NA"),
+    (dict(BASE, environment_id='my-env'), "environment_id must be a PingOne environment ID, a UUID such as"),
+    (dict(BASE, auth_base_url='https://auth.pingone.eu/5f2b1ac4-7e0d-4c43-9c4e-0b6f4a3d2e1f/as'),
+     'auth_base_url https://auth.pingone.eu/5f2b1ac4-7e0d-4c43-9c4e-0b6f4a3d2e1f/as is an issuer or endpoint URL'),
     (dict(BASE, timeout=0), 'timeout must be between 1 and 3600 seconds, got 0'),
 ])
 def test_argument_errors(args, message):
@@ -220,5 +225,8 @@ def test_no_option_is_shadowed_by_a_method_of_options():
     """api_resource's ``items`` once read Mapping.items: every option name must reach its value."""
     values = {name: 'value of ' + name for name in _options.every_option_spec()}
     options = _options.Options(values)
-    assert {name: getattr(options, name) for name in values} == values
-    assert dict(options) == values
+    # Options spelled several ways come out canonical (region in upper case), and no other changes.
+    expected = {name: _options.CANONICAL.get(name, str)(value) for name, value in values.items()}
+    assert expected['region'] == 'VALUE OF REGION'
+    assert {name: getattr(options, name) for name in values} == expected
+    assert dict(options) == expected
