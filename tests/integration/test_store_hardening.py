@@ -219,7 +219,7 @@ def test_symlinked_store_is_refused_by_the_lookup(op, ansible, tmp_path):
     (target / ('e' * 64 + '.token')).write_text('{"v": 1, "expires_at": 1, "nonce": "", "ciphertext": ""}')
     os.chmod(str(target), 0o755)
     os.symlink(str(target), str(tmp_path / 'store'))
-    run = ansible('lookup_token.yml', {'lookup_scope': []}, env=lookup_env(op, 'csjwt', tmp_path / 'store'))
+    run = ansible('lookup_token.yml', {'lookup_scope': [], 'show_failure': True}, env=lookup_env(op, 'csjwt', tmp_path / 'store'))
     assert run.rc != 0
     assert 'Refusing to use the token store {0} (set by token_store_path'.format(tmp_path / 'store') in run.flat
     assert 'it is a symbolic link' in run.flat
