@@ -132,11 +132,14 @@ def summarise(headers: Mapping[str, str] | None, text: str | None) -> str | None
     body = _json_value(text or '')
     if isinstance(body, dict):
         said = _json_summary(body)
-    elif body is _NOT_JSON and text and text.strip() and (not content_type or content_type.startswith('text/') or 'json' in content_type
-                                    or 'xml' in content_type or 'html' in content_type):
+    elif body is _NOT_JSON and text and text.strip() and _textual(content_type):
         said = _text_excerpt(text, content_type)
     correlation = correlation_id(headers)
     if correlation and correlation not in (said or ''):
         said = '{0}; correlation ID {1}'.format(said, correlation) if said else 'correlation ID {0}'.format(correlation)
     return said
 
+
+def _textual(content_type: str) -> bool:
+    """Whether an answer of this media type (or of none given) is text worth an excerpt."""
+    return not content_type or content_type.startswith('text/') or any(kind in content_type for kind in ('json', 'xml', 'html'))

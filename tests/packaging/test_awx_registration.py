@@ -91,7 +91,7 @@ def test_registration_playbook_without_either_collection_names_the_module(contro
 
 
 def test_control_a_bad_argument_fails_before_connecting(controller_env):
-    proc = run(command('ansible') + ['localhost', '-m', 'awx.awx.credential_type',
-                '-a', 'name=x kind=oidc inputs={} injectors={}'], env=controller_env)
+    proc = run(command('ansible') + ['localhost', '-m', 'awx.awx.credential_type', '-a', 'name=x kind=oidc inputs={} injectors={}'],
+               env=controller_env)
     assert proc.returncode == 2, proc.stdout
     assert 'value of kind must be one of' in proc.stdout and 'Connection refused' not in proc.stdout
