@@ -46,9 +46,15 @@ LONGEST_FIRST = ('test_fifty_hosts_ten_forks', 'test_renewal_outlives_token_life
                  'test_role_users_and_groups', 'test_endless_fresh_pages_stop_at_max_pages', 'test_many_users_cost_a_handful_of_requests')
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's, which reads the xdist_group marks
 def pytest_collection_modifyitems(items):
     rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.originalname, len(rank)))  # stable: the rest keep their order
+    # The tests of a module that share its batched runs (the token_batch fixture) go to one worker
+    # (tests/bin/run-tests runs pytest-xdist with --dist loadgroup): on two, each would run the batch.
+    for item in items:
+        if 'token_batch' in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 def pytest_configure(config):
@@ -117,16 +123,15 @@ class Run:
         assert 'Traceback (most recent call last)' not in self.output
 
 
-@pytest.fixture
-def ansible(tmp_path, op):
-    """Run a playbook of tests/integration/playbooks at -vvvv; scan its output for every known secret."""
+def playbook_runner(workdir, op_):
+    """A function that runs a playbook of tests/integration/playbooks at -vvvv, in workdir, and scans its output."""
 
     def run(playbook, extra_vars=None, env=None, check=False, secrets=(), verbosity=4, inventory=None, extra_args=(), provider=None):
-        result_path = str(tmp_path / 'result.json')
+        result_path = str(workdir / 'result.json')
         if os.path.exists(result_path):
             os.remove(result_path)
         variables = dict(extra_vars or {}, result_path=result_path)
-        vars_path = tmp_path / 'vars.json'
+        vars_path = workdir / 'vars.json'
         # Secrets go in a vars file, not on the command line.
         vars_path.write_text(json.dumps(variables))
         os.chmod(str(vars_path), 0o600)
@@ -139,9 +144,9 @@ def ansible(tmp_path, op):
         run_env = dict(os.environ)
         run_env.update({
             'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS,
-            'ANSIBLE_HOME': str(tmp_path / 'ansible-home'),
-            'ANSIBLE_LOCAL_TEMP': str(tmp_path / 'ansible-tmp'),
-            'ANSIBLE_REMOTE_TMP': str(tmp_path / 'ansible-remote-tmp'),
+            'ANSIBLE_HOME': str(workdir / 'ansible-home'),
+            'ANSIBLE_LOCAL_TEMP': str(workdir / 'ansible-tmp'),
+            'ANSIBLE_REMOTE_TMP': str(workdir / 'ansible-remote-tmp'),
             'ANSIBLE_NOCOLOR': '1',
             'ANSIBLE_FORCE_COLOR': '0',
             'ANSIBLE_RETRY_FILES_ENABLED': '0',
@@ -152,10 +157,71 @@ def ansible(tmp_path, op):
         proc = subprocess.run(command, env=run_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               universal_newlines=True, timeout=300, check=False)
         outcome = Run(proc, result_path)
-        tokens = []
-        if isinstance(outcome.result, dict):
-            tokens = [outcome.result.get(name) for name in ('access_token', 'id_token', 'refresh_token', 'token')]
-        outcome.assert_no_secrets(client_secrets(provider or op) + list(secrets) + [t for t in tokens if t])
+        # The result of one task, or the list of a loop's (playbooks/token_each.yml).
+        results = outcome.result if isinstance(outcome.result, list) else [outcome.result]
+        tokens = [result.get(name) for result in results if isinstance(result, dict)
+                  for name in ('access_token', 'id_token', 'refresh_token', 'token')]
+        outcome.assert_no_secrets(client_secrets(provider or op_) + list(secrets) + [t for t in tokens if t])
         return outcome
 
     return run
+
+
+@pytest.fixture
+def ansible(tmp_path, op):
+    """Run a playbook of tests/integration/playbooks at -vvvv; scan its output for every known secret."""
+    return playbook_runner(tmp_path, op)
+
+
+class TokenCase:
+    """One case of a batched run: the token module's options, and the secrets its output must not show."""
+
+    def __init__(self, options, secrets=()):
+        self.options = options
+        self.secrets = [secret for secret in secrets if secret]
+
+
+class TokenBatch:
+    """One run of playbooks/token_each.yml that serves many test cases, each its own options.
+
+    ``cases[name]`` is the TokenCase ``name``, ``results[name]`` its registered result; ``events`` what the OP logged during the run
+    (tests that count requests give their case a path of its own); ``shown(name)`` the part of the output
+    that reports case ``name``. The whole output was scanned for the secrets of every case.
+    """
+
+    def __init__(self, run, cases, events):
+        self.run = run
+        assert isinstance(run.result, list) and len(run.result) == len(cases), run.output[-3000:]
+        self.cases = cases
+        self.names = list(cases)
+        self.results = dict(zip(self.names, run.result))
+        self.events = events
+
+    def shown(self, name):
+        """The output from the line that reports case ``name`` to the next case's."""
+        index = self.names.index(name)
+        start = self.run.output.index('(item=case {0})'.format(index))
+        end = self.run.output.find('(item=case {0})'.format(index + 1), start)
+        return self.run.output[start:] if end < 0 else self.run.output[start:end]
+
+    def requests_to(self, path):
+        return [event for event in self.events if event['type'] == 'request' and event['path'] == path]
+
+
+@pytest.fixture(scope='module')
+def token_batch(tmp_path_factory, op):
+    """Run the token module once per case in one ansible-playbook run (playbooks/token_each.yml).
+
+    Called as ``token_batch(cases, show_failure=..., check=..., secrets=...)`` with ``cases`` a dict of name to
+    TokenCase, in the order they run; returns a TokenBatch. The -vvvv output is scanned for the secrets of
+    every case, the OP's client secrets, ``secrets`` and every token in any result.
+    """
+
+    def batch(cases, show_failure=False, check=False, secrets=()):
+        mark = op.mark()
+        run = playbook_runner(tmp_path_factory.mktemp('batch'), op)(
+            'token_each.yml', {'token': {}, 'token_cases': [case.options for case in cases.values()], 'show_failure': show_failure},
+            check=check, secrets=[s for case in cases.values() for s in case.secrets] + list(secrets))
+        return TokenBatch(run, cases, op.events(since=mark))
+
+    return batch

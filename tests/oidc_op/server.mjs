@@ -288,7 +288,9 @@ const idTokenRewriters = {
 };
 
 const rateCounters = new Map();
-const FAULT_TOKEN = /^\/faults\/(html500|notjson|noaccess|unavailable|slow|tamper|audience|ratelimit\/[^/]+)\/token$/;
+// /faults/<kind>/token, or /faults/<kind>/<label>/token: a label gives a test case a path of its own, whose
+// requests it can count when one ansible-playbook run serves many cases (and ratelimit its own counter).
+const FAULT_TOKEN = /^\/faults\/(html500|notjson|noaccess|unavailable|slow|tamper|audience|ratelimit)(\/[A-Za-z0-9_-]+)?\/token$/;
 
 async function handleFault(req, res, path) {
   const base = `https://${host}:${server.address().port}`;
@@ -306,7 +308,7 @@ async function handleFault(req, res, path) {
   const m = FAULT_TOKEN.exec(path);
   if (!m) return sendJson(res, 404, { error: 'not_found' });
   if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed' });
-  const kind = m[1].startsWith('ratelimit/') ? 'ratelimit' : m[1];
+  const kind = m[1];
 
   if (kind === 'tamper' || kind === 'audience') {
     // Forward to the root provider in-process, body stream untouched. With
