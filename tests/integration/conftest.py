@@ -184,9 +184,9 @@ class TokenCase:
 class TokenBatch:
     """One run of playbooks/token_each.yml that serves many test cases, each its own options.
 
-    ``cases[name]`` is the TokenCase ``name``, ``results[name]`` its registered result; ``events`` what the OP logged during the run
-    (tests that count requests give their case a path of its own); ``shown(name)`` the part of the output
-    that reports case ``name``. The whole output was scanned for the secrets of every case.
+    ``cases[name]`` is the TokenCase ``name``, ``results[name]`` its registered result; ``events`` what the OP logged during the run,
+    ``events_of(name)`` what it logged for case ``name`` (each case sends a User-Agent of its own); ``shown(name)`` the part of
+    the output that reports case ``name``. The whole output was scanned for the secrets of every case.
     """
 
     def __init__(self, run, cases, events):
@@ -207,6 +207,15 @@ class TokenBatch:
     def requests_to(self, path):
         return [event for event in self.events if event['type'] == 'request' and event['path'] == path]
 
+    @staticmethod
+    def agent(name):
+        """The User-Agent (http_agent) of case ``name``'s requests, which the OP logs."""
+        return 'jwtauth-tests case ' + name
+
+    def events_of(self, name, type=None):
+        """What the OP logged for case ``name``'s requests: its requests, its grant events."""
+        return [event for event in self.events if event.get('agent') == self.agent(name) and type in (None, event['type'])]
+
 
 @pytest.fixture(scope='module')
 def token_batch(tmp_path_factory, op):
@@ -220,7 +229,8 @@ def token_batch(tmp_path_factory, op):
     def batch(cases, show_failure=False, check=False, secrets=()):
         mark = op.mark()
         run = playbook_runner(tmp_path_factory.mktemp('batch'), op)(
-            'token_each.yml', {'token': {}, 'token_cases': [case.options for case in cases.values()], 'show_failure': show_failure},
+            'token_each.yml', {'token': {}, 'token_cases': [dict({'http_agent': TokenBatch.agent(name)}, **case.options) for name, case in cases.items()],
+                               'show_failure': show_failure},
             check=check, secrets=[s for case in cases.values() for s in case.secrets] + list(secrets))
         return TokenBatch(run, cases, op.events(since=mark))
 

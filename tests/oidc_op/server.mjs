@@ -46,7 +46,8 @@ function pathOnly(url) {
 // Log every request once, with its final status. writeHead is wrapped (Node calls
 // it implicitly for every response) so the line is written before any byte goes out.
 function logRequests(req, res, provider) {
-  const record = { type: 'request', method: req.method, path: pathOnly(req.url), provider };
+  // The User-Agent tells apart the cases of one ansible-playbook run that sets http_agent per case.
+  const record = { type: 'request', method: req.method, path: pathOnly(req.url), provider, agent: req.headers['user-agent'] };
   let done = false;
   const origWriteHead = res.writeHead;
   res.writeHead = function writeHead(statusCode, ...rest) {
@@ -223,6 +224,7 @@ function attachEvents(provider, name) {
     return {
       type,
       provider: name,
+      agent: ctx?.get?.('user-agent'),
       client_id: clientId(ctx),
       grant_type: type === 'grant.error' ? grantType(ctx) : undefined,
       error: err?.error ?? err?.name,
@@ -234,7 +236,7 @@ function attachEvents(provider, name) {
     };
   }
   provider.on('grant.success', (ctx) => {
-    log({ type: 'grant.success', provider: name, client_id: clientId(ctx), grant_type: grantType(ctx) });
+    log({ type: 'grant.success', provider: name, client_id: clientId(ctx), grant_type: grantType(ctx), agent: ctx?.get?.('user-agent') });
   });
   for (const type of ['grant.error', 'authorization.error', 'introspection.error', 'revocation.error', 'userinfo.error']) {
     provider.on(type, (ctx, err) => log(errorRecord(type, ctx, err)));
