@@ -46,15 +46,35 @@ LONGEST_FIRST = ('test_fifty_hosts_ten_forks', 'test_renewal_outlives_token_life
                  'test_role_users_and_groups', 'test_endless_fresh_pages_stop_at_max_pages', 'test_many_users_cost_a_handful_of_requests')
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's, which reads the xdist_group marks
 def pytest_collection_modifyitems(items):
     rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.originalname, len(rank)))  # stable: the rest keep their order
-    # The tests of a module that share its batched runs (the token_batch fixture) go to one worker
-    # (tests/bin/run-tests runs pytest-xdist with --dist loadgroup): on two, each would run the batch.
-    for item in items:
-        if 'token_batch' in item.fixturenames:
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+# The modules whose tests share module-scoped batched runs (the token_batch fixture): pytest-xdist sends
+# each of them whole to one worker, since on two each worker would run the batches.
+BATCHED_MODULES = ('test_token_failures.py', 'test_token_module.py')
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's load scheduling, but a module of BATCHED_MODULES is one unit of work.
+
+    LoadScopeScheduling hands each worker one unit at a time, the units with most tests first (the batched
+    modules, then the others in LONGEST_FIRST order). --dist loadgroup with xdist_group marks would say the
+    same, but pytest-xdist 3.8 renames the grouped tests through an attribute pytest 9 no longer reads, so
+    the marks have no effect.
+    """
+    if config.getvalue('dist') != 'load':
+        return None
+    from xdist.scheduler import LoadScopeScheduling  # pylint: disable=import-outside-toplevel
+
+    class BatchedModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            path = nodeid.split('::', 1)[0]
+            return path if os.path.basename(path) in BATCHED_MODULES else nodeid
+
+    return BatchedModuleScheduling(config, log)
 
 
 def pytest_configure(config):
