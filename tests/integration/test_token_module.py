@@ -41,8 +41,9 @@ def read_pem(path):
         return handle.read()
 
 
-def token_requests(op, since):
-    return [event for event in op.events('request', since=since) if event['path'].endswith('/token')]
+def token_requests(events):
+    """The token requests among what the OP logged."""
+    return [event for event in events if event['type'] == 'request' and event['path'].endswith('/token')]
 
 
 CODE_EXCHANGES = [('root', 'HS384'), ('root', 'HS512'), ('pingone', 'HS256'), ('pingone', 'HS384'), ('pingone', 'HS512')]
@@ -101,7 +102,7 @@ def check_code_exchange(op, result, options, issuer, events):
     assert result['issuer'] == (op.issuer if issuer == 'root' else op.pingone_issuer)
     assert result['token_endpoint'].endswith('/as/token') is (issuer == 'pingone')
     # expires_at against the time the OP logged the token request.
-    requested = [e['ts'] for e in events if e['type'] == 'request' and e['path'].endswith('/token')]
+    requested = [e['ts'] for e in token_requests(events)]
     assert len(requested) == 1 and abs(result['expires_at'] - (requested[0] + result['expires_in'])) < 60
     assert 'offline_access' in result['scope'] and result['refresh_token']
     success = [e for e in events if e['type'] == 'grant.success']
@@ -199,23 +200,26 @@ def test_options_from_environment_variables(op, ansible):
     assert run.result['issuer'] == op.pingone_issuer
 
 
+@pytest.fixture(scope='module')
+def checked(op, token_batch):
+    """Both check-mode cases in one ansible-playbook run with --check (a mode of the whole run)."""
+    code = code_options(op, 'csjwt')
+    return token_batch({'code': TokenCase(code, [code['code']]), 'client_credentials': TokenCase(client_options(op, 'csjwt'))}, check=True)
+
+
 @pytest.mark.core_sensitive
-def test_check_mode_does_not_spend_the_code(op, ansible):
-    options = code_options(op, 'csjwt')
-    mark = op.mark()
-    checked = ansible('token.yml', {'token': options}, check=True)
-    assert checked.rc == 0, checked.output
-    assert checked.result['skipped'] is True and 'access_token' not in checked.result
-    assert token_requests(op, mark) == []
+def test_check_mode_does_not_spend_the_code(op, ansible, checked):
+    result = checked.results['code']
+    assert result['skipped'] is True and 'access_token' not in result
+    # No token request in that run but the client_credentials case's.
+    assert [e for e in token_requests(checked.events) if e.get('agent') != checked.agent('client_credentials')] == []
     # The code is still good afterwards.
-    run = ansible('token.yml', {'token': options})
+    run = ansible('token.yml', {'token': checked.cases['code'].options})
     assert run.rc == 0, run.output
 
 
-def test_check_mode_runs_client_credentials(op, ansible):
-    run = ansible('token.yml', {'token': client_options(op, 'csjwt')}, check=True)
-    assert run.rc == 0, run.output
-    assert run.result['access_token']
+def test_check_mode_runs_client_credentials(checked):
+    assert succeeded(checked, 'client_credentials')['access_token']
 
 
 @pytest.mark.core_sensitive
