@@ -51,6 +51,32 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: rank.get(item.originalname, len(rank)))  # stable: the rest keep their order
 
 
+# The modules whose tests share module-scoped batched runs (the token_batch fixture): pytest-xdist sends
+# each of them whole to one worker, since on two each worker would run the batches.
+BATCHED_MODULES = ('test_token_failures.py', 'test_token_module.py')
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's load scheduling, but a module of BATCHED_MODULES is one unit of work.
+
+    LoadScopeScheduling hands each worker one unit at a time, the units with most tests first (the batched
+    modules, then the others in LONGEST_FIRST order). --dist loadgroup with xdist_group marks would say the
+    same, but pytest-xdist 3.8 renames the grouped tests through an attribute pytest 9 no longer reads, so
+    the marks have no effect.
+    """
+    if config.getvalue('dist') != 'load':
+        return None
+    from xdist.scheduler import LoadScopeScheduling  # pylint: disable=import-outside-toplevel
+
+    class BatchedModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            path = nodeid.split('::', 1)[0]
+            return path if os.path.basename(path) in BATCHED_MODULES else nodeid
+
+    return BatchedModuleScheduling(config, log)
+
+
 def pytest_configure(config):
     """Register the markers (tests/bin/run-tests runs pytest with --strict-markers)."""
     # The older supported pairs run only these tests (make test): what depends on ansible-core's version
@@ -117,16 +143,15 @@ class Run:
         assert 'Traceback (most recent call last)' not in self.output
 
 
-@pytest.fixture
-def ansible(tmp_path, op):
-    """Run a playbook of tests/integration/playbooks at -vvvv; scan its output for every known secret."""
+def playbook_runner(workdir, op_):
+    """A function that runs a playbook of tests/integration/playbooks at -vvvv, in workdir, and scans its output."""
 
     def run(playbook, extra_vars=None, env=None, check=False, secrets=(), verbosity=4, inventory=None, extra_args=(), provider=None):
-        result_path = str(tmp_path / 'result.json')
+        result_path = str(workdir / 'result.json')
         if os.path.exists(result_path):
             os.remove(result_path)
         variables = dict(extra_vars or {}, result_path=result_path)
-        vars_path = tmp_path / 'vars.json'
+        vars_path = workdir / 'vars.json'
         # Secrets go in a vars file, not on the command line.
         vars_path.write_text(json.dumps(variables))
         os.chmod(str(vars_path), 0o600)
@@ -139,9 +164,9 @@ def ansible(tmp_path, op):
         run_env = dict(os.environ)
         run_env.update({
             'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS,
-            'ANSIBLE_HOME': str(tmp_path / 'ansible-home'),
-            'ANSIBLE_LOCAL_TEMP': str(tmp_path / 'ansible-tmp'),
-            'ANSIBLE_REMOTE_TMP': str(tmp_path / 'ansible-remote-tmp'),
+            'ANSIBLE_HOME': str(workdir / 'ansible-home'),
+            'ANSIBLE_LOCAL_TEMP': str(workdir / 'ansible-tmp'),
+            'ANSIBLE_REMOTE_TMP': str(workdir / 'ansible-remote-tmp'),
             'ANSIBLE_NOCOLOR': '1',
             'ANSIBLE_FORCE_COLOR': '0',
             'ANSIBLE_RETRY_FILES_ENABLED': '0',
@@ -152,10 +177,81 @@ def ansible(tmp_path, op):
         proc = subprocess.run(command, env=run_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               universal_newlines=True, timeout=300, check=False)
         outcome = Run(proc, result_path)
-        tokens = []
-        if isinstance(outcome.result, dict):
-            tokens = [outcome.result.get(name) for name in ('access_token', 'id_token', 'refresh_token', 'token')]
-        outcome.assert_no_secrets(client_secrets(provider or op) + list(secrets) + [t for t in tokens if t])
+        # The result of one task, or the list of a loop's (playbooks/token_each.yml).
+        results = outcome.result if isinstance(outcome.result, list) else [outcome.result]
+        tokens = [result.get(name) for result in results if isinstance(result, dict)
+                  for name in ('access_token', 'id_token', 'refresh_token', 'token')]
+        outcome.assert_no_secrets(client_secrets(provider or op_) + list(secrets) + [t for t in tokens if t])
         return outcome
 
     return run
+
+
+@pytest.fixture
+def ansible(tmp_path, op):
+    """Run a playbook of tests/integration/playbooks at -vvvv; scan its output for every known secret."""
+    return playbook_runner(tmp_path, op)
+
+
+class TokenCase:
+    """One case of a batched run: the token module's options, and the secrets its output must not show."""
+
+    def __init__(self, options, secrets=()):
+        self.options = options
+        self.secrets = [secret for secret in secrets if secret]
+
+
+class TokenBatch:
+    """One run of playbooks/token_each.yml that serves many test cases, each its own options.
+
+    ``cases[name]`` is the TokenCase ``name``, ``results[name]`` its registered result; ``events`` what the OP logged during the run,
+    ``events_of(name)`` what it logged for case ``name`` (each case sends a User-Agent of its own); ``shown(name)`` the part of
+    the output that reports case ``name``. The whole output was scanned for the secrets of every case.
+    """
+
+    def __init__(self, run, cases, events):
+        self.run = run
+        assert isinstance(run.result, list) and len(run.result) == len(cases), run.output[-3000:]
+        self.cases = cases
+        self.names = list(cases)
+        self.results = dict(zip(self.names, run.result))
+        self.events = events
+
+    def shown(self, name):
+        """The output from the line that reports case ``name`` to the next case's."""
+        index = self.names.index(name)
+        start = self.run.output.index('(item=case {0})'.format(index))
+        end = self.run.output.find('(item=case {0})'.format(index + 1), start)
+        return self.run.output[start:] if end < 0 else self.run.output[start:end]
+
+    def requests_to(self, path):
+        return [event for event in self.events if event['type'] == 'request' and event['path'] == path]
+
+    @staticmethod
+    def agent(name):
+        """The User-Agent (http_agent) of case ``name``'s requests, which the OP logs."""
+        return 'jwtauth-tests case ' + name
+
+    def events_of(self, name, type=None):
+        """What the OP logged for case ``name``'s requests: its requests, its grant events."""
+        return [event for event in self.events if event.get('agent') == self.agent(name) and type in (None, event['type'])]
+
+
+@pytest.fixture(scope='module')
+def token_batch(tmp_path_factory, op):
+    """Run the token module once per case in one ansible-playbook run (playbooks/token_each.yml).
+
+    Called as ``token_batch(cases, show_failure=..., check=..., secrets=...)`` with ``cases`` a dict of name to
+    TokenCase, in the order they run; returns a TokenBatch. The -vvvv output is scanned for the secrets of
+    every case, the OP's client secrets, ``secrets`` and every token in any result.
+    """
+
+    def batch(cases, show_failure=False, check=False, secrets=()):
+        mark = op.mark()
+        run = playbook_runner(tmp_path_factory.mktemp('batch'), op)(
+            'token_each.yml', {'token': {}, 'token_cases': [dict({'http_agent': TokenBatch.agent(name)}, **case.options) for name, case in cases.items()],
+                               'show_failure': show_failure},
+            check=check, secrets=[s for case in cases.values() for s in case.secrets] + list(secrets))
+        return TokenBatch(run, cases, op.events(since=mark))
+
+    return batch

@@ -17,6 +17,7 @@ import time
 import pytest
 
 import harness
+from conftest import TokenCase
 from test_token_module import client_options, code_options
 
 
@@ -45,6 +46,79 @@ def requests_to(op, path, since):
     return [e for e in op.events('request', since=since) if e['path'] == path]
 
 
+def code_case(op, name, **overrides):
+    """A case that redeems a fresh code: the code is among the secrets its output must not show."""
+    options = code_options(op, name, **overrides)
+    return TokenCase(options, [options['code']])
+
+
+@pytest.fixture(scope='module')
+def failures(op, short_code_op, token_batch):
+    """The cases below that need no run of their own, all in one ansible-playbook run (playbooks/token_each.yml).
+
+    The task runs without no_log (show_failure), so that each failure message is shown; the tokens of the cases
+    that succeed are censored in the output all the same, which the secret scan checks. Cases that count requests
+    at a fault route have a path of their own (harness OP.fault_url's label).
+    """
+    # The code of the OP whose codes live one second is fetched first; the run waits until it is expired.
+    expired = code_options(short_code_op, 'csjwt')
+    expired_at = time.time() + 2.5
+    _verifier, challenge = harness.pkce_pair()
+    other_verifier, _other = harness.pkce_pair()
+    wrong_verifier = code_options(op, 'csjwt', code_challenge=challenge, code_verifier=other_verifier)
+    replayed = code_options(op, 'csjwt')
+    no_verification = client_options(op, 'csjwt', validate_certs=False)
+    del no_verification['ca_path']
+    no_ca_path = client_options(op, 'csjwt')
+    del no_ca_path['ca_path']
+    refused = 'https://127.0.0.1:{0}/as/token'.format(closed_port())
+    batch = {
+        'wrong_client_id': TokenCase(client_options(op, 'csjwt', client_id='no-such-client')),
+        # The same code twice: the first redeems it, the second is a replay.
+        'replayed_code_first': TokenCase(replayed, [replayed['code']]),
+        'replayed_code': TokenCase(replayed, [replayed['code']]),
+        'expired_code': TokenCase(expired, [expired['code']] + [c['client_secret'] for c in short_code_op.clients.values()
+                                                                 if c.get('client_secret')]),
+        'mismatched_redirect_uri': code_case(op, 'csjwt', layout='pingone', redirect_uri='https://client.example.test/other'),
+        'wrong_code_verifier': TokenCase(wrong_verifier, [wrong_verifier['code'], other_verifier]),
+        'hs256_to_hs512': TokenCase(client_options(op, 'csjwt_hs512', signing_alg='HS256')),
+        'unresolvable_host': TokenCase(client_options(op, 'csjwt', issuer=None, token_endpoint='https://op.invalid/as/token', retries=0)),
+        'connection_refused': code_case(op, 'csjwt', issuer=None, token_endpoint=refused, retries=2),
+        'tls_verification_failure': TokenCase(no_ca_path),
+        'validate_certs_false': TokenCase(no_verification),
+        'html500_code': code_case(op, 'csjwt', token_endpoint=op.fault_url('html500', 'code'), retries=2),
+        'html500_client_credentials': TokenCase(client_options(op, 'csjwt', token_endpoint=op.fault_url('html500', 'client_credentials'),
+                                                               retries=2)),
+        'notjson': TokenCase(client_options(op, 'csjwt', token_endpoint=op.fault_url('notjson'))),
+        'noaccess': TokenCase(client_options(op, 'csjwt', token_endpoint=op.fault_url('noaccess'))),
+        'discovery_without_token_endpoint': TokenCase(client_options(op, 'csjwt', issuer=op.fault_url('nodiscovery'))),
+        'tamper': code_case(op, 'csjwt', token_endpoint=op.fault_url('tamper')),
+        'audience': code_case(op, 'csjwt', token_endpoint=op.fault_url('audience')),
+        'tamper_not_validated': code_case(op, 'basic', token_endpoint=op.fault_url('tamper'), validate_id_token=False),
+        'ratelimit_code': code_case(op, 'csjwt', token_endpoint=op.fault_url('ratelimit', 'code'), validate_id_token=False),
+        'ratelimit_client_credentials': TokenCase(client_options(op, 'csjwt', token_endpoint=op.fault_url('ratelimit', 'client_credentials'))),
+        'unavailable': code_case(op, 'csjwt', token_endpoint=op.fault_url('unavailable', 'code'), retries=2),
+    }
+    for index, (overrides, _message) in enumerate(BAD_OPTIONS):
+        batch['bad_options_{0}'.format(index)] = TokenCase(client_options(op, 'csjwt', **overrides))
+    time.sleep(max(0, expired_at - time.time()))
+    return token_batch(batch, show_failure=True)
+
+
+def failed(failures, name):
+    """The registered result of a case, after checking that it failed and that its message is shown in its part of the output."""
+    result = failures.results[name]
+    assert result['failed'] is True, (name, result)
+    assert result['msg'] in failures.shown(name)
+    return result
+
+
+def succeeded(failures, name):
+    result = failures.results[name]
+    assert result.get('failed') is not True, (name, result)
+    return result
+
+
 @pytest.mark.core_sensitive
 def test_wrong_secret(op, ansible):
     options = client_options(op, 'csjwt', client_secret='wrong-' + 'x' * 60)
@@ -54,63 +128,55 @@ def test_wrong_secret(op, ansible):
                                     '(client authentication failed) [HTTP 401]; check client_id'.format(op.token_endpoint()))
 
 
-def test_wrong_client_id(op, ansible):
-    result = fail(ansible, client_options(op, 'csjwt', client_id='no-such-client'))
+def test_wrong_client_id(op, failures):
+    result = failed(failures, 'wrong_client_id')
     assert result['error'] == 'invalid_client' and result['url'] == op.token_endpoint()
 
 
-def test_replayed_code(op, ansible):
-    options = code_options(op, 'csjwt')
-    first = ansible('token.yml', {'token': options})
-    assert first.rc == 0, first.output
-    result = fail(ansible, options, secrets=[options['code'], first.result['access_token']])
+def test_replayed_code(op, failures):
+    succeeded(failures, 'replayed_code_first')
+    result = failed(failures, 'replayed_code')
     assert result['error'] == 'invalid_grant' and result['status'] == 400
     assert 'Failed to exchange the authorization code at ' + op.token_endpoint() in result['msg']
     assert 'already used' in result['msg']
 
 
-def test_expired_code(short_code_op, ansible):
-    options = code_options(short_code_op, 'csjwt')
-    time.sleep(2.5)
-    short_op_secrets = [c['client_secret'] for c in short_code_op.clients.values() if c.get('client_secret')]
-    result = fail(ansible, options, secrets=[options['code']] + short_op_secrets)
+def test_expired_code(failures):
+    result = failed(failures, 'expired_code')
     assert result['error'] == 'invalid_grant'
 
 
-def test_mismatched_redirect_uri(op, ansible):
-    options = code_options(op, 'csjwt', 'pingone', redirect_uri='https://client.example.test/other')
-    result = fail(ansible, options, secrets=[options['code']])
+def test_mismatched_redirect_uri(op, failures):
+    result = failed(failures, 'mismatched_redirect_uri')
     assert result['error'] == 'invalid_grant'
     assert result['url'] == op.token_endpoint(op.pingone_issuer)
 
 
-def test_wrong_code_verifier(op, ansible):
-    _verifier, challenge = harness.pkce_pair()
-    other_verifier, _other = harness.pkce_pair()
-    options = code_options(op, 'csjwt', code_challenge=challenge, code_verifier=other_verifier)
-    result = fail(ansible, options, secrets=[options['code'], other_verifier])
+def test_wrong_code_verifier(failures):
+    result = failed(failures, 'wrong_code_verifier')
     assert result['error'] == 'invalid_grant'
 
 
-def test_hs256_to_client_pinned_to_hs512(op, ansible):
-    mark = op.mark()
-    result = fail(ansible, client_options(op, 'csjwt_hs512', signing_alg='HS256'))
+def test_hs256_to_client_pinned_to_hs512(op, failures):
+    result = failed(failures, 'hs256_to_hs512')
     assert result['error'] == 'invalid_client' and result['status'] == 401
-    # The OP's own reason, which its 401 body does not say.
-    assert any('alg mismatch' in str(e.get('error_detail')) for e in op.events('grant.error', since=mark))
+    # The OP's own reason, which its 401 body does not say; this is the run's only case with that client.
+    errors = [e for e in failures.events if e['type'] == 'grant.error' and e.get('client_id') == op.clients['csjwt_hs512']['client_id']]
+    assert any('alg mismatch' in str(e.get('error_detail')) for e in errors)
 
 
-def test_unresolvable_host(op, ansible):
-    result = fail(ansible, client_options(op, 'csjwt', issuer=None, token_endpoint='https://op.invalid/as/token', retries=0))
+def test_unresolvable_host(failures):
+    result = failed(failures, 'unresolvable_host')
     assert result['msg'] == 'Failed to obtain a client_credentials token at https://op.invalid/as/token: host name could not be resolved'
 
 
-def test_connection_refused_is_retried_then_reported(op, ansible):
-    url = 'https://127.0.0.1:{0}/as/token'.format(closed_port())
-    result = fail(ansible, code_options(op, 'csjwt', issuer=None, token_endpoint=url, retries=2))
+def test_connection_refused_is_retried_then_reported(failures):
+    result = failed(failures, 'connection_refused')
+    url = failures.cases['connection_refused'].options['token_endpoint']
     assert result['msg'] == 'Failed to exchange the authorization code at {0}: connection refused'.format(url)
 
 
+# Not batched: it checks how long the task took.
 def test_timeout_does_not_resend_a_code(op, ansible):
     mark = op.mark()
     options = code_options(op, 'csjwt', token_endpoint=op.fault_url('slow'), timeout=1)
@@ -121,45 +187,37 @@ def test_timeout_does_not_resend_a_code(op, ansible):
     assert len(requests_to(op, '/faults/slow/token', mark)) == 1
 
 
-def test_tls_verification_failure(op, ansible):
-    options = client_options(op, 'csjwt')
-    del options['ca_path']
-    result = fail(ansible, options)
+def test_tls_verification_failure(op, failures):
+    result = failed(failures, 'tls_verification_failure')
     assert 'TLS certificate verification failed' in result['msg'] and 'set ca_path' in result['msg']
     assert result['url'].startswith(op.issuer)
 
 
-def test_validate_certs_false_skips_verification(op, ansible):
-    options = client_options(op, 'csjwt', validate_certs=False)
-    del options['ca_path']
-    run = ansible('token.yml', {'token': options})
-    assert run.rc == 0, run.output
+def test_validate_certs_false_skips_verification(failures):
+    assert succeeded(failures, 'validate_certs_false')['access_token']
 
 
 @pytest.mark.parametrize('grant, sent', [('code', 1), ('client_credentials', 3)])
-def test_html_500(op, ansible, grant, sent):
-    mark = op.mark()
-    overrides = dict(token_endpoint=op.fault_url('html500'), retries=2)
-    options = code_options(op, 'csjwt', **overrides) if grant == 'code' else client_options(op, 'csjwt', **overrides)
-    result = fail(ansible, options)
+def test_html_500(failures, grant, sent):
+    result = failed(failures, 'html500_' + grant)
     assert result['status'] == 500
     assert 'HTTP 500 with a text/html answer, not an OAuth error response' in result['msg']
     # A code is never re-sent after a 500: the OP may have redeemed it before failing.
-    assert len(requests_to(op, '/faults/html500/token', mark)) == sent
+    assert len(failures.requests_to('/faults/html500/{0}/token'.format(grant))) == sent
 
 
 @pytest.mark.parametrize('fault, message', [
     ('notjson', 'HTTP 200 but the answer is not a JSON object (text/plain'),
     ('noaccess', 'HTTP 200 but the answer has no access_token (keys: expires_in, token_type)'),
 ])
-def test_unusable_200(op, ansible, fault, message):
-    result = fail(ansible, client_options(op, 'csjwt', token_endpoint=op.fault_url(fault)))
+def test_unusable_200(op, failures, fault, message):
+    result = failed(failures, fault)
     assert message in result['msg'] and result['url'] == op.fault_url(fault)
 
 
-def test_discovery_without_token_endpoint(op, ansible):
+def test_discovery_without_token_endpoint(op, failures):
     issuer = op.fault_url('nodiscovery')
-    result = fail(ansible, client_options(op, 'csjwt', issuer=issuer))
+    result = failed(failures, 'discovery_without_token_endpoint')
     assert result['msg'] == 'OpenID Provider metadata at {0}/.well-known/openid-configuration has no token_endpoint'.format(issuer)
 
 
@@ -167,38 +225,28 @@ def test_discovery_without_token_endpoint(op, ansible):
     ('tamper', 'The ID token signature does not verify with the OP key'),
     ('audience', "The ID token is for another audience (aud 'someone-else')"),
 ])
-def test_bad_id_token(op, ansible, fault, message):
-    options = code_options(op, 'csjwt', token_endpoint=op.fault_url(fault))
-    result = fail(ansible, options, secrets=[options['code']])
+def test_bad_id_token(failures, fault, message):
+    result = failed(failures, fault)
     assert message in result['msg']
 
 
-def test_bad_id_token_passes_when_validation_is_off(op, ansible):
-    options = code_options(op, 'basic', token_endpoint=op.fault_url('tamper'), validate_id_token=False)
-    run = ansible('token.yml', {'token': options})
-    assert run.rc == 0, run.output
-    assert run.result['id_token_claims'] is None
+def test_bad_id_token_passes_when_validation_is_off(failures):
+    result = succeeded(failures, 'tamper_not_validated')
+    assert result['id_token_claims'] is None
 
 
 @pytest.mark.parametrize('grant', ['code', 'client_credentials'])
-def test_429_with_retry_after_is_retried(op, ansible, grant):
-    mark = op.mark()
-    url = op.base_url + '/faults/ratelimit/{0}/token'.format(grant)
-    options = (code_options(op, 'csjwt', token_endpoint=url, validate_id_token=False) if grant == 'code'
-               else client_options(op, 'csjwt', token_endpoint=url))
-    run = ansible('token.yml', {'token': options})
-    assert run.rc == 0, run.output
-    assert run.result['access_token'].startswith('faultaccess-')
-    statuses = [e['status'] for e in op.events('request', since=mark) if e['path'] == '/faults/ratelimit/{0}/token'.format(grant)]
+def test_429_with_retry_after_is_retried(failures, grant):
+    result = succeeded(failures, 'ratelimit_' + grant)
+    assert result['access_token'].startswith('faultaccess-')
+    statuses = [e['status'] for e in failures.requests_to('/faults/ratelimit/{0}/token'.format(grant))]
     assert statuses == [429, 200]
 
 
-def test_503_with_retry_after_gives_up_after_retries(op, ansible):
-    mark = op.mark()
-    options = code_options(op, 'csjwt', token_endpoint=op.fault_url('unavailable'), retries=2)
-    result = fail(ansible, options, secrets=[options['code']])
+def test_503_with_retry_after_gives_up_after_retries(failures):
+    result = failed(failures, 'unavailable')
     assert result['status'] == 503
-    assert len(requests_to(op, '/faults/unavailable/token', mark)) == 3
+    assert len(failures.requests_to('/faults/unavailable/code/token')) == 3
 
 
 BAD_OPTIONS = [
@@ -210,15 +258,12 @@ BAD_OPTIONS = [
 ]
 
 
-def test_bad_options_fail_before_any_request(op, ansible):
+def test_bad_options_fail_before_any_request(failures):
     """Each case fails its task with its message, shown in the output; none of them sends a request."""
-    mark = op.mark()
-    # One playbook run, a task per case (playbooks/token_each.yml): the cases differ only in the options.
-    run = ansible('token_each.yml', {'token': client_options(op, 'csjwt'), 'token_cases': [case[0] for case in BAD_OPTIONS],
-                                     'show_failure': True})
-    assert len(run.result) == len(BAD_OPTIONS), run.output[-3000:]
-    for result, (overrides, message) in zip(run.result, BAD_OPTIONS):
-        assert result['failed'] is True, (overrides, result)
-        assert result['msg'] in run.output
+    for index, (overrides, message) in enumerate(BAD_OPTIONS):
+        name = 'bad_options_{0}'.format(index)
+        result = failed(failures, name)
         assert message in result['msg'], (overrides, result['msg'])
-    assert op.events('request', since=mark) == []
+        assert failures.events_of(name) == [], overrides
+    # Every request of the run is some case's (each sends its own User-Agent), so none of these went unseen.
+    assert all(e.get('agent', '').startswith(failures.agent('')) for e in failures.events if e['type'] == 'request')

@@ -320,11 +320,14 @@ class OP(ServerProcess):
         """Token endpoint URL of the root (default) or pingone issuer."""
         return self.discovery(issuer)["token_endpoint"]
 
-    def fault_url(self, kind):
-        """URL of a fault route: token endpoint for most kinds, the issuer for 'nodiscovery'."""
+    def fault_url(self, kind, label=None):
+        """URL of a fault route: token endpoint for most kinds, the issuer for 'nodiscovery'.
+
+        A label gives the route a path of its own (/faults/<kind>/<label>/token), whose requests can be told apart.
+        """
         if kind == "nodiscovery":
             return "%s/faults/nodiscovery" % self.base_url
-        return "%s/faults/%s/token" % (self.base_url, kind)
+        return "%s/faults/%s/token" % (self.base_url, kind if label is None else "%s/%s" % (kind, label))
 
     def events(self, type=None, since=0, **match):
         """Parsed log lines from index `since`, filtered by type and exact field values."""

@@ -46,7 +46,8 @@ function pathOnly(url) {
 // Log every request once, with its final status. writeHead is wrapped (Node calls
 // it implicitly for every response) so the line is written before any byte goes out.
 function logRequests(req, res, provider) {
-  const record = { type: 'request', method: req.method, path: pathOnly(req.url), provider };
+  // The User-Agent tells apart the cases of one ansible-playbook run that sets http_agent per case.
+  const record = { type: 'request', method: req.method, path: pathOnly(req.url), provider, agent: req.headers['user-agent'] };
   let done = false;
   const origWriteHead = res.writeHead;
   res.writeHead = function writeHead(statusCode, ...rest) {
@@ -223,6 +224,7 @@ function attachEvents(provider, name) {
     return {
       type,
       provider: name,
+      agent: ctx?.get?.('user-agent'),
       client_id: clientId(ctx),
       grant_type: type === 'grant.error' ? grantType(ctx) : undefined,
       error: err?.error ?? err?.name,
@@ -234,7 +236,7 @@ function attachEvents(provider, name) {
     };
   }
   provider.on('grant.success', (ctx) => {
-    log({ type: 'grant.success', provider: name, client_id: clientId(ctx), grant_type: grantType(ctx) });
+    log({ type: 'grant.success', provider: name, client_id: clientId(ctx), grant_type: grantType(ctx), agent: ctx?.get?.('user-agent') });
   });
   for (const type of ['grant.error', 'authorization.error', 'introspection.error', 'revocation.error', 'userinfo.error']) {
     provider.on(type, (ctx, err) => log(errorRecord(type, ctx, err)));
@@ -288,7 +290,9 @@ const idTokenRewriters = {
 };
 
 const rateCounters = new Map();
-const FAULT_TOKEN = /^\/faults\/(html500|notjson|noaccess|unavailable|slow|tamper|audience|ratelimit\/[^/]+)\/token$/;
+// /faults/<kind>/token, or /faults/<kind>/<label>/token: a label gives a test case a path of its own, whose
+// requests it can count when one ansible-playbook run serves many cases (and ratelimit its own counter).
+const FAULT_TOKEN = /^\/faults\/(html500|notjson|noaccess|unavailable|slow|tamper|audience|ratelimit)(\/[A-Za-z0-9_-]+)?\/token$/;
 
 async function handleFault(req, res, path) {
   const base = `https://${host}:${server.address().port}`;
@@ -306,7 +310,7 @@ async function handleFault(req, res, path) {
   const m = FAULT_TOKEN.exec(path);
   if (!m) return sendJson(res, 404, { error: 'not_found' });
   if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed' });
-  const kind = m[1].startsWith('ratelimit/') ? 'ratelimit' : m[1];
+  const kind = m[1];
 
   if (kind === 'tamper' || kind === 'audience') {
     // Forward to the root provider in-process, body stream untouched. With
