@@ -63,6 +63,7 @@ def failures(op, short_code_op, token_batch):
     # The code of the OP whose codes live one second is fetched first; the run waits until it is expired.
     expired = code_options(short_code_op, 'csjwt')
     expired_at = time.time() + 2.5
+    short_op_secrets = [c['client_secret'] for c in short_code_op.clients.values() if c.get('client_secret')]
     _verifier, challenge = harness.pkce_pair()
     other_verifier, _other = harness.pkce_pair()
     wrong_verifier = code_options(op, 'csjwt', code_challenge=challenge, code_verifier=other_verifier)
@@ -77,8 +78,7 @@ def failures(op, short_code_op, token_batch):
         # The same code twice: the first redeems it, the second is a replay.
         'replayed_code_first': TokenCase(replayed, [replayed['code']]),
         'replayed_code': TokenCase(replayed, [replayed['code']]),
-        'expired_code': TokenCase(expired, [expired['code']] + [c['client_secret'] for c in short_code_op.clients.values()
-                                                                 if c.get('client_secret')]),
+        'expired_code': TokenCase(expired, [expired['code']] + short_op_secrets),
         'mismatched_redirect_uri': code_case(op, 'csjwt', layout='pingone', redirect_uri='https://client.example.test/other'),
         'wrong_code_verifier': TokenCase(wrong_verifier, [wrong_verifier['code'], other_verifier]),
         'hs256_to_hs512': TokenCase(client_options(op, 'csjwt_hs512', signing_alg='HS256')),
