@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 import harness
 import hostile
+from conftest import validated_token_options
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, DiscoveryError, IdTokenError, OAuthError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResourceError, ResponseError
@@ -36,13 +37,8 @@ ERROR_ID = '0e7a1c55-7a3c-4b9a-8f0e-2d6c3b1a9f10'
 
 
 def validated(**args):
-    """The token module's validated options (defaults included), as the edge hands them to the library."""
-    args.setdefault('client_id', 'pingone-errors-client')
-    args.setdefault('client_secret', SECRET)
-    args.setdefault('token_store', False)
-    validation = ArgumentSpecValidator(**_options.token_module_kwargs()).validate(args)
-    assert not validation.error_messages, validation.error_messages
-    return validation.validated_parameters
+    """The token module's validated options for this file's client (conftest.validated_token_options)."""
+    return validated_token_options(**dict({'client_id': 'pingone-errors-client', 'client_secret': SECRET}, **args))
 
 
 def op_options(op, name='csjwt', **overrides):

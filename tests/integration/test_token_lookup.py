@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 
 import pytest
 import requests
 
 import harness
+from conftest import BIN
 from test_token_module import client_options
-
-BIN = os.path.dirname(sys.executable)
 
 # Two batches of ten forks: ten workers miss the store at the same moment, then ten find it. Each host
 # costs about 1.5 CPU-s of ansible-playbook; bench/token_lookup.py measures hundreds of hosts.

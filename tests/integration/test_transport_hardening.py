@@ -17,10 +17,10 @@ import time
 from urllib.parse import quote, quote_plus
 
 import pytest
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.release import __version__ as ansible_version
 
 import hostile
+from conftest import validated_token_options
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _http, _options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OAuthError, TransportError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._token_request import TokenClient
@@ -32,13 +32,8 @@ ANSIBLE_VERSION = tuple(int(part) for part in ansible_version.split('.')[:2])
 
 
 def validated(**args):
-    """The token module's validated options (defaults included), as the edge hands them to the library."""
-    args.setdefault('client_id', 'hostile-client')
-    args.setdefault('client_secret', ODD_SECRET)
-    args.setdefault('token_store', False)
-    validation = ArgumentSpecValidator(**_options.token_module_kwargs()).validate(args)
-    assert not validation.error_messages, validation.error_messages
-    return validation.validated_parameters
+    """The token module's validated options for this file's client (conftest.validated_token_options)."""
+    return validated_token_options(**dict({'client_id': 'hostile-client', 'client_secret': ODD_SECRET}, **args))
 
 
 def token_answer(request):
