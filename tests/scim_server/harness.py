@@ -18,7 +18,9 @@ The server (server.py) checks each bearer token by introspection at the OP, auth
 client ``client`` (client_secret_jwt by default): 401 without an active token, 403 without scope api:read
 (reads) or api:write (writes). ``fail_first={"POST /v2/Users": [503, 1]}`` makes the first matching request(s)
 that pass auth answer that status with Retry-After: 1 before the SCIM handler and storage see them
-(a path ending in * matches a prefix, e.g. "PATCH /v2/Users/*").
+(a path ending in * matches a prefix, e.g. "PATCH /v2/Users/*"). ``reset(fail_first=...)`` gives a running
+server back empty, with an empty request log and introspection cache, and arms new faults: a server takes
+seconds to start, a reset milliseconds, so tests share one.
 server.py runs under ``python`` (default: $SCIM_SERVER_PYTHON or sys.executable), which needs Python 3.11+ with
 scim2-server, requests and PyJWT; this module needs only requests. Introspection calls show up in the OP's event log
 (POST /token/introspection), and token() calls as POST /token.
@@ -28,6 +30,7 @@ import atexit
 import importlib.util
 import json
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -74,13 +77,14 @@ class SCIMServer(ServerProcess):
             if os.path.exists(path):
                 os.unlink(path)
         info = op.clients[client]
+        self._control_secret = secrets.token_hex(16)
         config = {
             "host": "127.0.0.1", "port": 0, "ready_path": self.ready_path, "log_path": self.log_path,
             "op_issuer": op.issuer, "introspection_endpoint": op.discovery()["introspection_endpoint"],
             "ca_path": op.ca_path, "client_id": info["client_id"], "client_secret": info["client_secret"],
             "signing_alg": info.get("signing_alg") or "HS256", "cache_seconds": cache_seconds,
             "fail_first": fail_first or {},
-            "tls_cert": op.cert_path, "tls_key": op.key_path,
+            "tls_cert": op.cert_path, "tls_key": op.key_path, "control_secret": self._control_secret,
         }
         fd = os.open(self.config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
@@ -106,6 +110,15 @@ class SCIMServer(ServerProcess):
         self.pid = ready["pid"]
         self.root_url = "https://127.0.0.1:%d" % self.port
         self.base_url = self.root_url + "/v2"
+
+    def reset(self, fail_first=None):
+        """Empty the server (storage, request log, introspection cache) and arm ``fail_first``; returns self."""
+        resp = requests.post(self.root_url + "/_control/reset", json={"fail_first": fail_first or {}},
+                             headers={"X-Test-Control": self._control_secret}, verify=self.op.ca_path, timeout=10)
+        if resp.status_code != 204:
+            raise SCIMServerError("reset failed: %s %s" % (resp.status_code, resp.text[:300]))
+        self._mark = 0
+        return self
 
     def requests_log(self, since=0):
         """Parsed request log lines ({method, path, status, query}) from index `since`."""

@@ -10,6 +10,9 @@ introspection_endpoint, ca_path, client_id, client_secret, signing_alg (HS256), 
 fail_first ({"POST /v2/Users": [503, 1]}: the first 1 authorized POST /v2/Users answers 503 with Retry-After: 1
 before the SCIM handler runs; a path ending in * matches a prefix; requests refused with 401/403 do not count).
 The environment variable SCIM_SERVER_FAIL_FIRST (same JSON) is merged over the config's fail_first.
+control_secret: ``POST /_control/reset`` with header ``X-Test-Control: <control_secret>`` and a JSON body
+``{"fail_first": {...}}`` empties the storage, the request log and the introspection cache and arms those faults,
+so one server serves many tests (it takes seconds to start, a reset milliseconds). It is not logged.
 
 Every request needs a bearer token that the OP reports active: 401 otherwise. Reads need scope api:read or
 api:write, writes (POST/PUT/PATCH/DELETE except POST .../.search) need api:write: 403 otherwise.
@@ -18,6 +21,7 @@ Exits on SIGTERM/SIGINT and when stdin reaches EOF (the parent died).
 """
 
 import hashlib
+import hmac
 import json
 import os
 import signal
@@ -33,6 +37,7 @@ import jwt
 import requests
 from scim2_models import ForbiddenException, SCIMException, ScimProvider, UnauthorizedException
 from scim2_server.applications.wsgi import WSGIApplication
+from scim2_server.handler import ScimHandler
 from scim2_server.memory import InMemoryStorage
 from scim2_server.responses import ScimResponse
 from scim2_server.service import ScimService
@@ -45,6 +50,7 @@ ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 READ_SCOPES = {"api:read", "api:write"}
 WRITE_SCOPE = "api:write"
+CONTROL_PATH = "/_control/reset"
 
 
 class IntrospectionUnavailable(SCIMException):
@@ -67,6 +73,11 @@ class Introspector(object):
         self.cache = {}
         self.lock = threading.Lock()
         self.session = requests.Session()
+
+    def clear(self):
+        """Forget every cached answer."""
+        with self.lock:
+            self.cache.clear()
 
     def assertion(self):
         """A fresh client_secret_jwt assertion for the introspection endpoint."""
@@ -120,6 +131,14 @@ class OAuthApplication(WSGIApplication):
         self.introspector = introspector
         self.faults = faults or []
         self.fault_lock = threading.Lock()
+
+    def reset(self, fail_first):
+        """Empty storage, no cached introspection, these faults armed (the test control route)."""
+        with self.fault_lock:
+            self.faults = parse_fail_first({"fail_first": fail_first})
+        self.storage = InMemoryStorage()
+        self.handler = ScimHandler(self.service, self.storage)
+        self.introspector.clear()
 
     def needs_auth(self, request):
         return True  # every endpoint, /ServiceProviderConfig included
@@ -182,12 +201,30 @@ def parse_fail_first(config):
 
 
 class RequestLog(object):
-    """WSGI wrapper writing one JSON line per request (method, path without query, status, query flag)."""
+    """WSGI wrapper writing one JSON line per request (method, path without query, status, query flag).
 
-    def __init__(self, app, log_path):
+    It also answers the unlogged test control route (CONTROL_PATH), which empties the log.
+    """
+
+    def __init__(self, app, log_path, control_secret=None):
         self.app = app
         self.log_path = log_path
+        self.control_secret = control_secret
         self.lock = threading.Lock()
+
+    def control(self, environ, start_response):
+        """POST CONTROL_PATH: reset the application and the log; 403 without the control secret."""
+        given = environ.get("HTTP_X_TEST_CONTROL", "")
+        if not self.control_secret or not hmac.compare_digest(given.encode(), self.control_secret.encode()):
+            start_response("403 Forbidden", [("Content-Length", "0")])
+            return [b""]
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = json.loads(environ["wsgi.input"].read(length) or b"{}")
+        with self.lock:
+            self.app.reset(body.get("fail_first"))
+            open(self.log_path, "w").close()
+        start_response("204 No Content", [("Content-Length", "0")])
+        return [b""]
 
     def log(self, method, path, status, query):
         line = json.dumps({"method": method, "path": path, "status": status, "query": query}) + "\n"
@@ -199,6 +236,8 @@ class RequestLog(object):
         method = environ.get("REQUEST_METHOD", "GET").upper()
         path = environ.get("PATH_INFO", "")
         query = bool(environ.get("QUERY_STRING"))
+        if method == "POST" and path == CONTROL_PATH:
+            return self.control(environ, start_response)
         seen = {}
 
         def recording_start_response(status, headers, exc_info=None):
@@ -235,7 +274,7 @@ def build_app(config):
     provider = ScimProvider.from_discovery(load_default_schemas().values(), load_default_resource_types().values(), config=spc)
     service = OAuthService(provider, secret=os.environ.get("SCIM2_SERVER_SECRET") or uuid.uuid4().hex)
     app = OAuthApplication(InMemoryStorage(), provider, service, Introspector(config), parse_fail_first(config))
-    return RequestLog(app, config["log_path"])
+    return RequestLog(app, config["log_path"], config.get("control_secret"))
 
 
 def _watch_stdin(server):
