@@ -190,26 +190,23 @@ def test_saved_token_under_another_credential_says_so(op, tmp_path):
     assert 'this client credential cannot decrypt it' in str(caught.value)
 
 
-# -- items 6, 7 and 12 through ansible-playbook ------------------------------------------------------------------
-
-
-def test_unusable_store_fails_before_the_code_is_spent(op, ansible, tmp_path):
+def test_unusable_store_fails_before_the_code_is_spent(op, tmp_path):
     store = tmp_path / 'store'
     store.write_text('a file where the store should be')
-    env = lookup_env(op, 'csjwt', store)
-    code = harness.get_code(op, 'csjwt')
+    options = validated(dict(code_options(op, 'csjwt'), token_store_path=str(store), save_as='login'))
     mark = op.mark()
-    run = ansible('store_save_as.yml', {'code': code['code'], 'redirect_uri': op.redirect_uri}, env=env, secrets=[code['code']])
-    assert run.rc == 0, run.output[-3000:]
-    assert run.result['failed'] is True and run.result['has_access_token'] is False
+    with pytest.raises(StoreError) as caught:
+        _tasks.run_token_task(options)
     assert 'Refusing to use the token store {0} (set by token_store_path / JWTAUTH_OIDC_TOKEN_STORE_PATH)'.format(store) \
-        in run.result['msg']
+        in str(caught.value)
     assert token_requests(op, mark) == 0
     # The code was never sent: it still works once the store is fixed.
     store.unlink()
-    retry = ansible('store_save_as.yml', {'code': code['code'], 'redirect_uri': op.redirect_uri}, env=env, secrets=[code['code']])
-    assert retry.result == {'failed': False, 'msg': '', 'has_access_token': True}, retry.output[-3000:]
+    assert _tasks.run_token_task(options)['access_token']
     assert os.listdir(str(store))
+
+
+# -- items 6 and 12 through ansible-playbook: the lookup ------------------------------------------------------------
 
 
 @pytest.mark.core_sensitive

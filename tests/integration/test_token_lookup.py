@@ -150,15 +150,9 @@ def test_revoked_refresh_token_gives_a_clear_error(short_op, ansible, tmp_path):
 
 
 @pytest.mark.core_sensitive
-def test_unknown_saved_name(op, ansible, tmp_path):
-    run = ansible('lookup_saved.yml', {'saved_name': 'nothing-here', 'show_failure': True}, env=lookup_env(op, 'csjwt', tmp_path / 's'))
-    assert run.rc != 0
-    assert "No saved token 'nothing-here' for client 'csjwt-client'" in run.output
-
-
-@pytest.mark.core_sensitive
 def test_lookup_mistakes_a_new_user_makes(op, ansible, tmp_path):
-    """Issue 11: vaulted secret through a variable, a keyword typo, and a warning that explains invalid_client."""
+    """Issue 11: vaulted secret through a variable, a keyword typo, a warning that explains invalid_client, and a
+    saved name that nothing saved."""
     secret = op.clients['csjwt']['client_secret']
     password_file = tmp_path / 'vault-pass'
     password_file.write_text('vault-password-of-the-test\n')
@@ -176,5 +170,6 @@ def test_lookup_mistakes_a_new_user_makes(op, ansible, tmp_path):
     assert run.result['vaulted'] is True, 'the vaulted secret reached the OP as the text of its template'
     assert 'Unknown option clientid (did you mean client_id?)' in run.result['typo']
     assert 'invalid_client' in run.result['short']
+    assert "No saved token 'nothing-here' for client 'csjwt-client'" in run.result['unsaved']
     # The warning that explains the failure is shown with it (RFC 7518 section 3.2: HS256 wants 32 bytes).
     assert 'RFC 7518 section 3.2' in run.flat
