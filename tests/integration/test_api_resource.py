@@ -11,6 +11,7 @@ Writes are counted at the SCIM server, so "check mode writes nothing" and
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 
 import pytest
@@ -327,9 +328,6 @@ def test_role_auth_keys_are_checked_and_passed_on(op, ansible, scim, tmp_path, a
 def test_write_only_password_is_sent_never_compared_never_shown(op, scim):
     """Issue 11, item 4, in process against the real SCIM server: a password is sent on create, not compared after,
     sent again only when asked, and never in the result, its diff or its msg."""
-    import json
-
-
     token = scim.token()
 
     def converge(**task_args):

@@ -18,7 +18,6 @@ import time
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-import harness
 import hostile
 from test_token_lookup import lookup_env, token_requests
 from test_token_module import client_options, code_options
