@@ -244,22 +244,29 @@ def echo_request(request):
     return hostile.json_answer(400, {'error': 'invalid_request', 'error_description': echoed})
 
 
+# Where each client authentication method puts the credential: the request the echo shows.
+CREDENTIAL_IN = {'client_secret_post': ('form', 'client_secret'), 'client_secret_basic': ('headers', 'Authorization'),
+                 'client_secret_jwt': ('form', 'client_assertion')}
+
+
 @pytest.mark.core_sensitive
-@pytest.mark.parametrize('auth_method', ['client_secret_post', 'client_secret_basic', 'client_secret_jwt'])
-def test_echoed_secret_is_masked_in_every_encoding(ansible, hostile_server, auth_method):
+def test_echoed_secret_is_masked_in_every_encoding(ansible, hostile_server):
+    """One task per client authentication method, in one ansible-playbook run (playbooks/token_each.yml)."""
     url = hostile_server.route('POST', '/token', echo_request)
-    options = {'token_endpoint': url, 'ca_path': hostile_server.ca_path, 'client_id': 'echo client', 'client_secret': ODD_SECRET,
-               'auth_method': auth_method, 'retries': 0}
-    run = ansible('token.yml', {'token': options, 'show_failure': True},
+    cases = [{'token_endpoint': url, 'ca_path': hostile_server.ca_path, 'client_id': 'echo client', 'client_secret': ODD_SECRET,
+              'auth_method': auth_method, 'retries': 0} for auth_method in CREDENTIAL_IN]
+    run = ansible('token_each.yml', {'token': {}, 'token_cases': cases, 'show_failure': True},
                   secrets=[ODD_SECRET, quote(ODD_SECRET, safe=''), quote_plus(ODD_SECRET),
                            base64.b64encode('echo+client:{0}'.format(quote_plus(ODD_SECRET)).encode()).decode()])
-    assert run.result['failed'] is True
-    assert run.result['error'] == 'invalid_request'
-    (received,) = hostile_server.received('/token')
-    # The echo really carried the credential: the masking, not the OP, kept it out.
-    sent = received.form.get('client_secret') or received.form.get('client_assertion') or received.headers.get('Authorization')
-    assert sent and sent not in run.output
-    assert 'got ' in run.result['msg'] and '********' in run.result['msg']
+    received = hostile_server.received('/token')
+    assert len(received) == len(CREDENTIAL_IN) == len(run.result)
+    for auth_method, result, request in zip(CREDENTIAL_IN, run.result, received):
+        assert result['failed'] is True and result['error'] == 'invalid_request', auth_method
+        # The echo really carried the credential: the masking, not the OP, kept it out.
+        where, name = CREDENTIAL_IN[auth_method]
+        sent = getattr(request, where).get(name)
+        assert sent and sent not in run.output, auth_method
+        assert 'got ' in result['msg'] and '********' in result['msg'], auth_method
 
 
 @pytest.mark.core_sensitive
