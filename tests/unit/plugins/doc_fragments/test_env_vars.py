@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from ansible.plugins.loader import fragment_loader, lookup_loader, module_loader
 from ansible.utils.plugin_docs import get_docstring
@@ -20,8 +22,9 @@ PLUGINS = {
 }
 
 
+@functools.lru_cache(maxsize=None)  # parsing a plugin's docs takes 80 ms, and every case of the table reads them
 def documented_options(plugin_type, name):
-    """The plugin's options, doc fragments merged, as ansible-doc and antsibull-docs read them."""
+    """The plugin's options, doc fragments merged, as ansible-doc and antsibull-docs read them (not to be modified)."""
     loader = module_loader if plugin_type == 'module' else lookup_loader
     path = loader.find_plugin('jwtauth.oidc.' + name)
     doc = get_docstring(path, fragment_loader, is_module=plugin_type == 'module', collection_name='jwtauth.oidc',
