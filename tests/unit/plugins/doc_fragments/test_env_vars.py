@@ -45,28 +45,53 @@ def description(option):
     return ' '.join(option['description']) if isinstance(option['description'], list) else option['description']
 
 
-CASES = [(plugin_type, name, option) for (plugin_type, name), spec in PLUGINS.items() for option in sorted(spec)]
-
-
-@pytest.mark.parametrize('plugin_type, name, option', CASES)
-def test_the_description_names_the_variable_the_spec_reads(plugin_type, name, option):
-    """ansible-doc shows the description: it names the option's own variable, and none where there is no fallback."""
-    variable = fallback_variable(PLUGINS[plugin_type, name][option])
-    text = description(documented_options(plugin_type, name)[option])
+def description_problem(option, spec, doc):
+    """What is wrong with the documented description of ``option`` against its spec entry, or None."""
+    variable = fallback_variable(spec)
+    text = description(doc)
     if variable is None:
-        assert _options.ENV_PREFIX not in text
-    else:
-        assert variable == _options.env_var(option)
-        assert 'E({0})'.format(variable) in text
-        assert text.count('E(' + _options.ENV_PREFIX) == 1
+        return 'names {0}* but has no fallback'.format(_options.ENV_PREFIX) if _options.ENV_PREFIX in text else None
+    if variable != _options.env_var(option):
+        return 'falls back to {0}, not {1}'.format(variable, _options.env_var(option))
+    if 'E({0})'.format(variable) not in text:
+        return 'does not name E({0})'.format(variable)
+    if text.count('E(' + _options.ENV_PREFIX) != 1:
+        return 'names more than one {0}* variable'.format(_options.ENV_PREFIX)
+    return None
 
 
-LOOKUP_OPTIONS = documented_options('lookup', 'token')
+# One test per plugin, each listing every option that drifted: ansible-test forks a process per test, and a
+# case per option (160 in all) cost more in forks than in checks.
+@pytest.mark.parametrize('plugin_type, name', list(PLUGINS))
+def test_the_description_names_the_variable_the_spec_reads(plugin_type, name):
+    """ansible-doc shows the description: it names the option's own variable, and none where there is no fallback."""
+    spec, docs = PLUGINS[plugin_type, name], documented_options(plugin_type, name)
+    assert sorted(set(spec) - set(docs)) == []  # every option of the spec is documented
+    problems = {option: description_problem(option, spec[option], docs[option]) for option in sorted(spec)}
+    assert {option: problem for option, problem in problems.items() if problem} == {}
 
 
-@pytest.mark.parametrize('option', sorted(_options.lookup_argument_spec()))
-def test_lookup_env_entries_are_the_spec_fallbacks(option):
+@pytest.mark.parametrize('option, spec, text, problem', [
+    ('timeout', {'type': 'int'}, 'Seconds.', None),
+    ('timeout', {'type': 'int'}, 'Seconds, or E(JWTAUTH_OIDC_TIMEOUT).', 'names JWTAUTH_OIDC_* but has no fallback'),
+    ('client_id', {'fallback': (_options.env_fallback_nonempty, ['JWTAUTH_OIDC_CLIENT_ID'])}, 'Or E(JWTAUTH_OIDC_CLIENT_ID).', None),
+    ('client_id', {'fallback': (_options.env_fallback_nonempty, ['JWTAUTH_OIDC_CLIENT_ID'])}, 'The client.',
+     'does not name E(JWTAUTH_OIDC_CLIENT_ID)'),
+    ('client_id', {'fallback': (_options.env_fallback_nonempty, ['JWTAUTH_OIDC_CLIENT'])}, 'Or E(JWTAUTH_OIDC_CLIENT).',
+     'falls back to JWTAUTH_OIDC_CLIENT, not JWTAUTH_OIDC_CLIENT_ID'),
+])
+def test_a_drifted_description_is_found(option, spec, text, problem):
+    """The check above can fail: each kind of drift is named."""
+    assert description_problem(option, spec, {'description': [text]}) == problem
+
+
+def test_lookup_env_entries_are_the_spec_fallbacks():
     """The env: entries, which fill the docsite's environment variable index, never drift from the spec."""
-    variable = fallback_variable(_options.lookup_argument_spec()[option])
-    declared = [entry['name'] for entry in LOOKUP_OPTIONS[option].get('env') or []]
-    assert declared == ([variable] if variable else [])
+    documented = documented_options('lookup', 'token')
+    drifted = {}
+    for option, spec in sorted(_options.lookup_argument_spec().items()):
+        variable = fallback_variable(spec)
+        declared = [entry['name'] for entry in documented[option].get('env') or []]
+        if declared != ([variable] if variable else []):
+            drifted[option] = declared
+    assert drifted == {}
