@@ -5,6 +5,10 @@
 #               packaging checks, ansible-lint, ruff and mypy, the docsite build and the changelog check,
 #               side by side
 SHELL := /bin/bash
+# Python keeps the bytecode of what it imports: the venvs are installed without it (tests/bin/setup-venv), and
+# with PYTHONDONTWRITEBYTECODE set (as on this machine) every ansible-playbook run of the integration tests
+# would compile ansible-core again, 0.5 CPU-s a run.
+unexport PYTHONDONTWRITEBYTECODE
 
 # name:python:ansible-core requirement, one per supported pair, the newest last.
 # The oldest is the ansible-core that Ansible Automation Platform 2.5 and 2.6 execution environments ship,
