@@ -46,6 +46,11 @@ SERVER_OWNED = {
     'generic': ('id', '_links', '_embedded'),
 }
 
+# SCIM keys whose core schema says "caseExact": false (RFC 7643 section 8.7.1: User userName and displayName,
+# Group displayName): a server holding "Bob" holds the object "bob" names (RFC 7643 section 2.1), and refuses
+# to create it again (409 uniqueness). Other keys (externalId, ids) compare exactly.
+SCIM_CASE_INSENSITIVE_KEYS = ('userName', 'displayName')
+
 # The most pages one read of a collection follows: 100,000 objects at the default page_size of 100. A bound
 # against a server that pages for ever with fresh links or ids (a loop or a repeated page is caught at once),
 # not a tuning knob: a collection really that large asks for larger pages (page_size for SCIM, a limit in
@@ -77,6 +82,13 @@ def key_of(obj: Mapping[Any, Any], key: str | None = None, key_query: str | None
     return obj.get(key)
 
 
+def key_folder(api_style: str, key: str | None) -> Callable[[Any], Any]:
+    """How keys compare: case-insensitively for a SCIM key whose schema says caseExact false, else exactly."""
+    if api_style == 'scim' and key in SCIM_CASE_INSENSITIVE_KEYS:
+        return lambda name: name.casefold() if isinstance(name, str) else name
+    return lambda name: name
+
+
 def item_label(index: int, source: str = 'items') -> str:
     """How messages name a desired object: by its place in the task's option (``items[2]``), never by its contents."""
     return source if source == 'item' else '{0}[{1}]'.format(source, index)
@@ -97,32 +109,36 @@ def _desired_key(item: Any, index: int, source: str, key: str | None, key_query:
 
 def plan(desired: Iterable[dict[str, Any]], current: Iterable[dict[str, Any]], key: str | None = None, key_query: str | None = None,
          state: str = 'present', prune: bool = False, server_owned: Sequence[str] = (), write_only: Sequence[str] = (),
-         send_write_only: str = 'on_create', source: str = 'items') -> list[Action]:
+         send_write_only: str = 'on_create', source: str = 'items', fold: Callable[[Any], Any] = lambda name: name) -> list[Action]:
     """Actions that bring ``current`` to ``desired``: create, update, delete or none, one per object.
 
     Desired objects are compared on the keys they set (``_compare.matches``), less the ``write_only``
     attributes, which a server never returns (RFC 7643 section 7, ``writeOnly``: "Attribute values SHALL NOT
     be returned"), so they could never match; they are sent as ``send_write_only`` says.  With ``prune``,
     current objects that no desired object names are deleted.  ``source`` names the option the desired
-    objects come from, for messages, which name an item by its place and key only.
+    objects come from, for messages, which name an item by its place and key only.  ``fold`` makes keys that
+    compare equal the same (``key_folder``): such a key is not an update when only its case differs.
     """
     index: dict[Any, dict[str, Any]] = {}
     for obj in current:
         name = key_of(obj, key, key_query)
         # A server object whose key is a list or object can be named by no item (their keys are scalars).
         if not isinstance(name, (dict, list)):
-            index.setdefault(name, obj)
+            index.setdefault(fold(name), obj)
     actions: list[Action] = []
     named: dict[Any, int] = {}
     for number, item in enumerate(desired):
         name = _desired_key(item, number, source, key, key_query)
-        if name in named:
+        if fold(name) in named:
             raise ConfigurationError('{0} and {1} have the same key {2!r}'.format(
-                item_label(named[name], source), item_label(number, source), name))
-        named[name] = number
-        found = index.get(name)
+                item_label(named[fold(name)], source), item_label(number, source), name))
+        named[fold(name)] = number
+        found = index.get(fold(name))
         secret = {k: item[k] for k in write_only if k in item and item[k] is not None}
-        compared = _compare.strip(item, list(server_owned) + list(write_only))
+        unsent = list(server_owned) + list(write_only)
+        if found is not None and key and fold(found.get(key)) == fold(name) and found.get(key) != name:
+            unsent.append(key)  # the same key by its schema's rule: its case is the server's business
+        compared = _compare.strip(item, unsent)
         if state == 'absent':
             actions.append(Action('delete', name, _compare.strip(found, server_owned), {}, found, None) if found else
                            Action('none', name, {}, {}, None, None))
@@ -141,9 +157,9 @@ def plan(desired: Iterable[dict[str, Any]], current: Iterable[dict[str, Any]], k
             unchanged = _compare.strip(found, server_owned)
             actions.append(Action('none', name, unchanged, unchanged, found, None))
     if prune and state == 'present':
-        for name, found in index.items():
-            if name not in named:
-                actions.append(Action('delete', name, _compare.strip(found, server_owned), {}, found, None))
+        for folded, found in index.items():
+            if folded not in named:
+                actions.append(Action('delete', key_of(found, key, key_query), _compare.strip(found, server_owned), {}, found, None))
     return actions
 
 
@@ -430,6 +446,24 @@ class ResourceCollection:
                                   'collection'.format(read[-1], 'itself' if url == read[-1] else url), read[-1])
         self.objects = objects
         return objects
+
+    def find(self, key: str, name: Any, fold: Callable[[Any], Any] = lambda value: value) -> dict[str, Any] | None:
+        """The object whose ``key`` is ``name``, read with a SCIM filter (RFC 7644 section 3.4.2.2), or None.
+
+        The filter's value is a JSON string (``userName eq "bob"``); the answer is checked again with ``fold``,
+        since a server may filter more loosely than its schema compares.
+        """
+        url = with_query(self.url, filter='{0} eq {1}'.format(key, json.dumps(name)))
+        page = self._read_page(url)
+        items, problem = page_items(page, self.api_style, self.items_path)
+        if problem:
+            self._list_failed('{0} (page {1})'.format(problem, url), url)
+        for item in cast('list[dict[str, Any]]', items):
+            if fold(item.get(key)) == fold(name):
+                self._found_at[id(item)] = url
+                self.objects.append(item)  # keeps id(item) from being reused while _found_at names it
+                return item
+        return None
 
     def _read_page(self, url: str) -> Any:
         response = self._send('GET', url, 'list {0}'.format(self.url))

@@ -131,9 +131,26 @@ def run_resource_task(options: OptionsLike, check_mode: bool = False, diff: bool
     except OIDCError as exc:
         exc.warnings.extend(text for text in warnings() if text not in exc.warnings)
         raise
-    if warnings():
-        result['warnings'] = warnings()
+    found = list(result.pop('warnings', [])) + [text for text in warnings() if text not in result.get('warnings', [])]
+    if found:
+        result['warnings'] = found
     return result
+
+
+def _adopt(collection: _resources.ResourceCollection, action: _resources.Action, exc: ResourceError, options: Options,
+           fold: Callable[[Any], Any], planned: Callable[..., list[_resources.Action]]) -> tuple[_resources.Action, Any] | None:
+    """After a SCIM create refused with 409 (RFC 7644 section 3.3: uniqueness), the object the server already
+    holds under that key, converged as an update: (the action taken, the object now), or None to fail.
+
+    A server that lists fewer objects than it holds (PingOne answers at most 200) shows such objects as missing.
+    """
+    if action.kind != 'create' or exc.status != 409 or options.api_style != 'scim' or not options.key:
+        return None
+    existing = collection.find(options.key, action.key, fold)
+    if existing is None:
+        return None
+    (update,) = planned([dict(action.desired, **(action.write_only or {}))], [existing])
+    return update, collection.apply(update)
 
 
 def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, source: TokenSource) -> dict[str, Any]:
@@ -146,27 +163,47 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
     desired = options.items if options.items is not None else [options.item]
     if options.member_ids is not None:
         desired = _resource_report.member_references(desired, options.member_ids, check_mode, where)
-    actions = _resources.plan(desired, collection.list_all(), key=options.key, key_query=options.key_query,
-                              state=options.state, prune=options.prune, server_owned=collection.server_owned,
-                              write_only=options.write_only_keys, send_write_only=options.send_write_only, source=where)
+    fold = _resources.key_folder(options.api_style, options.key)
+
+    def planned(items: list[dict[str, Any]], current: list[dict[str, Any]]) -> list[_resources.Action]:
+        return _resources.plan(items, current, key=options.key, key_query=options.key_query, state=options.state, prune=options.prune,
+                               server_owned=collection.server_owned, write_only=options.write_only_keys,
+                               send_write_only=options.send_write_only, source=where, fold=fold)
+
+    actions = planned(desired, collection.list_all())
     if options.prune:
         _resources.check_prune(actions, desired, options.prune_max)
     # Every object link is checked before the first write, so a refused one leaves nothing half done.
     collection.check_links(actions)
-    result: dict[str, Any] = {'created': [], 'updated': [], 'deleted': [], 'unchanged': [], 'ids': {}}
+    result: dict[str, Any] = {'created': [], 'updated': [], 'deleted': [], 'unchanged': [], 'ids': {}, 'warnings': []}
     diffs: list[dict[str, Any]] = []
     for action in actions:
+        server_object = action.current
+        if action.kind != 'none' and not check_mode:
+            try:
+                try:
+                    server_object = collection.apply(action)
+                except ResourceError as exc:
+                    adopted = _adopt(collection, action, exc, options, fold, planned)
+                    if adopted is None:
+                        raise
+                    action, server_object = adopted
+                    result['warnings'].append(
+                        '{0} existed although the list of {1} did not show it: its create was refused (HTTP 409), so it was read back '
+                        'by {2} and {3}'.format(collection.label(action.key), collection.url, options.key,
+                                                'left as it was' if action.kind == 'none' else 'updated'))
+            except OIDCError as exc:
+                # What this run already wrote stays written: the failed result says so, and that it changed something.
+                done = {name: value for name, value in result.items() if name != 'warnings'}
+                done['changed'] = bool(result['created'] or result['updated'] or result['deleted'])
+                failed = ResourceError(str(exc), done=done, **exc.details)
+                failed.warnings.extend(list(exc.warnings) + result['warnings'])
+                raise failed from None
         if action.kind == 'none':
             result['unchanged'].append(action.key)
-            if action.current:
-                result['ids'][action.key] = action.current.get('id')
+            if server_object:
+                result['ids'][action.key] = server_object.get('id')
             continue
-        server_object = action.current
-        if not check_mode:
-            try:
-                server_object = collection.apply(action)
-            except OIDCError as exc:
-                raise ResourceError(str(exc), done=dict(result), **exc.details) from None
         if action.kind != 'delete':
             # A check-mode create has no id yet: None says so.
             result['ids'][action.key] = (server_object or {}).get('id')

@@ -53,7 +53,14 @@ options:
     choices: [generic, scim]
   key:
     description:
-      - The attribute that identifies an object, for example V(userName) or V(displayName). Compared exactly.
+      - The attribute that identifies an object, for example V(userName) or V(displayName).
+      - With O(api_style=scim), V(userName) and V(displayName) compare case-insensitively, as their SCIM core schema says
+        (RFC 7643 section 2.1, C(caseExact) false), so an item V(bob) is the object the server holds as V(Bob). The
+        server keeps its spelling. Other keys, and every key of O(api_style=generic), compare exactly.
+      - With O(api_style=scim), a create that the server refuses with HTTP 409 (the key is taken, RFC 7644 section 3.3)
+        is not a failure when a C(filter) by O(key) finds the object. The object is updated as any other (or left
+        as it is), and a warning says so. Such an object existed but was missing from the list, as with a service that
+        lists only part of a collection or is eventually consistent.
       - One of O(key) and O(key_query) is required.
     type: str
   key_query:
@@ -270,7 +277,10 @@ msg:
   type: str
   sample: "Users: created 2 (alice, bob), updated 1 (carol), unchanged 117"
 created:
-  description: Keys of the objects created (or that would be, in check mode).
+  description:
+    - Keys of the objects created (or that would be, in check mode).
+    - A failed task returns them too, with C(updated) and C(deleted), and C(changed) true when it wrote anything
+      before it failed.
   returned: always
   type: list
   elements: raw

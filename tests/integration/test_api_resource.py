@@ -161,6 +161,20 @@ def test_absent(op, scim, tmp_path):
     assert steps['check']['deleted'] == ['bob'] and steps['idempotent_check']['changed'] is False
 
 
+def test_usernames_compare_as_their_schema_says(op, scim, tmp_path):
+    """RFC 7643 sections 2.1 and 8.7.1: userName is caseExact false; the server's "Bob" is the item "bob"."""
+    bob_id = seed(scim, [{'userName': 'Bob', 'active': True}])['Bob']
+    mark = scim.mark()
+    steps = four_steps(resource_task(op, scim, tmp_path, items=[{'userName': 'bob', 'active': True}]))
+    assert steps['apply']['unchanged'] == ['bob'] and steps['apply']['ids'] == {'bob': bob_id}
+    assert scim.writes(since=mark) == 0
+    updated = resource_task(op, scim, tmp_path, items=[{'userName': 'BOB', 'active': False}])()
+    assert updated['updated'] == ['BOB'] and scim.writes(since=mark) == 1
+    # The update kept the server's spelling of the key.
+    held = scim.admin_session().get('{0}/Users/{1}'.format(scim.base_url, bob_id)).json()
+    assert held['userName'] == 'Bob' and held['active'] is False
+
+
 def test_many_users_cost_a_handful_of_requests(op, scim, tmp_path):
     users = [{'userName': 'user{0:03d}'.format(i), 'active': True} for i in range(250)]
     steps = four_steps(resource_task(op, scim, tmp_path, items=users))
@@ -253,8 +267,8 @@ def test_failure_names_the_object_and_keeps_what_succeeded(op, ansible, flaky_sc
     assert result['failed'] is True
     assert result['msg'].startswith("Failed to update Users 'bob' at {0}/Users/".format(flaky_scim.base_url))
     assert result['msg'].endswith('Injected fault [HTTP 400]')
-    # carl was created before bob failed, and the failed result says so.
-    assert result['created'] == ['carl'] and result['updated'] == []
+    # carl was created before bob failed, and the failed result says so, and that the run changed something.
+    assert result['created'] == ['carl'] and result['updated'] == [] and result['changed'] is True
     assert flaky_scim.count('PUT') == 1
 
 

@@ -274,3 +274,44 @@ def test_allow_plain_http_collection_follows_its_own_links_only(plain_server, ho
     message = converge_fails(dict(opts, items=[{'userName': 'bob', 'active': False}]))
     assert message.startswith("Failed to update Users 'bob': its meta.location, {0}, is on another origin".format(away['meta']['location']))
     assert hostile_server.requests == []
+
+
+# -- issue 12: a SCIM create refused with 409 uniqueness is read back by key and converged as an update
+
+def scim_user(name, **extra):
+    return dict(user(name, schemas=['urn:ietf:params:scim:schemas:core:2.0:User']), **extra)
+
+
+def uniqueness_server(server, dave):
+    """A SCIM server that holds dave but does not list him (PingOne lists at most 200, and is eventually
+    consistent): the list shows alice only, a filter by userName finds dave, a create of dave is refused."""
+    def users(req):
+        if 'filter' in req.query:
+            found = [dave] if req.query['filter'] == 'userName eq "dave"' else []
+            return json_answer(200, {'totalResults': len(found), 'Resources': found})
+        return json_answer(200, {'totalResults': 1, 'itemsPerPage': 1, 'startIndex': 1, 'Resources': [scim_user('alice')]})
+    server.route('GET', SCIM_PATH, users)
+    server.route('POST', SCIM_PATH, lambda req: json_answer(409, {
+        'schemas': ['urn:ietf:params:scim:api:messages:2.0:Error'], 'status': '409', 'scimType': 'uniqueness',
+        'detail': 'userName is already in use'}))
+    server.route('PUT', SCIM_PATH + '/id-dave', lambda req: json_answer(200, dict(dave, **req.json)))
+
+
+@pytest.mark.parametrize('active, kind', [(False, 'updated'), (True, 'unchanged')])
+def test_a_create_refused_as_not_unique_is_adopted(hostile_server, active, kind):
+    uniqueness_server(hostile_server, scim_user('dave', active=True))
+    result = run_resource_task(options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'dave', 'active': active}]))
+    assert result[kind] == ['dave'] and result['created'] == [] and result['changed'] is (kind == 'updated')
+    assert result['ids'] == {'dave': 'id-dave'}
+    assert result['warnings'] == ["Users 'dave' existed although the list of {0} did not show it: its create was refused (HTTP 409), so it "
+                                  "was read back by userName and {1}".format(hostile_server.url(SCIM_PATH),
+                                                                             'updated' if kind == 'updated' else 'left as it was')]
+    sent = [(r.method, r.path, r.query.get('filter')) for r in hostile_server.requests]
+    assert sent == [('GET', SCIM_PATH, None), ('POST', SCIM_PATH, None), ('GET', SCIM_PATH, 'userName eq "dave"')] + (
+        [('PUT', SCIM_PATH + '/id-dave', None)] if kind == 'updated' else [])
+
+
+def test_a_409_for_an_object_that_cannot_be_found_stays_a_failure(hostile_server):
+    uniqueness_server(hostile_server, scim_user('dave'))
+    message = converge_fails(options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'erin'}]))
+    assert message == "Failed to create Users 'erin' at {0}: userName is already in use (scimType uniqueness) [HTTP 409]".format(hostile_server.url(SCIM_PATH))

@@ -38,6 +38,36 @@ def test_plan(desired, current, state, prune, expected):
     assert kinds(_resources.plan(desired, current, key='userName', state=state, prune=prune, server_owned=SCIM)) == expected
 
 
+SCIM_USERNAME = _resources.key_folder('scim', 'userName')
+BOB_CAPITAL = dict(BOB, userName='Bob')
+
+# desired, current, fold, prune -> (kind, key) per object: userName is caseExact false (RFC 7643 section 8.7.1)
+FOLD_TABLE = [
+    ([{'userName': 'bob', 'active': True}], [BOB_CAPITAL], SCIM_USERNAME, False, [('none', 'bob')]),
+    ([{'userName': 'BOB', 'active': False}], [BOB_CAPITAL], SCIM_USERNAME, False, [('update', 'BOB')]),
+    ([{'userName': 'alice'}], [ALICE, BOB_CAPITAL], SCIM_USERNAME, True, [('none', 'alice'), ('delete', 'Bob')]),
+    ([{'userName': 'BOB'}], [BOB_CAPITAL], SCIM_USERNAME, True, [('none', 'BOB')]),
+    # Exact keys stay exact: a generic API's key, or SCIM's externalId (caseExact true).
+    ([{'userName': 'bob'}], [BOB_CAPITAL], _resources.key_folder('generic', 'userName'), False, [('create', 'bob')]),
+]
+
+
+@pytest.mark.parametrize('desired, current, fold, prune, expected', FOLD_TABLE)
+def test_caseexact_false_keys_fold(desired, current, fold, prune, expected):
+    assert kinds(_resources.plan(desired, current, key='userName', prune=prune, server_owned=SCIM, fold=fold)) == expected
+
+
+def test_a_folded_key_keeps_the_servers_case_in_an_update():
+    (action,) = _resources.plan([{'userName': 'BOB', 'active': False}], [BOB_CAPITAL], key='userName', server_owned=SCIM, fold=SCIM_USERNAME)
+    assert action.after == {'userName': 'Bob', 'active': False} and 'userName' not in action.desired
+
+
+def test_keys_that_fold_to_one_are_the_same_item():
+    with pytest.raises(ConfigurationError, match=r"items\[0\] and items\[1\] have the same key 'Bob'"):
+        _resources.plan([{'userName': 'bob'}, {'userName': 'Bob'}], [], key='userName', fold=SCIM_USERNAME)
+    assert _resources.key_folder('scim', 'externalId')('Bob') == 'Bob'
+
+
 def test_update_predicts_the_server_object():
     action = _resources.plan([{'userName': 'alice', 'active': False}], [ALICE], key='userName', server_owned=SCIM)[0]
     assert action.before == {'userName': 'alice', 'active': True}
