@@ -342,12 +342,14 @@ def scim_next_index(total: Any, start_index: int, received: int, fresh: int) -> 
         negative = isinstance(total, int) and not isinstance(total, bool)
         return None, 'totalResults is {0}, not a whole number'.format('a negative number' if negative else json_type(total))
     read = start_index - 1 + received
+    # Checked before the end: a server that ignores startIndex (PingOne's SCIM API answers every list from the
+    # first object) sends the first page again, which would otherwise count as the last.
+    if received and not fresh:
+        return None, 'the page at startIndex {0} repeats objects already read (no new id), but totalResults is {1}'.format(start_index, total)
     if read >= total:
         return None, None
     if not received:
         return None, 'the page at startIndex {0} is empty, but totalResults is {1}'.format(start_index, total)
-    if not fresh:
-        return None, 'the page at startIndex {0} repeats objects already read (no new id), but totalResults is {1}'.format(start_index, total)
     return read + 1, None
 
 

@@ -16,7 +16,7 @@ import os
 
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, ResourceError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, ResourceError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import api_resource_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task
 
@@ -173,6 +173,25 @@ def test_usernames_compare_as_their_schema_says(op, scim, tmp_path):
     # The update kept the server's spelling of the key.
     held = scim.admin_session().get('{0}/Users/{1}'.format(scim.base_url, bob_id)).json()
     assert held['userName'] == 'Bob' and held['active'] is False
+
+
+def test_a_service_that_lists_part_of_a_collection_is_refused_before_any_write(op, scim_server, tmp_path):
+    """The test SCIM server as PingOne's SCIM API answers lists (list_cap: at most N, startIndex ignored).
+
+    The list read sees the same first page again and stops rather than plan from part of the collection: no
+    user beyond the cap is created a second time. Issue 12 adds a read by filter for such services.
+    """
+    scim = scim_server.reset(list_cap=2)
+    seed(scim, USERS)
+    page = scim.admin_session().get(scim.base_url + '/Users', params={'startIndex': 3, 'count': 100}).json()
+    first = scim.admin_session().get(scim.base_url + '/Users').json()
+    assert page['totalResults'] == 3 and len(page['Resources']) == 2 and page['Resources'] == first['Resources']
+    mark = scim.mark()
+    with pytest.raises(ResponseError) as caught:
+        resource_task(op, scim, tmp_path, items=USERS)()
+    assert str(caught.value) == ('Failed to list {0}/Users: the page at startIndex 3 repeats objects already read (no new id), but '
+                                 'totalResults is 3 (page {0}/Users?startIndex=3&count=100)'.format(scim.base_url))
+    assert scim.writes(since=mark) == 0
 
 
 def test_many_users_cost_a_handful_of_requests(op, scim, tmp_path):

@@ -111,9 +111,10 @@ class SCIMServer(ServerProcess):
         self.root_url = "https://127.0.0.1:%d" % self.port
         self.base_url = self.root_url + "/v2"
 
-    def reset(self, fail_first=None):
-        """Empty the server (storage, request log, introspection cache) and arm ``fail_first``; returns self."""
-        resp = requests.post(self.root_url + "/_control/reset", json={"fail_first": fail_first or {}},
+    def reset(self, fail_first=None, list_cap=None):
+        """Empty the server (storage, request log, introspection cache), arm ``fail_first``, and with ``list_cap``
+        answer lists as PingOne does (at most that many, startIndex ignored; see server.py); returns self."""
+        resp = requests.post(self.root_url + "/_control/reset", json={"fail_first": fail_first or {}, "list_cap": list_cap},
                              headers={"X-Test-Control": self._control_secret}, verify=self.op.ca_path, timeout=10)
         if resp.status_code != 204:
             raise SCIMServerError("reset failed: %s %s" % (resp.status_code, resp.text[:300]))

@@ -11,8 +11,12 @@ fail_first ({"POST /v2/Users": [503, 1]}: the first 1 authorized POST /v2/Users 
 before the SCIM handler runs; a path ending in * matches a prefix; requests refused with 401/403 do not count).
 The environment variable SCIM_SERVER_FAIL_FIRST (same JSON) is merged over the config's fail_first.
 control_secret: ``POST /_control/reset`` with header ``X-Test-Control: <control_secret>`` and a JSON body
-``{"fail_first": {...}}`` empties the storage, the request log and the introspection cache and arms those faults,
-so one server serves many tests (it takes seconds to start, a reset milliseconds). It is not logged.
+``{"fail_first": {...}, "list_cap": N}`` empties the storage, the request log and the introspection cache and arms
+those faults, so one server serves many tests (it takes seconds to start, a reset milliseconds). It is not logged.
+list_cap makes a list of a collection (a GET without filter) behave as PingOne's SCIM API does: at most N
+resources per answer, from the first, whatever startIndex asks, with the real totalResults. PingOne documents a
+limit of 200 and no startIndex paging for list and search ("SCIM Users" in the PingOne Platform API reference,
+https://apidocs.pingidentity.com/pingone/platform/v1/api/#scim-users); filters are answered as usual.
 
 Every request needs a bearer token that the OP reports active: 401 otherwise. Reads need scope api:read or
 api:write, writes (POST/PUT/PATCH/DELETE except POST .../.search) need api:write: 403 otherwise.
@@ -31,6 +35,7 @@ import threading
 import time
 import uuid
 from http import HTTPStatus
+from urllib.parse import parse_qsl, urlencode
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import jwt
@@ -51,6 +56,7 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 READ_SCOPES = {"api:read", "api:write"}
 WRITE_SCOPE = "api:write"
 CONTROL_PATH = "/_control/reset"
+LIST_PATHS = ("/v2/Users", "/v2/Groups")
 
 
 class IntrospectionUnavailable(SCIMException):
@@ -128,14 +134,16 @@ class OAuthApplication(WSGIApplication):
 
     def __init__(self, storage, provider, service, introspector, faults=None):
         super().__init__(storage, provider, service)
+        self.list_cap = None
         self.introspector = introspector
         self.faults = faults or []
         self.fault_lock = threading.Lock()
 
-    def reset(self, fail_first):
-        """Empty storage, no cached introspection, these faults armed (the test control route)."""
+    def reset(self, fail_first, list_cap=None):
+        """Empty storage, no cached introspection, these faults armed, lists capped or not (the test control route)."""
         with self.fault_lock:
             self.faults = parse_fail_first({"fail_first": fail_first})
+        self.list_cap = int(list_cap) if list_cap else None
         self.storage = InMemoryStorage()
         self.handler = ScimHandler(self.service, self.storage)
         self.introspector.clear()
@@ -181,6 +189,11 @@ class OAuthApplication(WSGIApplication):
         return self.handler.handle(request)
 
     def read_request(self, environ):
+        if self.list_cap and environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO", "").rstrip("/") in LIST_PATHS:
+            query = dict(parse_qsl(environ.get("QUERY_STRING", "")))
+            if "filter" not in query:
+                count = min(int(query.get("count") or self.list_cap), self.list_cap)
+                environ = dict(environ, QUERY_STRING=urlencode(dict(query, startIndex=1, count=count)))
         request = super().read_request(environ)
         request.raw_path = environ.get("PATH_INFO", "")
         return request
@@ -221,7 +234,7 @@ class RequestLog(object):
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = json.loads(environ["wsgi.input"].read(length) or b"{}")
         with self.lock:
-            self.app.reset(body.get("fail_first"))
+            self.app.reset(body.get("fail_first"), body.get("list_cap"))
             open(self.log_path, "w").close()
         start_response("204 No Content", [("Content-Length", "0")])
         return [b""]

@@ -320,6 +320,9 @@ SCIM_PAGING_TABLE = [
     (250, 201, 50, 50, (None, None)),
     (0, 1, 0, 0, (None, None)),
     (3, 1, 2, 2, (3, None)),  # a server may send fewer than count: ask for the rest
+    # ... and one that ignores startIndex (PingOne: at most 200, from the first) sends the first page again,
+    # which reaches totalResults by its count but is no last page.
+    (3, 3, 2, 0, (None, 'the page at startIndex 3 repeats objects already read (no new id), but totalResults is 3')),
     (10 ** 9, 101, 100, 0, (None, 'the page at startIndex 101 repeats objects already read (no new id), but totalResults is 1000000000')),
     (500, 101, 0, 0, (None, 'the page at startIndex 101 is empty, but totalResults is 500')),
     ('5', 1, 5, 5, (None, 'totalResults is a string, not a whole number')),
