@@ -82,11 +82,19 @@ def key_of(obj: Mapping[Any, Any], key: str | None = None, key_query: str | None
     return obj.get(key)
 
 
+def exact(name: Any) -> Any:
+    """A key as it compares by default: unchanged."""
+    return name
+
+
+def casefolded(name: Any) -> Any:
+    """A key as a caseExact false attribute compares (RFC 7643 section 2.1): a string without its case."""
+    return name.casefold() if isinstance(name, str) else name
+
+
 def key_folder(api_style: str, key: str | None) -> Callable[[Any], Any]:
     """How keys compare: case-insensitively for a SCIM key whose schema says caseExact false, else exactly."""
-    if api_style == 'scim' and key in SCIM_CASE_INSENSITIVE_KEYS:
-        return lambda name: name.casefold() if isinstance(name, str) else name
-    return lambda name: name
+    return casefolded if api_style == 'scim' and key in SCIM_CASE_INSENSITIVE_KEYS else exact
 
 
 def item_label(index: int, source: str = 'items') -> str:
@@ -109,7 +117,7 @@ def _desired_key(item: Any, index: int, source: str, key: str | None, key_query:
 
 def plan(desired: Iterable[dict[str, Any]], current: Iterable[dict[str, Any]], key: str | None = None, key_query: str | None = None,
          state: str = 'present', prune: bool = False, server_owned: Sequence[str] = (), write_only: Sequence[str] = (),
-         send_write_only: str = 'on_create', source: str = 'items', fold: Callable[[Any], Any] = lambda name: name) -> list[Action]:
+         send_write_only: str = 'on_create', source: str = 'items', fold: Callable[[Any], Any] = exact) -> list[Action]:
     """Actions that bring ``current`` to ``desired``: create, update, delete or none, one per object.
 
     Desired objects are compared on the keys they set (``_compare.matches``), less the ``write_only``
@@ -129,15 +137,16 @@ def plan(desired: Iterable[dict[str, Any]], current: Iterable[dict[str, Any]], k
     named: dict[Any, int] = {}
     for number, item in enumerate(desired):
         name = _desired_key(item, number, source, key, key_query)
-        if fold(name) in named:
+        folded = fold(name)
+        if folded in named:
             raise ConfigurationError('{0} and {1} have the same key {2!r}'.format(
-                item_label(named[fold(name)], source), item_label(number, source), name))
-        named[fold(name)] = number
-        found = index.get(fold(name))
+                item_label(named[folded], source), item_label(number, source), name))
+        named[folded] = number
+        found = index.get(folded)
         secret = {k: item[k] for k in write_only if k in item and item[k] is not None}
         unsent = list(server_owned) + list(write_only)
-        if found is not None and key and fold(found.get(key)) == fold(name) and found.get(key) != name:
-            unsent.append(key)  # the same key by its schema's rule: its case is the server's business
+        if found is not None and key and found.get(key) != name:
+            unsent.append(key)  # found by the folded key: the same key by its schema's rule, its case the server's business
         compared = _compare.strip(item, unsent)
         if state == 'absent':
             actions.append(Action('delete', name, _compare.strip(found, server_owned), {}, found, None) if found else
@@ -449,7 +458,7 @@ class ResourceCollection:
         self.objects = objects
         return objects
 
-    def find(self, key: str, name: Any, fold: Callable[[Any], Any] = lambda value: value) -> dict[str, Any] | None:
+    def find(self, key: str, name: Any, fold: Callable[[Any], Any] = exact) -> dict[str, Any] | None:
         """The object whose ``key`` is ``name``, read with a SCIM filter (RFC 7644 section 3.4.2.2), or None.
 
         The filter's value is a JSON string (``userName eq "bob"``); the answer is checked again with ``fold``,

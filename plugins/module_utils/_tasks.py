@@ -131,10 +131,16 @@ def run_resource_task(options: OptionsLike, check_mode: bool = False, diff: bool
     except OIDCError as exc:
         exc.warnings.extend(text for text in warnings() if text not in exc.warnings)
         raise
-    found = list(result.pop('warnings', [])) + [text for text in warnings() if text not in result.get('warnings', [])]
+    own = result.pop('warnings', [])
+    found = own + [text for text in warnings() if text not in own]
     if found:
         result['warnings'] = found
     return result
+
+
+def _wrote(result: dict[str, Any]) -> bool:
+    """Whether a converge created, updated or deleted anything (its ``changed``, on success or failure)."""
+    return bool(result['created'] or result['updated'] or result['deleted'])
 
 
 def _adopt(collection: _resources.ResourceCollection, action: _resources.Action, exc: ResourceError, options: Options,
@@ -195,7 +201,7 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
             except OIDCError as exc:
                 # What this run already wrote stays written: the failed result says so, and that it changed something.
                 done = {name: value for name, value in result.items() if name != 'warnings'}
-                done['changed'] = bool(result['created'] or result['updated'] or result['deleted'])
+                done['changed'] = _wrote(result)
                 failed = ResourceError(str(exc), done=done, **exc.details)
                 failed.warnings.extend(list(exc.warnings) + result['warnings'])
                 raise failed from None
@@ -211,7 +217,7 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
         diffs.append({'before_header': str(action.key), 'after_header': str(action.key),
                       'before': _resource_report.diff_view(action.before, options.write_only_keys, options.member_ids),
                       'after': _resource_report.diff_view(action.after, options.write_only_keys, options.member_ids)})
-    result['changed'] = bool(result['created'] or result['updated'] or result['deleted'])
+    result['changed'] = _wrote(result)
     result['requests'] = collection.requests
     result['msg'] = _resource_report.summary(result, collection.name, check_mode)
     if diff:
