@@ -358,18 +358,14 @@ def test_role_auth_keys_are_checked_and_passed_on(op, ansible, scim, tmp_path, a
     assert scim.count(since=mark) == 0
 
 
-def test_write_only_password_is_sent_never_compared_never_shown(op, scim):
+def test_write_only_password_is_sent_never_compared_never_shown(op, scim, tmp_path):
     """Issue 11, item 4, in process against the real SCIM server: a password is sent on create, not compared after,
     sent again only when asked, and never in the result, its diff or its msg."""
-    token = scim.token()
+    task = resource_task(op, scim, tmp_path, items=[{'userName': 'carol', 'password': PASSWORD, 'active': True}],
+                         write_only_keys=['password'], bearer_token=scim.token(), **NO_CLIENT)
 
     def converge(**task_args):
-        args = dict({'url': scim.base_url + '/Users', 'api_style': 'scim', 'key': 'userName', 'bearer_token': token,
-                     'ca_path': op.ca_path, 'items': [{'userName': 'carol', 'password': PASSWORD, 'active': True}],
-                     'write_only_keys': ['password']}, **task_args)
-        validation = ArgumentSpecValidator(**api_resource_module_kwargs()).validate(args)
-        assert not validation.error_messages
-        result = run_resource_task(validation.validated_parameters, diff=True)
+        result = task(diff=True, **task_args)
         assert PASSWORD not in json.dumps(result)
         return result
 
@@ -386,13 +382,11 @@ def test_write_only_password_is_sent_never_compared_never_shown(op, scim):
     assert scim.writes(since=mark) == 2
 
 
-def test_item_errors_name_the_place_not_the_password(op, scim):
-
-    args = {'url': scim.base_url + '/Users', 'api_style': 'scim', 'key': 'userName', 'bearer_token': scim.token(), 'ca_path': op.ca_path,
-            'items': [{'userName': 'erin'}, {'username': 'frank', 'password': PASSWORD}]}
-    validation = ArgumentSpecValidator(**api_resource_module_kwargs()).validate(args)
+def test_item_errors_name_the_place_not_the_password(op, scim, tmp_path):
+    task = resource_task(op, scim, tmp_path, items=[{'userName': 'erin'}, {'username': 'frank', 'password': PASSWORD}],
+                         bearer_token=scim.token(), **NO_CLIENT)
     mark = scim.mark()
     with pytest.raises(ConfigurationError) as caught:
-        run_resource_task(validation.validated_parameters)
+        task()
     assert str(caught.value) == 'items[1] has no value for its key userName'
     assert scim.writes(since=mark) == 0
