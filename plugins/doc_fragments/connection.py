@@ -147,8 +147,8 @@ options:
   retries:
     description:
       - How many times a request is sent again after a transient failure.
-      - Retried, with jittered exponential backoff and C(Retry-After) honoured up to 30 seconds, are connection
-        failures before the request was sent, HTTP 429, and HTTP 503 with C(Retry-After).
+      - Retried, with jittered exponential backoff and C(Retry-After) honoured up to O(retry_after_max) seconds, are
+        connection failures before the request was sent, HTTP 429, and HTTP 503 with C(Retry-After).
       - Also retried, only for grants that spend nothing (V(client_credentials)) and for discovery, are
         timeouts, HTTP 408, 500, 502, 503 without C(Retry-After), and 504.
       - An authorization code or refresh token is never sent again after the OP may have acted on it;
@@ -158,6 +158,15 @@ options:
       - Falls back to the E(JWTAUTH_OIDC_RETRIES) environment variable.
     type: int
     default: 3
+  retry_after_max:
+    description:
+      - The longest C(Retry-After) (in seconds, or as an HTTP date) waited for before a request is sent again. An answer
+        that asks for a longer wait is not retried; the task fails with the server's answer rather than look hung.
+      - PingOne answers C(429 REQUEST_LIMITED) with C(Retry-After); Ping's own SDKs cap the wait at 30 seconds.
+      - Between 0 and 3600.
+      - Falls back to the E(JWTAUTH_OIDC_RETRY_AFTER_MAX) environment variable.
+    type: int
+    default: 30
   allow_plain_http:
     description:
       - Client secrets, assertions, codes and tokens are sent only over https. A token endpoint, issuer, discovery
@@ -365,6 +374,14 @@ options:
         key: retries
     vars:
       - name: jwtauth_oidc_retries
+  retry_after_max:
+    env:
+      - name: JWTAUTH_OIDC_RETRY_AFTER_MAX
+    ini:
+      - section: jwtauth_oidc
+        key: retry_after_max
+    vars:
+      - name: jwtauth_oidc_retry_after_max
   allow_plain_http:
     env:
       - name: JWTAUTH_OIDC_ALLOW_PLAIN_HTTP

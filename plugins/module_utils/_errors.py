@@ -59,6 +59,17 @@ class ResponseError(OIDCError):
     """The server answered, but not with something this client can use."""
 
 
+class UnpagedListError(ResponseError):
+    """A SCIM server that holds more objects than it lists and does not page through them (PingOne's SCIM API
+    answers at most 200, whatever startIndex asks): the objects can be read by filter, not listed.
+    ``listed`` is how many distinct objects the list showed, ``total`` how many the server says it holds."""
+
+    def __init__(self, message: str, listed: int = 0, total: int = 0, **details: Any) -> None:
+        super().__init__(message, **details)
+        self.listed = listed
+        self.total = total
+
+
 class OAuthError(ResponseError):
     """The server answered with an OAuth 2.0 error response (RFC 6749 section 5.2)."""
 

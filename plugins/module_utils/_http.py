@@ -11,6 +11,7 @@ import ipaddress
 import os
 import random
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from requests import PreparedRequest, Response
 
     from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._throttle import Throttle
 
     # What a request's ``build`` callable returns before each attempt: the form fields and the headers.
     RequestParts = tuple[Mapping[str, Any], dict[str, str]]
@@ -164,11 +166,12 @@ def backoff_delay(attempt: int, rand: Callable[[], float] = random.random) -> fl
 
 
 def retry_delay(status: int, headers: Mapping[str, str] | None, attempt: int, retries: int, single_use: bool,
-                rand: Callable[[], float] = random.random) -> float | None:
+                rand: Callable[[], float] = random.random, cap: float = RETRY_AFTER_CAP) -> float | None:
     """How long to wait before resending after an HTTP status, or None not to resend.
 
     ``single_use`` marks requests that spend something (RFC 6749 section 4.1.2:
-    a code reused after a lost answer is refused and its tokens revoked).
+    a code reused after a lost answer is refused and its tokens revoked).  A
+    ``Retry-After`` longer than ``cap`` seconds is not waited for.
     """
     if attempt >= retries or status not in RETRY_STATUSES:
         return None
@@ -177,7 +180,7 @@ def retry_delay(status: int, headers: Mapping[str, str] | None, attempt: int, re
     if single_use and (rule == 'never' or (rule == 'with-retry-after' and retry_after is None)):
         return None
     if retry_after is not None:
-        if retry_after > RETRY_AFTER_CAP:
+        if retry_after > cap:
             return None
         return retry_after
     return backoff_delay(attempt, rand)
@@ -229,12 +232,13 @@ class HttpClient:
 
     def __init__(self, validate_certs: bool = True, ca_path: str | None = None, timeout: float = 30, http_agent: str | None = None,
                  retries: int = 3, allow_plain_http: bool = False, sleep: Callable[[float], object] = time.sleep,
-                 max_response_bytes: int = MAX_RESPONSE_BYTES) -> None:
+                 max_response_bytes: int = MAX_RESPONSE_BYTES, retry_after_max: float = RETRY_AFTER_CAP) -> None:
         require_requests()
         check_ca_path(ca_path if validate_certs else None)
         self.verify = make_verify(validate_certs, ca_path)
         self.timeout = timeout
         self.retries = retries
+        self.retry_after_max = retry_after_max
         self.allow_plain_http = allow_plain_http
         self.sleep = sleep
         self.max_response_bytes = max_response_bytes
@@ -243,21 +247,26 @@ class HttpClient:
         self.session.auth = _no_ambient_auth
         # Warnings for the result: retries made, plain HTTP allowed. Each said once.
         self.warnings: list[str] = []
+        # Set while requests of one task run in parallel threads (see _throttle); None: one at a time.
+        self.throttle: Throttle | None = None
+        self._lock = threading.Lock()
 
     @classmethod
     def from_options(cls, options: Options) -> HttpClient:
         """The client for validated module or lookup options (defaults come from the argument spec)."""
         return cls(validate_certs=options.validate_certs, ca_path=options.ca_path, timeout=options.timeout,
                    http_agent=options.http_agent, retries=options.retries,
-                   allow_plain_http=options.allow_plain_http)
+                   allow_plain_http=options.allow_plain_http, retry_after_max=options.retry_after_max)
 
-    def _warn(self, text: str | None) -> None:
-        if text and text not in self.warnings:
-            self.warnings.append(text)
+    def warn(self, text: str | None) -> None:
+        """Put a warning on the result, once."""
+        with self._lock:  # parallel writes warn from several threads
+            if text and text not in self.warnings:
+                self.warnings.append(text)
 
     def check_url(self, url: str, source: str) -> None:
         """Refuse a URL that is not https (see check_url); keep the opt-in's warning."""
-        self._warn(check_url(url, source, self.allow_plain_http))
+        self.warn(check_url(url, source, self.allow_plain_http))
 
     def request(self, method: str, url: str, what: str, single_use: bool = False, build: Callable[[], RequestParts] | None = None,
                 source: str | None = None, **kwargs: Any) -> Response:
@@ -278,7 +287,7 @@ class HttpClient:
             if build is not None:
                 kwargs['data'], kwargs['headers'] = build()
             try:
-                response = self._send_once(method, url, kwargs)
+                response, delay = self._attempt(method, url, kwargs, attempt, single_use)
             except requests.exceptions.RequestException as exc:
                 reason, never_sent = describe_transport_error(exc)
                 if attempt < self.retries and (never_sent or (not single_use and not isinstance(exc, requests.exceptions.SSLError))):
@@ -295,20 +304,40 @@ class HttpClient:
                 self._warn_retries(what, url, reasons)
                 raise TransportError('Failed to {0} at {1}: the answer did not arrive in full within the timeout of {2} s'.format(
                     what, url, self.timeout), url=url) from None
-            delay = retry_delay(response.status_code, response.headers, attempt, self.retries, single_use)
             if delay is None:
                 self._warn_retries(what, url, reasons)
                 return response
-            self.sleep(delay)
+            if self.throttle is None or response.status_code != 429:
+                self.sleep(delay)  # with a throttle, every request waits out a 429's pause in Throttle.acquire
             attempt += 1
             reasons.append('HTTP {0}'.format(response.status_code))
+
+    def _attempt(self, method: str, url: str, kwargs: dict[str, Any], attempt: int, single_use: bool) -> tuple[Response, float | None]:
+        """One attempt through the throttle, if any: the response, and how long to wait before resending it (None: do not)."""
+        throttle = self.throttle
+        if throttle is None:
+            response = self._send_once(method, url, kwargs)
+            return response, retry_delay(response.status_code, response.headers, attempt, self.retries, single_use, cap=self.retry_after_max)
+        status = pause = None
+        throttle.acquire()
+        try:
+            response = self._send_once(method, url, kwargs)
+            status = response.status_code
+            delay = retry_delay(status, response.headers, attempt, self.retries, single_use, cap=self.retry_after_max)
+            if status == 429:
+                # The other requests pause too, even when this one is not resent (out of retries, or a long Retry-After).
+                pause = delay if delay is not None else min(parse_retry_after(response.headers.get('Retry-After')) or backoff_delay(attempt),
+                                                            self.retry_after_max)
+            return response, delay
+        finally:
+            throttle.release(status, pause)
 
     def _warn_retries(self, what: str, url: str, reasons: list[str]) -> None:
         if reasons:
             counts: dict[str, int] = {}
             for reason in reasons:
                 counts[reason] = counts.get(reason, 0) + 1
-            self._warn('{0} at {1}: retried {2} time{3} after {4}'.format(
+            self.warn('{0} at {1}: retried {2} time{3} after {4}'.format(
                 what[:1].upper() + what[1:], url, len(reasons), '' if len(reasons) == 1 else 's',
                 ', '.join('{0}{1}'.format(reason, '' if n == 1 else ' (x{0})'.format(n)) for reason, n in counts.items())))
 

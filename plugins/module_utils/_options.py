@@ -166,6 +166,9 @@ def env_fallback_nonempty(*names: str) -> str:
 INT_RANGES: dict[str, tuple[int, int | None, str | None]] = {
     'timeout': (1, 3600, 'seconds'),
     'retries': (0, 10, None),
+    'retry_after_max': (0, 3600, 'seconds'),
+    'parallel': (1, 32, None),
+    'filter_chunk': (1, 200, None),
     'assertion_lifetime': (1, 3600, 'seconds'),
     'clock_skew': (0, 3600, 'seconds'),
     'expiry_leeway': (0, 86400, 'seconds'),
@@ -221,6 +224,7 @@ def connection_argument_spec(client_id_required: bool = True) -> ArgumentSpec:
         timeout=dict(type='int', default=30),
         http_agent=dict(type='str'),
         retries=dict(type='int', default=3),
+        retry_after_max=dict(type='int', default=30),
         allow_plain_http=dict(type='bool', default=False),
     )
     for option, option_spec in spec.items():
@@ -329,6 +333,9 @@ def api_resource_argument_spec() -> ArgumentSpec:
         prune=dict(type='bool', default=False),
         prune_max=dict(type='int', default=20),
         page_size=dict(type='int', default=100),
+        read_strategy=dict(type='str', default='auto', choices=['auto', 'list', 'filter']),
+        filter_chunk=dict(type='int', default=50),
+        parallel=dict(type='int', default=4),
         items_path=dict(type='str'),
         ignore_keys=dict(type='list', elements='str', default=[], no_log=False),
         write_only_keys=dict(type='list', elements='str', default=[], no_log=False),

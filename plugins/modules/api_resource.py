@@ -12,10 +12,13 @@ short_description: Declarative, idempotent JSON objects in a REST collection (SC
 version_added: 0.1.0
 description:
   - Makes the objects of a REST collection (for example SCIM C(/Users)) match the desired O(item) or O(items).
-  - Reads the collection once, with paging (SCIM C(startIndex)/C(count), HAL C(_links.next), or a C(next) link).
+  - Reads the collection once, with paging (SCIM C(startIndex)/C(count), HAL C(_links.next), or a C(next) link), or,
+    for a SCIM service that does not list everything (PingOne answers at most 200), looks the items up by key with
+    batched filters (O(read_strategy)).
     A read that cannot be complete fails rather than return part of the collection, since creates and O(prune)
     rest on it. Compares only the keys each item sets, ignoring server-owned fields (C(id), C(meta), C(schemas)
-    for SCIM) and the order of lists. Then writes only the objects that differ, one request each.
+    for SCIM) and the order of lists. Then writes only the objects that differ, one request each, O(parallel) at
+    once.
   - Check mode sends no write request and reports what would change. Diff mode shows C(before) and C(after) for each object.
     RV(msg) says in words what changed, naming objects by key.
   - Authenticates with a static O(bearer_token), or gets one with the collection's authentication options
@@ -105,6 +108,41 @@ options:
       - Objects asked for per page when reading the collection.
     type: int
     default: 100
+  read_strategy:
+    description:
+      - How the objects the items are compared with are read.
+      - V(list) reads the whole collection, page after page. It fails when a SCIM service holds more objects than
+        it lists and does not page (a page repeats objects already read before C(totalResults) is reached).
+      - V(filter) looks the items up by O(key) with SCIM filters (RFC 7644 section 3.4.2.2), O(filter_chunk) keys a
+        request (C(userName eq "alice" or userName eq "bob" ...)), sent by C(POST .../.search) (RFC 7644 section
+        3.4.3, which PingOne prefers for filters) or by C(GET ?filter=) when the service has no C(.search). It costs
+        about one request per O(filter_chunk) items, whatever the size of the collection. It needs
+        O(api_style=scim) and O(key), and cannot O(prune), which needs the whole collection.
+      - V(auto) lists, and switches to V(filter) when the SCIM service lists only part of the collection and
+        ignores C(startIndex), as PingOne's SCIM API does (at most 200 results an answer). The result says so in a
+        warning and in RV(read_strategy). With O(prune) such a service is refused before any write.
+    type: str
+    choices: [auto, list, filter]
+    default: auto
+  filter_chunk:
+    description:
+      - Keys asked for by one filter read (O(read_strategy=filter)). Between 1 and 200 (PingOne answers at most 200
+        objects a request). A service that answers a filter with fewer objects than it says it matched fails the
+        task; lower this value for it.
+    type: int
+    default: 50
+  parallel:
+    description:
+      - Writes (creates, updates, deletes) in flight at once. V(1) writes one object after the other.
+      - Each object's writes stay in order, in one worker. After the first failed write no new write starts; the
+        failed result lists every object written.
+      - An HTTP 429 pauses every write for its C(Retry-After) (up to O(retry_after_max)) and halves the writes in
+        flight; they grow back by one after each run of successes. The result warns when the service throttled
+        the task.
+      - Between 1 and 32. Ordering between collections (users before the groups that name them) comes from the
+        order of tasks.
+    type: int
+    default: 4
   items_path:
     description:
       - JMESPath to the list of objects in a page, for O(api_style=generic) APIs the defaults do not fit.
@@ -196,6 +234,11 @@ notes:
     creates an object is not sent again after the server may have acted on it.
   - When one object fails, the task fails naming the object and the server's reason. RV(created), RV(updated) and
     RV(deleted) still list what was already done.
+  - "A converge with writes that runs longer than 10 seconds prints a line every 10 seconds in the job output while it
+    runs, for example C(api_resource [localhost]: Users: 3,200 of 10,000 done, 412 created, 3 updated)."
+  - A create answered without the object but with a C(Location) header is read back there, to learn its id; a
+    C(404) right after the create is retried a few times (about 3.5 seconds in all), since services such as PingOne
+    are eventually consistent. So is the read by key after a create refused as a duplicate (HTTP 409).
   - O(validate_certs), O(ca_path), O(timeout) and O(retries) apply to the API and to the OP.
 seealso:
   - module: jwtauth.oidc.token
@@ -310,6 +353,11 @@ requests:
   description: HTTP requests sent to the API (reads and writes).
   returned: success
   type: int
+read_strategy:
+  description: How the current objects were read, V(list) or V(filter) (see O(read_strategy)).
+  returned: success
+  type: str
+  sample: filter
 diff:
   description:
     - C(before) and C(after) of each object that changes, server-owned keys and O(write_only_keys) left out, members by

@@ -42,8 +42,9 @@ JWT_PATTERN = re.compile(r'eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-
 
 # The longest tests (--durations, 2 cores), started first so that pytest-xdist does not leave one of them
 # for the end, when the other worker has nothing left to do.
-LONGEST_FIRST = ('test_twenty_hosts_ten_forks', 'test_renewal_outlives_token_lifetime',
-                 'test_role_converges_users_and_groups_and_says_what_changed', 'test_endless_fresh_pages_stop_at_max_pages')
+LONGEST_FIRST = ('test_a_directory_past_the_list_cap_is_read_by_filter', 'test_twenty_hosts_ten_forks',
+                 'test_renewal_outlives_token_lifetime', 'test_role_converges_users_and_groups_and_says_what_changed',
+                 'test_endless_fresh_pages_stop_at_max_pages')
 
 
 def pytest_collection_modifyitems(items):

@@ -13,9 +13,11 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _writes
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, ResourceError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import api_resource_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task
@@ -79,11 +81,11 @@ def resource_task(op, scim, tmp_path, **task_args):
     defaults = dict(client_options(op, 'csjwt'), token_store_path=str(tmp_path / 'store'), url=scim.base_url + '/Users',
                     api_style='scim', key='userName', scope=['api:read', 'api:write'])
 
-    def run(check_mode=False, diff=False, **args):
-        given = {key: value for key, value in dict(defaults, **task_args, **args).items() if value is not None}
+    def run(check_mode=False, diff=False, progress=None, **args):
+        given = {key: value for key, value in dict(dict(defaults, **task_args), **args).items() if value is not None}
         validation = ArgumentSpecValidator(**api_resource_module_kwargs()).validate(given)
         assert not validation.error_messages, validation.error_messages
-        return run_resource_task(validation.validated_parameters, check_mode=check_mode, diff=diff)
+        return run_resource_task(validation.validated_parameters, check_mode=check_mode, diff=diff, progress=progress)
     return run
 
 
@@ -178,8 +180,9 @@ def test_usernames_compare_as_their_schema_says(op, scim, tmp_path):
 def test_a_service_that_lists_part_of_a_collection_is_refused_before_any_write(op, scim_server, tmp_path):
     """The test SCIM server as PingOne's SCIM API answers lists (list_cap: at most N, startIndex ignored).
 
-    The list read sees the same first page again and stops rather than plan from part of the collection: no
-    user beyond the cap is created a second time. Issue 12 adds a read by filter for such services.
+    A list read sees the same first page again and stops rather than plan from part of the collection: no
+    user beyond the cap is created a second time. read_strategy auto reads such a service by filter
+    (test_a_directory_past_the_list_cap_is_read_by_filter).
     """
     scim = scim_server.reset(list_cap=2)
     seed(scim, USERS)
@@ -188,9 +191,15 @@ def test_a_service_that_lists_part_of_a_collection_is_refused_before_any_write(o
     assert page['totalResults'] == 3 and len(page['Resources']) == 2 and page['Resources'] == first['Resources']
     mark = scim.mark()
     with pytest.raises(ResponseError) as caught:
-        resource_task(op, scim, tmp_path, items=USERS)()
+        resource_task(op, scim, tmp_path, items=USERS, read_strategy='list')()
     assert str(caught.value) == ('Failed to list {0}/Users: the page at startIndex 3 repeats objects already read (no new id), but '
-                                 'totalResults is 3 (page {0}/Users?startIndex=3&count=100)'.format(scim.base_url))
+                                 'totalResults is 3 (page {0}/Users?startIndex=3&count=100); it lists 2 of its 3 objects'.format(scim.base_url))
+    assert scim.writes(since=mark) == 0
+    # Prune needs the whole collection: auto reads by filter here, so prune is refused, before any write.
+    with pytest.raises(ResponseError) as caught:
+        resource_task(op, scim, tmp_path, items=USERS[:1], prune=True)()
+    assert str(caught.value).endswith('prune needs the whole collection, and {0}/Users does not list it: prune is refused, nothing '
+                                      'was written'.format(scim.base_url))
     assert scim.writes(since=mark) == 0
 
 
@@ -215,6 +224,87 @@ def recap_changed(output):
 def flaky_scim(scim_server, request):
     """The SCIM server, empty, with the faults of the test's parameter armed."""
     return scim_server.reset(fail_first=request.param)
+
+
+def test_a_directory_past_the_list_cap_is_read_by_filter(op, scim_server, tmp_path, monkeypatch):
+    """Issue 12: 1,000 users behind PingOne's list cap of 200 (startIndex ignored, filters and .search capped too).
+
+    The first run lists an empty directory and creates every user, 4 at a time, saying how far it is while it runs;
+    the second lists, sees the first page again, and reads the users by filter, 50 a request: no write, and at
+    most 1,000 / 50 + 2 reads. A third, by filter, repairs three users changed behind its back.
+    """
+    monkeypatch.setattr(_writes, 'PROGRESS_INTERVAL', 0.2)
+    scim = scim_server.reset(list_cap=200)
+    users = [{'userName': 'user{0:04d}'.format(i), 'active': True} for i in range(1000)]
+    task = resource_task(op, scim, tmp_path, items=users)
+    lines = []
+    first = task(progress=lines.append)
+    assert len(first['created']) == 1000 and first['requests'] == 1 + 1000 and first['read_strategy'] == 'list'
+    assert scim.count('POST', '/v2/Users', status=201) == 1000
+    assert lines and all(re.fullmatch(r'Users: [0-9,]+ of 1,000 done(, [0-9,]+ created)?', line) for line in lines), lines[:3]
+
+    mark = scim.mark()
+    second = task()
+    assert second['changed'] is False and len(second['unchanged']) == 1000 and second['read_strategy'] == 'filter'
+    assert scim.writes(since=mark) == 0
+    assert scim.count(since=mark) == second['requests'] <= 1000 // 50 + 2
+    assert scim.count('POST', '/v2/Users/.search', since=mark) == 1000 // 50
+    assert second['warnings'] == ["{0}/Users lists 100 of its 1000 objects and ignores startIndex (PingOne's SCIM API answers at most 200), "
+                                  "so the objects were read by filter, 50 keys a request; set read_strategy to filter to skip the "
+                                  "list".format(scim.base_url)]
+
+    admin = scim.admin_session()
+    for name in ('user0007', 'user0500', 'user0999'):
+        found = admin.get(scim.base_url + '/Users', params={'filter': 'userName eq "{0}"'.format(name)}).json()['Resources'][0]
+        assert admin.put(found['meta']['location'], json=dict(found, active=False)).status_code == 200
+    mark = scim.mark()
+    # Three items only: scim2-server tests every object against every term of a filter, so reading the 1,000 again
+    # would cost this test 10 more seconds of the server's CPU (the bench measures that case).
+    third = task(items=[dict(user, displayName='Changed') for user in users[7:8]] + users[500:501] + users[999:],
+                 read_strategy='filter')
+    assert sorted(third['updated']) == ['user0007', 'user0500', 'user0999'] and third['read_strategy'] == 'filter'
+    assert scim.writes(since=mark) == 3 and scim.count('GET', since=mark) == 0 and third['requests'] == 1 + 3
+    assert 'warnings' not in third
+
+
+@pytest.mark.parametrize('flaky_scim', [{'POST /v2/Users': [429, 5]}], indirect=True)
+def test_a_429_storm_pauses_every_writer_and_lowers_the_concurrency(op, flaky_scim, tmp_path):
+    """Five 429s with Retry-After: 1 while 4 writers create 20 users: every user is created once, and the
+    result says the service throttled the task. retries=5, so even one request that meets every 429 is resent."""
+    users = [{'userName': 'storm{0:02d}'.format(i)} for i in range(20)]
+    result = resource_task(op, flaky_scim, tmp_path, items=users, retries=5)()
+    assert len(result['created']) == 20 and all(result['ids'].values())
+    assert flaky_scim.count('POST', '/v2/Users', status=429) == 5 and flaky_scim.count('POST', '/v2/Users', status=201) == 20
+    (summary,) = [text for text in result['warnings'] if 'rate limited' in text]
+    found = re.fullmatch(r'Users: the service answered HTTP 429 \(rate limited\) 5 times: every request paused (\d+) times? as '
+                         r'Retry-After said, and the requests in flight went down to (\d) of 4', summary)
+    assert found, summary
+    # The first 429 halves the writers at once; later pauses may lower them further.
+    assert 1 <= int(found.group(1)) <= 5 and int(found.group(2)) <= 2
+
+
+def test_an_object_created_without_a_body_is_read_back_through_a_404(op, scim_server, tmp_path):
+    """A create answered 201 with Location only; the first two reads there answer 404 (eventual consistency)."""
+    scim = scim_server.reset(bare_create=True, fail_first={'GET /v2/Users/*': [404, 2]})
+    result = resource_task(op, scim, tmp_path, items=[{'userName': 'gina'}])()
+    server_id = scim.admin_session().get(scim.base_url + '/Users', params={'filter': 'userName eq "gina"'}).json()['Resources'][0]['id']
+    assert result['created'] == ['gina'] and result['ids'] == {'gina': server_id}
+    assert [e['status'] for e in scim.requests_log() if e['method'] == 'GET' and e['path'].startswith('/v2/Users/')] == [404, 404, 200]
+    assert result['warnings'] == ["Users 'gina' was created; reading it back at {0}/Users/{1} answered HTTP 404 2 times before it was "
+                                  "found (eventual consistency)".format(scim.base_url, server_id)]
+
+
+@pytest.mark.parametrize('flaky_scim', [{'POST /v2/Users': [400, 1]}], indirect=True)
+def test_a_failed_write_stops_new_writes_and_reports_those_done(op, flaky_scim, tmp_path):
+    users = [{'userName': 'halt{0:02d}'.format(i)} for i in range(30)]
+    with pytest.raises(ResourceError) as caught:
+        resource_task(op, flaky_scim, tmp_path, items=users)()
+    done = caught.value.done
+    created = len(done['created'])
+    # The writes in flight when the first failed finish; no other starts.
+    assert flaky_scim.count('POST', '/v2/Users') == created + 1 and created <= 8
+    assert done['changed'] is (created > 0)
+    assert caught.value.warnings[-1] == 'Stopped after the failure: {0} other writes were not started'.format(30 - 1 - created)
 
 
 @pytest.mark.parametrize('flaky_scim', [{'POST /v2/Users': [503, 1]}], indirect=True)

@@ -22,7 +22,8 @@ from hostile import json_answer
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import api_resource_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, api_resource_module_kwargs
 
 TOKEN = 'hardening-bearer-token-not-for-other-origins'
 PASSWORD = 'S3cret-password-of-an-item'
@@ -157,10 +158,25 @@ def test_scim_page_repeated_for_ever_stops_at_the_second_request(hostile_server)
     """totalResults 10**9 and the same page whatever startIndex says: it made hundreds of requests before issue 9."""
     page = {'totalResults': 10 ** 9, 'itemsPerPage': 2, 'startIndex': 1, 'Resources': [user('alice'), user('bob')]}
     hostile_server.route('GET', SCIM_PATH, lambda req: json_answer(200, page))
-    message = converge_fails(options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'carol'}], page_size=2))
+    message = converge_fails(options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'carol'}], page_size=2,
+                                     read_strategy='list'))
     assert [r.query for r in hostile_server.requests] == [{'startIndex': '1', 'count': '2'}, {'startIndex': '3', 'count': '2'}]
     assert message == ('Failed to list {0}: the page at startIndex 3 repeats objects already read (no new id), but totalResults is '
-                       '1000000000 (page {0}?startIndex=3&count=2)'.format(hostile_server.url(SCIM_PATH)))
+                       '1000000000 (page {0}?startIndex=3&count=2); it lists 2 of its 1000000000 objects'.format(hostile_server.url(SCIM_PATH)))
+
+
+def test_a_filter_answer_that_says_it_matched_more_than_it_holds_is_an_error(hostile_server):
+    """read_strategy auto leaves such a list for filter reads; their answers are held to the same rule: all or fail."""
+    page = {'totalResults': 10 ** 9, 'itemsPerPage': 2, 'startIndex': 1, 'Resources': [user('alice'), user('bob')]}
+    hostile_server.route('GET', SCIM_PATH, lambda req: json_answer(200, page))
+    hostile_server.route('POST', SCIM_PATH + '/.search', lambda req: json_answer(200, page))
+    message = converge_fails(options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'carol'}, {'userName': 'alice'}],
+                                     page_size=2))
+    assert [(r.method, r.path) for r in hostile_server.requests] == [('GET', SCIM_PATH)] * 2 + [('POST', SCIM_PATH + '/.search')]
+    assert hostile_server.requests[2].json == {'schemas': ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+                                               'filter': 'userName eq "carol" or userName eq "alice"', 'startIndex': 1, 'count': 2}
+    assert message == ('Failed to list {0}: a filter for 2 objects matched 1000000000 but the answer holds 2 (filter at {0}/.search); '
+                       'lower filter_chunk'.format(hostile_server.url(SCIM_PATH)))
 
 
 def test_scim_empty_page_before_totalresults_is_an_error(hostile_server):
@@ -168,7 +184,7 @@ def test_scim_empty_page_before_totalresults_is_an_error(hostile_server):
         resources = [user('alice')] if req.query['startIndex'] == '1' else []
         return json_answer(200, {'totalResults': 10 ** 9, 'Resources': resources})
     hostile_server.route('GET', SCIM_PATH, answer)
-    message = converge_fails(options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'carol'}]))
+    message = converge_fails(options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'carol'}], read_strategy='list'))
     assert len(hostile_server.requests) == 2
     assert message.startswith('Failed to list {0}: the page at startIndex 2 is empty, but totalResults is 1000000000'.format(
         hostile_server.url(SCIM_PATH)))
@@ -307,11 +323,23 @@ def test_a_create_refused_as_not_unique_is_adopted(hostile_server, active, kind)
                                   "was read back by userName and {1}".format(hostile_server.url(SCIM_PATH),
                                                                              'updated' if kind == 'updated' else 'left as it was')]
     sent = [(r.method, r.path, r.query.get('filter')) for r in hostile_server.requests]
-    assert sent == [('GET', SCIM_PATH, None), ('POST', SCIM_PATH, None), ('GET', SCIM_PATH, 'userName eq "dave"')] + (
+    # This server has no POST .search (404): the filter goes by GET, as RFC 7644 section 3.4.2.2 has it.
+    assert sent == [('GET', SCIM_PATH, None), ('POST', SCIM_PATH, None), ('POST', SCIM_PATH + '/.search', None),
+                    ('GET', SCIM_PATH, 'userName eq "dave"')] + (
         [('PUT', SCIM_PATH + '/id-dave', None)] if kind == 'updated' else [])
 
 
 def test_a_409_for_an_object_that_cannot_be_found_stays_a_failure(hostile_server):
+    """A 409 whose object no filter finds: looked for 4 times, waiting 0.5, 1 and 2 s between (eventual
+    consistency), then the create's own failure, as the server gave it."""
     uniqueness_server(hostile_server, scim_user('dave'))
-    message = converge_fails(options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'erin'}]))
-    assert message == "Failed to create Users 'erin' at {0}: userName is already in use (scimType uniqueness) [HTTP 409]".format(hostile_server.url(SCIM_PATH))
+    opts = options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'erin'}])
+    waits = []
+    http = HttpClient.from_options(Options(opts))
+    http.sleep = waits.append
+    with pytest.raises(OIDCError) as caught:
+        run_resource_task(opts, http=http)
+    assert str(caught.value) == "Failed to create Users 'erin' at {0}: userName is already in use (scimType uniqueness) [HTTP 409]".format(
+        hostile_server.url(SCIM_PATH))
+    assert waits == [0.5, 1.0, 2.0]
+    assert [r.query.get('filter') for r in hostile_server.requests if r.method == 'GET'][1:] == ['userName eq "erin"'] * 4

@@ -111,10 +111,12 @@ class SCIMServer(ServerProcess):
         self.root_url = "https://127.0.0.1:%d" % self.port
         self.base_url = self.root_url + "/v2"
 
-    def reset(self, fail_first=None, list_cap=None):
-        """Empty the server (storage, request log, introspection cache), arm ``fail_first``, and with ``list_cap``
-        answer lists as PingOne does (at most that many, startIndex ignored; see server.py); returns self."""
-        resp = requests.post(self.root_url + "/_control/reset", json={"fail_first": fail_first or {}, "list_cap": list_cap},
+    def reset(self, fail_first=None, list_cap=None, bare_create=False):
+        """Empty the server (storage, request log, introspection cache), arm ``fail_first``, with ``list_cap``
+        answer lists and searches as PingOne does (at most that many, startIndex ignored), with ``bare_create``
+        answer creates with Location and no body (see server.py); returns self."""
+        resp = requests.post(self.root_url + "/_control/reset", json={"fail_first": fail_first or {}, "list_cap": list_cap,
+                                                                      "bare_create": bare_create},
                              headers={"X-Test-Control": self._control_secret}, verify=self.op.ca_path, timeout=10)
         if resp.status_code != 204:
             raise SCIMServerError("reset failed: %s %s" % (resp.status_code, resp.text[:300]))

@@ -11,12 +11,16 @@ fail_first ({"POST /v2/Users": [503, 1]}: the first 1 authorized POST /v2/Users 
 before the SCIM handler runs; a path ending in * matches a prefix; requests refused with 401/403 do not count).
 The environment variable SCIM_SERVER_FAIL_FIRST (same JSON) is merged over the config's fail_first.
 control_secret: ``POST /_control/reset`` with header ``X-Test-Control: <control_secret>`` and a JSON body
-``{"fail_first": {...}, "list_cap": N}`` empties the storage, the request log and the introspection cache and arms
-those faults, so one server serves many tests (it takes seconds to start, a reset milliseconds). It is not logged.
-list_cap makes a list of a collection (a GET without filter) behave as PingOne's SCIM API does: at most N
-resources per answer, from the first, whatever startIndex asks, with the real totalResults. PingOne documents a
-limit of 200 and no startIndex paging for list and search ("SCIM Users" in the PingOne Platform API reference,
-https://apidocs.pingidentity.com/pingone/platform/v1/api/#scim-users); filters are answered as usual.
+``{"fail_first": {...}, "list_cap": N, "bare_create": true}`` empties the storage, the request log and the
+introspection cache and arms those faults, so one server serves many tests (it takes seconds to start, a reset
+milliseconds). It is not logged.
+list_cap makes every list and search of a collection (GET, with or without filter, and POST .../.search) behave as
+PingOne's SCIM API does: at most N resources per answer, from the first, whatever startIndex asks, with the real
+totalResults. PingOne documents a limit of 200 and no startIndex paging for list and search ("Read All SCIM Users"
+and "Read All SCIM Users (search)": "The response is limited to a maximum of 200 results",
+https://developer.pingidentity.com/pingone-api/platform/scim/scim-users/read-all-scim-users-search.html).
+bare_create answers a create (POST /v2/Users or /v2/Groups, 201) with its Location header and no body, as APIs
+that answer 201 with Location only do (RFC 9110 section 15.3.2), so the client must read the object back.
 
 Every request needs a bearer token that the OP reports active: 401 otherwise. Reads need scope api:read or
 api:write, writes (POST/PUT/PATCH/DELETE except POST .../.search) need api:write: 403 otherwise.
@@ -25,6 +29,7 @@ Exits on SIGTERM/SIGINT and when stdin reaches EOF (the parent died).
 """
 
 import hashlib
+import io
 import hmac
 import json
 import os
@@ -135,15 +140,17 @@ class OAuthApplication(WSGIApplication):
     def __init__(self, storage, provider, service, introspector, faults=None):
         super().__init__(storage, provider, service)
         self.list_cap = None
+        self.bare_create = False
         self.introspector = introspector
         self.faults = faults or []
         self.fault_lock = threading.Lock()
 
-    def reset(self, fail_first, list_cap=None):
+    def reset(self, fail_first, list_cap=None, bare_create=False):
         """Empty storage, no cached introspection, these faults armed, lists capped or not (the test control route)."""
         with self.fault_lock:
             self.faults = parse_fail_first({"fail_first": fail_first})
         self.list_cap = int(list_cap) if list_cap else None
+        self.bare_create = bool(bare_create)
         self.storage = InMemoryStorage()
         self.handler = ScimHandler(self.service, self.storage)
         self.introspector.clear()
@@ -186,14 +193,24 @@ class OAuthApplication(WSGIApplication):
         if status is not None:
             body = {"schemas": [ERROR_SCHEMA], "status": str(status), "detail": "Injected fault"}
             return ScimResponse(HTTPStatus(status), body, {"Retry-After": "1"})
-        return self.handler.handle(request)
+        response = self.handler.handle(request)
+        if self.bare_create and request.method.upper() == "POST" and response.status == HTTPStatus.CREATED:
+            response = ScimResponse(HTTPStatus.CREATED, None, {"Location": response.headers["Location"]})
+        return response
 
     def read_request(self, environ):
-        if self.list_cap and environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO", "").rstrip("/") in LIST_PATHS:
+        path, method = environ.get("PATH_INFO", "").rstrip("/"), environ.get("REQUEST_METHOD")
+        if self.list_cap and method == "GET" and path in LIST_PATHS:
             query = dict(parse_qsl(environ.get("QUERY_STRING", "")))
-            if "filter" not in query:
-                count = min(int(query.get("count") or self.list_cap), self.list_cap)
-                environ = dict(environ, QUERY_STRING=urlencode(dict(query, startIndex=1, count=count)))
+            count = min(int(query.get("count") or self.list_cap), self.list_cap)
+            environ = dict(environ, QUERY_STRING=urlencode(dict(query, startIndex=1, count=count)))
+        elif self.list_cap and method == "POST" and path.endswith("/.search") and path[:-len("/.search")] in LIST_PATHS:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = json.loads(environ["wsgi.input"].read(length) or b"{}")
+            body.update(startIndex=1, count=min(int(body.get("count") or self.list_cap), self.list_cap))
+            data = json.dumps(body).encode()
+            environ = dict(environ, CONTENT_LENGTH=str(len(data)))
+            environ["wsgi.input"] = io.BytesIO(data)
         request = super().read_request(environ)
         request.raw_path = environ.get("PATH_INFO", "")
         return request
@@ -234,7 +251,7 @@ class RequestLog(object):
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = json.loads(environ["wsgi.input"].read(length) or b"{}")
         with self.lock:
-            self.app.reset(body.get("fail_first"), body.get("list_cap"))
+            self.app.reset(body.get("fail_first"), body.get("list_cap"), body.get("bare_create"))
             open(self.log_path, "w").close()
         start_response("204 No Content", [("Content-Length", "0")])
         return [b""]

@@ -12,6 +12,7 @@ import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _http
+from ansible_collections.jwtauth.oidc.plugins.module_utils._throttle import Throttle
 
 NOW = 1_800_000_000.0
 
@@ -70,6 +71,39 @@ RETRY_TABLE = [
 def test_retry_delay(status, retry_after, attempt, retries, single_use, expected):
     headers = {'Retry-After': retry_after} if retry_after is not None else {}
     assert _http.retry_delay(status, headers, attempt, retries, single_use, rand=half) == expected
+
+
+@pytest.mark.parametrize('retry_after, cap, expected', [('120', 30, None), ('120', 120, 120.0), ('31', 30, None), ('30', 30, 30.0)])
+def test_retry_after_max_is_the_cap(retry_after, cap, expected):
+    assert _http.retry_delay(429, {'Retry-After': retry_after}, 0, 3, False, rand=half, cap=cap) == expected
+
+
+class Answers:
+    """A stand-in for HttpClient._send_once: the statuses to answer, in order, each with Retry-After: 1."""
+
+    def __init__(self, *statuses):
+        self.statuses = list(statuses)
+
+    def __call__(self, method, url, kwargs):
+        response = requests.models.Response()
+        response.status_code = self.statuses.pop(0)
+        response.headers['Retry-After'] = '1'
+        response._content = b'{}'
+        return response
+
+
+def test_with_a_throttle_a_429_pauses_through_the_throttle_not_a_sleep(monkeypatch):
+    """Parallel writes share the pause: the 429's Retry-After goes to the throttle, which every request waits for."""
+    sleeps = []
+    client = _http.HttpClient(sleep=sleeps.append)
+    client.throttle = Throttle(4, clock=lambda: 0.0)
+    waits = []
+    monkeypatch.setattr(client.throttle, 'acquire', lambda: waits.append(client.throttle.not_before))
+    monkeypatch.setattr(client, '_send_once', Answers(429, 503, 201))
+    assert client.request('POST', 'https://api.example/v2/Users', 'create').status_code == 201
+    # The 429 set the shared pause (no sleep of its own); the 503 with Retry-After is this request's own wait.
+    assert sleeps == [1.0] and waits == [0.0, 1.0, 1.0] and client.throttle.limit == 2
+    assert client.warnings == ['Create at https://api.example/v2/Users: retried 2 times after HTTP 429, HTTP 503']
 
 
 def test_backoff_is_capped():

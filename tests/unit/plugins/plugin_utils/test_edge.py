@@ -160,7 +160,7 @@ def test_short_hmac_secret_is_a_warning_on_a_skipped_result():
 def test_api_resource_failure_keeps_what_was_done(monkeypatch):
     plugin = action('jwtauth.oidc.api_resource', RESOURCE)
 
-    def half_done(options, check_mode=False, diff=False):
+    def half_done(options, check_mode=False, diff=False, progress=None):
         raise ResourceError('Failed to create things {0!r} at {1}: HTTP 500'.format('two', options.url), url=options.url, status=500,
                             done={'created': ['one'], 'updated': [], 'deleted': [], 'unchanged': [], 'ids': {'one': '1'}})
 

@@ -1,0 +1,205 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Reading a collection page by page from answers that may be wrong or hostile. Internal to this collection; not a public API.
+
+A link in an answer (a next page, an object's ``meta.location`` or ``_links.self.href``) is resolved
+against the URL of the answer that carried it and followed only to the origin of the collection's url:
+the bearer token and request bodies go nowhere else.  A read that cannot be complete is a problem, not
+the end, since prune and create decisions rest on it.  Every function here is pure and tested from tables.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+# The most pages one read of a collection follows: 100,000 objects at the default page_size of 100. A bound
+# against a server that pages for ever with fresh links or ids (a loop or a repeated page is caught at once),
+# not a tuning knob: a collection really that large asks for larger pages (page_size for SCIM, a limit in
+# the url of a generic API), which also costs fewer requests.
+MAX_PAGES = 1000
+
+# RFC 6454 section 4: a URL without a port has the scheme's default port.
+DEFAULT_PORTS = {'https': 443, 'http': 80}
+
+# Fields of a generic page that hold its objects, in the order they are looked for.
+ITEM_FIELDS = ('items', 'data', 'results', 'value')
+
+
+def with_query(url: str, **params: Any) -> str:
+    """The URL with query parameters added or replaced."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query.update({k: str(v) for k, v in params.items() if v is not None})
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def json_type(value: Any) -> str:
+    """The JSON type of a value, in words, for messages that must not show the value itself."""
+    if value is None:
+        return 'null'
+    if isinstance(value, bool):
+        return 'a boolean'
+    if isinstance(value, (int, float)):
+        return 'a number'
+    if isinstance(value, str):
+        return 'a string'
+    if isinstance(value, list):
+        return 'a list'
+    return 'an object'
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """RFC 6454 section 4: the (scheme, host, port) of an absolute URL; ValueError when its port is not a port."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or '').lower(), parts.port or DEFAULT_PORTS.get(scheme)
+
+
+def shown_url(url: str) -> str:
+    """A URL fit for a message: user credentials a server put in a link are left out."""
+    parts = urlsplit(url)
+    if '@' not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc='***@' + parts.netloc.rsplit('@', 1)[1]))
+
+
+def resolve_link(link: Any, base: str, collection_url: str) -> tuple[str | None, str | None]:
+    """Where a link found in an answer leads, and whether the bearer token may go there.
+
+    ``link`` is resolved against ``base``, the URL of the answer that carried it (RFC 3986 section 5; HAL
+    links are often relative).  Returns ``(url, refusal)``: ``refusal`` is None when ``url`` has the origin
+    of ``collection_url`` (same scheme, host and port, RFC 6454), else why not, as words that complete
+    "the link ...".  Like requests, which drops Authorization on a redirect to another host, the token
+    never follows a link off its origin, and never from https down to http.
+    """
+    if not isinstance(link, str) or not link.strip():
+        return None, 'is {0}, not a URL'.format('an empty string' if isinstance(link, str) else json_type(link))
+    url = urljoin(base, link)
+    try:
+        found, wanted = origin(url), origin(collection_url)
+    except ValueError:
+        return url, 'is not a valid URL'
+    if found[0] not in DEFAULT_PORTS or not found[1]:
+        return url, 'is not an http(s) URL'
+    if '@' in urlsplit(url).netloc:
+        return url, 'carries user credentials'
+    if found[0] != wanted[0] and wanted[0] == 'https':
+        return url, 'is {0}, not https'.format(found[0])
+    if found != wanted:
+        return url, 'is on another origin ({0}://{1}:{2}) than url ({3}://{4}:{5})'.format(*(found + wanted))
+    return url, None
+
+
+def page_items(page: Any, api_style: str = 'generic', items_path: str | None = None) -> tuple[list[Any] | None, str | None]:
+    """The objects of one page of a list answer, and what is wrong with it (None when nothing is).
+
+    SCIM (RFC 7644 section 3.4.2): ``Resources``, which may be left out when empty.  Generic: the answer
+    itself when it is a list, else ``items_path``, else the first list among ``ITEM_FIELDS`` and
+    ``_embedded`` (HAL).  Every object must be a JSON object; a bad one is named by its place, never shown.
+    """
+    items: Any
+    where: str | None
+    if api_style == 'scim':
+        if not isinstance(page, dict):
+            return None, 'the answer is {0}, not a JSON object'.format(json_type(page))
+        items, where = page.get('Resources', []), 'Resources'
+        if not isinstance(items, list):
+            return None, 'Resources is {0}, not a list'.format(json_type(items))
+    elif isinstance(page, list):
+        items, where = page, 'the answer'
+    elif not isinstance(page, dict):
+        return None, 'the answer is {0}, not a JSON object or list'.format(json_type(page))
+    elif items_path:
+        import jmespath
+
+        items, where = jmespath.search(items_path, page), 'items_path {0}'.format(items_path)
+        if items is None:
+            items = []
+        elif not isinstance(items, list):
+            return None, 'items_path {0} gives {1}, not a list'.format(items_path, json_type(items))
+    else:
+        items, where = _generic_items(page)
+        if items is None:
+            return None, 'no list of objects in the answer (looked for {0} and _embedded); set items_path'.format(', '.join(ITEM_FIELDS))
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            return None, 'item {0} of {1} is {2}, not an object'.format(number, where, json_type(item))
+    return items, None
+
+
+def _generic_items(page: dict[str, Any]) -> tuple[list[Any] | None, str | None]:
+    for field in ITEM_FIELDS:
+        if isinstance(page.get(field), list):
+            return page[field], field
+    embedded = page.get('_embedded')
+    if isinstance(embedded, dict):
+        for name, value in embedded.items():
+            if isinstance(value, list):
+                return value, '_embedded.' + name
+    return None, None
+
+
+def next_link(page: Any) -> tuple[str | None, str | None]:
+    """The next-page link of a generic page (HAL ``_links.next.href`` or a ``next`` URL), and what is wrong with it.
+
+    Returns ``(link, problem)``; neither at the last page.  A ``next`` that is there but not a URL is a
+    problem, not the end: stopping there would return part of the collection.
+    """
+    if not isinstance(page, dict):
+        return None, None
+    links = page.get('_links')
+    if links is not None and not isinstance(links, dict):
+        return None, '_links is {0}, not an object'.format(json_type(links))
+    hal_next = (links or {}).get('next')
+    if hal_next is not None:
+        if not isinstance(hal_next, dict):
+            return None, '_links.next is {0}, not a link object'.format(json_type(hal_next))
+        href = hal_next.get('href')
+        if not isinstance(href, str) or not href:
+            return None, '_links.next.href is {0}, not a URL'.format('an empty string' if href == '' else json_type(href))
+        return href, None
+    link = page.get('next')
+    if link is None or link == '':
+        return None, None
+    if not isinstance(link, str):
+        return None, 'next is {0}, not a URL'.format(json_type(link))
+    return link, None
+
+
+def scim_total_problem(total: Any) -> str | None:
+    """What is wrong with a SCIM list answer's ``totalResults`` (RFC 7644 section 3.4.2: REQUIRED, a count), or None."""
+    if total is None:
+        return 'the answer has no totalResults (RFC 7644 section 3.4.2 requires it)'
+    if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+        negative = isinstance(total, int) and not isinstance(total, bool)
+        return 'totalResults is {0}, not a whole number'.format('a negative number' if negative else json_type(total))
+    return None
+
+
+def scim_next_index(total: int, start_index: int, received: int, fresh: int) -> tuple[int | None, str | None]:
+    """RFC 7644 section 3.4.2.4 paging: the startIndex of the next page (None after the last), and what is wrong.
+
+    ``total`` is the page's valid ``totalResults`` (see scim_total_problem), ``start_index`` the page's own
+    (1-based), ``received`` how many objects it held and ``fresh`` how many of them had an id not seen
+    before.  An empty page, or one of objects already read, before ``totalResults`` is reached means the
+    server does not page as it says: a ``totalResults`` of 10**9 with the same page repeated would
+    otherwise be read for ever.
+    """
+    read = start_index - 1 + received
+    # Checked before the end: a server that ignores startIndex (PingOne's SCIM API answers every list from the
+    # first object) sends the first page again, which would otherwise count as the last.
+    if received and not fresh:
+        return None, 'the page at startIndex {0} repeats objects already read (no new id), but totalResults is {1}'.format(start_index, total)
+    if read >= total:
+        return None, None
+    if not received:
+        return None, 'the page at startIndex {0} is empty, but totalResults is {1}'.format(start_index, total)
+    return read + 1, None
+
+
+def collection_name(url: str) -> str:
+    """The last segment of a collection URL's path, its query left out: ``Users`` for ``.../v2/Users?filter=x``."""
+    return urlsplit(url).path.rstrip('/').rsplit('/', 1)[-1] or url
