@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator, ValidationResult
 from ansible.module_utils.common.parameters import remove_values
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, task_settings_win, validate, values_to_mask
 
@@ -39,7 +40,7 @@ def run(module_kwargs: Mapping[str, Any], args: Mapping[str, Any], use_case: Cal
     validation = ArgumentSpecValidator(**module_kwargs).validate(args)
     errors = validate(validation, module_kwargs['argument_spec'])
     if errors:
-        return remove_values(dict(failed=True, msg='; '.join(errors)), values_to_mask(validation))
+        return _masked(dict(failed=True, msg='; '.join(errors)), validation)
     options = Options(validation.validated_parameters)
     try:
         outcome = use_case(options, check_mode, diff)
@@ -49,14 +50,21 @@ def run(module_kwargs: Mapping[str, Any], args: Mapping[str, Any], use_case: Cal
         if exc.warnings:
             # Warnings explain failures most of all (a short HMAC secret behind invalid_client, retries).
             failed['warnings'] = list(exc.warnings)
-        return remove_values(failed, values_to_mask(validation))
+        return _masked(failed, validation)
     except Exception as exc:  # pylint: disable=broad-exception-caught
         # The edge: a bug or an unforeseen OSError is a failed result that says what it was, never a traceback
         # (whose text could hold a secret) nor Ansible's "unhandled exception".
         failed = dict(failed=True, msg='Unexpected {0}: {1}'.format(type(exc).__name__, exc))
-        return remove_values(failed, values_to_mask(validation))
+        return _masked(failed, validation)
     outcome = dict(outcome)
+    shown: dict[str, Any] = {'invocation': {'module_args': dict(validation.validated_parameters)}}
     if outcome.get('warnings'):
-        outcome['warnings'] = remove_values(list(outcome['warnings']), values_to_mask(validation))
-    outcome['invocation'] = {'module_args': remove_values(dict(validation.validated_parameters), values_to_mask(validation))}
+        shown['warnings'] = list(outcome['warnings'])
+    outcome.update(_masked(shown, validation))
     return outcome
+
+
+def _masked(value: Any, validation: ValidationResult) -> Any:
+    """``value`` with every form of every secret masked (see _masking), at a cost that grows with the secrets
+    and ``value``, not with the items: remove_values() gets only the masks that occur in ``value``."""
+    return remove_values(value, _masking.occurring(values_to_mask(validation), value))
