@@ -25,6 +25,14 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCEr
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, task_settings_win, validate, values_to_mask
 
 
+# invocation.module_args echoes the arguments for -vvv. A longer items list is shown as its count and its first
+# ECHOED_ITEMS items: 10,000 users echoed whole were most of a task's result, pickled to the controller's main process (issue 12).
+ECHOED_ITEMS = 10
+
+# The spec of an option the edge checks itself when its value is plainly valid (see _set_aside_items).
+ITEMS_SPEC = {'type': 'list', 'elements': 'dict'}
+
+
 def run(module_kwargs: Mapping[str, Any], args: Mapping[str, Any], use_case: Callable[[Options, bool, bool], Mapping[str, Any]],
         check_mode: bool = False, diff: bool = False) -> dict[str, Any]:
     """The result dict of one task or lookup call.
@@ -37,7 +45,11 @@ def run(module_kwargs: Mapping[str, Any], args: Mapping[str, Any], use_case: Cal
     are masked too.
     """
     module_kwargs = dict(module_kwargs, argument_spec=task_settings_win(module_kwargs['argument_spec'], args))
+    args, items = _set_aside_items(module_kwargs['argument_spec'], args)
     validation = ArgumentSpecValidator(**module_kwargs).validate(args)
+    if items is not None:
+        # Back in place of the empty list the validator saw, before anything reads or masks the parameters.
+        validation.validated_parameters['items'] = items
     errors = validate(validation, module_kwargs['argument_spec'])
     if errors:
         return _masked(dict(failed=True, msg='; '.join(errors)), validation)
@@ -57,11 +69,37 @@ def run(module_kwargs: Mapping[str, Any], args: Mapping[str, Any], use_case: Cal
         failed = dict(failed=True, msg='Unexpected {0}: {1}'.format(type(exc).__name__, exc))
         return _masked(failed, validation)
     outcome = dict(outcome)
-    shown: dict[str, Any] = {'invocation': {'module_args': dict(validation.validated_parameters)}}
+    shown: dict[str, Any] = {'invocation': {'module_args': echoed(validation.validated_parameters)}}
     if outcome.get('warnings'):
         shown['warnings'] = list(outcome['warnings'])
     outcome.update(_masked(shown, validation))
     return outcome
+
+
+def echoed(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments as ``invocation.module_args`` shows them (before masking): an ``items`` list longer than
+    ECHOED_ITEMS as ``{'count': N, 'first': [its first ECHOED_ITEMS items]}``, enough to debug one object."""
+    module_args = dict(params)
+    items = module_args.get('items')
+    if isinstance(items, list) and len(items) > ECHOED_ITEMS:
+        module_args['items'] = {'count': len(items), 'first': items[:ECHOED_ITEMS]}
+    return module_args
+
+
+def _set_aside_items(argument_spec: Mapping[str, Any], args: Mapping[str, Any]) -> tuple[Mapping[str, Any], list[Any] | None]:
+    """``args`` for the validator, with a plainly valid ``items`` list set aside, and that list (None when kept).
+
+    ArgumentSpecValidator deep-copies every parameter and then checks each element of a list: for 10,000
+    items that was most of the edge's time (issue 12).  A list whose elements are all dicts passes those
+    checks unchanged, so the validator gets an empty list in its place (the option is still given, for
+    mutually_exclusive and required_one_of) and the list goes on as given, in a list of its own: the library
+    never changes an item.  Anything else (not a list, an element that is not a dict) goes to the validator
+    whole, so that its conversions and error messages stay ansible-core's own.
+    """
+    items = args.get('items')
+    if argument_spec.get('items') != ITEMS_SPEC or not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        return args, None
+    return dict(args, items=[]), list(items)
 
 
 def _masked(value: Any, validation: ValidationResult) -> Any:
