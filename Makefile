@@ -146,3 +146,4 @@ bench: node
 	@$(DEMO_SETUP)
 	@$(DEMO_PYTHON) bench/token_lookup.py
 	@$(DEMO_PYTHON) bench/scim_converge.py
+	@$(DEMO_PYTHON) bench/edge_overhead.py

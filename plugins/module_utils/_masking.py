@@ -14,7 +14,7 @@ remembered in this process: the worker that runs one task or one lookup.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -54,3 +54,45 @@ def mask_values(secrets: Iterable[str]) -> set[str]:
     for secret in list(secrets) + list(_minted):
         values.update(forms(secret))
     return values
+
+
+def occurring(masks: Iterable[str], value: Any) -> list[str]:
+    """The masks that occur in ``value`` (in a string of it, a key or a number's text): all remove_values() needs.
+
+    remove_values() tries every mask on every string it meets, so a result masked with every form of a
+    write-only password on each of 10,000 items costs masks times strings (issue 12).  One scan of the
+    text finds the few that matter, so masking costs O(masks + text).  A mask that occurs is never
+    left out; one that spans two strings may be kept, and then masks nothing.
+    """
+    text = '\0'.join(_texts(value))
+    found: list[str] = []
+    # Masks by the length of their head: the whole mask when shorter than MIN_FORM_LENGTH, else its first
+    # MIN_FORM_LENGTH characters; each head is looked up among the text's substrings of that length.
+    heads: dict[int, list[str]] = {}
+    for mask in masks:
+        if mask:
+            heads.setdefault(min(len(mask), MIN_FORM_LENGTH), []).append(mask)
+    for length, candidates in heads.items():
+        seen = {text[start:start + length] for start in range(len(text) - length + 1)}
+        found.extend(mask for mask in candidates if mask[:length] in seen and (len(mask) == length or mask in text))
+    return found
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """Every string in ``value``, its mapping keys included, and the text of its numbers and other scalars."""
+    pending = [value]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, str):
+            yield current
+        elif isinstance(current, bytes):
+            yield current.decode('utf-8', errors='surrogateescape')
+        elif current is None or isinstance(current, bool):
+            continue
+        elif isinstance(current, Mapping):
+            pending.extend(current.keys())
+            pending.extend(current.values())
+        elif isinstance(current, (Sequence, Set)):
+            pending.extend(current)
+        else:
+            yield str(current)

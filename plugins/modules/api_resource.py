@@ -77,6 +77,9 @@ options:
   items:
     description:
       - The desired objects, converged in one task, with one read of the collection and one write for each object that differs.
+      - The task's C(invocation) (shown at C(-vvv)) echoes up to 10 items whole. A longer list is shown as a dict of
+        C(count), the number of items, and C(first), a list of the first 10, so that the result of a task with
+        thousands of items stays small. O(write_only_keys) are masked either way.
     type: list
     elements: dict
   state:
@@ -230,6 +233,8 @@ notes:
     C(totalResults) is reached, or when an answer is not a list answer (C(totalResults) not a number,
     C(Resources) not a list, an item not an object). Items are named by their place or key, never shown.
   - Errors about O(items) name an item by its place (C(items[2])) and key only, never by its contents.
+  - The C(invocation.module_args) of the result shows O(items) whole up to 10 items, and a longer list as
+    C(count) (how many items) and C(first) (the first 10), with O(write_only_keys) and C(no_log) options masked.
   - HTTP 408, 429 and 5xx answers are retried with C(Retry-After) honoured and jittered backoff (O(retries)). A POST that
     creates an object is not sent again after the server may have acted on it.
   - When one object fails, the task fails naming the object and the server's reason. RV(created), RV(updated) and

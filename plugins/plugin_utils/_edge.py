@@ -17,11 +17,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator, ValidationResult
 from ansible.module_utils.common.parameters import remove_values
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, task_settings_win, validate, values_to_mask
+
+
+# invocation.module_args echoes the arguments for -vvv. A longer items list is shown as its count and its first
+# ECHOED_ITEMS items: 10,000 users echoed whole were most of a task's result, pickled to the controller's main process (issue 12).
+ECHOED_ITEMS = 10
+
+# The spec of an option the edge checks itself when its value is plainly valid (see _set_aside_items).
+ITEMS_SPEC = {'type': 'list', 'elements': 'dict'}
 
 
 def run(module_kwargs: Mapping[str, Any], args: Mapping[str, Any], use_case: Callable[[Options, bool, bool], Mapping[str, Any]],
@@ -36,10 +45,14 @@ def run(module_kwargs: Mapping[str, Any], args: Mapping[str, Any], use_case: Cal
     are masked too.
     """
     module_kwargs = dict(module_kwargs, argument_spec=task_settings_win(module_kwargs['argument_spec'], args))
+    args, items = _set_aside_items(module_kwargs['argument_spec'], args)
     validation = ArgumentSpecValidator(**module_kwargs).validate(args)
+    if items is not None:
+        # Back in place of the empty list the validator saw, before anything reads or masks the parameters.
+        validation.validated_parameters['items'] = items
     errors = validate(validation, module_kwargs['argument_spec'])
     if errors:
-        return remove_values(dict(failed=True, msg='; '.join(errors)), values_to_mask(validation))
+        return _masked(dict(failed=True, msg='; '.join(errors)), validation)
     options = Options(validation.validated_parameters)
     try:
         outcome = use_case(options, check_mode, diff)
@@ -49,14 +62,47 @@ def run(module_kwargs: Mapping[str, Any], args: Mapping[str, Any], use_case: Cal
         if exc.warnings:
             # Warnings explain failures most of all (a short HMAC secret behind invalid_client, retries).
             failed['warnings'] = list(exc.warnings)
-        return remove_values(failed, values_to_mask(validation))
+        return _masked(failed, validation)
     except Exception as exc:  # pylint: disable=broad-exception-caught
         # The edge: a bug or an unforeseen OSError is a failed result that says what it was, never a traceback
         # (whose text could hold a secret) nor Ansible's "unhandled exception".
         failed = dict(failed=True, msg='Unexpected {0}: {1}'.format(type(exc).__name__, exc))
-        return remove_values(failed, values_to_mask(validation))
+        return _masked(failed, validation)
     outcome = dict(outcome)
+    shown: dict[str, Any] = {'invocation': {'module_args': echoed(validation.validated_parameters)}}
     if outcome.get('warnings'):
-        outcome['warnings'] = remove_values(list(outcome['warnings']), values_to_mask(validation))
-    outcome['invocation'] = {'module_args': remove_values(dict(validation.validated_parameters), values_to_mask(validation))}
+        shown['warnings'] = list(outcome['warnings'])
+    outcome.update(_masked(shown, validation))
     return outcome
+
+
+def echoed(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments as ``invocation.module_args`` shows them (before masking): an ``items`` list longer than
+    ECHOED_ITEMS as ``{'count': N, 'first': [its first ECHOED_ITEMS items]}``, enough to debug one object."""
+    module_args = dict(params)
+    items = module_args.get('items')
+    if isinstance(items, list) and len(items) > ECHOED_ITEMS:
+        module_args['items'] = {'count': len(items), 'first': items[:ECHOED_ITEMS]}
+    return module_args
+
+
+def _set_aside_items(argument_spec: Mapping[str, Any], args: Mapping[str, Any]) -> tuple[Mapping[str, Any], list[Any] | None]:
+    """``args`` for the validator, with a plainly valid ``items`` list set aside, and that list (None when kept).
+
+    ArgumentSpecValidator deep-copies every parameter and then checks each element of a list: for 10,000
+    items that was most of the edge's time (issue 12).  A list whose elements are all dicts passes those
+    checks unchanged, so the validator gets an empty list in its place (the option is still given, for
+    mutually_exclusive and required_one_of) and the list goes on as given, in a list of its own: the library
+    never changes an item.  Anything else (not a list, an element that is not a dict) goes to the validator
+    whole, so that its conversions and error messages stay ansible-core's own.
+    """
+    items = args.get('items')
+    if argument_spec.get('items') != ITEMS_SPEC or not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        return args, None
+    return dict(args, items=[]), list(items)
+
+
+def _masked(value: Any, validation: ValidationResult) -> Any:
+    """``value`` with every form of every secret masked (see _masking), at a cost that grows with the secrets
+    and ``value``, not with the items: remove_values() gets only the masks that occur in ``value``."""
+    return remove_values(value, _masking.occurring(values_to_mask(validation), value))

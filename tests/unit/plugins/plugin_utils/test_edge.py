@@ -20,6 +20,7 @@ from urllib.parse import quote_plus
 
 import pytest
 from ansible.errors import AnsibleLookupError
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 try:
     from ansible.module_utils.testing import patch_module_args
 except ImportError:  # ansible-core before 2.19: the module reads its arguments from basic._ANSIBLE_ARGS
@@ -230,3 +231,158 @@ def test_no_option_is_shadowed_by_a_method_of_options():
     assert expected['region'] == 'VALUE OF REGION'
     assert {name: getattr(options, name) for name in values} == expected
     assert dict(options) == expected
+
+
+# Issue 12: a long items list is checked without ArgumentSpecValidator's deep copy, echoed as a summary, and masked
+# at a cost that grows with the secrets and the output, not with the items.
+PASSWORD = 'initial-Passw0rd+for/user=' + 'p' * 12
+LATE_PASSWORD = 'another-Passw0rd+late/user=' + 'l' * 12
+
+
+def users(count, passwords=None):
+    """``count`` SCIM users; ``passwords`` maps an index to that user's write-only password."""
+    made = [{'userName': 'user{0:05d}'.format(number), 'active': True, 'name': {'givenName': 'G{0}'.format(number)},
+             'emails': [{'value': 'user{0}@example.test'.format(number), 'primary': True}]} for number in range(count)]
+    for number, password in (passwords or {}).items():
+        made[number]['password'] = password
+    return made
+
+
+def resource_args(items, **more):
+    return dict(RESOURCE, items=items, key='userName', write_only_keys=['password'], **more)
+
+
+def run_resource(args, use_case, monkeypatch):
+    plugin = action('jwtauth.oidc.api_resource', args)
+    monkeypatch.setattr(module_of(plugin), 'run_resource_task', use_case)
+    return plugin.run(task_vars={})
+
+
+def unchanged(options, check_mode=False, diff=False):
+    """A no-change converge of whatever the task asked for."""
+    keys = [item['userName'] for item in options.items or [options.item]]
+    return {'changed': False, 'created': [], 'updated': [], 'deleted': [], 'unchanged': keys, 'ids': {key: 'id-' + key for key in keys},
+            'msg': 'Users: unchanged {0}'.format(len(keys)), 'warnings': []}
+
+
+def leaked(result, *secrets):
+    """The forms of the secrets (raw, URL-encoded, Base64, see _masking) that show anywhere in the result."""
+    text = shown(result)
+    return sorted(form for secret in secrets for form in _masking.forms(secret) if form in text)
+
+
+def masked_users(items):
+    return [dict(item, password='VALUE_SPECIFIED_IN_NO_LOG_PARAMETER') if 'password' in item else item for item in items]
+
+
+@pytest.mark.parametrize('count, echoed', [
+    (1, masked_users),
+    (_edge.ECHOED_ITEMS, masked_users),
+    (_edge.ECHOED_ITEMS + 1, lambda items: {'count': _edge.ECHOED_ITEMS + 1, 'first': masked_users(items[:_edge.ECHOED_ITEMS])}),
+    (10000, lambda items: {'count': 10000, 'first': masked_users(items[:_edge.ECHOED_ITEMS])}),
+])
+def test_invocation_echoes_a_short_items_list_and_summarises_a_long_one(monkeypatch, count, echoed):
+    items = users(count, {0: PASSWORD, count // 2: LATE_PASSWORD})
+    seen = []
+
+    def converge(options, check_mode=False, diff=False):
+        seen.append(options.items)
+        return unchanged(options)
+
+    result = run_resource(resource_args(items), converge, monkeypatch)
+    module_args = result['invocation']['module_args']
+    assert module_args['items'] == echoed(items)
+    assert module_args['bearer_token'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' and module_args['key'] == 'userName'
+    # The library gets every item as given, and the result what the library returned.
+    assert seen == [items] and len(result['unchanged']) == count
+    assert leaked(result, PASSWORD, LATE_PASSWORD, RESOURCE['bearer_token']) == []
+
+
+def test_a_single_item_is_echoed_whole_as_before(monkeypatch):
+    item = {'userName': 'alice', 'password': PASSWORD, 'emails': [{'value': 'alice@example.test'}]}
+    args = dict(RESOURCE, item=item, key='userName', write_only_keys=['password'])
+    del args['items']
+    result = run_resource(args, unchanged, monkeypatch)
+    assert result['invocation']['module_args']['item'] == dict(item, password='VALUE_SPECIFIED_IN_NO_LOG_PARAMETER')
+    assert result['invocation']['module_args']['items'] is None and result['unchanged'] == ['alice']
+    assert leaked(result, PASSWORD) == []
+
+
+def echo_in_warning(text):
+    def converge(options, check_mode=False, diff=False):
+        return dict(unchanged(options), warnings=['The server said: ' + text])
+    return converge
+
+
+def echo_in_failure(text):
+    def converge(options, check_mode=False, diff=False):
+        raise ResourceError('Failed to update user05000: ' + text, url=options.url, status=400,
+                            done={'created': [text], 'updated': ['user00001'], 'deleted': [], 'unchanged': [], 'ids': {'x': text}})
+    return converge
+
+
+def echo_in_bug(text):
+    def converge(options, check_mode=False, diff=False):
+        raise RuntimeError(text)
+    return converge
+
+
+@pytest.mark.parametrize('converge', [echo_in_warning, echo_in_failure, echo_in_bug])
+def test_write_only_values_of_any_item_are_masked_in_every_encoding(monkeypatch, converge):
+    items = users(10000, {0: PASSWORD, 5000: LATE_PASSWORD})
+    echoed = ' '.join(sorted(_masking.forms(PASSWORD) | _masking.forms(LATE_PASSWORD)))
+    result = run_resource(resource_args(items), converge(echoed), monkeypatch)
+    assert leaked(result, PASSWORD, LATE_PASSWORD) == []
+    assert '********' in shown(result)
+
+
+def test_a_failed_result_keeps_what_was_done_masked(monkeypatch):
+    result = run_resource(resource_args(users(20, {5: PASSWORD})), echo_in_failure(PASSWORD), monkeypatch)
+    assert result['failed'] is True and result['status'] == 400
+    assert result['created'] == ['VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'] and result['updated'] == ['user00001']
+    assert result['ids'] == {'x': 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'}
+
+
+def validator_errors(args):
+    """What ansible-core's validator says of the whole arguments, the items list included."""
+    validation = ArgumentSpecValidator(**_options.api_resource_module_kwargs()).validate(args)
+    return _options.validate(validation, _options.api_resource_argument_spec())
+
+
+@pytest.mark.parametrize('args', [
+    resource_args(users(12) + ['not-a-dict']),
+    resource_args([42] + users(3)),
+    resource_args('user00001'),
+    resource_args(7),
+    resource_args(users(12), item={'userName': 'alice'}),
+    resource_args(users(12), timeout=0),
+    resource_args(users(12), state='gone'),
+])
+def test_argument_errors_with_items_are_ansible_cores_own(monkeypatch, args):
+    expected = validator_errors(args)
+    result = run_resource(args, unchanged, monkeypatch)
+    assert expected and result == {'failed': True, 'msg': '; '.join(expected)}
+
+
+@pytest.mark.parametrize('args, environ', [
+    (resource_args(users(50)), {}),
+    (resource_args(users(50), timeout='45', prune='yes'), {}),
+    (dict(resource_args(users(50)), bearer_token=None, client_id='c1', client_secret=SECRET, issuer='https://op.example.test'),
+     {'JWTAUTH_OIDC_TIMEOUT': '12', 'JWTAUTH_OIDC_ENVIRONMENT_ID': '5f2b1ac4-7e0d-4c43-9c4e-0b6f4a3d2e1f'}),
+])
+def test_items_set_aside_give_the_options_the_validator_gives(monkeypatch, args, environ):
+    """Defaults, conversions, environment fallbacks and task_settings_win as ansible-core's validator does them all."""
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    args = {name: value for name, value in args.items() if value is not None}
+    seen = []
+
+    def converge(options, check_mode=False, diff=False):
+        seen.append(dict(options))
+        return unchanged(options)
+
+    run_resource(args, converge, monkeypatch)
+    kwargs = _options.api_resource_module_kwargs()
+    kwargs['argument_spec'] = _options.task_settings_win(kwargs['argument_spec'], args)
+    expected = _options.Options(ArgumentSpecValidator(**kwargs).validate(args).validated_parameters)
+    assert seen == [dict(expected)]

@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Masking: every form of a secret, and only the masks that occur given to remove_values (issue 12)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote_plus
+
+import pytest
+from ansible.module_utils.common.parameters import remove_values
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
+
+LONG = 'long+secret/value=' + 'x' * 20
+SHORT = 'pw1'
+SECRETS = [LONG, SHORT, 'other-secret-never-shown']
+
+
+@pytest.mark.parametrize('value, expected', [
+    ({}, []),
+    ('nothing secret here', []),
+    ('a {0} b'.format(LONG), [LONG]),
+    ({'msg': 'sent client_secret={0}'.format(quote_plus(LONG))}, [quote_plus(LONG)]),
+    (['the password is pw1.'], [SHORT]),
+    (['pw 1', 'p', 'w1'], []),
+    ({LONG: 'a key holds it'}, [LONG]),
+    ({'nested': [('t', {'s': {b'bytes ' + LONG.encode()}})]}, [LONG]),
+    ({'number': 12345, 'flag': True, 'none': None}, []),
+])
+def test_occurring_keeps_the_masks_found_in_the_value(value, expected):
+    masks = _masking.mask_values(SECRETS)
+    assert sorted(_masking.occurring(masks, value)) == sorted(expected)
+
+
+@pytest.mark.parametrize('masks, value, expected', [
+    (['12345'], {'id': 12345}, ['12345']),
+    (['2345'], [12345], ['2345']),
+    ([''], 'anything', []),
+    ([], 'anything', []),
+])
+def test_occurring_sees_numbers_as_remove_values_does(masks, value, expected):
+    assert _masking.occurring(masks, value) == expected
+
+
+@pytest.mark.parametrize('value', [
+    {'msg': 'raw {0}, form {1}, short pw1 in a word'.format(LONG, quote_plus(LONG)), 'done': {'created': [LONG, 'bob'], 'ids': {'a': 7}}},
+    ['pw1', LONG, 'nothing', 42, True, None, ('pw1x', b'pw1')],
+    {'number': 1234567890, 'text': 'no secret'},
+])
+def test_masking_with_the_masks_found_equals_masking_with_every_mask(value):
+    masks = _masking.mask_values(SECRETS + ['4567'])
+    assert remove_values(value, _masking.occurring(masks, value)) == remove_values(value, masks)
