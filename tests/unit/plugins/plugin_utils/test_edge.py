@@ -258,7 +258,7 @@ def run_resource(args, use_case, monkeypatch):
     return plugin.run(task_vars={})
 
 
-def unchanged(options, check_mode=False, diff=False):
+def unchanged(options, check_mode=False, diff=False, progress=None):
     """A no-change converge of whatever the task asked for."""
     keys = [item['userName'] for item in options.items or [options.item]]
     return {'changed': False, 'created': [], 'updated': [], 'deleted': [], 'unchanged': keys, 'ids': {key: 'id-' + key for key in keys},
@@ -285,7 +285,7 @@ def test_invocation_echoes_a_short_items_list_and_summarises_a_long_one(monkeypa
     items = users(count, {0: PASSWORD, count // 2: LATE_PASSWORD})
     seen = []
 
-    def converge(options, check_mode=False, diff=False):
+    def converge(options, check_mode=False, diff=False, progress=None):
         seen.append(options.items)
         return unchanged(options)
 
@@ -309,20 +309,20 @@ def test_a_single_item_is_echoed_whole_as_before(monkeypatch):
 
 
 def echo_in_warning(text):
-    def converge(options, check_mode=False, diff=False):
+    def converge(options, check_mode=False, diff=False, progress=None):
         return dict(unchanged(options), warnings=['The server said: ' + text])
     return converge
 
 
 def echo_in_failure(text):
-    def converge(options, check_mode=False, diff=False):
+    def converge(options, check_mode=False, diff=False, progress=None):
         raise ResourceError('Failed to update user05000: ' + text, url=options.url, status=400,
                             done={'created': [text], 'updated': ['user00001'], 'deleted': [], 'unchanged': [], 'ids': {'x': text}})
     return converge
 
 
 def echo_in_bug(text):
-    def converge(options, check_mode=False, diff=False):
+    def converge(options, check_mode=False, diff=False, progress=None):
         raise RuntimeError(text)
     return converge
 
@@ -377,7 +377,7 @@ def test_items_set_aside_give_the_options_the_validator_gives(monkeypatch, args,
     args = {name: value for name, value in args.items() if value is not None}
     seen = []
 
-    def converge(options, check_mode=False, diff=False):
+    def converge(options, check_mode=False, diff=False, progress=None):
         seen.append(dict(options))
         return unchanged(options)
 
