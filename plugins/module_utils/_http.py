@@ -14,10 +14,11 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, TransportError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._paging import shown_url
 
 try:
     import requests
@@ -124,6 +125,11 @@ def check_url(url: str | None, source: str, allow_plain_http: bool = False) -> s
     says where the URL came from, for the message: an option, or a discovery document.
     """
     parts = urlsplit(url or '')
+    if '@' in parts.netloc:
+        # RFC 9110 section 4.2.4: userinfo in an http(s) URL is deprecated; requests would also show it in every message.
+        shown = shown_url(cast(str, url))
+        raise ConfigurationError('Refusing {0} ({1}): the URL carries user credentials (user:password@), which are never sent nor shown; '
+                                 'remove them: the token or client authentication comes from the options'.format(shown, source), url=shown)
     scheme = parts.scheme.lower()
     if scheme == 'https' and parts.hostname:
         return None

@@ -12,6 +12,7 @@ import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _http
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._throttle import Throttle
 
 NOW = 1_800_000_000.0
@@ -76,6 +77,16 @@ def test_retry_delay(status, retry_after, attempt, retries, single_use, expected
 @pytest.mark.parametrize('retry_after, cap, expected', [('120', 30, None), ('120', 120, 120.0), ('31', 30, None), ('30', 30, 30.0)])
 def test_retry_after_max_is_the_cap(retry_after, cap, expected):
     assert _http.retry_delay(429, {'Retry-After': retry_after}, 0, 3, False, rand=half, cap=cap) == expected
+
+
+@pytest.mark.parametrize('url', ['https://admin:Pa55word@api.example/v2/Users', 'https://token@api.example/v2/Users',
+                                 'http://u:p@127.0.0.1:8080/x'])
+def test_a_url_with_user_credentials_is_refused_without_showing_them(url):
+    with pytest.raises(ConfigurationError) as caught:
+        _http.check_url(url, 'the url option', allow_plain_http=True)
+    assert str(caught.value).startswith('Refusing {0}://***@'.format(url.split(':')[0]))
+    assert 'Pa55word' not in str(caught.value) + str(caught.value.details) and 'token@' not in str(caught.value)
+    assert 'user credentials (user:password@)' in str(caught.value)
 
 
 class Answers:
