@@ -76,9 +76,13 @@ def run_all(work: Sequence[Work], do: Callable[[Work], Any], parallel: int = 1, 
         thread.start()
     next_report = clock() + interval
     for thread in threads:
+        if progress is None:
+            thread.join()
+            continue
         while thread.is_alive():
-            thread.join(timeout=max(0.0, min(next_report - clock(), interval)))
-            if progress is not None and clock() >= next_report:
+            # Wakes at the next report or when the thread ends, never in a loop of zero timeouts.
+            thread.join(timeout=max(0.01, next_report - clock()))
+            if clock() >= next_report:
                 progress(outcomes)
                 next_report = clock() + interval
     return outcomes

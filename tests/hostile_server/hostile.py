@@ -16,7 +16,9 @@ throwaway CA from the OP harness) or plain HTTP, and records every request it re
 
 A handler takes a ``Request`` and returns ``(status, headers, body)``. ``body`` is bytes, a str, or an
 iterable of bytes that is streamed as it is produced (for trickling or endless answers; the connection
-closes at its end). Unrouted paths answer 404. Everything binds to 127.0.0.1.
+closes at its end). Unrouted paths answer 404. Everything binds to 127.0.0.1. Connections close after
+each answer, unless ``keep_alive=True``: then HTTP/1.1 keep-alive, and ``Request.peer`` tells which
+connection each request came on.
 """
 
 from __future__ import annotations
@@ -40,8 +42,9 @@ import harness  # noqa: E402  pylint: disable=wrong-import-position
 class Request:
     """What the server received: method, path, query, headers and body."""
 
-    def __init__(self, method, target, headers, body):
+    def __init__(self, method, target, headers, body, peer=None):
         parts = urlsplit(target)
+        self.peer = peer
         self.method = method
         self.path = parts.path
         self.query = {k: v[0] for k, v in parse_qs(parts.query).items()}
@@ -84,10 +87,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):  # quiet: the recorded requests are the log
         pass
 
+    def setup(self):
+        super().setup()
+        if self.server.owner.keep_alive:
+            self.protocol_version = 'HTTP/1.1'
+
     def _dispatch(self):
         length = int(self.headers.get('Content-Length') or 0)
         body = self.rfile.read(length) if length else b''
-        request = Request(self.command, self.path, dict(self.headers.items()), body)
+        request = Request(self.command, self.path, dict(self.headers.items()), body, self.client_address)
         server = self.server.owner
         server.requests.append(request)
         handler = server.routes.get((self.command, request.path)) or server.routes.get(('*', request.path))
@@ -107,7 +115,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self.send_header(name, value)
             if not streamed and 'Content-Length' not in (headers or {}):
                 self.send_header('Content-Length', str(len(payload)))
-            self.send_header('Connection', 'close')
+            if streamed or not self.server.owner.keep_alive:
+                self.send_header('Connection', 'close')
+                self.close_connection = True
             self.end_headers()
             if streamed:
                 for chunk in payload:
@@ -129,7 +139,8 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 class Hostile:
     """A threaded server on 127.0.0.1 (TLS unless ``tls=False``) with per-test routes."""
 
-    def __init__(self, workdir, tls=True):
+    def __init__(self, workdir, tls=True, keep_alive=False):
+        self.keep_alive = keep_alive
         self.routes = {}
         self.requests = []
         self._server = _Server(('127.0.0.1', 0), _Handler)

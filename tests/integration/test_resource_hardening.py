@@ -343,3 +343,17 @@ def test_a_409_for_an_object_that_cannot_be_found_stays_a_failure(hostile_server
         hostile_server.url(SCIM_PATH))
     assert waits == [0.5, 1.0, 2.0]
     assert [r.query.get('filter') for r in hostile_server.requests if r.method == 'GET'][1:] == ['userName eq "erin"'] * 4
+
+
+def test_requests_of_a_task_reuse_one_connection(tmp_path):
+    """Keep-alive: every page of a read goes over one TLS connection, since the bounded body read (_send_once)
+    reads each answer to its end. A handshake and a CA bundle load cost more than a request on loopback.
+    (scim2-server's wsgiref answers HTTP/1.0 and closes every connection: there the cost is the server's.)"""
+    with hostile.Hostile(tmp_path, keep_alive=True) as server:
+        def answer(req):
+            cursor = int(req.query.get('cursor', '0'))
+            return json_answer(200, hal_page([user('u{0}'.format(cursor))], '?cursor={0}'.format(cursor + 1) if cursor < 4 else None))
+        server.route('GET', USERS_PATH, answer)
+        result = run_resource_task(options(server, USERS_PATH, items=[{'userName': 'u0'}]))
+        assert result['unchanged'] == ['u0'] and result['requests'] == 5
+        assert len(server.requests) == 5 and len({r.peer for r in server.requests}) == 1

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -70,3 +71,18 @@ def test_progress_is_reported_from_the_calling_thread_while_work_remains():
 
     _writes.run_all([0, 1, 2], do, parallel=1, progress=progress, interval=0.01)
     assert reports and reports[0] == (True, 1)
+
+
+@pytest.mark.parametrize('progress', [None, lambda outcomes: None])
+def test_the_calling_thread_waits_without_spinning(progress):
+    """It used to join with a zero timeout in a loop once the first report was due: millions of wake-ups that
+    took the CPU from the writers (and, on loopback, from the server)."""
+    calls = [0]
+
+    def clock():
+        calls[0] += 1
+        return time.monotonic()
+
+    _writes.run_all([0.3, 0.3], time.sleep, parallel=1, progress=progress, interval=0.1, clock=clock)
+    # About one wake-up per interval: 6 over 0.6 s, a few more for scheduling; a spin makes thousands.
+    assert calls[0] < 40
