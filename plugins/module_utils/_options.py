@@ -54,7 +54,7 @@ CANONICAL = {
 }
 
 # Options whose values are secrets: masked in anything the edges print.
-SECRET_OPTIONS = ('client_secret', 'private_key', 'private_key_passphrase', 'code', 'code_verifier', 'refresh_token')
+SECRET_OPTIONS = ('client_secret', 'private_key', 'private_key_passphrase', 'code', 'code_verifier', 'refresh_token', 'token')
 
 
 def secret_values(options: Mapping[str, Any]) -> list[Any]:
@@ -354,12 +354,78 @@ def api_resource_module_kwargs() -> dict[str, Any]:
     )
 
 
+# RFC 7009 section 2.1 and RFC 7662 section 2.1 (the two hints RFC 7009 section 4.1.2 registers).
+TOKEN_TYPE_HINTS = ('access_token', 'refresh_token')
+
+# The options that locate the OP, each enough for the revoke and introspect modules (with their own endpoint option).
+LOCATION_REQUIRED = ['token_endpoint', 'issuer', 'environment_id', 'auth_base_url']
+
+
+def _auth_required_if() -> list[list[Any]]:
+    return [
+        ['auth_method', 'client_secret_jwt', ['client_secret']],
+        ['auth_method', 'client_secret_basic', ['client_secret']],
+        ['auth_method', 'client_secret_post', ['client_secret']],
+        ['auth_method', 'private_key_jwt', ['private_key']],
+    ]
+
+
+def revoke_argument_spec() -> ArgumentSpec:
+    """The revoke module: the connection, a token or a stored one (saved_as, or the lookup's entry for scope and
+    extra_params), and the token store that holds it."""
+    spec = connection_argument_spec()
+    spec.update(store_argument_spec())
+    spec.update(
+        token=dict(type='str', no_log=True),
+        token_type_hint=dict(type='str', choices=list(TOKEN_TYPE_HINTS), no_log=False),
+        saved_as=dict(type='str'),
+        scope=dict(type='list', elements='str'),
+        extra_params=dict(type='dict', default={}),
+        revocation_endpoint=dict(type='str'),
+    )
+    return spec
+
+
+def revoke_module_kwargs() -> dict[str, Any]:
+    """Keyword arguments for AnsibleModule / ArgumentSpecValidator of the revoke module."""
+    return dict(
+        argument_spec=revoke_argument_spec(),
+        required_one_of=[LOCATION_REQUIRED + ['revocation_endpoint']],
+        # scope and extra_params are not exclusive with token: module_defaults of the group may set them for the token module.
+        mutually_exclusive=[['token', 'saved_as'], ['token_type_hint', 'saved_as']],
+        required_by={'token_type_hint': 'token'},
+        required_if=_auth_required_if(),
+    )
+
+
+def introspect_argument_spec() -> ArgumentSpec:
+    """The introspect module: the connection, the token, and whether an inactive token fails the task."""
+    spec = connection_argument_spec()
+    spec.update(
+        token=dict(type='str', no_log=True, required=True),
+        token_type_hint=dict(type='str', choices=list(TOKEN_TYPE_HINTS), no_log=False),
+        fail_if_inactive=dict(type='bool', default=False),
+        introspection_endpoint=dict(type='str'),
+    )
+    return spec
+
+
+def introspect_module_kwargs() -> dict[str, Any]:
+    """Keyword arguments for AnsibleModule / ArgumentSpecValidator of the introspect module."""
+    return dict(
+        argument_spec=introspect_argument_spec(),
+        required_one_of=[LOCATION_REQUIRED + ['introspection_endpoint']],
+        required_if=_auth_required_if(),
+    )
+
+
 def every_option_spec() -> ArgumentSpec:
     """Every option any plugin of the collection takes, with its spec (the lookup's and api_resource's included)."""
     spec = lookup_argument_spec()
     spec.update(token_argument_spec())
-    for name, option_spec in api_resource_argument_spec().items():
-        spec.setdefault(name, option_spec)
+    for extra in (api_resource_argument_spec(), revoke_argument_spec(), introspect_argument_spec()):
+        for name, option_spec in extra.items():
+            spec.setdefault(name, option_spec)
     return spec
 
 

@@ -2,7 +2,7 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What the token and api_resource tasks do, as data: the two use cases the edge runs. Internal to this collection; not a public API.
+"""What the token, api_resource, revoke and introspect tasks do, as data: the use cases the edge runs. Internal to this collection; not a public API.
 
 Each takes the frozen options and returns the result dict of one task, or raises.
 """
@@ -14,13 +14,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _converge, _grants, _token_store
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError, StoreError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError, ResponseError, StoreError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, OptionsLike
 from ansible_collections.jwtauth.oidc.plugins.module_utils._stored_tokens import FORGET, USE, RENEW, TokenProvider, identity, token_client
 
 if TYPE_CHECKING:
     from ansible_collections.jwtauth.oidc.plugins.module_utils._stored_tokens import ClientFactory
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._token_admin import TokenAdminClient
     from ansible_collections.jwtauth.oidc.plugins.module_utils._token_request import TokenClient
 
     # Gives the bearer token for the API; renew=True after the API answered 401.
@@ -135,3 +136,126 @@ def run_resource_task(options: OptionsLike, check_mode: bool = False, diff: bool
     if found:
         result['warnings'] = found
     return result
+
+
+def _admin_client(options: Options) -> TokenAdminClient:
+    # Imported on first use, as token_client does: the option layer imports this module in the lookup too.
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._token_admin import TokenAdminClient
+
+    return TokenAdminClient(options)
+
+
+def run_revoke_task(options: OptionsLike, check_mode: bool = False, client: TokenAdminClient | None = None) -> dict[str, Any]:
+    """What the revoke module does, as data: revoke ``token``, or the stored tokens of ``saved_as`` (or of the lookup's entry
+    for these options) and remove that entry.  Check mode sends nothing and changes nothing.
+
+    ``changed``: for a stored entry, whether there was one (its tokens were revoked and it was removed); for a given
+    ``token``, whether the OP answered 200, which RFC 7009 section 2.2 also answers for a token that was already invalid.
+    """
+    options = Options.of(options)
+    client = client or _admin_client(options)
+    client.prepare()  # bad options fail in check mode too
+    try:
+        if options.token:
+            result = _revoke_given(options, check_mode, client)
+        else:
+            result = _revoke_stored(options, check_mode, client)
+    except OIDCError as exc:
+        exc.warnings.extend(text for text in client.warnings if text not in exc.warnings)
+        raise
+    result['warnings'] = client.warnings
+    return result
+
+
+def _revoke_given(options: Options, check_mode: bool, client: TokenAdminClient) -> dict[str, Any]:
+    what = 'the given {0}'.format((options.token_type_hint or 'token').replace('_', ' '))
+    revoked = [options.token_type_hint or 'token']
+    if check_mode:
+        return dict(changed=True, revoked=[], msg='Check mode: would revoke {0}; nothing was sent'.format(what))
+    endpoint = client.revoke(options.token, options.token_type_hint)
+    return dict(changed=True, revoked=revoked, revocation_endpoint=endpoint.url,
+                msg='Revoked {0} at {1} (HTTP 200, which RFC 7009 section 2.2 also answers for a token that was already '
+                    'invalid)'.format(what, endpoint.url))
+
+
+# The stored tokens revoke sends, refresh token first: RFC 7009 section 2.1 says revoking a refresh token SHOULD revoke
+# the access tokens of its grant; the access token is revoked too for OPs that do not.
+REVOKED_FIELDS = ('refresh_token', 'access_token')
+
+
+def _revoke_stored(options: Options, check_mode: bool, client: TokenAdminClient) -> dict[str, Any]:
+    name = options.saved_as
+    provider = TokenProvider(options)
+    if provider.store is None:
+        raise provider.no_store_error('revoke', name)
+    store, credential = provider.store, cast(bytes, provider.credential)
+    identifier = identity(options, name)
+    label = provider.describe_token(name)
+    if check_mode:
+        return _revoke_stored_prediction(provider, store.read(identifier, credential), name, label)
+    with store.lock(identifier, label):
+        entry = store.read(identifier, credential)
+        if entry.state == _token_store.MISSING:
+            return dict(changed=False, revoked=[], removed=False, msg='{0} to revoke'.format(provider.describe_token(name, 'No')))
+        if entry.state != _token_store.OK:
+            raise _unreadable_entry(provider, entry, name, label)
+        revoked: list[str] = []
+        endpoint = None
+        try:
+            for field in REVOKED_FIELDS:
+                if entry.tokens.get(field):
+                    endpoint = client.revoke(entry.tokens[field], field)
+                    revoked.append(field)
+        except OIDCError as exc:
+            exc.message += '; {0} stays in the store{1}'.format(
+                label, ' (its {0} was revoked)'.format(' and '.join(revoked).replace('_', ' ')) if revoked else '')
+            raise
+        removed = store.remove(identifier)
+    words = ' and '.join(field.replace('_', ' ') for field in revoked) or 'nothing (the entry held no token)'
+    result = dict(changed=True, revoked=revoked, removed=removed,
+                  msg='Revoked the {0} of {1} and removed it from the store'.format(words, label))
+    if endpoint is not None:
+        result['revocation_endpoint'] = endpoint.url
+    return result
+
+
+def _revoke_stored_prediction(provider: TokenProvider, entry: _token_store.Entry, name: str | None, label: str) -> dict[str, Any]:
+    if entry.state == _token_store.MISSING:
+        return dict(changed=False, revoked=[], removed=False,
+                    msg='Check mode: {0} to revoke'.format(provider.describe_token(name, 'no')))
+    if entry.state != _token_store.OK:
+        raise _unreadable_entry(provider, entry, name, label)
+    fields = [field for field in REVOKED_FIELDS if entry.tokens.get(field)]
+    return dict(changed=True, revoked=[], removed=False,
+                msg='Check mode: would revoke the {0} of {1} and remove it from the store; nothing was sent'.format(
+                    ' and '.join(field.replace('_', ' ') for field in fields) or 'nothing', label))
+
+
+def _unreadable_entry(provider: TokenProvider, entry: _token_store.Entry, name: str | None, label: str) -> StoreError:
+    why = ('this client credential cannot decrypt it (saved with another client_secret or private_key?)'
+           if entry.state == _token_store.UNDECRYPTABLE else 'it is damaged (not in the store\'s format)')
+    return StoreError('Cannot revoke {0}: {1}, so its tokens are unknown and nothing was sent. Drop the entry with the token module '
+                      '(token_store_action: forget{2}); its tokens expire on their own'.format(
+                          label, why, ', save_as: {0}'.format(name) if name is not None else ''))
+
+
+def run_introspect_task(options: OptionsLike, check_mode: bool = False, client: TokenAdminClient | None = None) -> dict[str, Any]:
+    """What the introspect module does, as data: the OP's claims about ``token`` (RFC 7662 section 2.2), never the token.
+
+    Introspection changes nothing, so it runs in check mode too.  ``active: false`` is an answer, not a failure, unless
+    ``fail_if_inactive`` says so.
+    """
+    options = Options.of(options)
+    client = client or _admin_client(options)
+    client.prepare()
+    try:
+        claims, endpoint = client.introspect(options.token, options.token_type_hint)
+        if options.fail_if_inactive and not claims['active']:
+            raise ResponseError('The token is not active according to {0} (RFC 7662 section 2.2: expired, revoked, never issued '
+                                'by this OP, or not for this client to see); fail_if_inactive is set'.format(endpoint.url),
+                                url=endpoint.url, status=200)
+    except OIDCError as exc:
+        exc.warnings.extend(text for text in client.warnings if text not in exc.warnings)
+        raise
+    return dict(changed=False, active=claims['active'], claims=claims, introspection_endpoint=endpoint.url,
+                warnings=client.warnings)
