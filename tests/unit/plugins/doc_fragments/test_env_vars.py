@@ -19,6 +19,8 @@ PLUGINS = {
     ('module', 'token'): _options.token_argument_spec(),
     ('module', 'api_resource'): _options.api_resource_argument_spec(),
     ('lookup', 'token'): _options.lookup_argument_spec(),
+    ('module', 'revoke'): _options.revoke_argument_spec(),
+    ('module', 'introspect'): _options.introspect_argument_spec(),
 }
 
 
