@@ -223,6 +223,13 @@ class OP(ServerProcess):
         self.config_path = os.path.join(self.workdir, "op-config.json")
         self.clients = {}
         metadata = self._make_clients()
+        # The accounts of the emulated PingOne headless sign-on (server.mjs handlePiFlow): username ->
+        # password and the flow status a good password leads to.
+        self.flow_accounts = {
+            "svc-ansible": {"password": secrets.token_urlsafe(24), "status": "COMPLETED"},
+            "svc-mfa": {"password": secrets.token_urlsafe(24), "status": "OTP_REQUIRED"},
+            "svc-expired": {"password": secrets.token_urlsafe(24), "status": "PASSWORD_EXPIRED"},
+        }
         for extra in extra_clients or []:
             extra = dict(extra)
             metadata.append(extra)
@@ -237,7 +244,7 @@ class OP(ServerProcess):
                 os.unlink(path)
         config = {
             "host": "127.0.0.1", "port": 0, "tls_cert": self.cert_path, "tls_key": self.key_path,
-            "env_id": self.env_id, "clients": metadata, "ttl": ttl or {},
+            "env_id": self.env_id, "clients": metadata, "ttl": ttl or {}, "flow_accounts": self.flow_accounts,
             "log_path": self.log_path, "ready_path": self.ready_path, "exit_with_parent": True,
         }
         fd = os.open(self.config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
