@@ -390,6 +390,12 @@ async function handleFault(req, res, path) {
 // https://developer.pingidentity.com/pingone-api/platform/reference/error-codes.html).
 
 const CHECK_MEDIA_TYPE = 'application/vnd.pingidentity.usernamePassword.check+json';
+
+// The ST cookies and codes the emulation hands out go to a file of their own (never to the event log), so that
+// the tests can check that no output shows them (harness.py OP.issued_secrets).
+function witness(kind, value) {
+  if (config.issued_secrets_path) appendFileSync(config.issued_secrets_path, `${JSON.stringify({ kind, value })}\n`);
+}
 // "PingOne Flows": flows expire after 15 minutes of inactivity; using one later answers 404.
 const FLOW_IDLE_MS = 15 * 60 * 1000;
 const piFlows = new Map();
@@ -515,6 +521,7 @@ async function checkPassword(req, res, id) {
   const headers = {};
   if (flow.status === 'COMPLETED') {
     flow.st = randomUUID();
+    witness('ST', flow.st);
     headers['set-cookie'] = `ST=${flow.st}; Path=/${config.env_id}; Secure; HttpOnly; SameSite=None`;
   }
   flow.extra = { _embedded: { user: { username: flow.username } } };
@@ -535,6 +542,7 @@ async function resumeFlow(req, res, url) {
   }
   piFlows.delete(flow.id); // one code per flow
   const code = await issueCode(flow.params, flow.username);
+  witness('code', code);
   flow.extra = { authorizeResponse: { code, ...(flow.params.state !== undefined ? { state: flow.params.state } : {}) } };
   return sendJson(res, 200, flowObject(flow));
 }
