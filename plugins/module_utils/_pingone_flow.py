@@ -175,7 +175,7 @@ def flow_id_of(flow: Mapping[str, Any], url: str) -> str:
 
 def check_action_url(flow: Mapping[str, Any], root: str, flow_id: str) -> str:
     """Where to POST the credentials: the flow's ``usernamePassword.check`` link (on the auth origin), else ``{root}/flows/{id}``."""
-    links = flow.get('_links') if isinstance(flow.get('_links'), Mapping) else {}
+    links: Mapping[str, Any] = flow['_links'] if isinstance(flow.get('_links'), Mapping) else {}
     link = links.get('usernamePassword.check')
     href = link.get('href') if isinstance(link, Mapping) else None
     if isinstance(href, str) and href:
@@ -274,10 +274,10 @@ def _redirect_error(headers: Mapping[str, str] | None, redirect_uri: str | None)
     if not redirect_uri or not location.startswith(redirect_uri):
         return ''
     query = parse_qs(urlsplit(location).query)
-    error = (query.get('error') or [None])[0]
+    error = (query.get('error') or [''])[0]
     if not error:
         return ''
-    description = (query.get('error_description') or [None])[0]
+    description = (query.get('error_description') or [''])[0]
     return ' to the redirect_uri with error {0}{1}'.format(_error_body.clean(error, 60),
                                                           ' ({0})'.format(_error_body.clean(description)) if description else '')
 
