@@ -250,9 +250,10 @@ def read_code(flow: Mapping[str, Any], state: str, url: str) -> str:
     if isinstance(answer.get('error'), str):
         # RFC 6749 section 4.1.2.1: the authorization server refused the request after sign-on.
         description = answer.get('error_description')
-        raise FlowError('Failed to {0} at {1}: {2}{3}'.format(what, _shown(url), _error_body.clean(answer['error'], 60),
-                                                             ' ({0})'.format(_error_body.clean(description)) if isinstance(description, str) else ''),
-                        flow_status=COMPLETED, url=_shown(url), status=200, error=_error_body.clean(answer['error'], 60))
+        error = _error_body.clean(answer['error'], 60)
+        said = ' ({0})'.format(_error_body.clean(description)) if isinstance(description, str) else ''
+        raise FlowError('Failed to {0} at {1}: {2}{3}'.format(what, _shown(url), error, said),
+                        flow_status=COMPLETED, url=_shown(url), status=200, error=error)
     if answer.get('state') != state:
         raise FlowError('Failed to {0} at {1}: the state in authorizeResponse is not the one sent (RFC 6749 section 10.12); the code '
                         'is not redeemed'.format(what, _shown(url)), flow_status=COMPLETED, url=_shown(url), status=200)
@@ -278,8 +279,8 @@ def _redirect_error(headers: Mapping[str, str] | None, redirect_uri: str | None)
     if not error:
         return ''
     description = (query.get('error_description') or [''])[0]
-    return ' to the redirect_uri with error {0}{1}'.format(_error_body.clean(error, 60),
-                                                          ' ({0})'.format(_error_body.clean(description)) if description else '')
+    said = ' ({0})'.format(_error_body.clean(description)) if description else ''
+    return ' to the redirect_uri with error {0}{1}'.format(_error_body.clean(error, 60), said)
 
 
 class FlowCookies:
