@@ -16,8 +16,14 @@ options:
       - The OAuth 2.0 grant.
       - When unset, V(authorization_code) if O(code) is set, V(refresh_token) if O(refresh_token) is set,
         else V(client_credentials).
+      - V(pingone_flow) is PingOne's headless sign-on, no browser involved. The authorization request is sent with
+        C(response_mode=pi.flow), PKCE, C(state) and C(nonce). O(username) and O(password) are checked through PingOne's
+        flow API, then the code is exchanged with the client's authentication and the ID token's nonce is checked.
+        It needs O(environment_id) or O(auth_base_url), O(redirect_uri), O(username) and O(password), and works only
+        when the application's sign-on policy asks for nothing but a password. A flow that ends otherwise (MFA, expired
+        password) fails with PingOne's flow status in C(flow_status), before any code is issued.
     type: str
-    choices: [authorization_code, client_credentials, refresh_token]
+    choices: [authorization_code, client_credentials, refresh_token, pingone_flow]
   code:
     description:
       - The authorization code from the redirect of the authorization request (the C(code) query parameter).
@@ -28,7 +34,8 @@ options:
   redirect_uri:
     description:
       - The redirect URI used in the authorization request; must be exactly the same string.
-      - Required with O(grant_type=authorization_code).
+      - Required with O(grant_type=authorization_code) and O(grant_type=pingone_flow) (one of the application's redirect
+        URIs; nothing is sent to it).
     type: str
   code_verifier:
     description:
@@ -81,4 +88,31 @@ options:
       - Seconds of clock difference with the OP tolerated when checking the ID token's C(exp) and C(iat).
     type: int
     default: 60
+  username:
+    description:
+      - The PingOne user who signs on with O(grant_type=pingone_flow), usually a service account.
+      - Or the E(JWTAUTH_OIDC_USERNAME) environment variable (an input of the AWX credential type). A task that sets
+        O(username) never takes O(password) from the environment.
+    type: str
+  password:
+    description:
+      - The password of O(username), for O(grant_type=pingone_flow). Never shown, logged or returned.
+      - Or the E(JWTAUTH_OIDC_PASSWORD) environment variable (an input of the AWX credential type).
+      - A wrong password counts towards the account's lockout; the password check is never resent.
+    type: str
+'''
+
+    # Where lookups read the user of grant_type=pingone_flow besides their keyword arguments (see connection.PLUGINS).
+    PLUGINS = r'''
+options:
+  username:
+    env:
+      - name: JWTAUTH_OIDC_USERNAME
+    vars:
+      - name: jwtauth_oidc_username
+  password:
+    env:
+      - name: JWTAUTH_OIDC_PASSWORD
+    vars:
+      - name: jwtauth_oidc_password
 '''

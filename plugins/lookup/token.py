@@ -44,6 +44,7 @@ extends_documentation_fragment:
   - jwtauth.oidc.connection.client_id_lookup
   - jwtauth.oidc.connection.plugins
   - jwtauth.oidc.grant
+  - jwtauth.oidc.grant.plugins
   - jwtauth.oidc.token_store
   - jwtauth.oidc.token_store.action
   - jwtauth.oidc.token_store.plugins

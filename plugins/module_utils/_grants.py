@@ -28,7 +28,13 @@ GRANTS = {
     # RFC 6749 section 6; treated as single-use because the OP may rotate it and
     # revoke the whole family when an old one is presented again (RFC 9700 4.14.2).
     'refresh_token': Grant('refresh_token', ('refresh_token',), True, 'refresh the token'),
+    # PingOne's headless sign-on (response_mode=pi.flow, see _pingone_flow), then the authorization code grant:
+    # the code it yields is single-use, and a repeated sign-on counts towards the account's lockout.
+    'pingone_flow': Grant('pingone_flow', ('username', 'password', 'redirect_uri'), True, 'sign on at PingOne and exchange the code'),
 }
+
+# The grant_type of PingOne's headless sign-on.
+PINGONE_FLOW = 'pingone_flow'
 
 # Form fields this library owns; extra_params may not replace them.
 RESERVED_FIELDS = frozenset((
@@ -85,17 +91,25 @@ def infer_grant_type(grant_type: str | None = None, code: str | None = None, ref
 
 def grant_form(grant_type: str, code: str | None = None, redirect_uri: str | None = None, code_verifier: str | None = None,
                refresh_token: str | None = None, scope: str | Sequence[str] | None = None,
-               extra_params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The form fields of a token request for a grant, before client authentication."""
+               extra_params: Mapping[str, Any] | None = None, username: str | None = None,
+               password: str | None = None) -> dict[str, Any]:
+    """The form fields of a token request for a grant, before client authentication.
+
+    For pingone_flow, the fields of the code exchange that follows the sign-on; the code comes later.
+    """
     grant = GRANTS.get(grant_type)
     if grant is None:
         raise ConfigurationError('grant_type must be one of {0}, got {1}'.format(', '.join(GRANTS), grant_type))
-    values = {'code': code, 'redirect_uri': redirect_uri, 'refresh_token': refresh_token}
+    values = {'code': code, 'redirect_uri': redirect_uri, 'refresh_token': refresh_token, 'username': username, 'password': password}
     missing = [name for name in grant.required if not values[name]]
     if missing:
         raise ConfigurationError('{0} required when grant_type is {1}'.format(
             ' and '.join(missing) + (' are' if len(missing) > 1 else ' is'), grant_type))
     form: dict[str, Any] = {'grant_type': grant_type}
+    if grant_type == PINGONE_FLOW:
+        # The scope goes in the authorization request of the sign-on (RFC 6749 section 4.1.1), not in the exchange.
+        form = {'grant_type': 'authorization_code', 'redirect_uri': redirect_uri}
+        scope = None
     if grant_type == 'authorization_code':
         form.update(code=code, redirect_uri=redirect_uri)
         if code_verifier:

@@ -54,7 +54,8 @@ CANONICAL = {
 }
 
 # Options whose values are secrets: masked in anything the edges print.
-SECRET_OPTIONS = ('client_secret', 'private_key', 'private_key_passphrase', 'code', 'code_verifier', 'refresh_token', 'token')
+SECRET_OPTIONS = ('client_secret', 'private_key', 'private_key_passphrase', 'code', 'code_verifier', 'refresh_token', 'token',
+                  'password')
 
 
 def secret_values(options: Mapping[str, Any]) -> list[Any]:
@@ -103,13 +104,16 @@ LOCATION_KEYS = ('token_endpoint', 'issuer', 'environment_id', 'auth_base_url')
 LOCATION_OPTIONS = LOCATION_KEYS + ('region', 'audience')
 CLIENT_KEYS = ('client_id',)
 CLIENT_OPTIONS = CLIENT_KEYS + ('client_secret', 'private_key', 'private_key_passphrase', 'key_id', 'auth_method', 'signing_alg')
+# The same for the user of grant_type=pingone_flow: a task's username never gets the injected account's password.
+USER_KEYS = ('username',)
+USER_OPTIONS = USER_KEYS + ('password',)
 
 
 def task_settings_win(argument_spec: ArgumentSpec, args: Mapping[str, Any]) -> ArgumentSpec:
     """The spec, less the environment fallbacks of each group whose keys the task (or its module_defaults) sets."""
     given = without_unset(args)
     dropped: set[str] = set()
-    for keys, group in ((LOCATION_KEYS, LOCATION_OPTIONS), (CLIENT_KEYS, CLIENT_OPTIONS)):
+    for keys, group in ((LOCATION_KEYS, LOCATION_OPTIONS), (CLIENT_KEYS, CLIENT_OPTIONS), (USER_KEYS, USER_OPTIONS)):
         if any(key in given for key in keys):
             dropped.update(group)
     if not dropped & set(argument_spec):
@@ -233,8 +237,8 @@ def connection_argument_spec(client_id_required: bool = True) -> ArgumentSpec:
 
 
 def grant_argument_spec() -> ArgumentSpec:
-    """What to ask the token endpoint for, and how to check the ID token."""
-    return dict(
+    """What to ask the token endpoint for, and how to check the ID token; the user of grant_type=pingone_flow."""
+    spec: ArgumentSpec = dict(
         grant_type=dict(type='str', choices=list(GRANTS)),
         code=dict(type='str', no_log=True),
         redirect_uri=dict(type='str'),
@@ -247,6 +251,10 @@ def grant_argument_spec() -> ArgumentSpec:
         validate_id_token=dict(type='bool', default=True, no_log=False),
         clock_skew=dict(type='int', default=60),
     )
+    # The AWX credential type injects these two, as JWTAUTH_OIDC_USERNAME and JWTAUTH_OIDC_PASSWORD.
+    spec['username'] = dict(type='str', no_log=False, fallback=_env_fallback('username'))
+    spec['password'] = dict(type='str', no_log=True, fallback=_env_fallback('password'))
+    return spec
 
 
 def store_argument_spec() -> ArgumentSpec:
@@ -299,6 +307,7 @@ def token_module_kwargs(argument_spec: ArgumentSpec | None = None) -> dict[str, 
             ['auth_method', 'private_key_jwt', ['private_key']],
             ['grant_type', 'authorization_code', ['code', 'redirect_uri']],
             ['grant_type', 'refresh_token', ['refresh_token']],
+            ['grant_type', 'pingone_flow', ['username', 'password', 'redirect_uri']],
         ],
     )
 

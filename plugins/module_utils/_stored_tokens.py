@@ -99,6 +99,9 @@ def identity(options: OptionsLike, name: str | None = None) -> str:
     for key in HASHED_OPTIONS:
         if options[key]:
             parts[key] = hashlib.sha256(options[key].encode('utf-8')).hexdigest()
+    if parts['grant_type'] == _grants.PINGONE_FLOW:
+        # A signed-on user's token is that user's alone (added only here, so that other entries keep their ids).
+        parts['username'] = options.username
     return _token_store.entry_id(parts)
 
 

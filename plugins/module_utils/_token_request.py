@@ -15,7 +15,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _discovery, _grants, _id_token, _masking
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _discovery, _grants, _id_token, _masking, _pingone_flow
 from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import make_client_auth
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import IdTokenError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
@@ -48,8 +48,10 @@ class TokenClient:
         grant_type = _grants.infer_grant_type(o.grant_type, o.code, o.refresh_token)
         form = _grants.grant_form(grant_type, code=o.code, redirect_uri=o.redirect_uri,
                                   code_verifier=o.code_verifier, refresh_token=o.refresh_token,
-                                  scope=o.scope, extra_params=o.extra_params)
+                                  scope=o.scope, extra_params=o.extra_params, username=o.username, password=o.password)
         self.request_warnings = list(self.client_auth.validate())
+        if grant_type == _grants.PINGONE_FLOW:
+            _pingone_flow.auth_root(o)  # PingOne options, not issuer: fails in check mode too
         if grant_type == 'authorization_code' and o.scope:
             # RFC 6749 section 4.1.3 has no scope parameter: the scope was fixed by the authorization request (4.1.1).
             self.request_warnings.append('scope is not part of an authorization code exchange (RFC 6749 section 4.1.3): the OP '
@@ -60,6 +62,8 @@ class TokenClient:
     def request_token(self) -> dict[str, Any]:
         """Send the grant and return the result dict (tokens, expiry, ID token claims)."""
         grant, form = self.prepare()
+        if grant.name == _grants.PINGONE_FLOW:
+            return self.sign_on_and_exchange()
         endpoints = _discovery.resolve_endpoints(self.options, self.http)
         sent_at: list[float] = []
 
@@ -82,6 +86,28 @@ class TokenClient:
         if tokens.get('id_token') and self.options.validate_id_token:
             result['id_token_claims'] = self.validate_id_token(tokens, endpoints)
             result['issuer'] = result['id_token_claims']['iss']
+        return result
+
+    def sign_on_and_exchange(self) -> dict[str, Any]:
+        """PingOne headless sign-on (_pingone_flow), then the authorization code grant with the code, its PKCE verifier and nonce.
+
+        The flow runs on an HttpClient of its own, whose session keeps no cookie: the flow's cookies never
+        reach the token endpoint.  The exchange is this client's: same client authentication, ID token
+        validation (the nonce of the sign-on included) and warnings.
+        """
+        flow_http = HttpClient.from_options(self.options)
+        try:
+            signed_on = _pingone_flow.sign_on(self.options, flow_http)
+        finally:
+            self.request_warnings.extend(text for text in flow_http.warnings if text not in self.request_warnings)
+        exchange = TokenClient(self.options.replace(
+            grant_type='authorization_code', code=signed_on.code, code_verifier=signed_on.code_verifier, nonce=signed_on.nonce,
+            redirect_uri=signed_on.redirect_uri, scope=None, username=None, password=None), http=self.http)
+        try:
+            result = exchange.request_token()
+        finally:
+            self.request_warnings.extend(text for text in exchange.request_warnings if text not in self.request_warnings)
+        result.update(grant_type=_grants.PINGONE_FLOW, flow_status=signed_on.flow_status)
         return result
 
     def check_scope(self, requested: str | None, granted: Any, url: str, what: str) -> None:

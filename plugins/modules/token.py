@@ -51,6 +51,8 @@ attributes:
         condition such as C(login is not skipped) (the registered name) or C(not ansible_check_mode), as the examples
         do. Add C(check_mode=false) to the task to send them anyway.
       - V(client_credentials) spends nothing and runs in check mode, so later tasks can use the token.
+      - V(pingone_flow) is not sent in check mode either. A sign-on counts towards the account's lockout when the password
+        is wrong, and it issues a single-use code.
   diff_mode:
     support: none
   action:
@@ -85,6 +87,10 @@ notes:
   - The module reports C(changed=false); getting a token changes no configuration.
   - Errors say what failed and why, with the OP's C(error) and C(error_description), the HTTP status and the URL;
     they never contain the secret, the assertion or a token.
+  - O(grant_type=pingone_flow) signs a user on at PingOne without a browser (C(response_mode=pi.flow)). The sign-on takes
+    three requests to the PingOne auth host, then the code exchange; the password, the code and PingOne's session
+    cookie are never shown. Cookies are kept for that one sign-on only and sent only to the auth host. See the
+    "PingOne headless sign-on" guide of this collection (docs/docsite/rst/guide_pingone_headless.rst).
 seealso:
   - name: RFC 7523
     description: JWT profile for OAuth 2.0 client authentication.
@@ -144,6 +150,22 @@ EXAMPLES = r'''
     client_secret: "{{ pingone_client_secret }}"
     refresh_token: "{{ login.refresh_token }}"
   register: login
+  no_log: true
+  when: not ansible_check_mode
+
+- name: Sign a PingOne service account on without a browser (headless sign-on, response_mode=pi.flow)
+  jwtauth.oidc.token:
+    grant_type: pingone_flow
+    environment_id: "{{ pingone_environment_id }}"
+    region: EU
+    client_id: "{{ pingone_client_id }}"
+    client_secret: "{{ pingone_client_secret }}"
+    redirect_uri: https://automation.example.com/callback
+    scope: [openid, profile]
+    username: svc-ansible
+    password: "{{ vault_svc_ansible_password }}"
+    save_as: svc-ansible
+  register: signed_on
   no_log: true
   when: not ansible_check_mode
 
@@ -211,9 +233,18 @@ status:
   returned: failure, when the OP answered
   type: int
 error:
-  description: The OAuth C(error) code of the OP's error response, for example C(invalid_grant).
-  returned: failure, when the OP sent an OAuth error
+  description:
+    - The OAuth C(error) code of the OP's error response, for example C(invalid_grant).
+    - With O(grant_type=pingone_flow), the C(code) of PingOne's error body, for example C(INVALID_DATA) for a wrong password.
+  returned: failure, when the OP sent an OAuth error or a PingOne error body
   type: str
+flow_status:
+  description:
+    - The status of PingOne's sign-on flow with O(grant_type=pingone_flow). On success V(COMPLETED). On failure, the
+      status the flow stopped at, for example V(OTP_REQUIRED) (MFA), V(PASSWORD_EXPIRED) or V(MUST_CHANGE_PASSWORD).
+  returned: with O(grant_type=pingone_flow), on success and when the flow stopped at another status
+  type: str
+  sample: COMPLETED
 error_description:
   description: The OP's C(error_description).
   returned: failure, when the OP sent one

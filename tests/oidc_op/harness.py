@@ -221,8 +221,16 @@ class OP(ServerProcess):
         self.output_path = os.path.join(self.workdir, "op-output.log")
         self.ready_path = os.path.join(self.workdir, "op-ready.json")
         self.config_path = os.path.join(self.workdir, "op-config.json")
+        self.issued_secrets_path = os.path.join(self.workdir, "op-issued-secrets.jsonl")
         self.clients = {}
         metadata = self._make_clients()
+        # The accounts of the emulated PingOne headless sign-on (server.mjs handlePiFlow): username ->
+        # password and the flow status a good password leads to.
+        self.flow_accounts = {
+            "svc-ansible": {"password": secrets.token_urlsafe(24), "status": "COMPLETED"},
+            "svc-mfa": {"password": secrets.token_urlsafe(24), "status": "OTP_REQUIRED"},
+            "svc-expired": {"password": secrets.token_urlsafe(24), "status": "PASSWORD_EXPIRED"},
+        }
         for extra in extra_clients or []:
             extra = dict(extra)
             metadata.append(extra)
@@ -237,7 +245,8 @@ class OP(ServerProcess):
                 os.unlink(path)
         config = {
             "host": "127.0.0.1", "port": 0, "tls_cert": self.cert_path, "tls_key": self.key_path,
-            "env_id": self.env_id, "clients": metadata, "ttl": ttl or {},
+            "env_id": self.env_id, "clients": metadata, "ttl": ttl or {}, "flow_accounts": self.flow_accounts,
+            "issued_secrets_path": self.issued_secrets_path,
             "log_path": self.log_path, "ready_path": self.ready_path, "exit_with_parent": True,
         }
         fd = os.open(self.config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -346,6 +355,15 @@ class OP(ServerProcess):
             if all(event.get(k) == v for k, v in match.items()):
                 out.append(event)
         return out
+
+    def issued_secrets(self, kind=None):
+        """The ST cookie values and codes the emulated PingOne sign-on handed out so far (kind 'ST' or 'code'), oldest first."""
+        try:
+            with open(self.issued_secrets_path) as f:
+                lines = [json.loads(line) for line in f if line.strip()]
+        except IOError:
+            return []
+        return [line["value"] for line in lines if kind in (None, line["kind"])]
 
     def log_length(self):
         """Number of lines in the event log now."""

@@ -9,6 +9,8 @@
 //   /<env_id>/as/...        provider "pingone" issuer https://127.0.0.1:<port>/<env_id>/as
 //                           (PingOne's URL layout: /as/token, /as/authorize, /as/jwks, ...)
 //   /faults/...             canned misbehaviour for negative tests (see handleFault below)
+//   /<env_id>/as/authorize?response_mode=pi.flow, /<env_id>/flows/<id>, /<env_id>/as/resume
+//                           PingOne's headless sign-on, emulated over the pingone provider (see handlePiFlow)
 //
 // Both providers are panva/oidc-provider 9 (an OpenID Certified implementation).
 // Usage: node server.mjs <config.json>   (the config is written by harness.py)
@@ -17,7 +19,7 @@
 // headers, no tokens. Only paths, statuses and the provider's error details.
 
 import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createHash, generateKeyPair, randomBytes, sign } from 'node:crypto';
+import { createHash, generateKeyPair, randomBytes, randomUUID, sign } from 'node:crypto';
 import https from 'node:https';
 import { promisify } from 'node:util';
 
@@ -186,6 +188,13 @@ const server = https.createServer({
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
+  } else if (isPiFlowRoute(req, path)) {
+    logRequests(req, res, 'pingone');
+    handlePiFlow(req, res, path).catch((err) => {
+      log({ type: 'server_error', provider: 'pingone', error: String(err?.message || err) });
+      if (!res.headersSent) sendJson(res, 500, platformError('UNEXPECTED_ERROR', 'An unexpected error occurred.'));
+      else res.end();
+    });
   } else if (path === envPrefix || path.startsWith(`${envPrefix}/`)) {
     logRequests(req, res, 'pingone');
     // "Mounting oidc-provider" (docs/README.md): the docs mount provider.callback()
@@ -353,6 +362,257 @@ async function handleFault(req, res, path) {
     default:
       return sendJson(res, 404, { error: 'not_found' });
   }
+}
+
+// ---------------------------------------------------------------- PingOne headless sign-on (pi.flow)
+//
+// PingOne's redirectless sign-on, as its docs describe it, in front of the pingone provider:
+// - GET /<env>/as/authorize?response_mode=pi.flow answers 200 with a flow object instead of a redirect
+//   ("Authorize (Non-redirect and MFA Only Flows)",
+//   https://developer.pingidentity.com/pingone-api/auth/openid-connect-oauth-2/authorize-browserless-and-mfa-only-flows.html);
+// - POST /<env>/flows/<id> with Content-Type application/vnd.pingidentity.usernamePassword.check+json and
+//   {"username","password"} checks the password ("Check Username/Password",
+//   https://developer.pingidentity.com/pingone-api/auth/flows/flows-1/check-username-password.html) and sets the
+//   session token cookie ST, Path=/<env> ("Step 5: Submit login credentials" of the simple SSO workflow,
+//   https://developer.pingidentity.com/pingone-api/getting-started/simple-sso-workflow/step-6-submit-login-credentials.html);
+// - GET /<env>/as/resume?flowId=<id> with the ST cookie answers the completed flow with authorizeResponse.code
+//   ("Step 3: Resume to get authorization code", client secret JWT workflow,
+//   https://developer.pingidentity.com/pingone-api/workflow-library/platform-sso-and-authorization/openid-connect-oidc/client-authentication-methods/test-the-workflow/client-secret-jwt/step-9-call-the-resume-endpoint.html).
+// The code is the provider's own: resume drives the provider's authorization endpoint and its devInteractions
+// login and consent forms over HTTPS to this server, with the flow's parameters (PKCE challenge, nonce, state,
+// redirect_uri, scope), so the token endpoint redeems it as any other code.
+//
+// Accounts (config.flow_accounts, written by harness.py): username -> { password, status }, the flow status
+// PingOne answers after a good password: COMPLETED, or what the sign-on policy or the account still needs
+// ("PingOne Flows", flow status values: https://developer.pingidentity.com/pingone-api/auth/flows.html):
+// OTP_REQUIRED for a user with MFA, PASSWORD_EXPIRED for an expired password.
+// Errors are PingOne's platform error body {id, code, message, details} ("Error codes",
+// https://developer.pingidentity.com/pingone-api/platform/reference/error-codes.html).
+
+const CHECK_MEDIA_TYPE = 'application/vnd.pingidentity.usernamePassword.check+json';
+
+// The ST cookies and codes the emulation hands out go to a file of their own (never to the event log), so that
+// the tests can check that no output shows them (harness.py OP.issued_secrets).
+function witness(kind, value) {
+  if (config.issued_secrets_path) appendFileSync(config.issued_secrets_path, `${JSON.stringify({ kind, value })}\n`);
+}
+// "PingOne Flows": flows expire after 15 minutes of inactivity; using one later answers 404.
+const FLOW_IDLE_MS = 15 * 60 * 1000;
+const piFlows = new Map();
+const flowPrefix = `/${config.env_id}/flows/`;
+
+function isPiFlowRoute(req, path) {
+  if (path.startsWith(flowPrefix) || path === `${envPrefix}/resume`) return true;
+  if (path !== `${envPrefix}/authorize`) return false;
+  return new URL(req.url, 'https://x').searchParams.get('response_mode') === 'pi.flow';
+}
+
+function platformError(code, message, details) {
+  return { id: randomUUID(), code, message, ...(details ? { details } : {}) };
+}
+
+function baseUrl() {
+  return `https://${host}:${server.address().port}`;
+}
+
+function flowObject(flow) {
+  const self = `${baseUrl()}${flowPrefix}${flow.id}`;
+  const resume = `${baseUrl()}${envPrefix}/resume?flowId=${flow.id}`;
+  const links = { self: { href: self } };
+  if (flow.status === 'USERNAME_PASSWORD_REQUIRED') links['usernamePassword.check'] = { href: self };
+  if (flow.status === 'COMPLETED') links.resume = { href: resume };
+  return {
+    _links: links,
+    id: flow.id,
+    environment: { id: config.env_id },
+    resumeUrl: resume,
+    status: flow.status,
+    createdAt: new Date(flow.createdAt).toISOString(),
+    expiresAt: new Date(flow.touchedAt + FLOW_IDLE_MS).toISOString(),
+    ...(flow.extra || {}),
+  };
+}
+
+function liveFlow(id) {
+  const flow = piFlows.get(id);
+  if (!flow) return undefined;
+  if (Date.now() - flow.touchedAt > FLOW_IDLE_MS) {
+    piFlows.delete(id);
+    return undefined;
+  }
+  flow.touchedAt = Date.now();
+  return flow;
+}
+
+function notFound(res) {
+  return sendJson(res, 404, platformError('NOT_FOUND', 'The requested resource was not found.'));
+}
+
+function cookiesOf(req) {
+  const found = {};
+  for (const part of (req.headers.cookie || '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) found[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+  }
+  return found;
+}
+
+async function handlePiFlow(req, res, path) {
+  const url = new URL(req.url, baseUrl());
+  if (path === `${envPrefix}/authorize`) return startFlow(req, res, url);
+  if (path === `${envPrefix}/resume`) return resumeFlow(req, res, url);
+  return checkPassword(req, res, path.slice(flowPrefix.length));
+}
+
+async function startFlow(req, res, url) {
+  if (req.method !== 'GET' && req.method !== 'POST') return sendJson(res, 405, platformError('METHOD_NOT_ALLOWED', 'Method not allowed.'));
+  const params = Object.fromEntries(url.searchParams);
+  delete params.response_mode;
+  const client = params.client_id ? await pingone.Client.find(params.client_id) : undefined;
+  const problems = [];
+  if (!client) problems.push({ code: 'INVALID_VALUE', target: 'client_id', message: 'Unknown client_id.' });
+  if (params.response_type !== 'code') problems.push({ code: 'INVALID_VALUE', target: 'response_type', message: 'This emulation issues codes only.' });
+  if (client && !client.redirectUris.includes(params.redirect_uri)) {
+    problems.push({ code: 'INVALID_VALUE', target: 'redirect_uri', message: 'Redirect URI mismatch.' });
+  }
+  if (problems.length) {
+    return sendJson(res, 400, platformError('INVALID_DATA', 'The request could not be completed. One or more validation errors were in the request.', problems));
+  }
+  const now = Date.now();
+  const flow = { id: randomUUID(), status: 'USERNAME_PASSWORD_REQUIRED', params, createdAt: now, touchedAt: now };
+  piFlows.set(flow.id, flow);
+  return sendJson(res, 200, flowObject(flow));
+}
+
+async function checkPassword(req, res, id) {
+  const raw = await readBody(req);
+  const flow = /^[0-9a-f-]{36}$/.test(id) ? liveFlow(id) : undefined;
+  if (!flow) return notFound(res);
+  if (req.method !== 'POST') return sendJson(res, 405, platformError('METHOD_NOT_ALLOWED', 'Method not allowed.'));
+  // The flow action is chosen by the custom media type ("Flows", flow API actions).
+  const mediaType = (req.headers['content-type'] || '').split(';')[0].trim().toLowerCase();
+  if (mediaType !== CHECK_MEDIA_TYPE.toLowerCase()) {
+    return sendJson(res, 400, platformError('INVALID_REQUEST', `Unsupported flow action media type ${mediaType || '(none)'}.`));
+  }
+  if (flow.status !== 'USERNAME_PASSWORD_REQUIRED') {
+    return sendJson(res, 400, platformError('INVALID_REQUEST', `The usernamePassword.check action is not allowed in flow status ${flow.status}.`));
+  }
+  let body;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    body = null;
+  }
+  const missing = ['username', 'password'].filter((name) => typeof body?.[name] !== 'string' || !body[name]);
+  if (missing.length) {
+    return sendJson(res, 400, platformError('INVALID_DATA', 'The request could not be completed. One or more validation errors were in the request.',
+      missing.map((target) => ({ code: 'REQUIRED_VALUE', target, message: `${target} is required.` }))));
+  }
+  const account = (config.flow_accounts || {})[body.username];
+  if (!account || account.password !== body.password) {
+    // A wrong password (or an unknown user, which PingOne does not tell apart) is a 400 with the password as target.
+    flow.failures = (flow.failures || 0) + 1;
+    return sendJson(res, 400, platformError('INVALID_DATA', 'The request could not be completed. One or more validation errors were in the request.', [
+      { code: 'INVALID_VALUE', target: 'password', message: 'The provided password did not match provisioned password', innerError: { failuresRemaining: Math.max(0, 5 - flow.failures) } },
+    ]));
+  }
+  flow.username = body.username;
+  flow.status = account.status || 'COMPLETED';
+  const headers = {};
+  if (flow.status === 'COMPLETED') {
+    flow.st = randomUUID();
+    witness('ST', flow.st);
+    headers['set-cookie'] = `ST=${flow.st}; Path=/${config.env_id}; Secure; HttpOnly; SameSite=None`;
+  }
+  flow.extra = { _embedded: { user: { username: flow.username } } };
+  return sendJson(res, 200, flowObject(flow), headers);
+}
+
+async function resumeFlow(req, res, url) {
+  if (req.method !== 'GET') return sendJson(res, 405, platformError('METHOD_NOT_ALLOWED', 'Method not allowed.'));
+  const id = url.searchParams.get('flowId') || '';
+  const flow = /^[0-9a-f-]{36}$/.test(id) ? liveFlow(id) : undefined;
+  if (!flow) return notFound(res);
+  if (flow.status !== 'COMPLETED') {
+    return sendJson(res, 400, platformError('REQUEST_FAILED', `The flow is ${flow.status}, not COMPLETED.`));
+  }
+  if (!flow.st || cookiesOf(req).ST !== flow.st) {
+    // The session token cookie set by the password check is what ties the resume to the signed-on user.
+    return sendJson(res, 401, platformError('UNAUTHORIZED', 'The session token (ST cookie) of the flow is missing or invalid.'));
+  }
+  piFlows.delete(flow.id); // one code per flow
+  const code = await issueCode(flow.params, flow.username);
+  witness('code', code);
+  flow.extra = { authorizeResponse: { code, ...(flow.params.state !== undefined ? { state: flow.params.state } : {}) } };
+  return sendJson(res, 200, flowObject(flow));
+}
+
+// One HTTPS request to this server (the provider's own pages), with a cookie jar of this drive only.
+function selfRequest(method, target, body, jar) {
+  return new Promise((resolve, reject) => {
+    const headers = { 'user-agent': 'jwtauth-tests pi.flow emulation', cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') };
+    if (body !== null) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      headers['content-length'] = Buffer.byteLength(body);
+    }
+    // The server's certificate is from the harness's throwaway CA; this request never leaves 127.0.0.1.
+    const request = https.request(target, { method, headers, rejectUnauthorized: false }, (response) => {
+      const chunks = [];
+      response.on('data', (c) => chunks.push(c));
+      response.on('end', () => {
+        for (const line of response.headers['set-cookie'] || []) {
+          const pair = line.split(';')[0];
+          const i = pair.indexOf('=');
+          if (i > 0) jar.set(pair.slice(0, i), pair.slice(i + 1));
+        }
+        resolve({ status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    request.on('error', reject);
+    request.end(body === null ? undefined : body);
+  });
+}
+
+function formOf(page) {
+  const form = /<form\b([^>]*)>([\s\S]*?)<\/form>/i.exec(page);
+  if (!form) return null;
+  const attrs = (text) => Object.fromEntries([...text.matchAll(/([\w:-]+)\s*=\s*"([^"]*)"/g)].map((m) => [m[1].toLowerCase(), m[2]]));
+  const fields = {};
+  for (const input of form[2].matchAll(/<input\b([^>]*)>/gi)) {
+    const a = attrs(input[1]);
+    if (a.name) fields[a.name] = a.value || '';
+  }
+  return { action: attrs(form[1]).action, fields };
+}
+
+async function issueCode(params, login) {
+  // prompt=consent: oidc-provider keeps offline_access only then (OIDC Core 11); PingOne grants what the application allows.
+  let target = `${baseUrl()}${envPrefix}/authorize?${new URLSearchParams({ ...params, prompt: 'consent' })}`;
+  let method = 'GET';
+  let body = null;
+  const jar = new Map();
+  for (let hop = 0; hop < 12; hop += 1) {
+    const answer = await selfRequest(method, target, body, jar);
+    if (answer.status >= 300 && answer.status < 400) {
+      const location = new URL(answer.headers.location, target);
+      if (`${location.origin}${location.pathname}` === params.redirect_uri) {
+        const error = location.searchParams.get('error');
+        if (error) throw new Error(`authorization failed: ${error}`);
+        return location.searchParams.get('code');
+      }
+      target = location.href;
+      method = 'GET';
+      body = null;
+    } else {
+      const form = answer.status === 200 ? formOf(answer.body) : null;
+      if (!form || !form.action) throw new Error(`pi.flow emulation: no form at ${new URL(target).pathname} (HTTP ${answer.status})`);
+      if (form.fields.prompt === 'login') Object.assign(form.fields, { login, password: 'checked-by-the-flow' });
+      target = new URL(form.action, target).href;
+      method = 'POST';
+      body = new URLSearchParams(form.fields).toString();
+    }
+  }
+  throw new Error('pi.flow emulation: no code after 12 hops');
 }
 
 // ---------------------------------------------------------------- start

@@ -21,7 +21,9 @@ with open(PATH) as handle:
     CREDENTIAL_TYPE = yaml.safe_load(handle)
 FIELDS = {field['id']: field for field in CREDENTIAL_TYPE['inputs']['fields']}
 ENV = CREDENTIAL_TYPE['injectors']['env']
-CONNECTION = _options.connection_argument_spec()
+# The connection options, and the user of grant_type=pingone_flow.
+CONNECTION = dict(_options.connection_argument_spec(),
+                  **{name: spec for name, spec in _options.grant_argument_spec().items() if name in _options.USER_OPTIONS})
 # Inputs that are not options one to one: the CA is given as PEM and injected as a file path.
 NOT_OPTIONS = {'ca_certificate'}
 # Options checked by the library rather than by spec choices, with the values a dropdown should offer:

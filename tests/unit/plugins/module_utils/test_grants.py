@@ -55,7 +55,7 @@ def test_grant_form_errors(kwargs, message):
 
 
 def test_single_use_grants():
-    assert {name for name, grant in _grants.GRANTS.items() if grant.single_use} == {'authorization_code', 'refresh_token'}
+    assert {name for name, grant in _grants.GRANTS.items() if grant.single_use} == {'authorization_code', 'refresh_token', 'pingone_flow'}
 
 
 def test_success_response():
