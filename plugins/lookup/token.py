@@ -122,6 +122,7 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import DEVICE_CODE, infer_grant_type
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import ENV_PREFIX, env_var, without_unset, lookup_argument_spec, token_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._stored_tokens import TokenProvider
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
@@ -146,6 +147,10 @@ def select(tokens, query):
 
 def lookup_tokens(terms, options):
     """What the lookup does, as data: one value per term (or one without terms), and the warnings."""
+    if not terms and infer_grant_type(options.grant_type, options.code, options.refresh_token) == DEVICE_CODE:
+        # A lookup is templated wherever its value is used, and cannot show the user code before it blocks.
+        raise ConfigurationError('The device authorization grant needs a person to approve it, which a lookup cannot ask for: run the '
+                                 'jwtauth.oidc.token module with save_as, then look up the saved name')
     provider = TokenProvider(options)
     try:
         values = []
