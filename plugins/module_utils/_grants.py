@@ -204,7 +204,7 @@ def oauth_error(prefix: str, status: int, headers: Mapping[str, str] | None, bod
     correlation = _error_body.correlation_id(headers)
     if correlation and correlation not in (description or ''):
         message += '; correlation ID {0}'.format(correlation)
-    if error == 'invalid_grant':
+    if error == 'invalid_grant' or (error == 'invalid_request' and grant_type == TOKEN_EXCHANGE):
         message += '; ' + invalid_grant_hint(grant_type, redirect_uri, pingone)
     elif error in ERROR_HINTS:
         message += '; ' + ERROR_HINTS[error]
