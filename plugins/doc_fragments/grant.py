@@ -19,7 +19,7 @@ options:
       - V(urn:ietf:params:oauth:grant-type:device_code) (or V(device_code)) is the device authorization grant (RFC 8628),
         for a person in the loop of a job; the token module only. The task shows a verification URI and a user code in the
         job output, then waits until the person approves at the OP (at most O(device_timeout)).
-      - V(urn:ietf:params:oauth:grant-type:token-exchange) (or V(token_exchange)) is token exchange (RFC 8693): trades
+      - V(urn:ietf:params:oauth:grant-type:token-exchange) (or V(token_exchange)) is token exchange (RFC 8693), which trades
         O(subject_token) for a token of another scope, resource or audience.
       - Results and the token store use the URN whichever name is given.
     type: str
@@ -109,7 +109,7 @@ options:
     default: 600
   subject_token:
     description:
-      - The token to exchange, for the token exchange grant (RFC 8693 section 2.1): for example an access token from
+      - The token to exchange, for the token exchange grant (RFC 8693 section 2.1), for example an access token from
         another task. It is a secret, never shown. In the token store it is part of the entry's identity as a hash only.
       - PingOne exchanges tokens issued by the same environment.
     type: str
