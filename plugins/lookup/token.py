@@ -36,7 +36,7 @@ options:
     description:
       - A JMESPath expression over the token response, whose keys are C(access_token), C(token_type), C(expires_in),
         C(expires_at), C(scope), C(id_token), C(refresh_token), C(id_token_claims), C(grant_type), C(token_endpoint)
-        and C(issuer). V(@) returns all of it.
+        and C(issuer), plus C(issued_token_type) after a token exchange. V(@) returns all of it.
       - Without it, the access token string is returned.
     type: str
 extends_documentation_fragment:
@@ -97,6 +97,12 @@ EXAMPLES = r'''
   ansible.builtin.set_fact:
     api_token: "{{ lookup('jwtauth.oidc.token', token_store_action='renew') }}"
   run_once: true
+  no_log: true
+
+- name: A token exchanged from another (RFC 8693), kept in the store by a hash of the subject token
+  ansible.builtin.set_fact:
+    reports_token: "{{ lookup('jwtauth.oidc.token', grant_type='token_exchange', subject_token=operator.access_token,
+                              scope=['reports:read'], token_audience=['https://reports.example.com']) }}"
   no_log: true
 
 - name: Drop the saved login (returns an empty string)
