@@ -75,7 +75,7 @@ def parse_device_authorization(status: int, headers: Mapping[str, str] | None, t
     return DeviceAuthorization(
         device_code=body['device_code'], user_code=body['user_code'], verification_uri=body['verification_uri'],
         verification_uri_complete=complete if isinstance(complete, str) and complete else None,
-        expires_in=int(expires_in),
+        expires_in=int(expires_in or 0),  # checked above: a positive number
         # An interval below one second would poll in a loop; one above MAX_INTERVAL is not waited for.
         interval=DEFAULT_INTERVAL if interval is None else int(min(max(interval, 1), MAX_INTERVAL)))
 
@@ -165,7 +165,7 @@ class DevicePoller:
                 return dict(form, **fields), headers
 
             self.polls += 1
-            error = None
+            error: OAuthError | TransportError | None = None
             try:
                 # Not single-use: the device code is spent only when tokens are issued (section 3.5), so a poll whose
                 # answer was lost may be sent again; only the answer that carries the tokens spends it.

@@ -129,13 +129,12 @@ def grant_form(grant_type: str, code: str | None = None, redirect_uri: str | Non
     grant_type = GRANT_ALIASES.get(grant_type, grant_type)
     grant = GRANTS.get(grant_type)
     if grant is None:
-        raise ConfigurationError('grant_type must be one of {0}, got {1}'.format(', '.join(list(GRANTS) + list(GRANT_ALIASES)),
-                                                                                  grant_type))
+        names = ', '.join(list(GRANTS) + list(GRANT_ALIASES))
+        raise ConfigurationError('grant_type must be one of {0}, got {1}'.format(names, grant_type))
     exchange = {key: value for key, value in (exchange or {}).items() if value}
-    if exchange.get('resource') or exchange.get('audience'):
-        if grant_type != TOKEN_EXCHANGE:
-            raise ConfigurationError('resource and token_audience are token exchange parameters (RFC 8693 section 2.1); '
-                                     'with grant_type {0} send a resource with extra_params'.format(grant_type))
+    if (exchange.get('resource') or exchange.get('audience')) and grant_type != TOKEN_EXCHANGE:
+        raise ConfigurationError('resource and token_audience are token exchange parameters (RFC 8693 section 2.1); '
+                                 'with grant_type {0} send a resource with extra_params'.format(grant_type))
     values = {'code': code, 'redirect_uri': redirect_uri, 'refresh_token': refresh_token,
               'subject_token': exchange.get('subject_token')}
     missing = [name for name in grant.required if not values[name]]
