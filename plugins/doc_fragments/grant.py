@@ -22,8 +22,22 @@ options:
         It needs O(environment_id) or O(auth_base_url), O(redirect_uri), O(username) and O(password), and works only
         when the application's sign-on policy asks for nothing but a password. A flow that ends otherwise (MFA, expired
         password) fails with PingOne's flow status in C(flow_status), before any code is issued.
+      - V(urn:ietf:params:oauth:grant-type:device_code) (or V(device_code)) is the device authorization grant (RFC 8628),
+        for a person in the loop of a job; the token module only. The task shows a verification URI and a user code in the
+        job output, then waits until the person approves at the OP (at most O(device_timeout)).
+      - V(urn:ietf:params:oauth:grant-type:token-exchange) (or V(token_exchange)) is token exchange (RFC 8693), which trades
+        O(subject_token) for a token of another scope, resource or audience.
+      - Results and the token store use the URN whichever name is given.
     type: str
-    choices: [authorization_code, client_credentials, refresh_token, pingone_flow]
+    choices:
+      - authorization_code
+      - client_credentials
+      - refresh_token
+      - pingone_flow
+      - urn:ietf:params:oauth:grant-type:device_code
+      - urn:ietf:params:oauth:grant-type:token-exchange
+      - device_code
+      - token_exchange
   code:
     description:
       - The authorization code from the redirect of the authorization request (the C(code) query parameter).
@@ -88,6 +102,56 @@ options:
       - Seconds of clock difference with the OP tolerated when checking the ID token's C(exp) and C(iat).
     type: int
     default: 60
+  device_authorization_endpoint:
+    description:
+      - The device authorization endpoint (RFC 8628 section 3.1), for the device authorization grant.
+      - Needed only with O(token_endpoint) alone. Otherwise it comes from the OP's discovery document
+        (C(device_authorization_endpoint)) or, for PingOne, is C(https://auth.pingone.<tld>/<environment_id>/as/device_authorization).
+    type: str
+  device_timeout:
+    description:
+      - The longest the device authorization grant waits for the person to approve, in seconds, between 1 and 3600.
+      - The wait also ends when the device code expires (its C(expires_in)). Polls are sent at the interval the OP asks for
+        (5 seconds when it names none), 5 seconds more after each C(slow_down) (RFC 8628 section 3.5).
+    type: int
+    default: 600
+  subject_token:
+    description:
+      - The token to exchange, for the token exchange grant (RFC 8693 section 2.1), for example an access token from
+        another task. It is a secret, never shown. In the token store it is part of the entry's identity as a hash only.
+      - PingOne exchanges tokens issued by the same environment.
+    type: str
+  subject_token_type:
+    description:
+      - The type of O(subject_token), a token type URI of RFC 8693 section 3.
+    type: str
+    default: urn:ietf:params:oauth:token-type:access_token
+  actor_token:
+    description:
+      - A token that represents the party acting for the subject (delegation, RFC 8693 section 1.1). Needs O(actor_token_type).
+    type: str
+  actor_token_type:
+    description:
+      - The type of O(actor_token), a token type URI of RFC 8693 section 3.
+    type: str
+  requested_token_type:
+    description:
+      - The type of token wanted from the token exchange, a token type URI of RFC 8693 section 3. The OP decides when unset.
+      - The type issued is returned as RV(jwtauth.oidc.token#module:issued_token_type); a warning says when it differs.
+    type: str
+  resource:
+    description:
+      - Where the exchanged token will be used, as absolute URIs (RFC 8693 section 2.1, RFC 8707). Token exchange only; with
+        other grants, send a C(resource) with O(extra_params).
+    type: list
+    elements: str
+  token_audience:
+    description:
+      - The logical names of the services the exchanged token is for, sent as RFC 8693's C(audience) parameter. Token
+        exchange only.
+      - Not called C(audience) because O(audience) already sets the C(aud) of the client assertion, a different thing.
+    type: list
+    elements: str
   username:
     description:
       - The PingOne user who signs on with O(grant_type=pingone_flow), usually a service account.

@@ -36,7 +36,7 @@ options:
     description:
       - A JMESPath expression over the token response, whose keys are C(access_token), C(token_type), C(expires_in),
         C(expires_at), C(scope), C(id_token), C(refresh_token), C(id_token_claims), C(grant_type), C(token_endpoint)
-        and C(issuer). V(@) returns all of it.
+        and C(issuer), plus C(issued_token_type) after a token exchange. V(@) returns all of it.
       - Without it, the access token string is returned.
     type: str
 extends_documentation_fragment:
@@ -100,6 +100,12 @@ EXAMPLES = r'''
   run_once: true
   no_log: true
 
+- name: A token exchanged from another (RFC 8693), kept in the store by a hash of the subject token
+  ansible.builtin.set_fact:
+    reports_token: "{{ lookup('jwtauth.oidc.token', grant_type='token_exchange', subject_token=operator.access_token,
+                              scope=['reports:read'], token_audience=['https://reports.example.com']) }}"
+  no_log: true
+
 - name: Drop the saved login (returns an empty string)
   ansible.builtin.set_fact:
     dropped: "{{ lookup('jwtauth.oidc.token', 'login', token_store_action='forget') }}"
@@ -123,6 +129,7 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import DEVICE_CODE, infer_grant_type
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import ENV_PREFIX, env_var, without_unset, lookup_argument_spec, token_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._stored_tokens import TokenProvider
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
@@ -147,6 +154,10 @@ def select(tokens, query):
 
 def lookup_tokens(terms, options):
     """What the lookup does, as data: one value per term (or one without terms), and the warnings."""
+    if not terms and infer_grant_type(options.grant_type, options.code, options.refresh_token) == DEVICE_CODE:
+        # A lookup is templated wherever its value is used, and cannot show the user code before it blocks.
+        raise ConfigurationError('The device authorization grant needs a person to approve it, which a lookup cannot ask for: run the '
+                                 'jwtauth.oidc.token module with save_as, then look up the saved name')
     provider = TokenProvider(options)
     try:
         values = []

@@ -122,8 +122,10 @@ class Endpoints:
     """
 
     def __init__(self, token_endpoint: str, issuer: str | None = None, jwks_uri: str | None = None,
-                 metadata: dict[str, Any] | None = None, pingone: bool = False, announced_issuer: bool = False) -> None:
+                 metadata: dict[str, Any] | None = None, pingone: bool = False, announced_issuer: bool = False,
+                 device_authorization_endpoint: str | None = None) -> None:
         self.token_endpoint = token_endpoint
+        self.device_authorization_endpoint = device_authorization_endpoint
         self.issuer = issuer
         self.jwks_uri = jwks_uri
         self.metadata = metadata
@@ -147,16 +149,34 @@ def resolve_endpoints(options: Options, http: HttpClient) -> Endpoints:
             http.check_url(options.auth_base_url, 'the auth_base_url option')
         urls = _pingone.endpoints(options.region, options.auth_base_url, options.environment_id)
         return Endpoints(options.token_endpoint or urls['token_endpoint'], urls['issuer'], urls['jwks_uri'],
-                         pingone=not options.token_endpoint, announced_issuer=bool(options.auth_base_url))
+                         pingone=not options.token_endpoint, announced_issuer=bool(options.auth_base_url),
+                         device_authorization_endpoint=urls['device_authorization_endpoint'])
     issuer = options.issuer
     if issuer and not options.token_endpoint:
         metadata = fetch_metadata(http, issuer)
         source = 'token_endpoint of the discovery document at {0}'.format(discovery_url(issuer))
         http.check_url(metadata['token_endpoint'], source)
-        return Endpoints(metadata['token_endpoint'], issuer, metadata.get('jwks_uri'), metadata)
+        return Endpoints(metadata['token_endpoint'], issuer, metadata.get('jwks_uri'), metadata,
+                         device_authorization_endpoint=metadata.get('device_authorization_endpoint'))
     if not options.token_endpoint:
         raise ConfigurationError('One of token_endpoint, issuer, environment_id or auth_base_url is required')
     return Endpoints(options.token_endpoint, issuer)
+
+
+def device_authorization_endpoint(options: Options, endpoints: Endpoints, http: HttpClient) -> str:
+    """Where the device authorization request goes (RFC 8628 section 3.1): the option, PingOne's layout, or the
+    ``device_authorization_endpoint`` of the discovery document (RFC 8628 section 4); checked to be https."""
+    if options.device_authorization_endpoint:
+        http.check_url(options.device_authorization_endpoint, 'the device_authorization_endpoint option')
+        return options.device_authorization_endpoint
+    url = endpoints.device_authorization_endpoint
+    if not url:
+        where = ('the discovery document of {0} has no device_authorization_endpoint: the OP does not offer the device '
+                 'authorization grant, or set device_authorization_endpoint'.format(endpoints.issuer) if endpoints.metadata else
+                 'with only token_endpoint set, set device_authorization_endpoint, or issuer to read it from discovery')
+        raise ConfigurationError('Cannot start the device authorization grant: {0}'.format(where))
+    http.check_url(url, 'device_authorization_endpoint of the discovery document' if endpoints.metadata else 'the PingOne options')
+    return url
 
 
 def same_origin(url_a: str, url_b: str) -> bool:

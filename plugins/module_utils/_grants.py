@@ -31,15 +31,33 @@ GRANTS = {
     # PingOne's headless sign-on (response_mode=pi.flow, see _pingone_flow), then the authorization code grant:
     # the code it yields is single-use, and a repeated sign-on counts towards the account's lockout.
     'pingone_flow': Grant('pingone_flow', ('username', 'password', 'redirect_uri'), True, 'sign on at PingOne and exchange the code'),
+    # RFC 8628 section 3.4. Single-use in the check-mode sense: it starts a sign-in that a person must complete,
+    # which --check must not do. The device code itself is spent only when tokens are issued (section 3.5).
+    'urn:ietf:params:oauth:grant-type:device_code': Grant('urn:ietf:params:oauth:grant-type:device_code', (), True,
+                                                          'obtain tokens by the device authorization grant'),
+    # RFC 8693 section 2.1: subject_token and subject_token_type are required; the subject token is not spent,
+    # so the exchange may be repeated while it is valid.
+    'urn:ietf:params:oauth:grant-type:token-exchange': Grant('urn:ietf:params:oauth:grant-type:token-exchange',
+                                                             ('subject_token',), False, 'exchange the subject token'),
 }
 
 # The grant_type of PingOne's headless sign-on.
 PINGONE_FLOW = 'pingone_flow'
 
+DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code'
+TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
+# Short names accepted for the URNs; results and the token store use the URN.
+GRANT_ALIASES = {'device_code': DEVICE_CODE, 'token_exchange': TOKEN_EXCHANGE}
+# RFC 8693 section 3: the token type of an OAuth 2.0 access token, the default subject_token_type.
+ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
+# The token exchange request fields of RFC 8693 section 2.1, set from options of their own (audience is token_audience).
+TOKEN_EXCHANGE_FIELDS = ('subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type',
+                         'resource', 'audience')
+
 # Form fields this library owns; extra_params may not replace them.
 RESERVED_FIELDS = frozenset((
     'grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope', 'client_id', 'client_secret',
-    'client_assertion', 'client_assertion_type',
+    'client_assertion', 'client_assertion_type', 'device_code',
 ))
 
 # What usually causes each RFC 6749 section 5.2 error, appended to the OP's own words.
@@ -50,7 +68,18 @@ ERROR_HINTS = {
     'unauthorized_client': 'the client registration does not allow this grant_type',
     'unsupported_grant_type': 'the OP does not support this grant_type',
     'invalid_scope': 'a requested scope is unknown or not allowed for this client',
+    # RFC 8628 section 3.5.
+    'access_denied': 'the user denied the request at the verification page, or the OP refused it',
+    'expired_token': 'the device code expired before the user approved the request: run the task again and approve it in time',
+    # RFC 8693 section 2.2.2.
+    'invalid_target': 'the OP will not issue a token for the resource or token_audience requested (unknown, or not allowed '
+                      'for this client)',
 }
+
+# RFC 8693 section 2.2.2: an invalid or unacceptable subject_token or actor_token is reported as invalid_request
+# (many OPs say invalid_grant instead).
+TOKEN_EXCHANGE_TOKEN_HINT = ('the subject_token or actor_token is expired, revoked, not issued by this OP, or not of the '
+                             'subject_token_type or actor_token_type sent, or the request lacks a parameter the OP needs')
 
 # PingOne "Grant types": "An authorization code expires after 10 minutes"
 # (https://docs.pingidentity.com/pingone/applications/p1_grant_types.html).
@@ -66,6 +95,10 @@ def invalid_grant_hint(grant_type: str | None, redirect_uri: str | None = None, 
                 'revoke the tokens of its first redemption), was issued to another client, or redirect_uri (sent: {1}) or '
                 'code_verifier differ from the authorization request, where redirect_uri must be the same string'.format(
                     lifetime, redirect_uri or 'none'))
+    if grant_type == TOKEN_EXCHANGE:
+        return TOKEN_EXCHANGE_TOKEN_HINT
+    if grant_type == DEVICE_CODE:
+        return 'the device code expired, was already redeemed, or was issued to another client'
     if grant_type == 'refresh_token':
         return ('the refresh token expired, was revoked, or was already used: an OP that rotates refresh tokens (PingOne does) '
                 'refuses an old one and may revoke the newer ones too (RFC 9700 section 4.14.2)')
@@ -79,9 +112,10 @@ TOKEN_FIELDS = ('access_token', 'token_type', 'expires_in', 'scope', 'id_token',
 
 
 def infer_grant_type(grant_type: str | None = None, code: str | None = None, refresh_token: str | None = None) -> str:
-    """The explicit grant_type, else authorization_code with a code, refresh_token with one, else client_credentials."""
+    """The explicit grant_type (a short alias as its URN), else authorization_code with a code, refresh_token with one,
+    else client_credentials."""
     if grant_type:
-        return grant_type
+        return GRANT_ALIASES.get(grant_type, grant_type)
     if code:
         return 'authorization_code'
     if refresh_token:
@@ -91,16 +125,26 @@ def infer_grant_type(grant_type: str | None = None, code: str | None = None, ref
 
 def grant_form(grant_type: str, code: str | None = None, redirect_uri: str | None = None, code_verifier: str | None = None,
                refresh_token: str | None = None, scope: str | Sequence[str] | None = None,
-               extra_params: Mapping[str, Any] | None = None, username: str | None = None,
+               extra_params: Mapping[str, Any] | None = None, exchange: Mapping[str, Any] | None = None, username: str | None = None,
                password: str | None = None) -> dict[str, Any]:
     """The form fields of a token request for a grant, before client authentication.
 
-    For pingone_flow, the fields of the code exchange that follows the sign-on; the code comes later.
+    ``exchange`` holds the RFC 8693 fields (TOKEN_EXCHANGE_FIELDS) for the token exchange grant; lists
+    (resource, audience) are sent as repeated fields.  The device grant's form has no device code yet:
+    the poller adds it (see _device_flow).  For pingone_flow, the fields of the code exchange that follows
+    the sign-on; the code comes later.
     """
+    grant_type = GRANT_ALIASES.get(grant_type, grant_type)
     grant = GRANTS.get(grant_type)
     if grant is None:
-        raise ConfigurationError('grant_type must be one of {0}, got {1}'.format(', '.join(GRANTS), grant_type))
-    values = {'code': code, 'redirect_uri': redirect_uri, 'refresh_token': refresh_token, 'username': username, 'password': password}
+        names = ', '.join(list(GRANTS) + list(GRANT_ALIASES))
+        raise ConfigurationError('grant_type must be one of {0}, got {1}'.format(names, grant_type))
+    exchange = {key: value for key, value in (exchange or {}).items() if value}
+    if (exchange.get('resource') or exchange.get('audience')) and grant_type != TOKEN_EXCHANGE:
+        raise ConfigurationError('resource and token_audience are token exchange parameters (RFC 8693 section 2.1); '
+                                 'with grant_type {0} send a resource with extra_params'.format(grant_type))
+    values = {'code': code, 'redirect_uri': redirect_uri, 'refresh_token': refresh_token,
+              'subject_token': exchange.get('subject_token'), 'username': username, 'password': password}
     missing = [name for name in grant.required if not values[name]]
     if missing:
         raise ConfigurationError('{0} required when grant_type is {1}'.format(
@@ -117,11 +161,21 @@ def grant_form(grant_type: str, code: str | None = None, redirect_uri: str | Non
             form['code_verifier'] = code_verifier
     elif grant_type == 'refresh_token':
         form['refresh_token'] = refresh_token
+    elif grant_type == TOKEN_EXCHANGE:
+        if exchange.get('actor_token') and not exchange.get('actor_token_type'):
+            # RFC 8693 section 2.1: actor_token_type is REQUIRED when actor_token is present.
+            raise ConfigurationError('actor_token_type is required with actor_token (RFC 8693 section 2.1)')
+        for key in TOKEN_EXCHANGE_FIELDS:
+            if exchange.get(key):
+                value = exchange[key]
+                form[key] = list(value) if isinstance(value, (list, tuple)) else value
     if scope:
         form['scope'] = ' '.join(scope) if isinstance(scope, (list, tuple)) else scope
+    owned = RESERVED_FIELDS | (frozenset(TOKEN_EXCHANGE_FIELDS) if grant_type == TOKEN_EXCHANGE else frozenset())
     for key, value in (extra_params or {}).items():
-        if key in RESERVED_FIELDS:
-            raise ConfigurationError('extra_params cannot set {0}; use the option of that name'.format(key))
+        if key in owned:
+            raise ConfigurationError('extra_params cannot set {0}; use the option of that name{1}'.format(
+                key, ' (token_audience)' if key == 'audience' else ''))
         form[key] = value
     return form
 
@@ -161,7 +215,7 @@ def oauth_error(prefix: str, status: int, headers: Mapping[str, str] | None, bod
     correlation = _error_body.correlation_id(headers)
     if correlation and correlation not in (description or ''):
         message += '; correlation ID {0}'.format(correlation)
-    if error == 'invalid_grant':
+    if error == 'invalid_grant' or (error == 'invalid_request' and grant_type == TOKEN_EXCHANGE):
         message += '; ' + invalid_grant_hint(grant_type, redirect_uri, pingone)
     elif error in ERROR_HINTS:
         message += '; ' + ERROR_HINTS[error]
@@ -212,6 +266,9 @@ def parse_token_response(status: int, headers: Mapping[str, str] | None, text: s
         raise ResponseError('{0}: HTTP 200 but the answer has no access_token (keys: {1})'.format(
             prefix, ', '.join(sorted(body)) or 'none'), url=url, status=status)
     tokens = {field: body.get(field) for field in TOKEN_FIELDS}
+    if isinstance(body.get('issued_token_type'), str):
+        # RFC 8693 section 2.2.1: what the exchanged token is (its access_token member holds it whatever its type).
+        tokens['issued_token_type'] = body['issued_token_type']
     tokens['expires_in'], tokens['expires_at'] = token_expiry(body.get('expires_in'), body['access_token'], sent_at)
     return tokens
 

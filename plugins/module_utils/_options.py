@@ -23,7 +23,7 @@ from ansible.module_utils.errors import AnsibleFallbackNotFound, UnsupportedErro
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking, _pingone
 from ansible_collections.jwtauth.oidc.plugins.module_utils._assertion import ASYMMETRIC_ALGS, DEFAULT_LIFETIME, HMAC_ALGS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import AUTH_METHODS
-from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import GRANTS
+from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import ACCESS_TOKEN_TYPE, GRANT_ALIASES, GRANTS, TOKEN_EXCHANGE
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources import SEND_WRITE_ONLY
 from ansible_collections.jwtauth.oidc.plugins.module_utils._token_store import LOCK_TIMEOUT
 
@@ -55,7 +55,11 @@ CANONICAL = {
 
 # Options whose values are secrets: masked in anything the edges print.
 SECRET_OPTIONS = ('client_secret', 'private_key', 'private_key_passphrase', 'code', 'code_verifier', 'refresh_token', 'token',
-                  'password')
+                  'password', 'subject_token', 'actor_token')
+
+# How long the device authorization grant waits for the user by default: oidc-provider's device codes live
+# 10 minutes, and a job that waits longer for a person looks hung.
+DEVICE_TIMEOUT = 600
 
 
 def secret_values(options: Mapping[str, Any]) -> list[Any]:
@@ -180,6 +184,7 @@ INT_RANGES: dict[str, tuple[int, int | None, str | None]] = {
     'default_token_lifetime': (0, 31536000, 'seconds'),
     'page_size': (1, 10000, None),
     'prune_max': (0, None, None),
+    'device_timeout': (1, 3600, 'seconds'),
 }
 
 
@@ -239,7 +244,7 @@ def connection_argument_spec(client_id_required: bool = True) -> ArgumentSpec:
 def grant_argument_spec() -> ArgumentSpec:
     """What to ask the token endpoint for, and how to check the ID token; the user of grant_type=pingone_flow."""
     spec: ArgumentSpec = dict(
-        grant_type=dict(type='str', choices=list(GRANTS)),
+        grant_type=dict(type='str', choices=list(GRANTS) + list(GRANT_ALIASES)),
         code=dict(type='str', no_log=True),
         redirect_uri=dict(type='str'),
         code_verifier=dict(type='str', no_log=True),
@@ -250,6 +255,17 @@ def grant_argument_spec() -> ArgumentSpec:
         nonce=dict(type='str'),
         validate_id_token=dict(type='bool', default=True, no_log=False),
         clock_skew=dict(type='int', default=60),
+        # RFC 8628, the device authorization grant.
+        device_authorization_endpoint=dict(type='str'),
+        device_timeout=dict(type='int', default=DEVICE_TIMEOUT),
+        # RFC 8693, token exchange. token_audience is RFC 8693's audience: audience is already the client assertion's aud.
+        subject_token=dict(type='str', no_log=True),
+        subject_token_type=dict(type='str', default=ACCESS_TOKEN_TYPE, no_log=False),
+        actor_token=dict(type='str', no_log=True),
+        actor_token_type=dict(type='str', no_log=False),
+        requested_token_type=dict(type='str', no_log=False),
+        resource=dict(type='list', elements='str'),
+        token_audience=dict(type='list', elements='str', no_log=False),
     )
     # The AWX credential type injects these two, as JWTAUTH_OIDC_USERNAME and JWTAUTH_OIDC_PASSWORD.
     spec['username'] = dict(type='str', no_log=False, fallback=_env_fallback('username'))
@@ -308,7 +324,10 @@ def token_module_kwargs(argument_spec: ArgumentSpec | None = None) -> dict[str, 
             ['grant_type', 'authorization_code', ['code', 'redirect_uri']],
             ['grant_type', 'refresh_token', ['refresh_token']],
             ['grant_type', 'pingone_flow', ['username', 'password', 'redirect_uri']],
+            ['grant_type', TOKEN_EXCHANGE, ['subject_token']],
+            ['grant_type', 'token_exchange', ['subject_token']],
         ],
+        required_by={'actor_token': ['actor_token_type']},
     )
 
 

@@ -127,6 +127,9 @@ def endpoints(region: str | None = 'NA', auth_base_url: str | None = None, envir
         'issuer': issuer,
         'token_endpoint': issuer + '/token',
         'jwks_uri': issuer + '/jwks',
+        # "Authorize (device)": POST {{authPath}}/{{envID}}/as/device_authorization
+        # (https://developer.pingidentity.com/pingone-api/auth/openid-connect-oauth-2/device-authorization-grant/authorize-device.html).
+        'device_authorization_endpoint': issuer + '/device_authorization',
     }
 
 

@@ -39,8 +39,11 @@ def token_client(options: OptionsLike) -> TokenClient:
 OP_OPTIONS = ('token_endpoint', 'issuer', 'environment_id', 'region', 'auth_base_url')
 # What identifies a token in the store, besides the client: any change gives another entry.
 IDENTITY_OPTIONS = OP_OPTIONS + ('client_id', 'audience', 'grant_type', 'scope', 'extra_params')
-# Single-use inputs are part of the identity only as hashes.
-HASHED_OPTIONS = ('code', 'refresh_token')
+# Single-use inputs, and the tokens a token exchange derives from, are part of the identity only as hashes.
+HASHED_OPTIONS = ('code', 'refresh_token', 'subject_token', 'actor_token')
+# What else tells apart two token exchanges (RFC 8693 section 2.1): part of the identity of that grant only, so that
+# the entries of the other grants keep their ids.
+EXCHANGE_OPTIONS = ('subject_token_type', 'actor_token_type', 'requested_token_type', 'resource', 'token_audience')
 # How long a failed request is reported at once to the workers that waited for it:
 # long enough to release everyone queued behind the failure (each needs a few
 # milliseconds), short enough that a later task retries the OP for real.
@@ -94,6 +97,11 @@ def identity(options: OptionsLike, name: str | None = None) -> str:
     parts = {key: options[key] for key in IDENTITY_OPTIONS}
     parts.update(op_locator(options))
     parts['grant_type'] = _grants.infer_grant_type(options.grant_type, options.code, options.refresh_token)
+    if parts['grant_type'] == _grants.TOKEN_EXCHANGE:
+        parts.update((key, options[key]) for key in EXCHANGE_OPTIONS)
+        for key in ('resource', 'token_audience'):
+            if isinstance(parts[key], list):
+                parts[key] = sorted(parts[key])
     if isinstance(parts['scope'], list):
         parts['scope'] = sorted(parts['scope'])
     for key in HASHED_OPTIONS:

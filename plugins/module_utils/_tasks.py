@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 
 def run_token_task(options: OptionsLike, check_mode: bool = False, client: TokenClient | None = None,
-                   client_factory: ClientFactory = token_client) -> dict[str, Any]:
+                   client_factory: ClientFactory = token_client, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """What the token module does, as data: the result dict of one task.
 
     In check mode a grant that spends something single-use (a code, a rotating
@@ -56,7 +56,7 @@ def run_token_task(options: OptionsLike, check_mode: bool = False, client: Token
         provider.check_saveable(name)
     sent_at = time.time()
     try:
-        tokens = client.request_token()
+        tokens = client.request_token(progress) if progress is not None else client.request_token()
     except OIDCError as exc:
         # Warnings explain failures most of all (a short HMAC secret behind invalid_client, retries).
         exc.warnings.extend(client.warnings)

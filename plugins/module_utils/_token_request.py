@@ -12,10 +12,10 @@ so the module's action plugin and the lookup drive it the same way.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _discovery, _grants, _id_token, _masking, _pingone_flow
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _device_flow, _discovery, _grants, _id_token, _masking, _pingone_flow
 from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import make_client_auth
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import IdTokenError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
@@ -36,6 +36,8 @@ class TokenClient:
             audience=options.audience,
         )
         self.request_warnings: list[str] = []
+        # How the device authorization grant waits between polls (a test's fake clock replaces it).
+        self.sleep: Callable[[float], object] = time.sleep
 
     @property
     def warnings(self) -> list[str]:
@@ -46,9 +48,15 @@ class TokenClient:
         """Check everything that can be checked without the network; return (grant, form)."""
         o = self.options
         grant_type = _grants.infer_grant_type(o.grant_type, o.code, o.refresh_token)
+        exchange = None
+        if grant_type == _grants.TOKEN_EXCHANGE or o.resource or o.token_audience:
+            exchange = dict(subject_token=o.subject_token, subject_token_type=o.subject_token_type, actor_token=o.actor_token,
+                            actor_token_type=o.actor_token_type, requested_token_type=o.requested_token_type,
+                            resource=o.resource, audience=o.token_audience)
         form = _grants.grant_form(grant_type, code=o.code, redirect_uri=o.redirect_uri,
                                   code_verifier=o.code_verifier, refresh_token=o.refresh_token,
-                                  scope=o.scope, extra_params=o.extra_params, username=o.username, password=o.password)
+                                  scope=o.scope, extra_params=o.extra_params, exchange=exchange, username=o.username,
+                                  password=o.password)
         self.request_warnings = list(self.client_auth.validate())
         if grant_type == _grants.PINGONE_FLOW:
             _pingone_flow.auth_root(o)  # PingOne options, not issuer: fails in check mode too
@@ -59,12 +67,34 @@ class TokenClient:
                                          'the authorization request instead'.format(' '.join(_grants.scope_list(o.scope))))
         return _grants.GRANTS[grant_type], form
 
-    def request_token(self) -> dict[str, Any]:
-        """Send the grant and return the result dict (tokens, expiry, ID token claims)."""
+    def request_token(self, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+        """Send the grant and return the result dict (tokens, expiry, ID token claims).
+
+        ``progress`` receives the device authorization grant's instructions (the verification URI and
+        user code) the moment they are known, before polling starts.
+        """
         grant, form = self.prepare()
         if grant.name == _grants.PINGONE_FLOW:
             return self.sign_on_and_exchange()
         endpoints = _discovery.resolve_endpoints(self.options, self.http)
+        if grant.name == _grants.DEVICE_CODE:
+            tokens = self.device_tokens(endpoints, form, progress)
+        else:
+            tokens = self.send(grant, form, endpoints)
+        _masking.remember(*(tokens.get(name) for name in _grants.SECRET_TOKEN_FIELDS))
+        if grant.name == _grants.TOKEN_EXCHANGE:
+            self.check_issued_token_type(tokens, form.get('requested_token_type'), endpoints.token_endpoint)
+        if grant.name != 'authorization_code':
+            self.check_scope(form.get('scope'), tokens.get('scope'), endpoints.token_endpoint, grant.what)
+        result = dict(tokens, grant_type=grant.name, token_endpoint=endpoints.token_endpoint,
+                      issuer=endpoints.issuer, id_token_claims=None)
+        if tokens.get('id_token') and self.options.validate_id_token:
+            result['id_token_claims'] = self.validate_id_token(tokens, endpoints)
+            result['issuer'] = result['id_token_claims']['iss']
+        return result
+
+    def send(self, grant: _grants.Grant, form: dict[str, Any], endpoints: _discovery.Endpoints) -> dict[str, Any]:
+        """One token request for the grant; the token fields of its answer."""
         sent_at: list[float] = []
 
         def build() -> tuple[dict[str, Any], dict[str, str]]:
@@ -75,18 +105,34 @@ class TokenClient:
             return dict(form, **fields), headers
 
         response = self.http.request('POST', endpoints.token_endpoint, grant.what, single_use=grant.single_use, build=build)
-        tokens = _grants.parse_token_response(response.status_code, response.headers, response.text,
-                                              endpoints.token_endpoint, grant.what, sent_at[-1], grant_type=grant.name,
-                                              redirect_uri=form.get('redirect_uri'), pingone=endpoints.pingone)
-        _masking.remember(*(tokens.get(name) for name in _grants.SECRET_TOKEN_FIELDS))
-        if grant.name != 'authorization_code':
-            self.check_scope(form.get('scope'), tokens.get('scope'), endpoints.token_endpoint, grant.what)
-        result = dict(tokens, grant_type=grant.name, token_endpoint=endpoints.token_endpoint,
-                      issuer=endpoints.issuer, id_token_claims=None)
-        if tokens.get('id_token') and self.options.validate_id_token:
-            result['id_token_claims'] = self.validate_id_token(tokens, endpoints)
-            result['issuer'] = result['id_token_claims']['iss']
-        return result
+        return _grants.parse_token_response(response.status_code, response.headers, response.text,
+                                            endpoints.token_endpoint, grant.what, sent_at[-1], grant_type=grant.name,
+                                            redirect_uri=form.get('redirect_uri'), pingone=endpoints.pingone)
+
+    def device_tokens(self, endpoints: _discovery.Endpoints, form: dict[str, Any],
+                      progress: Callable[[str], None] | None) -> dict[str, Any]:
+        """RFC 8628: the device authorization request, the instructions shown at once, then polling until approved."""
+        url = _discovery.device_authorization_endpoint(self.options, endpoints, self.http)
+        poller = _device_flow.DevicePoller(self.http, self.client_auth, endpoints.token_endpoint, self.options.device_timeout,
+                                           sleep=self.sleep)
+        # Section 3.1: the scope goes with the authorization request; the token request of section 3.4 has none.
+        authorization = poller.authorize(url, form.get('scope'))
+        text = _device_flow.instructions(authorization, self.options.device_timeout)
+        if progress is not None:
+            progress(text)
+        else:
+            self.request_warnings.append('Nobody was shown how to approve the device authorization grant: ' + text)
+        return poller.poll(authorization, {key: value for key, value in form.items() if key != 'scope'}, endpoints.pingone)
+
+    def check_issued_token_type(self, tokens: Mapping[str, Any], requested: str | None, url: str) -> None:
+        """RFC 8693 section 2.2.1: issued_token_type is REQUIRED; say when it is missing or not what was requested."""
+        issued = tokens.get('issued_token_type')
+        if not issued:
+            self.request_warnings.append('The token exchange answer of {0} has no issued_token_type (RFC 8693 section 2.2.1 '
+                                         'requires it): the type of the token returned as access_token is not known'.format(url))
+        elif requested and issued != requested:
+            self.request_warnings.append('The token exchange at {0} issued a {1}, not the {2} requested (requested_token_type)'.format(
+                url, issued, requested))
 
     def sign_on_and_exchange(self) -> dict[str, Any]:
         """PingOne headless sign-on (_pingone_flow), then the authorization code grant with the code, its PKCE verifier and nonce.

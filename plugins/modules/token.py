@@ -13,7 +13,10 @@ version_added: 0.1.0
 description:
   - Sends one token request to an OAuth 2.0 / OpenID Connect token endpoint and returns the tokens.
   - Grants are the authorization code grant (RFC 6749 section 4.1, with PKCE per RFC 7636), client credentials
-    (section 4.4) and refresh token (section 6).
+    (section 4.4), refresh token (section 6), the device authorization grant (RFC 8628) and token exchange (RFC 8693).
+  - With the device authorization grant the task shows a verification URI and a user code in the job output at once,
+    then polls the token endpoint at the interval the OP asks for until a person approves, at most O(device_timeout)
+    seconds. The device code is never shown.
   - The client authenticates with a JWT signed by its client secret (V(client_secret_jwt), PingOne's CLIENT_SECRET_JWT)
     or by its private key (V(private_key_jwt)), as RFC 7523 and OIDC Core section 9 describe, or with
     V(client_secret_basic), V(client_secret_post) or V(none).
@@ -50,7 +53,8 @@ attributes:
         value; the task reports skipped and its result holds no token. Guard the tasks that use the tokens with a
         condition such as C(login is not skipped) (the registered name) or C(not ansible_check_mode), as the examples
         do. Add C(check_mode=false) to the task to send them anyway.
-      - V(client_credentials) spends nothing and runs in check mode, so later tasks can use the token.
+      - V(client_credentials) and token exchange spend nothing and run in check mode, so later tasks can use the token.
+      - The device authorization grant is not started in check mode, since it asks a person to sign in.
       - V(pingone_flow) is not sent in check mode either. A sign-on counts towards the account's lockout when the password
         is wrong, and it issues a single-use code.
   diff_mode:
@@ -169,6 +173,31 @@ EXAMPLES = r'''
   no_log: true
   when: not ansible_check_mode
 
+- name: A person approves this job at PingOne (the user code appears in the job output), tokens kept for the play
+  jwtauth.oidc.token:
+    environment_id: "{{ pingone_environment_id }}"
+    client_id: "{{ pingone_client_id }}"
+    client_secret: "{{ pingone_client_secret }}"
+    grant_type: device_code
+    scope: [openid, offline_access]
+    device_timeout: 300
+    save_as: operator
+  register: operator
+  no_log: true
+
+- name: Exchange the operator's access token for a narrower one for the reports API (RFC 8693)
+  jwtauth.oidc.token:
+    environment_id: "{{ pingone_environment_id }}"
+    client_id: "{{ pingone_client_id }}"
+    client_secret: "{{ pingone_client_secret }}"
+    grant_type: token_exchange
+    subject_token: "{{ operator.access_token }}"
+    scope: [reports:read]
+    token_audience: [https://reports.example.com]
+  register: reports
+  no_log: true
+  when: operator is not skipped
+
 - name: Credentials injected as JWTAUTH_OIDC_* environment variables (AWX credential type)
   jwtauth.oidc.token:
     grant_type: client_credentials
@@ -212,8 +241,15 @@ refresh_token:
   description: The refresh token; the same one that was sent when the OP does not rotate refresh tokens.
   returned: success, when the OP sends one
   type: str
+issued_token_type:
+  description:
+    - What the token exchange issued, a token type URI of RFC 8693 section 3; the token itself is in RV(access_token),
+      whatever its type (RFC 8693 section 2.2.1).
+  returned: success, when the OP sends it (token exchange)
+  type: str
+  sample: urn:ietf:params:oauth:token-type:access_token
 grant_type:
-  description: The grant that was used.
+  description: The grant that was used; the URN for the device authorization grant and token exchange.
   returned: always
   type: str
 token_endpoint:

@@ -158,7 +158,8 @@ class Run:
 def playbook_runner(workdir, op_):
     """A function that runs a playbook of tests/integration/playbooks at -vvvv, in workdir, and scans its output."""
 
-    def run(playbook, extra_vars=None, env=None, check=False, secrets=(), verbosity=4, inventory=None, extra_args=(), provider=None):
+    def run(playbook, extra_vars=None, env=None, check=False, secrets=(), verbosity=4, inventory=None, extra_args=(), provider=None,
+            on_line=None):
         result_path = str(workdir / 'result.json')
         if os.path.exists(result_path):
             os.remove(result_path)
@@ -186,8 +187,18 @@ def playbook_runner(workdir, op_):
         })
         run_env = {key: value for key, value in run_env.items() if not key.startswith('JWTAUTH_OIDC_')}
         run_env.update(env or {})
-        proc = subprocess.run(command, env=run_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              universal_newlines=True, timeout=300, check=False)
+        if on_line is None:
+            proc = subprocess.run(command, env=run_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  universal_newlines=True, timeout=300, check=False)
+        else:
+            # Each line handed to on_line as it comes, while the play runs (what a task displays before it ends).
+            with subprocess.Popen(command, env=run_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True) as child:
+                lines = []
+                for line in child.stdout:
+                    lines.append(line)
+                    on_line(line)
+                child.wait(300)
+            proc = subprocess.CompletedProcess(command, child.returncode, ''.join(lines))
         outcome = Run(proc, result_path)
         # The result of one task, or the list of a loop's (playbooks/token_each.yml).
         results = outcome.result if isinstance(outcome.result, list) else [outcome.result]

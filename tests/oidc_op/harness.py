@@ -44,7 +44,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REDIRECT_URI = "https://client.example.test/cb"
 CLIENT_SCOPE = "openid offline_access profile email api:read api:write"
 DEFAULT_SCOPE = "openid offline_access profile email"
-CONFIDENTIAL_GRANTS = ["authorization_code", "refresh_token", "client_credentials"]
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange"
+CONFIDENTIAL_GRANTS = ["authorization_code", "refresh_token", "client_credentials", DEVICE_GRANT, TOKEN_EXCHANGE_GRANT]
 PUBLIC_GRANTS = ["authorization_code", "refresh_token"]
 
 
@@ -206,7 +208,7 @@ class ServerProcess(object):
 class OP(ServerProcess):
     """A running oidc-provider with a root and a PingOne-shaped issuer; use as a context manager."""
 
-    def __init__(self, workdir, ttl=None, extra_clients=None, node_dir=None, env_id=None, startup_timeout=90):
+    def __init__(self, workdir, ttl=None, extra_clients=None, node_dir=None, env_id=None, startup_timeout=90, device_interval=1):
         self.workdir = os.path.abspath(str(workdir))
         self.node_dir = node_dir or HERE
         self.env_id = env_id or str(uuid.uuid4())
@@ -222,6 +224,8 @@ class OP(ServerProcess):
         self.ready_path = os.path.join(self.workdir, "op-ready.json")
         self.config_path = os.path.join(self.workdir, "op-config.json")
         self.issued_secrets_path = os.path.join(self.workdir, "op-issued-secrets.jsonl")
+        # The device codes the OP issued, one a line: secrets for the tests' output scans, never logged.
+        self.device_codes_path = os.path.join(self.workdir, "op-device-codes.txt")
         self.clients = {}
         metadata = self._make_clients()
         # The accounts of the emulated PingOne headless sign-on (server.mjs handlePiFlow): username ->
@@ -240,7 +244,7 @@ class OP(ServerProcess):
                 "signing_alg": extra.get("token_endpoint_auth_signing_alg"),
                 "redirect_uri": (extra.get("redirect_uris") or [REDIRECT_URI])[0], "scope": extra.get("scope"), "metadata": extra,
             }
-        for path in (self.log_path, self.ready_path):
+        for path in (self.log_path, self.ready_path, self.device_codes_path):
             if os.path.exists(path):
                 os.unlink(path)
         config = {
@@ -248,6 +252,7 @@ class OP(ServerProcess):
             "env_id": self.env_id, "clients": metadata, "ttl": ttl or {}, "flow_accounts": self.flow_accounts,
             "issued_secrets_path": self.issued_secrets_path,
             "log_path": self.log_path, "ready_path": self.ready_path, "exit_with_parent": True,
+            "device_codes_path": self.device_codes_path, "device_interval": device_interval,
         }
         fd = os.open(self.config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
@@ -390,6 +395,14 @@ class OP(ServerProcess):
             match["method"] = method.upper()
         return len(self.events(type, since=since, **match))
 
+    def device_codes(self):
+        """Every device code the OP issued so far (secrets: for output scans)."""
+        try:
+            with open(self.device_codes_path) as f:
+                return [line for line in f.read().splitlines() if line]
+        except IOError:
+            return []
+
     def public_info(self):
         """JSON-able description of this OP, secrets included (throwaway dev OP)."""
         clients = {}
@@ -478,6 +491,50 @@ def get_code(op, client, *, issuer=None, scope=DEFAULT_SCOPE, nonce=None, code_c
             raise OPError("unknown interaction form %r at %s" % (fields.get("prompt"), urlparse(url).path))
         url, method, data = urljoin(url, action), "POST", fields
     raise OPError("too many hops without a code: %s" % trail)
+
+
+def approve_device(op, user_code, *, issuer=None, deny=False, login="test-user", timeout=10):
+    """Act as the person of the device authorization grant (RFC 8628 section 3.3), headlessly: open the OP's
+    verification page with the user code, confirm it (or abort it with deny=True: the poller then gets
+    access_denied), then log in and consent on the devInteractions pages. Returns the hops taken."""
+    issuer = op.issuer_for(issuer)
+    # oidc-provider's verification page (route code_verification) is /device beside /device/auth, or
+    # /<env>/as/device for the PingOne mount; discovery does not list it, the device authorization answer does.
+    url = urljoin(issuer.rstrip("/") + "/", "device")
+    session = requests.Session()
+    resp = session.get(url, allow_redirects=False, verify=op.ca_path, timeout=timeout)
+    trail = ["GET %s -> %s" % (urlparse(url).path, resp.status_code)]
+    form = _FormParser.parse(resp.text) if resp.status_code == 200 else None
+    if not form:
+        raise OPError("no user code form at %s (HTTP %s)" % (urlparse(url).path, resp.status_code))
+    action, fields = form
+    fields["user_code"] = user_code
+    method, url, data = "POST", urljoin(url, action), fields
+    for _hop in range(12):
+        resp = session.request(method, url, data=data, allow_redirects=False, verify=op.ca_path, timeout=timeout)
+        trail.append("%s %s -> %s" % (method, urlparse(url).path, resp.status_code))
+        if resp.is_redirect:
+            url, method, data = urljoin(url, resp.headers["Location"]), "GET", None
+            continue
+        if resp.status_code != 200:
+            raise OPError("device approval failed with HTTP %s at %s (trail: %s)" % (resp.status_code, urlparse(url).path, trail))
+        if "Sign-in Success" in resp.text or "interrupted" in resp.text:
+            return trail
+        if "incorrect" in resp.text or "error processing" in resp.text:
+            raise OPError("the OP refused the user code at %s (trail: %s)" % (urlparse(url).path, trail))
+        form = _FormParser.parse(resp.text)
+        if not form or not form[0]:
+            raise OPError("no form at %s: %s" % (urlparse(url).path, resp.text[:300]))
+        action, fields = form
+        if "confirm" in fields or ("user_code" in fields and "xsrf" in fields):
+            # The confirmation page: confirm, or abort (the "[ Abort ]" button posts abort=yes).
+            fields.update({"abort": "yes"} if deny else {"confirm": "yes"})
+        elif fields.get("prompt") == "login":
+            fields.update({"login": login, "password": "any-password"})
+        elif fields.get("prompt") != "consent":
+            raise OPError("unknown device form %r at %s" % (sorted(fields), urlparse(url).path))
+        url, method, data = urljoin(url, action), "POST", fields
+    raise OPError("too many hops approving the device: %s" % trail)
 
 
 def _serve(args):

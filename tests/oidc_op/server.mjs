@@ -26,7 +26,7 @@ import { promisify } from 'node:util';
 // The RSA key is generated on libuv's thread pool while the main thread loads
 // oidc-provider (dynamic import below): roughly 0.2 s off the start-up time.
 const keyPair = promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
-const { default: Provider } = await import('oidc-provider');
+const { default: Provider, errors } = await import('oidc-provider');
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const host = config.host || '127.0.0.1';
@@ -139,6 +139,8 @@ function providerConfiguration(name, extra = {}) {
       introspection: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },
+      // RFC 8628. The device authorization response gets an interval below (deviceInterval).
+      deviceFlow: { enabled: true },
     },
     enabledJWA: {
       // Default is HS256 RS256 PS256 ES256 Ed25519 EdDSA: HS384/HS512 must be added
@@ -254,6 +256,127 @@ function attachEvents(provider, name) {
     log(errorRecord('server_error', ctx, err));
     process.stderr.write(`server_error (${name}): ${err?.stack || err}\n`);
   });
+}
+
+// ---------------------------------------------------------------- device flow (RFC 8628)
+
+// oidc-provider names no interval in its device authorization response and never answers slow_down. This OP
+// does both, as RFC 8628 sections 3.2 and 3.5 describe: the interval is config.device_interval (1 s by default,
+// so tests run fast), and a poll that comes sooner than that after the previous one of the same device code
+// answers slow_down. The device codes issued are appended to config.device_codes_path (not the log) for the
+// tests' scan of ansible-playbook's output.
+const deviceInterval = config.device_interval ?? 1;
+const lastPoll = new Map();
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+function deviceFlowMiddleware() {
+  return async (ctx, next) => {
+    const isPoll = ctx.method === 'POST' && ctx.path === '/token' && ctx.is('application/x-www-form-urlencoded');
+    let key;
+    if (isPoll) {
+      const form = new URLSearchParams(await readBodyOnce(ctx.req));
+      if (form.get('grant_type') === DEVICE_GRANT && form.get('device_code')) {
+        key = createHash('sha256').update(form.get('device_code')).digest('hex');
+        const now = Date.now() / 1000;
+        const previous = lastPoll.get(key);
+        lastPoll.set(key, now);
+        if (previous !== undefined && now - previous < deviceInterval) {
+          log({ type: 'device.slow_down', provider: ctx.req.providerName, since_previous: now - previous });
+          ctx.status = 400;
+          ctx.set('cache-control', 'no-store');
+          ctx.body = { error: 'slow_down', error_description: 'polled sooner than the interval' };
+          return;
+        }
+      }
+    }
+    await next();
+    if (ctx.oidc?.route === 'device_authorization' && ctx.status === 200 && ctx.body && ctx.body.device_code) {
+      ctx.body = { ...ctx.body, interval: deviceInterval };
+      if (config.device_codes_path) appendFileSync(config.device_codes_path, `${ctx.body.device_code}\n`, { mode: 0o600 });
+    }
+    if (key && ctx.body && ctx.body.access_token) lastPoll.delete(key);
+  };
+}
+
+// Reads a form body ahead of oidc-provider, which then parses req.body instead of the spent stream
+// (lib/shared/selective_body.js: "already parsed request body detected", its documented fallback).
+async function readBodyOnce(req) {
+  if (typeof req.body !== 'string') req.body = (await readBody(req)).toString('utf8');
+  return req.body;
+}
+
+// ---------------------------------------------------------------- token exchange (RFC 8693)
+
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+// The audiences (RFC 8693 audience) this OP issues exchanged tokens for; anything else is invalid_target.
+const EXCHANGE_AUDIENCES = new Set(config.exchange_audiences || ['https://api.example.test', 'reports-api']);
+
+function exchangeError(error, description) {
+  return new errors.CustomOIDCProviderError(error, description);
+}
+
+// oidc-provider has no RFC 8693 grant; this one exchanges an access token this provider issued, still valid, for a
+// new access token of the same account, for the calling client, with a subset of its scope and the audience asked for.
+function registerTokenExchange(provider) {
+  provider.registerGrantType(TOKEN_EXCHANGE, async (ctx) => {
+    const { params, client } = ctx.oidc;
+    // RFC 8693 section 2.1: subject_token and subject_token_type are REQUIRED; actor_token_type goes with actor_token only.
+    if (!params.subject_token || !params.subject_token_type) {
+      throw exchangeError('invalid_request', 'subject_token and subject_token_type are required');
+    }
+    if (Boolean(params.actor_token) !== Boolean(params.actor_token_type)) {
+      throw exchangeError('invalid_request', 'actor_token and actor_token_type go together');
+    }
+    // Section 2.2.2: a token that is invalid for any reason or unacceptable by policy is invalid_request.
+    if (params.subject_token_type !== ACCESS_TOKEN_TYPE) {
+      throw exchangeError('invalid_request', 'this OP exchanges access tokens only (subject_token_type)');
+    }
+    if (params.actor_token) {
+      throw exchangeError('invalid_request', 'this OP does not accept actor tokens');
+    }
+    if (params.requested_token_type && params.requested_token_type !== ACCESS_TOKEN_TYPE) {
+      throw exchangeError('invalid_request', 'this OP issues access tokens only (requested_token_type)');
+    }
+    const subject = await provider.AccessToken.find(params.subject_token);
+    if (!subject || !subject.isValid || !subject.accountId) {
+      throw exchangeError('invalid_request', 'subject_token is not a valid access token of this OP');
+    }
+    const resources = [].concat(params.resource || []);
+    const audiences = [].concat(params.audience || []);
+    for (const resource of resources) {
+      // RFC 8707 section 2: an absolute URI without a fragment.
+      let url;
+      try { url = new URL(resource); } catch { url = undefined; }
+      if (!url || url.hash || resource.includes('#')) throw exchangeError('invalid_target', 'resource must be an absolute URI without a fragment');
+    }
+    const unknown = audiences.filter((audience) => !EXCHANGE_AUDIENCES.has(audience));
+    if (unknown.length) throw exchangeError('invalid_target', `no token is issued for audience ${unknown.join(', ')}`);
+    const had = new Set((subject.scope || '').split(' ').filter(Boolean));
+    const asked = params.scope ? params.scope.split(' ').filter(Boolean) : [...had];
+    const notHeld = asked.filter((scope) => !had.has(scope));
+    if (notHeld.length) throw exchangeError('invalid_scope', `the subject token does not hold ${notHeld.join(' ')}`);
+    const token = new provider.AccessToken({
+      accountId: subject.accountId,
+      client,
+      // The grant of the subject token when it was issued to this client, so that introspection finds it.
+      grantId: subject.clientId === client.clientId ? subject.grantId : undefined,
+      gty: 'token_exchange',
+      scope: asked.join(' ') || undefined,
+    });
+    const aud = [...resources, ...audiences];
+    if (aud.length) token.aud = aud.length === 1 ? aud[0] : aud;
+    const value = await token.save();
+    ctx.body = {
+      access_token: value,
+      // Section 2.2.1: REQUIRED.
+      issued_token_type: ACCESS_TOKEN_TYPE,
+      token_type: 'Bearer',
+      expires_in: token.expiration,
+      scope: token.scope,
+    };
+  }, ['subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type', 'resource',
+    'audience', 'scope'], ['resource', 'audience']);
 }
 
 // ---------------------------------------------------------------- faults
@@ -634,6 +757,12 @@ server.listen(config.port || 0, host, () => {
       device_authorization: '/device_authorization',
     },
   }));
+
+  for (const [provider, name] of [[root, 'root'], [pingone, 'pingone']]) {
+    provider.use(async (ctx, next) => { ctx.req.providerName = name; await next(); });
+    provider.use(deviceFlowMiddleware());
+    registerTokenExchange(provider);
+  }
 
   // provider.use() middleware runs before oidc-provider's own routing
   // (docs/README.md "Pre- and post-middlewares"); after next() the token

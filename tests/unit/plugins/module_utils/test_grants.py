@@ -55,7 +55,64 @@ def test_grant_form_errors(kwargs, message):
 
 
 def test_single_use_grants():
-    assert {name for name, grant in _grants.GRANTS.items() if grant.single_use} == {'authorization_code', 'refresh_token', 'pingone_flow'}
+    assert {name for name, grant in _grants.GRANTS.items() if grant.single_use} == {'authorization_code', 'refresh_token',
+                                                                                    'pingone_flow', _grants.DEVICE_CODE}
+
+
+EXCHANGE = {'subject_token': 'st-1', 'subject_token_type': _grants.ACCESS_TOKEN_TYPE}
+# (grant_form kwargs, the form or the start of the ConfigurationError's message); one test, every failure listed.
+EXCHANGE_FORMS = [
+    ({'grant_type': 'token_exchange', 'exchange': EXCHANGE, 'scope': ['api:read']},
+     dict(EXCHANGE, grant_type=_grants.TOKEN_EXCHANGE, scope='api:read')),
+    ({'grant_type': _grants.TOKEN_EXCHANGE, 'exchange': dict(EXCHANGE, resource=['https://a', 'https://b'], audience=['reports'],
+                                                             requested_token_type='urn:x', actor_token=None)},
+     dict(EXCHANGE, grant_type=_grants.TOKEN_EXCHANGE, resource=['https://a', 'https://b'], audience=['reports'], requested_token_type='urn:x')),
+    ({'grant_type': 'token_exchange', 'exchange': dict(EXCHANGE, actor_token='at', actor_token_type='urn:y')},
+     dict(EXCHANGE, grant_type=_grants.TOKEN_EXCHANGE, actor_token='at', actor_token_type='urn:y')),
+    ({'grant_type': 'device_code', 'scope': ['openid']}, {'grant_type': _grants.DEVICE_CODE, 'scope': 'openid'}),
+    ({'grant_type': 'token_exchange', 'exchange': {'subject_token_type': _grants.ACCESS_TOKEN_TYPE}},
+     'subject_token is required when grant_type is ' + _grants.TOKEN_EXCHANGE),
+    ({'grant_type': 'token_exchange', 'exchange': dict(EXCHANGE, actor_token='at')}, 'actor_token_type is required with actor_token'),
+    ({'grant_type': 'client_credentials', 'exchange': {'resource': ['https://a']}}, 'resource and token_audience are token exchange'),
+    ({'grant_type': 'token_exchange', 'exchange': EXCHANGE, 'extra_params': {'audience': 'x'}},
+     'extra_params cannot set audience; use the option of that name (token_audience)'),
+    ({'grant_type': 'token_exchange', 'exchange': EXCHANGE, 'extra_params': {'subject_token': 'x'}}, 'extra_params cannot set subject_token'),
+    ({'grant_type': 'device_code', 'extra_params': {'device_code': 'x'}}, 'extra_params cannot set device_code'),
+]
+
+
+def test_device_and_exchange_forms():
+    wrong = []
+    for kwargs, expected in EXCHANGE_FORMS:
+        try:
+            got = _grants.grant_form(**kwargs)
+        except ConfigurationError as exc:
+            got = str(exc)
+            if isinstance(expected, str) and got.startswith(expected):
+                continue
+        if got != expected:
+            wrong.append((kwargs, got))
+    assert not wrong
+    # The aliases are the URNs everywhere: results, the store's identity.
+    assert _grants.infer_grant_type('device_code') == _grants.DEVICE_CODE
+    assert _grants.infer_grant_type('token_exchange') == _grants.TOKEN_EXCHANGE
+
+
+def test_issued_token_type_is_returned_when_sent():
+    body = {'access_token': 'at', 'token_type': 'N_A', 'issued_token_type': 'urn:ietf:params:oauth:token-type:jwt'}
+    tokens = _grants.parse_token_response(200, JSON, json.dumps(body), URL, 'exchange the subject token', 0)
+    assert tokens['issued_token_type'] == 'urn:ietf:params:oauth:token-type:jwt'
+    assert 'issued_token_type' not in _grants.parse_token_response(200, JSON, json.dumps({'access_token': 'at'}), URL, WHAT, 0)
+
+
+def test_exchange_refusals_say_what_is_wrong_with_the_tokens():
+    # RFC 8693 section 2.2.2 says invalid_request for a bad subject token; many OPs say invalid_grant: both get the hint.
+    for error in ('invalid_request', 'invalid_grant'):
+        exc = _grants.oauth_error('Failed to exchange the subject token at ' + URL, 400, JSON, {'error': error}, URL, 0,
+                                  grant_type=_grants.TOKEN_EXCHANGE)
+        assert 'subject_token or actor_token is expired' in str(exc), (error, str(exc))
+    exc = _grants.oauth_error('x', 400, JSON, {'error': 'invalid_target'}, URL, 0, grant_type=_grants.TOKEN_EXCHANGE)
+    assert 'resource or token_audience' in str(exc)
 
 
 def test_success_response():

@@ -29,6 +29,7 @@ def test_endpoints(region, base, env, token_endpoint):
     assert urls['token_endpoint'] == token_endpoint
     assert urls['issuer'] == token_endpoint[:-len('/token')]
     assert urls['jwks_uri'] == urls['issuer'] + '/jwks'
+    assert urls['device_authorization_endpoint'] == urls['issuer'] + '/device_authorization'
 
 
 @pytest.mark.parametrize('region, base, env, message', [

@@ -397,3 +397,16 @@ def test_module_renew(tmp_path):
     assert _tasks.run_token_task(options, check_mode=True)['skipped'] is True
     result = _tasks.run_token_task(options, client_factory=FakeClient(SCRIPT_OK, calls))
     assert result['access_token'] == 'refreshed' and calls == ['refresh_token'] and result['changed'] is False
+
+
+def test_exchanged_tokens_are_keyed_by_a_hash_of_the_subject():
+    exchange = dict(BASE, grant_type='token_exchange', subject_token='subject-token-one', scope=['api:read'])
+    first = _stored_tokens.identity(exchange)
+    assert _stored_tokens.identity(dict(exchange, grant_type='urn:ietf:params:oauth:grant-type:token-exchange')) == first
+    # Another subject, audience or resource is another entry; the entry id never holds the token.
+    others = [dict(exchange, subject_token='subject-token-two'), dict(exchange, token_audience=['reports']),
+              dict(exchange, resource=['https://api']), dict(exchange, requested_token_type='urn:ietf:params:oauth:token-type:jwt')]
+    assert len({first} | {_stored_tokens.identity(options) for options in others}) == 5
+    assert 'subject-token-one' not in first
+    # The entries of the other grants keep the ids they had before token exchange existed.
+    assert _stored_tokens.identity(dict(BASE, resource=['https://api'])) == _stored_tokens.identity(BASE)

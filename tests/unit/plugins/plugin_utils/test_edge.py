@@ -98,7 +98,7 @@ def test_argument_errors(args, message):
 
 
 def test_library_errors_keep_their_details_and_warnings(monkeypatch):
-    def failing(options, check_mode=False):
+    def failing(options, check_mode=False, progress=None):
         exc = OAuthError('Failed to obtain a token at {0}: invalid_client [HTTP 401]'.format(options.token_endpoint),
                          url=options.token_endpoint, status=401, error='invalid_client')
         exc.warnings.append('client_secret is shorter than the 64 bytes RFC 7518 section 3.2 requires for HS512')
@@ -112,7 +112,7 @@ def test_library_errors_keep_their_details_and_warnings(monkeypatch):
 
 @pytest.mark.parametrize('exc', [OSError(28, 'No space left on device'), RuntimeError('boom'), KeyError('access_token')])
 def test_any_exception_is_a_failed_result_not_a_traceback(monkeypatch, exc):
-    def failing(options, check_mode=False):
+    def failing(options, check_mode=False, progress=None):
         raise exc
 
     result = run_token(BASE, use_case=failing, monkeypatch=monkeypatch)
@@ -125,7 +125,7 @@ def test_failures_are_masked_in_every_encoding_minted_values_included(monkeypatc
     assertion = 'eyJhbGciOiJIUzI1NiJ9.eyJqdGkiOiJ1bml0In0.' + 's' * 43
     basic = base64.b64encode('c1:{0}'.format(quote_plus(SECRET)).encode()).decode()
 
-    def echoing(options, check_mode=False):
+    def echoing(options, check_mode=False, progress=None):
         _masking.remember(assertion, basic)
         raise RuntimeError('OP said: client_secret={0}&client_assertion={1} Authorization: Basic {2} raw {3}'.format(
             quote_plus(SECRET), assertion, basic, SECRET))
@@ -140,7 +140,7 @@ def test_unrotated_refresh_token_is_returned_unmasked(monkeypatch):
     """Ansible masks returned values equal to no_log inputs; the edge lets returned tokens through on purpose."""
     refresh = 'unrotated-refresh-token-value'
 
-    def refreshing(options, check_mode=False):
+    def refreshing(options, check_mode=False, progress=None):
         return {'access_token': 'at-value', 'refresh_token': options.refresh_token, 'changed': False, 'warnings': []}
 
     result = run_token(dict(BASE, refresh_token=refresh), use_case=refreshing, monkeypatch=monkeypatch)
