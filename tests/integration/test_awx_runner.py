@@ -12,7 +12,6 @@ extra vars holds a connection setting or a secret.
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
 
@@ -20,7 +19,6 @@ import pytest
 import yaml
 
 import awx
-import harness
 from conftest import BIN, COLLECTIONS, JWT_PATTERN, PLAYBOOKS, TOP, client_secrets
 
 CREDENTIAL_TYPE = os.path.join(TOP, 'extensions', 'awx', 'credential_type.yml')
@@ -83,28 +81,32 @@ def job_env(tmp_path, injected):
 
 
 def test_demo_job_gets_its_credential_only_from_injected_variables(op, credential_type, tmp_path):
+    """The demo job (headless sign-on, a call, introspection, revocation) with the service account from the credential."""
     client = op.clients['csjwt']
+    password = op.flow_accounts['svc-ansible']['password']
     inputs = {
         'environment_id': op.env_id, 'auth_base_url': op.base_url, 'client_id': client['client_id'],
         'client_secret': client['client_secret'], 'ca_certificate': read_pem(op.ca_path),
+        'username': 'svc-ansible', 'password': password,
     }
     injected = awx.inject(credential_type, inputs, str(tmp_path / 'job'))
     # The inputs left empty arrive as empty variables, as AWX sends them; the collection must read them as unset.
     assert injected['JWTAUTH_OIDC_ISSUER'] == '' and injected['JWTAUTH_OIDC_AUTH_METHOD'] == ''
+    assert injected['JWTAUTH_OIDC_PASSWORD'] == password
     assert read_pem(injected['JWTAUTH_OIDC_CA_PATH']) == read_pem(op.ca_path)
-    nonce = secrets.token_urlsafe(16)
-    code = harness.get_code(op, 'csjwt', issuer=op.pingone_issuer, nonce=nonce)
-    extravars = {'demo_code': code['code'], 'demo_redirect_uri': op.redirect_uri, 'demo_nonce': nonce}
     mark = op.mark()
 
-    rc, status, written = run_job(tmp_path, DEMO_PLAYBOOK, job_env(tmp_path, injected), extravars)
+    rc, status, written = run_job(tmp_path, DEMO_PLAYBOOK, job_env(tmp_path, injected), {'demo_redirect_uri': op.redirect_uri})
 
-    assert_nothing_leaked(written, client_secrets(op) + [code['code']])
+    assert_nothing_leaked(written, client_secrets(op) + [password] + op.issued_secrets())
     assert (rc, status) == (0, 'successful'), written[-3000:]
-    assert 'nonce matched: True' in written
-    assert 'Scopes granted: openid' in written
+    assert 'Flow status: COMPLETED' in written and 'Subject: svc-ansible' in written
+    assert 'Scopes granted: openid profile email offline_access' in written
+    assert 'userinfo answered HTTP 200 for Test User svc-ansible' in written
+    assert 'Before: active True' in written and 'After:  active False' in written
     endpoint = op.token_endpoint(op.pingone_issuer)
     assert op.count('request', path=endpoint, since=mark) == 1
+    assert op.count('request', path='/{0}/as/revoke'.format(op.env_id), since=mark) == 2
     grants = [event for event in op.events('grant.success', since=mark) if event.get('client_id') == client['client_id']]
     assert [event.get('grant_type') for event in grants] == ['authorization_code']
 
