@@ -269,16 +269,16 @@ def main(argv=None):
                        JWTAUTH_OIDC_TOKEN_STORE_PATH=os.path.join(workdir, 'store'))
             auth = {'issuer': op.issuer, 'client_id': csjwt['client_id'], 'client_secret': csjwt['client_secret'],
                     'ca_path': op.ca_path, 'scope': ['api:read', 'api:write']}
-            startup = run_play(workdir, 'noop', PLAY_NOOP, {}, env, None)['seconds']
+            noop = run_play(workdir, 'noop', PLAY_NOOP, {}, env, None)
+            startup = noop['seconds']
 
             # Today's way, per user: a uri loop on 0 and on --uri-sample users, each on an empty server.
             uri_vars = {'token_endpoint': op.token_endpoint(), 'basic_client_id': basic['client_id'],
                         'basic_client_secret': basic['client_secret'], 'ca_path': op.ca_path, 'scim_url': scim.base_url}
             uri = {}
-            for count in (0, args.uri_sample):
+            for count in (0, args.uri_sample) if args.uri_sample else ():
                 scim.reset(delay_ms=latency)
                 uri[count] = run_play(workdir, 'uri{0}'.format(count), PLAY_URI, dict(uri_vars, bench_users=make_users(count)), env, scim)
-            uri_per_user = (uri[args.uri_sample]['seconds'] - uri[0]['seconds']) / args.uri_sample
 
             for size in sizes:
                 users = make_users(size)
@@ -319,18 +319,34 @@ def main(argv=None):
             (result['seconds'] - startup) / low if low else 0.0, result['client_cpu'], result['server_cpu'], result['rss'],
             result['pss'], ', '.join(notes)))
 
+    if uri:
+        report_uri(uri, args, sizes, rows)
+    report_plain_filter(plain_filter, sizes)
+    report_costs(rows, noop['client_cpu'])
+    report_goals(rows, sizes, args, latency)
+    print('load average at the end (1, 5, 15 min): {0:.2f} {1:.2f} {2:.2f} on {3} cores; other work on the machine slows the '
+          'client and the server alike'.format(*os.getloadavg(), os.cpu_count()))
+    return 0
+
+
+def report_uri(uri, args, sizes, rows):
+    """Today's way, timed on a sample and extrapolated per user to each N, against our first run."""
+    uri_per_user = (uri[args.uri_sample]['seconds'] - uri[0]['seconds']) / args.uri_sample
     print()
     print('uri loop (GET filter + POST per user), {0} users: {1:.1f} s, 0 users: {2:.1f} s, so {3:.2f} s a user, '
           '{4:.1f} requests a user'.format(args.uri_sample, uri[args.uri_sample]['seconds'], uri[0]['seconds'], uri_per_user,
                                            uri[args.uri_sample]['requests'] / args.uri_sample))
     by = {(size, way, run): result for size, way, run, _c, result in rows}
     for size in sizes:
-        ours = by.get((size, 'parallel {0}'.format(args.parallel), 'first run'))
+        ours = by[(size, 'parallel {0}'.format(args.parallel), 'first run')]
         extrapolated = uri[0]['seconds'] + uri_per_user * size
         print('{0:>6} users: uri loop extrapolated {1:,.0f} s ({2:.1f} min); api_resource parallel {3} first run {4:.1f} s: '
               'uri loop / ours {5:.1f}x'.format(size, extrapolated, extrapolated / 60, args.parallel, ours['seconds'],
                                                 extrapolated / ours['seconds']))
 
+
+def report_plain_filter(plain_filter, sizes):
+    """What the plain server's filter scans cost at each N."""
     print()
     print('The plain test server (scim2-server) matches a filter against every stored user:')
     for size in sizes:
@@ -339,6 +355,22 @@ def main(argv=None):
             print('{0:>6} users: one 50-key filter takes the server {1:.2f} s; the {2} filter reads of a capped no-change run '
                   '{3:.0f} s of server time, one after the other'.format(size, plain_filter[size], chunks, chunks * plain_filter[size]))
 
+
+def report_costs(rows, startup_cpu):
+    """CPU a request, client and server, of each run that made more than a few requests."""
+    print()
+    print('Where the time goes: CPU ms a request (client = ansible-playbook tree less its start and stop; the server '
+          'CPU includes its TLS handshakes, one a request: it answers HTTP/1.0)')
+    for size, way, run, _concurrency, result in rows:
+        if result['requests'] >= 20:
+            print('{0:>6} {1:<38} {2:<14} client {3:5.1f} ms, server {4:5.1f} ms a request'.format(
+                size, way, run, 1000 * max(0.0, result['client_cpu'] - startup_cpu) / result['requests'],
+                1000 * result['server_cpu'] / result['requests']))
+
+
+def report_goals(rows, sizes, args, latency):
+    """Each goal of issue 12, pass or miss, for each N."""
+    by = {(size, way, run): result for size, way, run, _c, result in rows}
     print()
     print('Goals (issue 12):')
     for size in sizes:
@@ -357,6 +389,8 @@ def main(argv=None):
             if seq:
                 speedup = seq['seconds'] / par['seconds']
                 lines.append('first run: {0:.1f}x faster than sequential, goal >= 3x: {1}'.format(speedup, 'pass' if speedup >= 3 else 'miss'))
+            else:
+                lines.append('first run against sequential: not measured (--sequential-max)')
         peak = max(result['rss'] for (n, _w, _r), result in by.items() if n == size)
         peak_pss = max(result['pss'] for (n, _w, _r), result in by.items() if n == size)
         lines.append('peak memory of the play: {0:.0f} MB RSS summed ({1:.0f} MB PSS), goal < 300 MB: {2}'.format(
@@ -364,9 +398,6 @@ def main(argv=None):
         for line in lines:
             print('{0:>6} users: {1}'.format(size, line))
     print('(the goals name 10,000 users at 50 ms; the other sizes are shown against the same rules)')
-    print('load average at the end (1, 5, 15 min): {0:.2f} {1:.2f} {2:.2f} on {3} cores; other work on the machine slows the '
-          'client and the server alike'.format(*os.getloadavg(), os.cpu_count()))
-    return 0
 
 
 if __name__ == '__main__':
