@@ -388,7 +388,7 @@ def report_goals(rows, sizes, args, latency):
                 args.parallel, ratio, 'pass' if ratio <= 1.5 else 'miss'))
             if seq:
                 speedup = seq['seconds'] / par['seconds']
-                lines.append('first run: {0:.1f}x faster than sequential, goal >= 3x: {1}'.format(speedup, 'pass' if speedup >= 3 else 'miss'))
+                lines.append('first run: {0:.2f}x faster than sequential, goal >= 3x: {1}'.format(speedup, 'pass' if speedup >= 3 else 'miss'))
             else:
                 lines.append('first run against sequential: not measured (--sequential-max)')
         peak = max(result['rss'] for (n, _w, _r), result in by.items() if n == size)
