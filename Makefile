@@ -147,3 +147,4 @@ bench: node
 	@$(DEMO_PYTHON) bench/token_lookup.py
 	@$(DEMO_PYTHON) bench/scim_converge.py
 	@$(DEMO_PYTHON) bench/edge_overhead.py
+	@$(DEMO_PYTHON) bench/scim_scale.py

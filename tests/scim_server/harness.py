@@ -111,12 +111,15 @@ class SCIMServer(ServerProcess):
         self.root_url = "https://127.0.0.1:%d" % self.port
         self.base_url = self.root_url + "/v2"
 
-    def reset(self, fail_first=None, list_cap=None, bare_create=False):
+    def reset(self, fail_first=None, list_cap=None, bare_create=False, delay_ms=0, index_filters=False):
         """Empty the server (storage, request log, introspection cache), arm ``fail_first``, with ``list_cap``
         answer lists and searches as PingOne does (at most that many, startIndex ignored), with ``bare_create``
-        answer creates with Location and no body (see server.py); returns self."""
+        answer creates with Location and no body (see server.py); returns self.
+        For benchmarks only: ``delay_ms`` holds every request that long, ``index_filters`` answers ``or`` filters of
+        ``eq`` terms from an index (an "indexed test server")."""
         resp = requests.post(self.root_url + "/_control/reset", json={"fail_first": fail_first or {}, "list_cap": list_cap,
-                                                                      "bare_create": bare_create},
+                                                                      "bare_create": bare_create, "delay_ms": delay_ms,
+                                                                      "index_filters": index_filters},
                              headers={"X-Test-Control": self._control_secret}, verify=self.op.ca_path, timeout=10)
         if resp.status_code != 204:
             raise SCIMServerError("reset failed: %s %s" % (resp.status_code, resp.text[:300]))

@@ -11,7 +11,7 @@ fail_first ({"POST /v2/Users": [503, 1]}: the first 1 authorized POST /v2/Users 
 before the SCIM handler runs; a path ending in * matches a prefix; requests refused with 401/403 do not count).
 The environment variable SCIM_SERVER_FAIL_FIRST (same JSON) is merged over the config's fail_first.
 control_secret: ``POST /_control/reset`` with header ``X-Test-Control: <control_secret>`` and a JSON body
-``{"fail_first": {...}, "list_cap": N, "bare_create": true}`` empties the storage, the request log and the
+``{"fail_first": {...}, "list_cap": N, "bare_create": true}`` (and the bench keys below) empties the storage, the request log and the
 introspection cache and arms those faults, so one server serves many tests (it takes seconds to start, a reset
 milliseconds). It is not logged.
 list_cap makes every list and search of a collection (GET, with or without filter, and POST .../.search) behave as
@@ -21,6 +21,12 @@ and "Read All SCIM Users (search)": "The response is limited to a maximum of 200
 https://developer.pingidentity.com/pingone-api/platform/scim/scim-users/read-all-scim-users-search.html).
 bare_create answers a create (POST /v2/Users or /v2/Groups, 201) with its Location header and no body, as APIs
 that answer 201 with Location only do (RFC 9110 section 15.3.2), so the client must read the object back.
+Two keys exist for benchmarks (bench/scim_scale.py) and are off unless given, in the config or the reset body:
+delay_ms (0) holds every logged request that long before anything else runs, as a network round trip would; the
+server is threaded, so concurrent requests wait out their delays side by side. index_filters (false) stores the
+objects in an ``IndexedStorage``, which answers a pure ``userName eq "a" or userName eq "b" ...`` filter from an
+index rather than by matching every stored object (scim2-server indexes only a single ``eq``): numbers from it are
+those of an "indexed test server", for the client's own cost where the plain server's filter scans dominate.
 
 Every request needs a bearer token that the OP reports active: 401 otherwise. Reads need scope api:read or
 api:write, writes (POST/PUT/PATCH/DELETE except POST .../.search) need api:write: 403 otherwise.
@@ -46,6 +52,7 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 import jwt
 import requests
 from scim2_models import ForbiddenException, SCIMException, ScimProvider, UnauthorizedException
+from scim2_models.path import CompareOperator, Comparison, LogicalExpr, LogicalOperator
 from scim2_server.applications.wsgi import WSGIApplication
 from scim2_server.handler import ScimHandler
 from scim2_server.memory import InMemoryStorage
@@ -127,6 +134,33 @@ class Introspector(object):
         return result
 
 
+class IndexedStorage(InMemoryStorage):
+    """Bench only (index_filters): InMemoryStorage that also answers an ``or`` of ``eq`` terms from its equality index.
+
+    InMemoryStorage matches such a filter against every stored object (a 50-term filter over 10,000 users takes
+    seconds); this walks only the objects the index holds under each term's value. The filter still runs on them.
+    """
+
+    def _candidates(self, names, scim_filter):
+        node = scim_filter.ast if scim_filter is not None and scim_filter.model is not None else None
+        if len(names) != 1 or not isinstance(node, LogicalExpr) or node.op != LogicalOperator.or_:
+            return super()._candidates(names, scim_filter)
+        found = {}
+        resources = self._resources.get(names[0], {})
+        for term in node.terms:
+            binding = scim_filter.resolve_comparison(term.attr_path, strict=False) if isinstance(term, Comparison) else None
+            if (binding is None or term.op != CompareOperator.eq or not isinstance(term.value, str)
+                    or binding.is_multivalued or binding.target_type is not str):
+                return super()._candidates(names, scim_filter)
+            try:
+                value = binding.comparable(term.value)
+            except ValueError:
+                continue
+            for resource_id in self._equality_index(names[0], binding).get(value, ()):
+                found[resource_id] = resources[resource_id]
+        return list(found.values())
+
+
 class OAuthService(ScimService):
     """ScimService whose 401 challenge is an RFC 6750 invalid_token one."""
 
@@ -141,17 +175,22 @@ class OAuthApplication(WSGIApplication):
         super().__init__(storage, provider, service)
         self.list_cap = None
         self.bare_create = False
+        self.delay_seconds = 0.0
+        self.index_filters = False
         self.introspector = introspector
         self.faults = faults or []
         self.fault_lock = threading.Lock()
 
-    def reset(self, fail_first, list_cap=None, bare_create=False):
-        """Empty storage, no cached introspection, these faults armed, lists capped or not (the test control route)."""
+    def reset(self, fail_first, list_cap=None, bare_create=False, delay_ms=0, index_filters=False):
+        """Empty storage, no cached introspection, these faults armed, lists capped or not (the test control route);
+        delay_ms and index_filters are for benchmarks (see the module docstring)."""
         with self.fault_lock:
             self.faults = parse_fail_first({"fail_first": fail_first})
         self.list_cap = int(list_cap) if list_cap else None
         self.bare_create = bool(bare_create)
-        self.storage = InMemoryStorage()
+        self.delay_seconds = float(delay_ms or 0) / 1000.0
+        self.index_filters = bool(index_filters)
+        self.storage = IndexedStorage() if self.index_filters else InMemoryStorage()
         self.handler = ScimHandler(self.service, self.storage)
         self.introspector.clear()
 
@@ -251,7 +290,8 @@ class RequestLog(object):
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = json.loads(environ["wsgi.input"].read(length) or b"{}")
         with self.lock:
-            self.app.reset(body.get("fail_first"), body.get("list_cap"), body.get("bare_create"))
+            self.app.reset(body.get("fail_first"), body.get("list_cap"), body.get("bare_create"), body.get("delay_ms"),
+                           body.get("index_filters"))
             open(self.log_path, "w").close()
         start_response("204 No Content", [("Content-Length", "0")])
         return [b""]
@@ -268,6 +308,8 @@ class RequestLog(object):
         query = bool(environ.get("QUERY_STRING"))
         if method == "POST" and path == CONTROL_PATH:
             return self.control(environ, start_response)
+        if self.app.delay_seconds:
+            time.sleep(self.app.delay_seconds)  # the round trip of a distant service; other threads run meanwhile
         seen = {}
 
         def recording_start_response(status, headers, exc_info=None):
@@ -303,7 +345,10 @@ def build_app(config):
     spc.authentication_schemes = [BEARER_TOKEN_SCHEME]
     provider = ScimProvider.from_discovery(load_default_schemas().values(), load_default_resource_types().values(), config=spc)
     service = OAuthService(provider, secret=os.environ.get("SCIM2_SERVER_SECRET") or uuid.uuid4().hex)
-    app = OAuthApplication(InMemoryStorage(), provider, service, Introspector(config), parse_fail_first(config))
+    storage = IndexedStorage() if config.get("index_filters") else InMemoryStorage()
+    app = OAuthApplication(storage, provider, service, Introspector(config), parse_fail_first(config))
+    app.delay_seconds = float(config.get("delay_ms") or 0) / 1000.0
+    app.index_filters = bool(config.get("index_filters"))
     return RequestLog(app, config["log_path"], config.get("control_secret"))
 
 
