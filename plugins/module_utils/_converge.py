@@ -9,7 +9,7 @@ How the current objects are read (``read_strategy``): ``list`` reads the whole c
 switches to ``filter`` when a SCIM service holds more objects than it lists and ignores paging, as
 PingOne's SCIM API does (at most 200 results an answer, ``startIndex`` ignored).  Prune needs the whole
 collection, so it is refused where the collection cannot be listed.  Writes run ``parallel`` at once
-(see _writes), throttled together on 429 (see _throttle).
+(see _parallel), throttled together on 429 (see _throttle).
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _resource_report, _resources, _writes
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _parallel, _resource_report, _resources
 from ansible_collections.jwtauth.oidc.plugins.module_utils._collection import READ_AFTER_CREATE_DELAY, READ_AFTER_CREATE_TRIES, ResourceCollection
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError, ResourceError, ResponseError, UnpagedListError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._paging import collection_name
 from ansible_collections.jwtauth.oidc.plugins.module_utils._throttle import Throttle
 
 if TYPE_CHECKING:
@@ -59,7 +60,8 @@ def read_current(collection: ResourceCollection, options: Options, desired: Sequ
                  fold: Callable[[Any], Any]) -> tuple[list[dict[str, Any]], str, str | None]:
     """The objects the plan compares with: (objects, the strategy used, a warning or None)."""
     if options.read_strategy == 'filter':
-        return collection.search(options.key, desired_names(desired, options.key, fold), fold, options.filter_chunk), 'filter', None
+        return collection.search(options.key, desired_names(desired, options.key, fold), fold, options.filter_chunk,
+                                 options.parallel), 'filter', None
     try:
         return collection.list_all(), 'list', None
     except UnpagedListError as exc:
@@ -73,7 +75,8 @@ def read_current(collection: ResourceCollection, options: Options, desired: Sequ
         warning = ('{0} lists {1} of its {2} objects and ignores startIndex (PingOne\'s SCIM API answers at most 200), so the '
                    'objects were read by filter, {3} keys a request; set read_strategy to filter to skip the list'.format(
                        collection.url, exc.listed, exc.total, options.filter_chunk))
-        return collection.search(options.key, desired_names(desired, options.key, fold), fold, options.filter_chunk), 'filter', warning
+        return collection.search(options.key, desired_names(desired, options.key, fold), fold, options.filter_chunk,
+                                 options.parallel), 'filter', warning
 
 
 def _adopt(collection: ResourceCollection, action: _resources.Action, exc: ResourceError, options: Options,
@@ -98,7 +101,7 @@ def _adopt(collection: ResourceCollection, action: _resources.Action, exc: Resou
     return update, collection.apply(update)
 
 
-def _progress_line(name: str, total: int, unchanged: int, outcomes: list[_writes.Outcome]) -> str:
+def _progress_line(name: str, total: int, unchanged: int, outcomes: list[_parallel.Outcome]) -> str:
     """``Users: 3,200 of 10,000 done, 412 created, 3 updated``: how far a converge is, for the job output."""
     counts = {'create': 0, 'update': 0, 'delete': 0}
     finished = 0
@@ -112,7 +115,23 @@ def _progress_line(name: str, total: int, unchanged: int, outcomes: list[_writes
 
 def converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, source: Callable[..., str],
              progress: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Converge the collection of ``options.url``; the result dict, or ResourceError saying what was written before the failure."""
+    """Converge the collection of ``options.url``; the result dict, or ResourceError saying what was written before the failure.
+
+    Every request of the converge, its parallel reads and writes, goes through one Throttle; the result warns
+    when the service throttled it.
+    """
+    http.throttle = Throttle(options.parallel)
+    try:
+        return _converge(options, check_mode, diff, http, source, progress)
+    finally:
+        summary = http.throttle.summary()
+        http.throttle = None
+        if summary:
+            http.warn('{0}: {1}'.format(collection_name(options.url), summary))
+
+
+def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, source: Callable[..., str],
+              progress: Callable[[str], None] | None) -> dict[str, Any]:
     problem = read_problem(options.api_style, options.read_strategy, options.key, options.prune)
     if problem:
         raise ConfigurationError(problem)
@@ -155,7 +174,7 @@ def converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, s
                                         'left as it was' if taken.kind == 'none' else 'updated'))
 
     writes = [action for action in actions if action.kind != 'none'] if not check_mode else []
-    outcomes = _write_all(writes, write, options, http, collection.name, len(actions), progress)
+    outcomes = _write_all(writes, write, options, collection.name, len(actions), progress)
     done = dict(zip((id(action) for action in writes), outcomes))
     diffs: list[dict[str, Any]] = []
     failures: list[BaseException] = []
@@ -183,21 +202,12 @@ def converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, s
     return result
 
 
-def _write_all(writes: list[_resources.Action], write: Callable[[_resources.Action], Any], options: Options, http: HttpClient,
-               name: str, total: int, progress: Callable[[str], None] | None) -> list[_writes.Outcome]:
-    """Run the writes, ``options.parallel`` at once, every request of them through one Throttle."""
-    if not writes:
-        return []
-    http.throttle = Throttle(options.parallel)
+def _write_all(writes: list[_resources.Action], write: Callable[[_resources.Action], Any], options: Options,
+               name: str, total: int, progress: Callable[[str], None] | None) -> list[_parallel.Outcome]:
+    """Run the writes, ``options.parallel`` at once, a progress line every few seconds."""
     unchanged = total - len(writes)
-    try:
-        return _writes.run_all(writes, write, options.parallel,
-                               progress=(lambda outcomes: progress(_progress_line(name, total, unchanged, outcomes))) if progress else None)
-    finally:
-        summary = http.throttle.summary()
-        http.throttle = None
-        if summary:
-            http.warn('{0}: {1}'.format(name, summary))
+    return _parallel.run_all(writes, write, options.parallel,
+                             progress=(lambda outcomes: progress(_progress_line(name, total, unchanged, outcomes))) if progress else None)
 
 
 def _record(result: dict[str, Any], diffs: list[dict[str, Any]], action: _resources.Action, server_object: Any, options: Options) -> None:

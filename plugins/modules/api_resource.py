@@ -136,7 +136,8 @@ options:
     default: 50
   parallel:
     description:
-      - Writes (creates, updates, deletes) in flight at once. V(1) writes one object after the other.
+      - Writes (creates, updates, deletes) in flight at once, and filter reads (O(read_strategy=filter)) after the
+        first. V(1) sends one request after the other.
       - Each object's writes stay in order, in one worker. After the first failed write no new write starts; the
         failed result lists every object written.
       - An HTTP 429 pauses every write for its C(Retry-After) (up to O(retry_after_max)) and halves the writes in

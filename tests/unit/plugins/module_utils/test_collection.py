@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
@@ -265,3 +266,28 @@ def test_a_401_renews_the_token_unless_another_writer_already_did(renewed_elsewh
         sent.append(kwargs['headers']['Authorization'].split()[1]), real(method, url, what, single_use, **kwargs))[1]
     _collection.ResourceCollection(http, SCIM_USERS, source, api_style='scim').list_all()
     assert sent == ['old', 'new'] and store['renewals'] == renewals
+
+
+def test_search_reads_the_first_chunk_alone_then_the_rest_in_parallel():
+    """The first read learns whether the server has .search (here: 405); the other chunks then go by GET, 4 at once."""
+    lock = threading.Lock()
+
+    def answer(method, url, body):
+        if method == 'POST':
+            return Answer({'detail': 'no'}, 405)
+        name = url.split('%22')[1]
+        return Answer({'totalResults': 1, 'Resources': users_named(name)})
+
+    http = Searches(answer)
+    real = http.request
+
+    def request(*args, **kwargs):
+        with lock:
+            return real(*args, **kwargs)
+
+    http.request = request
+    names = ['u{0:02d}'.format(n) for n in range(10)]
+    users = _collection.ResourceCollection(http, SCIM_USERS, lambda renew=False: 'T', api_style='scim')
+    found = users.search('userName', names, chunk=1, parallel=4)
+    assert sorted(user['userName'] for user in found) == names
+    assert [method for method, _url, _body in http.sent] == ['POST'] + ['GET'] * 10

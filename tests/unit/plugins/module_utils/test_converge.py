@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _converge, _resources, _writes
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _converge, _resources, _parallel
 
 
 @pytest.mark.parametrize('api_style, strategy, key, prune, expected', [
@@ -36,7 +36,7 @@ def test_desired_names(desired, fold, expected):
 
 
 def outcome(kind=None, error=None, started=True):
-    found = _writes.Outcome()
+    found = _parallel.Outcome()
     found.started = started
     found.error = error
     if kind:

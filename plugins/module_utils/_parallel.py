@@ -2,14 +2,13 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Carrying out a converge's writes, several at once, with progress. Internal to this collection; not a public API.
+"""Work done several pieces at once, with progress: a converge's writes, its filter reads. Internal to this collection; not a public API.
 
-Each object has one action, carried out by one worker from start to end (a create refused
-as not unique and adopted as an update stays with its worker), so an object's own writes
-keep their order.  Collections that name each other (users before the groups that list
-them) are separate tasks, one after the other.  After the first failure no new write
-starts; those in flight finish and are reported, so the failed result names every
-object that was written.
+Each piece is done by one worker from start to end. For writes a piece is one object's action (a create
+refused as not unique and adopted as an update stays with its worker), so an object's own writes keep their
+order; collections that name each other (users before the groups that list them) are separate tasks, one
+after the other.  After the first failure no new piece starts; those in flight finish and are reported, so
+a failed converge names every object that was written.
 """
 
 from __future__ import annotations

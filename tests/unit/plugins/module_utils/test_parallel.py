@@ -2,7 +2,7 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""_writes: parallel work that stops starting after the first failure, with progress from the calling thread."""
+"""_parallel: parallel work that stops starting after the first failure, with progress from the calling thread."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ import time
 
 import pytest
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _writes
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _parallel
 
 
 @pytest.mark.parametrize('parallel', [1, 4])
 def test_every_piece_is_done_once_and_outcomes_keep_their_order(parallel):
     done = []
-    outcomes = _writes.run_all(list(range(50)), lambda n: done.append(n) or n * 10, parallel=parallel)
+    outcomes = _parallel.run_all(list(range(50)), lambda n: done.append(n) or n * 10, parallel=parallel)
     assert sorted(done) == list(range(50))
     assert [o.value for o in outcomes] == [n * 10 for n in range(50)] and all(o.started and o.error is None for o in outcomes)
 
@@ -33,7 +33,7 @@ def test_no_piece_starts_after_the_first_failure():
             raise ValueError('piece 3')
         return n
 
-    outcomes = _writes.run_all(list(range(100)), do, parallel=1)
+    outcomes = _parallel.run_all(list(range(100)), do, parallel=1)
     assert started == [0, 1, 2, 3]
     assert isinstance(outcomes[3].error, ValueError) and not any(o.started for o in outcomes[4:])
 
@@ -52,7 +52,7 @@ def test_at_most_parallel_pieces_run_at_once():
         with lock:
             running[0] -= 1
 
-    _writes.run_all(list(range(30)), do, parallel=3)
+    _parallel.run_all(list(range(30)), do, parallel=3)
     assert peak[0] == 3
 
 
@@ -69,7 +69,7 @@ def test_progress_is_reported_from_the_calling_thread_while_work_remains():
             release.wait(5)  # holds the work until a progress report has been made
         return n + 1
 
-    _writes.run_all([0, 1, 2], do, parallel=1, progress=progress, interval=0.01)
+    _parallel.run_all([0, 1, 2], do, parallel=1, progress=progress, interval=0.01)
     assert reports and reports[0] == (True, 1)
 
 
@@ -83,6 +83,6 @@ def test_the_calling_thread_waits_without_spinning(progress):
         calls[0] += 1
         return time.monotonic()
 
-    _writes.run_all([0.3, 0.3], time.sleep, parallel=1, progress=progress, interval=0.1, clock=clock)
+    _parallel.run_all([0.3, 0.3], time.sleep, parallel=1, progress=progress, interval=0.1, clock=clock)
     # About one wake-up per interval: 6 over 0.6 s, a few more for scheduling; a spin makes thousands.
     assert calls[0] < 40
