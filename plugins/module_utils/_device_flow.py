@@ -189,7 +189,9 @@ class DevicePoller:
                 continue
             if decision == TIMEOUT:
                 raise self._timeout(authorization, what, error) from error
-            assert error is not None  # every other decision comes from an error answer
+            if error is None:  # every other decision comes from an error answer
+                raise ResponseError('Failed to {0} at {1}: the poll ended with {2!r} but no error answer'.format(
+                    what, self.token_endpoint, outcome), url=self.token_endpoint)
             raise error
 
     def _timeout(self, authorization: DeviceAuthorization, what: str, last_error: Exception | None = None) -> OAuthError:
