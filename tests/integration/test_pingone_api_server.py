@@ -183,9 +183,9 @@ def test_auth_errors(p1api, admin):
 def test_invalid_bodies(p1api, admin):
     """400 INVALID_DATA with details (REQUIRED_VALUE / INVALID_VALUE / UNIQUENESS_VIOLATION), 415 for non-JSON."""
     apps = p1api.collection_url('applications')
-    body = assert_error(admin.post(apps, json={'name': 'x', 'enabled': True, 'type': 'DESKTOP', 'protocol': 'SAML',
-                                              'grantTypes': ['PASSWORD'], 'tokenEndpointAuthMethod': 'CLIENT_SECRET'}),
-                        400, 'INVALID_DATA')
+    wrong = {'name': 'x', 'enabled': True, 'type': 'DESKTOP', 'protocol': 'SAML', 'grantTypes': ['PASSWORD'],
+             'tokenEndpointAuthMethod': 'CLIENT_SECRET'}
+    body = assert_error(admin.post(apps, json=wrong), 400, 'INVALID_DATA')
     targets = {(d['code'], d['target']) for d in body['details']}
     assert {('INVALID_VALUE', 'type'), ('INVALID_VALUE', 'protocol'), ('INVALID_VALUE', 'grantTypes'),
             ('INVALID_VALUE', 'tokenEndpointAuthMethod')} <= targets
