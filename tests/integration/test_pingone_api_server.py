@@ -1,0 +1,267 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The PingOne-shaped Management API test server (tests/pingone_api) against PingOne's documented behaviour.
+
+Plain requests with tokens of the test OP: what the server answers is what the role's tests will rely on, so it is
+checked here first (shapes, paging, errors, faults), before any client code runs against it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import uuid
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from conftest import TOP
+
+_spec = importlib.util.spec_from_file_location('p1api_harness', os.path.join(TOP, 'tests', 'pingone_api', 'harness.py'))
+p1api_harness = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(p1api_harness)
+
+ISO = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$')
+WEB_APP = {'name': 'Portal', 'enabled': True, 'type': 'WEB_APP', 'protocol': 'OPENID_CONNECT',
+           'grantTypes': ['AUTHORIZATION_CODE'], 'responseTypes': ['CODE'],
+           'redirectUris': ['https://portal.example.test/cb'], 'tokenEndpointAuthMethod': 'CLIENT_SECRET_BASIC'}
+
+
+@pytest.fixture(scope='session')
+def p1api_server(op, tmp_path_factory):
+    """One Management API server per pytest-xdist worker: a start costs about a second, a reset milliseconds."""
+    with p1api_harness.PingOneAPI(str(tmp_path_factory.mktemp('p1api')), op) as server:
+        yield server
+
+
+@pytest.fixture
+def p1api(p1api_server):
+    """The server, empty, with no fault armed and an empty request log."""
+    return p1api_server.reset()
+
+
+@pytest.fixture
+def admin(p1api):
+    return p1api.admin_session()
+
+
+def assert_error(resp, status, code, detail_code=None, target=None):
+    """PingOne's error body (Error codes page): id (a UUID), code, message, and details when asked."""
+    assert resp.status_code == status, (resp.status_code, resp.text)
+    body = resp.json()
+    uuid.UUID(body['id'])
+    assert body['code'] == code and body['message'].startswith('The request could not be completed.'), body
+    if detail_code is not None:
+        assert any(d['code'] == detail_code and (target is None or d['target'] == target) for d in body['details']), body
+    return body
+
+
+def assert_object(obj, p1api, url):
+    """id, environment.id, createdAt/updatedAt and an absolute _links.self.href, as PingOne answers."""
+    uuid.UUID(obj['id'])
+    assert obj['environment'] == {'id': p1api.env_id}
+    assert ISO.match(obj['createdAt']) and ISO.match(obj['updatedAt'])
+    assert obj['_links']['self']['href'] == '%s/%s' % (url, obj['id'])
+
+
+def create(admin, url, body):
+    resp = admin.post(url, json=body)
+    assert resp.status_code == 201, resp.text
+    assert resp.headers['Location'] == resp.json()['_links']['self']['href']
+    return resp.json()
+
+
+def test_round_trip_per_collection(p1api, admin):
+    """Create (201), read, list, replace (PUT), delete (204), then 404, for each collection; PATCH only on users."""
+    pops = p1api.collection_url('populations')
+    population = create(admin, pops, {'name': 'Staff', 'default': True})
+    app = create(admin, p1api.collection_url('applications'), WEB_APP)
+    resource = create(admin, p1api.collection_url('resources'), {'name': 'Orders API'})
+    assert (resource['type'], resource['audience'], resource['accessTokenValiditySeconds']) == ('CUSTOM', 'Orders API', 3600)
+    scope = create(admin, p1api.collection_url('resources', resource['id'], 'scopes'), {'name': 'orders:read'})
+    assert scope['resource'] == {'id': resource['id']}
+    cases = [
+        ('populations', pops, population, {'name': 'Staff EU', 'default': True}),
+        ('groups', p1api.collection_url('groups'), {'name': 'Admins'}, {'name': 'Admins', 'description': 'ops'}),
+        ('users', p1api.collection_url('users'), {'username': 'alice', 'email': 'alice@example.test'},
+         {'username': 'alice', 'email': 'alice@corp.example.test'}),
+        ('applications', p1api.collection_url('applications'), app, dict(WEB_APP, name='Portal 2')),
+        ('resources', p1api.collection_url('resources'), resource, {'name': 'Orders API', 'audience': 'https://orders.example.test'}),
+        ('scopes', p1api.collection_url('resources', resource['id'], 'scopes'), scope, {'name': 'orders:read', 'description': 'read'}),
+        ('grants', p1api.collection_url('applications', app['id'], 'grants'),
+         {'resource': {'id': resource['id']}, 'scopes': [{'id': scope['id']}]},
+         {'resource': {'id': resource['id']}, 'scopes': [{'id': scope['id']}]}),
+    ]
+    for name, url, created, replacement in cases:
+        obj = created if 'id' in created else create(admin, url, created)
+        assert_object(obj, p1api, url)
+        one = admin.get('%s/%s' % (url, obj['id']))
+        assert one.status_code == 200 and one.json()['id'] == obj['id'], (name, one.text)
+        listed = admin.get(url).json()
+        assert [o['id'] for o in listed['_embedded'][name]] == [obj['id']] and listed['count'] == listed['size'] == 1, name
+        put = admin.put('%s/%s' % (url, obj['id']), json=replacement)
+        assert put.status_code == 200, (name, put.text)
+        for key, value in replacement.items():
+            assert put.json()[key] == value, (name, key)
+        assert put.json()['createdAt'] == obj['createdAt'], name
+        patch = admin.patch('%s/%s' % (url, obj['id']), json={'description': 'x'})
+        if name == 'users':
+            assert patch.status_code == 200 and patch.json()['email'] == 'alice@corp.example.test', patch.text
+        else:
+            assert_error(patch, 405, 'METHOD_NOT_ALLOWED')
+    # PUT replaces: the description set above is gone when a later PUT leaves it out.
+    groups = p1api.collection_url('groups')
+    group_id = admin.get(groups).json()['_embedded']['groups'][0]['id']
+    assert 'description' not in admin.put('%s/%s' % (groups, group_id), json={'name': 'Admins'}).json()
+    for name, url, _created, _replacement in reversed(cases):
+        obj_id = admin.get(url).json()['_embedded'][name][0]['id']
+        gone = admin.delete('%s/%s' % (url, obj_id))
+        assert gone.status_code == 204 and gone.content == b'', name
+        assert_error(admin.get('%s/%s' % (url, obj_id)), 404, 'NOT_FOUND')
+    assert p1api.writes() == 4 + 3 + 7 * 2 + 1 + 7  # creates, creates in cases, PUT+PATCH, the extra PUT, deletes
+
+
+def test_paging_with_cursor_and_page_cap(p1api, admin):
+    """limit pages with an opaque cursor in _links.next.href; page_cap gives fewer than asked, size says how many."""
+    url = p1api.collection_url('groups')
+    ids = [create(admin, url, {'name': 'g%02d' % i})['id'] for i in range(7)]
+    p1api.reset(page_cap=2)
+    for i in range(7):
+        create(admin, url, {'name': 'g%02d' % i})
+    mark = p1api.mark()
+    seen, page_url, sizes = [], url + '?limit=3', []
+    while page_url:
+        page = admin.get(page_url).json()
+        sizes.append(page['size'])
+        assert page['count'] == 7 and page['size'] == len(page['_embedded']['groups'])
+        seen += [g['name'] for g in page['_embedded']['groups']]
+        page_url = page['_links'].get('next', {}).get('href')
+        if page_url:
+            assert page_url.startswith(p1api.root_url) and 'cursor' in parse_qs(urlsplit(page_url).query)
+    assert seen == ['g%02d' % i for i in range(7)] and sizes == [2, 2, 2, 1]
+    assert p1api.count('GET', p1api.env_path + '/groups', since=mark) == 4
+    assert ids  # the first seven went with the reset
+    # A filter pages too, and the cursor carries it.
+    p1api.reset()
+    for name in ('ops-a', 'dev-a', 'ops-b', 'ops-c'):
+        create(admin, url, {'name': name})
+    first = admin.get(url, params={'filter': 'name sw "ops"', 'limit': 2}).json()
+    assert [g['name'] for g in first['_embedded']['groups']] == ['ops-a', 'ops-b'] and first['count'] == 3
+    second = admin.get(first['_links']['next']['href']).json()
+    assert [g['name'] for g in second['_embedded']['groups']] == ['ops-c'] and 'next' not in second['_links']
+    exact = admin.get(url, params={'filter': 'name eq "OPS-B"'}).json()
+    assert [g['name'] for g in exact['_embedded']['groups']] == ['ops-b']
+    assert_error(admin.get(url, params={'cursor': 'forged'}), 400, 'INVALID_DATA', 'INVALID_VALUE', 'cursor')
+    assert_error(admin.get(url, params={'limit': '0'}), 400, 'INVALID_DATA', 'INVALID_VALUE', 'limit')
+    # Populations document name sw and id eq only; applications no filter at all.
+    assert_error(admin.get(p1api.collection_url('populations'), params={'filter': 'name eq "x"'}), 400, 'INVALID_DATA', 'INVALID_FILTER')
+    assert_error(admin.get(p1api.collection_url('applications'), params={'filter': 'name eq "x"'}), 400, 'INVALID_DATA', 'INVALID_FILTER')
+
+
+def test_auth_errors(p1api, admin):
+    """401 without or with a bad token, 403 ACCESS_FAILED without the scope, secret reads need api:write."""
+    url = p1api.collection_url('populations')
+    bare = p1api.session()
+    bare.headers.pop('Authorization')
+    assert_error(bare.get(url), 401, 'INVALID_TOKEN')
+    bare.headers['Authorization'] = 'Bearer not-a-token'
+    resp = bare.get(url)
+    assert_error(resp, 401, 'INVALID_TOKEN')
+    assert 'invalid_token' in resp.headers['WWW-Authenticate']
+    reader = p1api.session('api:read')
+    assert reader.get(url).status_code == 200
+    assert_error(reader.post(url, json={'name': 'x'}), 403, 'ACCESS_FAILED', 'INSUFFICIENT_PERMISSIONS')
+    app = create(admin, p1api.collection_url('applications'), WEB_APP)
+    assert_error(reader.get(p1api.collection_url('applications', app['id'], 'secret')), 403, 'ACCESS_FAILED')
+    assert_error(admin.get(p1api.base_url + '/environments/%s/populations' % uuid.uuid4()), 404, 'NOT_FOUND')
+    assert p1api.writes() == 2 and p1api.count(status=401) == 2 and p1api.count(status=403) == 2
+
+
+def test_invalid_bodies(p1api, admin):
+    """400 INVALID_DATA with details (REQUIRED_VALUE / INVALID_VALUE / UNIQUENESS_VIOLATION), 415 for non-JSON."""
+    apps = p1api.collection_url('applications')
+    wrong = {'name': 'x', 'enabled': True, 'type': 'DESKTOP', 'protocol': 'SAML', 'grantTypes': ['PASSWORD'],
+             'tokenEndpointAuthMethod': 'CLIENT_SECRET'}
+    body = assert_error(admin.post(apps, json=wrong), 400, 'INVALID_DATA')
+    targets = {(d['code'], d['target']) for d in body['details']}
+    assert {('INVALID_VALUE', 'type'), ('INVALID_VALUE', 'protocol'), ('INVALID_VALUE', 'grantTypes'),
+            ('INVALID_VALUE', 'tokenEndpointAuthMethod')} <= targets
+    assert 'CLIENT_SECRET_JWT' in next(d for d in body['details'] if d['target'] == 'tokenEndpointAuthMethod')['innerError']['allowedValues']
+    missing = assert_error(admin.post(apps, json={}), 400, 'INVALID_DATA')
+    assert {'name', 'enabled', 'type', 'protocol', 'grantTypes', 'tokenEndpointAuthMethod'} <= {d['target'] for d in missing['details']}
+    assert_error(admin.post(apps, json=dict(WEB_APP, redirectUris=[])), 400, 'INVALID_DATA', 'REQUIRED_VALUE', 'redirectUris')
+    for method in ('CLIENT_SECRET_JWT', 'CLIENT_SECRET_BASIC', 'CLIENT_SECRET_POST', 'PRIVATE_KEY_JWT', 'NONE'):
+        assert admin.post(apps, json=dict(WEB_APP, tokenEndpointAuthMethod=method)).status_code == 201, method
+    worker = {'name': 'Robot', 'enabled': True, 'type': 'WORKER', 'protocol': 'OPENID_CONNECT',
+              'grantTypes': ['CLIENT_CREDENTIALS'], 'tokenEndpointAuthMethod': 'CLIENT_SECRET_BASIC'}
+    assert admin.post(apps, json=worker).status_code == 201
+    pops = p1api.collection_url('populations')
+    create(admin, pops, {'name': 'Staff'})
+    assert_error(admin.post(pops, json={'name': 'staff'}), 400, 'INVALID_DATA', 'UNIQUENESS_VIOLATION', 'name')
+    users = p1api.collection_url('users')
+    assert_error(admin.post(users, json={'username': 'bob'}), 400, 'INVALID_DATA', 'REQUIRED_VALUE', 'population.id')
+    resources = p1api.collection_url('resources')
+    assert_error(admin.post(resources, json={'name': 'r', 'accessTokenValiditySeconds': 10}), 400, 'INVALID_DATA', 'OUT_OF_RANGE')
+    resource = create(admin, resources, {'name': 'r'})
+    scopes = p1api.collection_url('resources', resource['id'], 'scopes')
+    create(admin, scopes, {'name': 'read'})
+    assert_error(admin.post(scopes, json={'name': 'read'}), 400, 'INVALID_DATA', 'UNIQUENESS_VIOLATION')
+    app_id = admin.get(apps).json()['_embedded']['applications'][0]['id']
+    grants = p1api.collection_url('applications', app_id, 'grants')
+    other = create(admin, resources, {'name': 'other'})
+    other_scope = create(admin, p1api.collection_url('resources', other['id'], 'scopes'), {'name': 'x'})
+    assert_error(admin.post(grants, json={'resource': {'id': resource['id']}, 'scopes': [{'id': other_scope['id']}]}),
+                 400, 'INVALID_DATA', 'INVALID_VALUE', 'scopes.id')
+    assert_error(admin.post(pops, data='name=x', headers={'Content-Type': 'application/x-www-form-urlencoded'}),
+                 415, 'UNSUPPORTED_MEDIA_TYPE')
+    assert_error(admin.post(pops, data='{', headers={'Content-Type': 'application/json'}), 400, 'INVALID_REQUEST')
+
+
+def test_rate_limit_and_not_found_after_create(p1api, admin):
+    """fail_first 429 carries Retry-After and REQUEST_LIMITED; not_found_after_create 404s the first GET only."""
+    users = p1api.collection_url('users')
+    p1api.reset(fail_first={'POST %s/populations*' % p1api.env_path: [429, 2]}, not_found_after_create=True)
+    for _attempt in range(2):
+        resp = admin.post(p1api.collection_url('populations'), json={'name': 'Staff', 'default': True})
+        assert_error(resp, 429, 'REQUEST_LIMITED')
+        assert resp.headers['Retry-After'] == '1'
+    population = create(admin, p1api.collection_url('populations'), {'name': 'Staff', 'default': True})
+    user = create(admin, users, {'username': 'alice'})
+    assert user['population'] == {'id': population['id']}
+    assert_error(admin.get('%s/%s' % (users, user['id'])), 404, 'NOT_FOUND')
+    assert admin.get('%s/%s' % (users, user['id'])).status_code == 200
+    assert admin.get(users).json()['count'] == 1  # lists are not affected
+    assert p1api.count('POST', status=429) == 2 and p1api.count('GET', status=404) == 1
+
+
+def test_secret_and_memberships(p1api, admin, op):
+    """GET .../secret answers {"secret"} (64+ characters, never in the log); memberOfGroups add, list, filter, remove."""
+    app = create(admin, p1api.collection_url('applications'), WEB_APP)
+    secret = admin.get(p1api.collection_url('applications', app['id'], 'secret'))
+    assert secret.status_code == 200 and len(secret.json()['secret']) >= 64
+    assert secret.json()['secret'] not in open(p1api.log_path).read()
+    assert secret.json()['secret'] not in open(p1api.output_path).read()
+    assert 'secret' not in app
+    population = create(admin, p1api.collection_url('populations'), {'name': 'Staff', 'default': True})
+    user = create(admin, p1api.collection_url('users'), {'username': 'alice'})
+    groups = [create(admin, p1api.collection_url('groups'), {'name': n})['id'] for n in ('ops', 'dev', 'qa')]
+    members = p1api.collection_url('users', user['id'], 'memberOfGroups')
+    for gid in groups[:2]:
+        added = admin.post(members, json={'id': gid})
+        assert added.status_code == 201 and added.json()['id'] == gid and added.json()['type'] == 'DIRECT'
+    assert_error(admin.post(members, json={'id': str(uuid.uuid4())}), 400, 'INVALID_DATA', 'INVALID_VALUE', 'id')
+    listed = admin.get(members).json()
+    assert [m['name'] for m in listed['_embedded']['groupMemberships']] == ['ops', 'dev'] and listed['count'] == 2
+    in_ops = admin.get(p1api.collection_url('users'), params={'filter': 'memberOfGroups[id eq "%s"]' % groups[0]}).json()
+    assert [u['username'] for u in in_ops['_embedded']['users']] == ['alice']
+    assert admin.delete('%s/%s' % (members, groups[0])).status_code == 204
+    assert_error(admin.get('%s/%s' % (members, groups[0])), 404, 'NOT_FOUND')
+    assert [m['id'] for m in admin.get(members).json()['_embedded']['groupMemberships']] == [groups[1]]
+    assert admin.get(p1api.collection_url('populations', population['id'])).json()['userCount'] == 1
+    assert_error(admin.delete(p1api.collection_url('populations', population['id'])), 400, 'INVALID_DATA')
+    # No token, secret or body is logged: each line has exactly method, path and status.
+    assert all(set(line) == {'method', 'path', 'status'} for line in p1api.requests_log())
+    assert all(info.get('client_secret', '') not in open(p1api.log_path).read() for info in op.clients.values() if info.get('client_secret'))
