@@ -14,7 +14,7 @@ import json
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, cast
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _compare, _error_body, _parallel, _pingone
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResourceError, ResponseError, UnpagedListError
@@ -113,7 +113,7 @@ class ResourceCollection:
         read: list[str] = []
         ids: set[str | int] = set()
         start_index: int | None = 1
-        url: str | None = with_query(self.url, startIndex=start_index, count=self.page_size) if scim else self.url
+        url: str | None = with_query(self.url, startIndex=start_index, count=self.page_size) if scim else self.first_page()
         while url:
             if len(read) == self.max_pages:
                 self._list_failed('more than {0} pages, the last at {1}; stopping rather than return part of the collection'.format(
@@ -149,6 +149,17 @@ class ResourceCollection:
                                   'collection'.format(read[-1], 'itself' if url == read[-1] else url), read[-1])
         self.objects = objects
         return objects
+
+    def first_page(self) -> str:
+        """The URL of the first page of a generic or PingOne list.
+
+        PingOne pages with ``limit`` (https://developer.pingidentity.com/pingone-api/platform/reference/paging-ordering-collections.html)
+        and may answer fewer than asked: the next page is wherever ``_links.next`` leads, whatever size a page had.
+        A ``limit`` already in ``url`` is kept.
+        """
+        if self.api_style != 'pingone' or 'limit=' in urlsplit(self.url).query:
+            return self.url
+        return with_query(self.url, limit=self.page_size)
 
     def find(self, key: str, name: Any, fold: Callable[[Any], Any] = exact) -> dict[str, Any] | None:
         """The object whose ``key`` is ``name``, read by filter (see search), or None."""
@@ -283,10 +294,11 @@ class ResourceCollection:
                 if self.api_style == 'scim':
                     body, content_type = scim_patch_body(action), None
                 else:
-                    # RFC 7396 JSON merge patch: the differing keys, null to remove.
+                    # RFC 7396 JSON merge patch: the differing keys, null to remove. PingOne's PATCH (users) takes the same
+                    # partial object as application/json (https://developer.pingidentity.com/pingone-api/platform/users/users-1/update-user-patch.html).
                     body = {k: action.desired[k] for k in _compare.differing_keys(action.desired, action.current)}
                     body.update(write_only)
-                    content_type = 'application/merge-patch+json'
+                    content_type = 'application/json' if self.api_style == 'pingone' else 'application/merge-patch+json'
                 response = self._send('PATCH', url, 'update ' + label, body=body, content_type=content_type)
             else:
                 response = self._send('PUT', url, 'update ' + label, body=self._with_schemas(dict(action.after, **write_only), action.current))

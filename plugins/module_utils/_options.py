@@ -351,7 +351,7 @@ def api_resource_argument_spec() -> ArgumentSpec:
     spec.update(
         url=dict(type='str', required=True),
         bearer_token=dict(type='str', no_log=True),
-        api_style=dict(type='str', default='generic', choices=['generic', 'scim']),
+        api_style=dict(type='str', default='generic', choices=['generic', 'scim', 'pingone']),
         key=dict(type='str', no_log=False),
         key_query=dict(type='str', no_log=False),
         item=dict(type='dict'),

@@ -30,6 +30,12 @@ SCIM_CORE_SCHEMAS = {
 SERVER_OWNED = {
     'scim': ('id', 'meta', 'schemas'),
     'generic': ('id', '_links', '_embedded'),
+    # PingOne Platform API objects: what every object carries ("Data models": id, environment, createdAt, updatedAt,
+    # _links), and the counts PingOne computes (population userCount, group directMemberCounts/totalMemberCounts).
+    # A PUT replaces the whole object (https://developer.pingidentity.com/pingone-api/platform/populations/update-population.html):
+    # these are never compared nor sent back.
+    'pingone': ('id', 'environment', 'createdAt', 'updatedAt', '_links', '_embedded', 'userCount', 'directMemberCounts',
+                'totalMemberCounts'),
 }
 
 # SCIM keys whose core schema says "caseExact": false (RFC 7643 section 8.7.1: User userName and displayName,

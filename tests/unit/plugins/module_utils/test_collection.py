@@ -291,3 +291,35 @@ def test_search_reads_the_first_chunk_alone_then_the_rest_in_parallel():
     found = users.search('userName', names, chunk=1, parallel=4)
     assert sorted(user['userName'] for user in found) == names
     assert [method for method, _url, _body in http.sent] == ['POST'] + ['GET'] * 10
+
+
+@pytest.mark.parametrize('api_style, url, first', [
+    ('pingone', 'https://api.pingone.eu/v1/environments/e1/users', 'https://api.pingone.eu/v1/environments/e1/users?limit=100'),
+    ('pingone', 'https://api.pingone.eu/v1/environments/e1/users?limit=20', 'https://api.pingone.eu/v1/environments/e1/users?limit=20'),
+    ('generic', 'https://api.example.com/v1/users', 'https://api.example.com/v1/users'),
+])
+def test_the_first_page_of_a_pingone_list_asks_for_page_size_objects(api_style, url, first):
+    assert _collection.ResourceCollection(Pages(lambda u: {}), url, lambda renew=False: 'T', api_style=api_style).first_page() == first
+
+
+@pytest.mark.parametrize('update_method, expected', [
+    ('put', ('PUT', 'application/json', {'name': 'Staff', 'description': 'new', 'theme': {'id': 't1'}})),
+    ('patch', ('PATCH', 'application/json', {'description': 'new'})),
+])
+def test_a_pingone_update_sends_back_no_server_owned_field(update_method, expected):
+    """PingOne's PUT replaces the whole object: what the server holds goes back, less what PingOne owns."""
+    held = {'id': 'p1', 'environment': {'id': 'e1'}, 'name': 'Staff', 'description': 'old', 'theme': {'id': 't1'}, 'userCount': 7,
+            'createdAt': '2026-01-01T00:00:00.000Z', 'updatedAt': '2026-01-02T00:00:00.000Z',
+            '_links': {'self': {'href': 'https://api.pingone.eu/v1/environments/e1/populations/p1'}}}
+    sent = []
+
+    class Recorder:
+        def request(self, method, url, what, single_use=False, **kwargs):
+            sent.append((method, kwargs['headers']['Content-Type'], json.loads(kwargs['data'])))
+            return Answer(dict(held, description='new'), 200)
+
+    populations = _collection.ResourceCollection(Recorder(), 'https://api.pingone.eu/v1/environments/e1/populations',
+                                                 lambda renew=False: 'T', api_style='pingone', update_method=update_method)
+    (action,) = _resources.plan([{'name': 'Staff', 'description': 'new'}], [held], key='name', server_owned=populations.server_owned)
+    populations.apply(action)
+    assert sent == [expected]
