@@ -51,9 +51,9 @@ options:
       - V(generic) reads a JSON list, or the first list among C(items), C(data), C(results), C(value) or C(_embedded),
         or O(items_path). It follows HAL C(_links.next.href) or a C(next) URL. V(update_method=patch) sends a JSON
         merge patch (RFC 7396).
-      - V(pingone) is V(generic) for PingOne's Platform (Management) API, C(https://api.pingone.<tld>/v1/environments/<id>/...):
-        lists are asked for O(page_size) objects a page (C(limit)) and followed through C(_links.next) whatever size
-        PingOne gives a page; C(id), C(environment), C(createdAt), C(updatedAt), C(_links), C(userCount),
+      - V(pingone) is V(generic) for PingOne's Platform (Management) API at C(https://api.pingone.<tld>/v1/environments/<id>/...).
+        Lists are asked for O(page_size) objects a page (C(limit)) and followed through C(_links.next) whatever size
+        PingOne gives a page. C(id), C(environment), C(createdAt), C(updatedAt), C(_links), C(userCount),
         C(directMemberCounts) and C(totalMemberCounts) are server-owned, never compared nor sent back with a C(PUT);
         V(update_method=patch) sends the differing keys as C(application/json), as PingOne's user C(PATCH) takes them.
     type: str
