@@ -132,8 +132,11 @@ def plan(desired: Iterable[dict[str, Any]], current: Iterable[dict[str, Any]], k
             actions.append(Action('delete', name, _compare.strip(found, server_owned), {}, found, None) if found else
                            Action('none', name, {}, {}, None, None))
         elif found is None:
-            # A create sends what the user gave (SCIM schemas included), less what only the server may set.
-            body = _compare.strip(item, [k for k in server_owned if k != 'schemas'] + list(write_only))
+            # A create sends what the user gave (SCIM schemas included), less what only the server may set. A key
+            # the user names is theirs even when the server owns it elsewhere: PingOne adds a user to a group by
+            # POST .../users/{id}/memberOfGroups with {"id": groupID} (Add User to Group,
+            # https://developer.pingidentity.com/pingone-api/platform/users/group-membership/add-user-to-group.html).
+            body = _compare.strip(item, [k for k in server_owned if k not in ('schemas', key)] + list(write_only))
             actions.append(Action('create', name, {}, body, None, body, secret))
         elif _compare.differing_keys(compared, found):
             before = _compare.strip(found, server_owned)

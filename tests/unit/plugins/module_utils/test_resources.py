@@ -80,6 +80,17 @@ def test_create_keeps_the_items_schemas():
     assert _resources.plan([item], [], key='userName', server_owned=SCIM)[0].after == {'userName': 'carol', 'schemas': ['urn:ext']}
 
 
+def test_a_server_owned_key_the_user_names_is_sent_with_a_create():
+    """PingOne group memberships: the item {"id": groupID} is the body of the create, and is found again by id."""
+    pingone = _resources.SERVER_OWNED['pingone']
+    listed = [{'id': 'g1', 'name': 'admins', 'type': 'DIRECT', 'environment': {'id': 'e'}, '_links': {}}]
+    actions = _resources.plan([{'id': 'g1'}, {'id': 'g2'}], listed, key='id', server_owned=pingone)
+    assert kinds(actions) == [('none', 'g1'), ('create', 'g2')] and actions[1].after == {'id': 'g2'}
+    # Any other key leaves the id out of the body, as before.
+    (create,) = _resources.plan([{'name': 'x', 'id': 'chosen'}], [], key='name', server_owned=pingone)
+    assert create.after == {'name': 'x'}
+
+
 def test_key_query():
     current = [{'id': '1', 'emails': [{'value': 'a@x', 'primary': True}]}]
     desired = [{'emails': [{'value': 'a@x', 'primary': True}], 'title': 'boss'}]

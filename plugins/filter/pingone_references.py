@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The pingone_references filter: PingOne objects that name other objects by name, made into ``{"id": ...}`` references."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleFilterError
+
+# What a reference to an object that check mode would create holds instead of its id: no request carries it
+# (check mode writes nothing), and it makes the object that names it show as changing.
+NOT_YET_CREATED = '(to be created) {0}'
+
+
+def _reference(name, ids, what, where, check_mode):
+    """``{"id": ...}`` for the object ``name`` (a string) through ``ids``; a dict is a reference already."""
+    if isinstance(name, dict):
+        return name
+    if not isinstance(name, str) or name not in ids:
+        raise AnsibleFilterError('{0} names {1} {2!r}, which is not one of the {1}s this role manages'.format(
+            where, what, name if isinstance(name, str) else str(name)))
+    if ids[name] is None:
+        if not check_mode:
+            raise AnsibleFilterError('{0} names {1} {2!r}, whose id is unknown (its create was not read back)'.format(where, what, name))
+        return {'id': NOT_YET_CREATED.format(name)}
+    return {'id': ids[name]}
+
+
+def pingone_references(items, ids, key=None, what='object', drop=(), check_mode=False, source='items'):
+    """PingOne references in place of names.
+
+    With ``key``: each object of ``items`` with its ``key`` (a name) replaced by ``{"id": ids[name]}`` and the keys
+    of ``drop`` left out; an object without ``key`` is kept as it is. Without ``key``: ``items`` is a list of
+    names, each made ``{"id": ...}`` (PingOne's group membership body, Add User to Group,
+    https://developer.pingidentity.com/pingone-api/platform/users/group-membership/add-user-to-group.html).
+    In check mode a name whose id is None (an object the run would create) becomes a placeholder id.
+    Messages name an item by its place in ``source`` and the name it gives, never its other contents.
+    """
+    converted = []
+    for number, item in enumerate(items or []):
+        where = '{0}[{1}]'.format(source, number)
+        if key is None:
+            converted.append(_reference(item, ids, what, where, check_mode))
+            continue
+        if not isinstance(item, dict):
+            raise AnsibleFilterError('{0} is not a dict'.format(where))
+        obj = {name: value for name, value in item.items() if name not in drop}
+        if obj.get(key) is not None:
+            obj[key] = _reference(obj[key], ids, what, where, check_mode)
+        converted.append(obj)
+    return converted
+
+
+class FilterModule:
+    """jwtauth.oidc filters."""
+
+    def filters(self):
+        return {'pingone_references': pingone_references}
