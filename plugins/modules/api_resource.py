@@ -69,6 +69,8 @@ options:
         is not a failure when a C(filter) by O(key) finds the object. The object is updated as any other (or left
         as it is), and a warning says so. Such an object existed but was missing from the list, as with a service that
         lists only part of a collection or is eventually consistent.
+      - A key that is server-owned elsewhere, such as C(id), is sent with a create when O(key) names it, as PingOne's
+        group memberships need (V(key=id), items C({"id" groupID}) at C(.../users/<id>/memberOfGroups)).
       - One of O(key) and O(key_query) is required.
     type: str
   key_query:
