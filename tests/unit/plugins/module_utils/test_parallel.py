@@ -57,20 +57,24 @@ def test_at_most_parallel_pieces_run_at_once():
 
 
 def test_progress_is_reported_from_the_calling_thread_while_work_remains():
+    """Piece 1 waits until a report has seen piece 0 done: that report comes from the calling thread, mid-run."""
     release = threading.Event()
     reports = []
 
     def progress(outcomes):
-        reports.append((threading.current_thread() is threading.main_thread(), sum(o.value is not None for o in outcomes)))
-        release.set()
+        done = sum(o.value is not None for o in outcomes)
+        reports.append((threading.current_thread() is threading.main_thread(), done))
+        if done:
+            release.set()
 
     def do(n):
         if n == 1:
-            release.wait(5)  # holds the work until a progress report has been made
+            assert release.wait(5)  # holds the work until a report has seen piece 0 done
         return n + 1
 
-    _parallel.run_all([0, 1, 2], do, parallel=1, progress=progress, interval=0.01)
-    assert reports and reports[0] == (True, 1)
+    outcomes = _parallel.run_all([0, 1, 2], do, parallel=1, progress=progress, interval=0.01)
+    assert (True, 1) in reports and all(main for main, _done in reports)
+    assert [o.value for o in outcomes] == [1, 2, 3]
 
 
 @pytest.mark.parametrize('progress', [None, lambda outcomes: None])
