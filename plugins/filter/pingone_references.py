@@ -52,8 +52,35 @@ def pingone_references(items, ids, key=None, what='object', drop=(), check_mode=
     return converted
 
 
+def pingone_resource_grants(grants, resource_ids, scope_ids, check_mode=False, source='grants'):
+    """Application resource grants given by names, as PingOne's grant bodies.
+
+    Each grant of ``grants`` is ``{"resource": name, "scopes": [scope name, ...]}``; it becomes
+    ``{"resource": {"id": ...}, "scopes": [{"id": ...}, ...]}`` through ``resource_ids`` (resource name to id) and
+    ``scope_ids`` (resource name to a dict of scope name to id), the body of Create Application Resource Grant
+    (https://developer.pingidentity.com/pingone-api/platform/applications/application-resource-grants/create-grant.html).
+    The scopes keep their order. In check mode a name whose id is None becomes a placeholder id, as with
+    pingone_references; messages name a grant by its place in ``source`` and the names it gives.
+    """
+    converted = []
+    for number, grant in enumerate(grants or []):
+        where = '{0}[{1}]'.format(source, number)
+        if not isinstance(grant, dict) or not isinstance(grant.get('resource'), str):
+            raise AnsibleFilterError('{0} is not a dict with a resource name'.format(where))
+        scopes = grant.get('scopes')
+        if not isinstance(scopes, list) or not scopes:
+            # Create Grant: scopes is required, a non-empty array of scope references.
+            raise AnsibleFilterError('{0} grants no scopes of resource {1!r}: name at least one'.format(where, grant['resource']))
+        resource = _reference(grant['resource'], resource_ids, 'resource', where, check_mode)
+        names = scope_ids.get(grant['resource']) or {}
+        converted.append({'resource': resource,
+                          'scopes': [_reference(scope, names, 'scope', '{0} (resource {1!r})'.format(where, grant['resource']), check_mode)
+                                     for scope in scopes]})
+    return converted
+
+
 class FilterModule:
     """jwtauth.oidc filters."""
 
     def filters(self):
-        return {'pingone_references': pingone_references}
+        return {'pingone_references': pingone_references, 'pingone_resource_grants': pingone_resource_grants}

@@ -4,13 +4,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The pingone_platform role (issue 14) through ansible-playbook against the PingOne-shaped Management API test server.
 
-Writes are counted at the server: check mode writes nothing, the first run writes each object once, a drift is
-repaired with exactly the writes it needs, and the run after writes nothing.
+Writes are counted at the server: check mode writes nothing, the first run writes each object once (populations,
+groups, users, memberships, a resource with scopes, applications, a grant) and reads the application secret it is
+asked for after a 404, a drift is repaired with exactly the writes it needs, and the run after writes nothing.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 
 import pytest
@@ -27,6 +29,14 @@ GROUPS = [{'name': 'admins', 'description': 'Administrators'}, {'name': 'staff-a
 USERS = [{'username': 'alice', 'population': 'Staff', 'email': 'alice@example.com', 'groups': ['admins', 'staff-all']},
          {'username': 'bob', 'population': 'Contractors', 'enabled': True, 'groups': ['contractors']},
          {'username': 'carol', 'population': 'Staff', 'groups': []}]
+RESOURCES = [{'name': 'Orders API', 'audience': 'https://orders.example.com', 'scopes': [{'name': 'orders:read'}, {'name': 'orders:write'}]}]
+APPLICATIONS = [
+    # The guide's application: a web application that authenticates with CLIENT_SECRET_JWT, its secret returned.
+    {'name': 'portal', 'type': 'WEB_APP', 'tokenEndpointAuthMethod': 'CLIENT_SECRET_JWT', 'grantTypes': ['AUTHORIZATION_CODE', 'REFRESH_TOKEN'],
+     'responseTypes': ['CODE'], 'redirectUris': ['https://portal.example.com/callback'], 'pkceEnforcement': 'S256_REQUIRED',
+     'return_secret': True, 'grants': [{'resource': 'Orders API', 'scopes': ['orders:read', 'orders:write']}]},
+    {'name': 'nightly-job', 'type': 'WORKER', 'tokenEndpointAuthMethod': 'CLIENT_SECRET_BASIC', 'grantTypes': ['CLIENT_CREDENTIALS']},
+]
 
 
 @pytest.fixture(scope='session')
@@ -40,9 +50,9 @@ def recap_changed(output):
     return int(line.split('changed=')[1].split()[0])
 
 
-def held(admin, api, collection, key='name'):
-    """What the server holds in a collection, by key, page after page."""
-    found, url = {}, api.collection_url(collection)
+def held(admin, api, collection, key='name', under=()):
+    """What the server holds in a collection (under a parent: ``under=('resources', id)``), by key, page after page."""
+    found, url = {}, api.collection_url(*under, collection)
     while url:
         page = admin.get(url).json()
         found.update((obj[key], obj) for obj in page['_embedded'][collection])
@@ -57,8 +67,9 @@ def memberships(admin, api, user_id):
 
 @pytest.mark.core_sensitive
 def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_server, tmp_path):
-    # Pages of 2 whatever the role asks (3 groups take two pages), and a 429 storm on the first two group creates.
-    api = p1api_server.reset(page_cap=2, fail_first={'POST {0}/groups'.format(p1api_server.env_path): [429, 2]})
+    # Pages of 2 whatever the role asks (3 groups take two pages), a 429 storm on the first two group creates, and
+    # the first read of each new object (an application's secret included) answering 404.
+    api = p1api_server.reset(page_cap=2, fail_first={'POST {0}/groups'.format(p1api_server.env_path): [429, 2]}, not_found_after_create=True)
     admin = api.admin_session()
     # Already there: the population Staff and the user alice, so that check mode also reads memberships of an
     # existing user whose groups do not exist yet.
@@ -67,6 +78,7 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
                                                          'email': 'alice@example.com'}).status_code == 201
     client = op.clients['csjwt']
     variables = {'p1_url': api.env_url, 'p1_populations': POPULATIONS, 'p1_groups': GROUPS, 'p1_users': USERS,
+                 'p1_resources': RESOURCES, 'p1_applications': APPLICATIONS, 'p1_secrets_path': str(tmp_path / 'secrets.json'),
                  'p1_auth': {'issuer': op.issuer, 'client_id': client['client_id'], 'client_secret': client['client_secret'],
                              'ca_path': op.ca_path, 'scope': ['api:read', 'api:write'], 'retries': 4}}
     env = {'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}
@@ -79,7 +91,11 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
                  'users: would create 2 (bob, carol), unchanged 1',
                  # alice exists: her memberships are read, and the groups still to create are named.
                  'Groups of alice: would add to admins, staff-all',
-                 'Groups of bob: not read, the user would be created first (check mode)'):
+                 'Groups of bob: not read, the user would be created first (check mode)',
+                 'resources: would create 1 (Orders API)', 'Scopes of Orders API: not read, the resource would be created first (check mode)',
+                 'applications: would create 2 (portal, nightly-job)',
+                 'Secrets in pingone_platform_secrets: none; not read, the application would be created first (check mode): portal',
+                 'Grants of portal: not read, the application would be created first (check mode)'):
         assert '"{0}"'.format(line) in checked.output, (line, checked.output[-3000:])
 
     # The first run, at -vvvv (its output scanned for the worker's secret and every token): each object written once.
@@ -94,7 +110,32 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
     assert api.count('POST', path + '/groups', since=mark, status=429) == 2
     # bob and carol, then 3 memberships (alice's 2, bob's 1) under /users/{id}/memberOfGroups.
     assert api.count('POST', path + '/users', since=mark, status=201) == 2 + 3
-    assert api.writes(since=mark) == 1 + (3 + 2) + 2 + 3  # the 2 group creates refused with 429 included
+    # Then the resource, its 2 scopes, the 2 applications and portal's grant.
+    assert api.count('POST', path + '/resources', since=mark, status=201) == 1 + 2
+    assert api.count('POST', path + '/applications', since=mark, status=201) == 2 + 1
+    assert api.writes(since=mark) == 1 + (3 + 2) + 2 + 3 + 3 + 3  # the 2 group creates refused with 429 included
+    for line in ('resources: created 1 (Orders API)', 'Scopes of Orders API: created 2 (orders:read, orders:write)',
+                 'applications: created 2 (portal, nightly-job)', 'Secrets in pingone_platform_secrets: portal',
+                 'Grants of portal: created 1 (Orders API)'):
+        assert '"{0}"'.format(line) in first.output, (line, first.output[-3000:])
+    applications, resources = held(admin, api, 'applications'), held(admin, api, 'resources')
+    portal, orders = applications['portal'], resources['Orders API']
+    scopes = held(admin, api, 'scopes', under=('resources', orders['id']))
+    assert orders['audience'] == 'https://orders.example.com' and sorted(scopes) == ['orders:read', 'orders:write']
+    assert {key: portal[key] for key in APPLICATIONS[0] if key not in ('return_secret', 'grants')} == {
+        key: value for key, value in APPLICATIONS[0].items() if key not in ('return_secret', 'grants')}
+    assert portal['protocol'] == 'OPENID_CONNECT' and portal['enabled'] is True
+    assert applications['nightly-job']['type'] == 'WORKER' and applications['nightly-job']['tokenEndpointAuthMethod'] == 'CLIENT_SECRET_BASIC'
+    grants = list(held(admin, api, 'grants', key='id', under=('applications', portal['id'])).values())
+    assert [(grant['resource'], grant['scopes']) for grant in grants] == [
+        ({'id': orders['id']}, [{'id': scopes['orders:read']['id']}, {'id': scopes['orders:write']['id']}])]
+    # The secret: read once more after the 404 that followed the create, handed to the play, never printed.
+    secret_path = path + '/applications/{0}/secret'.format(portal['id'])
+    assert api.count('GET', secret_path, since=mark, status=404) == 1 and api.count('GET', secret_path, since=mark, status=200) == 1
+    secret = admin.get(api.collection_url('applications', portal['id'], 'secret')).json()['secret']
+    with open(variables['p1_secrets_path']) as saved:
+        assert json.load(saved) == {'portal': secret}
+    first.assert_no_secrets([secret])
     populations, groups, users = held(admin, api, 'populations'), held(admin, api, 'groups'), held(admin, api, 'users', 'username')
     assert groups['staff-all']['population'] == {'id': staff} and groups['contractors']['population'] == {'id': populations['Contractors']['id']}
     assert 'population' not in groups['admins']
@@ -106,16 +147,24 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
     assert admin.put(api.collection_url('groups', groups['admins']['id']), json={'name': 'admins', 'description': 'Changed'}).status_code == 200
     assert admin.delete(api.collection_url('users', users['alice']['id'], 'memberOfGroups', groups['staff-all']['id'])).status_code == 204
     assert admin.post(api.collection_url('users', users['bob']['id'], 'memberOfGroups'), json={'id': groups['admins']['id']}).status_code == 201
+    # An application and a grant changed behind the role's back too.
+    assert admin.put(api.collection_url('applications', portal['id']), json=dict(portal, pkceEnforcement='OPTIONAL')).status_code == 200
+    assert admin.put(api.collection_url('applications', portal['id'], 'grants', grants[0]['id']),
+                     json={'resource': {'id': orders['id']}, 'scopes': [{'id': scopes['orders:read']['id']}]}).status_code == 200
     changed = dict(variables, p1_users=USERS[:2] + [dict(USERS[2], state='absent')], p1_prune_memberships=True)
     mark = api.mark()
     repaired = ansible('role_pingone_platform_once.yml', changed, env=env, verbosity=0, extra_args=['--diff'])
     assert repaired.rc == 0, repaired.output[-3000:]
     for line in ('groups: updated 1 (admins), unchanged 2', 'Groups of alice: added to staff-all, unchanged 1',
-                 'Groups of bob: removed from admins, unchanged 1', 'users: deleted 1 (carol)'):
+                 'Groups of bob: removed from admins, unchanged 1', 'users: deleted 1 (carol)',
+                 'applications: updated 1 (portal), unchanged 1', 'Grants of portal: updated 1 (Orders API)'):
         assert '"{0}"'.format(line) in repaired.output, (line, repaired.output[-3000:])
     assert api.count('PUT', path + '/groups/' + groups['admins']['id'], since=mark) == 1
     assert api.count('DELETE', path + '/users/' + users['carol']['id'], since=mark) == 1
-    assert api.writes(since=mark) == 4
+    assert api.count('PUT', path + '/applications/' + portal['id'], since=mark) == 2  # the application and its grant
+    assert api.writes(since=mark) == 4 + 2
+    assert held(admin, api, 'applications')['portal']['pkceEnforcement'] == 'S256_REQUIRED'
+    assert len(held(admin, api, 'grants', key='id', under=('applications', portal['id']))[grants[0]['id']]['scopes']) == 2
     assert held(admin, api, 'groups')['admins']['description'] == 'Administrators'
     assert memberships(admin, api, users['alice']['id']) == ['admins', 'staff-all'] and memberships(admin, api, users['bob']['id']) == ['contractors']
 
@@ -125,3 +174,4 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
     assert again.rc == 0, again.output[-3000:]
     assert api.writes(since=mark) == 0 and recap_changed(again.output) == 0
     assert '"populations: unchanged 2"' in again.output and '"Groups of alice: unchanged 2"' in again.output
+    assert '"Grants of portal: unchanged 1"' in again.output and '"Scopes of Orders API: unchanged 2"' in again.output

@@ -21,8 +21,9 @@ introspection cache and arms these faults; it is never logged. 403 without the s
 - fail_first ``{"METHOD /path-prefix*": [status, n]}``: the first n authorized requests matching METHOD and the path
   (a trailing * matches a prefix) answer that status with PingOne's error body before the handler runs; 429 and 503
   carry ``Retry-After: 1`` and a 429 is PingOne's REQUEST_LIMITED. Requests refused with 401/403 do not count.
-- not_found_after_create: the first GET of each object created after the reset answers 404 NOT_FOUND, as PingOne's
-  eventually consistent reads can right after a create (REFERENCE.md "Retries": 404 right after a create).
+- not_found_after_create: the first GET of each object created after the reset (for an application, of itself or of
+  its secret) answers 404 NOT_FOUND, as PingOne's eventually consistent reads can right after a create
+  (REFERENCE.md "Retries": 404 right after a create).
 - page_cap: every list page holds at most this many items whatever ``limit`` asks ("supported limits are not always
   honored ... use the page size in the response rather than the requested limit", Paging and ordering collections,
   https://developer.pingidentity.com/pingone-api/platform/reference/paging-ordering-collections.html).
@@ -863,6 +864,10 @@ class API(object):
         # https://developer.pingidentity.com/pingone-api/platform/applications/application-secret/read-application-secret.html
         env, app_id = route["env"], route["id"]
         if app_id not in self.store.items(env, "applications"):
+            raise not_found()
+        if app_id in self.store.fresh:
+            # not_found_after_create: the first read of a new application, of itself or of its secret, answers 404.
+            self.store.fresh.discard(app_id)
             raise not_found()
         path = "%s/applications/%s/secret" % (self.owner_path(route), app_id)
         return 200, {}, {"_links": {"self": {"href": self.href(path)}}, "environment": {"id": env},

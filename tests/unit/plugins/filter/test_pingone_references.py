@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from ansible.errors import AnsibleFilterError
-from ansible_collections.jwtauth.oidc.plugins.filter.pingone_references import pingone_references
+from ansible_collections.jwtauth.oidc.plugins.filter.pingone_references import pingone_references, pingone_resource_grants
 
 IDS = {'Staff': 'p1', 'New': None}
 
@@ -46,3 +46,37 @@ def test_refusals_name_the_item_never_its_contents():
         with pytest.raises(AnsibleFilterError) as caught:
             pingone_references(items, IDS, **arguments)
         assert str(caught.value).startswith(message) and 'private' not in str(caught.value)
+
+
+RESOURCE_IDS = {'Orders': 'r1', 'New': None}
+SCOPE_IDS = {'Orders': {'read': 's1', 'write': 's2', 'admin': None}, 'New': {'x': None}}
+
+
+def test_resource_grants():
+    grants = [{'resource': 'Orders', 'scopes': ['write', 'read']}, {'resource': {'id': 'r9'}, 'scopes': [{'id': 's9'}]}]
+    assert pingone_resource_grants(grants, RESOURCE_IDS, SCOPE_IDS) == [
+        {'resource': {'id': 'r1'}, 'scopes': [{'id': 's2'}, {'id': 's1'}]}, {'resource': {'id': 'r9'}, 'scopes': [{'id': 's9'}]}]
+    # Check mode: a resource or scope still to be created gets a placeholder id.
+    assert pingone_resource_grants([{'resource': 'New', 'scopes': ['x']}, {'resource': 'Orders', 'scopes': ['admin']}],
+                                   RESOURCE_IDS, SCOPE_IDS, check_mode=True) == [
+        {'resource': {'id': '(to be created) New'}, 'scopes': [{'id': '(to be created) x'}]},
+        {'resource': {'id': 'r1'}, 'scopes': [{'id': '(to be created) admin'}]}]
+    assert pingone_resource_grants(None, RESOURCE_IDS, SCOPE_IDS) == []
+
+
+def test_resource_grant_refusals_name_the_grant():
+    refusals = [
+        ([{'resource': 'Nope', 'scopes': ['read']}], "app[0] names resource 'Nope', which is not one of the resources"),
+        ([{'resource': 'Orders', 'scopes': ['read', 'delete']}], "app[0] (resource 'Orders') names scope 'delete', which is not one"),
+        ([{'resource': 'Orders', 'scopes': []}], "app[0] grants no scopes of resource 'Orders'"),
+        ([{'resource': 'Orders'}], "app[0] grants no scopes of resource 'Orders'"),
+        (['Orders'], 'app[0] is not a dict with a resource name'),
+        ([{'resource': 'Orders', 'scopes': ['admin']}], "app[0] (resource 'Orders') names scope 'admin', whose id is unknown"),
+    ]
+    failed = []
+    for grants, message in refusals:
+        with pytest.raises(AnsibleFilterError) as caught:
+            pingone_resource_grants(grants, RESOURCE_IDS, SCOPE_IDS, source='app')
+        if not str(caught.value).startswith(message):
+            failed.append((message, str(caught.value)))
+    assert not failed
