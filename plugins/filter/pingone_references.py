@@ -59,22 +59,24 @@ def pingone_resource_grants(grants, resource_ids, scope_ids, check_mode=False, s
     ``{"resource": {"id": ...}, "scopes": [{"id": ...}, ...]}`` through ``resource_ids`` (resource name to id) and
     ``scope_ids`` (resource name to a dict of scope name to id), the body of Create Application Resource Grant
     (https://developer.pingidentity.com/pingone-api/platform/applications/application-resource-grants/create-grant.html).
-    The scopes keep their order. In check mode a name whose id is None becomes a placeholder id, as with
-    pingone_references; messages name a grant by its place in ``source`` and the names it gives.
+    A resource or scope given as a dict is a reference already. The scopes keep their order. In check mode a name
+    whose id is None becomes a placeholder id, as with pingone_references; messages name a grant by its place in
+    ``source`` and the names it gives.
     """
     converted = []
     for number, grant in enumerate(grants or []):
         where = '{0}[{1}]'.format(source, number)
-        if not isinstance(grant, dict) or not isinstance(grant.get('resource'), str):
+        if not isinstance(grant, dict) or not isinstance(grant.get('resource'), (str, dict)):
             raise AnsibleFilterError('{0} is not a dict with a resource name'.format(where))
+        label = grant['resource'] if isinstance(grant['resource'], str) else grant['resource'].get('id')
         scopes = grant.get('scopes')
         if not isinstance(scopes, list) or not scopes:
             # Create Grant: scopes is required, a non-empty array of scope references.
-            raise AnsibleFilterError('{0} grants no scopes of resource {1!r}: name at least one'.format(where, grant['resource']))
+            raise AnsibleFilterError('{0} grants no scopes of resource {1!r}: name at least one'.format(where, label))
         resource = _reference(grant['resource'], resource_ids, 'resource', where, check_mode)
-        names = scope_ids.get(grant['resource']) or {}
+        names = (scope_ids.get(label) or {}) if isinstance(grant['resource'], str) else {}
         converted.append({'resource': resource,
-                          'scopes': [_reference(scope, names, 'scope', '{0} (resource {1!r})'.format(where, grant['resource']), check_mode)
+                          'scopes': [_reference(scope, names, 'scope', '{0} (resource {1!r})'.format(where, label), check_mode)
                                      for scope in scopes]})
     return converted
 

@@ -134,7 +134,8 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
     assert api.count('GET', secret_path, since=mark, status=404) == 1 and api.count('GET', secret_path, since=mark, status=200) == 1
     secret = admin.get(api.collection_url('applications', portal['id'], 'secret')).json()['secret']
     with open(variables['p1_secrets_path']) as saved:
-        assert json.load(saved) == {'portal': secret}
+        assert json.load(saved) == {'secrets': {'portal': secret},
+                                    'client_ids': {name: application['id'] for name, application in applications.items()}}
     first.assert_no_secrets([secret])
     populations, groups, users = held(admin, api, 'populations'), held(admin, api, 'groups'), held(admin, api, 'users', 'username')
     assert groups['staff-all']['population'] == {'id': staff} and groups['contractors']['population'] == {'id': populations['Contractors']['id']}
