@@ -176,3 +176,29 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
     assert api.writes(since=mark) == 0 and recap_changed(again.output) == 0
     assert '"populations: unchanged 2"' in again.output and '"Groups of alice: unchanged 2"' in again.output
     assert '"Grants of portal: unchanged 1"' in again.output and '"Scopes of Orders API: unchanged 2"' in again.output
+
+
+def test_role_reads_300_users_past_a_page_cap_of_50_and_guards_membership_prune(op, ansible, p1api_server, tmp_path):
+    """Issue 14's page cap of 50 with 300 users, through the role: the users are read in 6 pages and left as they are;
+    a membership prune that would remove more than pingone_platform_prune_max is refused, before any write."""
+    api = p1api_server.reset(page_cap=50)
+    admin = api.admin_session()
+    staff = admin.post(api.collection_url('populations'), json={'name': 'Staff'}).json()['id']
+    groups = {name: admin.post(api.collection_url('groups'), json={'name': name}).json()['id'] for name in ('g1', 'g2', 'g3', 'g4')}
+    users = [{'username': 'user{0:03d}'.format(i), 'population': 'Staff'} for i in range(300)]
+    ids = {user['username']: admin.post(api.collection_url('users'), json={'username': user['username'], 'population': {'id': staff}}).json()['id']
+           for user in users}
+    for group in groups.values():
+        assert admin.post(api.collection_url('users', ids['user000'], 'memberOfGroups'), json={'id': group}).status_code == 201
+    users[0] = dict(users[0], groups=['g1'])  # the other three memberships would be pruned: more than prune_max 2
+    client = op.clients['csjwt']
+    variables = {'p1_url': api.env_url, 'p1_populations': [{'name': 'Staff'}], 'p1_groups': [{'name': name} for name in groups],
+                 'p1_users': users, 'p1_prune_memberships': True, 'p1_prune_max': 2,
+                 'p1_auth': {'issuer': op.issuer, 'client_id': client['client_id'], 'client_secret': client['client_secret'],
+                             'ca_path': op.ca_path, 'scope': ['api:read', 'api:write']}}
+    mark = api.mark()
+    run = ansible('role_pingone_platform_once.yml', variables, env={'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}, verbosity=0)
+    assert run.rc != 0 and 'prune would delete 3 objects, more than prune_max (2)' in run.output, run.output[-3000:]
+    assert api.writes(since=mark) == 0
+    assert api.count('GET', api.env_path + '/users', since=mark) - api.count('GET', api.env_path + '/users/', since=mark) == 300 // 50
+    assert memberships(admin, api, ids['user000']) == ['g1', 'g2', 'g3', 'g4']
