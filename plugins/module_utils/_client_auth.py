@@ -22,6 +22,8 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import Config
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+
     # What apply() returns: form fields and headers to add to one token request.
     Presentation = tuple[dict[str, str], dict[str, str]]
 
@@ -199,3 +201,14 @@ def make_client_auth(auth_method: str, **kwargs: Any) -> ClientAuth:
         return AUTH_METHODS[auth_method](**kwargs)
     except KeyError:
         raise ConfigurationError('auth_method must be one of {0}, got {1}'.format(', '.join(AUTH_METHODS), auth_method)) from None
+
+
+def client_auth_from(options: Options) -> ClientAuth:
+    """The client authentication the options describe: the same for token, revocation and introspection requests."""
+    return make_client_auth(
+        options.auth_method, client_id=options.client_id,
+        client_secret=options.client_secret, private_key=options.private_key,
+        private_key_passphrase=options.private_key_passphrase, key_id=options.key_id,
+        signing_alg=options.signing_alg, assertion_lifetime=options.assertion_lifetime,
+        audience=options.audience,
+    )

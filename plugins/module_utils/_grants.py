@@ -232,6 +232,24 @@ def oauth_error(prefix: str, status: int, headers: Mapping[str, str] | None, bod
                       error_uri=body.get('error_uri') if isinstance(body.get('error_uri'), str) else None, correlation_id=correlation)
 
 
+def non_oauth_error(prefix: str, status: int, headers: Mapping[str, str] | None, text: str, url: str, pingone: bool,
+                    redirect_hint: str) -> ResponseError:
+    """The error for a failed answer that is not an OAuth error response (a redirect, an HTML page, a platform error body),
+    shared by the token, revocation and introspection endpoints: what the server said (_error_body), never its body whole."""
+    if 300 <= status < 400:
+        location = (headers or {}).get('Location', 'nowhere')
+        return ResponseError('{0}: HTTP {1} redirect to {2}; {3}'.format(prefix, status, location, redirect_hint), url=url, status=status)
+    content_type = (headers or {}).get('Content-Type', 'no content type').split(';')[0].strip()
+    message = '{0}: HTTP {1} with a {2} answer, not an OAuth error response'.format(prefix, status, content_type)
+    said = _error_body.summarise(headers, text)
+    if said:
+        message += ': ' + said
+    hint = _pingone.not_found_hint(url, pingone) if status == 404 else None
+    if hint:
+        message += '; ' + hint
+    return ResponseError(message, url=url, status=status, correlation_id=_error_body.correlation_id(headers))
+
+
 def parse_token_response(status: int, headers: Mapping[str, str] | None, text: str, url: str, what: str, sent_at: float,
                          grant_type: str | None = None, redirect_uri: str | None = None, pingone: bool = False) -> dict[str, Any]:
     """Turn a token endpoint answer into a dict of token fields, or raise saying why not.
@@ -249,17 +267,7 @@ def parse_token_response(status: int, headers: Mapping[str, str] | None, text: s
     if status != 200:
         if _error_body.is_oauth_error(body):
             raise oauth_error(prefix, status, headers, body, url, sent_at, grant_type, redirect_uri, pingone)
-        if 300 <= status < 400:
-            raise ResponseError('{0}: HTTP {1} redirect to {2}; a token endpoint does not redirect, check the endpoint URL'.format(
-                prefix, status, (headers or {}).get('Location', 'nowhere')), url=url, status=status)
-        message = '{0}: HTTP {1} with a {2} answer, not an OAuth error response'.format(prefix, status, content_type)
-        said = _error_body.summarise(headers, text)
-        if said:
-            message += ': ' + said
-        hint = _pingone.not_found_hint(url, pingone) if status == 404 else None
-        if hint:
-            message += '; ' + hint
-        raise ResponseError(message, url=url, status=status, correlation_id=_error_body.correlation_id(headers))
+        raise non_oauth_error(prefix, status, headers, text, url, pingone, 'a token endpoint does not redirect, check the endpoint URL')
     if not isinstance(body, dict):
         raise ResponseError('{0}: HTTP 200 but the answer is not a JSON object ({1})'.format(prefix, content_type), url=url, status=status)
     if not isinstance(body.get('access_token'), str) or not body['access_token']:

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _discovery, _error_body, _grants, _masking, _pingone
-from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import make_client_auth
+from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import client_auth_from
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OAuthError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, OptionsLike
@@ -128,18 +128,7 @@ def error_from_answer(status: int, headers: Mapping[str, str] | None, text: str,
         if hint:
             error = OAuthError('{0}; {1}'.format(error.message, hint), **error.details)
         return error
-    if 300 <= status < 400:
-        return ResponseError('{0}: HTTP {1} redirect to {2}; the endpoint does not redirect, check its URL'.format(
-            prefix, status, (headers or {}).get('Location', 'nowhere')), url=url, status=status)
-    content_type = (headers or {}).get('Content-Type', 'no content type').split(';')[0].strip()
-    message = '{0}: HTTP {1} with a {2} answer, not an OAuth error response'.format(prefix, status, content_type)
-    said = _error_body.summarise(headers, text)
-    if said:
-        message += ': ' + said
-    hint = _pingone.not_found_hint(url, pingone) if status == 404 else None
-    if hint:
-        message += '; ' + hint
-    return ResponseError(message, url=url, status=status, correlation_id=_error_body.correlation_id(headers))
+    return _grants.non_oauth_error(prefix, status, headers, text, url, pingone, 'the endpoint does not redirect, check its URL')
 
 
 def parse_introspection(status: int, headers: Mapping[str, str] | None, text: str, url: str, sent_at: float,
@@ -169,13 +158,7 @@ class TokenAdminClient:
     def __init__(self, options: OptionsLike, http: HttpClient | None = None) -> None:
         self.options = options = Options.of(options)
         self.http = http or HttpClient.from_options(options)
-        self.client_auth = make_client_auth(
-            options.auth_method, client_id=options.client_id,
-            client_secret=options.client_secret, private_key=options.private_key,
-            private_key_passphrase=options.private_key_passphrase, key_id=options.key_id,
-            signing_alg=options.signing_alg, assertion_lifetime=options.assertion_lifetime,
-            audience=options.audience,
-        )
+        self.client_auth = client_auth_from(options)
         self.auth_warnings: list[str] = []
         self._endpoints: dict[str, AdminEndpoint] = {}
 

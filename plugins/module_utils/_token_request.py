@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _device_flow, _discovery, _grants, _id_token, _masking, _pingone_flow
-from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import make_client_auth
+from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import client_auth_from
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import IdTokenError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, OptionsLike
@@ -28,13 +28,7 @@ class TokenClient:
     def __init__(self, options: OptionsLike, http: HttpClient | None = None) -> None:
         self.options = options = Options.of(options)
         self.http = http or HttpClient.from_options(options)
-        self.client_auth = make_client_auth(
-            options.auth_method, client_id=options.client_id,
-            client_secret=options.client_secret, private_key=options.private_key,
-            private_key_passphrase=options.private_key_passphrase, key_id=options.key_id,
-            signing_alg=options.signing_alg, assertion_lifetime=options.assertion_lifetime,
-            audience=options.audience,
-        )
+        self.client_auth = client_auth_from(options)
         self.request_warnings: list[str] = []
         # How the device authorization grant waits between polls (a test's fake clock replaces it).
         self.sleep: Callable[[float], object] = time.sleep
