@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -107,6 +108,19 @@ def op(tmp_path_factory):
     harness.install()
     with harness.OP(str(tmp_path_factory.mktemp('op'))) as provider:
         yield provider
+
+
+_p1api_spec = importlib.util.spec_from_file_location('p1api_harness', os.path.join(TOP, 'tests', 'pingone_api', 'harness.py'))
+p1api_harness = importlib.util.module_from_spec(_p1api_spec)
+_p1api_spec.loader.exec_module(p1api_harness)
+
+
+@pytest.fixture(scope='session')
+def p1api_server(op, tmp_path_factory):
+    """One PingOne-shaped Management API server per pytest-xdist worker, shared by every file that needs it: a start
+    costs about a second, a reset milliseconds, and each test resets it."""
+    with p1api_harness.PingOneAPI(str(tmp_path_factory.mktemp('p1api')), op) as server:
+        yield server
 
 
 def client_secrets(op_):

@@ -12,8 +12,6 @@ token store, as the action plugin would.
 
 from __future__ import annotations
 
-import importlib.util
-import os
 
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -21,18 +19,8 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import Config
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import api_resource_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task
 
-from conftest import TOP
 from test_token_module import client_options
 
-_spec = importlib.util.spec_from_file_location('p1api_harness_for_resources', os.path.join(TOP, 'tests', 'pingone_api', 'harness.py'))
-p1api_harness = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(p1api_harness)
-
-
-@pytest.fixture(scope='session')
-def p1api_server(op, tmp_path_factory):
-    with p1api_harness.PingOneAPI(str(tmp_path_factory.mktemp('p1api-resources')), op) as server:
-        yield server
 
 
 @pytest.fixture

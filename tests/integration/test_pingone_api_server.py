@@ -10,31 +10,18 @@ checked here first (shapes, paging, errors, faults), before any client code runs
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
 import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import TOP
 
-_spec = importlib.util.spec_from_file_location('p1api_harness', os.path.join(TOP, 'tests', 'pingone_api', 'harness.py'))
-p1api_harness = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(p1api_harness)
 
 ISO = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$')
 WEB_APP = {'name': 'Portal', 'enabled': True, 'type': 'WEB_APP', 'protocol': 'OPENID_CONNECT',
            'grantTypes': ['AUTHORIZATION_CODE'], 'responseTypes': ['CODE'],
            'redirectUris': ['https://portal.example.test/cb'], 'tokenEndpointAuthMethod': 'CLIENT_SECRET_BASIC'}
-
-
-@pytest.fixture(scope='session')
-def p1api_server(op, tmp_path_factory):
-    """One Management API server per pytest-xdist worker: a start costs about a second, a reset milliseconds."""
-    with p1api_harness.PingOneAPI(str(tmp_path_factory.mktemp('p1api')), op) as server:
-        yield server
 
 
 @pytest.fixture

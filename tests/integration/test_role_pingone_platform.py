@@ -11,17 +11,11 @@ asked for after a 404, a drift is repaired with exactly the writes it needs, and
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 
 import pytest
 
-from conftest import TOP
 
-_spec = importlib.util.spec_from_file_location('p1api_harness_for_role', os.path.join(TOP, 'tests', 'pingone_api', 'harness.py'))
-p1api_harness = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(p1api_harness)
 
 POPULATIONS = [{'name': 'Staff', 'description': 'Employees'}, {'name': 'Contractors'}]
 GROUPS = [{'name': 'admins', 'description': 'Administrators'}, {'name': 'staff-all', 'population': 'Staff'},
@@ -37,12 +31,6 @@ APPLICATIONS = [
      'return_secret': True, 'grants': [{'resource': 'Orders API', 'scopes': ['orders:read', 'orders:write']}]},
     {'name': 'nightly-job', 'type': 'WORKER', 'tokenEndpointAuthMethod': 'CLIENT_SECRET_BASIC', 'grantTypes': ['CLIENT_CREDENTIALS']},
 ]
-
-
-@pytest.fixture(scope='session')
-def p1api_server(op, tmp_path_factory):
-    with p1api_harness.PingOneAPI(str(tmp_path_factory.mktemp('p1api-role')), op) as server:
-        yield server
 
 
 def recap_changed(output):
