@@ -22,7 +22,6 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_res
 from test_token_module import client_options
 
 
-
 @pytest.fixture
 def p1api(p1api_server):
     return p1api_server.reset()

@@ -17,7 +17,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 
-
 ISO = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$')
 WEB_APP = {'name': 'Portal', 'enabled': True, 'type': 'WEB_APP', 'protocol': 'OPENID_CONNECT',
            'grantTypes': ['AUTHORIZATION_CODE'], 'responseTypes': ['CODE'],

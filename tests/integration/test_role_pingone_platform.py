@@ -16,7 +16,6 @@ import json
 import pytest
 
 
-
 POPULATIONS = [{'name': 'Staff', 'description': 'Employees'}, {'name': 'Contractors'}]
 GROUPS = [{'name': 'admins', 'description': 'Administrators'}, {'name': 'staff-all', 'population': 'Staff'},
           {'name': 'contractors', 'population': 'Contractors'}]
