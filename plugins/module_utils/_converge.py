@@ -59,9 +59,11 @@ def desired_names(desired: Sequence[Any], key: str, fold: Callable[[Any], Any]) 
 def read_current(collection: ResourceCollection, options: Options, desired: Sequence[Any],
                  fold: Callable[[Any], Any]) -> tuple[list[dict[str, Any]], str, str | None]:
     """The objects the plan compares with: (objects, the strategy used, a warning or None)."""
+    def by_filter() -> list[dict[str, Any]]:
+        return collection.search(options.key, desired_names(desired, options.key, fold), fold, options.filter_chunk, options.parallel)
+
     if options.read_strategy == 'filter':
-        return collection.search(options.key, desired_names(desired, options.key, fold), fold, options.filter_chunk,
-                                 options.parallel), 'filter', None
+        return by_filter(), 'filter', None
     try:
         return collection.list_all(), 'list', None
     except UnpagedListError as exc:
@@ -75,8 +77,7 @@ def read_current(collection: ResourceCollection, options: Options, desired: Sequ
         warning = ('{0} lists {1} of its {2} objects and ignores startIndex (PingOne\'s SCIM API answers at most 200), so the '
                    'objects were read by filter, {3} keys a request; set read_strategy to filter to skip the list'.format(
                        collection.url, exc.listed, exc.total, options.filter_chunk))
-        return collection.search(options.key, desired_names(desired, options.key, fold), fold, options.filter_chunk,
-                                 options.parallel), 'filter', warning
+        return by_filter(), 'filter', warning
 
 
 def _adopt(collection: ResourceCollection, action: _resources.Action, exc: ResourceError, options: Options,
