@@ -178,9 +178,28 @@ options:
       - Falls back to the E(JWTAUTH_OIDC_ALLOW_PLAIN_HTTP) environment variable.
     type: bool
     default: false
+  credential:
+    description:
+      - Which injected credential the options above fall back to, for a job with two clients (AWX attaches at most one
+        credential of a type to a job).
+      - V(default) reads C(JWTAUTH_OIDC_<OPTION>), what a credential of the type C(OpenID Connect client (jwtauth.oidc\))
+        injects, usually a PingOne worker application.
+      - V(application) reads the client (O(client_id), O(client_secret), O(private_key), O(private_key_passphrase),
+        O(key_id), O(auth_method), O(signing_alg)) and the user (C(username), C(password) of the token module and lookup) only from
+        C(JWTAUTH_OIDC_APP_<OPTION>), what a credential of the type C(OpenID Connect application (jwtauth.oidc\))
+        injects, usually the application your users sign on to. The location (O(issuer), O(token_endpoint),
+        O(environment_id), O(auth_base_url), O(region), O(audience)) comes from it when it names one, else from the
+        default credential (the same PingOne environment); O(ca_path) from it first. Everything else, such as the
+        timeouts and the token store, comes from C(JWTAUTH_OIDC_<OPTION>).
+      - An option given in the task still wins, group by group, as with the default credential.
+      - Set it in the task (or C(module_defaults)); it has no environment variable.
+    type: str
+    default: default
+    choices: [default, application]
 notes:
   - Every option above also reads an environment variable named C(JWTAUTH_OIDC_<OPTION>), the names that
-    the collection's AWX credential type injects.
+    the collection's AWX credential type injects; with O(credential=application), C(JWTAUTH_OIDC_APP_<OPTION>)
+    for the application's client.
 requirements:
   - requests
   - PyJWT with its crypto extra (cryptography)

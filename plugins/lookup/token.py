@@ -130,7 +130,8 @@ from ansible.utils.display import Display
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import DEVICE_CODE, infer_grant_type
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import ENV_PREFIX, env_var, without_unset, lookup_argument_spec, token_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import (
+    ENV_PREFIX, credential_env_vars, lookup_argument_spec, token_module_kwargs, without_unset)
 from ansible_collections.jwtauth.oidc.plugins.module_utils._stored_tokens import TokenProvider
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
 
@@ -211,7 +212,8 @@ class LookupModule(LookupBase):
                 from_variable = origin.startswith('var: ')
                 if from_variable:
                     value = self._templar.template(value)
-                env_set = 'fallback' in option_spec and environment.get(env_var(name))
+                env_set = 'fallback' in option_spec and any(
+                    environment.get(variable) for variable in credential_env_vars(name, direct.get('credential'), environment))
                 if origin == 'Direct' or from_variable or (origin != 'default' and not env_set):
                     options[name] = value
         return without_unset(options)

@@ -92,9 +92,13 @@ def validate(validation: ValidationResult, argument_spec: ArgumentSpec) -> list[
     errors = [error.msg for error in validation.errors.errors if not isinstance(error, UnsupportedError)]
     if unknown:
         errors.insert(0, unknown_options_message(unknown, argument_spec))
+    params = validation.validated_parameters
+    if params.get('credential') == 'application' and not params.get('client_id') and not params.get('bearer_token'):
+        # Said outright: "missing required arguments: client_id" would not tell where the client was looked for.
+        errors.append('credential=application takes the client from {0}CLIENT_ID, which is not set: attach a credential of the type '
+                      '"OpenID Connect application (jwtauth.oidc)" to the job, or give client_id'.format(APPLICATION_ENV_PREFIX))
     if errors:
         return errors
-    params = validation.validated_parameters
     return check_ranges(params) + _pingone.check_options(params.get('environment_id'), params.get('region'), params.get('auth_base_url'))
 
 
@@ -112,18 +116,54 @@ CLIENT_OPTIONS = CLIENT_KEYS + ('client_secret', 'private_key', 'private_key_pas
 USER_KEYS = ('username',)
 USER_OPTIONS = USER_KEYS + ('password',)
 
+# AWX attaches at most one credential of a type to a job, and the usual PingOne job has two clients: a worker
+# application for the Management API and the application its users sign on to.  The second comes from a credential
+# of the application type (extensions/awx/application_credential_type.yml), injected as JWTAUTH_OIDC_APP_<OPTION>,
+# and a task takes it with credential=application.
+CREDENTIALS = ('default', 'application')
+APPLICATION_ENV_PREFIX = ENV_PREFIX + 'APP_'
 
-def task_settings_win(argument_spec: ArgumentSpec, args: Mapping[str, Any]) -> ArgumentSpec:
-    """The spec, less the environment fallbacks of each group whose keys the task (or its module_defaults) sets."""
+
+def credential_env_vars(option: str, credential: str | None, environ: Mapping[str, str]) -> list[str]:
+    """The environment variables an option falls back to with this credential, the first set (non-empty) winning.
+
+    The application credential gives the client and the user whole (never the worker's secret or account for
+    another client), and the location whole when it names one; otherwise the application is in the worker's OP
+    (the same PingOne environment).  A CA of the application's credential comes first, the default's after.
+    """
+    default = env_var(option)
+    if credential != 'application':
+        return [default]
+    application = APPLICATION_ENV_PREFIX + option.upper()
+    if option in CLIENT_OPTIONS + USER_OPTIONS:
+        return [application]
+    if option in LOCATION_OPTIONS:
+        named = any(environ.get(APPLICATION_ENV_PREFIX + key.upper()) for key in LOCATION_KEYS)
+        return [application] if named else [default]
+    if option == 'ca_path':
+        return [application, default]
+    return [default]
+
+
+def task_settings_win(argument_spec: ArgumentSpec, args: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> ArgumentSpec:
+    """The spec, less the environment fallbacks of each group whose keys the task (or its module_defaults) sets,
+    with the fallbacks of the task's ``credential`` (see credential_env_vars)."""
     given = without_unset(args)
     dropped: set[str] = set()
     for keys, group in ((LOCATION_KEYS, LOCATION_OPTIONS), (CLIENT_KEYS, CLIENT_OPTIONS), (USER_KEYS, USER_OPTIONS)):
         if any(key in given for key in keys):
             dropped.update(group)
-    if not dropped & set(argument_spec):
+    credential = given.get('credential')
+    if not dropped & set(argument_spec) and credential != 'application':
         return argument_spec
-    return {name: {key: value for key, value in spec.items() if not (key == 'fallback' and name in dropped)}
-            for name, spec in argument_spec.items()}
+    environ = os.environ if environ is None else environ
+    adjusted: ArgumentSpec = {}
+    for name, spec in argument_spec.items():
+        spec = {key: value for key, value in spec.items() if not (key == 'fallback' and name in dropped)}
+        if 'fallback' in spec:
+            spec['fallback'] = (env_fallback_nonempty, credential_env_vars(name, credential, environ))
+        adjusted[name] = spec
+    return adjusted
 
 
 def closest_option(name: str, argument_spec: ArgumentSpec) -> str | None:
@@ -238,6 +278,8 @@ def connection_argument_spec(client_id_required: bool = True) -> ArgumentSpec:
     )
     for option, option_spec in spec.items():
         option_spec['fallback'] = _env_fallback(option)
+    # Which credential the fallbacks read; given in the task only (no fallback of its own).
+    spec['credential'] = dict(type='str', default='default', choices=list(CREDENTIALS))
     return spec
 
 

@@ -22,6 +22,7 @@ import awx
 from conftest import BIN, COLLECTIONS, JWT_PATTERN, PLAYBOOKS, TOP, client_secrets
 
 CREDENTIAL_TYPE = os.path.join(TOP, 'extensions', 'awx', 'credential_type.yml')
+APPLICATION_CREDENTIAL_TYPE = os.path.join(TOP, 'extensions', 'awx', 'application_credential_type.yml')
 DEMO_PLAYBOOK = os.path.join(TOP, 'playbooks', 'demo_local_op.yml')
 INVENTORY = 'localhost ansible_connection=local ansible_python_interpreter={0}\n'.format(sys.executable)
 
@@ -32,6 +33,12 @@ pytestmark = pytest.mark.core_sensitive
 @pytest.fixture(scope='module')
 def credential_type():
     with open(CREDENTIAL_TYPE) as handle:
+        return yaml.safe_load(handle)
+
+
+@pytest.fixture(scope='module')
+def application_credential_type():
+    with open(APPLICATION_CREDENTIAL_TYPE) as handle:
         return yaml.safe_load(handle)
 
 
@@ -155,6 +162,38 @@ def test_task_settings_replace_the_injected_location_and_client(op, credential_t
     assert op.count('request', path=op.token_endpoint(), since=mark) == 2
     grants = [event.get('client_id') for event in op.events('grant.success', since=mark)]
     assert sorted(grants) == sorted([worker['client_id'], web['client_id'], web['client_id']])
+
+
+def test_a_worker_and_an_application_credential_in_one_job(op, credential_type, application_credential_type, tmp_path):
+    """Issue 14: AWX attaches one credential of a type; the application users sign on to comes from the second type.
+
+    The worker (client_secret_basic) gets a client credentials token from the default credential; the application
+    (client_secret_jwt) signs a service account on with pi.flow and introspects its token, all from the application
+    credential, in the worker's PingOne environment. Each client authenticates as itself: the OP says which.
+    """
+    worker, application = op.clients['basic'], op.clients['csjwt']
+    password = op.flow_accounts['svc-ansible']['password']
+    injected = awx.inject(credential_type, {'environment_id': op.env_id, 'auth_base_url': op.base_url, 'client_id': worker['client_id'],
+                                            'client_secret': worker['client_secret'], 'auth_method': 'client_secret_basic',
+                                            'ca_certificate': read_pem(op.ca_path)}, str(tmp_path / 'job'))
+    injected.update(awx.inject(application_credential_type, {'client_id': application['client_id'], 'client_secret': application['client_secret'],
+                                                             'username': 'svc-ansible', 'password': password}, str(tmp_path / 'job')))
+    # The application's location inputs were left empty: the worker's environment is used.
+    assert injected['JWTAUTH_OIDC_APP_ENVIRONMENT_ID'] == '' and injected['JWTAUTH_OIDC_APP_CA_PATH'] == ''
+    mark = op.mark()
+
+    rc, status, written = run_job(tmp_path, os.path.join(PLAYBOOKS, 'awx_worker_and_application.yml'), job_env(tmp_path, injected),
+                                  {'app_redirect_uri': op.redirect_uri})
+
+    assert_nothing_leaked(written, client_secrets(op) + [password] + op.issued_secrets())
+    assert (rc, status) == (0, 'successful'), written[-3000:]
+    assert 'worker scope api:read; application {0} signed svc-ansible on, active True, lookup scope openid profile'.format(
+        application['client_id']) in written
+    grants = sorted((event.get('client_id'), event.get('grant_type')) for event in op.events('grant.success', since=mark))
+    assert grants == sorted([(worker['client_id'], 'client_credentials'), (application['client_id'], 'authorization_code')])
+    # Both at the PingOne-shaped token endpoint: the application's credential named no location of its own.
+    assert op.count('request', path=op.token_endpoint(op.pingone_issuer), since=mark) == 2
+    assert op.count('request', path=op.token_endpoint(), since=mark) == 0
 
 
 def test_empty_injected_variables_do_not_hide_a_missing_setting(op, credential_type, tmp_path):

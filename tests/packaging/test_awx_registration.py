@@ -66,6 +66,9 @@ def test_registration_playbook_passes_the_modules_argument_checks(controller_env
     assert 'Unsupported parameters' not in proc.stdout and 'value of' not in proc.stdout
     assert 'registration-test-password' not in proc.stdout
     assert os.path.join('ansible_collections', 'awx', 'awx', 'plugins', 'modules', 'credential_type.py') in proc.stdout
+    # Both types reach the module (issue 14: the application type for a job's second client), each refused only by the connection.
+    for label in ('credential_type.yml', 'application_credential_type.yml'):
+        assert 'failed: [localhost] (item={0})'.format(label) in proc.stdout, proc.stdout
 
 
 def test_registration_playbook_takes_ansible_controller_without_awx(controller_env, tmp_path):

@@ -2,7 +2,12 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""extensions/awx/credential_type.yml stays in step with the options it sets."""
+"""The credential types in extensions/awx stay in step with the options they set.
+
+credential_type.yml injects JWTAUTH_OIDC_<OPTION>, what every option falls back to;
+application_credential_type.yml injects JWTAUTH_OIDC_APP_<OPTION>, what the options fall
+back to with credential=application (issue 14: a worker and an end-user application in one job).
+"""
 
 from __future__ import annotations
 
@@ -15,12 +20,17 @@ import yaml
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _options, _pingone
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PATH = os.path.join(HERE, '..', '..', '..', '..', 'extensions', 'awx', 'credential_type.yml')
+DIRECTORY = os.path.join(HERE, '..', '..', '..', '..', 'extensions', 'awx')
 
-with open(PATH) as handle:
-    CREDENTIAL_TYPE = yaml.safe_load(handle)
-FIELDS = {field['id']: field for field in CREDENTIAL_TYPE['inputs']['fields']}
-ENV = CREDENTIAL_TYPE['injectors']['env']
+
+def load(name):
+    with open(os.path.join(DIRECTORY, name)) as handle:
+        return yaml.safe_load(handle)
+
+
+# File -> the credential option value whose fallbacks its variables are.
+TYPES = {'credential_type.yml': 'default', 'application_credential_type.yml': 'application'}
+LOADED = {name: load(name) for name in TYPES}
 # The connection options, and the user of grant_type=pingone_flow.
 CONNECTION = dict(_options.connection_argument_spec(),
                   **{name: spec for name, spec in _options.grant_argument_spec().items() if name in _options.USER_OPTIONS})
@@ -29,40 +39,71 @@ NOT_OPTIONS = {'ca_certificate'}
 # Options checked by the library rather than by spec choices, with the values a dropdown should offer:
 # region takes any case and says which name to use (issue 11), and the credential offers the canonical names.
 CHECKED_CHOICES = {'region': list(_pingone.REGION_TLDS)}
+# What the application credential injects when it names a location: every variable it has is then read.
+NAMED_LOCATION = {'JWTAUTH_OIDC_APP_ISSUER': 'https://op.example.test'}
 
 
-def test_shape_is_what_awx_accepts():
+def fields(name):
+    return {field['id']: field for field in LOADED[name]['inputs']['fields']}
+
+
+def variable(name, option):
+    """The variable an option reads first with the file's credential (the application's naming a location)."""
+    return _options.credential_env_vars(option, TYPES[name], NAMED_LOCATION)[0]
+
+
+INPUTS = [(name, field_id) for name in TYPES for field_id in sorted(fields(name))]
+OPTION_INPUTS = [(name, field_id) for name, field_id in INPUTS if field_id not in NOT_OPTIONS]
+
+
+@pytest.mark.parametrize('name', sorted(TYPES))
+def test_shape_is_what_awx_accepts(name):
+    credential_type = LOADED[name]
     # Custom credential types may only be of kind cloud or net (AWX CredentialType.kind).
-    assert CREDENTIAL_TYPE['kind'] in ('cloud', 'net')
-    assert set(CREDENTIAL_TYPE) == {'name', 'description', 'kind', 'inputs', 'injectors'}
-    for field in FIELDS.values():
+    assert credential_type['kind'] in ('cloud', 'net')
+    assert set(credential_type) == {'name', 'description', 'kind', 'inputs', 'injectors'}
+    for field in fields(name).values():
         assert field['type'] in ('string', 'boolean') and field.get('label')
-    assert set(CREDENTIAL_TYPE['inputs']['required']) <= set(FIELDS)
+        # AWX injects a boolean input left empty as False: validate_certs would silently turn certificate checks off.
+        assert field['type'] != 'boolean'
+    assert set(credential_type['inputs']['required']) == {'client_id'}
+    # Injectors are env and file only: AWX's schema allows only string extra_vars, and variables would reach every template.
+    assert set(credential_type['injectors']) == {'env', 'file'}
 
 
-@pytest.mark.parametrize('field_id', sorted(set(FIELDS) - NOT_OPTIONS))
-def test_each_input_sets_its_option_variable(field_id):
+def test_the_types_have_their_own_names_and_variables():
+    first, second = (LOADED[name] for name in sorted(TYPES, key=list(TYPES).index))
+    assert first['name'] != second['name']
+    assert not set(first['injectors']['env']) & set(second['injectors']['env'])
+
+
+@pytest.mark.parametrize('name, field_id', OPTION_INPUTS)
+def test_each_input_sets_its_option_variable(name, field_id):
     assert field_id in CONNECTION, 'input {0} is not a connection option'.format(field_id)
-    assert ENV[_options.env_var(field_id)] == '{{ ' + field_id + ' }}'
+    assert LOADED[name]['injectors']['env'][variable(name, field_id)] == '{{ ' + field_id + ' }}'
 
 
-@pytest.mark.parametrize('field_id', sorted(set(FIELDS) - NOT_OPTIONS))
-def test_secret_inputs_are_the_secret_options(field_id):
-    assert bool(FIELDS[field_id].get('secret')) == (field_id in _options.SECRET_OPTIONS)
+@pytest.mark.parametrize('name, field_id', OPTION_INPUTS)
+def test_secret_inputs_are_the_secret_options(name, field_id):
+    assert bool(fields(name)[field_id].get('secret')) == (field_id in _options.SECRET_OPTIONS)
 
 
-@pytest.mark.parametrize('field_id', sorted(field for field in FIELDS if 'choices' in FIELDS[field]))
-def test_choices_are_the_options_choices(field_id):
-    assert sorted(FIELDS[field_id]['choices']) == sorted(CONNECTION[field_id].get('choices') or CHECKED_CHOICES[field_id])
+@pytest.mark.parametrize('name, field_id', [(name, field_id) for name, field_id in INPUTS if 'choices' in fields(name)[field_id]])
+def test_choices_are_the_options_choices(name, field_id):
+    assert sorted(fields(name)[field_id]['choices']) == sorted(CONNECTION[field_id].get('choices') or CHECKED_CHOICES[field_id])
 
 
-def test_no_boolean_inputs():
-    # AWX injects a boolean input left empty as False: validate_certs would silently turn certificate checks off.
-    assert not [field for field in FIELDS.values() if field['type'] == 'boolean']
+@pytest.mark.parametrize('name', sorted(TYPES))
+def test_every_variable_is_an_option_or_the_ca_path(name):
+    env = LOADED[name]['injectors']['env']
+    assert set(env) <= {variable(name, option) for option in list(CONNECTION) + ['ca_path']}
+    assert set(env) == {variable(name, field_id) for field_id in fields(name) if field_id not in NOT_OPTIONS} | {variable(name, 'ca_path')}
+    assert re.fullmatch(r'\{% if ca_certificate %\}\{\{ tower\.filename\.ca \}\}\{% endif %\}', env[variable(name, 'ca_path')])
+    assert LOADED[name]['injectors']['file'] == {'template.ca': '{{ ca_certificate }}'}
 
 
-def test_every_variable_is_an_option_or_the_ca_path():
-    names = {_options.env_var(option) for option in CONNECTION}
-    assert set(ENV) <= names
-    assert re.fullmatch(r'\{% if ca_certificate %\}\{\{ tower\.filename\.ca \}\}\{% endif %\}', ENV['JWTAUTH_OIDC_CA_PATH'])
-    assert CREDENTIAL_TYPE['injectors']['file'] == {'template.ca': '{{ ca_certificate }}'}
+def test_the_application_type_holds_the_client_and_the_user_whole():
+    """credential=application reads the client and the user only from this type: every option of both groups is an input."""
+    application = fields('application_credential_type.yml')
+    assert set(_options.CLIENT_OPTIONS) | set(_options.USER_OPTIONS) <= set(application)
+    assert set(_options.LOCATION_OPTIONS) <= set(application)

@@ -51,6 +51,10 @@ def description_problem(option, spec, doc):
     """What is wrong with the documented description of ``option`` against its spec entry, or None."""
     variable = fallback_variable(spec)
     text = description(doc)
+    if option == 'credential':
+        # No fallback of its own: it says which variables the others read, so it names both families.
+        wanted = [_options.ENV_PREFIX + '<OPTION>', _options.APPLICATION_ENV_PREFIX + '<OPTION>']
+        return None if variable is None and all(name in text for name in wanted) else 'must name {0} and have no fallback'.format(wanted)
     if variable is None:
         return 'names {0}* but has no fallback'.format(_options.ENV_PREFIX) if _options.ENV_PREFIX in text else None
     if variable != _options.env_var(option):

@@ -111,6 +111,46 @@ def test_task_settings_replace_injected_groups_whole(args, dropped):
     assert sorted(set(ALL_FALLBACKS) - set(_fallbacks(args))) == dropped
 
 
+def _fallback_variables(args, environ):
+    spec = _options.task_settings_win(_options.token_argument_spec(), args, environ)
+    return {name: option['fallback'][1] for name, option in spec.items() if 'fallback' in option}
+
+
+APP = 'JWTAUTH_OIDC_APP_'
+
+
+@pytest.mark.parametrize('args, environ, expected', [
+    # The default credential: each option its JWTAUTH_OIDC_ variable.
+    ({}, {}, {'client_id': ['JWTAUTH_OIDC_CLIENT_ID'], 'environment_id': ['JWTAUTH_OIDC_ENVIRONMENT_ID'], 'timeout': ['JWTAUTH_OIDC_TIMEOUT']}),
+    # The application's client and user only from its own variables; the location from the worker's when the
+    # application's credential names none (the same PingOne environment); the CA its own first.
+    ({'credential': 'application'}, {APP + 'REGION': 'EU'},
+     {'client_id': [APP + 'CLIENT_ID'], 'client_secret': [APP + 'CLIENT_SECRET'], 'auth_method': [APP + 'AUTH_METHOD'],
+      'username': [APP + 'USERNAME'], 'password': [APP + 'PASSWORD'], 'environment_id': ['JWTAUTH_OIDC_ENVIRONMENT_ID'],
+      'region': ['JWTAUTH_OIDC_REGION'], 'ca_path': [APP + 'CA_PATH', 'JWTAUTH_OIDC_CA_PATH'], 'timeout': ['JWTAUTH_OIDC_TIMEOUT'],
+      'token_store_path': ['JWTAUTH_OIDC_TOKEN_STORE_PATH']}),
+    # ... and the whole location from the application's credential once it names one.
+    ({'credential': 'application'}, {APP + 'ENVIRONMENT_ID': 'e', APP + 'ISSUER': ''},
+     {'environment_id': [APP + 'ENVIRONMENT_ID'], 'issuer': [APP + 'ISSUER'], 'region': [APP + 'REGION'], 'audience': [APP + 'AUDIENCE']}),
+    # An empty variable (an AWX input left empty) names nothing.
+    ({'credential': 'application'}, {APP + 'ISSUER': ''}, {'issuer': ['JWTAUTH_OIDC_ISSUER']}),
+    # What the task gives still wins, group by group: no fallback at all for the client.
+    ({'credential': 'application', 'client_id': 'web'}, {}, {'client_id': None, 'client_secret': None, 'username': [APP + 'USERNAME']}),
+])
+def test_credential_picks_the_variables_each_option_falls_back_to(args, environ, expected):
+    variables = _fallback_variables(args, environ)
+    assert {name: variables.get(name) for name in expected} == expected
+
+
+def test_credential_application_without_its_client_says_what_to_attach():
+    kwargs = _options.token_module_kwargs()
+    spec = kwargs['argument_spec'] = _options.task_settings_win(kwargs['argument_spec'], {'credential': 'application'}, {})
+    validation = ArgumentSpecValidator(**kwargs).validate({'credential': 'application', 'issuer': 'https://op.example.test'})
+    errors = _options.validate(validation, spec)
+    assert any('JWTAUTH_OIDC_APP_CLIENT_ID, which is not set' in error and 'OpenID Connect application (jwtauth.oidc)' in error
+               for error in errors), errors
+
+
 ROLE_SPEC = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'roles', 'scim_provision', 'meta', 'argument_specs.yml')
 
 
