@@ -52,8 +52,8 @@ def pingone_references(items, ids, key=None, what='object', drop=(), check_mode=
     return converted
 
 
-def pingone_resource_grants(grants, resource_ids, scope_ids, check_mode=False, source='grants'):
-    """Application resource grants given by names, as PingOne's grant bodies.
+def pingone_resource_grants(grants, resource_ids, scope_ids, check_mode=False, source='grants', state='present'):
+    """Application resource grants given by names, as PingOne's grant bodies: those whose ``state`` is ``state``.
 
     Each grant of ``grants`` is ``{"resource": name, "scopes": [scope name, ...]}``; it becomes
     ``{"resource": {"id": ...}, "scopes": [{"id": ...}, ...]}`` through ``resource_ids`` (resource name to id) and
@@ -61,7 +61,8 @@ def pingone_resource_grants(grants, resource_ids, scope_ids, check_mode=False, s
     (https://developer.pingidentity.com/pingone-api/platform/applications/application-resource-grants/create-grant.html).
     A resource or scope given as a dict is a reference already. The scopes keep their order. In check mode a name
     whose id is None becomes a placeholder id, as with pingone_references; messages name a grant by its place in
-    ``source`` and the names it gives.
+    ``source`` and the names it gives. A grant with ``state: absent`` (``present`` when not given) needs its
+    resource only, and becomes ``{"resource": {"id": ...}}``, what finds the grant to delete.
     """
     converted = []
     for number, grant in enumerate(grants or []):
@@ -69,6 +70,13 @@ def pingone_resource_grants(grants, resource_ids, scope_ids, check_mode=False, s
         if not isinstance(grant, dict) or not isinstance(grant.get('resource'), (str, dict)):
             raise AnsibleFilterError('{0} is not a dict with a resource name'.format(where))
         label = grant['resource'] if isinstance(grant['resource'], str) else grant['resource'].get('id')
+        if grant.get('state', 'present') not in ('present', 'absent'):
+            raise AnsibleFilterError('{0} (resource {1!r}) has state {2!r}: use present or absent'.format(where, label, str(grant['state'])))
+        if grant.get('state', 'present') != state:
+            continue
+        if state == 'absent':
+            converted.append({'resource': _reference(grant['resource'], resource_ids, 'resource', where, check_mode)})
+            continue
         scopes = grant.get('scopes')
         if not isinstance(scopes, list) or not scopes:
             # Create Grant: scopes is required, a non-empty array of scope references.

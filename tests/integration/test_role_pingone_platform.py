@@ -189,3 +189,49 @@ def test_role_reads_300_users_past_a_page_cap_of_50_and_guards_membership_prune(
     assert api.writes(since=mark) == 0
     assert api.count('GET', api.env_path + '/users', since=mark) - api.count('GET', api.env_path + '/users/', since=mark) == 300 // 50
     assert memberships(admin, api, ids['user000']) == ['g1', 'g2', 'g3', 'g4']
+
+
+def test_role_deletes_only_the_scopes_and_grants_marked_absent(op, ansible, p1api_server, tmp_path):
+    """A scope and a grant with state absent are deleted (the grant first: it names the scope); a grant or scope the
+    data leaves out is kept. Check mode first: it says what it would delete and deletes nothing."""
+    api = p1api_server.reset()
+    admin = api.admin_session()
+    orders = admin.post(api.collection_url('resources'), json={'name': 'Orders API', 'audience': 'https://orders.example.com'}).json()['id']
+    billing = admin.post(api.collection_url('resources'), json={'name': 'Billing API'}).json()['id']
+    scopes = {name: admin.post(api.collection_url('resources', orders, 'scopes'), json={'name': name}).json()['id']
+              for name in ('orders:read', 'orders:write')}
+    invoices = admin.post(api.collection_url('resources', billing, 'scopes'), json={'name': 'invoices:read'}).json()['id']
+    job = admin.post(api.collection_url('applications'), json={
+        'name': 'nightly-job', 'type': 'WORKER', 'protocol': 'OPENID_CONNECT', 'enabled': True,
+        'tokenEndpointAuthMethod': 'CLIENT_SECRET_BASIC', 'grantTypes': ['CLIENT_CREDENTIALS']}).json()['id']
+    grants = {resource: admin.post(api.collection_url('applications', job, 'grants'), json={
+        'resource': {'id': resource}, 'scopes': [{'id': scope} for scope in scope_ids]}).json()['id']
+        for resource, scope_ids in ((orders, scopes.values()), (billing, [invoices]))}
+    client = op.clients['csjwt']
+    variables = {'p1_url': api.env_url, 'p1_populations': [], 'p1_groups': [], 'p1_users': [],
+                 'p1_resources': [{'name': 'Orders API', 'scopes': [{'name': 'orders:read'}, {'name': 'orders:write', 'state': 'absent'}]},
+                                  {'name': 'Billing API'}],
+                 'p1_applications': [{'name': 'nightly-job', 'type': 'WORKER', 'grants': [{'resource': 'Orders API', 'state': 'absent'}]}],
+                 'p1_auth': {'issuer': op.issuer, 'client_id': client['client_id'], 'client_secret': client['client_secret'],
+                             'ca_path': op.ca_path, 'scope': ['api:read', 'api:write']}}
+    env = {'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}
+
+    mark = api.mark()
+    checked = ansible('role_pingone_platform_once.yml', variables, env=env, check=True, verbosity=0)
+    assert checked.rc == 0, checked.output[-3000:]
+    assert api.writes(since=mark) == 0
+    assert '"Grants of nightly-job: would delete 1 (Orders API)"' in checked.output, checked.output[-3000:]
+    assert '"Scopes of Orders API: would delete 1 (orders:write)"' in checked.output, checked.output[-3000:]
+
+    mark = api.mark()
+    run = ansible('role_pingone_platform_once.yml', variables, env=env, verbosity=0)
+    assert run.rc == 0, run.output[-3000:]
+    assert '"Grants of nightly-job: deleted 1 (Orders API)"' in run.output and '"Scopes of Orders API: deleted 1 (orders:write)"' in run.output
+    grant_path = '{0}/applications/{1}/grants/'.format(api.env_path, job)
+    assert api.count('DELETE', grant_path + grants[orders], since=mark) == 1
+    assert api.count('DELETE', '{0}/resources/{1}/scopes/{2}'.format(api.env_path, orders, scopes['orders:write']), since=mark) == 1
+    assert api.writes(since=mark) == 2
+    # What the data leaves out is kept: Billing API's grant and scope, and the other scope of Orders API.
+    assert sorted(held(admin, api, 'grants', key='id', under=('applications', job))) == [grants[billing]]
+    assert sorted(held(admin, api, 'scopes', under=('resources', orders))) == ['orders:read']
+    assert sorted(held(admin, api, 'scopes', under=('resources', billing))) == ['invoices:read']

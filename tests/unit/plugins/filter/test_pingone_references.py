@@ -64,6 +64,15 @@ def test_resource_grants():
     assert pingone_resource_grants(None, RESOURCE_IDS, SCOPE_IDS) == []
 
 
+def test_resource_grants_by_state():
+    """Present and absent grants go to two tasks: an absent one needs its resource only, to find the grant to delete."""
+    grants = [{'resource': 'Orders', 'scopes': ['read'], 'state': 'present'}, {'resource': 'Orders', 'state': 'absent'},
+              {'resource': {'id': 'r9'}, 'scopes': [{'id': 's9'}]}]
+    assert pingone_resource_grants(grants, RESOURCE_IDS, SCOPE_IDS) == [
+        {'resource': {'id': 'r1'}, 'scopes': [{'id': 's1'}]}, {'resource': {'id': 'r9'}, 'scopes': [{'id': 's9'}]}]
+    assert pingone_resource_grants(grants, RESOURCE_IDS, SCOPE_IDS, state='absent') == [{'resource': {'id': 'r1'}}]
+
+
 def test_resource_grant_refusals_name_the_grant():
     refusals = [
         ([{'resource': 'Nope', 'scopes': ['read']}], "app[0] names resource 'Nope', which is not one of the resources"),
@@ -72,6 +81,7 @@ def test_resource_grant_refusals_name_the_grant():
         ([{'resource': 'Orders'}], "app[0] grants no scopes of resource 'Orders'"),
         (['Orders'], 'app[0] is not a dict with a resource name'),
         ([{'resource': 'Orders', 'scopes': ['admin']}], "app[0] (resource 'Orders') names scope 'admin', whose id is unknown"),
+        ([{'resource': 'Orders', 'scopes': ['read'], 'state': 'gone'}], "app[0] (resource 'Orders') has state 'gone': use present or absent"),
     ]
     failed = []
     for grants, message in refusals:
@@ -80,3 +90,5 @@ def test_resource_grant_refusals_name_the_grant():
         if not str(caught.value).startswith(message):
             failed.append((message, str(caught.value)))
     assert not failed
+    with pytest.raises(AnsibleFilterError, match=r"^app\[0\] names resource 'Nope', which is not one of the resources"):
+        pingone_resource_grants([{'resource': 'Nope', 'state': 'absent'}], RESOURCE_IDS, SCOPE_IDS, source='app', state='absent')
