@@ -130,8 +130,8 @@ from ansible.utils.display import Display
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import DEVICE_CODE, infer_grant_type
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import (
-    ENV_PREFIX, credential_env_vars, lookup_argument_spec, token_module_kwargs, without_unset)
+from ansible_collections.jwtauth.oidc.plugins.module_utils._option_sources import credential_env_vars, ENV_PREFIX, without_unset
+from ansible_collections.jwtauth.oidc.plugins.module_utils._option_specs import lookup_argument_spec, token_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._stored_tokens import TokenProvider
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
 

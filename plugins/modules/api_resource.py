@@ -382,7 +382,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import api_resource_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._option_specs import api_resource_module_kwargs
 
 
 def main():

@@ -161,7 +161,7 @@ correlation_id:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import introspect_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._option_specs import introspect_module_kwargs
 
 
 def main():

@@ -295,7 +295,7 @@ correlation_id:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import token_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._option_specs import token_module_kwargs
 
 
 def main():

@@ -22,7 +22,8 @@ from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, task_settings_win, validate, values_to_mask
+from ansible_collections.jwtauth.oidc.plugins.module_utils._option_sources import task_settings_win
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, validate, values_to_mask
 
 
 # invocation.module_args echoes the arguments for -vvv. A longer items list is shown as its count and its first

@@ -19,7 +19,7 @@ import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _parallel
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, ResourceError, ResponseError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import api_resource_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._option_specs import api_resource_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task
 
 from conftest import TOP

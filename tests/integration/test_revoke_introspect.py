@@ -17,7 +17,7 @@ import hostile
 import jwt
 import pytest
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _options, _stored_tokens, _tasks
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _option_specs, _options, _stored_tokens, _tasks
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import StoreError
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
 from test_token_module import client_options, code_options, read_pem
@@ -33,20 +33,20 @@ def given(args):
 def revoke(args, check_mode=False):
     """The revoke task's result, as the action plugin returns it."""
     args = given(args)
-    return _edge.run(_options.revoke_module_kwargs(), args, lambda o, check, diff: _tasks.run_revoke_task(o, check_mode=check),
+    return _edge.run(_option_specs.revoke_module_kwargs(), args, lambda o, check, diff: _tasks.run_revoke_task(o, check_mode=check),
                      check_mode=check_mode)
 
 
 def introspect(args, check_mode=False):
     """The introspect task's result, as the action plugin returns it."""
     args = given(args)
-    return _edge.run(_options.introspect_module_kwargs(), args,
+    return _edge.run(_option_specs.introspect_module_kwargs(), args,
                      lambda o, check, diff: _tasks.run_introspect_task(o, check_mode=check), check_mode=check_mode)
 
 
 def obtain(options):
     """Tokens from the token module's use case, through the edge."""
-    result = _edge.run(_options.token_module_kwargs(), options, lambda o, check, diff: _tasks.run_token_task(o))
+    result = _edge.run(_option_specs.token_module_kwargs(), options, lambda o, check, diff: _tasks.run_token_task(o))
     assert not result.get('failed'), result.get('msg')
     return result
 

@@ -22,7 +22,7 @@ import hostile
 from test_token_lookup import lookup_env, token_requests
 from test_token_module import client_options, code_options
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _grants, _options, _stored_tokens, _tasks
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _grants, _option_specs, _stored_tokens, _tasks
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError, StoreError
 
 SECRET = 'hostile-client-secret-' + 'x' * 42
@@ -43,7 +43,7 @@ def hostile_options(server, store, **extra):
 
 def validated(args):
     """The token module's validated options (defaults included), as the edge hands them to the library."""
-    validation = ArgumentSpecValidator(**_options.token_module_kwargs()).validate(args)
+    validation = ArgumentSpecValidator(**_option_specs.token_module_kwargs()).validate(args)
     assert not validation.error_messages, validation.error_messages
     return validation.validated_parameters
 

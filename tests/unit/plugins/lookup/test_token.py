@@ -12,13 +12,13 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import lookup_loader
 from ansible.template import Templar
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _options
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _option_specs
 
 
 def options_given(variables=None, **direct):
     variables = variables or {}
     lookup = lookup_loader.get('jwtauth.oidc.token', loader=DataLoader(), templar=Templar(loader=DataLoader(), variables=variables))
-    return lookup._options_given(_options.lookup_argument_spec(), variables, direct)
+    return lookup._options_given(_option_specs.lookup_argument_spec(), variables, direct)
 
 
 @pytest.mark.parametrize('variables, direct, expected_issuer', [
@@ -42,8 +42,8 @@ def test_empty_variables_with_choices_are_not_refused(awx_environ):
 
 
 def test_the_spec_then_reads_the_environment(awx_environ):
-    spec = _options.lookup_argument_spec()
-    validation = ArgumentSpecValidator(**_options.token_module_kwargs(spec)).validate(options_given())
+    spec = _option_specs.lookup_argument_spec()
+    validation = ArgumentSpecValidator(**_option_specs.token_module_kwargs(spec)).validate(options_given())
     assert not validation.error_messages
     assert validation.validated_parameters['issuer'] == 'https://env.example.test'
     assert validation.validated_parameters['client_id'] == 'env-client'
@@ -60,7 +60,7 @@ def lookup_docs():
     return {name: option for name, option in doc['options'].items() if name != '_terms'}
 
 
-SPEC = _options.lookup_argument_spec()
+SPEC = _option_specs.lookup_argument_spec()
 
 
 def test_documented_options_are_the_spec():

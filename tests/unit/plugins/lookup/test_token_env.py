@@ -14,9 +14,9 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import lookup_loader
 from ansible.template import Templar
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _options
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _option_sources, _option_specs
 
-SPEC = _options.lookup_argument_spec()
+SPEC = _option_specs.lookup_argument_spec()
 # The str options without choices or default; the others are checked by the AWX environment test below.
 DECLARED = tuple(name for name, spec in SPEC.items()
                  if 'fallback' in spec and spec.get('type', 'str') == 'str' and not spec.get('choices') and spec.get('default') is None)
@@ -27,7 +27,7 @@ def validated(variables=None, **direct):
     variables = variables or {}
     lookup = lookup_loader.get('jwtauth.oidc.token', loader=DataLoader(), templar=Templar(loader=DataLoader(), variables=variables))
     given = lookup._options_given(SPEC, variables, direct)
-    validation = ArgumentSpecValidator(**_options.token_module_kwargs(SPEC)).validate(given)
+    validation = ArgumentSpecValidator(**_option_specs.token_module_kwargs(SPEC)).validate(given)
     return given, validation.validated_parameters
 
 
@@ -42,8 +42,8 @@ def validated(variables=None, **direct):
 ])
 def test_declared_variables_read_and_rank_as_before(monkeypatch, option, environ, variables, direct, expected):
     for name in SPEC:
-        monkeypatch.delenv(_options.env_var(name), raising=False)
-    monkeypatch.setenv(_options.env_var(option), environ)
+        monkeypatch.delenv(_option_sources.env_var(name), raising=False)
+    monkeypatch.setenv(_option_sources.env_var(option), environ)
     given, parameters = validated({key.format(option): value for key, value in variables.items()},
                                   **{key.format(option): value for key, value in direct.items()})
     assert parameters[option] == expected
@@ -58,4 +58,4 @@ def test_an_awx_environment_with_declared_variables_still_validates(awx_environ)
     assert parameters['validate_certs'] is True and parameters['ca_path'] is None and parameters['region'] == 'NA'
     assert parameters['client_secret'] == 's' * 32 and parameters['private_key'] is None
     # And the environment is back as it was.
-    assert os.environ[_options.env_var('region')] == '' and os.environ[_options.env_var('client_secret')] == 's' * 32
+    assert os.environ[_option_sources.env_var('region')] == '' and os.environ[_option_sources.env_var('client_secret')] == 's' * 32

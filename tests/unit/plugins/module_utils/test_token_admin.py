@@ -139,9 +139,9 @@ def test_parse_introspection():
 
 def test_options_of_the_modules():
     """token is a secret option (masked everywhere); the modules' own options are Options attributes with their defaults."""
-    from ansible_collections.jwtauth.oidc.plugins.module_utils import _options
+    from ansible_collections.jwtauth.oidc.plugins.module_utils import _option_specs, _options
 
     assert 'token' in _options.SECRET_OPTIONS
-    assert _options.revoke_argument_spec()['token']['no_log'] is True and _options.introspect_argument_spec()['token']['no_log'] is True
+    assert _option_specs.revoke_argument_spec()['token']['no_log'] is True and _option_specs.introspect_argument_spec()['token']['no_log'] is True
     defaults = Options({})
     assert (defaults.token, defaults.saved_as, defaults.fail_if_inactive, defaults.revocation_endpoint) == (None, None, False, None)

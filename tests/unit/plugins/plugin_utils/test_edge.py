@@ -36,7 +36,7 @@ except ImportError:  # ansible-core before 2.19: the module reads its arguments 
             basic._ANSIBLE_ARGS = saved
 from ansible.plugins.loader import action_loader, lookup_loader
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking, _options
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking, _option_sources, _option_specs, _options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OAuthError, StoreError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResourceError
 from ansible_collections.jwtauth.oidc.plugins.modules import api_resource as api_resource_module
@@ -207,7 +207,7 @@ def test_edge_run_with_a_configuration_error():
     def failing(options, check_mode, diff):
         raise ConfigurationError('signing_alg RS256 cannot be used with client_secret_jwt')
 
-    result = _edge.run(_options.token_module_kwargs(), dict(BASE), failing)
+    result = _edge.run(_option_specs.token_module_kwargs(), dict(BASE), failing)
     assert result == {'failed': True, 'msg': 'signing_alg RS256 cannot be used with client_secret_jwt'}
 
 
@@ -224,7 +224,7 @@ def test_module_files_say_they_run_as_action_plugins(capsys, module, name):
 
 def test_no_option_is_shadowed_by_a_method_of_options():
     """api_resource's ``items`` once read Mapping.items: every option name must reach its value."""
-    values = {name: 'value of ' + name for name in _options.every_option_spec()}
+    values = {name: 'value of ' + name for name in _option_specs.every_option_spec()}
     options = _options.Options(values)
     # Options spelled several ways come out canonical (region in upper case), and no other changes.
     expected = {name: _options.CANONICAL.get(name, str)(value) for name, value in values.items()}
@@ -345,8 +345,8 @@ def test_a_failed_result_keeps_what_was_done_masked(monkeypatch):
 
 def validator_errors(args):
     """What ansible-core's validator says of the whole arguments, the items list included."""
-    validation = ArgumentSpecValidator(**_options.api_resource_module_kwargs()).validate(args)
-    return _options.validate(validation, _options.api_resource_argument_spec())
+    validation = ArgumentSpecValidator(**_option_specs.api_resource_module_kwargs()).validate(args)
+    return _options.validate(validation, _option_specs.api_resource_argument_spec())
 
 
 @pytest.mark.parametrize('args', [
@@ -382,7 +382,7 @@ def test_items_set_aside_give_the_options_the_validator_gives(monkeypatch, args,
         return unchanged(options)
 
     run_resource(args, converge, monkeypatch)
-    kwargs = _options.api_resource_module_kwargs()
-    kwargs['argument_spec'] = _options.task_settings_win(kwargs['argument_spec'], args)
+    kwargs = _option_specs.api_resource_module_kwargs()
+    kwargs['argument_spec'] = _option_sources.task_settings_win(kwargs['argument_spec'], args)
     expected = _options.Options(ArgumentSpecValidator(**kwargs).validate(args).validated_parameters)
     assert seen == [dict(expected)]
