@@ -567,6 +567,7 @@ class Cursors(object):
             pass
         raise invalid(("INVALID_VALUE", "cursor", "The cursor is invalid or expired"))
 
+
 # ---- applications as clients of the test OP (RFC 7591 registration, RFC 7592 update and delete) ----
 
 # PingOne's application attributes as OAuth client metadata (RFC 7591 section 2). The attribute values are those of
