@@ -120,7 +120,8 @@ class PingOneAPI(ServerProcess):
         return "/".join([self.env_url] + [str(p) for p in parts])
 
     def reset(self, fail_first=None, not_found_after_create=False, page_cap=None):
-        """Empty the server (objects, request log, introspection cache) and arm these faults; returns self.
+        """Empty the server (objects, request log, introspection cache, the OP clients of its applications) and arm
+        these faults; returns self.
 
         ``fail_first={"POST /v1/environments/<env>/users*": [429, 2]}`` answers the first 2 matching authorized
         requests with that status (429: REQUEST_LIMITED with Retry-After: 1); ``not_found_after_create`` makes the

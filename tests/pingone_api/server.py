@@ -573,7 +573,7 @@ class Cursors(object):
 # PingOne's application attributes as OAuth client metadata (RFC 7591 section 2). The attribute values are those of
 # Create Application (OIDC Protocol - Web App / Worker App / Native App / Single Page App) and Update Application
 # (OIDC), https://developer.pingidentity.com/pingone-api/platform/applications/applications-1.html:
-# tokenEndpointAuthMethod is "the client authentication methods supported by the token endpoint" -> RFC 7591
+# tokenEndpointAuthMethod, the application's client authentication at the token endpoint -> RFC 7591
 # token_endpoint_auth_method (the values OIDC Core section 9 names);
 TOKEN_AUTH_METHODS = {"NONE": "none", "CLIENT_SECRET_BASIC": "client_secret_basic", "CLIENT_SECRET_POST": "client_secret_post",
                       "CLIENT_SECRET_JWT": "client_secret_jwt", "PRIVATE_KEY_JWT": "private_key_jwt"}
