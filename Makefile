@@ -1,5 +1,6 @@
 # jwtauth.oidc: the two commands a fresh machine needs.
-#   make demo   runs the PingOne "exchange code for token (JWT AUTH)" job end to end on a local OP
+#   make demo   runs the PingOne "exchange code for token (JWT AUTH)" job end to end on a local OP, then "PingOne as
+#               code" (the pingone_platform role creates an application; a service account signs on as it)
 #   make test   runs the test suites on every supported ansible-core / Python pair (all of them on the
 #               newest pair, what can differ between ansible-core versions on the others), the AWX/EE
 #               packaging checks, ansible-lint, ruff and mypy, the docsite build and the changelog check,

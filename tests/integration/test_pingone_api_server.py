@@ -15,6 +15,9 @@ import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
+
+import harness
 
 
 ISO = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$')
@@ -251,3 +254,48 @@ def test_secret_and_memberships(p1api, admin, op):
     # No token, secret or body is logged: each line has exactly method, path and status.
     assert all(set(line) == {'method', 'path', 'status'} for line in p1api.requests_log())
     assert all(info.get('client_secret', '') not in open(p1api.log_path).read() for info in op.clients.values() if info.get('client_secret'))
+
+
+def test_oidc_applications_are_clients_of_the_op(p1api, admin, op):
+    """An OIDC application is a client of the environment's OP (server.py OPClients): its id is the client_id and its
+    secret the client secret (a code exchange runs with them); a PUT updates the client, a DELETE deletes it; a
+    registration the OP refuses is a 500 and stores nothing; PRIVATE_KEY_JWT without keys stays this server's own."""
+    apps = p1api.collection_url('applications')
+    since = op.log_length()
+    app = create(admin, apps, dict(WEB_APP, pkceEnforcement='S256_REQUIRED'))
+    assert [e['client_id'] for e in op.events('registration_create.success', since=since)] == [app['id']]
+    secret = admin.get(p1api.collection_url('applications', app['id'], 'secret')).json()['secret']
+    client = {'client_id': app['id'], 'redirect_uri': WEB_APP['redirectUris'][0]}
+    token_endpoint = op.token_endpoint('pingone')
+
+    def exchange(client_secret, redirect_uri):
+        verifier, challenge = harness.pkce_pair()
+        code = harness.get_code(op, dict(client, redirect_uri=redirect_uri), issuer='pingone', code_challenge=challenge)['code']
+        return requests.post(token_endpoint, data={'grant_type': 'authorization_code', 'code': code, 'redirect_uri': redirect_uri,
+                                                   'code_verifier': verifier},
+                             auth=(app['id'], client_secret), verify=op.ca_path, timeout=10)
+
+    assert exchange(secret, WEB_APP['redirectUris'][0]).status_code == 200
+    # pkceEnforcement S256_REQUIRED: the OP refuses an authorization request without a code challenge.
+    with pytest.raises(harness.OPError, match='PKCE'):
+        harness.get_code(op, client, issuer='pingone')
+    # The PUT moves the redirect URI at the OP too; the secret stays.
+    moved = dict(WEB_APP, redirectUris=['https://portal.example.test/cb2'])
+    assert admin.put(p1api.collection_url('applications', app['id']), json=moved).status_code == 200
+    with pytest.raises(harness.OPError, match='redirect_uri'):
+        harness.get_code(op, client, issuer='pingone', code_challenge=harness.pkce_pair()[1])
+    assert exchange(secret, moved['redirectUris'][0]).status_code == 200
+    assert admin.get(p1api.collection_url('applications', app['id'], 'secret')).json()['secret'] == secret
+    assert admin.delete(p1api.collection_url('applications', app['id'])).status_code == 204
+    with pytest.raises(harness.OPError, match='invalid_client'):
+        harness.get_code(op, dict(client, redirect_uri=moved['redirectUris'][0]), issuer='pingone', code_challenge=harness.pkce_pair()[1])
+    assert [e['type'] for e in op.events(since=since) if e['type'].startswith('registration_')] == [
+        'registration_create.success', 'registration_update.success', 'registration_delete.success']
+    # A grant the test OP has no use for (CIBA): the OP refuses the client, the API answers 500 and keeps nothing.
+    refused = assert_error(admin.post(apps, json=dict(WEB_APP, grantTypes=['AUTHORIZATION_CODE', 'CIBA'])), 500, 'UNEXPECTED_ERROR')
+    assert 'The test OP refused to register' in refused['message'] and 'invalid_client_metadata' in refused['message']
+    assert admin.get(apps).json()['count'] == 0
+    keyless = create(admin, apps, dict(WEB_APP, tokenEndpointAuthMethod='PRIVATE_KEY_JWT'))
+    assert op.events('registration_create.success', since=since, client_id=keyless['id']) == []
+    # The registration tokens stay in the server's memory: never in its log or output.
+    assert op.registration_token not in open(p1api.log_path).read() + open(p1api.output_path).read()

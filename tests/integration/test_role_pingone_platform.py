@@ -7,6 +7,9 @@
 Writes are counted at the server: check mode writes nothing, the first run writes each object once (populations,
 groups, users, memberships, a resource with scopes, applications, a grant) and reads the application secret it is
 asked for after a 404, a drift is repaired with exactly the writes it needs, and the run after writes nothing.
+The applications are clients of the test OP (tests/pingone_api/server.py OPClients): a service account signs on as
+the CLIENT_SECRET_JWT application the role created, with the client id and secret the role returned, and a deleted
+application's client is refused.
 """
 
 from __future__ import annotations
@@ -14,6 +17,11 @@ from __future__ import annotations
 import json
 
 import pytest
+import requests
+
+from conftest import validated_token_options
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _tasks
 
 
 POPULATIONS = [{'name': 'Staff', 'description': 'Employees'}, {'name': 'Contractors'}]
@@ -124,6 +132,22 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
         assert json.load(saved) == {'secrets': {'portal': secret},
                                     'client_ids': {name: application['id'] for name, application in applications.items()}}
     first.assert_no_secrets([secret])
+
+    # From an empty environment to a code exchange: a service account signs on through PingOne's flow API as portal,
+    # with the client id and secret the role returned, and portal's code is redeemed with a client_secret_jwt
+    # assertion (in process: the playbook of test_pingone_flow.py covers what ansible-playbook shows of this grant).
+    since = op.log_length()
+    account = op.flow_accounts['svc-ansible']
+    signed_on = _tasks.run_token_task(validated_token_options(
+        client_id=portal['id'], client_secret=secret, auth_method='client_secret_jwt', grant_type='pingone_flow',
+        environment_id=op.env_id, auth_base_url=op.base_url, ca_path=op.ca_path, redirect_uri=APPLICATIONS[0]['redirectUris'][0],
+        username='svc-ansible', password=account['password'], scope=['openid', 'profile', 'offline_access']))
+    assert signed_on['flow_status'] == 'COMPLETED' and signed_on['access_token'] and signed_on['refresh_token']
+    assert signed_on['id_token_claims']['aud'] == portal['id'] and signed_on['id_token_claims']['sub'] == 'svc-ansible'
+    assert [(e['client_id'], e['grant_type']) for e in op.events('grant.success', since=since)] == [(portal['id'], 'authorization_code')]
+    # One token request: the OP registered portal with token_endpoint_auth_method client_secret_jwt (from
+    # CLIENT_SECRET_JWT) and accepts no other method for it, so the library's assertion was signed with the secret.
+    assert [e['status'] for e in op.events('request', since=since, method='POST', path='/{0}/as/token'.format(op.env_id))] == [200]
     populations, groups, users = held(admin, api, 'populations'), held(admin, api, 'groups'), held(admin, api, 'users', 'username')
     assert groups['staff-all']['population'] == {'id': staff} and groups['contractors']['population'] == {'id': populations['Contractors']['id']}
     assert 'population' not in groups['admins']
@@ -139,18 +163,34 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
     assert admin.put(api.collection_url('applications', portal['id']), json=dict(portal, pkceEnforcement='OPTIONAL')).status_code == 200
     assert admin.put(api.collection_url('applications', portal['id'], 'grants', grants[0]['id']),
                      json={'resource': {'id': orders['id']}, 'scopes': [{'id': scopes['orders:read']['id']}]}).status_code == 200
-    changed = dict(variables, p1_users=USERS[:2] + [dict(USERS[2], state='absent')], p1_prune_memberships=True)
+    # nightly-job is deleted below: its client works at the OP until then (its secret read behind the role's back).
+    nightly = applications['nightly-job']['id']
+    # (The first read of a new application answers 404: not_found_after_create.)
+    assert admin.get(api.collection_url('applications', nightly, 'secret')).status_code == 404
+    nightly_secret = admin.get(api.collection_url('applications', nightly, 'secret')).json()['secret']
+
+    def client_credentials():
+        return requests.post(op.token_endpoint('pingone'), data={'grant_type': 'client_credentials'}, auth=(nightly, nightly_secret),
+                             verify=op.ca_path, timeout=10)
+
+    assert client_credentials().status_code == 200
+    changed = dict(variables, p1_users=USERS[:2] + [dict(USERS[2], state='absent')], p1_prune_memberships=True,
+                   p1_applications=[APPLICATIONS[0], dict(APPLICATIONS[1], state='absent')])
     mark = api.mark()
     repaired = ansible('role_pingone_platform_once.yml', changed, env=env, verbosity=0, extra_args=['--diff'])
     assert repaired.rc == 0, repaired.output[-3000:]
     for line in ('groups: updated 1 (admins), unchanged 2', 'Groups of alice: added to staff-all, unchanged 1',
                  'Groups of bob: removed from admins, unchanged 1', 'users: deleted 1 (carol)',
-                 'applications: updated 1 (portal), unchanged 1', 'Grants of portal: updated 1 (Orders API)'):
+                 'applications: updated 1 (portal)', 'applications: deleted 1 (nightly-job)', 'Grants of portal: updated 1 (Orders API)'):
         assert '"{0}"'.format(line) in repaired.output, (line, repaired.output[-3000:])
     assert api.count('PUT', path + '/groups/' + groups['admins']['id'], since=mark) == 1
     assert api.count('DELETE', path + '/users/' + users['carol']['id'], since=mark) == 1
     assert api.count('PUT', path + '/applications/' + portal['id'], since=mark) == 2  # the application and its grant
-    assert api.writes(since=mark) == 4 + 2
+    assert api.count('DELETE', path + '/applications/' + nightly, since=mark) == 1
+    assert api.writes(since=mark) == 4 + 2 + 1
+    # The deleted application's client is gone from the OP: its id and secret no longer get a token.
+    refused = client_credentials()
+    assert refused.status_code == 401 and refused.json()['error'] == 'invalid_client', refused.text
     assert held(admin, api, 'applications')['portal']['pkceEnforcement'] == 'S256_REQUIRED'
     assert len(held(admin, api, 'grants', key='id', under=('applications', portal['id']))[grants[0]['id']]['scopes']) == 2
     assert held(admin, api, 'groups')['admins']['description'] == 'Administrators'

@@ -2,19 +2,30 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""`make demo`: PingOne's whole sign-in, headless, end to end on a local, real OpenID Provider.
+"""`make demo`: PingOne's whole sign-in, headless, end to end on a local, real OpenID Provider; then PingOne as code.
 
 Starts panva oidc-provider on 127.0.0.1 over TLS, laid out like PingOne, with PingOne's flow API
 (response_mode=pi.flow) emulated from its documentation; then runs playbooks/demo_local_op.yml: a
 service account signs on without a browser, the code is exchanged with a client_secret_jwt assertion
 ("exchange code for token (JWT AUTH)"), the access token calls the userinfo endpoint, and the tokens
-are introspected and revoked. It prints claims and states, never the tokens.
+are introspected and revoked.
+
+Then it starts the PingOne-shaped Management API test server (tests/pingone_api), whose OIDC applications are
+clients of that OP, and runs playbooks/demo_pingone_as_code.yml: the pingone_platform role creates a population, a
+group, a resource with a scope and a CLIENT_SECRET_JWT application with a grant, returns the application's secret,
+and the service account signs on as that application ("PingOne as code", docs/docsite/rst/guide_pingone_as_code.rst).
+
+It prints claims and states, never the tokens: each playbook's output is checked for every secret the demo knows
+(client secrets, passwords, the codes and session cookies the OP handed out, the application's secret) and for
+anything shaped like a JWT, and the demo fails if one shows.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -23,6 +34,43 @@ import harness
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
+JWT_PATTERN = re.compile(r'eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}')
+
+
+def pingone_api_harness():
+    # The harness modules are all called harness.py: load the Management API's by path, under its own name.
+    spec = importlib.util.spec_from_file_location('jwtauth_oidc_demo_p1api_harness', os.path.join(TOP, 'tests', 'pingone_api', 'harness.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def write_vars(path, variables):
+    """A vars file only this user can read: it holds secrets, which never go on a command line."""
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 'w') as handle:
+        json.dump(variables, handle)
+    return path
+
+
+def run_playbook(name, vars_path, env):
+    """Run playbooks/<name>, showing its output as it comes; return (rc, output)."""
+    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), os.path.join(TOP, 'playbooks', name), '-e', '@' + vars_path]
+    lines = []
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True) as child:
+        for line in child.stdout:
+            lines.append(line)
+            sys.stdout.write(line)
+            sys.stdout.flush()
+        child.wait(300)
+    return child.returncode, ''.join(lines)
+
+
+def leaks(output, secrets):
+    """What in the output should never be there, named (never shown)."""
+    found = ['a secret the demo knows ({0})'.format(what) for what, value in secrets if value and value in output]
+    if JWT_PATTERN.search(output):
+        found.append('a JWT')
+    return found
 
 
 def main():
@@ -38,6 +86,9 @@ def main():
             print('  client          {0} (token endpoint auth method CLIENT_SECRET_JWT)'.format(client['client_id']))
             account = op.flow_accounts['svc-ansible']
             print('  service account svc-ansible, signed on through the emulated PingOne flow API (response_mode=pi.flow)')
+            known = [('client secret of ' + name, info.get('client_secret')) for name, info in op.clients.items()]
+            known += [('password of ' + name, info['password']) for name, info in op.flow_accounts.items()]
+            known.append(('registration token', op.registration_token))
             # The connection, the client and the service account go in the environment, as an AWX credential injects them.
             credential = {
                 'JWTAUTH_OIDC_ENVIRONMENT_ID': op.env_id, 'JWTAUTH_OIDC_AUTH_BASE_URL': op.base_url,
@@ -48,23 +99,55 @@ def main():
             }
             print('The playbook gets the OP, the client and the service account only from JWTAUTH_OIDC_* environment '
                   'variables, as an AWX credential of the shipped type injects them.')
-            variables = {'demo_redirect_uri': op.redirect_uri}
-            vars_path = os.path.join(workdir, 'vars.json')
-            with os.fdopen(os.open(vars_path, os.O_WRONLY | os.O_CREAT, 0o600), 'w') as handle:
-                json.dump(variables, handle)
-            env = dict(os.environ, **credential)
-            env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'),
-                       ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'), ANSIBLE_LOCALHOST_WARNING='false',
-                       ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_PYTHON_INTERPRETER=sys.executable)
-            playbook = os.path.join(TOP, 'playbooks', 'demo_local_op.yml')
-            ansible_playbook = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
-            proc = subprocess.run([ansible_playbook, playbook, '-e', '@' + vars_path], env=env, check=False)
+            base_env = {key: value for key, value in os.environ.items() if not key.startswith('JWTAUTH_OIDC_')}
+            base_env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'),
+                            ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'), ANSIBLE_LOCALHOST_WARNING='false',
+                            ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_PYTHON_INTERPRETER=sys.executable)
+            vars_path = write_vars(os.path.join(workdir, 'vars.json'), {'demo_redirect_uri': op.redirect_uri})
+            rc, output = run_playbook('demo_local_op.yml', vars_path, dict(base_env, **credential))
             print('OP requests: token {0}, userinfo {1}, introspection {2}, revocation {3}; successful grants: {4}'.format(
                 op.count('request', path=op.token_endpoint(op.pingone_issuer)),
                 op.count('request', path='/{0}/as/userinfo'.format(op.env_id)),
                 op.count('request', path='/{0}/as/introspect'.format(op.env_id)),
                 op.count('request', path='/{0}/as/revoke'.format(op.env_id)), len(op.events('grant.success'))))
-    return proc.returncode
+            outputs = [output]
+            if rc == 0:
+                rc, output = pingone_as_code(op, workdir, base_env, known)
+                outputs.append(output)
+            known += [('code or session cookie the OP handed out', value) for value in op.issued_secrets()]
+            found = [what for output in outputs for what in leaks(output, known)]
+    if found:
+        print('FAILED: the output shows {0}'.format(', '.join(sorted(set(found)))))
+        return 1
+    return rc
+
+
+def pingone_as_code(op, workdir, base_env, known):
+    """Part two: the Management API test server, the role, and a sign-on as the application it created."""
+    worker = op.clients['csjwt']
+    with pingone_api_harness().PingOneAPI(os.path.join(workdir, 'p1api'), op) as api:
+        print()
+        print('PingOne as code: a PingOne-shaped Management API at {0}'.format(api.env_url))
+        print('  (its OIDC applications are clients of the OP above: an application\'s id is its client ID)')
+        print('  worker application {0} (client credentials, CLIENT_SECRET_JWT) for the role\'s calls'.format(worker['client_id']))
+        variables = {
+            'demo_api_url': api.env_url, 'demo_env_id': op.env_id, 'demo_auth_base_url': op.base_url, 'demo_ca_path': op.ca_path,
+            'demo_worker': {'issuer': op.issuer, 'client_id': worker['client_id'], 'client_secret': worker['client_secret'],
+                            'auth_method': 'client_secret_jwt', 'ca_path': op.ca_path, 'scope': ['api:read', 'api:write']},
+            'demo_username': 'svc-ansible', 'demo_password': op.flow_accounts['svc-ansible']['password'],
+        }
+        vars_path = write_vars(os.path.join(workdir, 'vars-as-code.json'), variables)
+        since = op.log_length()
+        rc, output = run_playbook('demo_pingone_as_code.yml', vars_path,
+                                  dict(base_env, JWTAUTH_OIDC_TOKEN_STORE_PATH=os.path.join(workdir, 'token-store-as-code')))
+        admin = api.admin_session()
+        for application in admin.get(api.collection_url('applications')).json()['_embedded']['applications']:
+            known.append(('client secret of application ' + application['name'],
+                          admin.get(api.collection_url('applications', application['id'], 'secret')).json()['secret']))
+        print('Management API writes: {0}; OP clients registered: {1}; code exchanges as them: {2}'.format(
+            api.writes(), len(op.events('registration_create.success', since=since)),
+            len([e for e in op.events('grant.success', since=since) if e['grant_type'] == 'authorization_code'])))
+    return rc, output
 
 
 if __name__ == '__main__':

@@ -235,6 +235,10 @@ class OP(ServerProcess):
             "svc-mfa": {"password": secrets.token_urlsafe(24), "status": "OTP_REQUIRED"},
             "svc-expired": {"password": secrets.token_urlsafe(24), "status": "PASSWORD_EXPIRED"},
         }
+        # The initial access token of the pingone provider's client registration (RFC 7591 section 3), which the
+        # PingOne-shaped Management API test server uses to register the OIDC applications it creates as clients
+        # (server.mjs pingoneRegistration). A secret: in the config file (mode 0600) only, never logged.
+        self.registration_token = secrets.token_urlsafe(32)
         for extra in extra_clients or []:
             extra = dict(extra)
             metadata.append(extra)
@@ -250,6 +254,7 @@ class OP(ServerProcess):
         config = {
             "host": "127.0.0.1", "port": 0, "tls_cert": self.cert_path, "tls_key": self.key_path,
             "env_id": self.env_id, "clients": metadata, "ttl": ttl or {}, "flow_accounts": self.flow_accounts,
+            "registration_token": self.registration_token,
             "issued_secrets_path": self.issued_secrets_path,
             "log_path": self.log_path, "ready_path": self.ready_path, "exit_with_parent": True,
             "device_codes_path": self.device_codes_path, "device_interval": device_interval,

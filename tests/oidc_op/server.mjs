@@ -11,6 +11,8 @@
 //   /faults/...             canned misbehaviour for negative tests (see handleFault below)
 //   /<env_id>/as/authorize?response_mode=pi.flow, /<env_id>/flows/<id>, /<env_id>/as/resume
 //                           PingOne's headless sign-on, emulated over the pingone provider (see handlePiFlow)
+//   /<env_id>/as/reg[/<id>] the pingone provider's client registration (RFC 7591, RFC 7592), for the PingOne-shaped
+//                           Management API test server only (see pingoneRegistration); PingOne has no such route
 //
 // Both providers are panva/oidc-provider 9 (an OpenID Certified implementation).
 // Usage: node server.mjs <config.json>   (the config is written by harness.py)
@@ -111,7 +113,49 @@ function account(sub) {
   };
 }
 
-function providerConfiguration(name, extra = {}) {
+// ---------------------------------------------------------------- client registration (pingone provider only)
+
+// In PingOne an OIDC application is a client of the environment's authorization server: its id is the client_id,
+// its secret the client secret, and its tokenEndpointAuthMethod, redirectUris, grantTypes, responseTypes and
+// pkceEnforcement are the client's metadata. The PingOne-shaped Management API test server (tests/pingone_api)
+// registers each OIDC application it creates here, updates it and deletes it (RFC 7591, RFC 7592), with the
+// initial access token harness.py wrote into config.registration_token (never logged; without it, no registration).
+// Client ids are UUIDs, as PingOne's application ids are ("Applications", id: "A string that specifies the
+// application ID", a UUID in every example; https://developer.pingidentity.com/pingone-api/platform/applications/applications-1.html).
+// Secrets come from oidc-provider's default secretFactory: 64 random octets, base64url, 86 characters (PingOne's
+// are at least 64, Read Application Secret).
+// The application's pkceEnforcement travels as the private client metadata below (RFC 7591 section 2: extensions
+// may define other metadata).
+const PKCE_METADATA = 'pingone_pkce_enforcement';
+const PKCE_OPTIONS = new Set(['OPTIONAL', 'REQUIRED', 'S256_REQUIRED']);
+const PKCE_REQUIRED = new Set(['REQUIRED', 'S256_REQUIRED']);
+
+function pingoneRegistration() {
+  if (!config.registration_token) return [{}, {}];
+  const features = {
+    registration: {
+      enabled: true,
+      // A string: the one initial access token the registration endpoint accepts (RFC 7591 section 3).
+      initialAccessToken: config.registration_token,
+      idFactory: () => randomUUID(),
+    },
+    // RFC 7592 read, update (PUT) and delete with the registration access token; the token rotates on each update.
+    registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
+  };
+  const extra = {
+    extraClientMetadata: {
+      properties: [PKCE_METADATA],
+      validator(ctx, key, value) {
+        if (key === PKCE_METADATA && value !== undefined && !PKCE_OPTIONS.has(value)) {
+          throw new errors.InvalidClientMetadata(`${PKCE_METADATA} must be one of ${[...PKCE_OPTIONS].join(', ')}`);
+        }
+      },
+    },
+  };
+  return [extra, features];
+}
+
+function providerConfiguration(name, extra = {}, extraFeatures = {}) {
   return {
     clients: structuredClone(config.clients),
     jwks: { keys: [signingJwk] },
@@ -141,6 +185,7 @@ function providerConfiguration(name, extra = {}) {
       userinfo: { enabled: true },
       // RFC 8628. The device authorization response gets an interval below (deviceInterval).
       deviceFlow: { enabled: true },
+      ...extraFeatures,
     },
     enabledJWA: {
       // Default is HS256 RS256 PS256 ES256 Ed25519 EdDSA: HS384/HS512 must be added
@@ -153,9 +198,14 @@ function providerConfiguration(name, extra = {}) {
         'Ed25519', 'EdDSA',
       ],
     },
-    // PKCE is mandatory for public clients only. A confidential client may omit
-    // it, but once a code_challenge was sent the code_verifier is checked.
-    pkce: { required: (ctx, client) => client.clientAuthMethod === 'none' },
+    // PKCE is mandatory for public clients only, and for the clients the PingOne API test server registered for an
+    // application whose pkceEnforcement is REQUIRED or S256_REQUIRED (pingoneRegistration below; oidc-provider takes
+    // S256 only, so both mean S256 here). A confidential client may omit it otherwise, but once a code_challenge was
+    // sent the code_verifier is checked.
+    pkce: {
+      required: (ctx, client) => client.clientAuthMethod === 'none'
+        || PKCE_REQUIRED.has(client[PKCE_METADATA]),
+    },
     // Default policy (written out): a refresh token needs the refresh_token grant
     // and a granted offline_access scope. offline_access is only kept in the
     // grant when the authorization request had prompt=consent (OIDC Core 11).
@@ -249,7 +299,12 @@ function attachEvents(provider, name) {
   provider.on('grant.success', (ctx) => {
     log({ type: 'grant.success', provider: name, client_id: clientId(ctx), grant_type: grantType(ctx), agent: ctx?.get?.('user-agent') });
   });
-  for (const type of ['grant.error', 'authorization.error', 'introspection.error', 'revocation.error', 'userinfo.error']) {
+  // Client registrations (pingone provider): which client, never the tokens or the secret.
+  for (const type of ['registration_create.success', 'registration_update.success', 'registration_delete.success']) {
+    provider.on(type, (ctx, client) => log({ type, provider: name, client_id: client?.clientId }));
+  }
+  for (const type of ['grant.error', 'authorization.error', 'introspection.error', 'revocation.error', 'userinfo.error',
+    'registration_create.error', 'registration_update.error', 'registration_delete.error']) {
     provider.on(type, (ctx, err) => log(errorRecord(type, ctx, err)));
   }
   provider.on('server_error', (ctx, err) => {
@@ -745,7 +800,9 @@ server.listen(config.port || 0, host, () => {
   const base = `https://${host}:${port}`;
 
   root = new Provider(base, providerConfiguration('root'));
+  const [registrationExtra, registrationFeatures] = pingoneRegistration();
   pingone = new Provider(`${base}${envPrefix}`, providerConfiguration('pingone', {
+    ...registrationExtra,
     // PingOne endpoint names under /<envID>/as (REFERENCE.md, PingOne section).
     routes: {
       authorization: '/authorize',
@@ -756,7 +813,7 @@ server.listen(config.port || 0, host, () => {
       pushed_authorization_request: '/par',
       device_authorization: '/device_authorization',
     },
-  }));
+  }, registrationFeatures));
 
   for (const [provider, name] of [[root, 'root'], [pingone, 'pingone']]) {
     provider.use(async (ctx, next) => { ctx.req.providerName = name; await next(); });

@@ -15,6 +15,9 @@ Usage from tests (the harness modules are all called harness.py: load them by pa
 environment ID, so tokens and API share one environment), ``api.base_url`` its ``/v1`` root. The server checks each
 bearer token by introspection at the OP, authenticated as the OP client ``csjwt`` (client_secret_jwt): 401 without
 an active token, 403 without scope api:read (reads) or api:write (writes, and reading an application secret).
+OIDC applications created in the OP's environment are registered as clients of the OP's PingOne-shaped provider
+(RFC 7591; updated and deleted with them, RFC 7592): the application's ``id`` is the client_id and its secret the
+client secret, so a code exchange runs with them (``register_clients=False`` keeps applications to this server).
 ``reset(fail_first=..., not_found_after_create=..., page_cap=...)`` gives a running server back empty (no objects,
 no logged request, no cached token) with those faults armed: a server takes about a second to start, a reset
 milliseconds, so tests share one. ``count()``, ``writes()`` and ``mark()`` read the server's request log (method,
@@ -55,7 +58,8 @@ class PingOneAPIError(Exception):
 class PingOneAPI(ServerProcess):
     """A running PingOne-shaped Management API behind OP-issued bearer tokens; use as a context manager."""
 
-    def __init__(self, workdir, op, client="csjwt", env_id=None, python=None, startup_timeout=60, cache_seconds=3):
+    def __init__(self, workdir, op, client="csjwt", env_id=None, python=None, startup_timeout=60, cache_seconds=3,
+                 register_clients=True):
         self.workdir = os.path.abspath(str(workdir))
         self.op = op
         self.env_id = env_id or op.env_id
@@ -80,6 +84,11 @@ class PingOneAPI(ServerProcess):
             "signing_alg": info.get("signing_alg") or "HS256", "cache_seconds": cache_seconds,
             "tls_cert": op.cert_path, "tls_key": op.key_path, "control_secret": self._control_secret,
         }
+        if register_clients and getattr(op, "registration_token", None) and self.env_id == op.env_id:
+            # OIDC applications become clients of the OP's PingOne-shaped provider (server.py OPClients): their id is
+            # the client_id, their secret the client secret, so a code exchange runs with what the API returned.
+            config.update(op_registration_endpoint=op.discovery("pingone")["registration_endpoint"],
+                          op_registration_token=op.registration_token, op_env_id=op.env_id)
         fd = os.open(self.config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
             json.dump(config, f, indent=2)
@@ -111,7 +120,8 @@ class PingOneAPI(ServerProcess):
         return "/".join([self.env_url] + [str(p) for p in parts])
 
     def reset(self, fail_first=None, not_found_after_create=False, page_cap=None):
-        """Empty the server (objects, request log, introspection cache) and arm these faults; returns self.
+        """Empty the server (objects, request log, introspection cache, the OP clients of its applications) and arm
+        these faults; returns self.
 
         ``fail_first={"POST /v1/environments/<env>/users*": [429, 2]}`` answers the first 2 matching authorized
         requests with that status (429: REQUEST_LIMITED with Retry-After: 1); ``not_found_after_create`` makes the

@@ -12,7 +12,18 @@ Usage: ``python server.py CONFIG_JSON`` (normally started by harness.PingOneAPI)
 PyJWT and scim2-server (the token introspection client is tests/scim_server/server.py's ``Introspector``).
 Config keys: host, port (0 = ephemeral), ready_path, log_path, tls_cert, tls_key, environments (list of env IDs
 that exist; others answer 404), introspection_endpoint, ca_path, client_id, client_secret, signing_alg (HS256),
-cache_seconds (3), control_secret, and the faults below.
+cache_seconds (3), control_secret, and the faults below; op_registration_endpoint, op_registration_token and
+op_env_id to make OIDC applications clients of the test OP (below).
+
+Applications are clients of the test OP. In PingOne an OIDC application is a client of its environment's
+authorization server: its ``id`` is the client_id, its secret (``GET .../applications/{id}/secret``) the client
+secret, its tokenEndpointAuthMethod, redirectUris, grantTypes, responseTypes and pkceEnforcement the client's
+metadata. With op_registration_endpoint set, an OIDC application created in op_env_id is registered at the test
+OP's PingOne-shaped provider (RFC 7591, with the initial access token op_registration_token) and takes the OP's
+client_id as its id and the OP's client_secret as its secret; a PUT of the application updates the client (RFC 7592
+section 2.2, with the registration access token this server keeps in memory and never logs), a DELETE deletes it
+(RFC 7592 section 2.3), and a reset deletes every client registered since the last. A registration the OP refuses
+answers 500 UNEXPECTED_ERROR with the OP's error (never a token), and nothing is stored. See OPClients.
 
 Control route: ``POST /_control/reset`` with header ``X-Test-Control: <control_secret>`` and a JSON body
 ``{"fail_first": {...}, "not_found_after_create": true, "page_cap": N}`` empties the store, the request log and the
@@ -63,6 +74,8 @@ import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, urlsplit
+
+import requests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONTROL_PATH = "/_control/reset"
@@ -555,6 +568,128 @@ class Cursors(object):
         raise invalid(("INVALID_VALUE", "cursor", "The cursor is invalid or expired"))
 
 
+# ---- applications as clients of the test OP (RFC 7591 registration, RFC 7592 update and delete) ----
+
+# PingOne's application attributes as OAuth client metadata (RFC 7591 section 2). The attribute values are those of
+# Create Application (OIDC Protocol - Web App / Worker App / Native App / Single Page App) and Update Application
+# (OIDC), https://developer.pingidentity.com/pingone-api/platform/applications/applications-1.html:
+# tokenEndpointAuthMethod, the application's client authentication at the token endpoint -> RFC 7591
+# token_endpoint_auth_method (the values OIDC Core section 9 names);
+TOKEN_AUTH_METHODS = {"NONE": "none", "CLIENT_SECRET_BASIC": "client_secret_basic", "CLIENT_SECRET_POST": "client_secret_post",
+                      "CLIENT_SECRET_JWT": "client_secret_jwt", "PRIVATE_KEY_JWT": "private_key_jwt"}
+# grantTypes -> grant_types (RFC 7591 section 2: the grant_type values of RFC 6749, and the URNs of RFC 8628 section
+# 3.4, RFC 8693 section 2.1, OpenID CIBA section 10.1; the test OP has no CIBA grant and refuses it);
+GRANT_TYPE_URIS = {"AUTHORIZATION_CODE": "authorization_code", "IMPLICIT": "implicit", "REFRESH_TOKEN": "refresh_token",
+                   "CLIENT_CREDENTIALS": "client_credentials", "DEVICE_CODE": "urn:ietf:params:oauth:grant-type:device_code",
+                   "TOKEN_EXCHANGE": "urn:ietf:params:oauth:grant-type:token-exchange",
+                   "CIBA": "urn:openid:params:grant-type:ciba"}
+# responseTypes lists the parts an authorization request may ask for ("CODE", "TOKEN", "ID_TOKEN"); RFC 7591
+# response_types lists whole response_type values (OAuth 2.0 Multiple Response Type Encoding Practices section 3), so
+# each combination of the allowed parts, in that document's order, is one value;
+RESPONSE_PARTS = (("CODE", "code"), ("ID_TOKEN", "id_token"), ("TOKEN", "token"))
+# type -> application_type (OIDC Dynamic Client Registration 1.0 section 2: native or web).
+APPLICATION_TYPES = {"NATIVE_APP": "native"}
+# pkceEnforcement has no standard metadata: the test OP takes it as its private client metadata of this name (RFC 7591
+# section 2 lets extensions define more), and requires S256 PKCE for REQUIRED and S256_REQUIRED (server.mjs).
+PKCE_METADATA = "pingone_pkce_enforcement"
+
+
+def client_metadata(app):
+    """The RFC 7591 client metadata of an OIDC application, or None for one the test OP cannot hold as a client.
+
+    PRIVATE_KEY_JWT needs the application's keys (``jwks``, a JWKS as a string, or ``jwksUrl``, Update Application
+    (OIDC)); without them there is nothing to verify assertions with, so such an application is not registered (its
+    id and secret are this server's own, and no token exchange can run with it).
+    """
+    method = TOKEN_AUTH_METHODS[app["tokenEndpointAuthMethod"]]
+    metadata = {"client_name": app["name"], "token_endpoint_auth_method": method,
+                "application_type": APPLICATION_TYPES.get(app["type"], "web"),
+                "grant_types": [GRANT_TYPE_URIS[grant] for grant in app["grantTypes"]],
+                "redirect_uris": list(app.get("redirectUris") or [])}
+    parts = [part for name, part in RESPONSE_PARTS if name in (app.get("responseTypes") or ())]
+    metadata["response_types"] = [" ".join(part for i, part in enumerate(parts) if mask >> i & 1) for mask in range(1, 1 << len(parts))]
+    if app.get("pkceEnforcement"):
+        metadata[PKCE_METADATA] = app["pkceEnforcement"]
+    if method == "private_key_jwt":
+        if isinstance(app.get("jwks"), str):
+            try:
+                metadata["jwks"] = json.loads(app["jwks"])
+            except ValueError:
+                raise invalid(("INVALID_VALUE", "jwks", "jwks must be a JSON Web Key Set"))
+        elif isinstance(app.get("jwksUrl"), str):
+            metadata["jwks_uri"] = app["jwksUrl"]
+        else:
+            return None
+    return metadata
+
+
+class OPClients(object):
+    """The test OP's clients that stand for this server's OIDC applications: register, update, delete.
+
+    Registration access tokens (RFC 7592 section 1.2) live in memory only: never logged, never answered. A refusal
+    of the OP, or no answer, is an APIError 500 UNEXPECTED_ERROR that names the operation, the OP's status and its
+    error and error_description; the caller changes nothing in its store then.
+    """
+
+    def __init__(self, config):
+        self.endpoint = config.get("op_registration_endpoint")
+        self.initial_token = config.get("op_registration_token")
+        self.env_id = config.get("op_env_id")
+        self.ca_path = config.get("ca_path")
+        self.registered = {}  # application id -> (registration_client_uri, registration_access_token)
+        self.session = requests.Session()
+        self.session.trust_env = False  # loopback only: no proxy, and REQUESTS_CA_BUNDLE would override verify
+
+    def enabled_for(self, env, app):
+        return bool(self.endpoint and self.initial_token) and env == self.env_id and app.get("protocol") == "OPENID_CONNECT"
+
+    def _call(self, what, method, url, token, body=None):
+        try:
+            resp = self.session.request(method, url, json=body, verify=self.ca_path or True, timeout=10,
+                                        headers={"Authorization": "Bearer " + token, "Accept": "application/json"})
+        except requests.RequestException as exc:
+            raise self._failure(what, "no answer (%s)" % type(exc).__name__) from None
+        expected = {"register": 201, "update": 200, "delete": 204}[what]
+        if resp.status_code != expected:
+            try:
+                error = resp.json()
+            except ValueError:
+                error = {}
+            reason = "HTTP %s %s: %s" % (resp.status_code, str(error.get("error", ""))[:60], str(error.get("error_description", ""))[:200])
+            raise self._failure(what, reason)
+        return resp.json() if resp.content else {}
+
+    @staticmethod
+    def _failure(what, reason):
+        sys.stderr.write("test OP refused to %s a client: %s\n" % (what, reason))
+        return APIError(500, "UNEXPECTED_ERROR", "%s The test OP refused to %s the application's client: %s" % (
+            MESSAGES["UNEXPECTED_ERROR"], what, reason))
+
+    def register(self, metadata):
+        """RFC 7591 section 3.1: (client_id, client_secret or None) of a new client; keeps its management token."""
+        answer = self._call("register", "POST", self.endpoint, self.initial_token, metadata)
+        self.registered[answer["client_id"]] = (answer["registration_client_uri"], answer["registration_access_token"])
+        return answer["client_id"], answer.get("client_secret")
+
+    def update(self, app_id, metadata):
+        """RFC 7592 section 2.2: replace the client's metadata (client_id included, as the section requires); its
+        client_secret, or None. The OP rotates the registration access token (section 2.2 allows it): keep the new one."""
+        uri, token = self.registered[app_id]
+        answer = self._call("update", "PUT", uri, token, dict(metadata, client_id=app_id))
+        self.registered[app_id] = (uri, answer.get("registration_access_token") or token)
+        return answer.get("client_secret")
+
+    def delete(self, app_id):
+        """RFC 7592 section 2.3: the client is gone (204)."""
+        uri, token = self.registered[app_id]
+        self._call("delete", "DELETE", uri, token)
+        del self.registered[app_id]
+
+    def delete_all(self):
+        for app_id in list(self.registered):
+            self.delete(app_id)
+
+
 class API(object):
     """Routing, auth, faults and handlers over a Store."""
 
@@ -563,6 +698,7 @@ class API(object):
         self.store = Store(config["environments"])
         self.introspector = introspector
         self.unavailable = unavailable
+        self.op_clients = OPClients(config)
         self.cursors = Cursors()
         self.fault_lock = threading.Lock()
         self.base_url = None
@@ -575,6 +711,8 @@ class API(object):
         self.page_cap = int(body["page_cap"]) if body.get("page_cap") else None
 
     def reset(self, body):
+        with self.store.lock:
+            self.op_clients.delete_all()
         self.store.reset()
         self.introspector.clear()
         self.cursors = Cursors()
@@ -743,17 +881,23 @@ class API(object):
             body["resource" if collection.name == "scopes" else "application"] = {"id": parent_id}
         body = collection.defaults(body, self.store, env)
         self.check_unique(collection, env, body)
+        obj_id, client_secret = str(uuid.uuid4()), None
+        metadata = client_metadata(body) if collection.name == "applications" and self.op_clients.enabled_for(env, body) else None
+        if metadata is not None:
+            # The application is a client of the environment's authorization server: the OP's client_id is its id.
+            obj_id, client_secret = self.op_clients.register(metadata)
         stamp = now_iso()
-        obj = dict(body, id=str(uuid.uuid4()), environment={"id": env}, createdAt=stamp, updatedAt=stamp)
+        obj = dict(body, id=obj_id, environment={"id": env}, createdAt=stamp, updatedAt=stamp)
         if collection.name == "populations" and obj.get("default"):
             self.clear_default(env)
         entry = {"obj": obj, "seq": self.store.next_seq()}
         self.store.items(env, collection.name)[obj["id"]] = entry
         if collection.name == "applications":
             # Read Application Secret: "The application's secret attribute value has a minimum length of 64
-            # characters"; this server gives every OIDC application one (UNCONFIRMED for NONE / PRIVATE_KEY_JWT).
+            # characters"; this server gives every OIDC application one (UNCONFIRMED for NONE / PRIVATE_KEY_JWT): the
+            # OP's client secret for a registered client that has one (86 characters), else one of its own.
             # https://developer.pingidentity.com/pingone-api/platform/applications/application-secret/read-application-secret.html
-            self.store.secrets[obj["id"]] = secrets.token_urlsafe(64)[:86]
+            self.store.secrets[obj["id"]] = client_secret or secrets.token_urlsafe(64)[:86]
         if collection.name == "users":
             self.recount(env)
         if self.not_found_after_create:
@@ -785,6 +929,8 @@ class API(object):
             body["application"] = old["application"]
         body = collection.defaults(body, self.store, env)
         self.check_unique(collection, env, body, skip_id=old["id"])
+        if collection.name == "applications" and old["id"] in self.op_clients.registered:
+            self.update_client(old["id"], body)
         # PUT replaces: whatever the body leaves out is gone (server-owned fields stay).
         kept = {k: old[k] for k in ("id", "environment", "createdAt", "userCount") if k in old}
         entry["obj"] = dict(body, **kept, updatedAt=now_iso())
@@ -821,6 +967,8 @@ class API(object):
             if any(u["obj"]["population"]["id"] == obj_id for u in self.store.items(env, "users").values()):
                 # UNCONFIRMED: refusing to delete a population that still holds users.
                 raise invalid(("INVALID_VALUE", "population", "The population still contains users"))
+        if collection.name == "applications" and obj_id in self.op_clients.registered:
+            self.op_clients.delete(obj_id)  # first: a refusal leaves the application as it was
         del self.store.items(env, collection.name)[obj_id]
         self.store.fresh.discard(obj_id)
         if collection.name == "users":
@@ -841,6 +989,18 @@ class API(object):
             for grant in self.store.items(env, "grants").values():
                 grant["obj"]["scopes"] = [s for s in grant["obj"]["scopes"] if s["id"] != obj_id]
         return 204, {}, None
+
+    def update_client(self, app_id, body):
+        """The OP's client follows a replaced application (Update Application (OIDC) is a PUT of the whole object)."""
+        metadata = client_metadata(body)
+        if metadata is None:
+            # Now PRIVATE_KEY_JWT without keys: no client the OP can hold, so none at all (its id stays the same).
+            self.op_clients.delete(app_id)
+            return
+        client_secret = self.op_clients.update(app_id, metadata)
+        if client_secret:
+            # The OP keeps a client's secret across updates, and makes one when a NONE client becomes confidential.
+            self.store.secrets[app_id] = client_secret
 
     def clear_default(self, env, keep=None):
         # Populations data model: "Only one population per environment can be the default."
@@ -1045,9 +1205,12 @@ class Handler(BaseHTTPRequestHandler):
         body = self._read_body()
         if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
             return self._send(403, {}, None)
-        with self.server.log_lock:
-            self.server.api.reset(json.loads(body or b"{}"))
-            open(self.server.log_path, "w").close()
+        try:
+            with self.server.log_lock:
+                self.server.api.reset(json.loads(body or b"{}"))
+                open(self.server.log_path, "w").close()
+        except APIError as exc:  # the OP refused to delete a client: say so, the harness fails the test
+            return self._send(exc.status, {}, exc.body())
         return self._send(204, {}, None)
 
     def _dispatch(self):
