@@ -227,7 +227,8 @@ def test_rate_limit_and_not_found_after_create(p1api, admin):
 
 
 def test_secret_and_memberships(p1api, admin, op):
-    """GET .../secret answers {"secret"} (64+ characters, never in the log); memberOfGroups add, list, filter, remove."""
+    """GET .../secret answers {"secret"} (64+ characters, never in the log); memberOfGroups add, list, filter, remove,
+    for users and (group nesting) for groups."""
     app = create(admin, p1api.collection_url('applications'), WEB_APP)
     secret = admin.get(p1api.collection_url('applications', app['id'], 'secret'))
     assert secret.status_code == 200 and len(secret.json()['secret']) >= 64
@@ -251,6 +252,18 @@ def test_secret_and_memberships(p1api, admin, op):
     assert [m['id'] for m in admin.get(members).json()['_embedded']['groupMemberships']] == [groups[1]]
     assert admin.get(p1api.collection_url('populations', population['id'])).json()['userCount'] == 1
     assert_error(admin.delete(p1api.collection_url('populations', population['id'])), 400, 'INVALID_DATA')
+    # Group nesting: the same shape under groups/{id}/memberOfGroups. Circular nesting is allowed; an environment-level
+    # group does not go into a population-level group; deleting a group takes its nestings, both ways.
+    nest = p1api.collection_url('groups', groups[1], 'memberOfGroups')
+    assert admin.post(nest, json={'id': groups[0]}).json()['name'] == 'ops'
+    assert admin.post(p1api.collection_url('groups', groups[0], 'memberOfGroups'), json={'id': groups[1]}).status_code == 201
+    assert_error(admin.post(nest, json={'id': groups[0]}), 400, 'INVALID_DATA', 'UNIQUENESS_VIOLATION', 'id')
+    assert_error(admin.post(nest, json={'id': groups[1]}), 400, 'INVALID_DATA', 'INVALID_VALUE', 'id')
+    staff_only = create(admin, p1api.collection_url('groups'), {'name': 'staff-only', 'population': {'id': population['id']}})['id']
+    assert_error(admin.post(nest, json={'id': staff_only}), 400, 'INVALID_DATA', 'INVALID_VALUE', 'id')
+    assert [m['name'] for m in admin.get(nest).json()['_embedded']['groupMemberships']] == ['ops']
+    assert admin.delete(p1api.collection_url('groups', groups[0])).status_code == 204
+    assert admin.get(nest).json()['_embedded']['groupMemberships'] == []
     # No token, secret or body is logged: each line has exactly method, path and status.
     assert all(set(line) == {'method', 'path', 'status'} for line in p1api.requests_log())
     assert all(info.get('client_secret', '') not in open(p1api.log_path).read() for info in op.clients.values() if info.get('client_secret'))

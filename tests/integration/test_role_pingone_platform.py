@@ -275,3 +275,48 @@ def test_role_deletes_only_the_scopes_and_grants_marked_absent(op, ansible, p1ap
     assert sorted(held(admin, api, 'grants', key='id', under=('applications', job))) == [grants[billing]]
     assert sorted(held(admin, api, 'scopes', under=('resources', orders))) == ['orders:read']
     assert sorted(held(admin, api, 'scopes', under=('resources', billing))) == ['invoices:read']
+
+
+def test_role_nests_groups_and_prunes_only_what_it_is_told(op, ansible, p1api_server, tmp_path):
+    """Issue 14's "groups (optionally nested)": a group's groups are the groups it is nested in, added once, pruned only
+    with pingone_platform_prune_memberships; check mode says what it would do for an existing group and skips a new one."""
+    api = p1api_server.reset()
+    admin = api.admin_session()
+    ids = {name: admin.post(api.collection_url('groups'), json={'name': name}).json()['id'] for name in ('all-staff', 'admins', 'legacy')}
+    assert admin.post(api.collection_url('groups', ids['admins'], 'memberOfGroups'), json={'id': ids['legacy']}).status_code == 201
+    client = op.clients['csjwt']
+    variables = {'p1_url': api.env_url, 'p1_populations': [], 'p1_users': [], 'p1_prune_memberships': True,
+                 'p1_groups': [{'name': 'all-staff'}, {'name': 'admins', 'groups': ['all-staff']}, {'name': 'ops', 'groups': ['admins']},
+                               {'name': 'legacy'}],
+                 'p1_auth': {'issuer': op.issuer, 'client_id': client['client_id'], 'client_secret': client['client_secret'],
+                             'ca_path': op.ca_path, 'scope': ['api:read', 'api:write']}}
+    env = {'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}
+
+    mark = api.mark()
+    checked = ansible('role_pingone_platform_once.yml', variables, env=env, check=True, verbosity=0)
+    assert checked.rc == 0 and api.writes(since=mark) == 0, checked.output[-3000:]
+    for line in ('Groups of group admins: would add to all-staff, would remove from legacy',
+                 'Groups of group ops: not read, the group would be created first (check mode)'):
+        assert '"{0}"'.format(line) in checked.output, (line, checked.output[-3000:])
+
+    mark = api.mark()
+    run = ansible('role_pingone_platform_once.yml', variables, env=env, verbosity=0)
+    assert run.rc == 0, run.output[-3000:]
+    for line in ('groups: created 1 (ops), unchanged 3', 'Groups of group admins: added to all-staff, removed from legacy',
+                 'Groups of group ops: added to admins'):
+        assert '"{0}"'.format(line) in run.output, (line, run.output[-3000:])
+    ops = held(admin, api, 'groups')['ops']['id']
+    nested = api.env_path + '/groups/{0}/memberOfGroups'
+    assert api.count('POST', nested.format(ids['admins']), since=mark, status=201) == 1
+    assert api.count('DELETE', nested.format(ids['admins']) + '/' + ids['legacy'], since=mark, status=204) == 1
+    assert api.count('POST', nested.format(ops), since=mark, status=201) == 1
+    assert api.writes(since=mark) == 1 + 3  # the group ops, then the three nesting changes
+
+    def parents(group_id):
+        return sorted(m['name'] for m in admin.get(api.collection_url('groups', group_id, 'memberOfGroups')).json()['_embedded']['groupMemberships'])
+    assert parents(ids['admins']) == ['all-staff'] and parents(ops) == ['admins'] and parents(ids['all-staff']) == []
+
+    mark = api.mark()
+    again = ansible('role_pingone_platform_once.yml', variables, env=env, verbosity=0)
+    assert again.rc == 0 and api.writes(since=mark) == 0 and recap_changed(again.output) == 0, again.output[-3000:]
+    assert '"Groups of group admins: unchanged 1"' in again.output

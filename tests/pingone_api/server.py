@@ -466,7 +466,7 @@ class Store(object):
     def reset(self):
         with self.lock:
             self.data = {env: {name: {} for name in COLLECTIONS} for env in self.environments}
-            self.memberships = {}  # user id -> {group id: seq}
+            self.memberships = {}  # member id (a user or a group) -> {group id: seq}
             self.secrets = {}  # application id -> secret
             self.seq = 0
             self.fresh = set()  # ids whose first GET answers 404 (not_found_after_create)
@@ -975,6 +975,8 @@ class API(object):
             self.store.memberships.pop(obj_id, None)
             self.recount(env)
         elif collection.name == "groups":
+            # Its own nestings, and every membership and nesting in it.
+            self.store.memberships.pop(obj_id, None)
             for groups in self.store.memberships.values():
                 groups.pop(obj_id, None)
         elif collection.name == "applications":
@@ -1033,28 +1035,34 @@ class API(object):
         return 200, {}, {"_links": {"self": {"href": self.href(path)}}, "environment": {"id": env},
                          "secret": self.store.secrets[app_id]}
 
-    # -- group memberships of a user --
+    # -- group memberships of a user, and group nesting --
     # Add User to Group: POST .../users/{userID}/memberOfGroups with {"id": groupID}; read all / one, remove with
     # DELETE .../memberOfGroups/{groupID} (readAllGroupMembershipsForUser, removeUserFromGroup); items are
     # GroupMembership {id, name, type: DIRECT|INDIRECT} under _embedded.groupMemberships.
     # https://developer.pingidentity.com/pingone-api/platform/users/group-membership/add-user-to-group.html
+    # Group nesting is the same shape under .../groups/{groupID}/memberOfGroups: Create Group Nesting ("Members of the
+    # group identified in the request URL are dynamically added to the group specified in the body"), Read Group
+    # Nesting (the groups that contain the target group), Delete Group Nesting.
+    # https://developer.pingidentity.com/pingone-api/platform/groups/create-nested-group.html
+    # https://developer.pingidentity.com/pingone-api/platform/groups/read-group-member-of.html
+    # Its list is taken to use _embedded.groupMemberships too (UNCONFIRMED: the page shows no list answer).
 
-    def membership(self, route, user_id, group_id):
+    def membership(self, route, member_id, group_id):
         env = route["env"]
         group = self.store.items(env, "groups")[group_id]["obj"]
-        path = "%s/users/%s/memberOfGroups/%s" % (self.owner_path(route), user_id, group_id)
+        path = "%s/%s/%s/memberOfGroups/%s" % (self.owner_path(route), route["owner"], member_id, group_id)
         return {"_links": {"self": {"href": self.href(path)}}, "id": group_id, "environment": {"id": env},
                 "name": group["name"], "type": "DIRECT"}
 
     def memberships_of(self, route):
-        env, user_id = route["env"], route["user"]
-        if user_id not in self.store.items(env, "users"):
+        env, member_id = route["env"], route["member"]
+        if member_id not in self.store.items(env, route["owner"]):
             raise not_found()
-        return self.store.memberships.setdefault(user_id, {})
+        return self.store.memberships.setdefault(member_id, {})
 
     def memberships_get(self, route, query, body):
         groups = self.memberships_of(route)
-        path = "%s/users/%s/memberOfGroups" % (self.owner_path(route), route["user"])
+        path = "%s/%s/%s/memberOfGroups" % (self.owner_path(route), route["owner"], route["member"])
         limit_text = (query.get("limit") or [None])[0]
         after = self.cursors.decode(query["cursor"][0])["a"] if query.get("cursor") else 0
         if query.get("filter"):
@@ -1071,7 +1079,7 @@ class API(object):
         links = {"self": {"href": self.href(path)}}
         if len(remaining) > size:
             links["next"] = {"href": self.href("%s?limit=%d&cursor=%s" % (path, limit, self.cursors.encode({"f": None, "a": chunk[-1][1], "l": None})))}
-        return 200, {}, {"_links": links, "_embedded": {"groupMemberships": [self.membership(route, route["user"], g) for g, _s in chunk]},
+        return 200, {}, {"_links": links, "_embedded": {"groupMemberships": [self.membership(route, route["member"], g) for g, _s in chunk]},
                          "count": len(ordered), "size": len(chunk)}
 
     def memberships_post(self, route, query, body):
@@ -1082,22 +1090,31 @@ class API(object):
         group = self.store.items(route["env"], "groups").get(group_id)
         if group is None:
             raise invalid(("INVALID_VALUE", "id", "group %s does not exist" % group_id))
-        user = self.store.items(route["env"], "users")[route["user"]]["obj"]
+        member = self.store.items(route["env"], route["owner"])[route["member"]]["obj"]
         scope = (group["obj"].get("population") or {}).get("id")
-        if scope and scope != user["population"]["id"]:
-            # Groups: "A population-level group can contain users from that population only" (admin guide).
-            raise invalid(("INVALID_VALUE", "id", "the group belongs to another population"))
+        if route["owner"] == "users":
+            if scope and scope != member["population"]["id"]:
+                # Groups: "A population-level group can contain users from that population only" (admin guide).
+                raise invalid(("INVALID_VALUE", "id", "the group belongs to another population"))
+        else:
+            if group_id == route["member"]:
+                raise invalid(("INVALID_VALUE", "id", "A group cannot be nested in itself"))  # UNCONFIRMED
+            if scope and scope != (member.get("population") or {}).get("id"):
+                # Nested groups: "You cannot nest an environment-level group inside a population-level group"
+                # (https://docs.pingidentity.com/pingone/directory/p1_nested_groups.html); nor, UNCONFIRMED, a group of
+                # another population. Circular references are allowed (same page).
+                raise invalid(("INVALID_VALUE", "id", "A group cannot be nested in a population-level group of another scope"))
         if group_id in groups:
-            raise invalid(("UNIQUENESS_VIOLATION", "id", "The user is already a member of this group."))  # UNCONFIRMED
+            raise invalid(("UNIQUENESS_VIOLATION", "id", "Already a member of this group."))  # UNCONFIRMED
         groups[group_id] = self.store.next_seq()
-        path = "%s/users/%s/memberOfGroups/%s" % (self.owner_path(route), route["user"], group_id)
-        return 201, {"Location": self.href(path)}, self.membership(route, route["user"], group_id)
+        path = "%s/%s/%s/memberOfGroups/%s" % (self.owner_path(route), route["owner"], route["member"], group_id)
+        return 201, {"Location": self.href(path)}, self.membership(route, route["member"], group_id)
 
     def membership_get(self, route, query, body):
         groups = self.memberships_of(route)
         if route["id"] not in groups:
             raise not_found()
-        return 200, {}, self.membership(route, route["user"], route["id"])
+        return 200, {}, self.membership(route, route["member"], route["id"])
 
     def membership_delete(self, route, query, body):
         groups = self.memberships_of(route)
@@ -1120,8 +1137,9 @@ ROUTES = [
     ("collection", ENV + r"/(?P<collection>users)/?$"),
     ("item", ENV + r"/(?P<collection>users)/(?P<id>[^/]+)$"),
     # Group Membership: https://developer.pingidentity.com/pingone-api/platform/users/group-membership/add-user-to-group.html
-    ("memberships", ENV + r"/users/(?P<user>[^/]+)/memberOfGroups/?$"),
-    ("membership", ENV + r"/users/(?P<user>[^/]+)/memberOfGroups/(?P<id>[^/]+)$"),
+    # Group Nesting: https://developer.pingidentity.com/pingone-api/platform/groups/create-nested-group.html
+    ("memberships", ENV + r"/(?P<owner>users|groups)/(?P<member>[^/]+)/memberOfGroups/?$"),
+    ("membership", ENV + r"/(?P<owner>users|groups)/(?P<member>[^/]+)/memberOfGroups/(?P<id>[^/]+)$"),
     # Applications: https://developer.pingidentity.com/pingone-api/platform/applications/applications-1.html
     ("collection", ENV + r"/(?P<collection>applications)/?$"),
     ("item", ENV + r"/(?P<collection>applications)/(?P<id>[^/]+)$"),
