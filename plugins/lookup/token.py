@@ -122,6 +122,7 @@ _raw:
 
 import contextlib
 import os
+from collections.abc import Mapping
 
 from ansible import constants as C
 from ansible.errors import AnsibleLookupError
@@ -171,6 +172,20 @@ def lookup_tokens(terms, options):
     return {'values': values, 'warnings': provider.warnings}
 
 
+def _plain(value):
+    """``value`` with every mapping and list made a plain dict and list, recursively.
+
+    ansible-core 2.19+ hands a lookup its keyword and variable values as lazy templating containers, which carry
+    their templar: the argument spec validator deep-copies its parameters, and copying a templar prints a
+    DEPRECATION WARNING about plugin loader aliases on ansible-core 2.21 (a ``scope`` list from a variable did).
+    """
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
 @contextlib.contextmanager
 def _environment_hidden(prefix):
     """The process environment without the variables named prefix*, for as long as the block runs; yields them.
@@ -216,7 +231,7 @@ class LookupModule(LookupBase):
                     environment.get(variable) for variable in credential_env_vars(name, direct.get('credential'), environment))
                 if origin == 'Direct' or from_variable or (origin != 'default' and not env_set):
                     options[name] = value
-        return without_unset(options)
+        return {name: _plain(value) for name, value in without_unset(options).items()}
 
     def run(self, terms, variables=None, **kwargs):
         spec = lookup_argument_spec()
