@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 from urllib.parse import quote, urlsplit
 
@@ -62,7 +62,7 @@ class ResourceCollection:
 
     def __init__(self, http: HttpClient, url: str, token_source: Callable[..., str], api_style: str = 'generic', page_size: int = 100,
                  items_path: str | None = None, update_method: str = 'put', server_owned: Iterable[str] = (),
-                 max_pages: int = MAX_PAGES) -> None:
+                 max_pages: int = MAX_PAGES, attribute_endpoints: Mapping[str, tuple[str, str]] | None = None) -> None:
         self.http = http
         self.url = url.rstrip('/')
         self.token_source = token_source
@@ -73,6 +73,8 @@ class ResourceCollection:
         self.server_owned = tuple(SERVER_OWNED[api_style]) + tuple(server_owned)
         self.content_type = 'application/scim+json' if api_style == 'scim' else 'application/json'
         self.max_pages = max_pages
+        # Attribute -> (path below the object's URL, 'value' or 'object'): see _resources.plan's separate.
+        self.attribute_endpoints = dict(attribute_endpoints or {})
         self.requests = 0
         self.objects: list[dict[str, Any]] = []
         self._lock = threading.Lock()
@@ -290,18 +292,23 @@ class ResourceCollection:
             expected: tuple[int, ...] = (200, 201)
         elif action.kind == 'update':
             url = self.object_url(action.current, action.key)
+            if action.separate and not self._main_update_needed(action):
+                return self._update_apart(url, action, action.current)
             if self.update_method == 'patch':
                 if self.api_style == 'scim':
                     body, content_type = scim_patch_body(action), None
                 else:
                     # RFC 7396 JSON merge patch: the differing keys, null to remove. PingOne's PATCH (users) takes the same
                     # partial object as application/json (https://developer.pingidentity.com/pingone-api/platform/users/users-1/update-user-patch.html).
-                    body = {k: action.desired[k] for k in _compare.differing_keys(action.desired, action.current)}
+                    body = {k: action.desired[k] for k in _compare.differing_keys(action.desired, action.current)
+                            if k not in (action.separate or {})}
                     body.update(write_only)
                     content_type = 'application/json' if self.api_style == 'pingone' else 'application/merge-patch+json'
                 response = self._send('PATCH', url, 'update ' + label, body=body, content_type=content_type)
             else:
-                response = self._send('PUT', url, 'update ' + label, body=self._with_schemas(dict(action.after, **write_only), action.current))
+                # What goes to its own endpoint keeps the server's value here: the server refuses to change it in a PUT.
+                after = dict(action.after, **{k: action.before[k] for k in action.separate or {} if k in action.before})
+                response = self._send('PUT', url, 'update ' + label, body=self._with_schemas(dict(after, **write_only), action.current))
             expected = (200, 204)
         elif action.kind == 'delete':
             response = self._send('DELETE', self.object_url(action.current, action.key, 'delete'), 'delete ' + label)
@@ -317,6 +324,8 @@ class ResourceCollection:
             answer = json.loads(response.text) if response.status_code != 204 and response.text else None
         except ValueError:
             answer = None
+        if action.kind == 'update' and action.separate:
+            return self._update_apart(url, action, answer if isinstance(answer, dict) else action.current)
         if isinstance(answer, dict):
             return answer
         location = response.headers.get('Location')
@@ -324,6 +333,31 @@ class ResourceCollection:
             # RFC 9110 section 15.3.2: a 201 names the new object in Location; the object itself tells its id.
             return self._read_created(location, action)
         return action.after
+
+    def _main_update_needed(self, action: Action) -> bool:
+        """Whether an update changes anything besides its separate attributes (or sends write-only ones)."""
+        others = [k for k in _compare.differing_keys(action.desired, action.current) if k not in (action.separate or {})]
+        return bool(others or action.write_only)
+
+    def _update_apart(self, url: str, action: Action, server_object: dict[str, Any]) -> dict[str, Any]:
+        """PUT each separate attribute of an update to its own endpoint, below the object's URL; the object as it now is.
+
+        ``value`` sends the attribute's value as the body (PingOne's Update User Population takes ``{"id": ...}``,
+        https://developer.pingidentity.com/pingone-api/platform/users/user-populations/update-user-population.html);
+        ``object`` sends ``{name: value}`` (Update User Enabled takes ``{"enabled": false}``,
+        https://developer.pingidentity.com/pingone-api/platform/users/enable-users/update-user-enabled.html).
+        """
+        label = self.label(action.key)
+        updated = dict(server_object)
+        for name, value in action.separate.items():
+            path, shape = self.attribute_endpoints[name]
+            target = '{0}/{1}'.format(url, quote(path, safe='/'))
+            response = self._send('PUT', target, 'update {0} of {1}'.format(name, label), body=value if shape == 'value' else {name: value})
+            if response.status_code not in (200, 204):
+                raise ResourceError('Failed to update {0} of {1} at {2}: {3}'.format(name, label, response.url or target, error_detail(response)),
+                                    url=response.url, status=response.status_code, correlation_id=_error_body.correlation_id(response.headers))
+            updated[name] = value
+        return updated
 
     def _read_created(self, location: str, action: Action) -> Any:
         """The object a create answered with only a Location, read there; 404 is retried a few times.

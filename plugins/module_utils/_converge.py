@@ -140,6 +140,8 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
         http, options.url, source, api_style=options.api_style,
         page_size=options.page_size, items_path=options.items_path,
         update_method=options.update_method, server_owned=options.ignore_keys,
+        attribute_endpoints={entry['name']: (entry.get('path') or entry['name'], entry.get('body') or 'object')
+                             for entry in options.attribute_endpoints or ()},
     )
     where = 'items' if options.items is not None else 'item'
     desired = options.items if options.items is not None else [options.item]
@@ -150,7 +152,8 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
     def planned(items: list[dict[str, Any]], current: list[dict[str, Any]]) -> list[_resources.Action]:
         return _resources.plan(items, current, key=options.key, key_query=options.key_query, state=options.state, prune=options.prune,
                                server_owned=collection.server_owned, write_only=options.write_only_keys,
-                               send_write_only=options.send_write_only, source=where, fold=fold)
+                               send_write_only=options.send_write_only, source=where, fold=fold,
+                               separate=collection.attribute_endpoints)
 
     current, strategy, read_warning = read_current(collection, options, desired, fold)
     actions = planned(desired, current)

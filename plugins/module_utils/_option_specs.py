@@ -203,6 +203,11 @@ def api_resource_argument_spec() -> ArgumentSpec:
         write_only_keys=dict(type='list', elements='str', default=[], no_log=False),
         send_write_only=dict(type='str', default='on_create', choices=list(SEND_WRITE_ONLY)),
         member_ids=dict(type='dict'),
+        attribute_endpoints=dict(type='list', elements='dict', default=[], options=dict(
+            name=dict(type='str', required=True),
+            path=dict(type='str'),
+            body=dict(type='str', default='object', choices=['object', 'value']),
+        )),
     )
     return spec
 

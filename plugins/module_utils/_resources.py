@@ -45,8 +45,10 @@ SCIM_CASE_INSENSITIVE_KEYS = ('userName', 'displayName')
 
 # kind: create, update, delete or none; before/after: the object without server-owned keys (for diffs; after is
 # also the body of a create or PUT); current: the server's object; desired: what the item sets (None values mean
-# remove); write_only: write-only attributes this write sends besides (RFC 7643 section 7), never in before/after.
-Action = namedtuple('Action', ['kind', 'key', 'before', 'after', 'current', 'desired', 'write_only'], defaults=(None,))
+# remove); write_only: write-only attributes this write sends besides (RFC 7643 section 7), never in before/after;
+# separate: the differing attributes of an update that go to an endpoint of their own (attribute_endpoints), not in
+# the object's PUT or PATCH.
+Action = namedtuple('Action', ['kind', 'key', 'before', 'after', 'current', 'desired', 'write_only', 'separate'], defaults=(None, None))
 
 # When write-only attributes (write_only_keys) are sent: with a create only; also with an update that other
 # attributes cause; or to every existing object on every run, since the server never shows whether it holds them.
@@ -97,7 +99,8 @@ def _desired_key(item: Any, index: int, source: str, key: str | None, key_query:
 
 def plan(desired: Iterable[dict[str, Any]], current: Iterable[dict[str, Any]], key: str | None = None, key_query: str | None = None,
          state: str = 'present', prune: bool = False, server_owned: Sequence[str] = (), write_only: Sequence[str] = (),
-         send_write_only: str = 'on_create', source: str = 'items', fold: Callable[[Any], Any] = exact) -> list[Action]:
+         send_write_only: str = 'on_create', source: str = 'items', fold: Callable[[Any], Any] = exact,
+         separate: Iterable[str] = ()) -> list[Action]:
     """Actions that bring ``current`` to ``desired``: create, update, delete or none, one per object.
 
     Desired objects are compared on the keys they set (``_compare.matches``), less the ``write_only``
@@ -105,8 +108,11 @@ def plan(desired: Iterable[dict[str, Any]], current: Iterable[dict[str, Any]], k
     be returned"), so they could never match; they are sent as ``send_write_only`` says.  With ``prune``,
     current objects that no desired object names are deleted.  ``source`` names the option the desired
     objects come from, for messages, which name an item by its place and key only.  ``fold`` makes keys that
-    compare equal the same (``key_folder``): such a key is not an update when only its case differs.
+    compare equal the same (``key_folder``): such a key is not an update when only its case differs.  The
+    ``separate`` attributes of an existing object change only through an endpoint of their own (PingOne moves a
+    user with ``PUT .../users/{id}/population``): an update carries those that differ in ``Action.separate``.
     """
+    separate = tuple(separate)
     index: dict[Any, dict[str, Any]] = {}
     for obj in current:
         name = key_of(obj, key, key_query)
@@ -140,8 +146,9 @@ def plan(desired: Iterable[dict[str, Any]], current: Iterable[dict[str, Any]], k
             actions.append(Action('create', name, {}, body, None, body, secret))
         elif _compare.differing_keys(compared, found):
             before = _compare.strip(found, server_owned)
+            apart = {k: compared[k] for k in _compare.differing_keys(compared, found) if k in separate} or None
             actions.append(Action('update', name, before, _compare.merged(before, compared, server_owned), found, compared,
-                                  secret if send_write_only != 'on_create' else None))
+                                  secret if send_write_only != 'on_create' else None, apart))
         elif secret and send_write_only == 'always':
             unchanged = _compare.strip(found, server_owned)
             actions.append(Action('update', name, unchanged, unchanged, found, {}, secret))

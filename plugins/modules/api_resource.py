@@ -194,6 +194,32 @@ options:
       - A name the mapping lacks fails the task before any write. In check mode a user the users task would create
         has no id yet; its group shows as changing.
     type: dict
+  attribute_endpoints:
+    description:
+      - Attributes that an existing object changes only through an endpoint of its own, below the object's URL, rather
+        than in its C(PUT) or C(PATCH). PingOne moves a user to another population with
+        C(PUT .../users/{id}/population) and enables or disables it with C(PUT .../users/{id}/enabled).
+      - When such an attribute differs, it is left out of the object's update (a C(PUT) sends the server's value) and
+        sent with C(PUT <object URL>/<path>); an object whose other attributes match gets only that request.
+        A create sends it with the rest.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: The attribute.
+        type: str
+        required: true
+      path:
+        description: The endpoint below the object's URL. Defaults to O(attribute_endpoints[].name).
+        type: str
+      body:
+        description:
+          - V(object) sends C({"<name>" <value>}) (PingOne's C(enabled)); V(value) sends the attribute's value itself
+            (PingOne's C(population), whose value is C({"id" ...})).
+        type: str
+        choices: [object, value]
+        default: object
   bearer_token:
     description:
       - A ready access token for the API. Without it, O(client_id) and the other authentication options get one.
@@ -261,6 +287,25 @@ seealso:
 '''
 
 EXAMPLES = r'''
+- name: PingOne users through the Management API, moved between populations and enabled through their own endpoints
+  jwtauth.oidc.api_resource:
+    url: "https://api.pingone.eu/v1/environments/{{ pingone_environment_id }}/users"
+    api_style: pingone
+    key: username
+    update_method: patch
+    attribute_endpoints:
+      - name: population
+        body: value
+      - name: enabled
+    items:
+      - username: alice
+        population: {id: "{{ staff_population_id }}"}
+        enabled: true
+    environment_id: "{{ pingone_environment_id }}"
+    region: EU
+    client_id: "{{ pingone_worker_client_id }}"
+    client_secret: "{{ pingone_worker_client_secret }}"
+
 - name: Users in PingOne through its SCIM API, with a worker application's client secret JWT
   jwtauth.oidc.api_resource:
     url: "https://scim-api.pingone.eu/environments/{{ pingone_environment_id }}/v2/Users"

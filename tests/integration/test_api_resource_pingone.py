@@ -75,8 +75,10 @@ def test_users_past_a_page_cap_of_50_with_a_429_storm_and_patch(op, p1api_server
     """300 users, pages capped at 50 below the limit of 100 asked for: the next link is followed whatever a page holds."""
     api = p1api_server.reset(page_cap=50, fail_first={'POST {0}/users*'.format(p1api_server.env_path): [429, 3]})
     population = api.admin_session().post(api.collection_url('populations'), json={'name': 'Staff'}).json()['id']
-    users = [{'username': 'user{0:03d}'.format(i), 'population': {'id': population}, 'enabled': True} for i in range(300)]
-    task = pingone_task(op, api, tmp_path, 'users', items=users, key='username', update_method='patch', retries=5)
+    users = [{'username': 'user{0:03d}'.format(i), 'population': {'id': population}, 'enabled': True, 'email': 'u{0}@example.com'.format(i)}
+             for i in range(300)]
+    task = pingone_task(op, api, tmp_path, 'users', items=users, key='username', update_method='patch', retries=5,
+                        attribute_endpoints=[{'name': 'enabled'}])
     first = task()
     assert len(first['created']) == 300
     assert api.count('POST', api.env_path + '/users', status=429) == 3 and api.count('POST', api.env_path + '/users', status=201) == 300
@@ -87,12 +89,16 @@ def test_users_past_a_page_cap_of_50_with_a_429_storm_and_patch(op, p1api_server
     assert api.count('GET', api.env_path + '/users', since=mark) == again['requests'] == 300 // 50
     assert api.session().get(api.collection_url('users'), params={'limit': 100}).json()['size'] == 50  # the cap is real
 
+    # Drift: an email (the user's PATCH repairs it) and the enabled state (its own endpoint, Update User Enabled).
     user_url = api.collection_url('users', first['ids']['user007'])
-    assert api.admin_session().patch(user_url, json={'enabled': False}).status_code == 200
+    assert api.admin_session().patch(user_url, json={'email': 'changed@example.com'}).status_code == 200
+    assert api.admin_session().put(user_url + '/enabled', json={'enabled': False}).status_code == 200
     mark = api.mark()
     repaired = task()
-    assert repaired['updated'] == ['user007'] and api.count('PATCH', since=mark) == 1 and api.writes(since=mark) == 1
+    assert repaired['updated'] == ['user007'] and api.count('PATCH', since=mark) == 1 and api.writes(since=mark) == 2
+    assert api.count('PUT', api.env_path + '/users/{0}/enabled'.format(first['ids']['user007']), since=mark) == 1
     assert api.admin_session().get(user_url).json()['enabled'] is True
+    assert api.admin_session().get(user_url).json()['email'] == 'u7@example.com'
 
 
 def test_prune_is_guarded(op, p1api, tmp_path):

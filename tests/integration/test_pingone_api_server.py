@@ -269,6 +269,30 @@ def test_secret_and_memberships(p1api, admin, op):
     assert all(info.get('client_secret', '') not in open(p1api.log_path).read() for info in op.clients.values() if info.get('client_secret'))
 
 
+def test_a_users_population_and_enabled_state_have_endpoints_of_their_own(p1api, admin):
+    """Update User Population and Update User Enabled: PUT .../users/{id}/population and .../enabled; the user's own PUT
+    and PATCH refuse to change either (the stricter reading); a move drops the old population's group memberships."""
+    old, new = (create(admin, p1api.collection_url('populations'), {'name': n})['id'] for n in ('Old', 'New'))
+    group = create(admin, p1api.collection_url('groups'), {'name': 'old-only', 'population': {'id': old}})['id']
+    user = create(admin, p1api.collection_url('users'), {'username': 'carol', 'population': {'id': old}})
+    url = p1api.collection_url('users', user['id'])
+    assert admin.post(url + '/memberOfGroups', json={'id': group}).status_code == 201
+    assert_error(admin.patch(url, json={'population': {'id': new}}), 400, 'INVALID_DATA', 'INVALID_VALUE', 'population.id')
+    assert_error(admin.put(url, json={'username': 'carol', 'enabled': False}), 400, 'INVALID_DATA', 'INVALID_VALUE', 'enabled')
+    # A PUT that leaves both out keeps them.
+    assert admin.put(url, json={'username': 'carol'}).json()['population'] == {'id': old}
+    assert admin.get(url + '/population').json()['id'] == old and admin.get(url + '/enabled').json()['enabled'] is True
+    assert_error(admin.put(url + '/population', json={'id': str(uuid.uuid4())}), 400, 'INVALID_DATA', 'INVALID_VALUE', 'id')
+    assert_error(admin.put(url + '/enabled', json={'enabled': 'no'}), 400, 'INVALID_DATA', 'INVALID_VALUE', 'enabled')
+    assert admin.put(url + '/population', json={'id': new}).json()['id'] == new
+    assert admin.put(url + '/enabled', json={'enabled': False}).json()['enabled'] is False
+    held = admin.get(url).json()
+    assert held['population'] == {'id': new} and held['enabled'] is False
+    assert admin.get(url + '/memberOfGroups').json()['_embedded']['groupMemberships'] == []
+    assert admin.get(p1api.collection_url('populations', new)).json()['userCount'] == 1
+    assert_error(admin.get(p1api.collection_url('users', str(uuid.uuid4()), 'enabled')), 404, 'NOT_FOUND')
+
+
 def test_oidc_applications_are_clients_of_the_op(p1api, admin, op):
     """An OIDC application is a client of the environment's OP (server.py OPClients): its id is the client_id and its
     secret the client secret (a code exchange runs with them); a PUT updates the client, a DELETE deletes it; a

@@ -320,3 +320,40 @@ def test_role_nests_groups_and_prunes_only_what_it_is_told(op, ansible, p1api_se
     again = ansible('role_pingone_platform_once.yml', variables, env=env, verbosity=0)
     assert again.rc == 0 and api.writes(since=mark) == 0 and recap_changed(again.output) == 0, again.output[-3000:]
     assert '"Groups of group admins: unchanged 1"' in again.output
+
+
+def test_role_moves_a_user_and_disables_one_through_their_own_endpoints(op, ansible, p1api_server, tmp_path):
+    """A user's population changes with PUT .../users/{id}/population and its enabled state with PUT .../enabled (the
+    test server, strictly, refuses both in the user's PATCH): exactly those two writes, PingOne's removal from the old
+    population's groups, and a run after that writes nothing."""
+    api = p1api_server.reset()
+    admin = api.admin_session()
+    staff = admin.post(api.collection_url('populations'), json={'name': 'Staff'}).json()['id']
+    contractors = admin.post(api.collection_url('populations'), json={'name': 'Contractors'}).json()['id']
+    staff_only = admin.post(api.collection_url('groups'), json={'name': 'staff-only', 'population': {'id': staff}}).json()['id']
+    bob = admin.post(api.collection_url('users'), json={'username': 'bob', 'population': {'id': staff}, 'email': 'bob@example.com'}).json()['id']
+    assert admin.post(api.collection_url('users', bob, 'memberOfGroups'), json={'id': staff_only}).status_code == 201
+    # What the role must not do: change either in the user's own PATCH.
+    assert admin.patch(api.collection_url('users', bob), json={'population': {'id': contractors}}).status_code == 400
+    client = op.clients['csjwt']
+    variables = {'p1_url': api.env_url, 'p1_populations': [{'name': 'Staff'}, {'name': 'Contractors'}], 'p1_groups': [],
+                 'p1_users': [{'username': 'bob', 'population': 'Contractors', 'enabled': False, 'email': 'bob@example.com'}],
+                 'p1_auth': {'issuer': op.issuer, 'client_id': client['client_id'], 'client_secret': client['client_secret'],
+                             'ca_path': op.ca_path, 'scope': ['api:read', 'api:write']}}
+    env = {'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}
+
+    mark = api.mark()
+    run = ansible('role_pingone_platform_once.yml', variables, env=env, verbosity=0)
+    assert run.rc == 0, run.output[-3000:]
+    assert '"users: updated 1 (bob)"' in run.output, run.output[-3000:]
+    user_path = '{0}/users/{1}'.format(api.env_path, bob)
+    assert api.count('PUT', user_path + '/population', since=mark, status=200) == 1
+    assert api.count('PUT', user_path + '/enabled', since=mark, status=200) == 1
+    assert api.writes(since=mark) == 2
+    held_bob = admin.get(api.collection_url('users', bob)).json()
+    assert held_bob['population'] == {'id': contractors} and held_bob['enabled'] is False
+    assert admin.get(api.collection_url('users', bob, 'memberOfGroups')).json()['_embedded']['groupMemberships'] == []
+
+    mark = api.mark()
+    again = ansible('role_pingone_platform_once.yml', variables, env=env, verbosity=0)
+    assert again.rc == 0 and api.writes(since=mark) == 0 and recap_changed(again.output) == 0, again.output[-3000:]

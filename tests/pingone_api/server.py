@@ -322,6 +322,17 @@ class Users(Collection):
         population = _ref(body, "population", False, problems)
         if population and population not in store.items(env, "populations"):
             problems.append(("INVALID_VALUE", "population.id", "population %s does not exist" % population))
+        if existing is not None:
+            # A user moves to another population with PUT .../users/{userID}/population (Update User Population) and is
+            # enabled or disabled with PUT .../users/{userID}/enabled (Update User Enabled), as mfaEnabled only through
+            # its own endpoint ("You cannot update mfaEnabled with PUT Update User or PATCH Update User"). That PUT and
+            # PATCH refuse to change population and enabled is UNCONFIRMED: the stricter reading.
+            # https://developer.pingidentity.com/pingone-api/platform/users/user-populations/update-user-population.html
+            # https://developer.pingidentity.com/pingone-api/platform/users/enable-users/update-user-enabled.html
+            if population and population != (existing.get("population") or {}).get("id"):
+                problems.append(("INVALID_VALUE", "population.id", "Use PUT /users/{userID}/population to change a user's population"))
+            if "enabled" in body and body["enabled"] != existing.get("enabled", True):
+                problems.append(("INVALID_VALUE", "enabled", "Use PUT /users/{userID}/enabled to enable or disable a user"))
         if population is None and not problems and existing is None and store.default_population(env) is None:
             problems.append(("REQUIRED_VALUE", "population.id", "population.id is required: the environment has no default population"))
         return problems
@@ -920,6 +931,8 @@ class API(object):
         # only by PUT .../users/{userID}/population, Update User Population).
         if collection.name in ("groups", "users") and "population" not in body and old.get("population"):
             body["population"] = old["population"]
+        if collection.name == "users" and "enabled" not in body and "enabled" in old:
+            body["enabled"] = old["enabled"]  # changed only by PUT .../users/{userID}/enabled
         problems = collection.validate(body, self.store, env, existing=old)
         if problems:
             raise invalid(*problems)
@@ -1035,6 +1048,54 @@ class API(object):
         return 200, {}, {"_links": {"self": {"href": self.href(path)}}, "environment": {"id": env},
                          "secret": self.store.secrets[app_id]}
 
+    # -- a user's population and enabled state, each an endpoint of its own --
+    # Update User Population: PUT .../users/{userID}/population with {"id": populationID}; Read User Population.
+    # "If a user's population changes, they are also removed from any group that contains them for this population"
+    # (Groups). Update User Enabled: PUT .../users/{userID}/enabled with {"enabled": bool}; Read User Enabled.
+    # https://developer.pingidentity.com/pingone-api/platform/users/user-populations/update-user-population.html
+    # https://developer.pingidentity.com/pingone-api/platform/users/enable-users/update-user-enabled.html
+
+    def user_attribute(self, route):
+        user = self.store.items(route["env"], "users").get(route["member"])
+        if user is None:
+            raise not_found()
+        return user
+
+    def user_attribute_answer(self, route, user):
+        path = "%s/users/%s/%s" % (self.owner_path(route), route["member"], route["attribute"])
+        answer = {"_links": {"self": {"href": self.href(path)}}, "environment": {"id": route["env"]}}
+        if route["attribute"] == "population":
+            answer["id"] = user["obj"]["population"]["id"]
+        else:
+            answer.update(id=user["obj"]["id"], enabled=user["obj"].get("enabled", True))
+        return answer
+
+    def user_attribute_get(self, route, query, body):
+        return 200, {}, self.user_attribute_answer(route, self.user_attribute(route))
+
+    def user_attribute_put(self, route, query, body):
+        env, user = route["env"], self.user_attribute(route)
+        if route["attribute"] == "population":
+            population = body.get("id")
+            if not isinstance(population, str):
+                raise invalid(("REQUIRED_VALUE", "id", "id (the population ID) is required"))
+            if population not in self.store.items(env, "populations"):
+                raise invalid(("INVALID_VALUE", "id", "population %s does not exist" % population))
+            old = user["obj"]["population"]["id"]
+            if population != old:
+                groups = self.store.items(env, "groups")
+                memberships = self.store.memberships.get(user["obj"]["id"], {})
+                for group_id in [g for g in memberships if (groups[g]["obj"].get("population") or {}).get("id") == old]:
+                    del memberships[group_id]
+                user["obj"]["population"] = {"id": population}
+                self.recount(env)
+        else:
+            if not isinstance(body.get("enabled"), bool):
+                raise invalid(("INVALID_VALUE", "enabled", "enabled must be a boolean"))
+            user["obj"]["enabled"] = body["enabled"]
+        user["obj"]["updatedAt"] = now_iso()
+        return 200, {}, self.user_attribute_answer(route, user)
+
     # -- group memberships of a user, and group nesting --
     # Add User to Group: POST .../users/{userID}/memberOfGroups with {"id": groupID}; read all / one, remove with
     # DELETE .../memberOfGroups/{groupID} (readAllGroupMembershipsForUser, removeUserFromGroup); items are
@@ -1136,6 +1197,9 @@ ROUTES = [
     # Users: https://developer.pingidentity.com/pingone-api/platform/users/users-1/create-user.html
     ("collection", ENV + r"/(?P<collection>users)/?$"),
     ("item", ENV + r"/(?P<collection>users)/(?P<id>[^/]+)$"),
+    # User Populations: https://developer.pingidentity.com/pingone-api/platform/users/user-populations/update-user-population.html
+    # Enable Users: https://developer.pingidentity.com/pingone-api/platform/users/enable-users/update-user-enabled.html
+    ("user_attribute", ENV + r"/users/(?P<member>[^/]+)/(?P<attribute>population|enabled)$"),
     # Group Membership: https://developer.pingidentity.com/pingone-api/platform/users/group-membership/add-user-to-group.html
     # Group Nesting: https://developer.pingidentity.com/pingone-api/platform/groups/create-nested-group.html
     ("memberships", ENV + r"/(?P<owner>users|groups)/(?P<member>[^/]+)/memberOfGroups/?$"),
@@ -1177,7 +1241,7 @@ def match_route(path):
 
 def route_methods(kind):
     return {"collection": ["GET", "POST"], "item": ["GET", "PUT", "DELETE"], "secret": ["GET"],
-            "memberships": ["GET", "POST"], "membership": ["GET", "DELETE"]}[kind]
+            "memberships": ["GET", "POST"], "membership": ["GET", "DELETE"], "user_attribute": ["GET", "PUT"]}[kind]
 
 
 def parse_fail_first(spec):

@@ -323,3 +323,45 @@ def test_a_pingone_update_sends_back_no_server_owned_field(update_method, expect
     (action,) = _resources.plan([{'name': 'Staff', 'description': 'new'}], [held], key='name', server_owned=populations.server_owned)
     populations.apply(action)
     assert sent == [expected]
+
+
+USER_URL = 'https://api.pingone.eu/v1/environments/e1/users/u7'
+HELD_USER = {'id': 'u7', 'username': 'alice', 'email': 'old@example.com', 'enabled': True, 'population': {'id': 'p1'},
+             '_links': {'self': {'href': USER_URL}}}
+ENDPOINTS = {'population': ('population', 'value'), 'enabled': ('enabled', 'object')}
+
+
+@pytest.mark.parametrize('update_method, item, expected', [
+    # Only separate attributes differ: no update of the user itself, one PUT each to its own endpoint.
+    ('patch', {'username': 'alice', 'population': {'id': 'p2'}, 'enabled': False},
+     [('PUT', USER_URL + '/population', {'id': 'p2'}), ('PUT', USER_URL + '/enabled', {'enabled': False})]),
+    # With other attributes: the PATCH leaves them out, then the move.
+    ('patch', {'username': 'alice', 'email': 'new@example.com', 'population': {'id': 'p2'}},
+     [('PATCH', USER_URL, {'email': 'new@example.com'}), ('PUT', USER_URL + '/population', {'id': 'p2'})]),
+    # A PUT sends the server's population back (the server refuses to change it there), then the move.
+    ('put', {'username': 'alice', 'email': 'new@example.com', 'population': {'id': 'p2'}},
+     [('PUT', USER_URL, {'username': 'alice', 'email': 'new@example.com', 'enabled': True, 'population': {'id': 'p1'}}),
+      ('PUT', USER_URL + '/population', {'id': 'p2'})]),
+    # Nothing separate differs: the update as before.
+    ('patch', {'username': 'alice', 'email': 'new@example.com', 'population': {'id': 'p1'}}, [('PATCH', USER_URL, {'email': 'new@example.com'})]),
+])
+def test_attributes_with_an_endpoint_of_their_own_are_updated_there(update_method, item, expected):
+    """attribute_endpoints: PingOne moves a user (Update User Population) and enables one (Update User Enabled) apart."""
+    sent = []
+
+    class Recorder:
+        def request(self, method, url, what, single_use=False, **kwargs):
+            body = json.loads(kwargs['data'])
+            sent.append((method, url, body))
+            # The user as the server then holds it (an endpoint of its own answers the user too).
+            return Answer(dict(HELD_USER, **(body if url == USER_URL else {})), 200)
+
+    users = _collection.ResourceCollection(Recorder(), 'https://api.pingone.eu/v1/environments/e1/users', lambda renew=False: 'T',
+                                           api_style='pingone', update_method=update_method, attribute_endpoints=ENDPOINTS)
+    (action,) = _resources.plan([item], [HELD_USER], key='username', server_owned=users.server_owned, separate=ENDPOINTS)
+    now = users.apply(action)
+    assert sent == expected
+    assert all(now[name] == value for name, value in item.items())
+    # A create sends them with the rest.
+    (create,) = _resources.plan([dict(item, username='bob')], [HELD_USER], key='username', server_owned=users.server_owned, separate=ENDPOINTS)
+    assert create.kind == 'create' and create.after['population'] == item['population'] and create.separate is None
