@@ -155,7 +155,10 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
                                send_write_only=options.send_write_only, source=where, fold=fold,
                                separate=collection.attribute_endpoints)
 
+    selected = _resources.selector(options.select_query)
     current, strategy, read_warning = read_current(collection, options, desired, fold)
+    # Objects outside select_query are not this task's: never compared, updated or pruned.
+    current = [obj for obj in current if selected(obj)]
     actions = planned(desired, current)
     if options.prune:
         _resources.check_prune(actions, desired, options.prune_max)

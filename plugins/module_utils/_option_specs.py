@@ -188,6 +188,7 @@ def api_resource_argument_spec() -> ArgumentSpec:
         api_style=dict(type='str', default='generic', choices=['generic', 'scim', 'pingone']),
         key=dict(type='str', no_log=False),
         key_query=dict(type='str', no_log=False),
+        select_query=dict(type='str', no_log=False),
         item=dict(type='dict'),
         items=dict(type='list', elements='dict'),
         state=dict(type='str', default='present', choices=['present', 'absent']),

@@ -64,6 +64,26 @@ def key_of(obj: Mapping[Any, Any], key: str | None = None, key_query: str | None
     return obj.get(key)
 
 
+def selector(select_query: str | None) -> Callable[[Mapping[str, Any]], bool]:
+    """Which current objects a task manages: those for which the JMESPath ``select_query`` is true (all without one).
+
+    PingOne lists a user's indirect group memberships (through nested groups) beside the direct ones, with
+    ``type: INDIRECT`` (GroupMembership, Read All Group Memberships for User,
+    https://developer.pingidentity.com/pingone-api/platform/users/group-membership/read-all-group-memberships-for-user.html):
+    they cannot be removed, and a direct membership to the same group is still the user's to add.
+    """
+    if not select_query:
+        return lambda obj: True
+    import jmespath  # pylint: disable=import-outside-toplevel
+
+    try:
+        expression = jmespath.compile(select_query)
+    except jmespath.exceptions.JMESPathError as exc:
+        raise ConfigurationError('select_query {0!r} is not a valid JMESPath expression: {1}'.format(select_query, exc)) from None
+    # JMESPath truth (JEP 9, "false values"): false, null, an empty string, array or object; anything else is true.
+    return lambda obj: expression.search(obj) not in (False, None, '', [], {})
+
+
 def exact(name: Any) -> Any:
     """A key as it compares by default: unchanged."""
     return name

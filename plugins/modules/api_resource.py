@@ -194,6 +194,16 @@ options:
       - A name the mapping lacks fails the task before any write. In check mode a user the users task would create
         has no id yet; its group shows as changing.
     type: dict
+  select_query:
+    description:
+      - A JMESPath expression that is true for the current objects this task manages. The others are neither
+        compared, updated nor deleted (O(prune) included), as if the collection did not hold them; a desired object
+        whose key only such an object has is created.
+      - PingOne lists a user's indirect group memberships (through nested groups) beside the direct ones, with
+        C(type) V(INDIRECT); V(type != 'INDIRECT') manages the direct ones only. V(starts_with(name, 'ansible-'\))
+        keeps O(prune) to the objects a naming convention marks as yours.
+      - An expression that does not parse fails before any request.
+    type: str
   attribute_endpoints:
     description:
       - Attributes that an existing object changes only through an endpoint of its own, below the object's URL, rather

@@ -262,6 +262,14 @@ def test_secret_and_memberships(p1api, admin, op):
     staff_only = create(admin, p1api.collection_url('groups'), {'name': 'staff-only', 'population': {'id': population['id']}})['id']
     assert_error(admin.post(nest, json={'id': staff_only}), 400, 'INVALID_DATA', 'INVALID_VALUE', 'id')
     assert [m['name'] for m in admin.get(nest).json()['_embedded']['groupMemberships']] == ['ops']
+    # alice, a member of dev, is one of ops through the nesting: listed as INDIRECT, after the direct ones, and not
+    # removable as a membership of her own; a direct one to the same group can still be added.
+    listed = admin.get(members).json()['_embedded']['groupMemberships']
+    assert [(m['name'], m['type']) for m in listed] == [('dev', 'DIRECT'), ('ops', 'INDIRECT')]
+    assert admin.get('%s/%s' % (members, groups[0])).json()['type'] == 'INDIRECT'
+    assert_error(admin.delete('%s/%s' % (members, groups[0])), 400, 'INVALID_DATA', 'INVALID_VALUE', 'id')
+    assert admin.post(members, json={'id': groups[0]}).json()['type'] == 'DIRECT'
+    assert admin.delete('%s/%s' % (members, groups[0])).status_code == 204
     assert admin.delete(p1api.collection_url('groups', groups[0])).status_code == 204
     assert admin.get(nest).json()['_embedded']['groupMemberships'] == []
     # No token, secret or body is logged: each line has exactly method, path and status.

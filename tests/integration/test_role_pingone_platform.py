@@ -284,8 +284,14 @@ def test_role_nests_groups_and_prunes_only_what_it_is_told(op, ansible, p1api_se
     admin = api.admin_session()
     ids = {name: admin.post(api.collection_url('groups'), json={'name': name}).json()['id'] for name in ('all-staff', 'admins', 'legacy')}
     assert admin.post(api.collection_url('groups', ids['admins'], 'memberOfGroups'), json={'id': ids['legacy']}).status_code == 201
+    # dana is a direct member of admins, so PingOne lists her in legacy (and, after the run, in all-staff) as INDIRECT:
+    # with prune, the role must leave those alone (PingOne refuses to remove them) and add nothing.
+    population = admin.post(api.collection_url('populations'), json={'name': 'Staff', 'default': True}).json()['id']
+    dana = admin.post(api.collection_url('users'), json={'username': 'dana', 'population': {'id': population}}).json()['id']
+    assert admin.post(api.collection_url('users', dana, 'memberOfGroups'), json={'id': ids['admins']}).status_code == 201
     client = op.clients['csjwt']
-    variables = {'p1_url': api.env_url, 'p1_populations': [], 'p1_users': [], 'p1_prune_memberships': True,
+    variables = {'p1_url': api.env_url, 'p1_populations': [], 'p1_users': [{'username': 'dana', 'groups': ['admins']}],
+                 'p1_prune_memberships': True,
                  'p1_groups': [{'name': 'all-staff'}, {'name': 'admins', 'groups': ['all-staff']}, {'name': 'ops', 'groups': ['admins']},
                                {'name': 'legacy'}],
                  'p1_auth': {'issuer': op.issuer, 'client_id': client['client_id'], 'client_secret': client['client_secret'],
@@ -313,8 +319,12 @@ def test_role_nests_groups_and_prunes_only_what_it_is_told(op, ansible, p1api_se
     assert api.writes(since=mark) == 1 + 3  # the group ops, then the three nesting changes
 
     def parents(group_id):
-        return sorted(m['name'] for m in admin.get(api.collection_url('groups', group_id, 'memberOfGroups')).json()['_embedded']['groupMemberships'])
+        listed = admin.get(api.collection_url('groups', group_id, 'memberOfGroups')).json()['_embedded']['groupMemberships']
+        return sorted(m['name'] for m in listed if m['type'] == 'DIRECT')
     assert parents(ids['admins']) == ['all-staff'] and parents(ops) == ['admins'] and parents(ids['all-staff']) == []
+    assert '"Groups of dana: unchanged 1"' in run.output
+    listed = admin.get(api.collection_url('users', dana, 'memberOfGroups')).json()['_embedded']['groupMemberships']
+    assert sorted((m['name'], m['type']) for m in listed) == [('admins', 'DIRECT'), ('all-staff', 'INDIRECT')]
 
     mark = api.mark()
     again = ansible('role_pingone_platform_once.yml', variables, env=env, verbosity=0)

@@ -1108,12 +1108,28 @@ class API(object):
     # https://developer.pingidentity.com/pingone-api/platform/groups/read-group-member-of.html
     # Its list is taken to use _embedded.groupMemberships too (UNCONFIRMED: the page shows no list answer).
 
-    def membership(self, route, member_id, group_id):
+    # A member of a nested group is a member of its parents: PingOne lists those memberships too, as type INDIRECT
+    # (GroupMembership type DIRECT or INDIRECT; Read All Group Memberships for User "returns all groups that the
+    # specified user is a member of"). Removing one is refused (UNCONFIRMED): it goes with the nesting that makes it.
+    # https://developer.pingidentity.com/pingone-api/platform/users/group-membership/read-all-group-memberships-for-user.html
+
+    def membership(self, route, member_id, group_id, kind="DIRECT"):
         env = route["env"]
         group = self.store.items(env, "groups")[group_id]["obj"]
         path = "%s/%s/%s/memberOfGroups/%s" % (self.owner_path(route), route["owner"], member_id, group_id)
         return {"_links": {"self": {"href": self.href(path)}}, "id": group_id, "environment": {"id": env},
-                "name": group["name"], "type": "DIRECT"}
+                "name": group["name"], "type": kind}
+
+    def indirect_groups(self, member_id, direct):
+        """The groups a member is in through nesting only: parents of its groups, their parents, ..., not direct."""
+        seen, todo, found = set(direct) | {member_id}, list(direct), []
+        while todo:
+            for parent in self.store.memberships.get(todo.pop(0), {}):
+                if parent not in seen:
+                    seen.add(parent)
+                    found.append(parent)
+                    todo.append(parent)
+        return found
 
     def memberships_of(self, route):
         env, member_id = route["env"], route["member"]
@@ -1134,13 +1150,17 @@ class API(object):
                 raise invalid(("INVALID_VALUE", "limit", "limit must be a positive integer"))
             limit = min(int(limit_text), 200)
         size = min(limit, self.page_cap) if self.page_cap else limit
-        ordered = sorted(groups.items(), key=lambda kv: kv[1])
-        remaining = [(g, s) for g, s in ordered if s > after]
+        all_groups = self.store.items(route["env"], "groups")
+        # Direct memberships in the order they were made, then the indirect ones (after every direct one).
+        ordered = sorted(((g, s, "DIRECT") for g, s in groups.items()), key=lambda entry: entry[1]) + sorted(
+            ((g, INDIRECT_ORDER + all_groups[g]["seq"], "INDIRECT") for g in self.indirect_groups(route["member"], groups)),
+            key=lambda entry: entry[1])
+        remaining = [entry for entry in ordered if entry[1] > after]
         chunk = remaining[:size]
         links = {"self": {"href": self.href(path)}}
         if len(remaining) > size:
             links["next"] = {"href": self.href("%s?limit=%d&cursor=%s" % (path, limit, self.cursors.encode({"f": None, "a": chunk[-1][1], "l": None})))}
-        return 200, {}, {"_links": links, "_embedded": {"groupMemberships": [self.membership(route, route["member"], g) for g, _s in chunk]},
+        return 200, {}, {"_links": links, "_embedded": {"groupMemberships": [self.membership(route, route["member"], g, kind) for g, _s, kind in chunk]},
                          "count": len(ordered), "size": len(chunk)}
 
     def memberships_post(self, route, query, body):
@@ -1173,12 +1193,16 @@ class API(object):
 
     def membership_get(self, route, query, body):
         groups = self.memberships_of(route)
-        if route["id"] not in groups:
-            raise not_found()
-        return 200, {}, self.membership(route, route["member"], route["id"])
+        if route["id"] in groups:
+            return 200, {}, self.membership(route, route["member"], route["id"])
+        if route["id"] in self.indirect_groups(route["member"], groups):
+            return 200, {}, self.membership(route, route["member"], route["id"], "INDIRECT")
+        raise not_found()
 
     def membership_delete(self, route, query, body):
         groups = self.memberships_of(route)
+        if route["id"] not in groups and route["id"] in self.indirect_groups(route["member"], groups):
+            raise invalid(("INVALID_VALUE", "id", "An indirect membership cannot be removed: remove the group nesting that makes it"))  # UNCONFIRMED
         if groups.pop(route["id"], None) is None:
             raise not_found()
         return 204, {}, None
@@ -1187,6 +1211,8 @@ class API(object):
 # ---- routes: (kind, pattern, citation) ----
 
 ENV = r"/v1/environments/(?P<env>[^/]+)"
+# The place of indirect memberships in a member's list: after every direct one (direct ones are ordered by sequence).
+INDIRECT_ORDER = 10 ** 9
 ROUTES = [
     # Populations: https://developer.pingidentity.com/pingone-api/platform/populations.html
     ("collection", ENV + r"/(?P<collection>populations)/?$"),

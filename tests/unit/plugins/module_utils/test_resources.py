@@ -166,3 +166,18 @@ def test_scim_patch_body():
     assert body['schemas'] == [_resources.SCIM_PATCH_SCHEMA]
     assert body['Operations'] == [{'op': 'replace', 'path': 'active', 'value': False}, {'op': 'remove', 'path': 'title'},
                                   {'op': 'replace', 'path': 'nickName', 'value': 'al'}]
+
+
+def test_selector_keeps_the_objects_a_task_manages():
+    """select_query: JMESPath truth decides; PingOne's INDIRECT memberships are left out with type != 'INDIRECT'."""
+    memberships = [{'id': 'g1', 'type': 'DIRECT'}, {'id': 'g2', 'type': 'INDIRECT'}, {'id': 'g3'}]
+    cases = [
+        (None, ['g1', 'g2', 'g3']),
+        ("type != 'INDIRECT'", ['g1', 'g3']),
+        ("type == 'DIRECT'", ['g1']),
+        ('type', ['g1', 'g2']),          # a non-empty string is true, a missing key (null) false
+        ("starts_with(id, 'g')", ['g1', 'g2', 'g3']),
+    ]
+    assert [[obj['id'] for obj in memberships if _resources.selector(query)(obj)] for query, _ids in cases] == [ids for _query, ids in cases]
+    with pytest.raises(ConfigurationError, match=r"^select_query 'type ==' is not a valid JMESPath expression"):
+        _resources.selector('type ==')
