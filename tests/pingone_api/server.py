@@ -66,8 +66,6 @@ import json
 import os
 import re
 import secrets
-import signal
-import ssl
 import sys
 import threading
 import time
@@ -118,13 +116,14 @@ PKCE_OPTIONS = ("OPTIONAL", "REQUIRED", "S256_REQUIRED")
 READ_ONLY = ("id", "environment", "createdAt", "updatedAt", "_links", "_embedded")
 
 
-def _load_introspector():
-    # The SCIM test server's introspection client (client_secret_jwt, short cache); loaded by path under its own name.
+def _load_scim_server():
+    # The SCIM test server: its introspection client (client_secret_jwt, short cache) and its serve loop (TLS, stop
+    # on a signal or when stdin closes, ready file); loaded by path under its own name.
     path = os.path.join(os.path.dirname(HERE), "scim_server", "server.py")
     spec = importlib.util.spec_from_file_location("jwtauth_oidc_test_scim_server", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.Introspector, module.IntrospectionUnavailable
+    return module
 
 
 class APIError(Exception):
@@ -1342,15 +1341,6 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch
 
 
-def _watch_stdin(server):
-    try:
-        while os.read(0, 4096):
-            pass
-    except OSError:
-        pass
-    threading.Thread(target=server.shutdown, daemon=True).start()
-
-
 def main(argv=None):
     """Run the server described by the config file in argv[0]."""
     argv = sys.argv[1:] if argv is None else argv
@@ -1359,37 +1349,14 @@ def main(argv=None):
         return 2
     with open(argv[0]) as f:
         config = json.load(f)
-    introspector_class, unavailable = _load_introspector()
-    api = API(config, introspector_class(config), unavailable)
+    scim_server = _load_scim_server()
+    api = API(config, scim_server.Introspector(config), scim_server.IntrospectionUnavailable)
     server = ThreadingHTTPServer((config.get("host", "127.0.0.1"), int(config.get("port", 0))), Handler)
     server.daemon_threads = True
     server.api, server.log_path, server.log_lock = api, config["log_path"], threading.Lock()
     open(server.log_path, "a").close()
-    if config.get("tls_cert"):
-        # Bearer tokens go only over TLS (the OP's throwaway CA signs this cert too).
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(config["tls_cert"], config["tls_key"])
-        server.socket = context.wrap_socket(server.socket, server_side=True)
     api.base_url = "%s://%s:%d" % ("https" if config.get("tls_cert") else "http", config.get("host", "127.0.0.1"), server.server_address[1])
-
-    def on_signal(*_args):
-        threading.Thread(target=server.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    if not config.get("ignore_stdin"):
-        threading.Thread(target=_watch_stdin, args=(server,), daemon=True).start()
-    ready_path = config.get("ready_path")
-    if ready_path:
-        tmp = ready_path + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump({"port": server.server_address[1], "pid": os.getpid()}, f)
-        os.replace(tmp, ready_path)
-    try:
-        server.serve_forever(poll_interval=0.2)
-    finally:
-        server.server_close()
-    return 0
+    return scim_server.serve(server, config)
 
 
 if __name__ == "__main__":

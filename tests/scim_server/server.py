@@ -373,6 +373,15 @@ def main(argv=None):
     app = build_app(config)
     server = make_server(config.get("host", "127.0.0.1"), int(config.get("port", 0)), app,
                          server_class=ThreadingWSGIServer, handler_class=QuietHandler)
+    return serve(server, config)
+
+
+def serve(server, config):
+    """Serve until stopped (SIGTERM, SIGINT, or stdin closed: the harness's process ended); returns 0.
+
+    Wraps the socket in TLS when the config names a certificate, and writes the ready file (port and pid) once
+    listening. The PingOne API test server (tests/pingone_api/server.py) serves through this too.
+    """
     if config.get("tls_cert"):
         # Bearer tokens go only over TLS, in tests as in the field (the OP's throwaway CA signs this cert too).
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
