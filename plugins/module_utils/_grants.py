@@ -50,6 +50,8 @@ TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
 GRANT_ALIASES = {'device_code': DEVICE_CODE, 'token_exchange': TOKEN_EXCHANGE}
 # RFC 8693 section 3: the token type of an OAuth 2.0 access token, the default subject_token_type.
 ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
+# RFC 7009 section 2.1 and RFC 7662 section 2.1: the hints a client may send (RFC 7009 section 4.1.2 registers these two).
+TOKEN_TYPE_HINTS = ('access_token', 'refresh_token')
 # The token exchange request fields of RFC 8693 section 2.1, set from options of their own (audience is token_audience).
 TOKEN_EXCHANGE_FIELDS = ('subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type',
                          'resource', 'audience')

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._assertion import ASYMMETRIC_ALGS, DEFAULT_LIFETIME, HMAC_ALGS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._client_auth import AUTH_METHODS
-from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import ACCESS_TOKEN_TYPE, GRANT_ALIASES, GRANTS, TOKEN_EXCHANGE
+from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import ACCESS_TOKEN_TYPE, GRANT_ALIASES, GRANTS, TOKEN_EXCHANGE, TOKEN_TYPE_HINTS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._option_sources import CREDENTIALS, env_fallback_nonempty, env_var
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources import SEND_WRITE_ONLY
 from ansible_collections.jwtauth.oidc.plugins.module_utils._token_store import LOCK_TIMEOUT
@@ -221,9 +221,6 @@ def api_resource_module_kwargs() -> dict[str, Any]:
         required_one_of=[['item', 'items'], ['key', 'key_query'], ['bearer_token', 'client_id']],
     )
 
-
-# RFC 7009 section 2.1 and RFC 7662 section 2.1 (the two hints RFC 7009 section 4.1.2 registers).
-TOKEN_TYPE_HINTS = ('access_token', 'refresh_token')
 
 # The options that locate the OP, each enough for the revoke and introspect modules (with their own endpoint option).
 LOCATION_REQUIRED = ['token_endpoint', 'issuer', 'environment_id', 'auth_base_url']

@@ -24,8 +24,6 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import Config
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, OptionsLike
 
-# RFC 7009 section 2.1 and RFC 7662 section 2.1: the hints a client may send (RFC 7009 section 4.1.2 registers these two).
-TOKEN_TYPE_HINTS = ('access_token', 'refresh_token')
 
 # What each endpoint is called in the discovery document (RFC 8414 section 2), in PingOne's layout, and in messages.
 REVOCATION = 'revocation'
@@ -104,8 +102,8 @@ def token_form(token: str, token_type_hint: str | None) -> dict[str, str]:
     """RFC 7009 section 2.1 and RFC 7662 section 2.1: ``token``, and ``token_type_hint`` when known."""
     if not token:
         raise ConfigurationError('token is empty: give the access token or refresh token to act on')
-    if token_type_hint is not None and token_type_hint not in TOKEN_TYPE_HINTS:
-        raise ConfigurationError('token_type_hint must be one of {0}, got {1}'.format(', '.join(TOKEN_TYPE_HINTS), token_type_hint))
+    if token_type_hint is not None and token_type_hint not in _grants.TOKEN_TYPE_HINTS:
+        raise ConfigurationError('token_type_hint must be one of {0}, got {1}'.format(', '.join(_grants.TOKEN_TYPE_HINTS), token_type_hint))
     form = {'token': token}
     if token_type_hint:
         form['token_type_hint'] = token_type_hint
