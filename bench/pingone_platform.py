@@ -41,22 +41,18 @@ the uri play costs about 0.6 s an item, a module run for each request, twice (fi
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import json
 import os
 import subprocess
 import sys
 import tempfile
-import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, 'tests', 'oidc_op'))
 
 import harness  # noqa: E402  pylint: disable=wrong-import-position
+from _playbooks import load_harness, run_play  # noqa: E402  pylint: disable=wrong-import-position
 
-_spec = importlib.util.spec_from_file_location('p1api_harness', os.path.join(TOP, 'tests', 'pingone_api', 'harness.py'))
-p1api_harness = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(p1api_harness)
+p1api_harness = load_harness('pingone_api')
 
 OURS = 'pingone_platform role'
 TODAY = 'uri play (GET + POST/PUT)'
@@ -236,24 +232,6 @@ PLAY_URI = '''
 '''
 
 
-def run_play(workdir, label, play, variables, env):
-    """Run one playbook: (wall seconds, the changed count of the recap)."""
-    vars_path = os.path.join(workdir, label + '-vars.json')
-    with os.fdopen(os.open(vars_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 'w') as handle:
-        json.dump(variables, handle)
-    playbook = os.path.join(workdir, label + '.yml')
-    with open(playbook, 'w') as handle:
-        handle.write(play)
-    started = time.perf_counter()
-    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), playbook, '-e', '@' + vars_path],
-                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
-    seconds = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise SystemExit('{0} failed:\n{1}'.format(label, proc.stdout[-4000:]))
-    recap = [line for line in proc.stdout.splitlines() if line.startswith('localhost') and 'changed=' in line][-1]
-    return seconds, int(recap.split('changed=')[1].split()[0])
-
-
 def make_data(populations, groups, users, memberships):
     """The objects to converge, in the role's shape: users name their population and groups by name."""
     bench_populations = [{'name': 'pop{0:02d}'.format(p), 'description': 'Population {0}'.format(p)} for p in range(populations)]
@@ -264,22 +242,11 @@ def make_data(populations, groups, users, memberships):
     return bench_populations, bench_groups, bench_users
 
 
-def held(session, api, collection, key='name'):
-    """What the server holds in a collection, by key, page after page."""
-    found, url = {}, api.collection_url(collection)
-    while url:
-        answer = session.get(url, timeout=30)
-        answer.raise_for_status()
-        page = answer.json()
-        found.update((obj[key], obj) for obj in page['_embedded'][collection])
-        url = page['_links'].get('next', {}).get('href')
-    return found
-
-
 def check_converged(api, label, run, bench_populations, bench_groups, bench_users):
     """Stop unless the server holds exactly the objects and direct memberships asked for (read after the counts)."""
     session = api.admin_session()
-    populations, groups, users = held(session, api, 'populations'), held(session, api, 'groups'), held(session, api, 'users', 'username')
+    populations, groups, users = (api.held('populations', session=session), api.held('groups', session=session),
+                                  api.held('users', 'username', session=session))
     problems = []
     if sorted(populations) != sorted(p['name'] for p in bench_populations):
         problems.append('populations {0}'.format(sorted(populations)))

@@ -17,22 +17,18 @@ server. HTTP requests are counted at the SCIM server; wall time is the ansible-p
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import json
 import os
 import subprocess
 import sys
 import tempfile
-import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, 'tests', 'oidc_op'))
 
 import harness  # noqa: E402  pylint: disable=wrong-import-position
+from _playbooks import load_harness, run_play  # noqa: E402  pylint: disable=wrong-import-position
 
-_spec = importlib.util.spec_from_file_location('scim_harness', os.path.join(TOP, 'tests', 'scim_server', 'harness.py'))
-scim_harness = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(scim_harness)
+scim_harness = load_harness('scim_server')
 
 PLAY_ROLE = '''
 - hosts: localhost
@@ -134,23 +130,6 @@ PLAY_URI = '''
       loop: "{{ found_groups.results | selectattr('json.totalResults', 'eq', 1) | list }}"
       no_log: true
 '''
-
-
-def run_play(workdir, label, play, variables, env):
-    vars_path = os.path.join(workdir, label + '-vars.json')
-    with os.fdopen(os.open(vars_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 'w') as handle:
-        json.dump(variables, handle)
-    playbook = os.path.join(workdir, label + '.yml')
-    with open(playbook, 'w') as handle:
-        handle.write(play)
-    started = time.perf_counter()
-    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), playbook, '-e', '@' + vars_path],
-                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
-    seconds = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise SystemExit('{0} failed:\n{1}'.format(label, proc.stdout[-4000:]))
-    recap = [line for line in proc.stdout.splitlines() if line.startswith('localhost') and 'changed=' in line][-1]
-    return seconds, int(recap.split('changed=')[1].split()[0])
 
 
 def main(argv=None):

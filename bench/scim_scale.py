@@ -30,7 +30,6 @@ own time for one 50-key filter over N users is measured directly and multiplied 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import resource
@@ -44,10 +43,9 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, 'tests', 'oidc_op'))
 
 import harness  # noqa: E402  pylint: disable=wrong-import-position
+from _playbooks import load_harness, playbook_command, write_play  # noqa: E402  pylint: disable=wrong-import-position
 
-_spec = importlib.util.spec_from_file_location('scim_harness', os.path.join(TOP, 'tests', 'scim_server', 'harness.py'))
-scim_harness = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(scim_harness)
+scim_harness = load_harness('scim_server')
 
 CLOCK_TICKS = os.sysconf('SC_CLK_TCK')
 PAGE_CAP = 200  # PingOne: at most 200 results an answer, startIndex ignored
@@ -192,19 +190,13 @@ def children_cpu():
 
 def run_play(workdir, label, play, variables, env, scim):
     """Run one playbook; a dict of wall s, requests at the server, client and server CPU s, peak memory, BENCH line."""
-    vars_path = os.path.join(workdir, label + '-vars.json')
-    with os.fdopen(os.open(vars_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 'w') as handle:
-        json.dump(variables, handle)
-    playbook = os.path.join(workdir, label + '.yml')
-    with open(playbook, 'w') as handle:
-        handle.write(play)
+    playbook, vars_path = write_play(workdir, label, play, variables)
     output_path = os.path.join(workdir, label + '.out')
     mark = scim.mark() if scim else 0
     server_cpu, client_cpu = (cpu_seconds(scim.pid) if scim else 0.0), children_cpu()
     with open(output_path, 'w') as output:
         started = time.perf_counter()
-        proc = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), playbook, '-e', '@' + vars_path],
-                                env=env, stdout=output, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(playbook_command(playbook, vars_path), env=env, stdout=output, stderr=subprocess.STDOUT)
         sampler = MemorySampler(proc.pid)
         sampler.start()
         returncode = proc.wait()

@@ -45,16 +45,6 @@ def recap_changed(output):
     return int(line.split('changed=')[1].split()[0])
 
 
-def held(admin, api, collection, key='name', under=()):
-    """What the server holds in a collection (under a parent: ``under=('resources', id)``), by key, page after page."""
-    found, url = {}, api.collection_url(*under, collection)
-    while url:
-        page = admin.get(url).json()
-        found.update((obj[key], obj) for obj in page['_embedded'][collection])
-        url = page['_links'].get('next', {}).get('href')
-    return found
-
-
 def memberships(admin, api, user_id):
     answer = admin.get(api.collection_url('users', user_id, 'memberOfGroups')).json()
     return sorted(group['name'] for group in answer['_embedded']['groupMemberships'])
@@ -113,15 +103,15 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
                  'applications: created 2 (portal, nightly-job)', 'Secrets in pingone_platform_secrets: portal',
                  'Grants of portal: created 1 (Orders API)'):
         assert '"{0}"'.format(line) in first.output, (line, first.output[-3000:])
-    applications, resources = held(admin, api, 'applications'), held(admin, api, 'resources')
+    applications, resources = api.held('applications', session=admin), api.held('resources', session=admin)
     portal, orders = applications['portal'], resources['Orders API']
-    scopes = held(admin, api, 'scopes', under=('resources', orders['id']))
+    scopes = api.held('scopes', under=('resources', orders['id']), session=admin)
     assert orders['audience'] == 'https://orders.example.com' and sorted(scopes) == ['orders:read', 'orders:write']
     assert {key: portal[key] for key in APPLICATIONS[0] if key not in ('return_secret', 'grants')} == {
         key: value for key, value in APPLICATIONS[0].items() if key not in ('return_secret', 'grants')}
     assert portal['protocol'] == 'OPENID_CONNECT' and portal['enabled'] is True
     assert applications['nightly-job']['type'] == 'WORKER' and applications['nightly-job']['tokenEndpointAuthMethod'] == 'CLIENT_SECRET_BASIC'
-    grants = list(held(admin, api, 'grants', key='id', under=('applications', portal['id'])).values())
+    grants = list(api.held('grants', key='id', under=('applications', portal['id']), session=admin).values())
     assert [(grant['resource'], grant['scopes']) for grant in grants] == [
         ({'id': orders['id']}, [{'id': scopes['orders:read']['id']}, {'id': scopes['orders:write']['id']}])]
     # The secret: read once more after the 404 that followed the create, handed to the play, never printed.
@@ -148,7 +138,7 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
     # One token request: the OP registered portal with token_endpoint_auth_method client_secret_jwt (from
     # CLIENT_SECRET_JWT) and accepts no other method for it, so the library's assertion was signed with the secret.
     assert [e['status'] for e in op.events('request', since=since, method='POST', path='/{0}/as/token'.format(op.env_id))] == [200]
-    populations, groups, users = held(admin, api, 'populations'), held(admin, api, 'groups'), held(admin, api, 'users', 'username')
+    populations, groups, users = api.held('populations', session=admin), api.held('groups', session=admin), api.held('users', 'username', session=admin)
     assert groups['staff-all']['population'] == {'id': staff} and groups['contractors']['population'] == {'id': populations['Contractors']['id']}
     assert 'population' not in groups['admins']
     assert users['bob']['population'] == {'id': populations['Contractors']['id']} and users['carol']['population'] == {'id': staff}
@@ -191,9 +181,9 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
     # The deleted application's client is gone from the OP: its id and secret no longer get a token.
     refused = client_credentials()
     assert refused.status_code == 401 and refused.json()['error'] == 'invalid_client', refused.text
-    assert held(admin, api, 'applications')['portal']['pkceEnforcement'] == 'S256_REQUIRED'
-    assert len(held(admin, api, 'grants', key='id', under=('applications', portal['id']))[grants[0]['id']]['scopes']) == 2
-    assert held(admin, api, 'groups')['admins']['description'] == 'Administrators'
+    assert api.held('applications', session=admin)['portal']['pkceEnforcement'] == 'S256_REQUIRED'
+    assert len(api.held('grants', key='id', under=('applications', portal['id']), session=admin)[grants[0]['id']]['scopes']) == 2
+    assert api.held('groups', session=admin)['admins']['description'] == 'Administrators'
     assert memberships(admin, api, users['alice']['id']) == ['admins', 'staff-all'] and memberships(admin, api, users['bob']['id']) == ['contractors']
 
     # The run after writes nothing and reports no change.
@@ -272,9 +262,9 @@ def test_role_deletes_only_the_scopes_and_grants_marked_absent(op, ansible, p1ap
     assert api.count('DELETE', '{0}/resources/{1}/scopes/{2}'.format(api.env_path, orders, scopes['orders:write']), since=mark) == 1
     assert api.writes(since=mark) == 2
     # What the data leaves out is kept: Billing API's grant and scope, and the other scope of Orders API.
-    assert sorted(held(admin, api, 'grants', key='id', under=('applications', job))) == [grants[billing]]
-    assert sorted(held(admin, api, 'scopes', under=('resources', orders))) == ['orders:read']
-    assert sorted(held(admin, api, 'scopes', under=('resources', billing))) == ['invoices:read']
+    assert sorted(api.held('grants', key='id', under=('applications', job), session=admin)) == [grants[billing]]
+    assert sorted(api.held('scopes', under=('resources', orders), session=admin)) == ['orders:read']
+    assert sorted(api.held('scopes', under=('resources', billing), session=admin)) == ['invoices:read']
 
 
 def test_role_nests_groups_and_prunes_only_what_it_is_told(op, ansible, p1api_server, tmp_path):
@@ -311,7 +301,7 @@ def test_role_nests_groups_and_prunes_only_what_it_is_told(op, ansible, p1api_se
     for line in ('groups: created 1 (ops), unchanged 3', 'Groups of group admins: added to all-staff, removed from legacy',
                  'Groups of group ops: added to admins'):
         assert '"{0}"'.format(line) in run.output, (line, run.output[-3000:])
-    ops = held(admin, api, 'groups')['ops']['id']
+    ops = api.held('groups', session=admin)['ops']['id']
     nested = api.env_path + '/groups/{0}/memberOfGroups'
     assert api.count('POST', nested.format(ids['admins']), since=mark, status=201) == 1
     assert api.count('DELETE', nested.format(ids['admins']) + '/' + ids['legacy'], since=mark, status=204) == 1

@@ -86,6 +86,20 @@ class PingOneAPI(LoggedServer):
         """The environment's path (as the request log has it): /v1/environments/<env_id>."""
         return "/v1/environments/%s" % self.env_id
 
+    def held(self, collection, key="name", under=(), session=None):
+        """What the server holds in a collection (under a parent: ``under=("resources", id)``), by key, page after page,
+        read with ``session`` (a new admin session when none is given)."""
+        session = session or self.admin_session()
+        found, url = {}, self.collection_url(*under, collection)
+        while url:
+            answer = session.get(url, timeout=30)
+            if answer.status_code != 200:
+                raise self.error("reading %s failed: HTTP %s" % (collection, answer.status_code))
+            page = answer.json()
+            found.update((obj[key], obj) for obj in page["_embedded"][collection])
+            url = page["_links"].get("next", {}).get("href")
+        return found
+
     def session(self, scope="api:read api:write"):
         """A requests.Session sending a fresh token for a scope, JSON in and out."""
         return self._session(scope, {"Accept": "application/json"})

@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What the benchmarks that run playbooks against the test servers share: the servers' harnesses, and one run.
+
+The harness modules of tests/ are all called harness.py: each is loaded by path, under a name of its own.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def load_harness(directory):
+    """tests/<directory>/harness.py, as a module."""
+    spec = importlib.util.spec_from_file_location('{0}_harness'.format(directory), os.path.join(TOP, 'tests', directory, 'harness.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def write_play(workdir, label, play, variables):
+    """The playbook and its variables written to workdir (the variables, which hold secrets, 0600): their paths."""
+    vars_path = os.path.join(workdir, label + '-vars.json')
+    with os.fdopen(os.open(vars_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 'w') as handle:
+        json.dump(variables, handle)
+    playbook = os.path.join(workdir, label + '.yml')
+    with open(playbook, 'w') as handle:
+        handle.write(play)
+    return playbook, vars_path
+
+
+def playbook_command(playbook, vars_path):
+    """ansible-playbook of this Python's venv on the playbook, with its variables file."""
+    return [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), playbook, '-e', '@' + vars_path]
+
+
+def run_play(workdir, label, play, variables, env):
+    """Run one playbook: (wall seconds, the changed count of the recap); stop the bench if it fails."""
+    playbook, vars_path = write_play(workdir, label, play, variables)
+    started = time.perf_counter()
+    proc = subprocess.run(playbook_command(playbook, vars_path), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, check=False)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit('{0} failed:\n{1}'.format(label, proc.stdout[-4000:]))
+    recap = [line for line in proc.stdout.splitlines() if line.startswith('localhost') and 'changed=' in line][-1]
+    return seconds, int(recap.split('changed=')[1].split()[0])
