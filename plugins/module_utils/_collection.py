@@ -292,7 +292,10 @@ class ResourceCollection:
             expected: tuple[int, ...] = (200, 201)
         elif action.kind == 'update':
             url = self.object_url(action.current, action.key)
-            if action.separate and not self._main_update_needed(action):
+            # What differs besides the attributes that go to their own endpoint: with none (and no write-only
+            # attribute to send), the object itself is not written.
+            others = [k for k in _compare.differing_keys(action.desired, action.current) if k not in (action.separate or {})]
+            if action.separate and not (others or write_only):
                 return self._update_apart(url, action, action.current)
             if self.update_method == 'patch':
                 if self.api_style == 'scim':
@@ -300,8 +303,7 @@ class ResourceCollection:
                 else:
                     # RFC 7396 JSON merge patch: the differing keys, null to remove. PingOne's PATCH (users) takes the same
                     # partial object as application/json (https://developer.pingidentity.com/pingone-api/platform/users/users-1/update-user-patch.html).
-                    body = {k: action.desired[k] for k in _compare.differing_keys(action.desired, action.current)
-                            if k not in (action.separate or {})}
+                    body = {k: action.desired[k] for k in others}
                     body.update(write_only)
                     content_type = 'application/json' if self.api_style == 'pingone' else 'application/merge-patch+json'
                 response = self._send('PATCH', url, 'update ' + label, body=body, content_type=content_type)
@@ -333,11 +335,6 @@ class ResourceCollection:
             # RFC 9110 section 15.3.2: a 201 names the new object in Location; the object itself tells its id.
             return self._read_created(location, action)
         return action.after
-
-    def _main_update_needed(self, action: Action) -> bool:
-        """Whether an update changes anything besides its separate attributes (or sends write-only ones)."""
-        others = [k for k in _compare.differing_keys(action.desired, action.current) if k not in (action.separate or {})]
-        return bool(others or action.write_only)
 
     def _update_apart(self, url: str, action: Action, server_object: dict[str, Any]) -> dict[str, Any]:
         """PUT each separate attribute of an update to its own endpoint, below the object's URL; the object as it now is.
