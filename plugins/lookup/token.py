@@ -72,6 +72,12 @@ EXAMPLES = r'''
       Authorization: "Bearer {{ lookup('jwtauth.oidc.token') }}"
   no_log: true
 
+- name: A token of the job's second client, from an AWX credential of the application type (JWTAUTH_OIDC_APP_*)
+  ansible.builtin.set_fact:
+    orders_api_headers:
+      Authorization: "Bearer {{ lookup('jwtauth.oidc.token', credential='application', scope=['orders:read']) }}"
+  no_log: true
+
 - name: Redeem an authorization code once and keep its tokens for the rest of the play
   jwtauth.oidc.token:
     environment_id: "{{ pingone_environment_id }}"

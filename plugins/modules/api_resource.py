@@ -316,6 +316,20 @@ EXAMPLES = r'''
     client_id: "{{ pingone_worker_client_id }}"
     client_secret: "{{ pingone_worker_client_secret }}"
 
+- name: A PingOne user's direct group memberships; those through nested groups (type INDIRECT) are left alone
+  jwtauth.oidc.api_resource:
+    url: "https://api.pingone.eu/v1/environments/{{ pingone_environment_id }}/users/{{ alice_id }}/memberOfGroups"
+    api_style: pingone
+    key: id
+    select_query: "type != 'INDIRECT'"
+    items:
+      - id: "{{ admins_group_id }}"
+    prune: true
+    environment_id: "{{ pingone_environment_id }}"
+    region: EU
+    client_id: "{{ pingone_worker_client_id }}"
+    client_secret: "{{ pingone_worker_client_secret }}"
+
 - name: Users in PingOne through its SCIM API, with a worker application's client secret JWT
   jwtauth.oidc.api_resource:
     url: "https://scim-api.pingone.eu/environments/{{ pingone_environment_id }}/v2/Users"

@@ -203,6 +203,15 @@ EXAMPLES = r'''
     grant_type: client_credentials
   register: api
   no_log: true
+
+- name: Sign a service account on to the job's second client, from an AWX credential of the application type
+  jwtauth.oidc.token:
+    credential: application      # JWTAUTH_OIDC_APP_* variables: client, username and password
+    grant_type: pingone_flow
+    redirect_uri: https://app.example.com/callback
+    scope: [openid, profile]
+  register: login
+  no_log: true
 '''
 
 RETURN = r'''
