@@ -60,8 +60,8 @@ import_collection()
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # noqa: E402  pylint: disable=wrong-import-position
 from ansible.module_utils.common.parameters import remove_values  # noqa: E402  pylint: disable=wrong-import-position
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._option_sources import task_settings_win  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.jwtauth.oidc.plugins.module_utils._option_specs import api_resource_module_kwargs  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import task_settings_win  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import api_resource_module_kwargs  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, validate, values_to_mask  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge  # noqa: E402  pylint: disable=wrong-import-position
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from ansible.utils.display import Display
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import api_resource_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task
-from ansible_collections.jwtauth.oidc.plugins.module_utils._option_specs import api_resource_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils._action import ControllerAction
 
 display = Display()

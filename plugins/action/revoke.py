@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._option_specs import revoke_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import revoke_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_revoke_task
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils._action import ControllerAction
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from ansible.utils.display import Display
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import SECRET_TOKEN_FIELDS
-from ansible_collections.jwtauth.oidc.plugins.module_utils._option_specs import token_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import token_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import SECRET_TOKEN_FIELDS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_token_task
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils._action import ControllerAction
 

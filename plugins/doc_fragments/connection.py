@@ -9,7 +9,7 @@ from __future__ import annotations
 class ModuleDocFragment:
     """Where the OP is, who the client is, how it authenticates: shared by every plugin of the collection."""
 
-    DOCUMENTATION = r'''
+    DOCUMENTATION = r"""
 options:
   token_endpoint:
     description:
@@ -203,11 +203,11 @@ notes:
 requirements:
   - requests
   - PyJWT with its crypto extra (cryptography)
-'''
+"""
 
     # client_id is required by the token module and lookup, and not by api_resource
     # when it gets a bearer token: each plugin takes one of these two.
-    CLIENT_ID = r'''
+    CLIENT_ID = r"""
 options:
   client_id:
     description:
@@ -215,9 +215,9 @@ options:
       - Falls back to the E(JWTAUTH_OIDC_CLIENT_ID) environment variable.
     type: str
     required: true
-'''
+"""
 
-    CLIENT_ID_OPTIONAL = r'''
+    CLIENT_ID_OPTIONAL = r"""
 options:
   client_id:
     description:
@@ -225,18 +225,18 @@ options:
       - Required unless O(bearer_token) is set.
       - Falls back to the E(JWTAUTH_OIDC_CLIENT_ID) environment variable.
     type: str
-'''
+"""
 
     # For the lookup: Ansible's config would refuse a client_id marked required
     # before the lookup reads it from the environment; the lookup checks it itself.
-    CLIENT_ID_LOOKUP = r'''
+    CLIENT_ID_LOOKUP = r"""
 options:
   client_id:
     description:
       - The OAuth 2.0 client ID (PingOne calls it the application's Client ID).
       - Required, as a keyword, a variable or the E(JWTAUTH_OIDC_CLIENT_ID) environment variable.
     type: str
-'''
+"""
 
     # Where lookups read each option besides their keyword arguments; secrets come
     # from the environment or variables (vault), never from ansible.cfg.
@@ -248,7 +248,7 @@ options:
     # an option with choices, turn a bool false, a path into the current directory,
     # and hide the ini: value below it.
     # tests/unit/plugins/doc_fragments/test_env_vars.py holds the entries to the argument spec.
-    PLUGINS = r'''
+    PLUGINS = r"""
 options:
   token_endpoint:
     env:
@@ -409,4 +409,4 @@ options:
         key: allow_plain_http
     vars:
       - name: jwtauth_oidc_allow_plain_http
-'''
+"""

@@ -9,7 +9,7 @@ from __future__ import annotations
 class ModuleDocFragment:
     """What to ask the token endpoint for, and how to check the ID token: shared by the token module and lookup."""
 
-    DOCUMENTATION = r'''
+    DOCUMENTATION = r"""
 options:
   grant_type:
     description:
@@ -164,10 +164,10 @@ options:
       - Or the E(JWTAUTH_OIDC_PASSWORD) environment variable (an input of the AWX credential type).
       - A wrong password counts towards the account's lockout; the password check is never resent.
     type: str
-'''
+"""
 
     # Where lookups read the user of grant_type=pingone_flow besides their keyword arguments (see connection.PLUGINS).
-    PLUGINS = r'''
+    PLUGINS = r"""
 options:
   username:
     env:
@@ -179,4 +179,4 @@ options:
       - name: JWTAUTH_OIDC_PASSWORD
     vars:
       - name: jwtauth_oidc_password
-'''
+"""

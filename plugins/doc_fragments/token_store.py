@@ -9,7 +9,7 @@ from __future__ import annotations
 class ModuleDocFragment:
     """The controller-side token store, shared by the token module and lookup."""
 
-    DOCUMENTATION = r'''
+    DOCUMENTATION = r"""
 options:
   token_store:
     description:
@@ -69,9 +69,9 @@ options:
       - Falls back to the E(JWTAUTH_OIDC_DEFAULT_TOKEN_LIFETIME) environment variable.
     type: int
     default: 300
-'''
+"""
 
-    ACTION = r'''
+    ACTION = r"""
 options:
   token_store_action:
     description:
@@ -91,9 +91,9 @@ options:
     type: str
     choices: [use, renew, forget]
     default: use
-'''
+"""
 
-    PLUGINS = r'''
+    PLUGINS = r"""
 options:
   token_store:
     env:
@@ -135,4 +135,4 @@ options:
         key: default_token_lifetime
     vars:
       - name: jwtauth_oidc_default_token_lifetime
-'''
+"""

@@ -18,8 +18,9 @@ def _reference(name, ids, what, where, check_mode):
     if isinstance(name, dict):
         return name
     if not isinstance(name, str) or name not in ids:
-        raise AnsibleFilterError('{0} names {1} {2!r}, which is not one of the {1}s this role manages'.format(
-            where, what, name if isinstance(name, str) else str(name)))
+        raise AnsibleFilterError(
+            '{0} names {1} {2!r}, which is not one of the {1}s this role manages'.format(where, what, name if isinstance(name, str) else str(name))
+        )
     if ids[name] is None:
         if not check_mode:
             raise AnsibleFilterError('{0} names {1} {2!r}, whose id is unknown (its create was not read back)'.format(where, what, name))
@@ -83,9 +84,9 @@ def pingone_resource_grants(grants, resource_ids, scope_ids, check_mode=False, s
             raise AnsibleFilterError('{0} grants no scopes of resource {1!r}: name at least one'.format(where, label))
         resource = _reference(grant['resource'], resource_ids, 'resource', where, check_mode)
         names = (scope_ids.get(label) or {}) if isinstance(grant['resource'], str) else {}
-        converted.append({'resource': resource,
-                          'scopes': [_reference(scope, names, 'scope', '{0} (resource {1!r})'.format(where, label), check_mode)
-                                     for scope in scopes]})
+        converted.append(
+            {'resource': resource, 'scopes': [_reference(scope, names, 'scope', '{0} (resource {1!r})'.format(where, label), check_mode) for scope in scopes]}
+        )
     return converted
 
 

@@ -16,8 +16,9 @@ def scim_group_members(groups, ids):
         members = []
         for user_name in group.get('members') or []:
             if user_name not in ids:
-                raise AnsibleFilterError('Group {0!r} names member {1!r}, which is not one of the users this role manages'.format(
-                    group.get('displayName'), user_name))
+                raise AnsibleFilterError(
+                    'Group {0!r} names member {1!r}, which is not one of the users this role manages'.format(group.get('displayName'), user_name)
+                )
             # In check mode a user still to be created has no id yet: None makes the group show as changing.
             members.append({'value': ids[user_name]})
         converted.append(dict(group, members=members))

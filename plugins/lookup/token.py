@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 name: token
 short_description: OAuth 2.0 / OpenID Connect access tokens for templates, one token request for a whole play
 version_added: 0.1.0
@@ -55,9 +55,9 @@ notes:
     a local file. With O(token_store=false) every reference sends a token request.
 seealso:
   - module: jwtauth.oidc.token
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: Call an API with a client credentials token (one token request for all hosts)
   ansible.builtin.uri:
     url: https://api.example.com/v1/things
@@ -115,16 +115,16 @@ EXAMPLES = r'''
 - name: Drop the saved login (returns an empty string)
   ansible.builtin.set_fact:
     dropped: "{{ lookup('jwtauth.oidc.token', 'login', token_store_action='forget') }}"
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 _raw:
   description:
     - For each term (or once without terms), the access token, or what O(query) selects from the token response.
     - An empty string for each term with O(token_store_action=forget).
   type: list
   elements: raw
-'''
+"""
 
 import contextlib
 import os
@@ -135,11 +135,11 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import credential_env_vars, ENV_PREFIX, without_unset
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import lookup_argument_spec, token_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._grants import DEVICE_CODE, infer_grant_type
-from ansible_collections.jwtauth.oidc.plugins.module_utils._option_sources import credential_env_vars, ENV_PREFIX, without_unset
-from ansible_collections.jwtauth.oidc.plugins.module_utils._option_specs import lookup_argument_spec, token_module_kwargs
-from ansible_collections.jwtauth.oidc.plugins.module_utils._stored_tokens import TokenProvider
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE, infer_grant_type
+from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import TokenProvider
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
 
 try:
@@ -164,8 +164,10 @@ def lookup_tokens(terms, options):
     """What the lookup does, as data: one value per term (or one without terms), and the warnings."""
     if not terms and infer_grant_type(options.grant_type, options.code, options.refresh_token) == DEVICE_CODE:
         # A lookup is templated wherever its value is used, and cannot show the user code before it blocks.
-        raise ConfigurationError('The device authorization grant needs a person to approve it, which a lookup cannot ask for: run the '
-                                 'jwtauth.oidc.token module with save_as, then look up the saved name')
+        raise ConfigurationError(
+            'The device authorization grant needs a person to approve it, which a lookup cannot ask for: run the '
+            'jwtauth.oidc.token module with save_as, then look up the saved name'
+        )
     provider = TokenProvider(options)
     try:
         values = []
@@ -228,21 +230,24 @@ class LookupModule(LookupBase):
                 # Asked of the configuration with the keywords and variables, rather than through
                 # get_option_and_origin, which before ansible-core 2.19 asks again without them
                 # and so reports every keyword and variable as unset.
-                value, origin = C.config.get_config_value_and_origin(name, plugin_type='lookup', plugin_name=self._load_name,
-                                                                     variables=variables, direct=direct)
+                value, origin = C.config.get_config_value_and_origin(
+                    name, plugin_type='lookup', plugin_name=self._load_name, variables=variables, direct=direct
+                )
                 from_variable = origin.startswith('var: ')
                 if from_variable:
                     value = self._templar.template(value)
                 env_set = 'fallback' in option_spec and any(
-                    environment.get(variable) for variable in credential_env_vars(name, direct.get('credential'), environment))
+                    environment.get(variable) for variable in credential_env_vars(name, direct.get('credential'), environment)
+                )
                 if origin == 'Direct' or from_variable or (origin != 'default' and not env_set):
                     options[name] = value
         return {name: _plain(value) for name, value in without_unset(options).items()}
 
     def run(self, terms, variables=None, **kwargs):
         spec = lookup_argument_spec()
-        outcome = _edge.run(token_module_kwargs(spec), self._options_given(spec, variables or {}, kwargs),
-                            lambda options, check_mode, diff: lookup_tokens(terms, options))
+        outcome = _edge.run(
+            token_module_kwargs(spec), self._options_given(spec, variables or {}, kwargs), lambda options, check_mode, diff: lookup_tokens(terms, options)
+        )
         for warning in outcome.get('warnings') or []:
             Display().warning('jwtauth.oidc.token: ' + warning)
         if outcome.get('failed'):

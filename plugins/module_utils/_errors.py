@@ -17,8 +17,16 @@ class OIDCError(Exception):
     return them as result keys.  No secret, assertion or token is ever put here.
     """
 
-    def __init__(self, message: str, url: str | None = None, status: int | None = None, error: str | None = None,
-                 error_description: str | None = None, error_uri: str | None = None, correlation_id: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        url: str | None = None,
+        status: int | None = None,
+        error: str | None = None,
+        error_description: str | None = None,
+        error_uri: str | None = None,
+        correlation_id: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.url = url

@@ -73,7 +73,7 @@ def occurring(masks: Iterable[str], value: Any) -> list[str]:
         if mask:
             heads.setdefault(min(len(mask), MIN_FORM_LENGTH), []).append(mask)
     for length, candidates in heads.items():
-        seen = {text[start:start + length] for start in range(len(text) - length + 1)}
+        seen = {text[start : start + length] for start in range(len(text) - length + 1)}
         found.extend(mask for mask in candidates if mask[:length] in seen and (len(mask) == length or mask in text))
     return found
 

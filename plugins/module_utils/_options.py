@@ -18,25 +18,36 @@ from typing import TYPE_CHECKING, Any, NoReturn, Union
 
 from ansible.module_utils.errors import UnsupportedError
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking, _pingone
-from ansible_collections.jwtauth.oidc.plugins.module_utils._option_sources import APPLICATION_ENV_PREFIX
-from ansible_collections.jwtauth.oidc.plugins.module_utils._option_specs import every_option_spec
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import APPLICATION_ENV_PREFIX
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import every_option_spec
+from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import canonical_environment_id, canonical_region, check_options
 
 if TYPE_CHECKING:
     from ansible.module_utils.common.arg_spec import ValidationResult
 
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._option_sources import ArgumentSpec
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import ArgumentSpec
 
 # Options spelled more than one way by users: made canonical in every Options, so that the token
 # store's entry and the URLs do not depend on the spelling ('eu' and 'EU', an ID with a trailing space).
 CANONICAL = {
-    'region': _pingone.canonical_region,
-    'environment_id': _pingone.canonical_environment_id,
+    'region': canonical_region,
+    'environment_id': canonical_environment_id,
 }
 
 # Options whose values are secrets: masked in anything the edges print.
-SECRET_OPTIONS = ('client_secret', 'private_key', 'private_key_passphrase', 'code', 'code_verifier', 'refresh_token', 'token',
-                  'password', 'subject_token', 'actor_token')
+SECRET_OPTIONS = (
+    'client_secret',
+    'private_key',
+    'private_key_passphrase',
+    'code',
+    'code_verifier',
+    'refresh_token',
+    'token',
+    'password',
+    'subject_token',
+    'actor_token',
+)
 
 
 def secret_values(options: Mapping[str, Any]) -> list[Any]:
@@ -72,11 +83,13 @@ def validate(validation: ValidationResult, argument_spec: ArgumentSpec) -> list[
     params = validation.validated_parameters
     if params.get('credential') == 'application' and not params.get('client_id') and not params.get('bearer_token'):
         # Said outright: "missing required arguments: client_id" would not tell where the client was looked for.
-        errors.append('credential=application takes the client from {0}CLIENT_ID, which is not set: attach a credential of the type '
-                      '"OpenID Connect application (jwtauth.oidc)" to the job, or give client_id'.format(APPLICATION_ENV_PREFIX))
+        errors.append(
+            'credential=application takes the client from {0}CLIENT_ID, which is not set: attach a credential of the type '
+            '"OpenID Connect application (jwtauth.oidc)" to the job, or give client_id'.format(APPLICATION_ENV_PREFIX)
+        )
     if errors:
         return errors
-    return check_ranges(params) + _pingone.check_options(params.get('environment_id'), params.get('region'), params.get('auth_base_url'))
+    return check_ranges(params) + check_options(params.get('environment_id'), params.get('region'), params.get('auth_base_url'))
 
 
 def closest_option(name: str, argument_spec: ArgumentSpec) -> str | None:

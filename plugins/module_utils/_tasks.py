@@ -13,23 +13,30 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _converge, _grants, _token_store
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError, ResponseError, StoreError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import with_default_expiry
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, OptionsLike
-from ansible_collections.jwtauth.oidc.plugins.module_utils._stored_tokens import FORGET, USE, RENEW, TokenProvider, identity, token_client
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge
+from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import Entry, MISSING, OK, UNDECRYPTABLE
+from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import FORGET, USE, RENEW, TokenProvider, identity, token_client
 
 if TYPE_CHECKING:
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._stored_tokens import ClientFactory
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._token_admin import TokenAdminClient
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._token_request import TokenClient
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.admin_client import TokenAdminClient
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import TokenClient
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import ClientFactory
 
     # Gives the bearer token for the API; renew=True after the API answered 401.
     TokenSource = Callable[..., str]
 
 
-def run_token_task(options: OptionsLike, check_mode: bool = False, client: TokenClient | None = None,
-                   client_factory: ClientFactory = token_client, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+def run_token_task(
+    options: OptionsLike,
+    check_mode: bool = False,
+    client: TokenClient | None = None,
+    client_factory: ClientFactory = token_client,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
     """What the token module does, as data: the result dict of one task.
 
     In check mode a grant that spends something single-use (a code, a rotating
@@ -47,8 +54,12 @@ def run_token_task(options: OptionsLike, check_mode: bool = False, client: Token
     if check_mode:
         grant, _form = client.prepare()  # bad options fail in check mode too
         if grant.single_use:
-            return dict(changed=False, skipped=True, warnings=client.warnings,
-                        msg='Check mode: the {0} grant spends a single-use value and was not sent'.format(grant.name))
+            return dict(
+                changed=False,
+                skipped=True,
+                warnings=client.warnings,
+                msg='Check mode: the {0} grant spends a single-use value and was not sent'.format(grant.name),
+            )
     name = options.save_as
     provider = TokenProvider(options) if name else None
     if provider is not None:
@@ -61,14 +72,13 @@ def run_token_task(options: OptionsLike, check_mode: bool = False, client: Token
         # Warnings explain failures most of all (a short HMAC secret behind invalid_client, retries).
         exc.warnings.extend(client.warnings)
         raise
-    result = _grants.with_default_expiry(tokens, options.default_token_lifetime, sent_at)
+    result = with_default_expiry(tokens, options.default_token_lifetime, sent_at)
     warnings = list(client.warnings)
     if provider is not None:
         try:
             provider.save(name, result)
         except StoreError as exc:
-            warnings.append('The tokens were obtained but not saved as {0!r}: {1}. They are in this result only; register it to '
-                            'use them'.format(name, exc))
+            warnings.append('The tokens were obtained but not saved as {0!r}: {1}. They are in this result only; register it to use them'.format(name, exc))
     result.update(changed=False, warnings=warnings)
     return result
 
@@ -82,12 +92,15 @@ def _run_store_action(options: Options, action: str, check_mode: bool, client_fa
     label = provider.describe_token(name)
     if action == FORGET:
         if check_mode:
-            exists = provider.store.read(identity(options, name), cast(bytes, provider.credential)).state != _token_store.MISSING
-            return dict(changed=exists, msg='Check mode: would remove {0}'.format(label) if exists else
-                        'Check mode: {0} to remove'.format(provider.describe_token(name, 'no')))
+            exists = provider.store.read(identity(options, name), cast(bytes, provider.credential)).state != MISSING
+            return dict(
+                changed=exists,
+                msg='Check mode: would remove {0}'.format(label) if exists else 'Check mode: {0} to remove'.format(provider.describe_token(name, 'no')),
+            )
         provider.get(name, action=FORGET)
-        return dict(changed=provider.removed, msg='Removed {0}'.format(label) if provider.removed else
-                    '{0} to remove'.format(provider.describe_token(name, 'No')))
+        return dict(
+            changed=provider.removed, msg='Removed {0}'.format(label) if provider.removed else '{0} to remove'.format(provider.describe_token(name, 'No'))
+        )
     if check_mode:
         return dict(changed=False, skipped=True, msg='Check mode: {0} was not renewed'.format(label))
     result = cast('dict[str, Any]', provider.get(name, action=RENEW))  # None only for forget
@@ -109,8 +122,9 @@ def token_source(options: Options, provider: TokenProvider | None) -> TokenSourc
     return lambda renew=False: cast('dict[str, Any]', provider.get(options.token_name, force=renew))['access_token']
 
 
-def run_resource_task(options: OptionsLike, check_mode: bool = False, diff: bool = False, http: HttpClient | None = None,
-                      progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+def run_resource_task(
+    options: OptionsLike, check_mode: bool = False, diff: bool = False, http: HttpClient | None = None, progress: Callable[[str], None] | None = None
+) -> dict[str, Any]:
     """Converge a collection: read it once, write only the objects that differ (none in check mode).
 
     Warnings of the API's HTTP client and of the token request (retries, allow_plain_http,
@@ -127,7 +141,7 @@ def run_resource_task(options: OptionsLike, check_mode: bool = False, diff: bool
         return found
 
     try:
-        result = _converge.converge(options, check_mode, diff, http, token_source(options, provider), progress)
+        result = converge(options, check_mode, diff, http, token_source(options, provider), progress)
     except OIDCError as exc:
         exc.warnings.extend(text for text in warnings() if text not in exc.warnings)
         raise
@@ -140,7 +154,7 @@ def run_resource_task(options: OptionsLike, check_mode: bool = False, diff: bool
 
 def _admin_client(options: Options) -> TokenAdminClient:
     # Imported on first use, as token_client does: the option layer imports this module in the lookup too.
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._token_admin import TokenAdminClient
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.admin_client import TokenAdminClient
 
     return TokenAdminClient(options)
 
@@ -173,9 +187,12 @@ def _revoke_given(options: Options, check_mode: bool, client: TokenAdminClient) 
     if check_mode:
         return dict(changed=True, revoked=[], msg='Check mode: would revoke {0}; nothing was sent'.format(what))
     endpoint = client.revoke(options.token, options.token_type_hint)
-    return dict(changed=True, revoked=revoked, revocation_endpoint=endpoint.url,
-                msg='Revoked {0} at {1} (HTTP 200, which RFC 7009 section 2.2 also answers for a token that was already '
-                    'invalid)'.format(what, endpoint.url))
+    return dict(
+        changed=True,
+        revoked=revoked,
+        revocation_endpoint=endpoint.url,
+        msg='Revoked {0} at {1} (HTTP 200, which RFC 7009 section 2.2 also answers for a token that was already invalid)'.format(what, endpoint.url),
+    )
 
 
 # The stored tokens revoke sends, refresh token first: RFC 7009 section 2.1 says revoking a refresh token SHOULD revoke
@@ -195,9 +212,9 @@ def _revoke_stored(options: Options, check_mode: bool, client: TokenAdminClient)
         return _revoke_stored_prediction(provider, store.read(identifier, credential), name, label)
     with store.lock(identifier, label):
         entry = store.read(identifier, credential)
-        if entry.state == _token_store.MISSING:
+        if entry.state == MISSING:
             return dict(changed=False, revoked=[], removed=False, msg='{0} to revoke'.format(provider.describe_token(name, 'No')))
-        if entry.state != _token_store.OK:
+        if entry.state != OK:
             raise _unreadable_entry(provider, entry, name, label)
         revoked: list[str] = []
         endpoint = None
@@ -208,35 +225,43 @@ def _revoke_stored(options: Options, check_mode: bool, client: TokenAdminClient)
                     revoked.append(field)
         except OIDCError as exc:
             exc.message += '; {0} stays in the store{1}'.format(
-                label, ' (its {0} was revoked)'.format(' and '.join(revoked).replace('_', ' ')) if revoked else '')
+                label, ' (its {0} was revoked)'.format(' and '.join(revoked).replace('_', ' ')) if revoked else ''
+            )
             raise
         removed = store.remove(identifier)
     words = ' and '.join(field.replace('_', ' ') for field in revoked) or 'nothing (the entry held no token)'
-    result = dict(changed=True, revoked=revoked, removed=removed,
-                  msg='Revoked the {0} of {1} and removed it from the store'.format(words, label))
+    result = dict(changed=True, revoked=revoked, removed=removed, msg='Revoked the {0} of {1} and removed it from the store'.format(words, label))
     if endpoint is not None:
         result['revocation_endpoint'] = endpoint.url
     return result
 
 
-def _revoke_stored_prediction(provider: TokenProvider, entry: _token_store.Entry, name: str | None, label: str) -> dict[str, Any]:
-    if entry.state == _token_store.MISSING:
-        return dict(changed=False, revoked=[], removed=False,
-                    msg='Check mode: {0} to revoke'.format(provider.describe_token(name, 'no')))
-    if entry.state != _token_store.OK:
+def _revoke_stored_prediction(provider: TokenProvider, entry: Entry, name: str | None, label: str) -> dict[str, Any]:
+    if entry.state == MISSING:
+        return dict(changed=False, revoked=[], removed=False, msg='Check mode: {0} to revoke'.format(provider.describe_token(name, 'no')))
+    if entry.state != OK:
         raise _unreadable_entry(provider, entry, name, label)
     fields = [field for field in REVOKED_FIELDS if entry.tokens.get(field)]
-    return dict(changed=True, revoked=[], removed=False,
-                msg='Check mode: would revoke the {0} of {1} and remove it from the store; nothing was sent'.format(
-                    ' and '.join(field.replace('_', ' ') for field in fields) or 'nothing', label))
+    return dict(
+        changed=True,
+        revoked=[],
+        removed=False,
+        msg='Check mode: would revoke the {0} of {1} and remove it from the store; nothing was sent'.format(
+            ' and '.join(field.replace('_', ' ') for field in fields) or 'nothing', label
+        ),
+    )
 
 
-def _unreadable_entry(provider: TokenProvider, entry: _token_store.Entry, name: str | None, label: str) -> StoreError:
-    why = ('this client credential cannot decrypt it (saved with another client_secret or private_key?)'
-           if entry.state == _token_store.UNDECRYPTABLE else 'it is damaged (not in the store\'s format)')
-    return StoreError('Cannot revoke {0}: {1}, so its tokens are unknown and nothing was sent. Drop the entry with the token module '
-                      '(token_store_action: forget{2}); its tokens expire on their own'.format(
-                          label, why, ', save_as: {0}'.format(name) if name is not None else ''))
+def _unreadable_entry(provider: TokenProvider, entry: Entry, name: str | None, label: str) -> StoreError:
+    why = (
+        'this client credential cannot decrypt it (saved with another client_secret or private_key?)'
+        if entry.state == UNDECRYPTABLE
+        else "it is damaged (not in the store's format)"
+    )
+    return StoreError(
+        'Cannot revoke {0}: {1}, so its tokens are unknown and nothing was sent. Drop the entry with the token module '
+        '(token_store_action: forget{2}); its tokens expire on their own'.format(label, why, ', save_as: {0}'.format(name) if name is not None else '')
+    )
 
 
 def run_introspect_task(options: OptionsLike, check_mode: bool = False, client: TokenAdminClient | None = None) -> dict[str, Any]:
@@ -251,11 +276,13 @@ def run_introspect_task(options: OptionsLike, check_mode: bool = False, client: 
     try:
         claims, endpoint = client.introspect(options.token, options.token_type_hint)
         if options.fail_if_inactive and not claims['active']:
-            raise ResponseError('The token is not active according to {0} (RFC 7662 section 2.2: expired, revoked, never issued '
-                                'by this OP, or not for this client to see); fail_if_inactive is set'.format(endpoint.url),
-                                url=endpoint.url, status=200)
+            raise ResponseError(
+                'The token is not active according to {0} (RFC 7662 section 2.2: expired, revoked, never issued '
+                'by this OP, or not for this client to see); fail_if_inactive is set'.format(endpoint.url),
+                url=endpoint.url,
+                status=200,
+            )
     except OIDCError as exc:
         exc.warnings.extend(text for text in client.warnings if text not in exc.warnings)
         raise
-    return dict(changed=False, active=claims['active'], claims=claims, introspection_endpoint=endpoint.url,
-                warnings=client.warnings)
+    return dict(changed=False, active=claims['active'], claims=claims, introspection_endpoint=endpoint.url, warnings=client.warnings)

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: api_resource
 short_description: Declarative, idempotent JSON objects in a REST collection (SCIM 2.0 or generic), with a bearer token
 version_added: 0.1.0
@@ -294,9 +294,9 @@ seealso:
   - name: RFC 7644
     description: SCIM 2.0 protocol.
     link: https://www.rfc-editor.org/rfc/rfc7644
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: PingOne users through the Management API, moved between populations and enabled through their own endpoints
   jwtauth.oidc.api_resource:
     url: "https://api.pingone.eu/v1/environments/{{ pingone_environment_id }}/users"
@@ -391,9 +391,9 @@ EXAMPLES = r'''
     client_id: automation
     client_secret: "{{ vault_client_secret }}"
     scope: [projects:write]
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 msg:
   description:
     - "What the task did, in words, keys only, for example V(Users: created 2 (alice, bob\\), updated 1 (carol\\), unchanged 117).
@@ -447,11 +447,11 @@ diff:
   returned: in diff mode
   type: list
   elements: dict
-'''
+"""
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._option_specs import api_resource_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import api_resource_module_kwargs
 
 
 def main():
@@ -461,8 +461,10 @@ def main():
     compares it with.  Run as a module anyway (say, copied elsewhere), it says so.
     """
     module = AnsibleModule(supports_check_mode=True, **api_resource_module_kwargs())
-    module.fail_json(msg='jwtauth.oidc.api_resource runs on the controller as an action plugin; this module file holds only its '
-                         'documentation. Run it from a play with the jwtauth.oidc collection installed.')
+    module.fail_json(
+        msg='jwtauth.oidc.api_resource runs on the controller as an action plugin; this module file holds only its '
+        'documentation. Run it from a play with the jwtauth.oidc collection installed.'
+    )
 
 
 if __name__ == '__main__':

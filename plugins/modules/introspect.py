@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: introspect
 short_description: Ask the OP whether an OAuth 2.0 token is active, and what it grants (RFC 7662)
 version_added: 0.1.0
@@ -93,9 +93,9 @@ seealso:
   - name: PingOne Token Introspection
     description: PingOne's introspection endpoint.
     link: https://developer.pingidentity.com/pingone-api/auth/openid-connect-oauth-2/token-introspection-access-token.html
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: Is the token still good, and for what?
   jwtauth.oidc.introspect:
     environment_id: "{{ pingone_environment_id }}"
@@ -118,9 +118,9 @@ EXAMPLES = r'''
     token: "{{ login.refresh_token }}"
     token_type_hint: refresh_token
     fail_if_inactive: true
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 active:
   description: Whether the OP considers the token active (RFC 7662 section 2.2).
   returned: success
@@ -157,18 +157,20 @@ correlation_id:
   description: The correlation ID of the answer that failed, from its C(Correlation-Id) header.
   returned: failure, when the answer had one
   type: str
-'''
+"""
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._option_specs import introspect_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import introspect_module_kwargs
 
 
 def main():
     """Never run by a play: the action plugin of the same name does the work, on the controller."""
     module = AnsibleModule(supports_check_mode=True, **introspect_module_kwargs())
-    module.fail_json(msg='jwtauth.oidc.introspect runs on the controller as an action plugin; this module file holds only its '
-                         'documentation. Run it from a play with the jwtauth.oidc collection installed.')
+    module.fail_json(
+        msg='jwtauth.oidc.introspect runs on the controller as an action plugin; this module file holds only its '
+        'documentation. Run it from a play with the jwtauth.oidc collection installed.'
+    )
 
 
 if __name__ == '__main__':

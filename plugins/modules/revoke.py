@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: revoke
 short_description: Revoke an OAuth 2.0 access or refresh token (RFC 7009), and drop it from the token store
 version_added: 0.1.0
@@ -118,9 +118,9 @@ seealso:
   - name: PingOne Token Revocation
     description: PingOne's revocation endpoint, and which tokens it cannot revoke.
     link: https://developer.pingidentity.com/pingone-api/auth/openid-connect-oauth-2/token-revocation.html
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: Log out at the end of a job, revoking the refresh token saved by the token module
   jwtauth.oidc.revoke:
     environment_id: "{{ pingone_environment_id }}"
@@ -143,9 +143,9 @@ EXAMPLES = r'''
     client_id: automation
     client_secret: "{{ vault_client_secret }}"
     scope: [api:read]
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 revoked:
   description:
     - What was revoked, V(refresh_token) and V(access_token) for a stored entry; for a given O(token), its O(token_type_hint)
@@ -186,18 +186,20 @@ correlation_id:
   description: The correlation ID of the answer that failed, from its C(Correlation-Id) header.
   returned: failure, when the answer had one
   type: str
-'''
+"""
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._option_specs import revoke_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import revoke_module_kwargs
 
 
 def main():
     """Never run by a play: the action plugin of the same name does the work, on the controller."""
     module = AnsibleModule(supports_check_mode=True, **revoke_module_kwargs())
-    module.fail_json(msg='jwtauth.oidc.revoke runs on the controller as an action plugin; this module file holds only its '
-                         'documentation. Run it from a play with the jwtauth.oidc collection installed.')
+    module.fail_json(
+        msg='jwtauth.oidc.revoke runs on the controller as an action plugin; this module file holds only its '
+        'documentation. Run it from a play with the jwtauth.oidc collection installed.'
+    )
 
 
 if __name__ == '__main__':

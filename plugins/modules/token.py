@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: token
 short_description: Get OAuth 2.0 / OpenID Connect tokens, authenticating with a client assertion JWT
 version_added: 0.1.0
@@ -102,9 +102,9 @@ seealso:
   - name: OpenID Connect Core 1.0, section 9
     description: Client authentication with client_secret_jwt and private_key_jwt.
     link: https://openid.net/specs/openid-connect-core-1_0.html#ClientAuthentication
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: Exchange an authorization code at PingOne, authenticating with a client secret JWT
   jwtauth.oidc.token:
     environment_id: "{{ pingone_environment_id }}"
@@ -212,9 +212,9 @@ EXAMPLES = r'''
     scope: [openid, profile]
   register: login
   no_log: true
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 access_token:
   description: The access token.
   returned: success
@@ -300,11 +300,11 @@ correlation_id:
       answer). Give it, with the PingOne error id the message shows, to Ping support.
   returned: failure, when the answer had one
   type: str
-'''
+"""
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._option_specs import token_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import token_module_kwargs
 
 
 def main():
@@ -314,8 +314,10 @@ def main():
     compares it with.  Run as a module anyway (say, copied elsewhere), it says so.
     """
     module = AnsibleModule(supports_check_mode=True, **token_module_kwargs())
-    module.fail_json(msg='jwtauth.oidc.token runs on the controller as an action plugin; this module file holds only its '
-                         'documentation. Run it from a play with the jwtauth.oidc collection installed.')
+    module.fail_json(
+        msg='jwtauth.oidc.token runs on the controller as an action plugin; this module file holds only its '
+        'documentation. Run it from a play with the jwtauth.oidc collection installed.'
+    )
 
 
 if __name__ == '__main__':

@@ -21,8 +21,8 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator, Validati
 from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import task_settings_win
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._option_sources import task_settings_win
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, validate, values_to_mask
 
 
@@ -34,8 +34,13 @@ ECHOED_ITEMS = 10
 ITEMS_SPEC = {'type': 'list', 'elements': 'dict'}
 
 
-def run(module_kwargs: Mapping[str, Any], args: Mapping[str, Any], use_case: Callable[[Options, bool, bool], Mapping[str, Any]],
-        check_mode: bool = False, diff: bool = False) -> dict[str, Any]:
+def run(
+    module_kwargs: Mapping[str, Any],
+    args: Mapping[str, Any],
+    use_case: Callable[[Options, bool, bool], Mapping[str, Any]],
+    check_mode: bool = False,
+    diff: bool = False,
+) -> dict[str, Any]:
     """The result dict of one task or lookup call.
 
     ``use_case(options, check_mode, diff)`` returns a result dict (its ``warnings``

@@ -138,10 +138,10 @@ def client_secrets(op_):
 def validated_token_options(*, client_id, client_secret, token_store=False, **args):
     """The token module's validated options (defaults included), as the edge hands them to the library; no store."""
     from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # pylint: disable=import-outside-toplevel
-    from ansible_collections.jwtauth.oidc.plugins.module_utils import _option_specs  # pylint: disable=import-outside-toplevel
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs  # pylint: disable=import-outside-toplevel
 
     args = dict(args, client_id=client_id, client_secret=client_secret, token_store=token_store)
-    validation = ArgumentSpecValidator(**_option_specs.token_module_kwargs()).validate(args)
+    validation = ArgumentSpecValidator(**specs.token_module_kwargs()).validate(args)
     assert not validation.error_messages, validation.error_messages
     return validation.validated_parameters
 

@@ -17,9 +17,9 @@ import re
 
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _parallel
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import api_resource_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, ResourceError, ResponseError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._option_specs import api_resource_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http import parallel
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task
 
 from conftest import TOP
@@ -233,7 +233,7 @@ def test_a_directory_past_the_list_cap_is_read_by_filter(op, scim_server, tmp_pa
     the second lists, sees the first page again, and reads the users by filter, 50 a request: no write, and at
     most 1,000 / 50 + 2 reads. A third, by filter, repairs three users changed behind its back.
     """
-    monkeypatch.setattr(_parallel, 'PROGRESS_INTERVAL', 0.2)
+    monkeypatch.setattr(parallel, 'PROGRESS_INTERVAL', 0.2)
     scim = scim_server.reset(list_cap=200)
     users = [{'userName': 'user{0:04d}'.format(i), 'active': True} for i in range(1000)]
     task = resource_task(op, scim, tmp_path, items=users)

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import api_resource_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._option_specs import api_resource_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task
 
 from test_token_module import client_options

@@ -23,11 +23,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 import harness
 import hostile
 from conftest import validated_token_options
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _option_specs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, DiscoveryError, IdTokenError, OAuthError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResourceError, ResponseError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import TokenClient
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task, run_token_task
-from ansible_collections.jwtauth.oidc.plugins.module_utils._token_request import TokenClient
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
 
 SECRET = 'pingone-errors-secret-' + 'p' * 48
@@ -126,7 +126,7 @@ def test_api_resource_shows_the_platform_error(hostile_server):
         **{'Correlation-Id': CORRELATION}))
     options = dict(url=url, bearer_token='static-bearer-' + 'b' * 30, key='name', items=[{'name': 'staff'}], ca_path=hostile_server.ca_path,
                    token_store=False)
-    validation = ArgumentSpecValidator(**_option_specs.api_resource_module_kwargs()).validate(options)
+    validation = ArgumentSpecValidator(**specs.api_resource_module_kwargs()).validate(options)
     assert not validation.error_messages
     with pytest.raises(ResourceError) as caught:
         run_resource_task(validation.validated_parameters)
@@ -147,7 +147,7 @@ def test_pingone_option_mistakes_fail_before_any_request(hostile_server, options
     options = {key: value.format(base=hostile_server.base_url, env=ENV) for key, value in options.items()}
     message = message.format(base=hostile_server.base_url, env=ENV)
     # The edge, as the action plugin runs it: the check comes with the option errors.
-    result = _edge.run(_option_specs.token_module_kwargs(), dict(options, client_id='c1', client_secret=SECRET, ca_path=hostile_server.ca_path),
+    result = _edge.run(specs.token_module_kwargs(), dict(options, client_id='c1', client_secret=SECRET, ca_path=hostile_server.ca_path),
                        lambda o, check_mode, diff: run_token_task(o))
     assert result['failed'] is True and message in result['msg'], result['msg']
     # The library, as tests and bench call it, refuses the same before the network.
@@ -189,7 +189,7 @@ def test_scope_downgrade_fail_fails_and_keeps_earlier_warnings(hostile_server):
     url = hostile_server.route('POST', '/token', lambda r: answers.pop(0) if answers else token_answer(scope='api:read')(r))
     args = dict(token_endpoint=url, client_id='c1', client_secret=SECRET, ca_path=hostile_server.ca_path, token_store=False,
                 scope=['api:read', 'api:write'], scope_downgrade='fail')
-    result = _edge.run(_option_specs.token_module_kwargs(), args, lambda o, check_mode, diff: run_token_task(o))
+    result = _edge.run(specs.token_module_kwargs(), args, lambda o, check_mode, diff: run_token_task(o))
     assert result['failed'] is True
     assert result['msg'] == ("Failed to obtain a client_credentials token at {0}: the OP granted scope 'api:read', without api:write "
                              "that was requested (RFC 6749 section 3.3 lets an OP grant less than asked): the token may not be allowed "
@@ -204,7 +204,7 @@ def test_scope_downgrade_reaches_api_resource_before_the_api(hostile_server):
     api_url = hostile_server.route('GET', '/v2/Users', lambda r: hostile.json_answer(200, {'Resources': [], 'totalResults': 0}))
     options = dict(url=api_url, token_endpoint=token_url, client_id='c1', client_secret=SECRET, key='userName', api_style='scim',
                    items=[{'userName': 'alice'}], scope=['api:write'], ca_path=hostile_server.ca_path, token_store=False)
-    validation = ArgumentSpecValidator(**_option_specs.api_resource_module_kwargs()).validate(dict(options, scope_downgrade='fail'))
+    validation = ArgumentSpecValidator(**specs.api_resource_module_kwargs()).validate(dict(options, scope_downgrade='fail'))
     assert not validation.error_messages
     with pytest.raises(ResponseError, match='without api:write that was requested'):
         run_resource_task(validation.validated_parameters, check_mode=True)
@@ -217,7 +217,7 @@ def test_scope_on_a_code_exchange_is_a_warning_that_survives_the_failure(op):
     client = op.clients['csjwt']
     args = dict(client_id=client['client_id'], client_secret=client['client_secret'], environment_id=op.env_id, auth_base_url=op.base_url,
                 ca_path=op.ca_path, token_store=False, code=code, redirect_uri='https://app.example.com/elsewhere', scope=['api:write'])
-    result = _edge.run(_option_specs.token_module_kwargs(), args, lambda o, check_mode, diff: run_token_task(o))
+    result = _edge.run(specs.token_module_kwargs(), args, lambda o, check_mode, diff: run_token_task(o))
     assert result['failed'] is True and result['error'] == 'invalid_grant'
     assert ('scope is not part of an authorization code exchange (RFC 6749 section 4.1.3): the OP grants the scope of the '
             'authorization request and most OPs ignore this one; put api:write in the authorization request instead') in result['warnings']

@@ -15,7 +15,7 @@ import pytest
 from conftest import validated_token_options
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _tasks
-from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone_flow import FlowError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.sign_on import FlowError
 
 SCOPE = ['openid', 'profile', 'offline_access']
 

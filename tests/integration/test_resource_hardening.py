@@ -20,11 +20,11 @@ import hostile
 from hostile import json_answer
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import api_resource_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http import HttpClient
-from ansible_collections.jwtauth.oidc.plugins.module_utils._option_specs import api_resource_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task
 
 TOKEN = 'hardening-bearer-token-not-for-other-origins'
 PASSWORD = 'S3cret-password-of-an-item'

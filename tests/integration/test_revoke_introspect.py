@@ -17,8 +17,10 @@ import hostile
 import jwt
 import pytest
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _option_specs, _options, _stored_tokens, _tasks
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _options, _tasks
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import StoreError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._store import provider
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
 from test_token_module import client_options, code_options, read_pem
 
@@ -33,20 +35,20 @@ def given(args):
 def revoke(args, check_mode=False):
     """The revoke task's result, as the action plugin returns it."""
     args = given(args)
-    return _edge.run(_option_specs.revoke_module_kwargs(), args, lambda o, check, diff: _tasks.run_revoke_task(o, check_mode=check),
+    return _edge.run(specs.revoke_module_kwargs(), args, lambda o, check, diff: _tasks.run_revoke_task(o, check_mode=check),
                      check_mode=check_mode)
 
 
 def introspect(args, check_mode=False):
     """The introspect task's result, as the action plugin returns it."""
     args = given(args)
-    return _edge.run(_option_specs.introspect_module_kwargs(), args,
+    return _edge.run(specs.introspect_module_kwargs(), args,
                      lambda o, check, diff: _tasks.run_introspect_task(o, check_mode=check), check_mode=check_mode)
 
 
 def obtain(options):
     """Tokens from the token module's use case, through the edge."""
-    result = _edge.run(_option_specs.token_module_kwargs(), options, lambda o, check, diff: _tasks.run_token_task(o))
+    result = _edge.run(specs.token_module_kwargs(), options, lambda o, check, diff: _tasks.run_token_task(o))
     assert not result.get('failed'), result.get('msg')
     return result
 
@@ -186,7 +188,7 @@ def test_revoking_a_saved_token_removes_it_from_the_store(op, tmp_path):
     again = revoke(dict(base, saved_as='login'))
     assert again['changed'] is False and again['removed'] is False and again['msg'].startswith('No saved token \'login\'')
     with pytest.raises(StoreError, match="No saved token 'login'"):
-        _stored_tokens.TokenProvider(_options.Options(base)).get('login')
+        provider.TokenProvider(_options.Options(base)).get('login')
 
 
 def test_revoking_the_lookups_entry_makes_the_lookup_fetch_a_new_token(op, tmp_path):
@@ -194,8 +196,8 @@ def test_revoking_the_lookups_entry_makes_the_lookup_fetch_a_new_token(op, tmp_p
     removed, and the next lookup requests a new, active token."""
     base = dict(connection(op, 'csjwt', 'root'), token_store=True, token_store_path=str(tmp_path / 'store'), scope=['api:read'])
     validated = _options.Options(base)
-    first = _stored_tokens.TokenProvider(validated).get()['access_token']
-    assert _stored_tokens.TokenProvider(validated).get()['access_token'] == first  # served from the store
+    first = provider.TokenProvider(validated).get()['access_token']
+    assert provider.TokenProvider(validated).get()['access_token'] == first  # served from the store
 
     other_scope = revoke(dict(base, scope=['api:write']))
     assert other_scope['changed'] is False  # another scope is another entry: nothing to revoke
@@ -204,7 +206,7 @@ def test_revoking_the_lookups_entry_makes_the_lookup_fetch_a_new_token(op, tmp_p
     assert done['changed'] is True and done['revoked'] == ['access_token'] and done['removed'] is True, done
     plain = connection(op, 'csjwt', 'root')
     assert introspect(dict(plain, token=first))['active'] is False
-    second = _stored_tokens.TokenProvider(validated).get()['access_token']
+    second = provider.TokenProvider(validated).get()['access_token']
     assert second != first and introspect(dict(plain, token=second))['active'] is True
 
 

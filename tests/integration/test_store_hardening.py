@@ -22,11 +22,14 @@ import hostile
 from test_token_lookup import lookup_env, token_requests
 from test_token_module import client_options, code_options
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _grants, _option_specs, _stored_tokens, _tasks
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _tasks
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError, StoreError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth import grants
+from ansible_collections.jwtauth.oidc.plugins.module_utils._store import provider
 
 SECRET = 'hostile-client-secret-' + 'x' * 42
-YEAR = _grants.MAX_TOKEN_LIFETIME
+YEAR = grants.MAX_TOKEN_LIFETIME
 
 
 def hostile_options(server, store, **extra):
@@ -43,14 +46,14 @@ def hostile_options(server, store, **extra):
 
 def validated(args):
     """The token module's validated options (defaults included), as the edge hands them to the library."""
-    validation = ArgumentSpecValidator(**_option_specs.token_module_kwargs()).validate(args)
+    validation = ArgumentSpecValidator(**specs.token_module_kwargs()).validate(args)
     assert not validation.error_messages, validation.error_messages
     return validation.validated_parameters
 
 
 def _worker(options, outcomes):
     try:
-        outcomes.put(('token', _stored_tokens.TokenProvider(options).get()['access_token']))
+        outcomes.put(('token', provider.TokenProvider(options).get()['access_token']))
     except OIDCError as exc:
         outcomes.put(('error', str(exc)))
 
@@ -105,10 +108,10 @@ def test_a_later_task_retries_the_op(hostile_server, tmp_path):
     hostile_server.route('POST', '/token', slow(500, b'down', delay=0))
     options = hostile_options(hostile_server, tmp_path / 'store', retries=0)
     with pytest.raises(OIDCError):
-        _stored_tokens.TokenProvider(options).get()
+        provider.TokenProvider(options).get()
     hostile_server.route('POST', '/token', lambda _r: hostile.json_answer(200, {'access_token': 'back', 'expires_in': 600}))
     # No wait for a lock: this worker asks the OP itself, even inside the failure's 10 s.
-    assert _stored_tokens.TokenProvider(options).get()['access_token'] == 'back'
+    assert provider.TokenProvider(options).get()['access_token'] == 'back'
     assert len(hostile_server.received('/token')) == 2
 
 
@@ -144,7 +147,7 @@ def test_token_lifetime_from_a_hostile_answer(hostile_server, tmp_path, expires_
     options = hostile_options(hostile_server, tmp_path / 'store')
     before = time.time()
     for worker in range(5):  # five workers, one after the other
-        tokens = _stored_tokens.TokenProvider(options).get()
+        tokens = provider.TokenProvider(options).get()
     after = time.time()
     assert len(hostile_server.received('/token')) == requests
     # The lifetime counts from when the request left, somewhere between before and after: on a loaded
@@ -159,7 +162,7 @@ def test_saved_token_without_expires_in_is_kept(hostile_server, tmp_path):
                               token_store_action='use')
     result = _tasks.run_token_task(options)
     assert result['access_token'] == 'login-token' and result['warnings'] == []
-    assert _stored_tokens.TokenProvider(options).get('login')['access_token'] == 'login-token'
+    assert provider.TokenProvider(options).get('login')['access_token'] == 'login-token'
     assert len(hostile_server.received('/token')) == 1
 
 
@@ -173,9 +176,9 @@ def test_saved_token_is_not_served_for_another_issuer(op, tmp_path):
     assert saved['issuer'] == op.pingone_issuer and saved['warnings'] == []
     root = validated(dict(client_options(op, 'csjwt'), token_store_path=store))
     with pytest.raises(StoreError) as caught:
-        _stored_tokens.TokenProvider(root).get('login')
+        provider.TokenProvider(root).get('login')
     assert "No saved token 'login' for client '{0}' at issuer {1}".format(op.clients['csjwt']['client_id'], op.issuer) in str(caught.value)
-    assert _stored_tokens.TokenProvider(dict(pingone, code=None)).get('login')['access_token'] == saved['access_token']
+    assert provider.TokenProvider(dict(pingone, code=None)).get('login')['access_token'] == saved['access_token']
 
 
 def test_saved_token_under_another_credential_says_so(op, tmp_path):
@@ -184,7 +187,7 @@ def test_saved_token_under_another_credential_says_so(op, tmp_path):
     _tasks.run_token_task(options)
     rotated = dict(options, code=None, client_secret='a-rotated-secret-' + 'y' * 48)
     with pytest.raises(StoreError) as caught:
-        _stored_tokens.TokenProvider(rotated).get('login')
+        provider.TokenProvider(rotated).get('login')
     assert 'exists in the token store {0}'.format(store) in str(caught.value)
     assert 'this client credential cannot decrypt it' in str(caught.value)
 

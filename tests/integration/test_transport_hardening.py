@@ -21,9 +21,10 @@ from ansible.release import __version__ as ansible_version
 
 import hostile
 from conftest import validated_token_options
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _http, _options
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OAuthError, TransportError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._token_request import TokenClient
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http import client as http_client
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import TokenClient
 
 # A secret whose URL-encoded and Base64 forms differ from it.
 ODD_SECRET = 'a+b/c=d&e f%' + 'S' * 40
@@ -89,16 +90,16 @@ def test_allow_plain_http_reaches_loopback_only_and_says_so(plain_server):
 ])
 def test_loopback_table(url, loopback):
     if loopback:
-        assert 'without TLS' in _http.check_url(url, 'x', allow_plain_http=True)
+        assert 'without TLS' in http_client.check_url(url, 'x', allow_plain_http=True)
     else:
         with pytest.raises(ConfigurationError):
-            _http.check_url(url, 'x', allow_plain_http=True)
+            http_client.check_url(url, 'x', allow_plain_http=True)
 
 
 @pytest.mark.parametrize('url', ['ftp://op.example/token', '/as/token', 'https://', ''])
 def test_not_an_https_url(url):
     with pytest.raises(ConfigurationError, match='is not an absolute https URL'):
-        _http.check_url(url, 'the token_endpoint option')
+        http_client.check_url(url, 'the token_endpoint option')
 
 
 # ---------------------------------------------------------------- 3. no ambient credentials
@@ -182,10 +183,10 @@ def test_unparseable_retry_after_falls_back_to_backoff(hostile_server, header):
 
     url = hostile_server.route('POST', '/token', handler)
     waits = []
-    http = _http.HttpClient(ca_path=hostile_server.ca_path, sleep=waits.append)
+    http = http_client.HttpClient(ca_path=hostile_server.ca_path, sleep=waits.append)
     client = TokenClient(validated(token_endpoint=url, ca_path=hostile_server.ca_path), http=http)
     assert client.request_token()['access_token'].startswith('hostile-access-')
-    assert len(waits) == 1 and 0 <= waits[0] <= _http.BACKOFF_BASE
+    assert len(waits) == 1 and 0 <= waits[0] <= http_client.BACKOFF_BASE
 
 
 def test_missing_ca_path_names_the_option(tmp_path):

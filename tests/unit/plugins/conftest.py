@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _option_sources, _option_specs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import sources
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
 
 AWX_ISSUER = 'https://env.example.test'
 AWX_CLIENT_ID = 'env-client'
@@ -17,8 +18,8 @@ AWX_CLIENT_ID = 'env-client'
 @pytest.fixture
 def awx_environ(monkeypatch):
     """An AWX-injected environment: a credential with an issuer, a client ID and a secret; every other input "" ."""
-    for option in _option_specs.connection_argument_spec():
-        monkeypatch.setenv(_option_sources.env_var(option), '')
+    for option in specs.connection_argument_spec():
+        monkeypatch.setenv(sources.env_var(option), '')
     monkeypatch.setenv('JWTAUTH_OIDC_ISSUER', AWX_ISSUER)
     monkeypatch.setenv('JWTAUTH_OIDC_CLIENT_ID', AWX_CLIENT_ID)
     monkeypatch.setenv('JWTAUTH_OIDC_CLIENT_SECRET', 's' * 32)

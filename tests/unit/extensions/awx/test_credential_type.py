@@ -17,7 +17,10 @@ import re
 import pytest
 import yaml
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _option_sources, _option_specs, _options, _pingone
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _options
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import sources
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone import locations
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DIRECTORY = os.path.join(HERE, '..', '..', '..', '..', 'extensions', 'awx')
@@ -32,13 +35,12 @@ def load(name):
 TYPES = {'credential_type.yml': 'default', 'application_credential_type.yml': 'application'}
 LOADED = {name: load(name) for name in TYPES}
 # The connection options, and the user of grant_type=pingone_flow.
-CONNECTION = dict(_option_specs.connection_argument_spec(),
-                  **{name: spec for name, spec in _option_specs.grant_argument_spec().items() if name in _option_sources.USER_OPTIONS})
+CONNECTION = dict(specs.connection_argument_spec(), **{name: spec for name, spec in specs.grant_argument_spec().items() if name in sources.USER_OPTIONS})
 # Inputs that are not options one to one: the CA is given as PEM and injected as a file path.
 NOT_OPTIONS = {'ca_certificate'}
 # Options checked by the library rather than by spec choices, with the values a dropdown should offer:
 # region takes any case and says which name to use (issue 11), and the credential offers the canonical names.
-CHECKED_CHOICES = {'region': list(_pingone.REGION_TLDS)}
+CHECKED_CHOICES = {'region': list(locations.REGION_TLDS)}
 # What the application credential injects when it names a location: every variable it has is then read.
 NAMED_LOCATION = {'JWTAUTH_OIDC_APP_ISSUER': 'https://op.example.test'}
 
@@ -49,7 +51,7 @@ def fields(name):
 
 def variable(name, option):
     """The variable an option reads first with the file's credential (the application's naming a location)."""
-    return _option_sources.credential_env_vars(option, TYPES[name], NAMED_LOCATION)[0]
+    return sources.credential_env_vars(option, TYPES[name], NAMED_LOCATION)[0]
 
 
 INPUTS = [(name, field_id) for name in TYPES for field_id in sorted(fields(name))]
@@ -105,5 +107,5 @@ def test_every_variable_is_an_option_or_the_ca_path(name):
 def test_the_application_type_holds_the_client_and_the_user_whole():
     """credential=application reads the client and the user only from this type: every option of both groups is an input."""
     application = fields('application_credential_type.yml')
-    assert set(_option_sources.CLIENT_OPTIONS) | set(_option_sources.USER_OPTIONS) <= set(application)
-    assert set(_option_sources.LOCATION_OPTIONS) <= set(application)
+    assert set(sources.CLIENT_OPTIONS) | set(sources.USER_OPTIONS) <= set(application)
+    assert set(sources.LOCATION_OPTIONS) <= set(application)

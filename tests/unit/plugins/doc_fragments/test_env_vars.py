@@ -12,15 +12,19 @@ import pytest
 from ansible.plugins.loader import fragment_loader, lookup_loader, module_loader
 from ansible.utils.plugin_docs import get_docstring
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _option_sources, _option_specs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import sources
+
+# Each documented plugin with options of the collection, and its argument spec.
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
 
 # Each documented plugin with options of the collection, and its argument spec.
 PLUGINS = {
-    ('module', 'token'): _option_specs.token_argument_spec(),
-    ('module', 'api_resource'): _option_specs.api_resource_argument_spec(),
-    ('lookup', 'token'): _option_specs.lookup_argument_spec(),
-    ('module', 'revoke'): _option_specs.revoke_argument_spec(),
-    ('module', 'introspect'): _option_specs.introspect_argument_spec(),
+    ('module', 'token'): specs.token_argument_spec(),
+    ('module', 'api_resource'): specs.api_resource_argument_spec(),
+    ('lookup', 'token'): specs.lookup_argument_spec(),
+    ('module', 'revoke'): specs.revoke_argument_spec(),
+    ('module', 'introspect'): specs.introspect_argument_spec(),
 }
 
 
@@ -29,8 +33,7 @@ def documented_options(plugin_type, name):
     """The plugin's options, doc fragments merged, as ansible-doc and antsibull-docs read them (not to be modified)."""
     loader = module_loader if plugin_type == 'module' else lookup_loader
     path = loader.find_plugin('jwtauth.oidc.' + name)
-    doc = get_docstring(path, fragment_loader, is_module=plugin_type == 'module', collection_name='jwtauth.oidc',
-                        plugin_type=plugin_type)[0]
+    doc = get_docstring(path, fragment_loader, is_module=plugin_type == 'module', collection_name='jwtauth.oidc', plugin_type=plugin_type)[0]
     return doc['options']
 
 
@@ -39,7 +42,7 @@ def fallback_variable(option_spec):
     if 'fallback' not in option_spec:
         return None
     function, names = option_spec['fallback']
-    assert function is _option_sources.env_fallback_nonempty and len(names) == 1
+    assert function is sources.env_fallback_nonempty and len(names) == 1
     return names[0]
 
 
@@ -53,16 +56,16 @@ def description_problem(option, spec, doc):
     text = description(doc)
     if option == 'credential':
         # No fallback of its own: it says which variables the others read, so it names both families.
-        wanted = [_option_sources.ENV_PREFIX + '<OPTION>', _option_sources.APPLICATION_ENV_PREFIX + '<OPTION>']
+        wanted = [sources.ENV_PREFIX + '<OPTION>', sources.APPLICATION_ENV_PREFIX + '<OPTION>']
         return None if variable is None and all(name in text for name in wanted) else 'must name {0} and have no fallback'.format(wanted)
     if variable is None:
-        return 'names {0}* but has no fallback'.format(_option_sources.ENV_PREFIX) if _option_sources.ENV_PREFIX in text else None
-    if variable != _option_sources.env_var(option):
-        return 'falls back to {0}, not {1}'.format(variable, _option_sources.env_var(option))
+        return 'names {0}* but has no fallback'.format(sources.ENV_PREFIX) if sources.ENV_PREFIX in text else None
+    if variable != sources.env_var(option):
+        return 'falls back to {0}, not {1}'.format(variable, sources.env_var(option))
     if 'E({0})'.format(variable) not in text:
         return 'does not name E({0})'.format(variable)
-    if text.count('E(' + _option_sources.ENV_PREFIX) != 1:
-        return 'names more than one {0}* variable'.format(_option_sources.ENV_PREFIX)
+    if text.count('E(' + sources.ENV_PREFIX) != 1:
+        return 'names more than one {0}* variable'.format(sources.ENV_PREFIX)
     return None
 
 
@@ -77,15 +80,21 @@ def test_the_description_names_the_variable_the_spec_reads(plugin_type, name):
     assert {option: problem for option, problem in problems.items() if problem} == {}
 
 
-@pytest.mark.parametrize('option, spec, text, problem', [
-    ('timeout', {'type': 'int'}, 'Seconds.', None),
-    ('timeout', {'type': 'int'}, 'Seconds, or E(JWTAUTH_OIDC_TIMEOUT).', 'names JWTAUTH_OIDC_* but has no fallback'),
-    ('client_id', {'fallback': (_option_sources.env_fallback_nonempty, ['JWTAUTH_OIDC_CLIENT_ID'])}, 'Or E(JWTAUTH_OIDC_CLIENT_ID).', None),
-    ('client_id', {'fallback': (_option_sources.env_fallback_nonempty, ['JWTAUTH_OIDC_CLIENT_ID'])}, 'The client.',
-     'does not name E(JWTAUTH_OIDC_CLIENT_ID)'),
-    ('client_id', {'fallback': (_option_sources.env_fallback_nonempty, ['JWTAUTH_OIDC_CLIENT'])}, 'Or E(JWTAUTH_OIDC_CLIENT).',
-     'falls back to JWTAUTH_OIDC_CLIENT, not JWTAUTH_OIDC_CLIENT_ID'),
-])
+@pytest.mark.parametrize(
+    'option, spec, text, problem',
+    [
+        ('timeout', {'type': 'int'}, 'Seconds.', None),
+        ('timeout', {'type': 'int'}, 'Seconds, or E(JWTAUTH_OIDC_TIMEOUT).', 'names JWTAUTH_OIDC_* but has no fallback'),
+        ('client_id', {'fallback': (sources.env_fallback_nonempty, ['JWTAUTH_OIDC_CLIENT_ID'])}, 'Or E(JWTAUTH_OIDC_CLIENT_ID).', None),
+        ('client_id', {'fallback': (sources.env_fallback_nonempty, ['JWTAUTH_OIDC_CLIENT_ID'])}, 'The client.', 'does not name E(JWTAUTH_OIDC_CLIENT_ID)'),
+        (
+            'client_id',
+            {'fallback': (sources.env_fallback_nonempty, ['JWTAUTH_OIDC_CLIENT'])},
+            'Or E(JWTAUTH_OIDC_CLIENT).',
+            'falls back to JWTAUTH_OIDC_CLIENT, not JWTAUTH_OIDC_CLIENT_ID',
+        ),
+    ],
+)
 def test_a_drifted_description_is_found(option, spec, text, problem):
     """The check above can fail: each kind of drift is named."""
     assert description_problem(option, spec, {'description': [text]}) == problem
@@ -95,7 +104,7 @@ def test_lookup_env_entries_are_the_spec_fallbacks():
     """The env: entries, which fill the docsite's environment variable index, never drift from the spec."""
     documented = documented_options('lookup', 'token')
     drifted = {}
-    for option, spec in sorted(_option_specs.lookup_argument_spec().items()):
+    for option, spec in sorted(specs.lookup_argument_spec().items()):
         variable = fallback_variable(spec)
         declared = [entry['name'] for entry in documented[option].get('env') or []]
         if declared != ([variable] if variable else []):

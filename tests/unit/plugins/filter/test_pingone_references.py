@@ -14,14 +14,15 @@ IDS = {'Staff': 'p1', 'New': None}
 # items, arguments -> result
 CONVERTED = [
     # A name becomes a reference; other keys stay; drop leaves the role's own keys out.
-    ([{'username': 'a', 'population': 'Staff', 'state': 'present', 'groups': ['x']}], dict(key='population', drop=['state', 'groups']),
-     [{'username': 'a', 'population': {'id': 'p1'}}]),
+    (
+        [{'username': 'a', 'population': 'Staff', 'state': 'present', 'groups': ['x']}],
+        dict(key='population', drop=['state', 'groups']),
+        [{'username': 'a', 'population': {'id': 'p1'}}],
+    ),
     # A reference given as a dict, and no population at all, are kept.
-    ([{'name': 'g', 'population': {'id': 'other'}}, {'name': 'h'}], dict(key='population'),
-     [{'name': 'g', 'population': {'id': 'other'}}, {'name': 'h'}]),
+    ([{'name': 'g', 'population': {'id': 'other'}}, {'name': 'h'}], dict(key='population'), [{'name': 'g', 'population': {'id': 'other'}}, {'name': 'h'}]),
     # Check mode: an object still to be created gets a placeholder id.
-    ([{'name': 'g', 'population': 'New'}], dict(key='population', check_mode=True),
-     [{'name': 'g', 'population': {'id': '(to be created) New'}}]),
+    ([{'name': 'g', 'population': 'New'}], dict(key='population', check_mode=True), [{'name': 'g', 'population': {'id': '(to be created) New'}}]),
     # Names only: the memberOfGroups bodies.
     (['Staff', 'New'], dict(check_mode=True), [{'id': 'p1'}, {'id': '(to be created) New'}]),
     ([], {}, []),
@@ -35,11 +36,12 @@ def test_converted(items, arguments, expected):
 
 def test_refusals_name_the_item_never_its_contents():
     refusals = [
-        (([{'name': 'g', 'population': 'Nope', 'description': 'private'}], dict(key='population', what='population', source='groups')),
-         "groups[0] names population 'Nope', which is not one of the populations this role manages"),
+        (
+            ([{'name': 'g', 'population': 'Nope', 'description': 'private'}], dict(key='population', what='population', source='groups')),
+            "groups[0] names population 'Nope', which is not one of the populations this role manages",
+        ),
         ((['Staff', 'Gone'], dict(what='group', source="alice's groups")), "alice's groups[1] names group 'Gone'"),
-        (([{'name': 'g', 'population': 'New'}], dict(key='population', what='population')),
-         "items[0] names population 'New', whose id is unknown"),
+        (([{'name': 'g', 'population': 'New'}], dict(key='population', what='population')), "items[0] names population 'New', whose id is unknown"),
         ((['x'], dict(key='population')), 'items[0] is not a dict'),
     ]
     for (items, arguments), message in refusals:
@@ -55,21 +57,30 @@ SCOPE_IDS = {'Orders': {'read': 's1', 'write': 's2', 'admin': None}, 'New': {'x'
 def test_resource_grants():
     grants = [{'resource': 'Orders', 'scopes': ['write', 'read']}, {'resource': {'id': 'r9'}, 'scopes': [{'id': 's9'}]}]
     assert pingone_resource_grants(grants, RESOURCE_IDS, SCOPE_IDS) == [
-        {'resource': {'id': 'r1'}, 'scopes': [{'id': 's2'}, {'id': 's1'}]}, {'resource': {'id': 'r9'}, 'scopes': [{'id': 's9'}]}]
+        {'resource': {'id': 'r1'}, 'scopes': [{'id': 's2'}, {'id': 's1'}]},
+        {'resource': {'id': 'r9'}, 'scopes': [{'id': 's9'}]},
+    ]
     # Check mode: a resource or scope still to be created gets a placeholder id.
-    assert pingone_resource_grants([{'resource': 'New', 'scopes': ['x']}, {'resource': 'Orders', 'scopes': ['admin']}],
-                                   RESOURCE_IDS, SCOPE_IDS, check_mode=True) == [
+    assert pingone_resource_grants(
+        [{'resource': 'New', 'scopes': ['x']}, {'resource': 'Orders', 'scopes': ['admin']}], RESOURCE_IDS, SCOPE_IDS, check_mode=True
+    ) == [
         {'resource': {'id': '(to be created) New'}, 'scopes': [{'id': '(to be created) x'}]},
-        {'resource': {'id': 'r1'}, 'scopes': [{'id': '(to be created) admin'}]}]
+        {'resource': {'id': 'r1'}, 'scopes': [{'id': '(to be created) admin'}]},
+    ]
     assert pingone_resource_grants(None, RESOURCE_IDS, SCOPE_IDS) == []
 
 
 def test_resource_grants_by_state():
     """Present and absent grants go to two tasks: an absent one needs its resource only, to find the grant to delete."""
-    grants = [{'resource': 'Orders', 'scopes': ['read'], 'state': 'present'}, {'resource': 'Orders', 'state': 'absent'},
-              {'resource': {'id': 'r9'}, 'scopes': [{'id': 's9'}]}]
+    grants = [
+        {'resource': 'Orders', 'scopes': ['read'], 'state': 'present'},
+        {'resource': 'Orders', 'state': 'absent'},
+        {'resource': {'id': 'r9'}, 'scopes': [{'id': 's9'}]},
+    ]
     assert pingone_resource_grants(grants, RESOURCE_IDS, SCOPE_IDS) == [
-        {'resource': {'id': 'r1'}, 'scopes': [{'id': 's1'}]}, {'resource': {'id': 'r9'}, 'scopes': [{'id': 's9'}]}]
+        {'resource': {'id': 'r1'}, 'scopes': [{'id': 's1'}]},
+        {'resource': {'id': 'r9'}, 'scopes': [{'id': 's9'}]},
+    ]
     assert pingone_resource_grants(grants, RESOURCE_IDS, SCOPE_IDS, state='absent') == [{'resource': {'id': 'r1'}}]
 
 

@@ -12,21 +12,24 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import lookup_loader
 from ansible.template import Templar
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _option_specs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
 
 
 def options_given(variables=None, **direct):
     variables = variables or {}
     lookup = lookup_loader.get('jwtauth.oidc.token', loader=DataLoader(), templar=Templar(loader=DataLoader(), variables=variables))
-    return lookup._options_given(_option_specs.lookup_argument_spec(), variables, direct)
+    return lookup._options_given(specs.lookup_argument_spec(), variables, direct)
 
 
-@pytest.mark.parametrize('variables, direct, expected_issuer', [
-    # Only the environment: left to the option layer's fallback.
-    ({}, {}, None),
-    ({'jwtauth_oidc_issuer': 'https://var.example.test'}, {}, 'https://var.example.test'),
-    ({'jwtauth_oidc_issuer': 'https://var.example.test'}, {'issuer': 'https://kw.example.test'}, 'https://kw.example.test'),
-])
+@pytest.mark.parametrize(
+    'variables, direct, expected_issuer',
+    [
+        # Only the environment: left to the option layer's fallback.
+        ({}, {}, None),
+        ({'jwtauth_oidc_issuer': 'https://var.example.test'}, {}, 'https://var.example.test'),
+        ({'jwtauth_oidc_issuer': 'https://var.example.test'}, {'issuer': 'https://kw.example.test'}, 'https://kw.example.test'),
+    ],
+)
 def test_keywords_and_variables_outrank_the_environment(awx_environ, variables, direct, expected_issuer):
     assert options_given(variables, **direct).get('issuer') == expected_issuer
 
@@ -42,8 +45,8 @@ def test_empty_variables_with_choices_are_not_refused(awx_environ):
 
 
 def test_the_spec_then_reads_the_environment(awx_environ):
-    spec = _option_specs.lookup_argument_spec()
-    validation = ArgumentSpecValidator(**_option_specs.token_module_kwargs(spec)).validate(options_given())
+    spec = specs.lookup_argument_spec()
+    validation = ArgumentSpecValidator(**specs.token_module_kwargs(spec)).validate(options_given())
     assert not validation.error_messages
     assert validation.validated_parameters['issuer'] == 'https://env.example.test'
     assert validation.validated_parameters['client_id'] == 'env-client'
@@ -60,7 +63,7 @@ def lookup_docs():
     return {name: option for name, option in doc['options'].items() if name != '_terms'}
 
 
-SPEC = _option_specs.lookup_argument_spec()
+SPEC = specs.lookup_argument_spec()
 
 
 def test_documented_options_are_the_spec():

@@ -18,37 +18,46 @@ SHORT = 'pw1'
 SECRETS = [LONG, SHORT, 'other-secret-never-shown']
 
 
-@pytest.mark.parametrize('value, expected', [
-    ({}, []),
-    ('nothing secret here', []),
-    ('a {0} b'.format(LONG), [LONG]),
-    ({'msg': 'sent client_secret={0}'.format(quote_plus(LONG))}, [quote_plus(LONG)]),
-    (['the password is pw1.'], [SHORT]),
-    (['pw 1', 'p', 'w1'], []),
-    ({LONG: 'a key holds it'}, [LONG]),
-    ({'nested': [('t', {'s': {b'bytes ' + LONG.encode()}})]}, [LONG]),
-    ({'number': 12345, 'flag': True, 'none': None}, []),
-])
+@pytest.mark.parametrize(
+    'value, expected',
+    [
+        ({}, []),
+        ('nothing secret here', []),
+        ('a {0} b'.format(LONG), [LONG]),
+        ({'msg': 'sent client_secret={0}'.format(quote_plus(LONG))}, [quote_plus(LONG)]),
+        (['the password is pw1.'], [SHORT]),
+        (['pw 1', 'p', 'w1'], []),
+        ({LONG: 'a key holds it'}, [LONG]),
+        ({'nested': [('t', {'s': {b'bytes ' + LONG.encode()}})]}, [LONG]),
+        ({'number': 12345, 'flag': True, 'none': None}, []),
+    ],
+)
 def test_occurring_keeps_the_masks_found_in_the_value(value, expected):
     masks = _masking.mask_values(SECRETS)
     assert sorted(_masking.occurring(masks, value)) == sorted(expected)
 
 
-@pytest.mark.parametrize('masks, value, expected', [
-    (['12345'], {'id': 12345}, ['12345']),
-    (['2345'], [12345], ['2345']),
-    ([''], 'anything', []),
-    ([], 'anything', []),
-])
+@pytest.mark.parametrize(
+    'masks, value, expected',
+    [
+        (['12345'], {'id': 12345}, ['12345']),
+        (['2345'], [12345], ['2345']),
+        ([''], 'anything', []),
+        ([], 'anything', []),
+    ],
+)
 def test_occurring_sees_numbers_as_remove_values_does(masks, value, expected):
     assert _masking.occurring(masks, value) == expected
 
 
-@pytest.mark.parametrize('value', [
-    {'msg': 'raw {0}, form {1}, short pw1 in a word'.format(LONG, quote_plus(LONG)), 'done': {'created': [LONG, 'bob'], 'ids': {'a': 7}}},
-    ['pw1', LONG, 'nothing', 42, True, None, ('pw1x', b'pw1')],
-    {'number': 1234567890, 'text': 'no secret'},
-])
+@pytest.mark.parametrize(
+    'value',
+    [
+        {'msg': 'raw {0}, form {1}, short pw1 in a word'.format(LONG, quote_plus(LONG)), 'done': {'created': [LONG, 'bob'], 'ids': {'a': 7}}},
+        ['pw1', LONG, 'nothing', 42, True, None, ('pw1x', b'pw1')],
+        {'number': 1234567890, 'text': 'no secret'},
+    ],
+)
 def test_masking_with_the_masks_found_equals_masking_with_every_mask(value):
     masks = _masking.mask_values(SECRETS + ['4567'])
     assert remove_values(value, _masking.occurring(masks, value)) == remove_values(value, masks)

@@ -40,11 +40,14 @@ class Api:
 
 
 # item / items -> created, unchanged: ``items`` is an option, not the items() of the options' Mapping.
-@pytest.mark.parametrize('desired, created, unchanged', [
-    (dict(item={'name': 'bob'}), ['bob'], []),
-    (dict(items=[{'name': 'bob'}, {'name': 'alice', 'title': 'boss'}]), ['bob'], ['alice']),
-    (dict(items=[]), [], []),
-])
+@pytest.mark.parametrize(
+    'desired, created, unchanged',
+    [
+        (dict(item={'name': 'bob'}), ['bob'], []),
+        (dict(items=[{'name': 'bob'}, {'name': 'alice', 'title': 'boss'}]), ['bob'], ['alice']),
+        (dict(items=[]), [], []),
+    ],
+)
 def test_resource_task_reads_item_and_items_options(desired, created, unchanged):
     api = Api()
     options = Options(dict(url=USERS, bearer_token='T', key='name', **desired))

@@ -21,6 +21,7 @@ from urllib.parse import quote_plus
 import pytest
 from ansible.errors import AnsibleLookupError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
 try:
     from ansible.module_utils.testing import patch_module_args
 except ImportError:  # ansible-core before 2.19: the module reads its arguments from basic._ANSIBLE_ARGS
@@ -34,9 +35,13 @@ except ImportError:  # ansible-core before 2.19: the module reads its arguments 
             yield
         finally:
             basic._ANSIBLE_ARGS = saved
+
+
 from ansible.plugins.loader import action_loader, lookup_loader
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking, _option_sources, _option_specs, _options
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking, _options
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import sources
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OAuthError, StoreError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResourceError
 from ansible_collections.jwtauth.oidc.plugins.modules import api_resource as api_resource_module
@@ -45,16 +50,14 @@ from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
 
 SECRET = 'unit+test/secret=' + 'q' * 48
 BASE = {'token_endpoint': 'https://op.example.test/as/token', 'client_id': 'c1', 'client_secret': SECRET}
-RESOURCE = {'url': 'https://api.example.test/v1/things', 'bearer_token': 'static-bearer-' + 'b' * 30, 'key': 'name',
-            'items': [{'name': 'one'}]}
+RESOURCE = {'url': 'https://api.example.test/v1/things', 'bearer_token': 'static-bearer-' + 'b' * 30, 'key': 'name', 'items': [{'name': 'one'}]}
 
 
 def action(name, args, check_mode=False, diff=False):
     """The action plugin ``name`` as a play would load it, for a task with ``args``."""
     task = SimpleNamespace(args=args, async_val=0, check_mode=check_mode, diff=diff, action=name)
     connection = SimpleNamespace(_shell=SimpleNamespace(tmpdir='/nonexistent'))
-    return action_loader.get(name, task=task, connection=connection, play_context=None, loader=None, templar=None,
-                             shared_loader_obj=None)
+    return action_loader.get(name, task=task, connection=connection, play_context=None, loader=None, templar=None, shared_loader_obj=None)
 
 
 def module_of(plugin):
@@ -79,18 +82,23 @@ def test_check_mode_skips_code_redemption_without_network():
     assert SECRET not in shown(result) and 'one-time-code' not in shown(result)
 
 
-@pytest.mark.parametrize('args, message', [
-    ({'client_id': 'c1', 'client_secret': SECRET}, 'one of the following is required: token_endpoint, issuer, environment_id, auth_base_url'),
-    (dict(BASE, client_secret=None), 'auth_method is client_secret_jwt but all of the following are missing: client_secret'),
-    (dict(BASE, grant_type='refresh_token'), 'missing: refresh_token'),
-    (dict(BASE, region='MARS'), "region must be one of NA, CA, EU, AU, SG, AP (in any case), got 'MARS'"),
-    # Issue 11: the PingOne options are checked before any request, with the value to use.
-    (dict(BASE, region='us'), "region 'us' is not a PingOne region name; use NA"),
-    (dict(BASE, environment_id='my-env'), "environment_id must be a PingOne environment ID, a UUID such as"),
-    (dict(BASE, auth_base_url='https://auth.pingone.eu/5f2b1ac4-7e0d-4c43-9c4e-0b6f4a3d2e1f/as'),
-     'auth_base_url https://auth.pingone.eu/5f2b1ac4-7e0d-4c43-9c4e-0b6f4a3d2e1f/as is an issuer or endpoint URL'),
-    (dict(BASE, timeout=0), 'timeout must be between 1 and 3600 seconds, got 0'),
-])
+@pytest.mark.parametrize(
+    'args, message',
+    [
+        ({'client_id': 'c1', 'client_secret': SECRET}, 'one of the following is required: token_endpoint, issuer, environment_id, auth_base_url'),
+        (dict(BASE, client_secret=None), 'auth_method is client_secret_jwt but all of the following are missing: client_secret'),
+        (dict(BASE, grant_type='refresh_token'), 'missing: refresh_token'),
+        (dict(BASE, region='MARS'), "region must be one of NA, CA, EU, AU, SG, AP (in any case), got 'MARS'"),
+        # Issue 11: the PingOne options are checked before any request, with the value to use.
+        (dict(BASE, region='us'), "region 'us' is not a PingOne region name; use NA"),
+        (dict(BASE, environment_id='my-env'), 'environment_id must be a PingOne environment ID, a UUID such as'),
+        (
+            dict(BASE, auth_base_url='https://auth.pingone.eu/5f2b1ac4-7e0d-4c43-9c4e-0b6f4a3d2e1f/as'),
+            'auth_base_url https://auth.pingone.eu/5f2b1ac4-7e0d-4c43-9c4e-0b6f4a3d2e1f/as is an issuer or endpoint URL',
+        ),
+        (dict(BASE, timeout=0), 'timeout must be between 1 and 3600 seconds, got 0'),
+    ],
+)
 def test_argument_errors(args, message):
     result = run_token({key: value for key, value in args.items() if value is not None})
     assert result['failed'] is True and message in result['msg']
@@ -99,8 +107,12 @@ def test_argument_errors(args, message):
 
 def test_library_errors_keep_their_details_and_warnings(monkeypatch):
     def failing(options, check_mode=False, progress=None):
-        exc = OAuthError('Failed to obtain a token at {0}: invalid_client [HTTP 401]'.format(options.token_endpoint),
-                         url=options.token_endpoint, status=401, error='invalid_client')
+        exc = OAuthError(
+            'Failed to obtain a token at {0}: invalid_client [HTTP 401]'.format(options.token_endpoint),
+            url=options.token_endpoint,
+            status=401,
+            error='invalid_client',
+        )
         exc.warnings.append('client_secret is shorter than the 64 bytes RFC 7518 section 3.2 requires for HS512')
         raise exc
 
@@ -127,8 +139,9 @@ def test_failures_are_masked_in_every_encoding_minted_values_included(monkeypatc
 
     def echoing(options, check_mode=False, progress=None):
         _masking.remember(assertion, basic)
-        raise RuntimeError('OP said: client_secret={0}&client_assertion={1} Authorization: Basic {2} raw {3}'.format(
-            quote_plus(SECRET), assertion, basic, SECRET))
+        raise RuntimeError(
+            'OP said: client_secret={0}&client_assertion={1} Authorization: Basic {2} raw {3}'.format(quote_plus(SECRET), assertion, basic, SECRET)
+        )
 
     result = run_token(BASE, use_case=echoing, monkeypatch=monkeypatch)
     for leaked in (SECRET, quote_plus(SECRET), assertion, basic):
@@ -162,8 +175,12 @@ def test_api_resource_failure_keeps_what_was_done(monkeypatch):
     plugin = action('jwtauth.oidc.api_resource', RESOURCE)
 
     def half_done(options, check_mode=False, diff=False, progress=None):
-        raise ResourceError('Failed to create things {0!r} at {1}: HTTP 500'.format('two', options.url), url=options.url, status=500,
-                            done={'created': ['one'], 'updated': [], 'deleted': [], 'unchanged': [], 'ids': {'one': '1'}})
+        raise ResourceError(
+            'Failed to create things {0!r} at {1}: HTTP 500'.format('two', options.url),
+            url=options.url,
+            status=500,
+            done={'created': ['one'], 'updated': [], 'deleted': [], 'unchanged': [], 'ids': {'one': '1'}},
+        )
 
     monkeypatch.setattr(module_of(plugin), 'run_resource_task', half_done)
     result = plugin.run(task_vars={})
@@ -207,7 +224,7 @@ def test_edge_run_with_a_configuration_error():
     def failing(options, check_mode, diff):
         raise ConfigurationError('signing_alg RS256 cannot be used with client_secret_jwt')
 
-    result = _edge.run(_option_specs.token_module_kwargs(), dict(BASE), failing)
+    result = _edge.run(specs.token_module_kwargs(), dict(BASE), failing)
     assert result == {'failed': True, 'msg': 'signing_alg RS256 cannot be used with client_secret_jwt'}
 
 
@@ -224,7 +241,7 @@ def test_module_files_say_they_run_as_action_plugins(capsys, module, name):
 
 def test_no_option_is_shadowed_by_a_method_of_options():
     """api_resource's ``items`` once read Mapping.items: every option name must reach its value."""
-    values = {name: 'value of ' + name for name in _option_specs.every_option_spec()}
+    values = {name: 'value of ' + name for name in specs.every_option_spec()}
     options = _options.Options(values)
     # Options spelled several ways come out canonical (region in upper case), and no other changes.
     expected = {name: _options.CANONICAL.get(name, str)(value) for name, value in values.items()}
@@ -241,8 +258,15 @@ LATE_PASSWORD = 'another-Passw0rd+late/user=' + 'l' * 12
 
 def users(count, passwords=None):
     """``count`` SCIM users; ``passwords`` maps an index to that user's write-only password."""
-    made = [{'userName': 'user{0:05d}'.format(number), 'active': True, 'name': {'givenName': 'G{0}'.format(number)},
-             'emails': [{'value': 'user{0}@example.test'.format(number), 'primary': True}]} for number in range(count)]
+    made = [
+        {
+            'userName': 'user{0:05d}'.format(number),
+            'active': True,
+            'name': {'givenName': 'G{0}'.format(number)},
+            'emails': [{'value': 'user{0}@example.test'.format(number), 'primary': True}],
+        }
+        for number in range(count)
+    ]
     for number, password in (passwords or {}).items():
         made[number]['password'] = password
     return made
@@ -261,8 +285,16 @@ def run_resource(args, use_case, monkeypatch):
 def unchanged(options, check_mode=False, diff=False, progress=None):
     """A no-change converge of whatever the task asked for."""
     keys = [item['userName'] for item in options.items or [options.item]]
-    return {'changed': False, 'created': [], 'updated': [], 'deleted': [], 'unchanged': keys, 'ids': {key: 'id-' + key for key in keys},
-            'msg': 'Users: unchanged {0}'.format(len(keys)), 'warnings': []}
+    return {
+        'changed': False,
+        'created': [],
+        'updated': [],
+        'deleted': [],
+        'unchanged': keys,
+        'ids': {key: 'id-' + key for key in keys},
+        'msg': 'Users: unchanged {0}'.format(len(keys)),
+        'warnings': [],
+    }
 
 
 def leaked(result, *secrets):
@@ -275,12 +307,15 @@ def masked_users(items):
     return [dict(item, password='VALUE_SPECIFIED_IN_NO_LOG_PARAMETER') if 'password' in item else item for item in items]
 
 
-@pytest.mark.parametrize('count, echoed', [
-    (1, masked_users),
-    (_edge.ECHOED_ITEMS, masked_users),
-    (_edge.ECHOED_ITEMS + 1, lambda items: {'count': _edge.ECHOED_ITEMS + 1, 'first': masked_users(items[:_edge.ECHOED_ITEMS])}),
-    (10000, lambda items: {'count': 10000, 'first': masked_users(items[:_edge.ECHOED_ITEMS])}),
-])
+@pytest.mark.parametrize(
+    'count, echoed',
+    [
+        (1, masked_users),
+        (_edge.ECHOED_ITEMS, masked_users),
+        (_edge.ECHOED_ITEMS + 1, lambda items: {'count': _edge.ECHOED_ITEMS + 1, 'first': masked_users(items[: _edge.ECHOED_ITEMS])}),
+        (10000, lambda items: {'count': 10000, 'first': masked_users(items[: _edge.ECHOED_ITEMS])}),
+    ],
+)
 def test_invocation_echoes_a_short_items_list_and_summarises_a_long_one(monkeypatch, count, echoed):
     items = users(count, {0: PASSWORD, count // 2: LATE_PASSWORD})
     seen = []
@@ -311,19 +346,26 @@ def test_a_single_item_is_echoed_whole_as_before(monkeypatch):
 def echo_in_warning(text):
     def converge(options, check_mode=False, diff=False, progress=None):
         return dict(unchanged(options), warnings=['The server said: ' + text])
+
     return converge
 
 
 def echo_in_failure(text):
     def converge(options, check_mode=False, diff=False, progress=None):
-        raise ResourceError('Failed to update user05000: ' + text, url=options.url, status=400,
-                            done={'created': [text], 'updated': ['user00001'], 'deleted': [], 'unchanged': [], 'ids': {'x': text}})
+        raise ResourceError(
+            'Failed to update user05000: ' + text,
+            url=options.url,
+            status=400,
+            done={'created': [text], 'updated': ['user00001'], 'deleted': [], 'unchanged': [], 'ids': {'x': text}},
+        )
+
     return converge
 
 
 def echo_in_bug(text):
     def converge(options, check_mode=False, diff=False, progress=None):
         raise RuntimeError(text)
+
     return converge
 
 
@@ -345,31 +387,39 @@ def test_a_failed_result_keeps_what_was_done_masked(monkeypatch):
 
 def validator_errors(args):
     """What ansible-core's validator says of the whole arguments, the items list included."""
-    validation = ArgumentSpecValidator(**_option_specs.api_resource_module_kwargs()).validate(args)
-    return _options.validate(validation, _option_specs.api_resource_argument_spec())
+    validation = ArgumentSpecValidator(**specs.api_resource_module_kwargs()).validate(args)
+    return _options.validate(validation, specs.api_resource_argument_spec())
 
 
-@pytest.mark.parametrize('args', [
-    resource_args(users(12) + ['not-a-dict']),
-    resource_args([42] + users(3)),
-    resource_args('user00001'),
-    resource_args(7),
-    resource_args(users(12), item={'userName': 'alice'}),
-    resource_args(users(12), timeout=0),
-    resource_args(users(12), state='gone'),
-])
+@pytest.mark.parametrize(
+    'args',
+    [
+        resource_args(users(12) + ['not-a-dict']),
+        resource_args([42] + users(3)),
+        resource_args('user00001'),
+        resource_args(7),
+        resource_args(users(12), item={'userName': 'alice'}),
+        resource_args(users(12), timeout=0),
+        resource_args(users(12), state='gone'),
+    ],
+)
 def test_argument_errors_with_items_are_ansible_cores_own(monkeypatch, args):
     expected = validator_errors(args)
     result = run_resource(args, unchanged, monkeypatch)
     assert expected and result == {'failed': True, 'msg': '; '.join(expected)}
 
 
-@pytest.mark.parametrize('args, environ', [
-    (resource_args(users(50)), {}),
-    (resource_args(users(50), timeout='45', prune='yes'), {}),
-    (dict(resource_args(users(50)), bearer_token=None, client_id='c1', client_secret=SECRET, issuer='https://op.example.test'),
-     {'JWTAUTH_OIDC_TIMEOUT': '12', 'JWTAUTH_OIDC_ENVIRONMENT_ID': '5f2b1ac4-7e0d-4c43-9c4e-0b6f4a3d2e1f'}),
-])
+@pytest.mark.parametrize(
+    'args, environ',
+    [
+        (resource_args(users(50)), {}),
+        (resource_args(users(50), timeout='45', prune='yes'), {}),
+        (
+            dict(resource_args(users(50)), bearer_token=None, client_id='c1', client_secret=SECRET, issuer='https://op.example.test'),
+            {'JWTAUTH_OIDC_TIMEOUT': '12', 'JWTAUTH_OIDC_ENVIRONMENT_ID': '5f2b1ac4-7e0d-4c43-9c4e-0b6f4a3d2e1f'},
+        ),
+    ],
+)
 def test_items_set_aside_give_the_options_the_validator_gives(monkeypatch, args, environ):
     """Defaults, conversions, environment fallbacks and task_settings_win as ansible-core's validator does them all."""
     for name, value in environ.items():
@@ -382,7 +432,7 @@ def test_items_set_aside_give_the_options_the_validator_gives(monkeypatch, args,
         return unchanged(options)
 
     run_resource(args, converge, monkeypatch)
-    kwargs = _option_specs.api_resource_module_kwargs()
-    kwargs['argument_spec'] = _option_sources.task_settings_win(kwargs['argument_spec'], args)
+    kwargs = specs.api_resource_module_kwargs()
+    kwargs['argument_spec'] = sources.task_settings_win(kwargs['argument_spec'], args)
     expected = _options.Options(ArgumentSpecValidator(**kwargs).validate(args).validated_parameters)
     assert seen == [dict(expected)]

@@ -1,0 +1,443 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""HTTP session, TLS settings and the retry policy. Internal to this collection; not a public API."""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import os
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlsplit
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, TransportError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import shown_url
+
+try:
+    import requests
+    from urllib3.exceptions import HTTPError as Urllib3Error
+    from urllib3.exceptions import NewConnectionError, ReadTimeoutError
+except ImportError:  # pragma: no cover - reported by require_requests()
+    requests = None  # type: ignore[assignment]
+    NewConnectionError = ReadTimeoutError = Urllib3Error = None  # type: ignore[assignment,misc]
+
+if TYPE_CHECKING:
+    from requests import PreparedRequest, Response
+
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._http.throttle import Throttle
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+
+    # What a request's ``build`` callable returns before each attempt: the form fields and the headers.
+    RequestParts = tuple[Mapping[str, Any], dict[str, str]]
+
+USER_AGENT = 'ansible-jwtauth.oidc'
+
+# Why each status may be retried (RFC 9110 section 15, RFC 6585 section 4, and
+# PingOne's retry guidance: 408, 429 and 5xx, never other 4xx). The value says whether a
+# request that spends something single-use (an authorization code, a rotating
+# refresh token) may be sent again after this status: only when the server has
+# told us it did not act on the request.
+RETRY_STATUSES = {
+    # 408 Request Timeout: the server closed the connection before reading the
+    # whole request. A proxy may send it after forwarding, so not for single-use.
+    408: 'never',
+    # 429 Too Many Requests: rejected by rate limiting before any processing.
+    429: 'always',
+    # 500 Internal Server Error: the server may have redeemed the code and then failed.
+    500: 'never',
+    # 502 Bad Gateway and 504 Gateway Timeout: a proxy lost the upstream answer;
+    # the upstream may have acted.
+    502: 'never',
+    504: 'never',
+    # 503 Service Unavailable with Retry-After: the server says it is not taking
+    # requests now (RFC 9110 section 15.6.4). Without Retry-After it may come
+    # from a proxy after forwarding, so a single-use request is not resent.
+    503: 'with-retry-after',
+}
+
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 8.0
+# A Retry-After longer than this is not waited for: the job would look hung.
+RETRY_AFTER_CAP = 30.0
+
+# The largest answer read into memory. Token, discovery and JWKS answers are a few
+# kilobytes and a page of 200 SCIM users about a megabyte; an OP or proxy that sends
+# more is broken or hostile (a 300 MB body took the controller to 1 GB).
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+READ_CHUNK = 65536
+
+# Hosts that never leave this machine: the only ones allow_plain_http may reach.
+LOOPBACK_NAMES = ('localhost', 'localhost.localdomain')
+
+
+def require_requests() -> None:
+    """Raise a clear error when the Python requests library is missing."""
+    if requests is None:
+        raise TransportError('The Python library "requests" is required on the Ansible controller: pip install requests')
+
+
+def check_ca_path(ca_path: str | None) -> None:
+    """Refuse a ca_path that cannot work before any request, naming the option (not requests' own text)."""
+    if ca_path is None:
+        return
+    if os.path.isdir(ca_path):
+        return  # a c_rehash directory: requests hands it to OpenSSL as CApath
+    try:
+        with open(ca_path, 'rb') as handle:
+            pem = handle.read(MAX_RESPONSE_BYTES)
+    except OSError as exc:
+        raise ConfigurationError('ca_path {0} cannot be read: {1}'.format(ca_path, exc.strerror or exc)) from None
+    if b'-----BEGIN CERTIFICATE-----' not in pem:
+        raise ConfigurationError(
+            'ca_path {0} holds no PEM certificate (-----BEGIN CERTIFICATE-----); give the CA bundle that signed the server certificate'.format(ca_path)
+        )
+
+
+def make_verify(validate_certs: bool = True, ca_path: str | None = None) -> bool | str:
+    """Fold validate_certs and ca_path into one value for requests' ``verify``."""
+    if not validate_certs:
+        return False
+    return ca_path or True
+
+
+def is_loopback(host: str | None) -> bool:
+    """True for a host name or address that stays on this machine (127.0.0.0/8, ::1, localhost)."""
+    host = (host or '').strip('[]').lower()
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str | None, source: str, allow_plain_http: bool = False) -> str | None:
+    """Refuse a URL that would carry credentials in clear; return a warning text when the opt-in allowed one.
+
+    Secrets go only over TLS (RFC 6749 section 2.3.1 and 3.2: "MUST require the use of
+    TLS"; RFC 7523 assertions and bearer tokens are as good as the secret). ``source``
+    says where the URL came from, for the message: an option, or a discovery document.
+    """
+    parts = urlsplit(url or '')
+    if '@' in parts.netloc:
+        # RFC 9110 section 4.2.4: userinfo in an http(s) URL is deprecated; requests would also show it in every message.
+        shown = shown_url(cast(str, url))
+        raise ConfigurationError(
+            'Refusing {0} ({1}): the URL carries user credentials (user:password@), which are never sent nor shown; '
+            'remove them: the token or client authentication comes from the options'.format(shown, source),
+            url=shown,
+        )
+    scheme = parts.scheme.lower()
+    if scheme == 'https' and parts.hostname:
+        return None
+    if scheme == 'http' and parts.hostname:
+        if allow_plain_http and is_loopback(parts.hostname):
+            return 'allow_plain_http: {0} ({1}) was sent over plain HTTP, without TLS; use this for a development OP on loopback only'.format(url, source)
+        raise ConfigurationError(
+            'Refusing {0} ({1}): secrets and tokens are sent only over https; {2}'.format(
+                url,
+                source,
+                'allow_plain_http permits plain HTTP to a loopback address only'
+                if allow_plain_http
+                else 'a proxy that terminates TLS must keep the https scheme (X-Forwarded-Proto), or set allow_plain_http=true '
+                'for a development OP on loopback',
+            ),
+            url=url,
+        )
+    raise ConfigurationError('{0} ({1}) is not an absolute https URL'.format(url, source), url=url)
+
+
+def parse_retry_after(value: object, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (RFC 9110 section 10.2.3: delay-seconds or HTTP-date), or None."""
+    if value is None:
+        return None
+    value = str(value).strip()
+    # ASCII digits only: str.isdigit() accepts '²', which float() then refuses.
+    if re.fullmatch('[0-9]{1,10}', value):
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None:
+        return None
+    now = time.time() if now is None else now
+    try:
+        return max(0.0, when.timestamp() - now)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def backoff_delay(attempt: int, rand: Callable[[], float] = random.random) -> float:
+    """Full-jitter exponential backoff for the given attempt number (0-based)."""
+    return rand() * min(BACKOFF_CAP, BACKOFF_BASE * (2**attempt))
+
+
+def retry_delay(
+    status: int,
+    headers: Mapping[str, str] | None,
+    attempt: int,
+    retries: int,
+    single_use: bool,
+    rand: Callable[[], float] = random.random,
+    cap: float = RETRY_AFTER_CAP,
+) -> float | None:
+    """How long to wait before resending after an HTTP status, or None not to resend.
+
+    ``single_use`` marks requests that spend something (RFC 6749 section 4.1.2:
+    a code reused after a lost answer is refused and its tokens revoked).  A
+    ``Retry-After`` longer than ``cap`` seconds is not waited for.
+    """
+    if attempt >= retries or status not in RETRY_STATUSES:
+        return None
+    retry_after = parse_retry_after((headers or {}).get('Retry-After'))
+    rule = RETRY_STATUSES[status]
+    if single_use and (rule == 'never' or (rule == 'with-retry-after' and retry_after is None)):
+        return None
+    if retry_after is not None:
+        if retry_after > cap:
+            return None
+        return retry_after
+    return backoff_delay(attempt, rand)
+
+
+def describe_transport_error(exc: BaseException) -> tuple[str, bool]:
+    """A short reason for a requests exception, and whether the request never left this host."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return ('TLS certificate verification failed ({0}); set ca_path to the CA bundle that signed the server certificate'.format(_innermost(exc)), False)
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return 'timed out connecting', True
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return 'no answer within the timeout', False
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        reason = getattr(exc.args[0], 'reason', None) if exc.args else None
+        if isinstance(reason, NewConnectionError):
+            text = str(reason)
+            if 'refused' in text.lower():
+                return 'connection refused', True
+            if 'resolve' in text.lower() or 'name or service' in text.lower():
+                return 'host name could not be resolved', True
+            return 'could not connect ({0})'.format(_innermost(exc)), True
+        return 'connection lost ({0})'.format(_innermost(exc)), False
+    return '{0}: {1}'.format(type(exc).__name__, _innermost(exc)), False
+
+
+def _innermost(exc: BaseException) -> str:
+    """The most specific text of a chained requests/urllib3 exception, without the pool boilerplate."""
+    text = str(exc)
+    for marker in ('Caused by ', ': '):
+        if marker in text:
+            text = text.rsplit(marker, 1)[-1]
+    return text.strip('()\'" ') or type(exc).__name__
+
+
+def _no_ambient_auth(request: PreparedRequest) -> PreparedRequest:
+    """A requests auth hook that adds nothing.
+
+    With no auth set, requests looks up ~/.netrc for the host and sends what it finds
+    as Basic credentials next to ours. Setting this hook turns that off while the
+    session still reads proxies from the environment.
+    """
+    return request
+
+
+class HttpClient:
+    """One requests session for a plugin invocation, with TLS settings, bounds and the retry policy."""
+
+    def __init__(
+        self,
+        validate_certs: bool = True,
+        ca_path: str | None = None,
+        timeout: float = 30,
+        http_agent: str | None = None,
+        retries: int = 3,
+        allow_plain_http: bool = False,
+        sleep: Callable[[float], object] = time.sleep,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        retry_after_max: float = RETRY_AFTER_CAP,
+    ) -> None:
+        require_requests()
+        check_ca_path(ca_path if validate_certs else None)
+        self.verify = make_verify(validate_certs, ca_path)
+        self.timeout = timeout
+        self.retries = retries
+        self.retry_after_max = retry_after_max
+        self.allow_plain_http = allow_plain_http
+        self.sleep = sleep
+        self.max_response_bytes = max_response_bytes
+        self.session = requests.Session()
+        self.session.headers['User-Agent'] = http_agent or USER_AGENT
+        self.session.auth = _no_ambient_auth
+        # Warnings for the result: retries made, plain HTTP allowed. Each said once.
+        self.warnings: list[str] = []
+        # Set while requests of one task run in parallel threads (see _throttle); None: one at a time.
+        self.throttle: Throttle | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_options(cls, options: Options) -> HttpClient:
+        """The client for validated module or lookup options (defaults come from the argument spec)."""
+        return cls(
+            validate_certs=options.validate_certs,
+            ca_path=options.ca_path,
+            timeout=options.timeout,
+            http_agent=options.http_agent,
+            retries=options.retries,
+            allow_plain_http=options.allow_plain_http,
+            retry_after_max=options.retry_after_max,
+        )
+
+    def warn(self, text: str | None) -> None:
+        """Put a warning on the result, once."""
+        with self._lock:  # parallel writes warn from several threads
+            if text and text not in self.warnings:
+                self.warnings.append(text)
+
+    def check_url(self, url: str, source: str) -> None:
+        """Refuse a URL that is not https (see check_url); keep the opt-in's warning."""
+        self.warn(check_url(url, source, self.allow_plain_http))
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        what: str,
+        single_use: bool = False,
+        build: Callable[[], RequestParts] | None = None,
+        source: str | None = None,
+        **kwargs: Any,
+    ) -> Response:
+        """Send a request with retries; return the final response (body read) or raise TransportError.
+
+        ``what`` completes "Failed to ..." in error messages.  ``build``, when given, is
+        called before every attempt and returns ``(data, headers)``: a client assertion
+        is signed anew for each attempt, because OPs accept each jti once (RFC 7523
+        section 3, item 7).  ``verify`` is passed on every request because
+        REQUESTS_CA_BUNDLE overrides ``Session.verify``.  ``timeout`` bounds each
+        attempt as a whole, not each socket read.
+        """
+        self.check_url(url, source or 'requested URL')
+        kwargs['verify'] = self.verify
+        attempt = 0
+        reasons: list[str] = []
+        while True:
+            if build is not None:
+                kwargs['data'], kwargs['headers'] = build()
+            try:
+                response, delay = self._attempt(method, url, kwargs, attempt, single_use)
+            except requests.exceptions.RequestException as exc:
+                reason, never_sent = describe_transport_error(exc)
+                if attempt < self.retries and (never_sent or (not single_use and not isinstance(exc, requests.exceptions.SSLError))):
+                    self.sleep(backoff_delay(attempt))
+                    attempt += 1
+                    reasons.append(reason)
+                    continue
+                self._warn_retries(what, url, reasons)
+                raise TransportError('Failed to {0} at {1}: {2}'.format(what, url, reason), url=url) from exc
+            except _TooLarge:
+                raise TransportError(
+                    'Failed to {0} at {1}: the answer is larger than {2} bytes; refused'.format(what, url, self.max_response_bytes), url=url
+                ) from None
+            except _TooSlow:
+                self._warn_retries(what, url, reasons)
+                raise TransportError(
+                    'Failed to {0} at {1}: the answer did not arrive in full within the timeout of {2} s'.format(what, url, self.timeout), url=url
+                ) from None
+            if delay is None:
+                self._warn_retries(what, url, reasons)
+                return response
+            if self.throttle is None or response.status_code != 429:
+                self.sleep(delay)  # with a throttle, every request waits out a 429's pause in Throttle.acquire
+            attempt += 1
+            reasons.append('HTTP {0}'.format(response.status_code))
+
+    def _attempt(self, method: str, url: str, kwargs: dict[str, Any], attempt: int, single_use: bool) -> tuple[Response, float | None]:
+        """One attempt through the throttle, if any: the response, and how long to wait before resending it (None: do not)."""
+        throttle = self.throttle
+        if throttle is None:
+            response = self._send_once(method, url, kwargs)
+            return response, retry_delay(response.status_code, response.headers, attempt, self.retries, single_use, cap=self.retry_after_max)
+        status = pause = None
+        throttle.acquire()
+        try:
+            response = self._send_once(method, url, kwargs)
+            status = response.status_code
+            delay = retry_delay(status, response.headers, attempt, self.retries, single_use, cap=self.retry_after_max)
+            if status == 429:
+                # The other requests pause too, even when this one is not resent (out of retries, or a long Retry-After).
+                pause = (
+                    delay if delay is not None else min(parse_retry_after(response.headers.get('Retry-After')) or backoff_delay(attempt), self.retry_after_max)
+                )
+            return response, delay
+        finally:
+            throttle.release(status, pause)
+
+    def _warn_retries(self, what: str, url: str, reasons: list[str]) -> None:
+        if reasons:
+            counts: dict[str, int] = {}
+            for reason in reasons:
+                counts[reason] = counts.get(reason, 0) + 1
+            self.warn(
+                '{0} at {1}: retried {2} time{3} after {4}'.format(
+                    what[:1].upper() + what[1:],
+                    url,
+                    len(reasons),
+                    '' if len(reasons) == 1 else 's',
+                    ', '.join('{0}{1}'.format(reason, '' if n == 1 else ' (x{0})'.format(n)) for reason, n in counts.items()),
+                )
+            )
+
+    def _send_once(self, method: str, url: str, kwargs: dict[str, Any]) -> Response:
+        """One attempt: headers within the timeout, then the body read against a deadline and a size cap."""
+        deadline = time.monotonic() + self.timeout
+        response = self.session.request(method, url, allow_redirects=False, stream=True, timeout=self.timeout, **kwargs)
+        try:
+            declared = response.headers.get('Content-Length', '')
+            if declared.isdigit() and int(declared) > self.max_response_bytes:
+                raise _TooLarge()
+            body = bytearray()
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise _TooSlow()
+                _set_read_timeout(response, remaining)
+                try:
+                    # read1: at most one socket read, so the deadline is checked between reads.
+                    chunk = response.raw.read1(READ_CHUNK, decode_content=True)
+                except (ReadTimeoutError, TimeoutError):
+                    raise _TooSlow() from None
+                except Urllib3Error as exc:
+                    raise requests.exceptions.ConnectionError(exc) from exc
+                if not chunk:
+                    break
+                body.extend(chunk)
+                if len(body) > self.max_response_bytes:
+                    raise _TooLarge()
+            # requests' own cache of the body: .text and .json() read it as if requests had read it.
+            response._content = bytes(body)  # pylint: disable=protected-access
+            return response
+        finally:
+            response.close()
+
+
+class _TooLarge(Exception):
+    """The answer exceeds max_response_bytes."""
+
+
+class _TooSlow(Exception):
+    """The answer did not arrive in full before the deadline."""
+
+
+def _set_read_timeout(response: Response, seconds: float) -> None:
+    """Bound the next socket read by what is left of the deadline (a trickling server cannot stretch it)."""
+    connection = getattr(response.raw, 'connection', None)
+    sock = getattr(connection, 'sock', None)
+    if sock is not None:
+        sock.settimeout(max(0.01, seconds))

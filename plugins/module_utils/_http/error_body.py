@@ -1,0 +1,147 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What a server said in an answer that is not an OAuth error response, in a few words. Internal to this collection; not a public API.
+
+The token endpoint, discovery and api_resource all meet answers that are not
+RFC 6749 section 5.2 error bodies: PingOne platform errors, SCIM errors, a
+proxy's HTML page.  One function summarises them, bounded and without anything
+that looks like a credential, so every message shows the same facts the same way.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+# The longest text taken from one field of an answer, and from an answer that is not JSON.
+FIELD_CHARS = 200
+EXCERPT_CHARS = 160
+# PingOne's error "details" can be many (one per invalid attribute); the first few say enough.
+MAX_DETAILS = 3
+
+# PingOne sends a Correlation-Id header with every answer ("API responses", HTTP response headers:
+# https://developer.pingidentity.com/pingone-api/foundations/conventions/pingone-api-responses.html);
+# the others are what common gateways use for the same purpose.
+CORRELATION_HEADERS = ('Correlation-Id', 'X-Correlation-Id', 'X-Request-Id')
+
+# What may be a credential echoed back by a server or proxy: a compact JWS/JWE, a Bearer or Basic
+# value, or a long run of base64 characters (not '/' or '.', so that URLs stay readable). The edges
+# mask every known secret as well; this also catches what they cannot know (a header a gateway added).
+_CREDENTIAL_LIKE = re.compile(
+    r'eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){1,4}'
+    r'|(?i:bearer|basic)\s+\S+'
+    r'|[A-Za-z0-9_\-+=]{40,}'
+)
+_TITLE = re.compile(r'<title[^>]*>(.*?)</title>', re.IGNORECASE | re.DOTALL)
+_TAGS = re.compile(r'<(script|style)\b.*?</\1>|<[^>]*>', re.IGNORECASE | re.DOTALL)
+_SPACE = re.compile(r'\s+')
+
+
+_NOT_JSON = object()
+
+
+def _json_value(text: str) -> Any:
+    """The decoded JSON value, or _NOT_JSON (JSON that is not an object says nothing worth showing either)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return _NOT_JSON
+
+
+def clean(text: Any, limit: int = FIELD_CHARS) -> str:
+    """A server's text as one short line: whitespace collapsed, credential-like runs redacted, at most ``limit`` characters."""
+    text = _SPACE.sub(' ', str(text)).strip()
+    text = _CREDENTIAL_LIKE.sub('[redacted]', text)
+    if len(text) > limit:
+        text = text[: limit - 3].rstrip() + '...'
+    return text
+
+
+def correlation_id(headers: Mapping[str, str] | None) -> str | None:
+    """The correlation ID of an answer, from its headers, or None."""
+    for name in CORRELATION_HEADERS:
+        value = (headers or {}).get(name)
+        if value:
+            return clean(value, 80)
+    return None
+
+
+def is_oauth_error(body: Any) -> bool:
+    """True for an RFC 6749 section 5.2 error response: a JSON object whose ``error`` is a string."""
+    return isinstance(body, dict) and isinstance(body.get('error'), str)
+
+
+def _pingone_platform(body: dict[str, Any]) -> str | None:
+    """PingOne's platform error body: ``{"id", "code", "message", "details": [{"code", "target", "message"}]}``.
+
+    PingOne "Error codes" (https://developer.pingidentity.com/pingone-api/platform/reference/error-codes.html):
+    ``id`` is always present, is stored in PingOne's logs, and is what Ping support asks for.
+    """
+    if not (isinstance(body.get('code'), str) and isinstance(body.get('message'), str)):
+        return None
+    text = '{0}: {1}'.format(clean(body['code'], 60), clean(body['message']))
+    details: list[Any] = body['details'] if isinstance(body.get('details'), list) else []
+    said = []
+    for detail in details[:MAX_DETAILS]:
+        if isinstance(detail, dict) and isinstance(detail.get('message'), str):
+            target = ' ({0})'.format(clean(detail['target'], 60)) if isinstance(detail.get('target'), str) else ''
+            said.append(clean(detail['message']) + target)
+    if said:
+        more = len(details) - MAX_DETAILS
+        text += ' (details: {0}{1})'.format('; '.join(said), '; {0} more'.format(more) if more > 0 else '')
+    if isinstance(body.get('id'), str):
+        text += '; PingOne error id {0}'.format(clean(body['id'], 80))
+    return text
+
+
+def _json_summary(body: dict[str, Any]) -> str | None:
+    platform = _pingone_platform(body)
+    if platform:
+        return platform
+    # RFC 7644 section 3.12: a SCIM error has "detail" and maybe "scimType".
+    if isinstance(body.get('detail'), str):
+        scim_type = ' (scimType {0})'.format(clean(body['scimType'], 40)) if isinstance(body.get('scimType'), str) else ''
+        return clean(body['detail']) + scim_type
+    for field in ('error_description', 'message', 'error', 'title'):
+        if isinstance(body.get(field), str) and body[field].strip():
+            return clean(body[field])
+    return None
+
+
+def _text_excerpt(text: str, content_type: str) -> str | None:
+    if 'html' in content_type or text.lstrip()[:1] == '<':
+        title = _TITLE.search(text)
+        text = title.group(1) if title else _TAGS.sub(' ', text)
+        text = html.unescape(text)
+    excerpt = clean(text, EXCERPT_CHARS)
+    return excerpt or None
+
+
+def summarise(headers: Mapping[str, str] | None, text: str | None) -> str | None:
+    """A short description of an error answer that is not an OAuth error response, or None when it says nothing.
+
+    PingOne's platform body gives its code, message, details and error id; a SCIM error its
+    detail; other JSON its message; HTML its title; other text a bounded excerpt.  The
+    correlation ID header is added when the answer has one.
+    """
+    content_type = (headers or {}).get('Content-Type', '').split(';')[0].strip().lower()
+    said: str | None = None
+    body = _json_value(text or '')
+    if isinstance(body, dict):
+        said = _json_summary(body)
+    elif body is _NOT_JSON and text and text.strip() and _textual(content_type):
+        said = _text_excerpt(text, content_type)
+    correlation = correlation_id(headers)
+    if correlation and correlation not in (said or ''):
+        said = '{0}; correlation ID {1}'.format(said, correlation) if said else 'correlation ID {0}'.format(correlation)
+    return said
+
+
+def _textual(content_type: str) -> bool:
+    """Whether an answer of this media type (or of none given) is text worth an excerpt."""
+    return not content_type or content_type.startswith('text/') or any(kind in content_type for kind in ('json', 'xml', 'html'))

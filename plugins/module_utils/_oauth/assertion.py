@@ -1,0 +1,111 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Client assertion JWTs (RFC 7523, OIDC Core section 9). Internal to this collection; not a public API."""
+
+from __future__ import annotations
+
+import time
+import uuid
+import warnings
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+
+CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+
+HMAC_ALGS = ('HS256', 'HS384', 'HS512')
+ASYMMETRIC_ALGS = ('RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA')
+
+# Which key type signs which JWA family (RFC 7518 section 3.1), by the alg's first two letters.
+ALG_FAMILY = {'RS': 'RSA', 'PS': 'RSA', 'ES': 'EC', 'Ed': 'OKP'}
+
+# PingOne refuses an exp more than an hour ahead; a short default limits replay.
+DEFAULT_LIFETIME = 60
+MAX_LIFETIME = 3600
+
+# RFC 7518 section 3.2: "A key of the same size as the hash output ... or larger MUST be used".
+HMAC_MIN_KEY_BYTES = {'HS256': 32, 'HS384': 48, 'HS512': 64}
+
+
+def require_pyjwt() -> ModuleType:
+    """Import PyJWT on first use, raising a clear error when it is missing.
+
+    Lazily, because the option layer imports this module and a lookup served
+    from the token store never signs anything.
+    """
+    try:
+        import jwt
+    except ImportError:
+        raise ConfigurationError(
+            'The Python library "PyJWT" (with its crypto extra) is required on the Ansible controller: pip install "PyJWT[crypto]"'
+        ) from None
+    return jwt
+
+
+def assertion_claims(client_id: str, audience: str, lifetime: int = DEFAULT_LIFETIME, now: float | None = None, jti: str | None = None) -> dict[str, Any]:
+    """The claims of a client assertion; a fresh jti and timestamps on every call.
+
+    RFC 7523 section 3: iss and sub are the client_id (OIDC Core section 9 requires
+    both), aud identifies the authorization server (the token endpoint URL), exp
+    is required, jti lets the server refuse replays; iat is recommended.
+    """
+    if not 0 < lifetime <= MAX_LIFETIME:
+        raise ConfigurationError('assertion_lifetime must be between 1 and {0} seconds, got {1}'.format(MAX_LIFETIME, lifetime))
+    issued_at = int(time.time() if now is None else now)
+    return {
+        'iss': client_id,
+        'sub': client_id,
+        'aud': audience,
+        'iat': issued_at,
+        'exp': issued_at + int(lifetime),
+        'jti': jti or str(uuid.uuid4()),
+    }
+
+
+def hmac_key_warning(secret: str, alg: str) -> str | None:
+    """A warning text when an HMAC secret is shorter than RFC 7518 section 3.2 requires, else None."""
+    needed = HMAC_MIN_KEY_BYTES[alg]
+    if len(secret.encode('utf-8')) < needed:
+        return 'client_secret is shorter than the {0} bytes RFC 7518 section 3.2 requires for {1}; the OP may reject the assertion'.format(needed, alg)
+    return None
+
+
+def load_private_key(pem: str, passphrase: str | None = None) -> PrivateKeyTypes:
+    """Load a PEM private key, raising ConfigurationError without echoing the key."""
+    try:
+        from cryptography.hazmat.primitives import serialization
+    except ImportError:
+        raise ConfigurationError('The Python library "cryptography" is required for private_key_jwt: pip install "PyJWT[crypto]"') from None
+    password = passphrase.encode('utf-8') if passphrase else None
+    try:
+        return serialization.load_pem_private_key(pem.encode('utf-8'), password=password)
+    except (ValueError, TypeError) as exc:
+        # The library's message may quote PEM framing but never the key; keep only its class.
+        raise ConfigurationError(
+            'private_key is not a usable PEM private key ({0})'.format(
+                'wrong or missing private_key_passphrase' if 'password' in str(exc).lower() else type(exc).__name__
+            )
+        ) from None
+
+
+def sign(claims: dict[str, Any], key: str | PrivateKeyTypes, alg: str, key_id: str | None = None) -> str:
+    """Sign claims as a compact JWS; ``key`` is the secret string (HS*) or a private key object."""
+    jwt = require_pyjwt()
+    headers = {'typ': 'JWT'}
+    if key_id:
+        headers['kid'] = key_id
+    if alg in HMAC_ALGS:
+        key = key.encode('utf-8')  # type: ignore[union-attr,assignment]  # HS* keys are the client secret, a str
+    try:
+        with warnings.catch_warnings():
+            # PyJWT warns about short HMAC keys; hmac_key_warning() reports that as an Ansible warning.
+            warnings.simplefilter('ignore')
+            return jwt.encode(claims, key, algorithm=alg, headers=headers)
+    except (jwt.exceptions.PyJWTError, ValueError, TypeError) as exc:
+        raise ConfigurationError('Cannot sign the client assertion with {0}: {1}'.format(alg, type(exc).__name__)) from None

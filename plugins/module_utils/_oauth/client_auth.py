@@ -1,0 +1,239 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Client authentication methods at the token endpoint, one small class each.
+
+Internal to this collection; not a public API.  Each class checks what it
+needs without touching the network (``validate``) and returns the form fields
+and headers it adds to one token request (``apply``).  Assertions are signed
+anew for every request: new jti, iat and exp.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import quote_plus
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.assertion import (
+    ALG_FAMILY,
+    ASYMMETRIC_ALGS,
+    CLIENT_ASSERTION_TYPE,
+    DEFAULT_LIFETIME,
+    HMAC_ALGS,
+    assertion_claims,
+    hmac_key_warning,
+    load_private_key,
+    require_pyjwt,
+    sign,
+)
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+
+    # What apply() returns: form fields and headers to add to one token request.
+    Presentation = tuple[dict[str, str], dict[str, str]]
+
+
+class ClientAuth:
+    """Base class: the client's identity and credentials, and how to present them."""
+
+    name: str | None = None
+    # Options this method cannot work without.
+    needs: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str | None = None,
+        private_key: str | None = None,
+        private_key_passphrase: str | None = None,
+        key_id: str | None = None,
+        signing_alg: str | None = None,
+        assertion_lifetime: int = DEFAULT_LIFETIME,
+        audience: str | None = None,
+    ) -> None:
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.private_key = private_key
+        self.private_key_passphrase = private_key_passphrase
+        self.key_id = key_id
+        self.signing_alg = signing_alg
+        self.assertion_lifetime = assertion_lifetime
+        self.audience = audience
+
+    def validate(self) -> list[str]:
+        """Check the options this method needs; return a list of warnings, raise ConfigurationError."""
+        if not self.client_id:
+            raise ConfigurationError('client_id is required')
+        for option in self.needs:
+            if not getattr(self, option):
+                raise ConfigurationError('{0} is required when auth_method is {1}'.format(option, self.name))
+        return []
+
+    def apply(self, token_endpoint: str) -> Presentation:
+        """Return ``(form_fields, headers)`` to add to a request to ``token_endpoint``."""
+        raise NotImplementedError
+
+
+class NoneAuth(ClientAuth):
+    """Public client (RFC 6749 section 2.1): identifies itself with client_id only."""
+
+    name = 'none'
+
+    def apply(self, token_endpoint: str) -> Presentation:
+        return {'client_id': self.client_id}, {}
+
+
+class ClientSecretBasic(ClientAuth):
+    """HTTP Basic with client_id and client_secret (RFC 6749 section 2.3.1)."""
+
+    name = 'client_secret_basic'
+    needs = ('client_secret',)
+
+    def apply(self, token_endpoint: str) -> Presentation:
+        # RFC 6749 section 2.3.1: both parts are form-urlencoded before Base64. (validate() required client_secret.)
+        pair = '{0}:{1}'.format(quote_plus(self.client_id), quote_plus(cast(str, self.client_secret)))
+        credentials = base64.b64encode(pair.encode('utf-8')).decode('ascii')
+        _masking.remember(credentials)
+        return {}, {'Authorization': 'Basic ' + credentials}
+
+
+class ClientSecretPost(ClientAuth):
+    """client_id and client_secret in the request body (RFC 6749 section 2.3.1)."""
+
+    name = 'client_secret_post'
+    needs = ('client_secret',)
+
+    def apply(self, token_endpoint: str) -> Presentation:
+        return {'client_id': self.client_id, 'client_secret': cast(str, self.client_secret)}, {}
+
+
+class _JwtAuth(ClientAuth):
+    """Shared part of the two JWT methods: build and present the client assertion."""
+
+    allowed_algs: tuple[str, ...] = ()
+    default_alg: str | None = None
+
+    def validate(self) -> list[str]:
+        warnings = super().validate()
+        require_pyjwt()
+        if self.signing_alg and self.signing_alg not in self.allowed_algs:
+            raise ConfigurationError(
+                'signing_alg {0} cannot be used with {1}; choose one of {2}'.format(self.signing_alg, self.name, ', '.join(self.allowed_algs))
+            )
+        # Fails early with the option name, before any network traffic.
+        assertion_claims(self.client_id, 'https://example.invalid', self.assertion_lifetime)
+        return warnings
+
+    def _signing_key(self) -> str | PrivateKeyTypes:
+        raise NotImplementedError
+
+    def apply(self, token_endpoint: str) -> Presentation:
+        claims = assertion_claims(self.client_id, self.audience or token_endpoint, self.assertion_lifetime)
+        # _signing_key() runs first: for private_key_jwt it validates, which sets default_alg from the key.
+        client_assertion = sign(claims, self._signing_key(), cast(str, self.signing_alg or self.default_alg), self.key_id)
+        _masking.remember(client_assertion)
+        # RFC 7521 section 4.2: client_id is optional with an assertion; sending it helps OPs route the request.
+        return {
+            'client_id': self.client_id,
+            'client_assertion_type': CLIENT_ASSERTION_TYPE,
+            'client_assertion': client_assertion,
+        }, {}
+
+
+class ClientSecretJwt(_JwtAuth):
+    """JWT signed with HMAC keyed by the client secret (OIDC Core section 9)."""
+
+    name = 'client_secret_jwt'
+    needs = ('client_secret',)
+    allowed_algs = HMAC_ALGS
+    default_alg: str = 'HS256'
+
+    def validate(self) -> list[str]:
+        warnings = super().validate()
+        short = hmac_key_warning(cast(str, self.client_secret), self.signing_alg or self.default_alg)
+        return warnings + ([short] if short else [])
+
+    def _signing_key(self) -> str | PrivateKeyTypes:
+        return cast(str, self.client_secret)
+
+
+class PrivateKeyJwt(_JwtAuth):
+    """JWT signed with the client's private key (RFC 7523, OIDC Core section 9)."""
+
+    name = 'private_key_jwt'
+    needs = ('private_key',)
+    allowed_algs = ASYMMETRIC_ALGS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._key: PrivateKeyTypes | None = None
+
+    def validate(self) -> list[str]:
+        warnings = super().validate()
+        self._key = load_private_key(cast(str, self.private_key), self.private_key_passphrase)
+        family = key_family(self._key)
+        self.default_alg = DEFAULT_ALG_BY_FAMILY.get(family)
+        alg = self.signing_alg or self.default_alg
+        # RFC 7518 section 3.4: each ES* algorithm names its curve; RSA keys serve every RS*/PS*.
+        fits = alg == self.default_alg if family.startswith('EC-') else ALG_FAMILY.get((alg or '')[:2]) == family
+        if alg is None or not fits:
+            raise ConfigurationError('signing_alg {0} does not fit a {1} private key'.format(alg, family))
+        if not self.key_id:
+            warnings.append('key_id is not set; OPs with several registered keys may not find the one that signed the assertion')
+        return warnings
+
+    def _signing_key(self) -> str | PrivateKeyTypes:
+        if self._key is None:
+            self.validate()
+        return cast('PrivateKeyTypes', self._key)
+
+
+DEFAULT_ALG_BY_FAMILY = {'RSA': 'RS256', 'EC-P-256': 'ES256', 'EC-P-384': 'ES384', 'EC-P-521': 'ES512', 'OKP': 'EdDSA'}
+
+
+def key_family(key: object) -> str:
+    """'RSA', 'EC-<curve>' or 'OKP' for a cryptography private key object."""
+    # Imported here: load_private_key() has already required cryptography.
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+
+    if isinstance(key, rsa.RSAPrivateKey):
+        return 'RSA'
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        curve = {'secp256r1': 'P-256', 'secp384r1': 'P-384', 'secp521r1': 'P-521'}.get(key.curve.name, key.curve.name)
+        return 'EC-' + curve
+    if isinstance(key, (ed25519.Ed25519PrivateKey, ed448.Ed448PrivateKey)):
+        return 'OKP'
+    return type(key).__name__
+
+
+AUTH_METHODS = {cls.name: cls for cls in (NoneAuth, ClientSecretBasic, ClientSecretPost, ClientSecretJwt, PrivateKeyJwt)}
+
+
+def make_client_auth(auth_method: str, **kwargs: Any) -> ClientAuth:
+    """Build the client authentication strategy named ``auth_method``."""
+    try:
+        return AUTH_METHODS[auth_method](**kwargs)
+    except KeyError:
+        raise ConfigurationError('auth_method must be one of {0}, got {1}'.format(', '.join(AUTH_METHODS), auth_method)) from None
+
+
+def client_auth_from(options: Options) -> ClientAuth:
+    """The client authentication the options describe: the same for token, revocation and introspection requests."""
+    return make_client_auth(
+        options.auth_method,
+        client_id=options.client_id,
+        client_secret=options.client_secret,
+        private_key=options.private_key,
+        private_key_passphrase=options.private_key_passphrase,
+        key_id=options.key_id,
+        signing_alg=options.signing_alg,
+        assertion_lifetime=options.assertion_lifetime,
+        audience=options.audience,
+    )

@@ -1,0 +1,232 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The device authorization grant (RFC 8628): the authorization request and the polling decision.
+
+Internal to this collection; not a public API.  ``poll_step`` is the whole
+polling decision as a function of data, tested from a table with a fake clock;
+``DevicePoller`` carries it out with the collection's HTTP client and client
+authentication.  The device code is a credential: it is remembered for masking
+and never put in a message.  The user code and verification URI are meant to be
+shown (section 3.3), and are.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, ResponseError, TransportError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, is_oauth_error, summarise
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE, _finite_number, _json_or_none, oauth_error, parse_token_response
+
+if TYPE_CHECKING:
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth import ClientAuth
+
+# RFC 8628 section 3.2: "If no value is provided, clients MUST use 5 as the default" polling interval.
+DEFAULT_INTERVAL = 5
+# Section 3.5: on slow_down "the interval MUST be increased by 5 seconds for this and all subsequent requests".
+SLOW_DOWN_STEP = 5
+# The longest interval an OP's answer is believed about: beyond it the wait is the OP's mistake, and device_timeout ends it anyway.
+MAX_INTERVAL = 300
+# What the poll loop does with each answer (see poll_step).
+POLL, DONE, DENIED, EXPIRED, TIMEOUT, FAILED = 'poll', 'done', 'denied', 'expired', 'timeout', 'failed'
+
+
+class DeviceAuthorization(NamedTuple):
+    """The device authorization response (RFC 8628 section 3.2), as this client uses it."""
+
+    device_code: str
+    user_code: str
+    verification_uri: str
+    verification_uri_complete: str | None
+    expires_in: int
+    interval: int
+
+
+def parse_device_authorization(status: int, headers: Mapping[str, str] | None, text: str, url: str, sent_at: float) -> DeviceAuthorization:
+    """The device authorization response, or raise saying why it cannot be used (never with the device code)."""
+    what = 'start the device authorization grant'
+    prefix = 'Failed to {0} at {1}'.format(what, url)
+    body = _json_or_none(text)  # pylint: disable=protected-access
+    if status != 200:
+        if is_oauth_error(body):
+            raise oauth_error(prefix, status, headers, body, url, sent_at)
+        said = summarise(headers, text)
+        raise ResponseError(
+            '{0}: HTTP {1}{2}'.format(prefix, status, ': ' + said if said else ''), url=url, status=status, correlation_id=correlation_id(headers)
+        )
+    if not isinstance(body, dict):
+        raise ResponseError('{0}: HTTP 200 but the answer is not a JSON object'.format(prefix), url=url, status=status)
+    if isinstance(body.get('device_code'), str):
+        _masking.remember(body['device_code'])
+    # Section 3.2: device_code, user_code, verification_uri and expires_in are REQUIRED.
+    missing = [key for key in ('device_code', 'user_code', 'verification_uri') if not isinstance(body.get(key), str) or not body[key]]
+    expires_in = _finite_number(body.get('expires_in'))  # pylint: disable=protected-access
+    if expires_in is None or expires_in <= 0:
+        missing.append('expires_in')
+    if missing:
+        raise ResponseError(
+            '{0}: HTTP 200 but the answer lacks {1} (RFC 8628 section 3.2 requires them)'.format(prefix, ', '.join(missing)), url=url, status=status
+        )
+    interval = _finite_number(body.get('interval'))  # pylint: disable=protected-access
+    complete = body.get('verification_uri_complete')
+    return DeviceAuthorization(
+        device_code=body['device_code'],
+        user_code=body['user_code'],
+        verification_uri=body['verification_uri'],
+        verification_uri_complete=complete if isinstance(complete, str) and complete else None,
+        expires_in=int(expires_in or 0),  # checked above: a positive number
+        # An interval below one second would poll in a loop; one above MAX_INTERVAL is not waited for.
+        interval=DEFAULT_INTERVAL if interval is None else int(min(max(interval, 1), MAX_INTERVAL)),
+    )
+
+
+def instructions(authorization: DeviceAuthorization, device_timeout: int) -> str:
+    """What the person must do, for the job output (section 3.3): the URI and the user code, never the device code."""
+    text = 'To approve, open {0} and enter the code {1}'.format(authorization.verification_uri, authorization.user_code)
+    if authorization.verification_uri_complete:
+        text += ' (or open {0})'.format(authorization.verification_uri_complete)
+    return text + '; waiting up to {0} s'.format(min(authorization.expires_in, device_timeout))
+
+
+def poll_step(outcome: str, interval: float, now: float, deadline: float) -> tuple[str, float]:
+    """What to do after one poll of the token endpoint: ``(decision, interval)`` for the next one.
+
+    ``outcome`` is ``'tokens'``, the OAuth ``error`` of the answer, or ``'transport'`` when no answer came.
+    ``deadline`` is when the device code expires or device_timeout ends, whichever is first.  RFC 8628
+    section 3.5: authorization_pending polls again at the interval, slow_down adds 5 seconds to it for
+    good, a lost answer (connection timeout) doubles it, access_denied and expired_token end the flow,
+    and any other error is the OP's final answer.  A poll that would be sent after the deadline is not.
+    """
+    if outcome == 'tokens':
+        return DONE, interval
+    if outcome == 'access_denied':
+        return DENIED, interval
+    if outcome == 'expired_token':
+        return EXPIRED, interval
+    if outcome == 'slow_down':
+        interval = interval + SLOW_DOWN_STEP
+    elif outcome == 'transport':
+        interval = min(interval * 2, MAX_INTERVAL)
+    elif outcome != 'authorization_pending':
+        return FAILED, interval
+    if now + interval > deadline:
+        return TIMEOUT, interval
+    return POLL, interval
+
+
+class DevicePoller:
+    """Carries out the device authorization grant for one client: authorize, show, poll."""
+
+    def __init__(
+        self,
+        http: HttpClient,
+        client_auth: ClientAuth,
+        token_endpoint: str,
+        device_timeout: int,
+        sleep: Callable[[float], object] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.http = http
+        self.client_auth = client_auth
+        self.token_endpoint = token_endpoint
+        self.device_timeout = device_timeout
+        self.sleep = sleep
+        self.clock = clock
+        self.polls = 0
+
+    def authorize(self, endpoint: str, scope: str | None) -> DeviceAuthorization:
+        """POST the device authorization request (section 3.1) with the client's authentication."""
+        sent_at: list[float] = []
+
+        def build() -> tuple[dict[str, Any], dict[str, str]]:
+            # The assertion's aud is the token endpoint, which RFC 7523 section 3 names and PingOne and oidc-provider accept
+            # on every endpoint of the OP.  A fresh assertion for every attempt.
+            fields, headers = self.client_auth.apply(self.token_endpoint)
+            headers['Accept'] = 'application/json'
+            sent_at.append(time.time())
+            return dict(fields, **({'scope': scope} if scope else {})), headers
+
+        # Not single-use: a lost answer only leaves a device code nobody will use; a new request gets another.
+        response = self.http.request('POST', endpoint, 'start the device authorization grant', build=build, source='the device authorization endpoint')
+        return parse_device_authorization(response.status_code, response.headers, response.text, endpoint, sent_at[-1])
+
+    def poll(self, authorization: DeviceAuthorization, form: Mapping[str, Any], pingone: bool = False) -> dict[str, Any]:
+        """Poll the token endpoint until the user approves; return the token fields, or raise saying why not."""
+        what = 'obtain tokens by the device authorization grant'
+        started = self.clock()
+        deadline = started + min(authorization.expires_in, self.device_timeout)
+        interval: float = authorization.interval
+        if started + interval > deadline:
+            raise self._timeout(authorization, what)
+        form = dict(form, device_code=authorization.device_code)
+        while True:
+            # Section 3.5: the client waits the interval between polls, the first included.
+            self.sleep(interval)
+            sent_at: list[float] = []
+
+            def build() -> tuple[dict[str, Any], dict[str, str]]:
+                fields, headers = self.client_auth.apply(self.token_endpoint)  # a fresh client assertion for each poll
+                headers['Accept'] = 'application/json'
+                sent_at.append(time.time())
+                return dict(form, **fields), headers
+
+            self.polls += 1
+            error: OAuthError | TransportError | None = None
+            try:
+                # Not single-use: the device code is spent only when tokens are issued (section 3.5), so a poll whose
+                # answer was lost may be sent again; only the answer that carries the tokens spends it.
+                response = self.http.request('POST', self.token_endpoint, what, build=build)
+            except TransportError as exc:
+                error, outcome = exc, 'transport'
+            else:
+                body = _json_or_none(response.text)  # pylint: disable=protected-access
+                pending = response.status_code == 400 and is_oauth_error(body) and body['error'] in ('authorization_pending', 'slow_down')
+                if pending:
+                    outcome = body['error']
+                else:
+                    try:
+                        return parse_token_response(
+                            response.status_code,
+                            response.headers,
+                            response.text,
+                            self.token_endpoint,
+                            what,
+                            sent_at[-1],
+                            grant_type=DEVICE_CODE,
+                            pingone=pingone,
+                        )
+                    except OAuthError as exc:
+                        error, outcome = exc, exc.error or 'unknown'
+            decision, interval = poll_step(outcome, interval, self.clock(), deadline)
+            if decision == POLL:
+                continue
+            if decision == TIMEOUT:
+                raise self._timeout(authorization, what, error) from error
+            if error is None:  # every other decision comes from an error answer
+                raise ResponseError(
+                    'Failed to {0} at {1}: the poll ended with {2!r} but no error answer'.format(what, self.token_endpoint, outcome), url=self.token_endpoint
+                )
+            raise error
+
+    def _timeout(self, authorization: DeviceAuthorization, what: str, last_error: Exception | None = None) -> OAuthError:
+        expires_first = authorization.expires_in <= self.device_timeout
+        limit = (
+            'the device code expires after {0} s (expires_in)'.format(authorization.expires_in)
+            if expires_first
+            else 'device_timeout is {0} s'.format(self.device_timeout)
+        )
+        return OAuthError(
+            'Failed to {0} at {1}: the user did not approve the request at {2} in time: {3}; {4} polls were '
+            'sent. Run the task again and approve it sooner{5}'.format(
+                what, self.token_endpoint, authorization.verification_uri, limit, self.polls, '' if expires_first else ', or raise device_timeout'
+            )
+            + ('; the last poll got no answer: {0}'.format(last_error) if isinstance(last_error, TransportError) else ''),
+            url=self.token_endpoint,
+            error='expired_token' if expires_first else None,
+        )

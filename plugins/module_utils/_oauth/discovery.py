@@ -1,0 +1,215 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Where the OP's endpoints are: options, PingOne's layout, or OpenID Provider discovery and its JWKS.
+
+Internal to this collection; not a public API.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, DiscoveryError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, summarise
+from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import (
+    custom_domain_root,
+    endpoints,
+    environment_of,
+    is_standard_issuer,
+    looks_like_pingone,
+    not_found_hint,
+)
+
+if TYPE_CHECKING:
+    from requests import Response
+
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+
+
+def discovery_url(issuer: str) -> str:
+    """OpenID Connect Discovery 1.0 section 4: the issuer plus /.well-known/openid-configuration."""
+    return issuer.rstrip('/') + '/.well-known/openid-configuration'
+
+
+def parse_json_document(response: Response, what: str, pingone: bool = False) -> dict[str, Any]:
+    """Decode a JSON object from a response or raise DiscoveryError saying what came instead.
+
+    ``pingone`` says the URL was built from the PingOne options (a 404 then gets PingOne's hint).
+    """
+    url = response.url
+    if response.status_code != 200:
+        message = 'Failed to {0} at {1}: HTTP {2}'.format(what, url, response.status_code)
+        said = summarise(response.headers, response.text)
+        if said:
+            message += ': ' + said
+        hint = not_found_hint(url, pingone) if response.status_code == 404 else None
+        if hint:
+            message += '; ' + hint
+        raise DiscoveryError(message, url=url, status=response.status_code, correlation_id=correlation_id(response.headers))
+    try:
+        document = json.loads(response.text)
+    except ValueError:
+        raise DiscoveryError(
+            'Failed to {0} at {1}: the answer is not JSON (content type {2})'.format(what, url, response.headers.get('Content-Type', 'unknown')),
+            url=url,
+            status=response.status_code,
+        ) from None
+    if not isinstance(document, dict):
+        raise DiscoveryError('Failed to {0} at {1}: the answer is not a JSON object'.format(what, url), url=url, status=response.status_code)
+    return document
+
+
+def check_metadata(metadata: dict[str, Any], issuer: str, url: str, needed: Sequence[str] = ('token_endpoint',)) -> dict[str, Any]:
+    """Validate a discovery document (Discovery section 4.3: issuer must match exactly)."""
+    if metadata.get('issuer') != issuer:
+        hint = ''
+        if is_standard_issuer(metadata.get('issuer')) and not looks_like_pingone(issuer):
+            # A PingOne custom domain serves the environment's standard issuer (see fetch_pingone_metadata).
+            hint = "; this is a PingOne custom domain announcing its environment's issuer: set auth_base_url to {0} instead of issuer".format(
+                custom_domain_root(issuer)
+            )
+        raise DiscoveryError('OpenID Provider metadata at {0} names issuer {1!r}, expected {2!r}{3}'.format(url, metadata.get('issuer'), issuer, hint), url=url)
+    missing = [key for key in needed if not metadata.get(key)]
+    if missing:
+        raise DiscoveryError('OpenID Provider metadata at {0} has no {1}'.format(url, ' or '.join(missing)), url=url)
+    return metadata
+
+
+def fetch_metadata(http: HttpClient, issuer: str) -> dict[str, Any]:
+    """GET and check the discovery document of ``issuer``."""
+    url = discovery_url(issuer)
+    response = http.request(
+        'GET', url, 'read OpenID Provider metadata', source='the discovery URL of issuer {0}'.format(issuer), headers={'Accept': 'application/json'}
+    )
+    return check_metadata(parse_json_document(response, 'read OpenID Provider metadata'), issuer, url)
+
+
+def fetch_jwks(http: HttpClient, jwks_uri: str) -> dict[str, Any]:
+    """GET the OP's JSON Web Key Set."""
+    response = http.request('GET', jwks_uri, 'read the JWKS', source='jwks_uri of the OP', headers={'Accept': 'application/json'})
+    jwks = parse_json_document(response, 'read the JWKS')
+    if not isinstance(jwks.get('keys'), list):
+        raise DiscoveryError('The JWKS at {0} has no "keys" list'.format(jwks_uri), url=jwks_uri)
+    return jwks
+
+
+def fetch_pingone_metadata(http: HttpClient, location_issuer: str) -> dict[str, Any]:
+    """The discovery document of a PingOne location given by auth_base_url, and the issuer it announces.
+
+    PingOne "Custom Domains" (https://developer.pingidentity.com/pingone-api/platform/custom-domains.html):
+    ``https://auth.pingone.<tld>/<envID>/*`` becomes ``https://<customDomain>/*``, and PingOne accepts
+    both issuers, so ID tokens obtained through a custom domain may carry either.  The document the
+    configured location serves says which; it may name the location's own issuer or the environment's
+    standard one, and nothing else (OpenID Connect Discovery section 4.3 wants the issuer it was fetched
+    for; this exception is PingOne's, bounded to PingOne's own issuer URLs).
+    """
+    url = discovery_url(location_issuer)
+    response = http.request('GET', url, 'read OpenID Provider metadata', source='the discovery URL of auth_base_url', headers={'Accept': 'application/json'})
+    metadata = parse_json_document(response, 'read OpenID Provider metadata', pingone=True)
+    announced = metadata.get('issuer')
+    location_env = environment_of(location_issuer)
+    if isinstance(announced, str) and location_env and environment_of(announced) not in (None, location_env):
+        raise DiscoveryError(
+            'OpenID Provider metadata at {0} names issuer {1!r}, of another environment than {2}'.format(url, announced, location_env), url=url
+        )
+    if not isinstance(announced, str) or (announced != location_issuer and not is_standard_issuer(announced)):
+        raise DiscoveryError(
+            "OpenID Provider metadata at {0} names issuer {1!r}: neither this location's issuer {2!r} nor a "
+            'PingOne issuer https://auth.pingone.<tld>/<environment_id>/as'.format(url, announced, location_issuer),
+            url=url,
+        )
+    return check_metadata(metadata, announced, url, needed=('jwks_uri',))
+
+
+class Endpoints:
+    """The OP's endpoints as far as the options tell them; metadata is read only when needed.
+
+    ``pingone`` marks endpoints built from the PingOne options; ``announced_issuer`` those whose
+    ID token issuer must be read from the location's discovery document (auth_base_url: a custom
+    domain, or a proxy or test server laid out like PingOne).
+    """
+
+    def __init__(
+        self,
+        token_endpoint: str,
+        issuer: str | None = None,
+        jwks_uri: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        pingone: bool = False,
+        announced_issuer: bool = False,
+        device_authorization_endpoint: str | None = None,
+    ) -> None:
+        self.token_endpoint = token_endpoint
+        self.device_authorization_endpoint = device_authorization_endpoint
+        self.issuer = issuer
+        self.jwks_uri = jwks_uri
+        self.metadata = metadata
+        self.pingone = pingone
+        self.announced_issuer = announced_issuer
+
+
+def resolve_endpoints(options: Options, http: HttpClient) -> Endpoints:
+    """Work out the token endpoint and issuer from token_endpoint, issuer or PingOne options.
+
+    Every URL that will carry a credential is checked to be https here, where it is
+    known whether it came from an option or from the OP's discovery document.
+    """
+    pingone = options.environment_id or options.auth_base_url
+    if pingone and options.issuer:
+        raise ConfigurationError('Set either issuer or the PingOne options (environment_id, auth_base_url), not both')
+    if options.token_endpoint:
+        http.check_url(options.token_endpoint, 'the token_endpoint option')
+    if pingone:
+        if options.auth_base_url:
+            http.check_url(options.auth_base_url, 'the auth_base_url option')
+        urls = endpoints(options.region, options.auth_base_url, options.environment_id)
+        return Endpoints(
+            options.token_endpoint or urls['token_endpoint'],
+            urls['issuer'],
+            urls['jwks_uri'],
+            pingone=not options.token_endpoint,
+            announced_issuer=bool(options.auth_base_url),
+            device_authorization_endpoint=urls['device_authorization_endpoint'],
+        )
+    issuer = options.issuer
+    if issuer and not options.token_endpoint:
+        metadata = fetch_metadata(http, issuer)
+        source = 'token_endpoint of the discovery document at {0}'.format(discovery_url(issuer))
+        http.check_url(metadata['token_endpoint'], source)
+        return Endpoints(
+            metadata['token_endpoint'], issuer, metadata.get('jwks_uri'), metadata, device_authorization_endpoint=metadata.get('device_authorization_endpoint')
+        )
+    if not options.token_endpoint:
+        raise ConfigurationError('One of token_endpoint, issuer, environment_id or auth_base_url is required')
+    return Endpoints(options.token_endpoint, issuer)
+
+
+def device_authorization_endpoint(options: Options, endpoints: Endpoints, http: HttpClient) -> str:
+    """Where the device authorization request goes (RFC 8628 section 3.1): the option, PingOne's layout, or the
+    ``device_authorization_endpoint`` of the discovery document (RFC 8628 section 4); checked to be https."""
+    if options.device_authorization_endpoint:
+        http.check_url(options.device_authorization_endpoint, 'the device_authorization_endpoint option')
+        return options.device_authorization_endpoint
+    url = endpoints.device_authorization_endpoint
+    if not url:
+        where = (
+            'the discovery document of {0} has no device_authorization_endpoint: the OP does not offer the device '
+            'authorization grant, or set device_authorization_endpoint'.format(endpoints.issuer)
+            if endpoints.metadata
+            else 'with only token_endpoint set, set device_authorization_endpoint, or issuer to read it from discovery'
+        )
+        raise ConfigurationError('Cannot start the device authorization grant: {0}'.format(where))
+    http.check_url(url, 'device_authorization_endpoint of the discovery document' if endpoints.metadata else 'the PingOne options')
+    return url
+
+
+def same_origin(url_a: str, url_b: str) -> bool:
+    """True when two URLs share scheme, host and port (RFC 6454)."""
+    a, b = urlsplit(url_a), urlsplit(url_b)
+    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)

@@ -1,0 +1,291 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""One converge of a collection: read what the server holds, plan, write what differs. Internal to this collection; not a public API.
+
+How the current objects are read (``read_strategy``): ``list`` reads the whole collection page by page;
+``filter`` looks the desired objects up by key, many keys a request (SCIM only); ``auto`` lists and
+switches to ``filter`` when a SCIM service holds more objects than it lists and ignores paging, as
+PingOne's SCIM API does (at most 200 results an answer, ``startIndex`` ignored).  Prune needs the whole
+collection, so it is refused where the collection cannot be listed.  Writes run ``parallel`` at once
+(see _parallel), throttled together on 429 (see _throttle).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError, ResourceError, ResponseError, UnpagedListError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.parallel import Outcome, run_all
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.throttle import Throttle
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection import READ_AFTER_CREATE_DELAY, READ_AFTER_CREATE_TRIES, ResourceCollection
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import collection_name
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import Action, check_prune, key_folder, plan, selector
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.report import diff_view, member_references, summary
+
+if TYPE_CHECKING:
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+
+PAST_TENSE = {'create': 'created', 'update': 'updated', 'delete': 'deleted'}
+
+
+def read_problem(api_style: str, read_strategy: str, key: str | None, prune: bool) -> str | None:
+    """Why the options cannot read the collection as asked, before any request; None when they can."""
+    if read_strategy != 'filter':
+        return None
+    if api_style != 'scim':
+        return 'read_strategy filter uses SCIM filters (RFC 7644 section 3.4.2.2): it needs api_style scim'
+    if not key:
+        return 'read_strategy filter looks objects up by key: set key, not key_query'
+    if prune:
+        return 'prune deletes the objects that no item names, so it needs the whole collection: use read_strategy list or auto, not filter'
+    return None
+
+
+def desired_names(desired: Sequence[Any], key: str, fold: Callable[[Any], Any]) -> list[Any]:
+    """The distinct keys of the desired items, in order, for a filter read (items without a usable key are plan's to refuse)."""
+    names: list[Any] = []
+    seen: set[Any] = set()
+    for item in desired:
+        name = item.get(key) if isinstance(item, dict) else None
+        if name is None or isinstance(name, (dict, list, bool)) or fold(name) in seen:
+            continue
+        seen.add(fold(name))
+        names.append(name)
+    return names
+
+
+def read_current(
+    collection: ResourceCollection, options: Options, desired: Sequence[Any], fold: Callable[[Any], Any]
+) -> tuple[list[dict[str, Any]], str, str | None]:
+    """The objects the plan compares with: (objects, the strategy used, a warning or None)."""
+
+    def by_filter() -> list[dict[str, Any]]:
+        return collection.search(options.key, desired_names(desired, options.key, fold), fold, options.filter_chunk, options.parallel)
+
+    if options.read_strategy == 'filter':
+        return by_filter(), 'filter', None
+    try:
+        return collection.list_all(), 'list', None
+    except UnpagedListError as exc:
+        if options.read_strategy != 'auto' or options.api_style != 'scim':
+            raise
+        if not options.key:
+            raise ResponseError('{0}; with key (not key_query) its objects could be read by filter'.format(exc), url=exc.url) from None
+        if options.prune:
+            raise ResponseError(
+                '{0}. prune needs the whole collection, and {1} does not list it: prune is refused, nothing was written'.format(exc, collection.url),
+                url=exc.url,
+            ) from None
+        warning = (
+            "{0} lists {1} of its {2} objects and ignores startIndex (PingOne's SCIM API answers at most 200), so the "
+            'objects were read by filter, {3} keys a request; set read_strategy to filter to skip the list'.format(
+                collection.url, exc.listed, exc.total, options.filter_chunk
+            )
+        )
+        return by_filter(), 'filter', warning
+
+
+def _adopt(
+    collection: ResourceCollection, action: Action, exc: ResourceError, options: Options, fold: Callable[[Any], Any], planned: Callable[..., list[Action]]
+) -> tuple[Action, Any] | None:
+    """After a SCIM create refused with 409 (RFC 7644 section 3.3: uniqueness), the object the server already
+    holds under that key, converged as an update: (the action taken, the object now), or None to fail.
+
+    A server that lists fewer objects than it holds (PingOne answers at most 200) shows such objects as missing.
+    """
+    if action.kind != 'create' or exc.status != 409 or options.api_style != 'scim' or not options.key:
+        return None
+    existing = collection.find(options.key, action.key, fold)
+    for attempt in range(READ_AFTER_CREATE_TRIES - 1):
+        if existing is not None:
+            break
+        # The server says it holds the object; a search that does not show it yet is eventual consistency.
+        collection.http.sleep(READ_AFTER_CREATE_DELAY * 2**attempt)
+        existing = collection.find(options.key, action.key, fold)
+    if existing is None:
+        return None
+    (update,) = planned([dict(action.desired, **(action.write_only or {}))], [existing])
+    return update, collection.apply(update)
+
+
+def _progress_line(name: str, total: int, unchanged: int, outcomes: list[Outcome]) -> str:
+    """``Users: 3,200 of 10,000 done, 412 created, 3 updated``: how far a converge is, for the job output."""
+    counts = {'create': 0, 'update': 0, 'delete': 0}
+    finished = 0
+    for outcome in outcomes:
+        if outcome.value is not None:
+            finished += 1
+            counts[outcome.value[0].kind] = counts.get(outcome.value[0].kind, 0) + 1
+    words = ', '.join('{0:,} {1}'.format(n, PAST_TENSE[kind]) for kind, n in counts.items() if n)
+    return '{0}: {1:,} of {2:,} done{3}'.format(name, unchanged + finished, total, ', ' + words if words else '')
+
+
+def converge(
+    options: Options, check_mode: bool, diff: bool, http: HttpClient, source: Callable[..., str], progress: Callable[[str], None] | None = None
+) -> dict[str, Any]:
+    """Converge the collection of ``options.url``; the result dict, or ResourceError saying what was written before the failure.
+
+    Every request of the converge, its parallel reads and writes, goes through one Throttle; the result warns
+    when the service throttled it.
+    """
+    http.throttle = Throttle(options.parallel)
+    try:
+        return _converge(options, check_mode, diff, http, source, progress)
+    finally:
+        summary = http.throttle.summary()
+        http.throttle = None
+        if summary:
+            http.warn('{0}: {1}'.format(collection_name(options.url), summary))
+
+
+def _converge(
+    options: Options, check_mode: bool, diff: bool, http: HttpClient, source: Callable[..., str], progress: Callable[[str], None] | None
+) -> dict[str, Any]:
+    problem = read_problem(options.api_style, options.read_strategy, options.key, options.prune)
+    if problem:
+        raise ConfigurationError(problem)
+    collection = ResourceCollection(
+        http,
+        options.url,
+        source,
+        api_style=options.api_style,
+        page_size=options.page_size,
+        items_path=options.items_path,
+        update_method=options.update_method,
+        server_owned=options.ignore_keys,
+        attribute_endpoints={entry['name']: (entry.get('path') or entry['name'], entry.get('body') or 'object') for entry in options.attribute_endpoints or ()},
+    )
+    where = 'items' if options.items is not None else 'item'
+    desired = options.items if options.items is not None else [options.item]
+    if options.member_ids is not None:
+        desired = member_references(desired, options.member_ids, check_mode, where)
+    fold = key_folder(options.api_style, options.key)
+
+    def planned(items: list[dict[str, Any]], current: list[dict[str, Any]]) -> list[Action]:
+        return plan(
+            items,
+            current,
+            key=options.key,
+            key_query=options.key_query,
+            state=options.state,
+            prune=options.prune,
+            server_owned=collection.server_owned,
+            write_only=options.write_only_keys,
+            send_write_only=options.send_write_only,
+            source=where,
+            fold=fold,
+            separate=collection.attribute_endpoints,
+        )
+
+    selected = selector(options.select_query)
+    current, strategy, read_warning = read_current(collection, options, desired, fold)
+    # Objects outside select_query are not this task's: never compared, updated or pruned.
+    current = [obj for obj in current if selected(obj)]
+    actions = planned(desired, current)
+    if options.prune:
+        check_prune(actions, desired, options.prune_max)
+    # Every object link is checked before the first write, so a refused one leaves nothing half done.
+    collection.check_links(actions)
+    result: dict[str, Any] = {'created': [], 'updated': [], 'deleted': [], 'unchanged': [], 'ids': {}, 'warnings': [read_warning] if read_warning else []}
+
+    def write(action: Action) -> tuple[Action, Any, str | None]:
+        try:
+            return action, collection.apply(action), None
+        except ResourceError as exc:
+            adopted = _adopt(collection, action, exc, options, fold, planned)
+            if adopted is None:
+                raise
+            taken, server_object = adopted
+            return (
+                taken,
+                server_object,
+                (
+                    '{0} existed although the list of {1} did not show it: its create was refused (HTTP 409), so it was read back by {2} and {3}'.format(
+                        collection.label(action.key), collection.url, options.key, 'left as it was' if taken.kind == 'none' else 'updated'
+                    )
+                ),
+            )
+
+    writes = [action for action in actions if action.kind != 'none'] if not check_mode else []
+    outcomes = _write_all(writes, write, options, collection.name, len(actions), progress)
+    done = dict(zip((id(action) for action in writes), outcomes))
+    diffs: list[dict[str, Any]] = []
+    failures: list[BaseException] = []
+    for planned_action in actions:
+        action, server_object = planned_action, planned_action.current
+        outcome = done.get(id(planned_action))
+        if outcome is not None:
+            if outcome.error is not None:
+                failures.append(outcome.error)
+                continue
+            if not outcome.started:
+                continue
+            action, server_object, warning = outcome.value
+            if warning:
+                result['warnings'].append(warning)
+        _record(result, diffs, action, server_object, options)
+    if failures:
+        raise _failed(result, failures, sum(1 for outcome in outcomes if not outcome.started))
+    result['changed'] = _wrote(result)
+    result['requests'] = collection.requests
+    result['read_strategy'] = strategy
+    result['msg'] = summary(result, collection.name, check_mode)
+    if diff:
+        result['diff'] = diffs
+    return result
+
+
+def _write_all(
+    writes: list[Action], write: Callable[[Action], Any], options: Options, name: str, total: int, progress: Callable[[str], None] | None
+) -> list[Outcome]:
+    """Run the writes, ``options.parallel`` at once, a progress line every few seconds."""
+    unchanged = total - len(writes)
+    return run_all(
+        writes, write, options.parallel, progress=(lambda outcomes: progress(_progress_line(name, total, unchanged, outcomes))) if progress else None
+    )
+
+
+def _record(result: dict[str, Any], diffs: list[dict[str, Any]], action: Action, server_object: Any, options: Options) -> None:
+    """Put one action that was carried out (or, in check mode, would be) on the result and its diff."""
+    if action.kind == 'none':
+        result['unchanged'].append(action.key)
+        if server_object:
+            result['ids'][action.key] = server_object.get('id')
+        return
+    if action.kind != 'delete':
+        # A check-mode create has no id yet: None says so.
+        result['ids'][action.key] = (server_object or {}).get('id')
+    result[PAST_TENSE[action.kind]].append(action.key)
+    diffs.append(
+        {
+            'before_header': str(action.key),
+            'after_header': str(action.key),
+            'before': diff_view(action.before, options.write_only_keys, options.member_ids),
+            'after': diff_view(action.after, options.write_only_keys, options.member_ids),
+        }
+    )
+
+
+def _wrote(result: dict[str, Any]) -> bool:
+    """Whether a converge created, updated or deleted anything (its ``changed``, on success or failure)."""
+    return bool(result['created'] or result['updated'] or result['deleted'])
+
+
+def _failed(result: dict[str, Any], failures: list[BaseException], not_started: int) -> BaseException:
+    """The error of a converge whose writes failed: the first failure, with what was written and why the rest was not."""
+    first = failures[0]
+    if not isinstance(first, OIDCError):
+        return first  # a bug: the edge reports it as such
+    # What this run already wrote stays written: the failed result says so, and that it changed something.
+    done = {name: value for name, value in result.items() if name != 'warnings'}
+    done['changed'] = _wrote(result)
+    failed = ResourceError(str(first), done=done, **first.details)
+    failed.warnings.extend(list(first.warnings) + result['warnings'])
+    failed.warnings.extend('Also failed: {0}'.format(other) for other in failures[1:])
+    if not_started:
+        failed.warnings.append('Stopped after the failure: {0} other write{1} not started'.format(not_started, ' was' if not_started == 1 else 's were'))
+    return failed

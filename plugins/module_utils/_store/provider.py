@@ -1,0 +1,355 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Tokens from the store when fresh, renewed or requested when not. Internal to this collection; not a public API.
+
+The decision is a function of data (``plan``) so it can be tested from a
+table; ``TokenProvider.get`` carries it out under the entry's lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, cast
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _errors, _masking
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, OIDCError, StoreError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import (
+    GRANTS,
+    PINGONE_FLOW,
+    SECRET_TOKEN_FIELDS,
+    TOKEN_EXCHANGE,
+    infer_grant_type,
+    with_default_expiry,
+)
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, OptionsLike
+from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import CORRUPT, Entry, MISSING, TokenStore, UNDECRYPTABLE, entry_id, is_fresh
+
+if TYPE_CHECKING:
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import TokenClient
+
+    # What a TokenProvider calls to get a client for (changed) options: token_client, or a test's fake.
+    ClientFactory = Callable[[Options], TokenClient]
+
+
+def token_client(options: OptionsLike) -> TokenClient:
+    # Imported on first use: requests and PyJWT cost about 0.13 s to import, and a
+    # lookup served from the store (most references) needs neither (bench/token_lookup.py).
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import TokenClient
+
+    return TokenClient(options)
+
+
+# The options that say which OP a token comes from (a token saved from one
+# OP must never be served for another, whatever the name and client_id).
+OP_OPTIONS = ('token_endpoint', 'issuer', 'environment_id', 'region', 'auth_base_url')
+# What identifies a token in the store, besides the client: any change gives another entry.
+IDENTITY_OPTIONS = OP_OPTIONS + ('client_id', 'audience', 'grant_type', 'scope', 'extra_params')
+# Single-use inputs, and the tokens a token exchange derives from, are part of the identity only as hashes.
+HASHED_OPTIONS = ('code', 'refresh_token', 'subject_token', 'actor_token')
+# What else tells apart two token exchanges (RFC 8693 section 2.1): part of the identity of that grant only, so that
+# the entries of the other grants keep their ids.
+EXCHANGE_OPTIONS = ('subject_token_type', 'actor_token_type', 'requested_token_type', 'resource', 'token_audience')
+# How long a failed request is reported at once to the workers that waited for it:
+# long enough to release everyone queued behind the failure (each needs a few
+# milliseconds), short enough that a later task retries the OP for real.
+FAILURE_LIFETIME = 10
+# Keys the provider adds to a stored entry for its own decisions; not returned.
+INTERNAL_KEYS = ('obtained_at',)
+
+USE, RENEW, FORGET = 'use', 'renew', 'forget'
+
+
+def store_key_material(options: OptionsLike) -> bytes | None:
+    """The client credential that keys the store's encryption, or None (public clients have none)."""
+    options = Options.of(options)
+    if options.auth_method == 'none':
+        return None
+    material = options.client_secret or options.private_key
+    if not material:
+        return None
+    return (material + '\0' + (options.private_key_passphrase or '')).encode('utf-8')
+
+
+def op_locator(options: OptionsLike) -> dict[str, Any]:
+    """The options that locate the OP, normalised so that equivalent spellings give the same entry."""
+    options = Options.of(options)
+    parts = {}
+    for key in OP_OPTIONS:
+        value = options[key] or None
+        parts[key] = value.rstrip('/') if isinstance(value, str) and key != 'region' else value
+    return parts
+
+
+def op_label(options: OptionsLike) -> str:
+    """The OP in words, for messages: no secret."""
+    options = Options.of(options)
+    if options.token_endpoint:
+        return 'token endpoint {0}'.format(options.token_endpoint)
+    if options.issuer:
+        return 'issuer {0}'.format(options.issuer)
+    if options.auth_base_url:
+        return 'PingOne at {0}'.format(options.auth_base_url)
+    if options.environment_id:
+        return 'PingOne environment {0} ({1})'.format(options.environment_id, options.region)
+    return 'an OP that no option names'
+
+
+def identity(options: OptionsLike, name: str | None = None) -> str:
+    """The store entry id for these options, or for the token saved under ``name`` by this client at this OP."""
+    options = Options.of(options)
+    if name is not None:
+        return entry_id(dict(op_locator(options), name=name, client_id=options.client_id))
+    parts = {key: options[key] for key in IDENTITY_OPTIONS}
+    parts.update(op_locator(options))
+    parts['grant_type'] = infer_grant_type(options.grant_type, options.code, options.refresh_token)
+    if parts['grant_type'] == TOKEN_EXCHANGE:
+        parts.update((key, options[key]) for key in EXCHANGE_OPTIONS)
+        for key in ('resource', 'token_audience'):
+            if isinstance(parts[key], list):
+                parts[key] = sorted(parts[key])
+    if isinstance(parts['scope'], list):
+        parts['scope'] = sorted(parts['scope'])
+    for key in HASHED_OPTIONS:
+        if options[key]:
+            parts[key] = hashlib.sha256(options[key].encode('utf-8')).hexdigest()
+    if parts['grant_type'] == PINGONE_FLOW:
+        # A signed-on user's token is that user's alone (added only here, so that other entries keep their ids).
+        parts['username'] = options.username
+    return entry_id(parts)
+
+
+def plan(
+    stored: dict[str, Any] | None,
+    leeway: float,
+    repeatable: bool,
+    now: float | None = None,
+    action: str = USE,
+    requestable: bool | None = None,
+    failure: dict[str, Any] | None = None,
+    waited_since: float | None = None,
+) -> str:
+    """What to do for one entry; the whole decision, as data.
+
+    ``stored`` is the decrypted entry or None.  ``repeatable``: the options' grant
+    may be sent again; ``requestable``: it may be sent when nothing is stored (a
+    lookup given a code spends it once), defaulting to ``repeatable``.  ``action``
+    is token_store_action.  ``failure`` is a failure that another worker recorded
+    while this one waited for the lock, and ``waited_since`` when this one began
+    waiting (both None when it did not wait).
+
+    Returns 'use', 'refresh', 'request' (send the options' grant), 'fail' (the
+    token cannot be renewed), 'forget' (drop the entry) or 'fail-fast' (raise the
+    recorded failure instead of sending the same request again).
+    """
+    if action == FORGET:
+        return 'forget'
+    if stored and is_fresh(stored, leeway, now):
+        if action == USE:
+            return 'use'
+        # renew: a worker this one waited for has just renewed it; renewing again would only repeat that.
+        if waited_since is not None and (stored.get('obtained_at') or 0) >= waited_since:
+            return 'use'
+    if failure is not None:
+        return 'fail-fast'
+    if stored and stored.get('refresh_token'):
+        return 'refresh'
+    if repeatable or (stored is None and (repeatable if requestable is None else requestable)):
+        return 'request'
+    return 'fail'
+
+
+def merge_refreshed(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """A refresh answer may omit what did not change (RFC 6749 section 6): keep the old refresh and ID tokens."""
+    merged = dict(new)
+    for key in ('refresh_token', 'id_token', 'id_token_claims'):
+        if not merged.get(key):
+            merged[key] = old.get(key)
+    return merged
+
+
+def public(tokens: Mapping[str, Any]) -> dict[str, Any]:
+    """The tokens without the provider's bookkeeping; the edges will mask them wherever they might be shown."""
+    _masking.remember(*(tokens.get(name) for name in SECRET_TOKEN_FIELDS))
+    return {key: value for key, value in tokens.items() if key not in INTERNAL_KEYS}
+
+
+def failure_record(exc: OIDCError, now: float | None = None) -> dict[str, Any]:
+    """What is kept of a failed request for the workers waiting on it: the message and details, which hold no secret."""
+    return {'class': type(exc).__name__, 'message': str(exc), 'details': exc.details, 'failed_at': time.time() if now is None else now}
+
+
+def replay_failure(record: Mapping[str, Any], now: float | None = None) -> OIDCError:
+    """The recorded failure as an exception of its own class, saying it was not sent again."""
+    error_class = getattr(_errors, str(record.get('class')), None)
+    if not (isinstance(error_class, type) and issubclass(error_class, OIDCError)):
+        error_class = StoreError
+    age = max(0, int((time.time() if now is None else now) - (record.get('failed_at') or 0)))
+    details = {key: value for key, value in (record.get('details') or {}).items() if key in ('url', 'status', 'error', 'error_description', 'error_uri')}
+    return error_class(
+        '{0} (reported at once: the same request failed {1} s ago for another worker of this play, which this one waited for; not sent again)'.format(
+            record.get('message'), age
+        ),
+        **details,
+    )
+
+
+class TokenProvider:
+    """One token per identity for as long as it is valid, across hosts, forks and tasks."""
+
+    def __init__(self, options: OptionsLike, store: TokenStore | None = None, client_factory: ClientFactory = token_client) -> None:
+        self.options = options = Options.of(options)
+        self.client_factory = client_factory
+        self.leeway = options.expiry_leeway
+        self.credential = store_key_material(options)
+        # A store is used only with a credential to key it, and the private helpers below get(), save() and check_saveable()
+        # only once there is a store: the casts of self.credential and self.store rest on that.
+        self.store = store
+        if self.store is None and options.token_store and self.credential:
+            self.store = TokenStore(options.token_store_path, lock_timeout=options.token_store_lock_timeout)
+        self.warnings: list[str] = []
+        self.removed = False
+
+    def _request(self, **overrides: Any) -> dict[str, Any]:
+        options = self.options.replace(**overrides)
+        sent_at = time.time()
+        client = self.client_factory(options)
+        try:
+            tokens = client.request_token()
+        finally:
+            # Retries, plain HTTP, a short HMAC secret: said whether the request worked or not.
+            self.warnings.extend(w for w in getattr(client, 'warnings', ()) if w not in self.warnings)
+        return with_default_expiry(tokens, self.options.default_token_lifetime, sent_at)
+
+    def no_store_error(self, doing: str, name: str | None) -> StoreError:
+        """The StoreError for an action that needs the store when there is none."""
+        return StoreError(
+            'Cannot {0} {1}: the token store is off (token_store), or auth_method {2} has no credential to encrypt it with'.format(
+                doing, self.describe_token(name), self.options.auth_method
+            )
+        )
+
+    def describe_token(self, name: str | None, article: str = 'the') -> str:
+        """The token in words for messages: name, client_id and OP, no secret."""
+        what = 'saved token {0!r}'.format(name) if name is not None else 'token'
+        return '{0} {1} for client {2!r} at {3}'.format(article, what, self.options.client_id, op_label(self.options))
+
+    def check_saveable(self, name: str) -> None:
+        """Raise StoreError unless tokens could be saved under ``name`` now: before a single-use grant is spent."""
+        if self.store is None:
+            raise self.no_store_error('save', name)
+        self.store.check_writable()
+
+    def save(self, name: str, tokens: Mapping[str, Any]) -> None:
+        """Save tokens (from the module) under a name for lookups of the same client at the same OP."""
+        if self.store is None:
+            raise self.no_store_error('save', name)
+        identifier = identity(self.options, name)
+        with self.store.lock(identifier, self.describe_token(name)):
+            self.store.save(identifier, cast(bytes, self.credential), dict(tokens, obtained_at=time.time()))
+        self.store.sweep()
+
+    def get(self, name: str | None = None, force: bool = False, action: str | None = None) -> dict[str, Any] | None:
+        """The token response for the options (or the saved ``name``), fresh for at least the leeway.
+
+        ``action`` is token_store_action: ``use`` the stored token while fresh,
+        ``renew`` it now, or ``forget`` it (returns None; ``removed`` says
+        whether there was an entry).  ``force`` is ``renew``: for a caller
+        whose API just answered 401.
+        """
+        action = action or (RENEW if force else USE)
+        if self.store is None:
+            if name is not None:
+                raise self.no_store_error('forget' if action == FORGET else 'read', name)
+            return None if action == FORGET else self._request()
+        identifier = identity(self.options, name)
+        grant_type = infer_grant_type(self.options.grant_type, self.options.code, self.options.refresh_token)
+        repeatable = name is None and not GRANTS[grant_type].single_use
+        requestable = name is None
+        if action == USE:
+            # No lock for a hit: entries are replaced atomically, and a read-only store still serves its valid entries.
+            entry = self.store.read(identifier, cast(bytes, self.credential))
+            if plan(entry.tokens, self.leeway, repeatable, requestable=requestable) == 'use':
+                return public(entry.tokens)
+        started = time.time()
+        with self.store.lock(identifier, self.describe_token(name)) as waited:
+            entry = self.store.read(identifier, cast(bytes, self.credential))
+            failure = self.store.recent_failure(identifier, cast(bytes, self.credential)) if waited else None
+            decision = plan(
+                entry.tokens, self.leeway, repeatable, action=action, requestable=requestable, failure=failure, waited_since=started if waited else None
+            )
+            if decision == 'use':
+                return public(entry.tokens)
+            if decision == 'forget':
+                self.removed = self.store.remove(identifier)
+                return None
+            if decision == 'fail-fast':
+                raise replay_failure(cast('dict[str, Any]', failure))  # plan() fails fast only with a failure
+            if decision == 'fail':
+                raise self._cannot_renew(name, entry, None)
+            try:
+                tokens = self._obtain(decision, entry, name, repeatable, requestable)
+            except OIDCError as exc:
+                self._record_failure(identifier, exc)
+                raise
+            self._keep(identifier, tokens, name)
+        self.store.sweep()  # only after a request: a store hit stays a single file read
+        return public(tokens)
+
+    def _obtain(self, decision: str, entry: Entry, name: str | None, repeatable: bool, requestable: bool) -> dict[str, Any]:
+        """Carry out 'refresh' or 'request'; a refused refresh falls back to what plan() allows without it."""
+        if decision == 'refresh':
+            stored = entry.tokens
+            try:
+                return merge_refreshed(stored, self._request(grant_type='refresh_token', refresh_token=stored['refresh_token'], code=None, scope=None))
+            except OAuthError as exc:
+                if plan(dict(stored, refresh_token=None), self.leeway, repeatable, action=RENEW, requestable=requestable) != 'request':
+                    raise self._cannot_renew(name, entry, exc) from exc
+        return self._request()
+
+    def _record_failure(self, identifier: str, exc: OIDCError) -> None:
+        # Best effort: a store that cannot take the record only loses the shortcut.
+        try:
+            cast(TokenStore, self.store).save_failure(identifier, cast(bytes, self.credential), failure_record(exc), FAILURE_LIFETIME)
+        except StoreError:
+            pass
+
+    def _keep(self, identifier: str, tokens: Mapping[str, Any], name: str | None) -> None:
+        """Store what was obtained; a store that fails now costs the cache, not the tokens."""
+        try:
+            cast(TokenStore, self.store).save(identifier, cast(bytes, self.credential), dict(tokens, obtained_at=time.time()))
+        except StoreError as exc:
+            lost = ' Its refresh token may have been rotated: save it again with the token module.' if name is not None else ''
+            self.warnings.append(
+                'Obtained {0} but could not keep it: {1}. It is returned this once; the next use requests another.{2}'.format(
+                    self.describe_token(name), exc, lost
+                )
+            )
+
+    def _cannot_renew(self, name: str | None, entry: Entry, renewal_error: OIDCError | None) -> StoreError:
+        store = cast(TokenStore, self.store)
+        if entry.state == MISSING:
+            return StoreError(
+                '{0} in {1}: save one first with the token module (save_as: {2}) using the same OP options ({3}) and client_id'.format(
+                    self.describe_token(name, 'No'), store.describe(), name, ', '.join(OP_OPTIONS)
+                )
+            )
+        if entry.state == UNDECRYPTABLE:
+            return StoreError(
+                '{0} exists in {1} but this client credential cannot decrypt it: it was saved with another '
+                'client_secret or private_key (rotated?), or the file is damaged. Save it again (save_as: {2}) or '
+                'drop it (token_store_action: forget)'.format(self.describe_token(name, 'The'), store.describe(), name)
+            )
+        if entry.state == CORRUPT:
+            return StoreError(
+                "{0} in {1} is damaged (not in the store's format). Save it again (save_as: {2}) or drop it (token_store_action: forget)".format(
+                    self.describe_token(name, 'The'), store.describe(), name
+                )
+            )
+        kind = 'saved token {0!r}'.format(name) if name is not None else 'stored token'
+        if renewal_error is not None:
+            return StoreError('The {0} expired and cannot be renewed: {1}'.format(kind, renewal_error), **renewal_error.details)
+        return StoreError('The {0} expired and cannot be renewed: it has no refresh token and its grant cannot be repeated'.format(kind))

@@ -1,0 +1,132 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import base64
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth import client_auth
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.assertion import CLIENT_ASSERTION_TYPE
+
+TOKEN_ENDPOINT = 'https://op.example.test/as/token'
+SECRET = 'S3cr3t+/=&' + 'x' * 60
+
+
+def pem(key, password=None):
+    encryption = serialization.BestAvailableEncryption(password.encode()) if password else serialization.NoEncryption()
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption).decode()
+
+
+RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+EC_KEY = ec.generate_private_key(ec.SECP256R1())
+EC384_KEY = ec.generate_private_key(ec.SECP384R1())
+ED_KEY = ed25519.Ed25519PrivateKey.generate()
+
+
+def test_registry_has_every_method():
+    assert sorted(client_auth.AUTH_METHODS) == sorted(['none', 'client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'])
+
+
+def test_basic_form_urlencodes_before_base64():
+    auth = client_auth.make_client_auth('client_secret_basic', client_id='my client', client_secret=SECRET)
+    assert auth.validate() == []
+    form, headers = auth.apply(TOKEN_ENDPOINT)
+    assert form == {}
+    decoded = base64.b64decode(headers['Authorization'].split(' ', 1)[1]).decode()
+    assert decoded == 'my+client:S3cr3t%2B%2F%3D%26' + 'x' * 60
+
+
+@pytest.mark.parametrize(
+    'method, form',
+    [
+        ('client_secret_post', {'client_id': 'c', 'client_secret': SECRET}),
+        ('none', {'client_id': 'c'}),
+    ],
+)
+def test_form_methods(method, form):
+    auth = client_auth.make_client_auth(method, client_id='c', client_secret=SECRET)
+    auth.validate()
+    assert auth.apply(TOKEN_ENDPOINT) == (form, {})
+
+
+@pytest.mark.parametrize('alg', [None, 'HS256', 'HS384', 'HS512'])
+def test_client_secret_jwt(alg):
+    auth = client_auth.make_client_auth('client_secret_jwt', client_id='c', client_secret=SECRET, signing_alg=alg)
+    assert auth.validate() == []
+    form, headers = auth.apply(TOKEN_ENDPOINT)
+    assert headers == {}
+    assert form['client_assertion_type'] == CLIENT_ASSERTION_TYPE
+    assert 'client_secret' not in form
+    used = alg or 'HS256'
+    claims = jwt.decode(form['client_assertion'], SECRET.encode(), algorithms=[used], audience=TOKEN_ENDPOINT)
+    assert claims['iss'] == claims['sub'] == 'c'
+    assert claims['exp'] - claims['iat'] == 60
+
+
+def test_assertion_is_new_per_request_and_audience_overridable():
+    auth = client_auth.make_client_auth('client_secret_jwt', client_id='c', client_secret=SECRET, audience='https://op/as')
+    first = jwt.decode(auth.apply(TOKEN_ENDPOINT)[0]['client_assertion'], options={'verify_signature': False})
+    second = jwt.decode(auth.apply(TOKEN_ENDPOINT)[0]['client_assertion'], options={'verify_signature': False})
+    assert first['jti'] != second['jti']
+    assert first['aud'] == 'https://op/as'
+
+
+def test_short_secret_warns():
+    auth = client_auth.make_client_auth('client_secret_jwt', client_id='c', client_secret='short', signing_alg='HS512')
+    assert 'RFC 7518' in auth.validate()[0]
+
+
+@pytest.mark.parametrize(
+    'key, alg, expected_alg',
+    [
+        (RSA_KEY, None, 'RS256'),
+        (RSA_KEY, 'PS256', 'PS256'),
+        (RSA_KEY, 'RS512', 'RS512'),
+        (EC_KEY, None, 'ES256'),
+        (EC384_KEY, None, 'ES384'),
+        (ED_KEY, None, 'EdDSA'),
+    ],
+)
+def test_private_key_jwt(key, alg, expected_alg):
+    auth = client_auth.make_client_auth('private_key_jwt', client_id='c', private_key=pem(key), key_id='k1', signing_alg=alg)
+    assert auth.validate() == []
+    assertion = auth.apply(TOKEN_ENDPOINT)[0]['client_assertion']
+    header = jwt.get_unverified_header(assertion)
+    assert header['alg'] == expected_alg and header['kid'] == 'k1'
+    jwt.decode(assertion, key.public_key(), algorithms=[expected_alg], audience=TOKEN_ENDPOINT)
+
+
+def test_encrypted_private_key():
+    auth = client_auth.make_client_auth('private_key_jwt', client_id='c', private_key=pem(EC_KEY, 'pw'), private_key_passphrase='pw', key_id='k')
+    auth.validate()
+    assert auth.apply(TOKEN_ENDPOINT)[0]['client_assertion']
+
+
+@pytest.mark.parametrize(
+    'method, kwargs, message',
+    [
+        ('client_secret_jwt', {}, 'client_secret is required when auth_method is client_secret_jwt'),
+        ('client_secret_basic', {}, 'client_secret is required'),
+        ('client_secret_post', {}, 'client_secret is required'),
+        ('private_key_jwt', {}, 'private_key is required'),
+        ('client_secret_jwt', {'client_secret': SECRET, 'signing_alg': 'RS256'}, 'cannot be used with client_secret_jwt'),
+        ('private_key_jwt', {'private_key': pem(RSA_KEY), 'signing_alg': 'HS256'}, 'cannot be used with private_key_jwt'),
+        ('private_key_jwt', {'private_key': pem(RSA_KEY), 'signing_alg': 'ES256'}, 'does not fit a RSA private key'),
+        ('private_key_jwt', {'private_key': pem(EC_KEY), 'signing_alg': 'ES384'}, 'does not fit a EC-P-256 private key'),
+        ('private_key_jwt', {'private_key': pem(EC_KEY, 'pw')}, 'wrong or missing private_key_passphrase'),
+        ('private_key_jwt', {'private_key': 'not a key'}, 'not a usable PEM private key'),
+        ('client_secret_jwt', {'client_secret': SECRET, 'assertion_lifetime': 7200}, 'assertion_lifetime'),
+        ('bogus', {}, 'auth_method must be one of'),
+    ],
+)
+def test_validation_errors(method, kwargs, message):
+    with pytest.raises(ConfigurationError, match=message):
+        client_auth.make_client_auth(method, client_id='c', **kwargs).validate()

@@ -1,0 +1,138 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, ResponseError, TransportError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth import device_flow
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.device_flow import DENIED, DONE, EXPIRED, FAILED, POLL, TIMEOUT
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE as DEVICE_GRANT
+
+TOKEN = 'https://op.example.test/as/token'
+DEVICE_CODE = 'device-code-secret-0123456789'
+
+# RFC 8628 section 3.5: (answer, interval, now, deadline) -> (decision, next interval).
+POLL_TABLE = [
+    ('tokens', 5, 0, 100, DONE, 5),
+    ('authorization_pending', 5, 0, 100, POLL, 5),
+    ('slow_down', 5, 0, 100, POLL, 10),  # +5 s, for this and every later poll
+    ('slow_down', 10, 0, 100, POLL, 15),
+    ('transport', 5, 0, 100, POLL, 10),  # a lost answer doubles the interval
+    ('transport', 200, 0, 1000, POLL, 300),  # up to the cap
+    ('access_denied', 5, 0, 100, DENIED, 5),
+    ('expired_token', 5, 0, 100, EXPIRED, 5),
+    ('invalid_grant', 5, 0, 100, FAILED, 5),
+    ('invalid_client', 5, 0, 100, FAILED, 5),
+    ('authorization_pending', 5, 96, 100, TIMEOUT, 5),  # the next poll would come after the deadline
+    ('authorization_pending', 5, 95, 100, POLL, 5),  # ... exactly at it is still sent
+    ('slow_down', 5, 91, 100, TIMEOUT, 10),
+]
+
+
+def test_poll_step_table():
+    wrong = [(row, device_flow.poll_step(*row[:4])) for row in POLL_TABLE if device_flow.poll_step(*row[:4]) != row[4:]]
+    assert not wrong
+
+
+def answer(status, body):
+    return SimpleNamespace(status_code=status, headers={'Content-Type': 'application/json'}, text=json.dumps(body))
+
+
+class FakeHttp:
+    """Answers the polls from a script; a TransportError in it is raised instead."""
+
+    def __init__(self, script):
+        self.script = list(script)
+        self.sent = []
+
+    def request(self, method, url, what, build=None, **kwargs):
+        self.sent.append(build()[0])
+        item = self.script.pop(0)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+
+class FakeAuth:
+    def __init__(self):
+        self.assertions = 0
+
+    def apply(self, endpoint):
+        self.assertions += 1
+        return {'client_id': 'c1', 'client_assertion': 'assertion-{0}'.format(self.assertions)}, {}
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+        self.waits = []
+
+    def sleep(self, seconds):
+        self.waits.append(seconds)
+        self.now += seconds
+
+
+AUTHORIZATION = device_flow.DeviceAuthorization(DEVICE_CODE, 'ABCD-EFGH', 'https://op.example.test/device', None, 60, 2)
+PENDING = answer(400, {'error': 'authorization_pending'})
+SLOW = answer(400, {'error': 'slow_down'})
+TOKENS = answer(200, {'access_token': 'at-1', 'token_type': 'Bearer', 'expires_in': 300})
+
+
+def poller(script, device_timeout=600):
+    clock = Clock()
+    http = FakeHttp(script)
+    auth = FakeAuth()
+    return device_flow.DevicePoller(http, auth, TOKEN, device_timeout, sleep=clock.sleep, clock=lambda: clock.now), clock, http, auth
+
+
+def test_polls_at_the_interval_until_approved():
+    device, clock, http, auth = poller([PENDING, SLOW, TransportError('lost', url=TOKEN), PENDING, TOKENS])
+    tokens = device.poll(AUTHORIZATION, {'grant_type': DEVICE_GRANT})
+    assert tokens['access_token'] == 'at-1'
+    # 2 s as announced, 2 again after pending, 7 after slow_down, 14 after a lost answer, 14 again.
+    assert clock.waits == [2, 2, 7, 14, 14]
+    # Every poll carries the device code and a client assertion of its own.
+    assert [form['device_code'] for form in http.sent] == [DEVICE_CODE] * 5
+    assert len({form['client_assertion'] for form in http.sent}) == 5
+
+
+@pytest.mark.parametrize(
+    'script, device_timeout, error, words',
+    [
+        ([PENDING, answer(400, {'error': 'access_denied'})], 600, 'access_denied', 'the user denied the request'),
+        ([PENDING, answer(400, {'error': 'expired_token'})], 600, 'expired_token', 'device code expired'),
+        ([PENDING] * 40, 600, 'expired_token', 'the device code expires after 60 s (expires_in)'),
+        ([PENDING] * 40, 9, None, 'device_timeout is 9 s'),
+    ],
+)
+def test_ends_without_tokens(script, device_timeout, error, words):
+    device, clock, http, _auth = poller(script, device_timeout)
+    with pytest.raises(OAuthError) as caught:
+        device.poll(AUTHORIZATION, {'grant_type': DEVICE_GRANT})
+    assert caught.value.error == error and words in str(caught.value)
+    assert DEVICE_CODE not in str(caught.value)
+    # The wait is bounded: never beyond the deadline.
+    assert clock.now - 1000 <= min(60, device_timeout)
+
+
+def test_authorization_response():
+    good = {'device_code': DEVICE_CODE, 'user_code': 'WDJB-MJHT', 'verification_uri': 'https://op/device', 'expires_in': 1800}
+    parsed = device_flow.parse_device_authorization(200, {}, json.dumps(good), 'https://op/device_authorization', 0)
+    assert parsed.interval == 5  # RFC 8628 section 3.2: the default
+    assert DEVICE_CODE in _masking.minted()
+    text = device_flow.instructions(parsed, 600)
+    assert 'WDJB-MJHT' in text and 'https://op/device' in text and DEVICE_CODE not in text and 'up to 600 s' in text
+    for key in ('user_code', 'expires_in'):
+        with pytest.raises(ResponseError, match='lacks ' + key) as caught:
+            device_flow.parse_device_authorization(200, {}, json.dumps(dict(good, **{key: None})), 'https://op/d', 0)
+        assert DEVICE_CODE not in str(caught.value)
+    with pytest.raises(OAuthError, match='unauthorized_client'):
+        device_flow.parse_device_authorization(400, {}, json.dumps({'error': 'unauthorized_client'}), 'https://op/d', 0)
