@@ -62,7 +62,9 @@ from ansible.module_utils.common.parameters import remove_values  # noqa: E402  
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import task_settings_win  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import api_resource_module_kwargs  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, validate, values_to_mask  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.checks import validate, values_to_mask  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge  # noqa: E402  pylint: disable=wrong-import-position
 
 
@@ -73,7 +75,7 @@ def run_as_before(module_kwargs, args, use_case, check_mode=False, diff=False):
     errors = validate(validation, module_kwargs['argument_spec'])
     if errors:
         raise SystemExit('as before: ' + '; '.join(errors))
-    outcome = dict(use_case(Options(validation.validated_parameters), check_mode, diff))
+    outcome = dict(use_case(options_of(validation.validated_parameters), TaskContext(), check_mode, diff))
     if outcome.get('warnings'):
         outcome['warnings'] = remove_values(list(outcome['warnings']), values_to_mask(validation))
     outcome['invocation'] = {'module_args': remove_values(dict(validation.validated_parameters), values_to_mask(validation))}
@@ -99,9 +101,9 @@ def task(count, passwords):
     keys = [item['userName'] for item in items]
     converged = {'changed': False, 'created': [], 'updated': [], 'deleted': [], 'unchanged': keys,
                  'ids': {key: 'id-{0}'.format(number) for number, key in enumerate(keys)}, 'requests': count // 100 + 1,
-                 'msg': 'Users: unchanged {0}'.format(count), 'warnings': []}
+                 'msg': 'Users: unchanged {0}'.format(count)}
 
-    def unchanged(options, check_mode, diff):
+    def unchanged(options, context, check_mode, diff):
         if len(options.items) != count:
             raise AssertionError('the use case got {0} items, not {1}'.format(len(options.items), count))
         return dict(converged)

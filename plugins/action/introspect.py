@@ -17,5 +17,5 @@ class ActionModule(ControllerAction):
     def module_kwargs(self):
         return introspect_module_kwargs()
 
-    def execute(self, options, check_mode, diff):
-        return run_introspect_task(options, check_mode=check_mode)
+    def execute(self, options, context, check_mode, diff):
+        return run_introspect_task(options, context, check_mode=check_mode)

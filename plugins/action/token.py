@@ -6,38 +6,24 @@
 
 from __future__ import annotations
 
-from ansible.utils.display import Display
-
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import token_module_kwargs
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import SECRET_TOKEN_FIELDS
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import SECRET_TOKEN_FIELDS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_token_task
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils._action import ControllerAction
 
-display = Display()
-
 
 class ActionModule(ControllerAction):
-    """Returned tokens are not replaced by VALUE_SPECIFIED_IN_NO_LOG_PARAMETER (the
-    refresh-token trap), and a result holding a token is never displayed."""
-
-    _host = 'localhost'
+    """Returned tokens are not replaced by VALUE_SPECIFIED_IN_NO_LOG_PARAMETER (the refresh-token trap), and a result
+    holding a token is never displayed.  The device authorization grant's instructions (verification URI and user
+    code, never the device code) reach the job output at once, before the task ends (RFC 8628 section 3.3)."""
 
     def module_kwargs(self):
         return token_module_kwargs()
 
-    def run(self, tmp=None, task_vars=None):
-        self._host = (task_vars or {}).get('inventory_hostname') or self._host
-        return super().run(tmp, task_vars)
-
-    def execute(self, options, check_mode, diff):
-        outcome = run_token_task(options, check_mode=check_mode, progress=self.progress)
+    def execute(self, options, context, check_mode, diff):
+        outcome = run_token_task(options, context, check_mode=check_mode)
         if any(outcome.get(name) for name in SECRET_TOKEN_FIELDS):
             # Censor the displayed result even without no_log on the task, at every
             # verbosity; the registered variable still holds the tokens.
             outcome['_ansible_no_log'] = True
         return outcome
-
-    def progress(self, line):
-        """The device authorization grant's instructions (verification URI and user code, never the device code), in the
-        job output at once: a worker's display reaches it before the task ends (RFC 8628 section 3.3)."""
-        display.display('token [{0}]: {1}'.format(self._host, line))

@@ -126,7 +126,7 @@ _raw:
   elements: raw
 """
 
-import contextlib
+import configparser
 import os
 from collections.abc import Mapping
 
@@ -135,9 +135,9 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import credential_env_vars, ENV_PREFIX, without_unset
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import credential_env_vars, without_unset
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import lookup_argument_spec, token_module_kwargs
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE, infer_grant_type
 from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import TokenProvider
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
@@ -160,24 +160,20 @@ def select(tokens, query):
         raise ConfigurationError('query {0!r} is not a valid JMESPath expression: {1}'.format(query, exc)) from None
 
 
-def lookup_tokens(terms, options):
-    """What the lookup does, as data: one value per term (or one without terms), and the warnings."""
+def lookup_tokens(terms, options, context):
+    """What the lookup does, as data: one value per term (or one without terms); its warnings go to ``context``."""
     if not terms and infer_grant_type(options.grant_type, options.code, options.refresh_token) == DEVICE_CODE:
         # A lookup is templated wherever its value is used, and cannot show the user code before it blocks.
         raise ConfigurationError(
             'The device authorization grant needs a person to approve it, which a lookup cannot ask for: run the '
             'jwtauth.oidc.token module with save_as, then look up the saved name'
         )
-    provider = TokenProvider(options)
-    try:
-        values = []
-        for name in terms or [None]:
-            tokens = provider.get(name, action=options.token_store_action)
-            values.append('' if tokens is None else select(tokens, options.query))
-    except OIDCError as exc:
-        exc.warnings.extend(text for text in provider.warnings if text not in exc.warnings)
-        raise
-    return {'values': values, 'warnings': provider.warnings}
+    provider = TokenProvider(options, context)
+    values = []
+    for name in terms or [None]:
+        tokens = provider.get(name, action=options.token_store_action)
+        values.append('' if tokens is None else select(tokens, options.query))
+    return {'values': values}
 
 
 def _plain(value):
@@ -194,20 +190,38 @@ def _plain(value):
     return value
 
 
-@contextlib.contextmanager
-def _environment_hidden(prefix):
-    """The process environment without the variables named prefix*, for as long as the block runs; yields them.
+def _first_variable(variables, entries):
+    """``(True, value)`` of the first of an option's ``vars:`` entries that ``variables`` defines, else ``(False, None)``
+    (later entries win in Ansible's configuration, as here: the list is read from its end)."""
+    for entry in reversed(entries or ()):
+        if entry.get('name') in variables:
+            return True, variables[entry['name']]
+    return False, None
 
-    Ansible's config reads the options' env: entries, and for an AWX credential's
-    empty input (VAR="") it would refuse an option with choices, make a bool false or
-    a path the current directory, and hide ansible.cfg's value.  The option layer
-    reads these variables instead (an empty one is unset), so the config must not.
+
+def _ini_value(entries, option_type):
+    """The value ansible.cfg gives an option through its ``ini:`` entries (the last one set wins), or None.
+
+    Read as ansible-core reads it (configparser, ``;`` inline comments, raw); a relative path is relative to the
+    configuration file, as Ansible resolves it.
     """
-    hidden = {name: os.environ.pop(name) for name in list(os.environ) if name.startswith(prefix)}
+    path = C.CONFIG_FILE
+    if not path or not entries:
+        return None
+    parser = configparser.ConfigParser(inline_comment_prefixes=(';',))
     try:
-        yield hidden
-    finally:
-        os.environ.update(hidden)
+        with open(path, encoding='utf-8') as handle:
+            parser.read_file(handle)
+    except (OSError, configparser.Error, UnicodeDecodeError):
+        return None  # Ansible itself reports a configuration file it cannot read
+    value = None
+    for entry in entries:
+        found = parser.get(entry.get('section', 'defaults'), entry.get('key', ''), raw=True, fallback=None)
+        if found is not None:
+            value = found
+    if value is not None and option_type == 'path':
+        value = os.path.join(os.path.dirname(os.path.abspath(path)), os.path.expanduser(value))
+    return value
 
 
 class LookupModule(LookupBase):
@@ -216,37 +230,41 @@ class LookupModule(LookupBase):
     def _options_given(self, spec, variables, direct):
         """What the keywords, the variables and ansible.cfg set; the environment is left to the option layer.
 
-        Keywords the spec does not know are passed on as they are, for the edge to
-        refuse by name.  Variables are templated here: Ansible hands a lookup its
-        variables as written, so ``jwtauth_oidc_client_secret: "{{ vault_secret }}"``
-        would otherwise sign with the text of the template.  The argument spec's
-        fallbacks read JWTAUTH_OIDC_* as they do for the modules (an empty variable
-        is unset), then apply the defaults.  An environment variable still outranks
-        ansible.cfg, as in Ansible's own configuration precedence.
+        Keywords the spec does not know are passed on as they are, for the edge to refuse by name.  Variables are
+        templated here, then converted by the argument spec like every other value: Ansible hands a lookup its
+        variables as written, so ``jwtauth_oidc_client_secret: "{{ vault_secret }}"`` would otherwise sign with the
+        text of the template, and a path or number would be converted before it is templated.  The argument spec's
+        fallbacks read JWTAUTH_OIDC_* as they do for the modules (an empty variable is unset), then apply the
+        defaults: the environment is read, never changed.  An environment variable still outranks ansible.cfg, as
+        in Ansible's own configuration precedence.  The option definitions (``vars:``, ``ini:``) are the lookup's
+        documentation, as Ansible's configuration reads them.
         """
+        definitions = C.config.get_configuration_definitions(plugin_type='lookup', name=self._load_name)
         options = {name: value for name, value in direct.items() if name not in spec}
-        with _environment_hidden(ENV_PREFIX) as environment:
-            for name, option_spec in spec.items():
-                # Asked of the configuration with the keywords and variables, rather than through
-                # get_option_and_origin, which before ansible-core 2.19 asks again without them
-                # and so reports every keyword and variable as unset.
-                value, origin = C.config.get_config_value_and_origin(
-                    name, plugin_type='lookup', plugin_name=self._load_name, variables=variables, direct=direct
-                )
-                from_variable = origin.startswith('var: ')
-                if from_variable:
-                    value = self._templar.template(value)
-                env_set = 'fallback' in option_spec and any(
-                    environment.get(variable) for variable in credential_env_vars(name, direct.get('credential'), environment)
-                )
-                if origin == 'Direct' or from_variable or (origin != 'default' and not env_set):
+        for name, option_spec in spec.items():
+            if name in direct:
+                options[name] = direct[name]
+                continue
+            definition = definitions.get(name) or {}
+            found, value = _first_variable(variables, definition.get('vars'))
+            if found:
+                options[name] = self._templar.template(value)
+                continue
+            env_set = 'fallback' in option_spec and any(
+                os.environ.get(variable) for variable in credential_env_vars(name, direct.get('credential'), os.environ)
+            )
+            if not env_set:
+                value = _ini_value(definition.get('ini'), option_spec.get('type'))
+                if value is not None:
                     options[name] = value
         return {name: _plain(value) for name, value in without_unset(options).items()}
 
     def run(self, terms, variables=None, **kwargs):
         spec = lookup_argument_spec()
         outcome = _edge.run(
-            token_module_kwargs(spec), self._options_given(spec, variables or {}, kwargs), lambda options, check_mode, diff: lookup_tokens(terms, options)
+            token_module_kwargs(spec),
+            self._options_given(spec, variables or {}, kwargs),
+            lambda options, context, check_mode, diff: lookup_tokens(terms, options, context),
         )
         for warning in outcome.get('warnings') or []:
             Display().warning('jwtauth.oidc.token: ' + warning)

@@ -6,7 +6,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
+
+Error = TypeVar('Error', bound='OIDCError')
+
+
+def failed_to(what: str, where: str | None, reason: str) -> str:
+    """The words of every failure: ``Failed to {what} at {where}: {reason}``, written once (amazon.aws errors.py does so).
+
+    ``what`` is the step in the user's words ("exchange the authorization code"), ``where`` the URL it was sent to (or
+    None), ``reason`` what the server said or what went wrong.
+    """
+    return f'Failed to {what}{f" at {where}" if where else ""}: {reason}'
 
 
 class OIDCError(Exception):
@@ -35,8 +46,12 @@ class OIDCError(Exception):
         self.error_description = error_description
         self.error_uri = error_uri
         self.correlation_id = correlation_id
-        # Warnings gathered before the failure, which the edges keep on the failed result.
-        self.warnings: list[str] = []
+
+    @classmethod
+    def failure(cls: type[Error], what: str, url: str | None, reason: str, **details: Any) -> Error:
+        """The error in the words of failed_to, with ``url`` among its details (unless ``details`` name another)."""
+        details.setdefault('url', url)
+        return cls(failed_to(what, url, reason), **details)
 
     @property
     def details(self) -> dict[str, Any]:

@@ -6,9 +6,8 @@
 
 An OP or gateway that echoes the request in ``error_description`` returns the
 client assertion, the URL-encoded client secret (a form field) or the Base64
-Basic credentials.  The edges mask every form listed here in whatever they show.
-Values minted while the task runs (assertions, Basic credentials, tokens) are
-remembered in this process: the worker that runs one task or one lookup.
+Basic credentials.  The edges mask every form listed here in whatever they show,
+for the secret options and for what the task minted (its TaskContext remembers it).
 """
 
 from __future__ import annotations
@@ -20,20 +19,6 @@ from urllib.parse import quote, quote_plus
 
 # Derived forms shorter than this are not masked: they would garble ordinary text.
 MIN_FORM_LENGTH = 8
-
-_minted: set[str] = set()
-
-
-def remember(*values: Any) -> None:
-    """Note credentials this process sent or received, so that the edges mask them too."""
-    for value in values:
-        if isinstance(value, str) and value:
-            _minted.add(value)
-
-
-def minted() -> set[str]:
-    """Everything remember() was given in this process."""
-    return set(_minted)
 
 
 def forms(value: Any) -> set[str]:
@@ -49,9 +34,9 @@ def forms(value: Any) -> set[str]:
 
 
 def mask_values(secrets: Iterable[str]) -> set[str]:
-    """Every form of the given secrets and of every minted credential, for ansible's remove_values()."""
+    """Every form of the given secrets, for ansible's remove_values()."""
     values: set[str] = set()
-    for secret in list(secrets) + list(_minted):
+    for secret in secrets:
         values.update(forms(secret))
     return values
 

@@ -2,170 +2,21 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The options of one task or lookup, and their checks at the edge. Internal to this collection; not a public API.
+"""The options of one task or lookup call, frozen. Internal to this collection; not a public API.
 
-The argument specs are in _option_specs, where values come from when a task does not give them in
-_option_sources.  This file holds the frozen ``Options`` every library entry point takes, the checks the
-edges run before any request, and which values are secrets to mask.
+Built at the edge by _argspec.build.options_of (the argument specs' defaults filled in, spellings made canonical)
+and read by the use cases as attributes.  Imports nothing of the collection.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import KeysView, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NoReturn, Union
-
-from ansible.module_utils.errors import UnsupportedError
-
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
-from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import APPLICATION_ENV_PREFIX
-from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import every_option_spec
-from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import canonical_environment_id, canonical_region, check_options
-
-if TYPE_CHECKING:
-    from ansible.module_utils.common.arg_spec import ValidationResult
-
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import ArgumentSpec
-
-# Options spelled more than one way by users: made canonical in every Options, so that the token
-# store's entry and the URLs do not depend on the spelling ('eu' and 'EU', an ID with a trailing space).
-CANONICAL = {
-    'region': canonical_region,
-    'environment_id': canonical_environment_id,
-}
-
-# Options whose values are secrets: masked in anything the edges print.
-SECRET_OPTIONS = (
-    'client_secret',
-    'private_key',
-    'private_key_passphrase',
-    'code',
-    'code_verifier',
-    'refresh_token',
-    'token',
-    'password',
-    'subject_token',
-    'actor_token',
-)
-
-
-def secret_values(options: Mapping[str, Any]) -> list[Any]:
-    """The secret values among the options, for masking: the secret options, and the string values of the
-    items' write-only attributes (an api_resource ``password``), which only the server may see."""
-    found = [options[name] for name in SECRET_OPTIONS if options.get(name)]
-    items = options.get('items') or ([options['item']] if options.get('item') else [])
-    for item in items:
-        if isinstance(item, Mapping):
-            found.extend(item[name] for name in options.get('write_only_keys') or () if isinstance(item.get(name), str) and item[name])
-    return found
-
-
-def values_to_mask(validation: ValidationResult) -> set[str]:
-    """Every form of every no_log option value and of every credential minted in this process (see _masking).
-
-    Call it after the work: assertions and tokens are minted while the task runs.
-    """
-    secrets = set(validation._no_log_values) | set(secret_values(validation.validated_parameters))  # pylint: disable=protected-access
-    return _masking.mask_values(secrets)
-
-
-def validate(validation: ValidationResult, argument_spec: ArgumentSpec) -> list[str]:
-    """Error texts of an ArgumentSpecValidator result plus the range and PingOne checks, for the edges (before any request).
-
-    An unknown option is named with the closest valid one: a typo (``clientid``)
-    otherwise surfaces as a missing required option, or as nothing at all.
-    """
-    unknown = sorted('.'.join(item) if isinstance(item, tuple) else item for item in validation.unsupported_parameters)
-    errors = [error.msg for error in validation.errors.errors if not isinstance(error, UnsupportedError)]
-    if unknown:
-        errors.insert(0, unknown_options_message(unknown, argument_spec))
-    params = validation.validated_parameters
-    if params.get('credential') == 'application' and not params.get('client_id') and not params.get('bearer_token'):
-        # Said outright: "missing required arguments: client_id" would not tell where the client was looked for.
-        errors.append(
-            'credential=application takes the client from {0}CLIENT_ID, which is not set: attach a credential of the type '
-            '"OpenID Connect application (jwtauth.oidc)" to the job, or give client_id'.format(APPLICATION_ENV_PREFIX)
-        )
-    if errors:
-        return errors
-    return check_ranges(params) + check_options(params.get('environment_id'), params.get('region'), params.get('auth_base_url'))
-
-
-def closest_option(name: str, argument_spec: ArgumentSpec) -> str | None:
-    """The option (or alias) of the spec that a mistyped name most likely meant, if any is close."""
-    path = name.split('.')
-    spec: ArgumentSpec = argument_spec
-    for parent in path[:-1]:  # a suboption: look among its siblings
-        spec = (spec.get(parent) or {}).get('options') or {}
-    candidates = {alias: option for option, option_spec in spec.items() for alias in [option] + list(option_spec.get('aliases') or [])}
-    typed = path[-1].lower()
-    # A dropped or doubled underscore is the commonest slip (clientid, client__id): compare without them first.
-    squashed = {candidate.replace('_', ''): candidate for candidate in candidates}
-    if typed.replace('_', '') in squashed:
-        return squashed[typed.replace('_', '')]
-    matches = difflib.get_close_matches(typed, list(candidates), n=1, cutoff=0.6)
-    return matches[0] if matches else None
-
-
-def unknown_options_message(names: list[str], argument_spec: ArgumentSpec) -> str:
-    """'Unknown option clientid (did you mean client_id?)', for each unknown name; never a value, which may be a secret."""
-    texts = []
-    for name in names:
-        closest = closest_option(name, argument_spec)
-        texts.append('{0} (did you mean {1}?)'.format(name, closest) if closest else name)
-    return 'Unknown option{0} {1}. See ansible-doc for the options'.format('s' if len(names) > 1 else '', ', '.join(texts))
-
-
-# Ranges of integer options (inclusive; None is unbounded), checked at the edge before any work.
-# An option outside its range is a mistake to report, never a value to replace silently.
-INT_RANGES: dict[str, tuple[int, int | None, str | None]] = {
-    'timeout': (1, 3600, 'seconds'),
-    'retries': (0, 10, None),
-    'retry_after_max': (0, 3600, 'seconds'),
-    'parallel': (1, 32, None),
-    'filter_chunk': (1, 200, None),
-    'assertion_lifetime': (1, 3600, 'seconds'),
-    'clock_skew': (0, 3600, 'seconds'),
-    'expiry_leeway': (0, 86400, 'seconds'),
-    'token_store_lock_timeout': (0, 3600, 'seconds'),
-    'default_token_lifetime': (0, 31536000, 'seconds'),
-    'page_size': (1, 10000, None),
-    'prune_max': (0, None, None),
-    'device_timeout': (1, 3600, 'seconds'),
-}
-
-
-def check_ranges(options: Mapping[str, Any]) -> list[str]:
-    """Error texts for integer options outside their range (empty when all fit)."""
-    errors: list[str] = []
-    for name, (low, high, unit) in INT_RANGES.items():
-        value = options.get(name)
-        if value is None or isinstance(value, bool):
-            continue
-        if value < low or (high is not None and value > high):
-            wanted = 'between {0} and {1}'.format(low, high) if high is not None else 'at least {0}'.format(low)
-            errors.append('{0} must be {1}{2}, got {3}'.format(name, wanted, ' ' + unit if unit else '', value))
-    return errors
-
-
-_DEFAULTS: dict[str, Any] | None = None
-
-
-def _defaults() -> dict[str, Any]:
-    global _DEFAULTS  # pylint: disable=global-statement
-    if _DEFAULTS is None:
-        _DEFAULTS = {name: option_spec.get('default') for name, option_spec in every_option_spec().items()}
-    return _DEFAULTS
+from typing import Any, NoReturn
 
 
 class Options:
     """The validated options of one task or lookup: frozen, read as attributes (``options.timeout``).
-
-    Built once at the edge from the plugin's validated parameters. Every option that any plugin
-    of the collection takes is an attribute, with its argument-spec default where this plugin does
-    not take it (api_resource has no ``clock_skew``, yet gets a token through the same client), so
-    the library shared by the plugins never supplies a default of its own.
 
     Not a Mapping on purpose: ``items``, ``values`` or ``get`` would shadow options of those names
     (api_resource has ``items``).  ``options[name]`` reads an option by a name held in a variable,
@@ -174,18 +25,8 @@ class Options:
 
     __slots__ = ('_values',)
 
-    def __init__(self, values: OptionsLike | None = None, **changes: Any) -> None:
-        merged = dict(_defaults())
-        merged.update(values or {})
-        merged.update(changes)
-        for name, canonical in CANONICAL.items():
-            merged[name] = canonical(merged.get(name))
-        object.__setattr__(self, '_values', MappingProxyType(merged))
-
-    @classmethod
-    def of(cls, values: OptionsLike) -> Options:
-        """``values`` as Options: unchanged when they already are."""
-        return values if isinstance(values, cls) else cls(values)
+    def __init__(self, values: Mapping[str, Any], **changes: Any) -> None:
+        object.__setattr__(self, '_values', MappingProxyType(dict(values, **changes)))
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -210,7 +51,3 @@ class Options:
     def replace(self, **changes: Any) -> Options:
         """A copy with some options changed (a refresh grant from a stored token, say)."""
         return Options(self._values, **changes)
-
-
-# What the library's entry points take: the edge's Options, or a plain dict (tests, bench), made Options at once.
-OptionsLike = Union[Options, Mapping[str, Any]]

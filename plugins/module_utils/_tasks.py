@@ -2,42 +2,50 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What the token, api_resource, revoke and introspect tasks do, as data: the use cases the edge runs. Internal to this collection; not a public API.
+"""What the token, api_resource, revoke and introspect tasks do, as data: the use cases the edge runs. Internal to this collection;
+not a public API.
 
-Each takes the frozen options and returns the result dict of one task, or raises.
+Each takes the frozen options and the call's TaskContext, and returns the result dict of one task or raises; what the
+user must also be told goes to the context, whose warnings the edge puts on the result, failed or not.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Union, cast
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError, ResponseError, StoreError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import with_default_expiry
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, OptionsLike
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.admin_client import TokenAdminClient
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import with_default_expiry
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import http_client_for
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge
-from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import Entry, MISSING, OK, UNDECRYPTABLE
-from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import FORGET, USE, RENEW, TokenProvider, identity, token_client
+from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import MISSING, OK, UNDECRYPTABLE, Entry
+from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import FORGET, RENEW, USE, TokenProvider, identity, token_client
 
 if TYPE_CHECKING:
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.admin_client import TokenAdminClient
     from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import TokenClient
     from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import ClientFactory
 
     # Gives the bearer token for the API; renew=True after the API answered 401.
     TokenSource = Callable[..., str]
 
+# What the use cases take: the edge's Options, or a plain dict (tests, benchmarks), made Options with every default.
+OptionsLike = Union[Options, Mapping[str, Any]]
+
 
 def run_token_task(
     options: OptionsLike,
+    context: TaskContext,
     check_mode: bool = False,
     client: TokenClient | None = None,
     client_factory: ClientFactory = token_client,
-    progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """What the token module does, as data: the result dict of one task.
+    """What the token module does, as data: the result dict of one task (its warnings are the context's).
 
     In check mode a grant that spends something single-use (a code, a rotating
     refresh token) is not sent, so ``--check`` cannot burn it; client_credentials
@@ -46,73 +54,56 @@ def run_token_task(
     checked before the grant is sent, and a save that still fails returns the
     tokens with a warning rather than losing them.
     """
-    options = Options.of(options)
+    options = options_of(options)
     action = options.token_store_action
     if action != USE:
-        return _run_store_action(options, action, check_mode, client_factory)
-    client = client or client_factory(options)
+        return _run_store_action(options, context, action, check_mode, client_factory)
+    client = client or client_factory(options, context)
     if check_mode:
         grant, _form = client.prepare()  # bad options fail in check mode too
         if grant.single_use:
-            return dict(
-                changed=False,
-                skipped=True,
-                warnings=client.warnings,
-                msg='Check mode: the {0} grant spends a single-use value and was not sent'.format(grant.name),
-            )
+            return dict(changed=False, skipped=True, msg=f'Check mode: the {grant.name} grant spends a single-use value and was not sent')
     name = options.save_as
-    provider = TokenProvider(options) if name else None
+    provider = TokenProvider(options, context) if name else None
     if provider is not None:
         # A code is spent the moment the OP sees it (RFC 6749 section 4.1.2): fail before that, not after.
         provider.check_saveable(name)
     sent_at = time.time()
-    try:
-        tokens = client.request_token(progress) if progress is not None else client.request_token()
-    except OIDCError as exc:
-        # Warnings explain failures most of all (a short HMAC secret behind invalid_client, retries).
-        exc.warnings.extend(client.warnings)
-        raise
-    result = with_default_expiry(tokens, options.default_token_lifetime, sent_at)
-    warnings = list(client.warnings)
+    result = with_default_expiry(client.request_token(), options.default_token_lifetime, sent_at)
     if provider is not None:
         try:
             provider.save(name, result)
         except StoreError as exc:
-            warnings.append('The tokens were obtained but not saved as {0!r}: {1}. They are in this result only; register it to use them'.format(name, exc))
-    result.update(changed=False, warnings=warnings)
+            context.warn(f'The tokens were obtained but not saved as {name!r}: {exc}. They are in this result only; register it to use them')
+    result.update(changed=False)
     return result
 
 
-def _run_store_action(options: Options, action: str, check_mode: bool, client_factory: ClientFactory) -> dict[str, Any]:
+def _run_store_action(options: Options, context: TaskContext, action: str, check_mode: bool, client_factory: ClientFactory) -> dict[str, Any]:
     """token_store_action renew or forget in the module: act on the saved ``save_as`` entry, or on the options' own entry."""
     name = options.save_as
-    provider = TokenProvider(options, client_factory=client_factory)
+    provider = TokenProvider(options, context, client_factory=client_factory)
     if provider.store is None:
         raise provider.no_store_error(action, name)
     label = provider.describe_token(name)
     if action == FORGET:
         if check_mode:
             exists = provider.store.read(identity(options, name), cast(bytes, provider.credential)).state != MISSING
-            return dict(
-                changed=exists,
-                msg='Check mode: would remove {0}'.format(label) if exists else 'Check mode: {0} to remove'.format(provider.describe_token(name, 'no')),
-            )
+            return dict(changed=exists, msg=f'Check mode: would remove {label}' if exists else f'Check mode: {provider.describe_token(name, "no")} to remove')
         provider.get(name, action=FORGET)
-        return dict(
-            changed=provider.removed, msg='Removed {0}'.format(label) if provider.removed else '{0} to remove'.format(provider.describe_token(name, 'No'))
-        )
+        return dict(changed=provider.removed, msg=f'Removed {label}' if provider.removed else f'{provider.describe_token(name, "No")} to remove')
     if check_mode:
-        return dict(changed=False, skipped=True, msg='Check mode: {0} was not renewed'.format(label))
+        return dict(changed=False, skipped=True, msg=f'Check mode: {label} was not renewed')
     result = cast('dict[str, Any]', provider.get(name, action=RENEW))  # None only for forget
-    result.update(changed=False, warnings=provider.warnings)
+    result.update(changed=False)
     return result
 
 
-def token_provider(options: Options) -> TokenProvider | None:
+def token_provider(options: Options, context: TaskContext) -> TokenProvider | None:
     """The token store's provider of the bearer token, or None when a static bearer_token is given."""
     if options.bearer_token:
         return None
-    return TokenProvider(options.replace(grant_type=None if options.token_name else 'client_credentials'))
+    return TokenProvider(options.replace(grant_type=None if options.token_name else 'client_credentials'), context)
 
 
 def token_source(options: Options, provider: TokenProvider | None) -> TokenSource:
@@ -123,62 +114,31 @@ def token_source(options: Options, provider: TokenProvider | None) -> TokenSourc
 
 
 def run_resource_task(
-    options: OptionsLike, check_mode: bool = False, diff: bool = False, http: HttpClient | None = None, progress: Callable[[str], None] | None = None
+    options: OptionsLike, context: TaskContext, check_mode: bool = False, diff: bool = False, http: HttpClient | None = None
 ) -> dict[str, Any]:
     """Converge a collection: read it once, write only the objects that differ (none in check mode).
 
-    Warnings of the API's HTTP client and of the token request (retries, allow_plain_http,
-    a token that could not be stored) go on the result, or on the error when it fails.
-    ``progress`` receives a line every few seconds while the writes of a long converge run.
+    What the API's HTTP client and the token request learn (retries, allow_plain_http, a token that could not be
+    stored) goes to the context; a long converge shows its progress there every few seconds.
     """
-    options = Options.of(options)
-    http = http or HttpClient.from_options(options)
-    provider = token_provider(options)
-
-    def warnings() -> list[str]:
-        found = list(http.warnings)
-        found.extend(text for text in (provider.warnings if provider is not None else []) if text not in found)
-        return found
-
-    try:
-        result = converge(options, check_mode, diff, http, token_source(options, provider), progress)
-    except OIDCError as exc:
-        exc.warnings.extend(text for text in warnings() if text not in exc.warnings)
-        raise
-    own = result.pop('warnings', [])
-    found = own + [text for text in warnings() if text not in own]
-    if found:
-        result['warnings'] = found
-    return result
+    options = options_of(options)
+    http = http if http is not None else http_client_for(options, context)
+    return converge(options, check_mode, diff, http, token_source(options, token_provider(options, context)))
 
 
-def _admin_client(options: Options) -> TokenAdminClient:
-    # Imported on first use, as token_client does: the option layer imports this module in the lookup too.
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.admin_client import TokenAdminClient
-
-    return TokenAdminClient(options)
-
-
-def run_revoke_task(options: OptionsLike, check_mode: bool = False, client: TokenAdminClient | None = None) -> dict[str, Any]:
+def run_revoke_task(options: OptionsLike, context: TaskContext, check_mode: bool = False, client: TokenAdminClient | None = None) -> dict[str, Any]:
     """What the revoke module does, as data: revoke ``token``, or the stored tokens of ``saved_as`` (or of the lookup's entry
     for these options) and remove that entry.  Check mode sends nothing and changes nothing.
 
     ``changed``: for a stored entry, whether there was one (its tokens were revoked and it was removed); for a given
     ``token``, whether the OP answered 200, which RFC 7009 section 2.2 also answers for a token that was already invalid.
     """
-    options = Options.of(options)
-    client = client or _admin_client(options)
+    options = options_of(options)
+    client = client or TokenAdminClient(options, http_client_for(options, context))
     client.prepare()  # bad options fail in check mode too
-    try:
-        if options.token:
-            result = _revoke_given(options, check_mode, client)
-        else:
-            result = _revoke_stored(options, check_mode, client)
-    except OIDCError as exc:
-        exc.warnings.extend(text for text in client.warnings if text not in exc.warnings)
-        raise
-    result['warnings'] = client.warnings
-    return result
+    if options.token:
+        return _revoke_given(options, check_mode, client)
+    return _revoke_stored(options, context, check_mode, client)
 
 
 def _revoke_given(options: Options, check_mode: bool, client: TokenAdminClient) -> dict[str, Any]:
@@ -200,9 +160,9 @@ def _revoke_given(options: Options, check_mode: bool, client: TokenAdminClient) 
 REVOKED_FIELDS = ('refresh_token', 'access_token')
 
 
-def _revoke_stored(options: Options, check_mode: bool, client: TokenAdminClient) -> dict[str, Any]:
+def _revoke_stored(options: Options, context: TaskContext, check_mode: bool, client: TokenAdminClient) -> dict[str, Any]:
     name = options.saved_as
-    provider = TokenProvider(options)
+    provider = TokenProvider(options, context)
     if provider.store is None:
         raise provider.no_store_error('revoke', name)
     store, credential = provider.store, cast(bytes, provider.credential)
@@ -264,25 +224,21 @@ def _unreadable_entry(provider: TokenProvider, entry: Entry, name: str | None, l
     )
 
 
-def run_introspect_task(options: OptionsLike, check_mode: bool = False, client: TokenAdminClient | None = None) -> dict[str, Any]:
+def run_introspect_task(options: OptionsLike, context: TaskContext, check_mode: bool = False, client: TokenAdminClient | None = None) -> dict[str, Any]:
     """What the introspect module does, as data: the OP's claims about ``token`` (RFC 7662 section 2.2), never the token.
 
     Introspection changes nothing, so it runs in check mode too.  ``active: false`` is an answer, not a failure, unless
     ``fail_if_inactive`` says so.
     """
-    options = Options.of(options)
-    client = client or _admin_client(options)
+    options = options_of(options)
+    client = client or TokenAdminClient(options, http_client_for(options, context))
     client.prepare()
-    try:
-        claims, endpoint = client.introspect(options.token, options.token_type_hint)
-        if options.fail_if_inactive and not claims['active']:
-            raise ResponseError(
-                'The token is not active according to {0} (RFC 7662 section 2.2: expired, revoked, never issued '
-                'by this OP, or not for this client to see); fail_if_inactive is set'.format(endpoint.url),
-                url=endpoint.url,
-                status=200,
-            )
-    except OIDCError as exc:
-        exc.warnings.extend(text for text in client.warnings if text not in exc.warnings)
-        raise
-    return dict(changed=False, active=claims['active'], claims=claims, introspection_endpoint=endpoint.url, warnings=client.warnings)
+    claims, endpoint = client.introspect(options.token, options.token_type_hint)
+    if options.fail_if_inactive and not claims['active']:
+        raise ResponseError(
+            f'The token is not active according to {endpoint.url} (RFC 7662 section 2.2: expired, revoked, never issued by this OP, or not '
+            'for this client to see); fail_if_inactive is set',
+            url=endpoint.url,
+            status=200,
+        )
+    return dict(changed=False, active=claims['active'], claims=claims, introspection_endpoint=endpoint.url)

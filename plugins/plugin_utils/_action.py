@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
 
@@ -26,6 +28,8 @@ try:
 except ImportError:
     pass
 
+display = Display()
+
 
 class ControllerAction(ActionBase):
     """Run the library in the controller process, through the edge shared with the lookup.
@@ -37,17 +41,25 @@ class ControllerAction(ActionBase):
 
     TRANSFERS_FILES = False
     _requires_connection = False
+    _host = 'localhost'
 
     def module_kwargs(self) -> dict[str, Any]:
         """The module's AnsibleModule keyword arguments (argument_spec and its constraints)."""
         raise NotImplementedError
 
-    def execute(self, options: Options, check_mode: bool, diff: bool) -> Mapping[str, Any]:
-        """Do the work; return the result dict or raise."""
+    def execute(self, options: Options, context: TaskContext, check_mode: bool, diff: bool) -> Mapping[str, Any]:
+        """Do the work; return the result dict or raise (what the user must also be told goes to ``context``)."""
         raise NotImplementedError
+
+    def progress(self, line: str) -> None:
+        """A line in the job output while the task runs: a worker's display reaches it before the task ends."""
+        display.display(f'{self._task.action.rsplit(".", 1)[-1]} [{self._host}]: {line}')
 
     def run(self, tmp: str | None = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
         result = super().run(tmp, task_vars)
+        self._host = (task_vars or {}).get('inventory_hostname') or 'localhost'
         # The task's check_mode/diff keywords already fold in --check/--diff and per-task overrides.
-        result.update(_edge.run(self.module_kwargs(), self._task.args, self.execute, bool(self._task.check_mode), bool(self._task.diff)))
+        result.update(
+            _edge.run(self.module_kwargs(), self._task.args, self.execute, bool(self._task.check_mode), bool(self._task.diff), progress=self.progress)
+        )
         return result

@@ -21,9 +21,12 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator, Validati
 from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.checks import validate, values_to_mask
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import task_settings_win
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, validate, values_to_mask
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 
 
 # invocation.module_args echoes the arguments for -vvv. A longer items list is shown as its count and its first
@@ -37,18 +40,19 @@ ITEMS_SPEC = {'type': 'list', 'elements': 'dict'}
 def run(
     module_kwargs: Mapping[str, Any],
     args: Mapping[str, Any],
-    use_case: Callable[[Options, bool, bool], Mapping[str, Any]],
+    use_case: Callable[[Options, TaskContext, bool, bool], Mapping[str, Any]],
     check_mode: bool = False,
     diff: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """The result dict of one task or lookup call.
 
-    ``use_case(options, check_mode, diff)`` returns a result dict (its ``warnings``
-    list included) or raises.  A successful result is returned as the use case made
-    it, plus ``invocation``: returned tokens are not masked, so an unrotated refresh
-    token does not come back as VALUE_SPECIFIED_IN_NO_LOG_PARAMETER.  A failed one
-    is masked whole, after the work, so that assertions and tokens minted during it
-    are masked too.
+    ``use_case(options, context, check_mode, diff)`` returns a result dict or raises; what it learns for the user
+    goes to ``context`` (a TaskContext made here, whose progress lines go to ``progress``), and its warnings end up
+    on the result, failed or not.  A successful result is returned as the use case made it, plus ``invocation``:
+    returned tokens are not masked, so an unrotated refresh token does not come back as
+    VALUE_SPECIFIED_IN_NO_LOG_PARAMETER.  A failed one is masked whole, after the work, so that assertions and
+    tokens minted during it are masked too.
     """
     module_kwargs = dict(module_kwargs, argument_spec=task_settings_win(module_kwargs['argument_spec'], args))
     args, items = _set_aside_items(module_kwargs['argument_spec'], args)
@@ -56,30 +60,34 @@ def run(
     if items is not None:
         # Back in place of the empty list the validator saw, before anything reads or masks the parameters.
         validation.validated_parameters['items'] = items
+    context = TaskContext(progress)
     errors = validate(validation, module_kwargs['argument_spec'])
     if errors:
-        return _masked(dict(failed=True, msg='; '.join(errors)), validation)
-    options = Options(validation.validated_parameters)
+        return _masked(dict(failed=True, msg='; '.join(errors)), validation, context)
+    options = options_of(validation.validated_parameters)
     try:
-        outcome = use_case(options, check_mode, diff)
+        outcome = use_case(options, context, check_mode, diff)
     except OIDCError as exc:
         failed = dict(exc.details, failed=True, msg=str(exc))
         failed.update(getattr(exc, 'done', None) or {})
-        if exc.warnings:
-            # Warnings explain failures most of all (a short HMAC secret behind invalid_client, retries).
-            failed['warnings'] = list(exc.warnings)
-        return _masked(failed, validation)
+        return _masked(_with_warnings(failed, context), validation, context)
     except Exception as exc:  # pylint: disable=broad-exception-caught
         # The edge: a bug or an unforeseen OSError is a failed result that says what it was, never a traceback
         # (whose text could hold a secret) nor Ansible's "unhandled exception".
-        failed = dict(failed=True, msg='Unexpected {0}: {1}'.format(type(exc).__name__, exc))
-        return _masked(failed, validation)
+        failed = dict(failed=True, msg=f'Unexpected {type(exc).__name__}: {exc}')
+        return _masked(_with_warnings(failed, context), validation, context)
     outcome = dict(outcome)
-    shown: dict[str, Any] = {'invocation': {'module_args': echoed(validation.validated_parameters)}}
-    if outcome.get('warnings'):
-        shown['warnings'] = list(outcome['warnings'])
-    outcome.update(_masked(shown, validation))
+    shown = _with_warnings({'invocation': {'module_args': echoed(validation.validated_parameters)}}, context)
+    outcome.update(_masked(shown, validation, context))
     return outcome
+
+
+def _with_warnings(result: dict[str, Any], context: TaskContext) -> dict[str, Any]:
+    """The result with the context's warnings, if any: they explain failures most of all (a short HMAC secret behind
+    invalid_client, retries)."""
+    if context.warnings:
+        result['warnings'] = list(context.warnings)
+    return result
 
 
 def echoed(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -108,7 +116,8 @@ def _set_aside_items(argument_spec: Mapping[str, Any], args: Mapping[str, Any]) 
     return dict(args, items=[]), list(items)
 
 
-def _masked(value: Any, validation: ValidationResult) -> Any:
-    """``value`` with every form of every secret masked (see _masking), at a cost that grows with the secrets
-    and ``value``, not with the items: remove_values() gets only the masks that occur in ``value``."""
-    return remove_values(value, _masking.occurring(values_to_mask(validation), value))
+def _masked(value: Any, validation: ValidationResult, context: TaskContext) -> Any:
+    """``value`` with every form of every secret and of every credential the call minted masked (see _masking), at a
+    cost that grows with the secrets and ``value``, not with the items: remove_values() gets only the masks that
+    occur in ``value``."""
+    return remove_values(value, _masking.occurring(values_to_mask(validation, context.minted), value))

@@ -135,15 +135,33 @@ def client_secrets(op_):
     return found
 
 
+def validated(module_kwargs, args):
+    """A module's options as the edge hands them to the library: validated, every default filled in, frozen."""
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # pylint: disable=import-outside-toplevel
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of  # pylint: disable=import-outside-toplevel
+
+    validation = ArgumentSpecValidator(**module_kwargs).validate(args)
+    assert not validation.error_messages, validation.error_messages
+    return options_of(validation.validated_parameters)
+
+
 def validated_token_options(*, client_id, client_secret, token_store=False, **args):
     """The token module's validated options (defaults included), as the edge hands them to the library; no store."""
-    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # pylint: disable=import-outside-toplevel
     from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs  # pylint: disable=import-outside-toplevel
 
-    args = dict(args, client_id=client_id, client_secret=client_secret, token_store=token_store)
-    validation = ArgumentSpecValidator(**specs.token_module_kwargs()).validate(args)
-    assert not validation.error_messages, validation.error_messages
-    return validation.validated_parameters
+    return validated(specs.token_module_kwargs(), dict(args, client_id=client_id, client_secret=client_secret, token_store=token_store))
+
+
+def in_context(use_case, options, *args, context=None, **kwargs):
+    """A use case of _tasks run as the edge runs it, in a TaskContext of its own (or ``context``): its result with the
+    context's warnings, if any, as the result's ``warnings``."""
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext  # pylint: disable=import-outside-toplevel
+
+    context = TaskContext() if context is None else context
+    result = use_case(options, context, *args, **kwargs)
+    if context.warnings:
+        result['warnings'] = list(context.warnings)
+    return result
 
 
 class Run:

@@ -16,13 +16,13 @@ import os
 import re
 
 import pytest
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import api_resource_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, ResourceError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import parallel
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task
 
-from conftest import TOP
+from conftest import TOP, in_context, validated
 from test_token_lookup import lookup_env
 from test_token_module import client_options
 
@@ -81,11 +81,10 @@ def resource_task(op, scim, tmp_path, **task_args):
     defaults = dict(client_options(op, 'csjwt'), token_store_path=str(tmp_path / 'store'), url=scim.base_url + '/Users',
                     api_style='scim', key='userName', scope=['api:read', 'api:write'])
 
-    def run(check_mode=False, diff=False, progress=None, **args):
+    def run(check_mode=False, diff=False, progress=None, context=None, **args):
         given = {key: value for key, value in dict(dict(defaults, **task_args), **args).items() if value is not None}
-        validation = ArgumentSpecValidator(**api_resource_module_kwargs()).validate(given)
-        assert not validation.error_messages, validation.error_messages
-        return run_resource_task(validation.validated_parameters, check_mode=check_mode, diff=diff, progress=progress)
+        context = TaskContext(progress) if context is None else context
+        return in_context(run_resource_task, validated(api_resource_module_kwargs(), given), check_mode=check_mode, diff=diff, context=context)
     return run
 
 
@@ -297,15 +296,16 @@ def test_an_object_created_without_a_body_is_read_back_through_a_404(op, scim_se
 @pytest.mark.parametrize('flaky_scim', [{'POST /v2/Users': [400, 1]}], indirect=True)
 def test_a_failed_write_stops_new_writes_and_reports_those_done(op, flaky_scim, tmp_path):
     users = [{'userName': 'halt{0:02d}'.format(i)} for i in range(30)]
+    context = TaskContext()
     with pytest.raises(ResourceError) as caught:
-        resource_task(op, flaky_scim, tmp_path, items=users)()
+        resource_task(op, flaky_scim, tmp_path, items=users)(context=context)
     done = caught.value.done
     created = len(done['created'])
     # The writes in flight when the first failed finish and are reported; no other starts (how many were in flight
     # depends on scheduling, so the bound is that some were never started, not a number).
     assert flaky_scim.count('POST', '/v2/Users') == created + 1 and created < 29
     assert done['changed'] is (created > 0)
-    assert caught.value.warnings[-1] == 'Stopped after the failure: {0} other writes were not started'.format(30 - 1 - created)
+    assert context.warnings[-1] == 'Stopped after the failure: {0} other writes were not started'.format(30 - 1 - created)
 
 
 @pytest.mark.parametrize('flaky_scim', [{'POST /v2/Users': [503, 1]}], indirect=True)

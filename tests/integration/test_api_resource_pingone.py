@@ -14,11 +14,11 @@ from __future__ import annotations
 
 
 import pytest
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import api_resource_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task
 
+from conftest import in_context, validated
 from test_token_module import client_options
 
 
@@ -34,9 +34,7 @@ def pingone_task(op, api, tmp_path, collection, **task_args):
 
     def run(check_mode=False, diff=False, **args):
         given = dict(dict(defaults, **task_args), **args)
-        validation = ArgumentSpecValidator(**api_resource_module_kwargs()).validate(given)
-        assert not validation.error_messages, validation.error_messages
-        return run_resource_task(validation.validated_parameters, check_mode=check_mode, diff=diff)
+        return in_context(run_resource_task, validated(api_resource_module_kwargs(), given), check_mode=check_mode, diff=diff)
     return run
 
 

@@ -15,6 +15,7 @@ import requests
 import harness
 from test_token_module import client_options
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _tasks
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError
 
@@ -109,7 +110,7 @@ def device_options(op, layout='root', **overrides):
 def test_device_grant_denied(op, layout):
     approver = Approver(op, issuer=layout, deny=True)
     with pytest.raises(OAuthError) as caught:
-        _tasks.run_token_task(device_options(op, layout), progress=approver)
+        _tasks.run_token_task(device_options(op, layout), TaskContext(approver))
     approver.join()
     assert caught.value.error == 'access_denied' and 'the user denied the request' in str(caught.value)
     assert not any(code in str(caught.value) for code in op.device_codes())
@@ -125,7 +126,7 @@ def short_lived_op(tmp_path_factory):
 def test_device_code_expires_unapproved(short_lived_op):
     shown = []
     with pytest.raises(OAuthError) as caught:
-        _tasks.run_token_task(device_options(short_lived_op), progress=shown.append)
+        _tasks.run_token_task(device_options(short_lived_op), TaskContext(shown.append))
     assert len(shown) == 1 and 'waiting up to 2 s' in shown[0]
     assert caught.value.error == 'expired_token' and 'the device code expires after 2 s' in str(caught.value)
     assert not any(code in str(caught.value) for code in short_lived_op.device_codes())
@@ -137,7 +138,7 @@ def exchange_options(op, subject_token, layout='root', **overrides):
 
 def user_access_token(op, layout='root'):
     code = harness.get_code(op, 'csjwt', issuer=op.issuer if layout == 'root' else op.pingone_issuer, scope=harness.CLIENT_SCOPE)
-    return _tasks.run_token_task(client_options(op, 'csjwt', layout, code=code['code'], redirect_uri=op.redirect_uri))['access_token']
+    return _tasks.run_token_task(client_options(op, 'csjwt', layout, code=code['code'], redirect_uri=op.redirect_uri), TaskContext())['access_token']
 
 
 def test_exchange_refuses_expired_and_garbage_subject_tokens(short_lived_op):
@@ -147,7 +148,7 @@ def test_exchange_refuses_expired_and_garbage_subject_tokens(short_lived_op):
     time.sleep(2.2)
     for subject in (expired, 'not-a-token-of-this-op'):
         with pytest.raises(OAuthError) as caught:
-            _tasks.run_token_task(exchange_options(short_lived_op, subject))
+            _tasks.run_token_task(exchange_options(short_lived_op, subject), TaskContext())
         # RFC 8693 section 2.2.2: an invalid subject token is invalid_request.
         assert caught.value.error == 'invalid_request' and 'subject_token or actor_token is expired' in str(caught.value)
         assert subject not in str(caught.value)
@@ -155,12 +156,12 @@ def test_exchange_refuses_expired_and_garbage_subject_tokens(short_lived_op):
 
 def test_exchange_on_the_pingone_layout_and_its_refusals(op):
     subject = user_access_token(op, 'pingone')
-    result = _tasks.run_token_task(exchange_options(op, subject, 'pingone', scope=['api:read'], resource=['https://api.example.test/v1']))
+    result = _tasks.run_token_task(exchange_options(op, subject, 'pingone', scope=['api:read'], resource=['https://api.example.test/v1']), TaskContext())
     assert result['issued_token_type'] == 'urn:ietf:params:oauth:token-type:access_token' and result['scope'] == 'api:read'
     assert result['token_endpoint'].endswith('/as/token')
     refusals = [({'token_audience': ['unknown-api']}, 'invalid_target', 'resource or token_audience'),
                 ({'scope': ['api:read', 'admin']}, 'invalid_scope', 'not allowed')]
     for overrides, error, words in refusals:
         with pytest.raises(OAuthError) as caught:
-            _tasks.run_token_task(exchange_options(op, subject, 'pingone', **overrides))
+            _tasks.run_token_task(exchange_options(op, subject, 'pingone', **overrides), TaskContext())
         assert caught.value.error == error and words in str(caught.value), str(caught.value)

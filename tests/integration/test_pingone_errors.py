@@ -24,6 +24,8 @@ import harness
 import hostile
 from conftest import validated_token_options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, DiscoveryError, IdTokenError, OAuthError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResourceError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import TokenClient
@@ -129,7 +131,7 @@ def test_api_resource_shows_the_platform_error(hostile_server):
     validation = ArgumentSpecValidator(**specs.api_resource_module_kwargs()).validate(options)
     assert not validation.error_messages
     with pytest.raises(ResourceError) as caught:
-        run_resource_task(validation.validated_parameters)
+        run_resource_task(validation.validated_parameters, TaskContext())
     assert str(caught.value) == (
         'Failed to list {0}: ACCESS_FAILED: The request could not be completed. You do not have access to this resource. (details: '
         'Actor does not have permissions to access worker applications); PingOne error id {1}; correlation ID {2} [HTTP 403]'
@@ -148,11 +150,11 @@ def test_pingone_option_mistakes_fail_before_any_request(hostile_server, options
     message = message.format(base=hostile_server.base_url, env=ENV)
     # The edge, as the action plugin runs it: the check comes with the option errors.
     result = _edge.run(specs.token_module_kwargs(), dict(options, client_id='c1', client_secret=SECRET, ca_path=hostile_server.ca_path),
-                       lambda o, check_mode, diff: run_token_task(o))
+                       lambda o, context, check_mode, diff: run_token_task(o, context))
     assert result['failed'] is True and message in result['msg'], result['msg']
     # The library, as tests and bench call it, refuses the same before the network.
     with pytest.raises(ConfigurationError, match='environment_id|region|auth_base_url'):
-        TokenClient(dict(options, client_id='c1', client_secret=SECRET, ca_path=hostile_server.ca_path, token_store=False)).request_token()
+        TokenClient(options_of(dict(options, client_id='c1', client_secret=SECRET, ca_path=hostile_server.ca_path, token_store=False))).request_token()
     assert hostile_server.requests == []
 
 
@@ -171,7 +173,7 @@ def test_scope_downgrade_warns(hostile_server):
     assert client.request_token()['scope'] == ''
     assert ('Obtain a client_credentials token at {0}: the OP granted no scope, without admin:all that was requested (RFC 6749 '
             'section 3.3 lets an OP grant less than asked): the token may not be allowed what the play needs; allow it for this '
-            'client at the OP; scope_downgrade=fail makes this an error'.format(url)) in client.warnings
+            'client at the OP; scope_downgrade=fail makes this an error'.format(url)) in client.context.warnings
     assert hostile_server.requests[0].form['scope'] == 'admin:all'
 
 
@@ -180,7 +182,7 @@ def test_scope_granted_as_requested_or_unstated_says_nothing(hostile_server):
         url = hostile_server.route('POST', '/token', token_answer(scope=scope))
         client = TokenClient(validated(token_endpoint=url, ca_path=hostile_server.ca_path, scope=['api:read', 'api:write']))
         client.request_token()
-        assert client.warnings == []
+        assert client.context.warnings == []
 
 
 def test_scope_downgrade_fail_fails_and_keeps_earlier_warnings(hostile_server):
@@ -189,7 +191,7 @@ def test_scope_downgrade_fail_fails_and_keeps_earlier_warnings(hostile_server):
     url = hostile_server.route('POST', '/token', lambda r: answers.pop(0) if answers else token_answer(scope='api:read')(r))
     args = dict(token_endpoint=url, client_id='c1', client_secret=SECRET, ca_path=hostile_server.ca_path, token_store=False,
                 scope=['api:read', 'api:write'], scope_downgrade='fail')
-    result = _edge.run(specs.token_module_kwargs(), args, lambda o, check_mode, diff: run_token_task(o))
+    result = _edge.run(specs.token_module_kwargs(), args, lambda o, context, check_mode, diff: run_token_task(o, context))
     assert result['failed'] is True
     assert result['msg'] == ("Failed to obtain a client_credentials token at {0}: the OP granted scope 'api:read', without api:write "
                              "that was requested (RFC 6749 section 3.3 lets an OP grant less than asked): the token may not be allowed "
@@ -207,7 +209,7 @@ def test_scope_downgrade_reaches_api_resource_before_the_api(hostile_server):
     validation = ArgumentSpecValidator(**specs.api_resource_module_kwargs()).validate(dict(options, scope_downgrade='fail'))
     assert not validation.error_messages
     with pytest.raises(ResponseError, match='without api:write that was requested'):
-        run_resource_task(validation.validated_parameters, check_mode=True)
+        run_resource_task(validation.validated_parameters, TaskContext(), check_mode=True)
     assert [r.path for r in hostile_server.requests] == ['/token']
 
 
@@ -217,7 +219,7 @@ def test_scope_on_a_code_exchange_is_a_warning_that_survives_the_failure(op):
     client = op.clients['csjwt']
     args = dict(client_id=client['client_id'], client_secret=client['client_secret'], environment_id=op.env_id, auth_base_url=op.base_url,
                 ca_path=op.ca_path, token_store=False, code=code, redirect_uri='https://app.example.com/elsewhere', scope=['api:write'])
-    result = _edge.run(specs.token_module_kwargs(), args, lambda o, check_mode, diff: run_token_task(o))
+    result = _edge.run(specs.token_module_kwargs(), args, lambda o, context, check_mode, diff: run_token_task(o, context))
     assert result['failed'] is True and result['error'] == 'invalid_grant'
     assert ('scope is not part of an authorization code exchange (RFC 6749 section 4.1.3): the OP grants the scope of the '
             'authorization request and most OPs ignore this one; put api:write in the authorization request instead') in result['warnings']

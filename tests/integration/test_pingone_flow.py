@@ -14,6 +14,7 @@ import pytest
 
 from conftest import validated_token_options
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _tasks
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.sign_on import FlowError
 
@@ -35,7 +36,8 @@ def requests_of(op, suffix):
 def test_sign_on_to_tokens_with_client_secret_jwt_and_nonce(op):
     account = op.flow_accounts['svc-ansible']
     op.mark()
-    result = _tasks.run_token_task(flow_options(op, 'svc-ansible', account['password'], nonce='nonce-of-this-test'))
+    context = TaskContext()
+    result = _tasks.run_token_task(flow_options(op, 'svc-ansible', account['password'], nonce='nonce-of-this-test'), context)
     assert result['grant_type'] == 'pingone_flow' and result['flow_status'] == 'COMPLETED'
     assert result['access_token'] and result['refresh_token'] and result['token_type'] == 'Bearer'
     claims = result['id_token_claims']
@@ -50,13 +52,13 @@ def test_sign_on_to_tokens_with_client_secret_jwt_and_nonce(op):
                           '/{0}/as/resume'.format(op.env_id), '/{0}/as/token'.format(op.env_id)]
     success = op.since_mark('grant.success')
     assert [(e['provider'], e['grant_type'], e['client_id']) for e in success] == [('pingone', 'authorization_code', 'csjwt-client')]
-    assert not result['warnings']
+    assert not context.warnings
 
 
 def test_without_a_nonce_option_a_random_one_is_sent_and_checked(op):
     """The library picks a nonce of 128 random bits for the sign-on; the ID token validation compares it."""
     account = op.flow_accounts['svc-ansible']
-    nonces = [_tasks.run_token_task(flow_options(op, 'svc-ansible', account['password']))['id_token_claims']['nonce'] for _run in '12']
+    nonces = [_tasks.run_token_task(flow_options(op, 'svc-ansible', account['password']), TaskContext())['id_token_claims']['nonce'] for _run in '12']
     assert all(len(nonce) >= 22 for nonce in nonces) and nonces[0] != nonces[1]
 
 
@@ -70,7 +72,7 @@ def test_a_flow_that_does_not_complete_fails_before_any_code_is_redeemed(op, use
     password = password or op.flow_accounts[username]['password']
     op.mark()
     with pytest.raises(FlowError) as caught:
-        _tasks.run_token_task(flow_options(op, username, password))
+        _tasks.run_token_task(flow_options(op, username, password), TaskContext())
     exc = caught.value
     assert exc.status == status and exc.error == error and exc.flow_status == flow_status
     assert exc.details.get('flow_status') == flow_status
@@ -89,7 +91,7 @@ def test_a_redirect_uri_the_client_does_not_have_is_refused_at_authorize(op):
     account = op.flow_accounts['svc-ansible']
     op.mark()
     with pytest.raises(FlowError) as caught:
-        _tasks.run_token_task(flow_options(op, 'svc-ansible', account['password'], redirect_uri='https://elsewhere.example.test/cb'))
+        _tasks.run_token_task(flow_options(op, 'svc-ansible', account['password'], redirect_uri='https://elsewhere.example.test/cb'), TaskContext())
     assert caught.value.status == 400 and 'redirect_uri' in str(caught.value)
     assert '?' not in caught.value.url  # the authorize URL is shown without its query (state, nonce, challenge)
     assert requests_of(op, '/as/authorize') and not [e for e in op.since_mark('request') if '/flows/' in e['path']]

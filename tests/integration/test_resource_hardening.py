@@ -22,9 +22,10 @@ from hostile import json_answer
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import api_resource_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import http_client_for
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task
+from conftest import in_context
 
 TOKEN = 'hardening-bearer-token-not-for-other-origins'
 PASSWORD = 'S3cret-password-of-an-item'
@@ -44,7 +45,7 @@ def options(server, path, **task_args):
 def converge_fails(opts, check_mode=False):
     """The message of the OIDCError a run raises; it never holds the token or an item's password."""
     with pytest.raises(OIDCError) as caught:
-        run_resource_task(opts, check_mode=check_mode)
+        in_context(run_resource_task, opts, check_mode=check_mode)
     message = str(caught.value)
     assert TOKEN not in message and PASSWORD not in message
     assert TOKEN not in json.dumps(caught.value.details) and PASSWORD not in json.dumps(caught.value.details)
@@ -125,7 +126,7 @@ def test_relative_hal_links_are_followed_on_the_same_origin(hostile_server):
     hostile_server.route('GET', USERS_PATH, lambda req: json_answer(
         200, hal_page([user('alice')], second) if req.query.get('cursor') != '2' else hal_page([bob])))
     hostile_server.route('PUT', USERS_PATH + '/id-bob', lambda req: json_answer(200, dict(bob, active=False)))
-    result = run_resource_task(options(hostile_server, USERS_PATH, items=[{'userName': 'alice'}, {'userName': 'bob', 'active': False}]))
+    result = in_context(run_resource_task, options(hostile_server, USERS_PATH, items=[{'userName': 'alice'}, {'userName': 'bob', 'active': False}]))
     assert result['updated'] == ['bob'] and result['unchanged'] == ['alice']
     assert [(r.method, r.path, r.query) for r in hostile_server.requests] == [
         ('GET', USERS_PATH, {}), ('GET', USERS_PATH, {'cursor': '2'}), ('PUT', USERS_PATH + '/id-bob', {})]
@@ -271,7 +272,7 @@ def test_a_retried_page_says_so_in_a_warning(hostile_server):
     """The API's HTTP client is built from the options, and its warnings reach the result."""
     answers = [json_answer(503, {'detail': 'busy'}, **{'Retry-After': '0'}), json_answer(200, {'totalResults': 0})]
     hostile_server.route('GET', SCIM_PATH, lambda req: answers.pop(0))
-    result = run_resource_task(options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'alice'}], retries=1),
+    result = in_context(run_resource_task, options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'alice'}], retries=1),
                                check_mode=True)
     assert result['created'] == ['alice']
     assert result['warnings'] == ['List {0} at {0}?startIndex=1&count=100: retried 1 time after HTTP 503'.format(hostile_server.url(SCIM_PATH))]
@@ -285,7 +286,7 @@ def test_allow_plain_http_collection_follows_its_own_links_only(plain_server, ho
     plain_server.route('PUT', SCIM_PATH + '/id-alice', lambda req: json_answer(200, dict(own, active=False)))
     opts = dict(options(plain_server, SCIM_PATH, api_style='scim', allow_plain_http=True, items=[{'userName': 'alice', 'active': False}]),
                 ca_path=None)
-    result = run_resource_task(opts)
+    result = in_context(run_resource_task, opts)
     assert result['updated'] == ['alice'] and any('allow_plain_http' in text for text in result['warnings'])
     assert [(r.method, r.path) for r in plain_server.requests] == [('GET', SCIM_PATH), ('PUT', SCIM_PATH + '/id-alice')]
     message = converge_fails(dict(opts, items=[{'userName': 'bob', 'active': False}]))
@@ -317,7 +318,7 @@ def uniqueness_server(server, dave):
 @pytest.mark.parametrize('active, kind', [(False, 'updated'), (True, 'unchanged')])
 def test_a_create_refused_as_not_unique_is_adopted(hostile_server, active, kind):
     uniqueness_server(hostile_server, scim_user('dave', active=True))
-    result = run_resource_task(options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'dave', 'active': active}]))
+    result = in_context(run_resource_task, options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'dave', 'active': active}]))
     assert result[kind] == ['dave'] and result['created'] == [] and result['changed'] is (kind == 'updated')
     assert result['ids'] == {'dave': 'id-dave'}
     assert result['warnings'] == ["Users 'dave' existed although the list of {0} did not show it: its create was refused (HTTP 409), so it "
@@ -336,10 +337,10 @@ def test_a_409_for_an_object_that_cannot_be_found_stays_a_failure(hostile_server
     uniqueness_server(hostile_server, scim_user('dave'))
     opts = options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'erin'}])
     waits = []
-    http = HttpClient.from_options(Options(opts))
+    http = http_client_for(options_of(opts))
     http.sleep = waits.append
     with pytest.raises(OIDCError) as caught:
-        run_resource_task(opts, http=http)
+        in_context(run_resource_task, opts, http=http)
     assert str(caught.value) == "Failed to create Users 'erin' at {0}: userName is already in use (scimType uniqueness) [HTTP 409]".format(
         hostile_server.url(SCIM_PATH))
     assert waits == [0.5, 1.0, 2.0]
@@ -355,6 +356,6 @@ def test_requests_of_a_task_reuse_one_connection(tmp_path):
             cursor = int(req.query.get('cursor', '0'))
             return json_answer(200, hal_page([user('u{0}'.format(cursor))], '?cursor={0}'.format(cursor + 1) if cursor < 4 else None))
         server.route('GET', USERS_PATH, answer)
-        result = run_resource_task(options(server, USERS_PATH, items=[{'userName': 'u0'}]))
+        result = in_context(run_resource_task, options(server, USERS_PATH, items=[{'userName': 'u0'}]))
         assert result['unchanged'] == ['u0'] and result['requests'] == 5
         assert len(server.requests) == 5 and len({r.peer for r in server.requests}) == 1

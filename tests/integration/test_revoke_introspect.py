@@ -17,7 +17,9 @@ import hostile
 import jwt
 import pytest
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _options, _tasks
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _tasks
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import StoreError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._store import provider
@@ -35,7 +37,7 @@ def given(args):
 def revoke(args, check_mode=False):
     """The revoke task's result, as the action plugin returns it."""
     args = given(args)
-    return _edge.run(specs.revoke_module_kwargs(), args, lambda o, check, diff: _tasks.run_revoke_task(o, check_mode=check),
+    return _edge.run(specs.revoke_module_kwargs(), args, lambda o, context, check, diff: _tasks.run_revoke_task(o, context, check_mode=check),
                      check_mode=check_mode)
 
 
@@ -43,12 +45,12 @@ def introspect(args, check_mode=False):
     """The introspect task's result, as the action plugin returns it."""
     args = given(args)
     return _edge.run(specs.introspect_module_kwargs(), args,
-                     lambda o, check, diff: _tasks.run_introspect_task(o, check_mode=check), check_mode=check_mode)
+                     lambda o, context, check, diff: _tasks.run_introspect_task(o, context, check_mode=check), check_mode=check_mode)
 
 
 def obtain(options):
     """Tokens from the token module's use case, through the edge."""
-    result = _edge.run(specs.token_module_kwargs(), options, lambda o, check, diff: _tasks.run_token_task(o))
+    result = _edge.run(specs.token_module_kwargs(), options, lambda o, context, check, diff: _tasks.run_token_task(o, context))
     assert not result.get('failed'), result.get('msg')
     return result
 
@@ -188,16 +190,16 @@ def test_revoking_a_saved_token_removes_it_from_the_store(op, tmp_path):
     again = revoke(dict(base, saved_as='login'))
     assert again['changed'] is False and again['removed'] is False and again['msg'].startswith('No saved token \'login\'')
     with pytest.raises(StoreError, match="No saved token 'login'"):
-        provider.TokenProvider(_options.Options(base)).get('login')
+        provider.TokenProvider(options_of(base), TaskContext()).get('login')
 
 
 def test_revoking_the_lookups_entry_makes_the_lookup_fetch_a_new_token(op, tmp_path):
     """Neither token nor saved_as: the entry the lookup keeps for the same options (scope included) is revoked and
     removed, and the next lookup requests a new, active token."""
     base = dict(connection(op, 'csjwt', 'root'), token_store=True, token_store_path=str(tmp_path / 'store'), scope=['api:read'])
-    validated = _options.Options(base)
-    first = provider.TokenProvider(validated).get()['access_token']
-    assert provider.TokenProvider(validated).get()['access_token'] == first  # served from the store
+    validated = options_of(base)
+    first = provider.TokenProvider(options_of(validated), TaskContext()).get()['access_token']
+    assert provider.TokenProvider(options_of(validated), TaskContext()).get()['access_token'] == first  # served from the store
 
     other_scope = revoke(dict(base, scope=['api:write']))
     assert other_scope['changed'] is False  # another scope is another entry: nothing to revoke
@@ -206,7 +208,7 @@ def test_revoking_the_lookups_entry_makes_the_lookup_fetch_a_new_token(op, tmp_p
     assert done['changed'] is True and done['revoked'] == ['access_token'] and done['removed'] is True, done
     plain = connection(op, 'csjwt', 'root')
     assert introspect(dict(plain, token=first))['active'] is False
-    second = provider.TokenProvider(validated).get()['access_token']
+    second = provider.TokenProvider(options_of(validated), TaskContext()).get()['access_token']
     assert second != first and introspect(dict(plain, token=second))['active'] is True
 
 

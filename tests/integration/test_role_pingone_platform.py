@@ -21,6 +21,7 @@ import requests
 
 from conftest import validated_token_options
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _tasks
 
 
@@ -131,7 +132,7 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
     signed_on = _tasks.run_token_task(validated_token_options(
         client_id=portal['id'], client_secret=secret, auth_method='client_secret_jwt', grant_type='pingone_flow',
         environment_id=op.env_id, auth_base_url=op.base_url, ca_path=op.ca_path, redirect_uri=APPLICATIONS[0]['redirectUris'][0],
-        username='svc-ansible', password=account['password'], scope=['openid', 'profile', 'offline_access']))
+        username='svc-ansible', password=account['password'], scope=['openid', 'profile', 'offline_access']), TaskContext())
     assert signed_on['flow_status'] == 'COMPLETED' and signed_on['access_token'] and signed_on['refresh_token']
     assert signed_on['id_token_claims']['aud'] == portal['id'] and signed_on['id_token_claims']['sub'] == 'svc-ansible'
     assert [(e['client_id'], e['grant_type']) for e in op.events('grant.success', since=since)] == [(portal['id'], 'authorization_code')]

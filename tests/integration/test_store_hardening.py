@@ -22,14 +22,16 @@ import hostile
 from test_token_lookup import lookup_env, token_requests
 from test_token_module import client_options, code_options
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _tasks
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError, StoreError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth import grants
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth import responses
 from ansible_collections.jwtauth.oidc.plugins.module_utils._store import provider
 
 SECRET = 'hostile-client-secret-' + 'x' * 42
-YEAR = grants.MAX_TOKEN_LIFETIME
+YEAR = responses.MAX_TOKEN_LIFETIME
 
 
 def hostile_options(server, store, **extra):
@@ -53,7 +55,7 @@ def validated(args):
 
 def _worker(options, outcomes):
     try:
-        outcomes.put(('token', provider.TokenProvider(options).get()['access_token']))
+        outcomes.put(('token', provider.TokenProvider(options_of(options), TaskContext()).get()['access_token']))
     except OIDCError as exc:
         outcomes.put(('error', str(exc)))
 
@@ -108,10 +110,10 @@ def test_a_later_task_retries_the_op(hostile_server, tmp_path):
     hostile_server.route('POST', '/token', slow(500, b'down', delay=0))
     options = hostile_options(hostile_server, tmp_path / 'store', retries=0)
     with pytest.raises(OIDCError):
-        provider.TokenProvider(options).get()
+        provider.TokenProvider(options_of(options), TaskContext()).get()
     hostile_server.route('POST', '/token', lambda _r: hostile.json_answer(200, {'access_token': 'back', 'expires_in': 600}))
     # No wait for a lock: this worker asks the OP itself, even inside the failure's 10 s.
-    assert provider.TokenProvider(options).get()['access_token'] == 'back'
+    assert provider.TokenProvider(options_of(options), TaskContext()).get()['access_token'] == 'back'
     assert len(hostile_server.received('/token')) == 2
 
 
@@ -147,7 +149,7 @@ def test_token_lifetime_from_a_hostile_answer(hostile_server, tmp_path, expires_
     options = hostile_options(hostile_server, tmp_path / 'store')
     before = time.time()
     for worker in range(5):  # five workers, one after the other
-        tokens = provider.TokenProvider(options).get()
+        tokens = provider.TokenProvider(options_of(options), TaskContext()).get()
     after = time.time()
     assert len(hostile_server.received('/token')) == requests
     # The lifetime counts from when the request left, somewhere between before and after: on a loaded
@@ -160,9 +162,10 @@ def test_saved_token_without_expires_in_is_kept(hostile_server, tmp_path):
     hostile_server.route('POST', '/token', lambda _r: hostile.json_answer(200, {'access_token': 'login-token', 'token_type': 'Bearer'}))
     options = hostile_options(hostile_server, tmp_path / 'store', code='a-code', redirect_uri='https://app/cb', save_as='login',
                               token_store_action='use')
-    result = _tasks.run_token_task(options)
-    assert result['access_token'] == 'login-token' and result['warnings'] == []
-    assert provider.TokenProvider(options).get('login')['access_token'] == 'login-token'
+    context = TaskContext()
+    result = _tasks.run_token_task(options, context)
+    assert result['access_token'] == 'login-token' and context.warnings == []
+    assert provider.TokenProvider(options_of(options), TaskContext()).get('login')['access_token'] == 'login-token'
     assert len(hostile_server.received('/token')) == 1
 
 
@@ -172,22 +175,23 @@ def test_saved_token_without_expires_in_is_kept(hostile_server, tmp_path):
 def test_saved_token_is_not_served_for_another_issuer(op, tmp_path):
     store = str(tmp_path / 'store')
     pingone = validated(dict(code_options(op, 'csjwt', layout='pingone'), token_store_path=store, save_as='login'))
-    saved = _tasks.run_token_task(pingone)
-    assert saved['issuer'] == op.pingone_issuer and saved['warnings'] == []
+    context = TaskContext()
+    saved = _tasks.run_token_task(pingone, context)
+    assert saved['issuer'] == op.pingone_issuer and context.warnings == []
     root = validated(dict(client_options(op, 'csjwt'), token_store_path=store))
     with pytest.raises(StoreError) as caught:
-        provider.TokenProvider(root).get('login')
+        provider.TokenProvider(options_of(root), TaskContext()).get('login')
     assert "No saved token 'login' for client '{0}' at issuer {1}".format(op.clients['csjwt']['client_id'], op.issuer) in str(caught.value)
-    assert provider.TokenProvider(dict(pingone, code=None)).get('login')['access_token'] == saved['access_token']
+    assert provider.TokenProvider(options_of(dict(pingone, code=None)), TaskContext()).get('login')['access_token'] == saved['access_token']
 
 
 def test_saved_token_under_another_credential_says_so(op, tmp_path):
     store = str(tmp_path / 'store')
     options = validated(dict(code_options(op, 'csjwt'), token_store_path=store, save_as='login'))
-    _tasks.run_token_task(options)
+    _tasks.run_token_task(options, TaskContext())
     rotated = dict(options, code=None, client_secret='a-rotated-secret-' + 'y' * 48)
     with pytest.raises(StoreError) as caught:
-        provider.TokenProvider(rotated).get('login')
+        provider.TokenProvider(options_of(rotated), TaskContext()).get('login')
     assert 'exists in the token store {0}'.format(store) in str(caught.value)
     assert 'this client credential cannot decrypt it' in str(caught.value)
 
@@ -198,13 +202,13 @@ def test_unusable_store_fails_before_the_code_is_spent(op, tmp_path):
     options = validated(dict(code_options(op, 'csjwt'), token_store_path=str(store), save_as='login'))
     mark = op.mark()
     with pytest.raises(StoreError) as caught:
-        _tasks.run_token_task(options)
+        _tasks.run_token_task(options, TaskContext())
     assert 'Refusing to use the token store {0} (set by token_store_path / JWTAUTH_OIDC_TOKEN_STORE_PATH)'.format(store) \
         in str(caught.value)
     assert token_requests(op, mark) == 0
     # The code was never sent: it still works once the store is fixed.
     store.unlink()
-    assert _tasks.run_token_task(options)['access_token']
+    assert _tasks.run_token_task(options, TaskContext())['access_token']
     assert os.listdir(str(store))
 
 

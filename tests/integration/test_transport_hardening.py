@@ -21,9 +21,10 @@ from ansible.release import __version__ as ansible_version
 
 import hostile
 from conftest import validated_token_options
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _options
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import checks
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OAuthError, TransportError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import client as http_client
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http import retry
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import TokenClient
 
 # A secret whose URL-encoded and Base64 forms differ from it.
@@ -79,7 +80,7 @@ def test_allow_plain_http_reaches_loopback_only_and_says_so(plain_server):
     url = plain_server.route('POST', '/token', token_answer)
     client = TokenClient(validated(token_endpoint=url, allow_plain_http=True))
     assert client.request_token()['access_token'].startswith('hostile-access-')
-    assert any('allow_plain_http: {0}'.format(url) in w and 'without TLS' in w for w in client.warnings)
+    assert any('allow_plain_http: {0}'.format(url) in w and 'without TLS' in w for w in client.context.warnings)
     with pytest.raises(ConfigurationError, match='allow_plain_http permits plain HTTP to a loopback address only'):
         TokenClient(validated(token_endpoint='http://op.example.invalid/token', allow_plain_http=True)).request_token()
 
@@ -140,7 +141,7 @@ def test_every_attempt_carries_a_new_assertion(hostile_server, status):
     assert client.request_token()['access_token'].startswith('hostile-access-')
     first, second = [claims_of(r.form['client_assertion']) for r in hostile_server.received('/token')]
     assert first['jti'] != second['jti'] and second['exp'] > second['iat'] >= first['iat']
-    assert 'retried 1 time after HTTP {0}'.format(status) in ' '.join(client.warnings)
+    assert 'retried 1 time after HTTP {0}'.format(status) in ' '.join(client.context.warnings)
 
 
 # ---------------------------------------------------------------- 8. bounded waits
@@ -186,7 +187,7 @@ def test_unparseable_retry_after_falls_back_to_backoff(hostile_server, header):
     http = http_client.HttpClient(ca_path=hostile_server.ca_path, sleep=waits.append)
     client = TokenClient(validated(token_endpoint=url, ca_path=hostile_server.ca_path), http=http)
     assert client.request_token()['access_token'].startswith('hostile-access-')
-    assert len(waits) == 1 and 0 <= waits[0] <= http_client.BACKOFF_BASE
+    assert len(waits) == 1 and 0 <= waits[0] <= retry.BACKOFF_BASE
 
 
 def test_missing_ca_path_names_the_option(tmp_path):
@@ -233,8 +234,8 @@ def test_invalid_client_with_a_good_clock_does_not_blame_it(hostile_server):
     ('clock_skew', -1, 'clock_skew must be between 0 and 3600 seconds, got -1'),
 ])
 def test_out_of_range_options_are_refused(option, value, message):
-    assert _options.check_ranges({option: value}) == [message]
-    assert _options.check_ranges({option: None}) == []
+    assert checks.check_ranges({option: value}) == [message]
+    assert checks.check_ranges({option: None}) == []
 
 
 # ---------------------------------------------------------------- 4. masking, through the real edge

@@ -2,23 +2,22 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""HTTP session, TLS settings and the retry policy. Internal to this collection; not a public API."""
+"""The HTTP session of a task: TLS settings, bounded answers, and the retry policy (retry) carried out.
+
+Internal to this collection; not a public API.
+"""
 
 from __future__ import annotations
 
-import email.utils
-import ipaddress
 import os
-import random
-import re
-import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, TransportError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import shown_url
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.retry import RETRY_AFTER_CAP, backoff_delay, parse_retry_after, retry_delay
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import check_url
 
 try:
     import requests
@@ -32,49 +31,18 @@ if TYPE_CHECKING:
     from requests import PreparedRequest, Response
 
     from ansible_collections.jwtauth.oidc.plugins.module_utils._http.throttle import Throttle
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 
     # What a request's ``build`` callable returns before each attempt: the form fields and the headers.
     RequestParts = tuple[Mapping[str, Any], dict[str, str]]
 
 USER_AGENT = 'ansible-jwtauth.oidc'
 
-# Why each status may be retried (RFC 9110 section 15, RFC 6585 section 4, and
-# PingOne's retry guidance: 408, 429 and 5xx, never other 4xx). The value says whether a
-# request that spends something single-use (an authorization code, a rotating
-# refresh token) may be sent again after this status: only when the server has
-# told us it did not act on the request.
-RETRY_STATUSES = {
-    # 408 Request Timeout: the server closed the connection before reading the
-    # whole request. A proxy may send it after forwarding, so not for single-use.
-    408: 'never',
-    # 429 Too Many Requests: rejected by rate limiting before any processing.
-    429: 'always',
-    # 500 Internal Server Error: the server may have redeemed the code and then failed.
-    500: 'never',
-    # 502 Bad Gateway and 504 Gateway Timeout: a proxy lost the upstream answer;
-    # the upstream may have acted.
-    502: 'never',
-    504: 'never',
-    # 503 Service Unavailable with Retry-After: the server says it is not taking
-    # requests now (RFC 9110 section 15.6.4). Without Retry-After it may come
-    # from a proxy after forwarding, so a single-use request is not resent.
-    503: 'with-retry-after',
-}
-
-BACKOFF_BASE = 0.5
-BACKOFF_CAP = 8.0
-# A Retry-After longer than this is not waited for: the job would look hung.
-RETRY_AFTER_CAP = 30.0
 
 # The largest answer read into memory. Token, discovery and JWKS answers are a few
 # kilobytes and a page of 200 SCIM users about a megabyte; an OP or proxy that sends
 # more is broken or hostile (a 300 MB body took the controller to 1 GB).
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 READ_CHUNK = 65536
-
-# Hosts that never leave this machine: the only ones allow_plain_http may reach.
-LOOPBACK_NAMES = ('localhost', 'localhost.localdomain')
 
 
 def require_requests() -> None:
@@ -105,107 +73,6 @@ def make_verify(validate_certs: bool = True, ca_path: str | None = None) -> bool
     if not validate_certs:
         return False
     return ca_path or True
-
-
-def is_loopback(host: str | None) -> bool:
-    """True for a host name or address that stays on this machine (127.0.0.0/8, ::1, localhost)."""
-    host = (host or '').strip('[]').lower()
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_url(url: str | None, source: str, allow_plain_http: bool = False) -> str | None:
-    """Refuse a URL that would carry credentials in clear; return a warning text when the opt-in allowed one.
-
-    Secrets go only over TLS (RFC 6749 section 2.3.1 and 3.2: "MUST require the use of
-    TLS"; RFC 7523 assertions and bearer tokens are as good as the secret). ``source``
-    says where the URL came from, for the message: an option, or a discovery document.
-    """
-    parts = urlsplit(url or '')
-    if '@' in parts.netloc:
-        # RFC 9110 section 4.2.4: userinfo in an http(s) URL is deprecated; requests would also show it in every message.
-        shown = shown_url(cast(str, url))
-        raise ConfigurationError(
-            'Refusing {0} ({1}): the URL carries user credentials (user:password@), which are never sent nor shown; '
-            'remove them: the token or client authentication comes from the options'.format(shown, source),
-            url=shown,
-        )
-    scheme = parts.scheme.lower()
-    if scheme == 'https' and parts.hostname:
-        return None
-    if scheme == 'http' and parts.hostname:
-        if allow_plain_http and is_loopback(parts.hostname):
-            return 'allow_plain_http: {0} ({1}) was sent over plain HTTP, without TLS; use this for a development OP on loopback only'.format(url, source)
-        raise ConfigurationError(
-            'Refusing {0} ({1}): secrets and tokens are sent only over https; {2}'.format(
-                url,
-                source,
-                'allow_plain_http permits plain HTTP to a loopback address only'
-                if allow_plain_http
-                else 'a proxy that terminates TLS must keep the https scheme (X-Forwarded-Proto), or set allow_plain_http=true '
-                'for a development OP on loopback',
-            ),
-            url=url,
-        )
-    raise ConfigurationError('{0} ({1}) is not an absolute https URL'.format(url, source), url=url)
-
-
-def parse_retry_after(value: object, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (RFC 9110 section 10.2.3: delay-seconds or HTTP-date), or None."""
-    if value is None:
-        return None
-    value = str(value).strip()
-    # ASCII digits only: str.isdigit() accepts '²', which float() then refuses.
-    if re.fullmatch('[0-9]{1,10}', value):
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when is None:
-        return None
-    now = time.time() if now is None else now
-    try:
-        return max(0.0, when.timestamp() - now)
-    except (OverflowError, ValueError, OSError):
-        return None
-
-
-def backoff_delay(attempt: int, rand: Callable[[], float] = random.random) -> float:
-    """Full-jitter exponential backoff for the given attempt number (0-based)."""
-    return rand() * min(BACKOFF_CAP, BACKOFF_BASE * (2**attempt))
-
-
-def retry_delay(
-    status: int,
-    headers: Mapping[str, str] | None,
-    attempt: int,
-    retries: int,
-    single_use: bool,
-    rand: Callable[[], float] = random.random,
-    cap: float = RETRY_AFTER_CAP,
-) -> float | None:
-    """How long to wait before resending after an HTTP status, or None not to resend.
-
-    ``single_use`` marks requests that spend something (RFC 6749 section 4.1.2:
-    a code reused after a lost answer is refused and its tokens revoked).  A
-    ``Retry-After`` longer than ``cap`` seconds is not waited for.
-    """
-    if attempt >= retries or status not in RETRY_STATUSES:
-        return None
-    retry_after = parse_retry_after((headers or {}).get('Retry-After'))
-    rule = RETRY_STATUSES[status]
-    if single_use and (rule == 'never' or (rule == 'with-retry-after' and retry_after is None)):
-        return None
-    if retry_after is not None:
-        if retry_after > cap:
-            return None
-        return retry_after
-    return backoff_delay(attempt, rand)
 
 
 def describe_transport_error(exc: BaseException) -> tuple[str, bool]:
@@ -249,10 +116,15 @@ def _no_ambient_auth(request: PreparedRequest) -> PreparedRequest:
 
 
 class HttpClient:
-    """One requests session for a plugin invocation, with TLS settings, bounds and the retry policy."""
+    """One requests session for a task or lookup call, with TLS settings, bounds and the retry policy.
+
+    Takes what it reads, not the task's options; what it learns for the user (retries made, plain HTTP allowed) goes
+    to the call's TaskContext.
+    """
 
     def __init__(
         self,
+        context: TaskContext | None = None,
         validate_certs: bool = True,
         ca_path: str | None = None,
         timeout: float = 30,
@@ -265,6 +137,18 @@ class HttpClient:
     ) -> None:
         require_requests()
         check_ca_path(ca_path if validate_certs else None)
+        self.context = context if context is not None else TaskContext()
+        self.settings: dict[str, Any] = dict(
+            validate_certs=validate_certs,
+            ca_path=ca_path,
+            timeout=timeout,
+            http_agent=http_agent,
+            retries=retries,
+            allow_plain_http=allow_plain_http,
+            sleep=sleep,
+            max_response_bytes=max_response_bytes,
+            retry_after_max=retry_after_max,
+        )
         self.verify = make_verify(validate_certs, ca_path)
         self.timeout = timeout
         self.retries = retries
@@ -275,33 +159,20 @@ class HttpClient:
         self.session = requests.Session()
         self.session.headers['User-Agent'] = http_agent or USER_AGENT
         self.session.auth = _no_ambient_auth
-        # Warnings for the result: retries made, plain HTTP allowed. Each said once.
-        self.warnings: list[str] = []
-        # Set while requests of one task run in parallel threads (see _throttle); None: one at a time.
+        # Set while requests of one task run in parallel threads (see throttle); None: one at a time.
         self.throttle: Throttle | None = None
-        self._lock = threading.Lock()
 
-    @classmethod
-    def from_options(cls, options: Options) -> HttpClient:
-        """The client for validated module or lookup options (defaults come from the argument spec)."""
-        return cls(
-            validate_certs=options.validate_certs,
-            ca_path=options.ca_path,
-            timeout=options.timeout,
-            http_agent=options.http_agent,
-            retries=options.retries,
-            allow_plain_http=options.allow_plain_http,
-            retry_after_max=options.retry_after_max,
-        )
+    def fork(self) -> HttpClient:
+        """A client with the same settings and context and a session of its own: what one exchange keeps in its
+        session (a PingOne flow's cookies) never reaches another's requests."""
+        return HttpClient(self.context, **self.settings)
 
     def warn(self, text: str | None) -> None:
         """Put a warning on the result, once."""
-        with self._lock:  # parallel writes warn from several threads
-            if text and text not in self.warnings:
-                self.warnings.append(text)
+        self.context.warn(text)
 
     def check_url(self, url: str, source: str) -> None:
-        """Refuse a URL that is not https (see check_url); keep the opt-in's warning."""
+        """Refuse a URL that is not https (see urls.check_url); keep the opt-in's warning."""
         self.warn(check_url(url, source, self.allow_plain_http))
 
     def request(
@@ -340,16 +211,12 @@ class HttpClient:
                     reasons.append(reason)
                     continue
                 self._warn_retries(what, url, reasons)
-                raise TransportError('Failed to {0} at {1}: {2}'.format(what, url, reason), url=url) from exc
+                raise TransportError.failure(what, url, reason) from exc
             except _TooLarge:
-                raise TransportError(
-                    'Failed to {0} at {1}: the answer is larger than {2} bytes; refused'.format(what, url, self.max_response_bytes), url=url
-                ) from None
+                raise TransportError.failure(what, url, f'the answer is larger than {self.max_response_bytes} bytes; refused') from None
             except _TooSlow:
                 self._warn_retries(what, url, reasons)
-                raise TransportError(
-                    'Failed to {0} at {1}: the answer did not arrive in full within the timeout of {2} s'.format(what, url, self.timeout), url=url
-                ) from None
+                raise TransportError.failure(what, url, f'the answer did not arrive in full within the timeout of {self.timeout} s') from None
             if delay is None:
                 self._warn_retries(what, url, reasons)
                 return response

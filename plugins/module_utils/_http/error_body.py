@@ -45,6 +45,21 @@ _SPACE = re.compile(r'\s+')
 _NOT_JSON = object()
 
 
+def json_type(value: Any) -> str:
+    """The JSON type of a value, in words, for messages that must not show the value itself."""
+    if value is None:
+        return 'null'
+    if isinstance(value, bool):
+        return 'a boolean'
+    if isinstance(value, (int, float)):
+        return 'a number'
+    if isinstance(value, str):
+        return 'a string'
+    if isinstance(value, list):
+        return 'a list'
+    return 'an object'
+
+
 def _json_value(text: str) -> Any:
     """The decoded JSON value, or _NOT_JSON (JSON that is not an object says nothing worth showing either)."""
     try:
@@ -60,6 +75,11 @@ def clean(text: Any, limit: int = FIELD_CHARS) -> str:
     if len(text) > limit:
         text = text[: limit - 3].rstrip() + '...'
     return text
+
+
+def media_type(headers: Mapping[str, str] | None) -> str:
+    """The media type of an answer, for messages: its Content-Type without parameters (charset says nothing here)."""
+    return (headers or {}).get('Content-Type', 'no content type').split(';')[0].strip()
 
 
 def correlation_id(headers: Mapping[str, str] | None) -> str | None:

@@ -5,7 +5,7 @@
 """Token revocation (RFC 7009) and introspection (RFC 7662) at the OP. Internal to this collection; not a public API.
 
 Finds the endpoint (an option, PingOne's layout, or the discovery document),
-authenticates the client exactly as a token request does (the same _client_auth
+authenticates the client exactly as a token request does (the same client_auth
 strategies, a fresh assertion for every attempt), and parses the answer.  PingOne
 applies an application's token endpoint authentication method to revocation and
 introspection too (REFERENCE.md, PingOne "Token Revocation" and "Token Introspection").
@@ -13,19 +13,18 @@ introspection too (REFERENCE.md, PingOne "Token Revocation" and "Token Introspec
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Mapping
 from typing import Any
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OAuthError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import is_oauth_error
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth import client_auth_from
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.discovery import discovery_url, fetch_metadata, resolve_endpoints
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import TOKEN_TYPE_HINTS, non_oauth_error, oauth_error
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, OptionsLike
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import is_oauth_error, media_type
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth import post
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.discovery import Location, discovery_url, fetch_metadata, resolve_endpoints
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import TOKEN_TYPE_HINTS
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import json_or_none, non_oauth_error, oauth_error
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import client_auth_from, http_client_for, location_of
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import endpoints as pingone_endpoints, looks_like_pingone
 
 
@@ -63,47 +62,42 @@ class AdminEndpoint:
         self.pingone = pingone
 
 
-def resolve_endpoint(options: Options, http: HttpClient, kind: str) -> AdminEndpoint:
-    """The revocation or introspection endpoint: its option, else PingOne's layout, else the discovery document of issuer.
+def resolve_endpoint(http: HttpClient, location: Location, kind: str, explicit: str | None = None) -> AdminEndpoint:
+    """The revocation or introspection endpoint: ``explicit`` (its option), else PingOne's layout, else the discovery
+    document of issuer.
 
     Every URL that will carry a credential and a token is checked to be https here, with where it came from.
     """
     name, pingone_path, _what = ENDPOINTS[kind]
-    explicit = options[name]
-    pingone = bool(options.environment_id or options.auth_base_url)
-    if pingone:
+    if location.pingone:
         # No request: PingOne's URLs follow from environment_id, region and auth_base_url (an https check included).
-        endpoints = resolve_endpoints(options, http)
-        issuer = pingone_endpoints(options.region, options.auth_base_url, options.environment_id)['issuer']
+        endpoints = resolve_endpoints(http, location)
+        issuer = pingone_endpoints(location.region, location.auth_base_url, location.environment_id)['issuer']
         url = explicit or issuer + pingone_path
         if explicit:
-            http.check_url(explicit, 'the {0} option'.format(name))
+            http.check_url(explicit, f'the {name} option')
         return AdminEndpoint(url, endpoints.token_endpoint, pingone=endpoints.pingone and not explicit)
     if explicit:
-        http.check_url(explicit, 'the {0} option'.format(name))
-        if options.token_endpoint:
-            http.check_url(options.token_endpoint, 'the token_endpoint option')
+        http.check_url(explicit, f'the {name} option')
+        if location.token_endpoint:
+            http.check_url(location.token_endpoint, 'the token_endpoint option')
         # Without token_endpoint the assertion names the endpoint called, which PingOne and oidc-provider accept.
-        return AdminEndpoint(explicit, options.token_endpoint or explicit)
-    if options.issuer:
-        metadata = fetch_metadata(http, options.issuer)
-        url = metadata.get(name)
-        if not url or not isinstance(url, str):
+        return AdminEndpoint(explicit, location.token_endpoint or explicit)
+    if location.issuer:
+        metadata = fetch_metadata(http, location.issuer)
+        announced = metadata.get(name)
+        where = discovery_url(location.issuer)
+        if not announced or not isinstance(announced, str):
             raise ConfigurationError(
-                'The OpenID Provider metadata at {0} has no {1} (RFC 8414 section 2): the OP may not offer {2}; set {1} if it does'.format(
-                    discovery_url(options.issuer), name, kind
-                ),
-                url=discovery_url(options.issuer),
+                f'The OpenID Provider metadata at {where} has no {name} (RFC 8414 section 2): the OP may not offer {kind}; set {name} if it does', url=where
             )
-        http.check_url(url, '{0} of the discovery document at {1}'.format(name, discovery_url(options.issuer)))
-        if options.token_endpoint:
-            http.check_url(options.token_endpoint, 'the token_endpoint option')
-        return AdminEndpoint(url, options.token_endpoint or metadata['token_endpoint'])
-    if options.token_endpoint:
-        raise ConfigurationError(
-            'token_endpoint alone does not say where the {0} endpoint is: set {1}, or issuer so that discovery finds it'.format(kind, name)
-        )
-    raise ConfigurationError('One of {0}, issuer, environment_id or auth_base_url is required'.format(name))
+        http.check_url(announced, f'{name} of the discovery document at {where}')
+        if location.token_endpoint:
+            http.check_url(location.token_endpoint, 'the token_endpoint option')
+        return AdminEndpoint(announced, location.token_endpoint or metadata['token_endpoint'])
+    if location.token_endpoint:
+        raise ConfigurationError(f'token_endpoint alone does not say where the {kind} endpoint is: set {name}, or issuer so that discovery finds it')
+    raise ConfigurationError(f'One of {name}, issuer, environment_id or auth_base_url is required')
 
 
 def token_form(token: str, token_type_hint: str | None) -> dict[str, str]:
@@ -121,19 +115,15 @@ def token_form(token: str, token_type_hint: str | None) -> dict[str, str]:
 def error_from_answer(status: int, headers: Mapping[str, str] | None, text: str, url: str, what: str, sent_at: float, pingone: bool = False) -> ResponseError:
     """The error for an answer other than 200: an OAuth error response (RFC 6749 section 5.2, RFC 7009 section 2.2.1,
     RFC 7662 section 2.3) in oauth_error's words with this endpoint's hints, or what else came."""
-    try:
-        body = json.loads(text)
-    except ValueError:
-        body = None
+    body = json_or_none(text)
     pingone = pingone or looks_like_pingone(url)
-    prefix = 'Failed to {0} at {1}'.format(what, url)
     if is_oauth_error(body):
-        error = oauth_error(prefix, status, headers, body, url, sent_at, pingone=pingone)
+        error = oauth_error(what, status, headers, body, url, sent_at, pingone=pingone)
         hint = ERROR_HINTS.get(error.error or '')
         if hint:
-            error = OAuthError('{0}; {1}'.format(error.message, hint), **error.details)
+            error = OAuthError(f'{error.message}; {hint}', **error.details)
         return error
-    return non_oauth_error(prefix, status, headers, text, url, pingone, 'the endpoint does not redirect, check its URL')
+    return non_oauth_error(what, status, headers, text, url, pingone, 'the endpoint does not redirect, check its URL')
 
 
 def parse_introspection(status: int, headers: Mapping[str, str] | None, text: str, url: str, sent_at: float, pingone: bool = False) -> dict[str, Any]:
@@ -141,67 +131,47 @@ def parse_introspection(status: int, headers: Mapping[str, str] | None, text: st
     what = ENDPOINTS[INTROSPECTION][2]
     if status != 200:
         raise error_from_answer(status, headers, text, url, what, sent_at, pingone)
-    try:
-        body = json.loads(text)
-    except ValueError:
-        body = None
-    content_type = (headers or {}).get('Content-Type', 'no content type').split(';')[0].strip()
+    body = json_or_none(text)
     if not isinstance(body, dict):
-        raise ResponseError('Failed to {0} at {1}: HTTP 200 but the answer is not a JSON object ({2})'.format(what, url, content_type), url=url, status=status)
+        raise ResponseError.failure(what, url, f'HTTP 200 but the answer is not a JSON object ({media_type(headers)})', status=status)
     # RFC 7662 section 2.2: "active" is REQUIRED and a boolean; a string "true" is not one.
     if not isinstance(body.get('active'), bool):
-        raise ResponseError(
-            'Failed to {0} at {1}: HTTP 200 but the answer has no boolean "active" (RFC 7662 section 2.2; keys: {2})'.format(
-                what, url, ', '.join(sorted(body)) or 'none'
-            ),
-            url=url,
-            status=status,
-        )
+        keys = ', '.join(sorted(body)) or 'none'
+        raise ResponseError.failure(what, url, f'HTTP 200 but the answer has no boolean "active" (RFC 7662 section 2.2; keys: {keys})', status=status)
     return body
 
 
 class TokenAdminClient:
     """Revokes and introspects tokens at one OP for one client, authenticated as its token requests are."""
 
-    def __init__(self, options: OptionsLike, http: HttpClient | None = None) -> None:
-        self.options = options = Options.of(options)
-        self.http = http or HttpClient.from_options(options)
+    def __init__(self, options: Options, http: HttpClient | None = None) -> None:
+        self.options = options
+        self.http = http if http is not None else http_client_for(options)
+        self.context = self.http.context
         self.client_auth = client_auth_from(options)
-        self.auth_warnings: list[str] = []
         self._endpoints: dict[str, AdminEndpoint] = {}
-
-    @property
-    def warnings(self) -> list[str]:
-        """A short HMAC secret, retries, plain HTTP: what the result should say besides its answer."""
-        return self.auth_warnings + [text for text in self.http.warnings if text not in self.auth_warnings]
 
     def prepare(self) -> None:
         """Check the client authentication options without the network (check mode runs this too)."""
-        self.auth_warnings = list(self.client_auth.validate())
+        for warning in self.client_auth.validate():
+            self.context.warn(warning)
 
     def endpoint(self, kind: str) -> AdminEndpoint:
         """The endpoint of ``kind`` (REVOCATION or INTROSPECTION), resolved once per client."""
         if kind not in self._endpoints:
-            self._endpoints[kind] = resolve_endpoint(self.options, self.http, kind)
+            self._endpoints[kind] = resolve_endpoint(self.http, location_of(self.options), kind, self.options[ENDPOINTS[kind][0]])
         return self._endpoints[kind]
 
     def _post(self, kind: str, token: str, token_type_hint: str | None) -> tuple[Any, AdminEndpoint, float]:
         form = token_form(token, token_type_hint)
-        _masking.remember(token)
+        self.context.remember(token)
         endpoint = self.endpoint(kind)
-        sent_at: list[float] = []
-
-        def build() -> tuple[dict[str, Any], dict[str, str]]:
-            # A new client assertion (jti, iat, exp) for every attempt: a retry must not replay one (RFC 7523 section 3).
-            fields, headers = self.client_auth.apply(endpoint.audience_url)
-            headers['Accept'] = 'application/json'
-            sent_at.append(time.time())
-            return dict(form, **fields), headers
-
         # Neither request spends anything: revoking a token twice is answered 200 (RFC 7009 section 2.2) and introspection
         # only reads, so both may be resent after any transient failure, a 503 with Retry-After included (RFC 7009 2.2.1).
-        response = self.http.request('POST', endpoint.url, ENDPOINTS[kind][2], single_use=False, build=build, source='the {0} endpoint'.format(kind))
-        return response, endpoint, sent_at[-1]
+        response, sent_at = post(
+            self.http, self.client_auth, endpoint.url, form, ENDPOINTS[kind][2], audience=endpoint.audience_url, source=f'the {kind} endpoint'
+        )
+        return response, endpoint, sent_at
 
     def revoke(self, token: str, token_type_hint: str | None = None) -> AdminEndpoint:
         """Revoke one token (RFC 7009 section 2.1); return where.  HTTP 200 is success whatever the token was:

@@ -13,10 +13,11 @@ anew for every request: new jti, iat and exp.
 from __future__ import annotations
 
 import base64
+import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote_plus
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.assertion import (
     ALG_FAMILY,
@@ -33,8 +34,9 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.assertion impo
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+    from requests import Response
 
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
 
     # What apply() returns: form fields and headers to add to one token request.
     Presentation = tuple[dict[str, str], dict[str, str]]
@@ -100,7 +102,6 @@ class ClientSecretBasic(ClientAuth):
         # RFC 6749 section 2.3.1: both parts are form-urlencoded before Base64. (validate() required client_secret.)
         pair = '{0}:{1}'.format(quote_plus(self.client_id), quote_plus(cast(str, self.client_secret)))
         credentials = base64.b64encode(pair.encode('utf-8')).decode('ascii')
-        _masking.remember(credentials)
         return {}, {'Authorization': 'Basic ' + credentials}
 
 
@@ -138,7 +139,6 @@ class _JwtAuth(ClientAuth):
         claims = assertion_claims(self.client_id, self.audience or token_endpoint, self.assertion_lifetime)
         # _signing_key() runs first: for private_key_jwt it validates, which sets default_alg from the key.
         client_assertion = sign(claims, self._signing_key(), cast(str, self.signing_alg or self.default_alg), self.key_id)
-        _masking.remember(client_assertion)
         # RFC 7521 section 4.2: client_id is optional with an assertion; sending it helps OPs route the request.
         return {
             'client_id': self.client_id,
@@ -224,16 +224,44 @@ def make_client_auth(auth_method: str, **kwargs: Any) -> ClientAuth:
         raise ConfigurationError('auth_method must be one of {0}, got {1}'.format(', '.join(AUTH_METHODS), auth_method)) from None
 
 
-def client_auth_from(options: Options) -> ClientAuth:
-    """The client authentication the options describe: the same for token, revocation and introspection requests."""
-    return make_client_auth(
-        options.auth_method,
-        client_id=options.client_id,
-        client_secret=options.client_secret,
-        private_key=options.private_key,
-        private_key_passphrase=options.private_key_passphrase,
-        key_id=options.key_id,
-        signing_alg=options.signing_alg,
-        assertion_lifetime=options.assertion_lifetime,
-        audience=options.audience,
-    )
+# The form fields of a presentation that carry a credential, besides the Authorization header (see post).
+CREDENTIAL_FIELDS = ('client_assertion', 'client_secret')
+
+
+def presented_credentials(fields: Mapping[str, str], headers: Mapping[str, str]) -> list[str]:
+    """The credentials a presentation sends: the assertion or secret fields, and the Authorization header's credentials."""
+    found = [fields[name] for name in CREDENTIAL_FIELDS if fields.get(name)]
+    authorization = headers.get('Authorization') or ''
+    if ' ' in authorization:
+        found.append(authorization.split(' ', 1)[1])
+    return found
+
+
+def post(
+    http: HttpClient,
+    client_auth: ClientAuth,
+    url: str,
+    form: Mapping[str, Any],
+    what: str,
+    audience: str,
+    single_use: bool = False,
+    source: str | None = None,
+) -> tuple[Response, float]:
+    """POST ``form`` to an endpoint of the OP with the client's authentication: the answer, and when its last attempt left.
+
+    The one way the library calls the token, revocation, introspection and device authorization endpoints. Each
+    attempt, retries included, presents the client anew: a new client assertion (jti, iat, exp), since OPs accept
+    each jti once (RFC 7523 section 3, item 7).  ``audience`` is the assertion's aud.  What it sends as credentials
+    is remembered in the task's context, for masking.
+    """
+    sent_at: list[float] = []
+
+    def build() -> tuple[dict[str, Any], dict[str, str]]:
+        fields, headers = client_auth.apply(audience)
+        http.context.remember(*presented_credentials(fields, headers))
+        headers['Accept'] = 'application/json'
+        sent_at.append(time.time())
+        return dict(form, **fields), headers
+
+    response = http.request('POST', url, what, single_use=single_use, build=build, source=source)
+    return response, sent_at[-1]

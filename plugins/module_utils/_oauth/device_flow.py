@@ -18,10 +18,11 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, ResponseError, TransportError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, is_oauth_error, summarise
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE, _finite_number, _json_or_none, oauth_error, parse_token_response
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth import post
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import finite_number, json_or_none, oauth_error, parse_token_response
 
 if TYPE_CHECKING:
     from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
@@ -33,6 +34,8 @@ DEFAULT_INTERVAL = 5
 SLOW_DOWN_STEP = 5
 # The longest interval an OP's answer is believed about: beyond it the wait is the OP's mistake, and device_timeout ends it anyway.
 MAX_INTERVAL = 300
+# What the device authorization request is called in messages.
+AUTHORIZE = 'start the device authorization grant'
 # What the poll loop does with each answer (see poll_step).
 POLL, DONE, DENIED, EXPIRED, TIMEOUT, FAILED = 'poll', 'done', 'denied', 'expired', 'timeout', 'failed'
 
@@ -50,30 +53,22 @@ class DeviceAuthorization(NamedTuple):
 
 def parse_device_authorization(status: int, headers: Mapping[str, str] | None, text: str, url: str, sent_at: float) -> DeviceAuthorization:
     """The device authorization response, or raise saying why it cannot be used (never with the device code)."""
-    what = 'start the device authorization grant'
-    prefix = 'Failed to {0} at {1}'.format(what, url)
-    body = _json_or_none(text)  # pylint: disable=protected-access
+    body = json_or_none(text)
     if status != 200:
         if is_oauth_error(body):
-            raise oauth_error(prefix, status, headers, body, url, sent_at)
+            raise oauth_error(AUTHORIZE, status, headers, body, url, sent_at)
         said = summarise(headers, text)
-        raise ResponseError(
-            '{0}: HTTP {1}{2}'.format(prefix, status, ': ' + said if said else ''), url=url, status=status, correlation_id=correlation_id(headers)
-        )
+        raise ResponseError.failure(AUTHORIZE, url, f'HTTP {status}{": " + said if said else ""}', status=status, correlation_id=correlation_id(headers))
     if not isinstance(body, dict):
-        raise ResponseError('{0}: HTTP 200 but the answer is not a JSON object'.format(prefix), url=url, status=status)
-    if isinstance(body.get('device_code'), str):
-        _masking.remember(body['device_code'])
+        raise ResponseError.failure(AUTHORIZE, url, 'HTTP 200 but the answer is not a JSON object', status=status)
     # Section 3.2: device_code, user_code, verification_uri and expires_in are REQUIRED.
     missing = [key for key in ('device_code', 'user_code', 'verification_uri') if not isinstance(body.get(key), str) or not body[key]]
-    expires_in = _finite_number(body.get('expires_in'))  # pylint: disable=protected-access
+    expires_in = finite_number(body.get('expires_in'))
     if expires_in is None or expires_in <= 0:
         missing.append('expires_in')
     if missing:
-        raise ResponseError(
-            '{0}: HTTP 200 but the answer lacks {1} (RFC 8628 section 3.2 requires them)'.format(prefix, ', '.join(missing)), url=url, status=status
-        )
-    interval = _finite_number(body.get('interval'))  # pylint: disable=protected-access
+        raise ResponseError.failure(AUTHORIZE, url, f'HTTP 200 but the answer lacks {", ".join(missing)} (RFC 8628 section 3.2 requires them)', status=status)
+    interval = finite_number(body.get('interval'))
     complete = body.get('verification_uri_complete')
     return DeviceAuthorization(
         device_code=body['device_code'],
@@ -142,19 +137,15 @@ class DevicePoller:
 
     def authorize(self, endpoint: str, scope: str | None) -> DeviceAuthorization:
         """POST the device authorization request (section 3.1) with the client's authentication."""
-        sent_at: list[float] = []
-
-        def build() -> tuple[dict[str, Any], dict[str, str]]:
-            # The assertion's aud is the token endpoint, which RFC 7523 section 3 names and PingOne and oidc-provider accept
-            # on every endpoint of the OP.  A fresh assertion for every attempt.
-            fields, headers = self.client_auth.apply(self.token_endpoint)
-            headers['Accept'] = 'application/json'
-            sent_at.append(time.time())
-            return dict(fields, **({'scope': scope} if scope else {})), headers
-
-        # Not single-use: a lost answer only leaves a device code nobody will use; a new request gets another.
-        response = self.http.request('POST', endpoint, 'start the device authorization grant', build=build, source='the device authorization endpoint')
-        return parse_device_authorization(response.status_code, response.headers, response.text, endpoint, sent_at[-1])
+        # The assertion's aud is the token endpoint, which RFC 7523 section 3 names and PingOne and oidc-provider accept on every
+        # endpoint of the OP.  Not single-use: a lost answer only leaves a device code nobody will use; a new request gets another.
+        form = {'scope': scope} if scope else {}
+        response, sent_at = post(
+            self.http, self.client_auth, endpoint, form, AUTHORIZE, audience=self.token_endpoint, source='the device authorization endpoint'
+        )
+        authorization = parse_device_authorization(response.status_code, response.headers, response.text, endpoint, sent_at)
+        self.http.context.remember(authorization.device_code)
+        return authorization
 
     def poll(self, authorization: DeviceAuthorization, form: Mapping[str, Any], pingone: bool = False) -> dict[str, Any]:
         """Poll the token endpoint until the user approves; return the token fields, or raise saying why not."""
@@ -168,24 +159,16 @@ class DevicePoller:
         while True:
             # Section 3.5: the client waits the interval between polls, the first included.
             self.sleep(interval)
-            sent_at: list[float] = []
-
-            def build() -> tuple[dict[str, Any], dict[str, str]]:
-                fields, headers = self.client_auth.apply(self.token_endpoint)  # a fresh client assertion for each poll
-                headers['Accept'] = 'application/json'
-                sent_at.append(time.time())
-                return dict(form, **fields), headers
-
             self.polls += 1
             error: OAuthError | TransportError | None = None
             try:
                 # Not single-use: the device code is spent only when tokens are issued (section 3.5), so a poll whose
                 # answer was lost may be sent again; only the answer that carries the tokens spends it.
-                response = self.http.request('POST', self.token_endpoint, what, build=build)
+                response, sent_at = post(self.http, self.client_auth, self.token_endpoint, form, what, audience=self.token_endpoint)
             except TransportError as exc:
                 error, outcome = exc, 'transport'
             else:
-                body = _json_or_none(response.text)  # pylint: disable=protected-access
+                body = json_or_none(response.text)
                 pending = response.status_code == 400 and is_oauth_error(body) and body['error'] in ('authorization_pending', 'slow_down')
                 if pending:
                     outcome = body['error']
@@ -197,7 +180,7 @@ class DevicePoller:
                             response.text,
                             self.token_endpoint,
                             what,
-                            sent_at[-1],
+                            sent_at,
                             grant_type=DEVICE_CODE,
                             pingone=pingone,
                         )
@@ -209,9 +192,7 @@ class DevicePoller:
             if decision == TIMEOUT:
                 raise self._timeout(authorization, what, error) from error
             if error is None:  # every other decision comes from an error answer
-                raise ResponseError(
-                    'Failed to {0} at {1}: the poll ended with {2!r} but no error answer'.format(what, self.token_endpoint, outcome), url=self.token_endpoint
-                )
+                raise ResponseError.failure(what, self.token_endpoint, f'the poll ended with {outcome!r} but no error answer')
             raise error
 
     def _timeout(self, authorization: DeviceAuthorization, what: str, last_error: Exception | None = None) -> OAuthError:
@@ -221,12 +202,10 @@ class DevicePoller:
             if expires_first
             else 'device_timeout is {0} s'.format(self.device_timeout)
         )
-        return OAuthError(
-            'Failed to {0} at {1}: the user did not approve the request at {2} in time: {3}; {4} polls were '
-            'sent. Run the task again and approve it sooner{5}'.format(
-                what, self.token_endpoint, authorization.verification_uri, limit, self.polls, '' if expires_first else ', or raise device_timeout'
-            )
-            + ('; the last poll got no answer: {0}'.format(last_error) if isinstance(last_error, TransportError) else ''),
-            url=self.token_endpoint,
-            error='expired_token' if expires_first else None,
+        reason = (
+            f'the user did not approve the request at {authorization.verification_uri} in time: {limit}; {self.polls} polls were sent. '
+            f'Run the task again and approve it sooner{"" if expires_first else ", or raise device_timeout"}'
         )
+        if isinstance(last_error, TransportError):
+            reason += f'; the last poll got no answer: {last_error}'
+        return OAuthError.failure(what, self.token_endpoint, reason, error='expired_token' if expires_first else None)

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, DiscoveryError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, summarise
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
     from requests import Response
 
     from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 
 
 def discovery_url(issuer: str) -> str:
@@ -44,24 +42,21 @@ def parse_json_document(response: Response, what: str, pingone: bool = False) ->
     """
     url = response.url
     if response.status_code != 200:
-        message = 'Failed to {0} at {1}: HTTP {2}'.format(what, url, response.status_code)
+        reason = f'HTTP {response.status_code}'
         said = summarise(response.headers, response.text)
         if said:
-            message += ': ' + said
+            reason += ': ' + said
         hint = not_found_hint(url, pingone) if response.status_code == 404 else None
         if hint:
-            message += '; ' + hint
-        raise DiscoveryError(message, url=url, status=response.status_code, correlation_id=correlation_id(response.headers))
+            reason += '; ' + hint
+        raise DiscoveryError.failure(what, url, reason, status=response.status_code, correlation_id=correlation_id(response.headers))
     try:
         document = json.loads(response.text)
     except ValueError:
-        raise DiscoveryError(
-            'Failed to {0} at {1}: the answer is not JSON (content type {2})'.format(what, url, response.headers.get('Content-Type', 'unknown')),
-            url=url,
-            status=response.status_code,
-        ) from None
+        content_type = response.headers.get('Content-Type', 'unknown')
+        raise DiscoveryError.failure(what, url, f'the answer is not JSON (content type {content_type})', status=response.status_code) from None
     if not isinstance(document, dict):
-        raise DiscoveryError('Failed to {0} at {1}: the answer is not a JSON object'.format(what, url), url=url, status=response.status_code)
+        raise DiscoveryError.failure(what, url, 'the answer is not a JSON object', status=response.status_code)
     return document
 
 
@@ -154,62 +149,69 @@ class Endpoints:
         self.announced_issuer = announced_issuer
 
 
-def resolve_endpoints(options: Options, http: HttpClient) -> Endpoints:
-    """Work out the token endpoint and issuer from token_endpoint, issuer or PingOne options.
+class Location(NamedTuple):
+    """Where the OP is, as a task's options say: token_endpoint, issuer, or PingOne's environment_id, region and auth_base_url."""
+
+    token_endpoint: str | None = None
+    issuer: str | None = None
+    environment_id: str | None = None
+    region: str | None = 'NA'
+    auth_base_url: str | None = None
+
+    @property
+    def pingone(self) -> bool:
+        """Whether the endpoints follow PingOne's layout (environment_id or auth_base_url), with no discovery request."""
+        return bool(self.environment_id or self.auth_base_url)
+
+
+def resolve_endpoints(http: HttpClient, location: Location) -> Endpoints:
+    """Work out the token endpoint and issuer from token_endpoint, issuer or PingOne's location.
 
     Every URL that will carry a credential is checked to be https here, where it is
     known whether it came from an option or from the OP's discovery document.
     """
-    pingone = options.environment_id or options.auth_base_url
-    if pingone and options.issuer:
+    if location.pingone and location.issuer:
         raise ConfigurationError('Set either issuer or the PingOne options (environment_id, auth_base_url), not both')
-    if options.token_endpoint:
-        http.check_url(options.token_endpoint, 'the token_endpoint option')
-    if pingone:
-        if options.auth_base_url:
-            http.check_url(options.auth_base_url, 'the auth_base_url option')
-        urls = endpoints(options.region, options.auth_base_url, options.environment_id)
+    if location.token_endpoint:
+        http.check_url(location.token_endpoint, 'the token_endpoint option')
+    if location.pingone:
+        if location.auth_base_url:
+            http.check_url(location.auth_base_url, 'the auth_base_url option')
+        urls = endpoints(location.region, location.auth_base_url, location.environment_id)
         return Endpoints(
-            options.token_endpoint or urls['token_endpoint'],
+            location.token_endpoint or urls['token_endpoint'],
             urls['issuer'],
             urls['jwks_uri'],
-            pingone=not options.token_endpoint,
-            announced_issuer=bool(options.auth_base_url),
+            pingone=not location.token_endpoint,
+            announced_issuer=bool(location.auth_base_url),
             device_authorization_endpoint=urls['device_authorization_endpoint'],
         )
-    issuer = options.issuer
-    if issuer and not options.token_endpoint:
+    issuer = location.issuer
+    if issuer and not location.token_endpoint:
         metadata = fetch_metadata(http, issuer)
-        source = 'token_endpoint of the discovery document at {0}'.format(discovery_url(issuer))
-        http.check_url(metadata['token_endpoint'], source)
+        http.check_url(metadata['token_endpoint'], f'token_endpoint of the discovery document at {discovery_url(issuer)}')
         return Endpoints(
             metadata['token_endpoint'], issuer, metadata.get('jwks_uri'), metadata, device_authorization_endpoint=metadata.get('device_authorization_endpoint')
         )
-    if not options.token_endpoint:
+    if not location.token_endpoint:
         raise ConfigurationError('One of token_endpoint, issuer, environment_id or auth_base_url is required')
-    return Endpoints(options.token_endpoint, issuer)
+    return Endpoints(location.token_endpoint, issuer)
 
 
-def device_authorization_endpoint(options: Options, endpoints: Endpoints, http: HttpClient) -> str:
-    """Where the device authorization request goes (RFC 8628 section 3.1): the option, PingOne's layout, or the
+def device_authorization_endpoint(http: HttpClient, endpoints: Endpoints, explicit: str | None = None) -> str:
+    """Where the device authorization request goes (RFC 8628 section 3.1): ``explicit`` (the option), PingOne's layout, or the
     ``device_authorization_endpoint`` of the discovery document (RFC 8628 section 4); checked to be https."""
-    if options.device_authorization_endpoint:
-        http.check_url(options.device_authorization_endpoint, 'the device_authorization_endpoint option')
-        return options.device_authorization_endpoint
+    if explicit:
+        http.check_url(explicit, 'the device_authorization_endpoint option')
+        return explicit
     url = endpoints.device_authorization_endpoint
     if not url:
         where = (
-            'the discovery document of {0} has no device_authorization_endpoint: the OP does not offer the device '
-            'authorization grant, or set device_authorization_endpoint'.format(endpoints.issuer)
+            f'the discovery document of {endpoints.issuer} has no device_authorization_endpoint: the OP does not offer the device '
+            'authorization grant, or set device_authorization_endpoint'
             if endpoints.metadata
             else 'with only token_endpoint set, set device_authorization_endpoint, or issuer to read it from discovery'
         )
-        raise ConfigurationError('Cannot start the device authorization grant: {0}'.format(where))
+        raise ConfigurationError(f'Cannot start the device authorization grant: {where}')
     http.check_url(url, 'device_authorization_endpoint of the discovery document' if endpoints.metadata else 'the PingOne options')
     return url
-
-
-def same_origin(url_a: str, url_b: str) -> bool:
-    """True when two URLs share scheme, host and port (RFC 6454)."""
-    a, b = urlsplit(url_a), urlsplit(url_b)
-    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)

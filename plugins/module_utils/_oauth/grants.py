@@ -2,21 +2,15 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Token grants: request parameters and token response parsing. Internal to this collection; not a public API."""
+"""Token grants: what each is, and the form fields of its request. Internal to this collection; not a public API."""
 
 from __future__ import annotations
 
-import base64
-import email.utils
-import json
-import math
 from collections import namedtuple
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OAuthError, ResponseError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, is_oauth_error, summarise
-from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import looks_like_pingone, not_found_hint
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 
 Grant = namedtuple('Grant', ['name', 'required', 'single_use', 'what'])
 
@@ -74,62 +68,6 @@ RESERVED_FIELDS = frozenset(
         'device_code',
     )
 )
-
-# What usually causes each RFC 6749 section 5.2 error, appended to the OP's own words.
-ERROR_HINTS = {
-    'invalid_client': 'check client_id, client_secret or private_key, auth_method and signing_alg against the client registration',
-    'invalid_grant': 'the code or refresh token is expired, already used or revoked, or redirect_uri or code_verifier differ from the authorization request',
-    'unauthorized_client': 'the client registration does not allow this grant_type',
-    'unsupported_grant_type': 'the OP does not support this grant_type',
-    'invalid_scope': 'a requested scope is unknown or not allowed for this client',
-    # RFC 8628 section 3.5.
-    'access_denied': 'the user denied the request at the verification page, or the OP refused it',
-    'expired_token': 'the device code expired before the user approved the request: run the task again and approve it in time',
-    # RFC 8693 section 2.2.2.
-    'invalid_target': 'the OP will not issue a token for the resource or token_audience requested (unknown, or not allowed for this client)',
-}
-
-# RFC 8693 section 2.2.2: an invalid or unacceptable subject_token or actor_token is reported as invalid_request
-# (many OPs say invalid_grant instead).
-TOKEN_EXCHANGE_TOKEN_HINT = (
-    'the subject_token or actor_token is expired, revoked, not issued by this OP, or not of the '
-    'subject_token_type or actor_token_type sent, or the request lacks a parameter the OP needs'
-)
-
-# PingOne "Grant types": "An authorization code expires after 10 minutes"
-# (https://docs.pingidentity.com/pingone/applications/p1_grant_types.html).
-PINGONE_CODE_LIFETIME = '10 minutes'
-
-
-def invalid_grant_hint(grant_type: str | None, redirect_uri: str | None = None, pingone: bool = False) -> str:
-    """What an invalid_grant answer can mean for this grant, with what was sent that the OP compares."""
-    if grant_type == 'authorization_code':
-        lifetime = (
-            'a PingOne code lives {0}'.format(PINGONE_CODE_LIFETIME)
-            if pingone
-            else 'RFC 6749 section 4.1.2 recommends codes live 10 minutes at most, many OPs use less'
-        )
-        return (
-            'the code expired ({0}), was already used (RFC 6749 section 4.1.2: a reused code is refused, and the OP should '
-            'revoke the tokens of its first redemption), was issued to another client, or redirect_uri (sent: {1}) or '
-            'code_verifier differ from the authorization request, where redirect_uri must be the same string'.format(lifetime, redirect_uri or 'none')
-        )
-    if grant_type == TOKEN_EXCHANGE:
-        return TOKEN_EXCHANGE_TOKEN_HINT
-    if grant_type == DEVICE_CODE:
-        return 'the device code expired, was already redeemed, or was issued to another client'
-    if grant_type == 'refresh_token':
-        return (
-            'the refresh token expired, was revoked, or was already used: an OP that rotates refresh tokens (PingOne does) '
-            'refuses an old one and may revoke the newer ones too (RFC 9700 section 4.14.2)'
-        )
-    return ERROR_HINTS['invalid_grant']
-
-
-# The fields of a token response that are credentials: never displayed, never masked away.
-SECRET_TOKEN_FIELDS = ('access_token', 'id_token', 'refresh_token')
-
-TOKEN_FIELDS = ('access_token', 'token_type', 'expires_in', 'scope', 'id_token', 'refresh_token')
 
 
 def infer_grant_type(grant_type: str | None = None, code: str | None = None, refresh_token: str | None = None) -> str:
@@ -218,133 +156,6 @@ def grant_form(
     return form
 
 
-def _json_or_none(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
-
-
-# A clock further off than this explains an assertion refused as expired or not yet valid
-# (OPs allow some seconds of skew: oidc-provider 15, PingOne rejects an nbf in the future).
-CLOCK_SKEW_HINT_AFTER = 60
-
-
-def clock_skew(headers: Mapping[str, str] | None, sent_at: float) -> float | None:
-    """Seconds the OP's clock (RFC 9110 section 6.6.1 Date) is ahead of ours, when beyond the hint threshold, else None."""
-    value = (headers or {}).get('Date')
-    if not value:
-        return None
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-        skew = when.timestamp() - sent_at
-    except (TypeError, ValueError, IndexError, OverflowError, AttributeError):
-        return None
-    return skew if abs(skew) > CLOCK_SKEW_HINT_AFTER else None
-
-
-def oauth_error(
-    prefix: str,
-    status: int,
-    headers: Mapping[str, str] | None,
-    body: Mapping[str, Any],
-    url: str,
-    sent_at: float,
-    grant_type: str | None = None,
-    redirect_uri: str | None = None,
-    pingone: bool = False,
-) -> OAuthError:
-    """The OAuthError for an RFC 6749 section 5.2 error body: the OP's words, its correlation ID, and what usually causes it."""
-    error = body['error']
-    description = body.get('error_description') if isinstance(body.get('error_description'), str) else None
-    message = '{0}: {1}{2} [HTTP {3}]'.format(prefix, error, ' ({0})'.format(description) if description else '', status)
-    # PingOne puts "(Correlation ID: ...)" in error_description; a gateway may send only the header.
-    correlation = correlation_id(headers)
-    if correlation and correlation not in (description or ''):
-        message += '; correlation ID {0}'.format(correlation)
-    if error == 'invalid_grant' or (error == 'invalid_request' and grant_type == TOKEN_EXCHANGE):
-        message += '; ' + invalid_grant_hint(grant_type, redirect_uri, pingone)
-    elif error in ERROR_HINTS:
-        message += '; ' + ERROR_HINTS[error]
-    # A 404 with an OAuth body (an OP's "unrecognized route") is still most likely a wrong environment or region.
-    not_found = not_found_hint(url, pingone) if status == 404 else None
-    if not_found:
-        message += '; ' + not_found
-    skew = clock_skew(headers, sent_at) if error == 'invalid_client' else None
-    if skew is not None:
-        message += (
-            "; the controller clock is {0} s {1} the OP's (its Date header), so the client assertion's iat and exp "
-            "may fall outside what the OP accepts: fix the controller's time (NTP)"
-        ).format(int(abs(skew)), 'behind' if skew > 0 else 'ahead of')
-    return OAuthError(
-        message,
-        url=url,
-        status=status,
-        error=error,
-        error_description=description,
-        error_uri=body.get('error_uri') if isinstance(body.get('error_uri'), str) else None,
-        correlation_id=correlation,
-    )
-
-
-def non_oauth_error(prefix: str, status: int, headers: Mapping[str, str] | None, text: str, url: str, pingone: bool, redirect_hint: str) -> ResponseError:
-    """The error for a failed answer that is not an OAuth error response (a redirect, an HTML page, a platform error body),
-    shared by the token, revocation and introspection endpoints: what the server said (_error_body), never its body whole."""
-    if 300 <= status < 400:
-        location = (headers or {}).get('Location', 'nowhere')
-        return ResponseError('{0}: HTTP {1} redirect to {2}; {3}'.format(prefix, status, location, redirect_hint), url=url, status=status)
-    content_type = (headers or {}).get('Content-Type', 'no content type').split(';')[0].strip()
-    message = '{0}: HTTP {1} with a {2} answer, not an OAuth error response'.format(prefix, status, content_type)
-    said = summarise(headers, text)
-    if said:
-        message += ': ' + said
-    hint = not_found_hint(url, pingone) if status == 404 else None
-    if hint:
-        message += '; ' + hint
-    return ResponseError(message, url=url, status=status, correlation_id=correlation_id(headers))
-
-
-def parse_token_response(
-    status: int,
-    headers: Mapping[str, str] | None,
-    text: str,
-    url: str,
-    what: str,
-    sent_at: float,
-    grant_type: str | None = None,
-    redirect_uri: str | None = None,
-    pingone: bool = False,
-) -> dict[str, Any]:
-    """Turn a token endpoint answer into a dict of token fields, or raise saying why not.
-
-    RFC 6749 section 5.1 (success) and 5.2 (error).  ``sent_at`` (epoch seconds
-    when the request left) anchors ``expires_at`` so clock drift errs early.
-    ``grant_type`` and ``redirect_uri`` sharpen the invalid_grant hint; ``pingone``
-    says the URL was built from the PingOne options, for PingOne's facts in hints.
-    """
-    # The media type only: parameters such as charset say nothing useful here.
-    content_type = (headers or {}).get('Content-Type', 'no content type').split(';')[0].strip()
-    body = _json_or_none(text)
-    pingone = pingone or looks_like_pingone(url)  # a token_endpoint option that is PingOne's
-    prefix = 'Failed to {0} at {1}'.format(what, url)
-    if status != 200:
-        if is_oauth_error(body):
-            raise oauth_error(prefix, status, headers, body, url, sent_at, grant_type, redirect_uri, pingone)
-        raise non_oauth_error(prefix, status, headers, text, url, pingone, 'a token endpoint does not redirect, check the endpoint URL')
-    if not isinstance(body, dict):
-        raise ResponseError('{0}: HTTP 200 but the answer is not a JSON object ({1})'.format(prefix, content_type), url=url, status=status)
-    if not isinstance(body.get('access_token'), str) or not body['access_token']:
-        raise ResponseError(
-            '{0}: HTTP 200 but the answer has no access_token (keys: {1})'.format(prefix, ', '.join(sorted(body)) or 'none'), url=url, status=status
-        )
-    tokens = {field: body.get(field) for field in TOKEN_FIELDS}
-    if isinstance(body.get('issued_token_type'), str):
-        # RFC 8693 section 2.2.1: what the exchanged token is (its access_token member holds it whatever its type).
-        tokens['issued_token_type'] = body['issued_token_type']
-    tokens['expires_in'], tokens['expires_at'] = token_expiry(body.get('expires_in'), body['access_token'], sent_at)
-    return tokens
-
-
 def scope_list(scope: str | Sequence[str] | None) -> list[str]:
     """Scopes as a list, from the option (a list) or a form or token response field (space-separated, RFC 6749 section 3.3)."""
     if not scope:
@@ -373,71 +184,3 @@ def scope_downgrade_text(missing: Sequence[str], granted: Any) -> str:
         'the OP granted {0}, without {1} that was requested (RFC 6749 section 3.3 lets an OP grant less than asked): '
         'the token may not be allowed what the play needs; allow {2} for this client at the OP'
     ).format('scope {0!r}'.format(shown) if shown else 'no scope', ', '.join(missing), 'them' if len(missing) > 1 else 'it')
-
-
-# The longest lifetime the store believes an OP about: an expires_in of 1e12, or
-# an access token whose exp is centuries away, is a bug or a hostile answer, and a
-# token trusted for ever is never renewed even when the OP forgets it.
-MAX_TOKEN_LIFETIME = 365 * 24 * 3600
-
-
-def _finite_number(value: Any) -> int | float | None:
-    """A finite number from a JSON value, or None (bools, NaN, Infinity and strings other than digits are not)."""
-    if isinstance(value, str) and value.strip().isdigit():
-        # Some OPs send a string, which RFC 6749 section 5.1 does not allow but is unambiguous.
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _clamp_lifetime(seconds: float) -> int:
-    return int(min(max(seconds, 0), MAX_TOKEN_LIFETIME))
-
-
-def jwt_expiry(access_token: Any) -> int | float | None:
-    """The ``exp`` claim of an access token that is a JWT, read without verifying it, or None.
-
-    Only the OP's own statement about its token's lifetime is taken from it (RFC 9068
-    section 2.2 makes exp required in JWT access tokens); nothing is trusted
-    for authorisation, so the signature does not matter here.
-    """
-    parts = access_token.split('.') if isinstance(access_token, str) else []
-    if len(parts) != 3:
-        return None
-    try:
-        payload = base64.urlsafe_b64decode(parts[1] + '=' * (-len(parts[1]) % 4))
-        claims = json.loads(payload.decode('utf-8'))
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return _finite_number(claims.get('exp')) if isinstance(claims, dict) else None
-
-
-def token_expiry(expires_in: Any, access_token: Any, sent_at: float) -> tuple[int | None, int | None]:
-    """(expires_in, expires_at) for a token response: never a crash, never nonsense.
-
-    RFC 6749 section 5.1 only RECOMMENDS expires_in.  Without it, a JWT access
-    token's exp is used; without either, both are None and the caller applies
-    its default lifetime.  Lifetimes are clamped to 0 .. MAX_TOKEN_LIFETIME:
-    negative, NaN, Infinity and 1e12 (Python's json module accepts them all)
-    would otherwise overflow int() or keep a token for ever.
-    """
-    seconds = _finite_number(expires_in)
-    if seconds is None and isinstance(expires_in, float) and expires_in == float('inf'):
-        seconds = MAX_TOKEN_LIFETIME  # the OP means "long"; believe it as far as the cap
-    if seconds is not None:
-        lifetime = _clamp_lifetime(seconds)
-        return lifetime, int(sent_at + lifetime)
-    exp = jwt_expiry(access_token)
-    if exp is not None:
-        return None, int(sent_at + _clamp_lifetime(exp - sent_at))
-    return None, None
-
-
-def with_default_expiry(tokens: dict[str, Any], default_lifetime: int | None, sent_at: float) -> dict[str, Any]:
-    """The tokens with ``expires_at`` set from ``default_lifetime`` when the OP stated no lifetime (0 or None: leave unknown)."""
-    if tokens.get('expires_at') is not None or not default_lifetime:
-        return tokens
-    return dict(tokens, expires_at=int(sent_at + _clamp_lifetime(default_lifetime)))

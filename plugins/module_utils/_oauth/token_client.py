@@ -15,54 +15,96 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import IdTokenError, ResponseError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, IdTokenError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth import client_auth_from
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import same_origin
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth import ClientAuth, make_client_auth, post
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.device_flow import DevicePoller, instructions
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.discovery import (
     Endpoints,
+    Location,
     device_authorization_endpoint,
     fetch_jwks,
     fetch_metadata,
     fetch_pingone_metadata,
     resolve_endpoints,
-    same_origin,
 )
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import (
     DEVICE_CODE,
     GRANTS,
-    Grant,
     PINGONE_FLOW,
-    SECRET_TOKEN_FIELDS,
     TOKEN_EXCHANGE,
+    Grant,
     grant_form,
     infer_grant_type,
     missing_scopes,
-    parse_token_response,
     scope_downgrade_text,
     scope_list,
 )
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.id_token import unverified_header_and_claims, validate_id_token
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, OptionsLike
-from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.sign_on import auth_root, sign_on
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import SECRET_TOKEN_FIELDS, parse_token_response
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import auth_root
+from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.sign_on import sign_on
+
+
+def http_client_for(options: Options, context: TaskContext | None = None) -> HttpClient:
+    """The HTTP client of a task: its transport options, its context."""
+    return HttpClient(
+        context,
+        validate_certs=options.validate_certs,
+        ca_path=options.ca_path,
+        timeout=options.timeout,
+        http_agent=options.http_agent,
+        retries=options.retries,
+        allow_plain_http=options.allow_plain_http,
+        retry_after_max=options.retry_after_max,
+    )
+
+
+def client_auth_from(options: Options) -> ClientAuth:
+    """The client authentication the options describe: the same for token, revocation and introspection requests."""
+    return make_client_auth(
+        options.auth_method,
+        client_id=options.client_id,
+        client_secret=options.client_secret,
+        private_key=options.private_key,
+        private_key_passphrase=options.private_key_passphrase,
+        key_id=options.key_id,
+        signing_alg=options.signing_alg,
+        assertion_lifetime=options.assertion_lifetime,
+        audience=options.audience,
+    )
+
+
+def location_of(options: Options) -> Location:
+    """Where the options say the OP is."""
+    return Location(options.token_endpoint, options.issuer, options.environment_id, options.region, options.auth_base_url)
+
+
+def pingone_root(options: Options) -> str:
+    """``https://auth.pingone.<tld>/<envID>`` (or the custom domain) for grant_type=pingone_flow, which signs on at PingOne only."""
+    if not (options.environment_id or options.auth_base_url):
+        raise ConfigurationError('grant_type=pingone_flow signs on at PingOne: set environment_id (with region) or auth_base_url')
+    if options.issuer or options.token_endpoint:
+        raise ConfigurationError(
+            'grant_type=pingone_flow takes its URLs from environment_id, region and auth_base_url; do not set issuer or token_endpoint with it'
+        )
+    return auth_root(options.region, options.auth_base_url, options.environment_id)
 
 
 class TokenClient:
     """Requests tokens from one OP for one client."""
 
-    def __init__(self, options: OptionsLike, http: HttpClient | None = None) -> None:
-        self.options = options = Options.of(options)
-        self.http = http or HttpClient.from_options(options)
+    def __init__(self, options: Options, http: HttpClient | None = None) -> None:
+        self.options = options
+        self.http = http if http is not None else http_client_for(options)
+        # Weak secrets, ignored or downgraded scopes, retries, plain HTTP: what the result says besides the tokens.
+        self.context = self.http.context
         self.client_auth = client_auth_from(options)
-        self.request_warnings: list[str] = []
         # How the device authorization grant waits between polls (a test's fake clock replaces it).
         self.sleep: Callable[[float], object] = time.sleep
-
-    @property
-    def warnings(self) -> list[str]:
-        """What the result should say besides the tokens: weak secrets, ignored or downgraded scopes, retries, plain HTTP."""
-        return self.request_warnings + self.http.warnings
 
     def prepare(self) -> tuple[Grant, dict[str, Any]]:
         """Check everything that can be checked without the network; return (grant, form)."""
@@ -91,33 +133,34 @@ class TokenClient:
             username=o.username,
             password=o.password,
         )
-        self.request_warnings = list(self.client_auth.validate())
+        for warning in self.client_auth.validate():
+            self.context.warn(warning)
         if grant_type == PINGONE_FLOW:
-            auth_root(o)  # PingOne options, not issuer: fails in check mode too
+            pingone_root(o)  # PingOne options, not issuer: fails in check mode too
         if grant_type == 'authorization_code' and o.scope:
             # RFC 6749 section 4.1.3 has no scope parameter: the scope was fixed by the authorization request (4.1.1).
-            self.request_warnings.append(
+            self.context.warn(
                 'scope is not part of an authorization code exchange (RFC 6749 section 4.1.3): the OP '
                 'grants the scope of the authorization request and most OPs ignore this one; put {0} in '
                 'the authorization request instead'.format(' '.join(scope_list(o.scope)))
             )
         return GRANTS[grant_type], form
 
-    def request_token(self, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    def request_token(self) -> dict[str, Any]:
         """Send the grant and return the result dict (tokens, expiry, ID token claims).
 
-        ``progress`` receives the device authorization grant's instructions (the verification URI and
-        user code) the moment they are known, before polling starts.
+        The device authorization grant's instructions (the verification URI and user code) go to the context's
+        progress the moment they are known, before polling starts.
         """
         grant, form = self.prepare()
         if grant.name == PINGONE_FLOW:
             return self.sign_on_and_exchange()
-        endpoints = resolve_endpoints(self.options, self.http)
+        endpoints = resolve_endpoints(self.http, location_of(self.options))
         if grant.name == DEVICE_CODE:
-            tokens = self.device_tokens(endpoints, form, progress)
+            tokens = self.device_tokens(endpoints, form)
         else:
             tokens = self.send(grant, form, endpoints)
-        _masking.remember(*(tokens.get(name) for name in SECRET_TOKEN_FIELDS))
+        self.context.remember(*(tokens.get(name) for name in SECRET_TOKEN_FIELDS))
         if grant.name == TOKEN_EXCHANGE:
             self.check_issued_token_type(tokens, form.get('requested_token_type'), endpoints.token_endpoint)
         if grant.name != 'authorization_code':
@@ -130,64 +173,53 @@ class TokenClient:
 
     def send(self, grant: Grant, form: dict[str, Any], endpoints: Endpoints) -> dict[str, Any]:
         """One token request for the grant; the token fields of its answer."""
-        sent_at: list[float] = []
-
-        def build() -> tuple[dict[str, Any], dict[str, str]]:
-            # A new client assertion (jti, iat, exp) for every attempt: a retry must not replay one.
-            fields, headers = self.client_auth.apply(endpoints.token_endpoint)
-            headers['Accept'] = 'application/json'
-            sent_at.append(time.time())
-            return dict(form, **fields), headers
-
-        response = self.http.request('POST', endpoints.token_endpoint, grant.what, single_use=grant.single_use, build=build)
+        url = endpoints.token_endpoint
+        response, sent_at = post(self.http, self.client_auth, url, form, grant.what, audience=url, single_use=grant.single_use)
         return parse_token_response(
             response.status_code,
             response.headers,
             response.text,
-            endpoints.token_endpoint,
+            url,
             grant.what,
-            sent_at[-1],
+            sent_at,
             grant_type=grant.name,
             redirect_uri=form.get('redirect_uri'),
             pingone=endpoints.pingone,
         )
 
-    def device_tokens(self, endpoints: Endpoints, form: dict[str, Any], progress: Callable[[str], None] | None) -> dict[str, Any]:
+    def device_tokens(self, endpoints: Endpoints, form: dict[str, Any]) -> dict[str, Any]:
         """RFC 8628: the device authorization request, the instructions shown at once, then polling until approved."""
-        url = device_authorization_endpoint(self.options, endpoints, self.http)
+        url = device_authorization_endpoint(self.http, endpoints, self.options.device_authorization_endpoint)
         poller = DevicePoller(self.http, self.client_auth, endpoints.token_endpoint, self.options.device_timeout, sleep=self.sleep)
         # Section 3.1: the scope goes with the authorization request; the token request of section 3.4 has none.
         authorization = poller.authorize(url, form.get('scope'))
         text = instructions(authorization, self.options.device_timeout)
-        if progress is not None:
-            progress(text)
+        if self.context.shows_progress:
+            self.context.progress(text)
         else:
-            self.request_warnings.append('Nobody was shown how to approve the device authorization grant: ' + text)
+            self.context.warn('Nobody was shown how to approve the device authorization grant: ' + text)
         return poller.poll(authorization, {key: value for key, value in form.items() if key != 'scope'}, endpoints.pingone)
 
     def check_issued_token_type(self, tokens: Mapping[str, Any], requested: str | None, url: str) -> None:
         """RFC 8693 section 2.2.1: issued_token_type is REQUIRED; say when it is missing or not what was requested."""
         issued = tokens.get('issued_token_type')
         if not issued:
-            self.request_warnings.append(
-                'The token exchange answer of {0} has no issued_token_type (RFC 8693 section 2.2.1 '
-                'requires it): the type of the token returned as access_token is not known'.format(url)
+            self.context.warn(
+                f'The token exchange answer of {url} has no issued_token_type (RFC 8693 section 2.2.1 requires it): the type of the token '
+                'returned as access_token is not known'
             )
         elif requested and issued != requested:
-            self.request_warnings.append('The token exchange at {0} issued a {1}, not the {2} requested (requested_token_type)'.format(url, issued, requested))
+            self.context.warn(f'The token exchange at {url} issued a {issued}, not the {requested} requested (requested_token_type)')
 
     def sign_on_and_exchange(self) -> dict[str, Any]:
-        """PingOne headless sign-on (_pingone_flow), then the authorization code grant with the code, its PKCE verifier and nonce.
+        """PingOne headless sign-on (_pingone.sign_on), then the authorization code grant with the code, its PKCE verifier and nonce.
 
-        The flow runs on an HttpClient of its own, whose session keeps no cookie: the flow's cookies never
-        reach the token endpoint.  The exchange is this client's: same client authentication, ID token
-        validation (the nonce of the sign-on included) and warnings.
+        The flow runs on a session of its own (HttpClient.fork), whose cookies never reach the token endpoint.  The
+        exchange is this client's: same client authentication, ID token validation (the nonce of the sign-on
+        included) and context.
         """
-        flow_http = HttpClient.from_options(self.options)
-        try:
-            signed_on = sign_on(self.options, flow_http)
-        finally:
-            self.request_warnings.extend(text for text in flow_http.warnings if text not in self.request_warnings)
+        o = self.options
+        signed_on = sign_on(self.http.fork(), pingone_root(o), o.client_id, o.redirect_uri, o.scope, o.username, o.password, o.nonce)
         exchange = TokenClient(
             self.options.replace(
                 grant_type='authorization_code',
@@ -201,10 +233,7 @@ class TokenClient:
             ),
             http=self.http,
         )
-        try:
-            result = exchange.request_token()
-        finally:
-            self.request_warnings.extend(text for text in exchange.request_warnings if text not in self.request_warnings)
+        result = exchange.request_token()
         result.update(grant_type=PINGONE_FLOW, flow_status=signed_on.flow_status)
         return result
 
@@ -215,8 +244,8 @@ class TokenClient:
             return
         text = scope_downgrade_text(missing, granted)
         if self.options.scope_downgrade == 'fail':
-            raise ResponseError('Failed to {0} at {1}: {2}; the token is discarded (scope_downgrade=fail)'.format(what, url, text), url=url, status=200)
-        self.request_warnings.append('{0} at {1}: {2}; scope_downgrade=fail makes this an error'.format(what[:1].upper() + what[1:], url, text))
+            raise ResponseError.failure(what, url, f'{text}; the token is discarded (scope_downgrade=fail)', status=200)
+        self.context.warn(f'{what[:1].upper()}{what[1:]} at {url}: {text}; scope_downgrade=fail makes this an error')
 
     def validate_id_token(self, tokens: Mapping[str, Any], endpoints: Endpoints) -> dict[str, Any]:
         """Validate the ID token against the OP's keys; return its claims."""

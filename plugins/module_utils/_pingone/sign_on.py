@@ -19,7 +19,7 @@ Internal to this collection; not a public API.  Three requests, all to the PingO
    https://developer.pingidentity.com/pingone-api/workflow-library/platform-sso-and-authorization/openid-connect-oidc/client-authentication-methods/test-the-workflow/client-secret-jwt/step-9-call-the-resume-endpoint.html).
 
 The pure functions build each request and read each answer; ``sign_on`` runs them with an HttpClient.
-The code is then redeemed by the authorization code grant (``_token_request``), which authenticates the
+The code is then redeemed by the authorization code grant (``_oauth.token_client``), which authenticates the
 client and checks the ID token's nonce.  The password, the code, the PKCE verifier and the cookies are
 never put in a message; the cookies live in a jar of the flow only, sent only to the auth origin.
 """
@@ -36,16 +36,15 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, ResponseError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import clean, correlation_id, summarise
-from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import auth_root as location_root
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResponseError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import clean, correlation_id, media_type, summarise
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import same_origin
 
 if TYPE_CHECKING:
     from requests import Response
 
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
     from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 
 # "Check Username/Password": the flow action is chosen by this custom media type in Content-Type.
 CHECK_MEDIA_TYPE = 'application/vnd.pingidentity.usernamePassword.check+json'
@@ -117,17 +116,6 @@ def random_value() -> str:
     return _b64url(secrets.token_bytes(16))
 
 
-def auth_root(options: Options) -> str:
-    """``https://auth.pingone.<tld>/<envID>`` (or the custom domain): where /as/... and /flows/... hang."""
-    if not (options.environment_id or options.auth_base_url):
-        raise ConfigurationError('grant_type=pingone_flow signs on at PingOne: set environment_id (with region) or auth_base_url')
-    if options.issuer or options.token_endpoint:
-        raise ConfigurationError(
-            'grant_type=pingone_flow takes its URLs from environment_id, region and auth_base_url; do not set issuer or token_endpoint with it'
-        )
-    return location_root(options.region, options.auth_base_url, options.environment_id)
-
-
 def authorize_url(root: str, client_id: str, redirect_uri: str, scope: list[str] | None, state: str, nonce: str, code_challenge: str) -> str:
     """The pi.flow authorization request: the code flow of RFC 6749 section 4.1.1 and OIDC Core 3.1.2.1, PKCE S256."""
     params = {
@@ -154,15 +142,10 @@ def credentials_request(username: str, password: str) -> tuple[str, dict[str, st
     return json.dumps({'username': username, 'password': password}), {'Content-Type': CHECK_MEDIA_TYPE, 'Accept': 'application/json'}
 
 
-def _same_origin(a: str, b: str) -> bool:
-    x, y = urlsplit(a), urlsplit(b)
-    return (x.scheme.lower(), x.hostname, x.port) == (y.scheme.lower(), y.hostname, y.port)
-
-
 def check_url(url: str, root: str, what: str) -> str:
     """A URL the flow gave, resolved against the auth root; refused unless it is on the auth origin (https checked by HttpClient)."""
     resolved = urljoin(root + '/', url)
-    if not _same_origin(resolved, root):
+    if not same_origin(resolved, root):
         raise FlowError(
             "Refusing to {0}: PingOne's flow points to {1}, off the auth origin {2}".format(
                 what, clean(resolved, 120), '{0.scheme}://{0.netloc}'.format(urlsplit(root))
@@ -176,7 +159,7 @@ def flow_id_of(flow: Mapping[str, Any], url: str) -> str:
     """The flow's ``id``, checked to be one path segment."""
     flow_id = flow.get('id')
     if not isinstance(flow_id, str) or not _FLOW_ID.match(flow_id):
-        raise FlowError('Failed to start the PingOne sign-on at {0}: the flow has no usable id'.format(url), url=url)
+        raise FlowError.failure('start the PingOne sign-on', url, 'the flow has no usable id')
     return flow_id
 
 
@@ -190,10 +173,6 @@ def check_action_url(flow: Mapping[str, Any], root: str, flow_id: str) -> str:
     return '{0}/flows/{1}'.format(root, flow_id)
 
 
-def _content_type(headers: Mapping[str, str] | None) -> str:
-    return (headers or {}).get('Content-Type', 'no content type').split(';')[0].strip()
-
-
 def read_flow(status: int, headers: Mapping[str, str] | None, text: str, url: str, what: str, redirect_uri: str | None = None) -> dict[str, Any]:
     """The flow object of a 200 answer, or raise FlowError with PingOne's own words.
 
@@ -202,32 +181,32 @@ def read_flow(status: int, headers: Mapping[str, str] | None, text: str, url: st
     a wrong password is a 400 whose details name the password.  A flow expires after 15 minutes of inactivity and
     then answers 404 ("PingOne Flows").  A redirect means PingOne did not take response_mode=pi.flow.
     """
-    prefix = 'Failed to {0} at {1}'.format(what, _shown(url))
+    where = _shown(url)
     try:
         body = json.loads(text) if text else None
     except ValueError:
         body = None
     if 300 <= status < 400:
-        raise FlowError(
-            '{0}: HTTP {1} redirect instead of a flow object{2}; PingOne answers pi.flow requests with JSON: check that the '
-            'application allows response_mode pi.flow'.format(prefix, status, _redirect_error(headers, redirect_uri)),
-            url=_shown(url),
+        raise FlowError.failure(
+            what,
+            where,
+            f'HTTP {status} redirect instead of a flow object{_redirect_error(headers, redirect_uri)}; PingOne answers pi.flow requests with '
+            'JSON: check that the application allows response_mode pi.flow',
             status=status,
         )
     if status != 200:
         code = body.get('code') if isinstance(body, dict) and isinstance(body.get('code'), str) else None
         error = body.get('error') if isinstance(body, dict) and isinstance(body.get('error'), str) else None
         said = summarise(headers, text)
-        message = '{0}: HTTP {1}{2}'.format(prefix, status, ': ' + said if said else '')
+        reason = f'HTTP {status}{": " + said if said else ""}'
         if status == 404:
-            message += '; the flow expired (PingOne ends a flow after 15 minutes without activity) or the environment is wrong'
-        raise FlowError(message, url=_shown(url), status=status, error=code or error, correlation_id=correlation_id(headers))
+            reason += '; the flow expired (PingOne ends a flow after 15 minutes without activity) or the environment is wrong'
+        raise FlowError.failure(what, where, reason, status=status, error=code or error, correlation_id=correlation_id(headers))
     if not isinstance(body, dict):
-        raise FlowError('{0}: HTTP 200 with a {1} answer, not a flow object'.format(prefix, _content_type(headers)), url=_shown(url), status=status)
+        raise FlowError.failure(what, where, f'HTTP 200 with a {media_type(headers)} answer, not a flow object', status=status)
     if not isinstance(body.get('status'), str):
-        raise FlowError(
-            '{0}: HTTP 200 but the answer has no flow status (keys: {1})'.format(prefix, ', '.join(sorted(body)) or 'none'), url=_shown(url), status=status
-        )
+        keys = ', '.join(sorted(body)) or 'none'
+        raise FlowError.failure(what, where, f'HTTP 200 but the answer has no flow status (keys: {keys})', status=status)
     return body
 
 
@@ -237,13 +216,13 @@ def check_status(flow: Mapping[str, Any], expected: str, url: str, what: str) ->
     if status == expected:
         return status
     shown = clean(status, 60)
-    message = 'Failed to {0} at {1}: the PingOne flow is {2}, not {3}; {4}'.format(what, _shown(url), shown, expected, STATUS_HINTS.get(status, DEFAULT_HINT))
+    reason = f'the PingOne flow is {shown}, not {expected}; {STATUS_HINTS.get(status, DEFAULT_HINT)}'
     error = flow.get('error')
     if isinstance(error, Mapping):
         said = summarise({}, json.dumps(error))
         if said:
-            message += ' (PingOne: {0})'.format(said)
-    raise FlowError(message, flow_status=shown, url=_shown(url), status=200)
+            reason += f' (PingOne: {said})'
+    raise FlowError.failure(what, _shown(url), reason, flow_status=shown, status=200)
 
 
 def read_code(flow: Mapping[str, Any], state: str, url: str) -> str:
@@ -252,27 +231,24 @@ def read_code(flow: Mapping[str, Any], state: str, url: str) -> str:
     check_status(flow, COMPLETED, url, what)
     answer = flow.get('authorizeResponse')
     if not isinstance(answer, Mapping):
-        raise FlowError(
-            'Failed to {0} at {1}: the completed flow has no authorizeResponse'.format(what, _shown(url)), flow_status=COMPLETED, url=_shown(url), status=200
-        )
+        raise FlowError.failure(what, _shown(url), 'the completed flow has no authorizeResponse', flow_status=COMPLETED, status=200)
     if isinstance(answer.get('error'), str):
         # RFC 6749 section 4.1.2.1: the authorization server refused the request after sign-on.
         description = answer.get('error_description')
         error = clean(answer['error'], 60)
-        said = ' ({0})'.format(clean(description)) if isinstance(description, str) else ''
-        raise FlowError('Failed to {0} at {1}: {2}{3}'.format(what, _shown(url), error, said), flow_status=COMPLETED, url=_shown(url), status=200, error=error)
+        said = f' ({clean(description)})' if isinstance(description, str) else ''
+        raise FlowError.failure(what, _shown(url), f'{error}{said}', flow_status=COMPLETED, status=200, error=error)
     if answer.get('state') != state:
-        raise FlowError(
-            'Failed to {0} at {1}: the state in authorizeResponse is not the one sent (RFC 6749 section 10.12); the code is not redeemed'.format(
-                what, _shown(url)
-            ),
+        raise FlowError.failure(
+            what,
+            _shown(url),
+            'the state in authorizeResponse is not the one sent (RFC 6749 section 10.12); the code is not redeemed',
             flow_status=COMPLETED,
-            url=_shown(url),
             status=200,
         )
     code = answer.get('code')
     if not isinstance(code, str) or not code:
-        raise FlowError('Failed to {0} at {1}: authorizeResponse has no code'.format(what, _shown(url)), flow_status=COMPLETED, url=_shown(url), status=200)
+        raise FlowError.failure(what, _shown(url), 'authorizeResponse has no code', flow_status=COMPLETED, status=200)
     return code
 
 
@@ -302,8 +278,9 @@ class FlowCookies:
     any later request; the values are remembered for masking, and never shown.
     """
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, context: TaskContext) -> None:
         self.root = root
+        self.context = context
         self._cookies: dict[str, tuple[str, str]] = {}
 
     def take(self, response: Response) -> None:
@@ -311,7 +288,7 @@ class FlowCookies:
         for cookie in response.cookies:
             if cookie.value is None:
                 continue
-            _masking.remember(cookie.value)
+            self.context.remember(cookie.value)
             self._cookies[cookie.name] = (cookie.value, cookie.path or '/')
 
     def names(self) -> list[str]:
@@ -319,7 +296,7 @@ class FlowCookies:
 
     def header(self, url: str) -> dict[str, str]:
         """A Cookie header for a request to ``url``: on the auth origin and under each cookie's path (RFC 6265 section 5.4)."""
-        if not _same_origin(url, self.root):
+        if not same_origin(url, self.root):
             return {}
         path = urlsplit(url).path or '/'
         sent = [
@@ -341,31 +318,41 @@ def _refuse_all_cookies(http: HttpClient) -> None:
     http.session.cookies.set_policy(_RefuseAll())
 
 
-def sign_on(options: Options, http: HttpClient) -> SignedOn:
-    """Run the three steps with ``http`` (an HttpClient of this flow alone) and return the code and what redeems it.
+def sign_on(
+    http: HttpClient,
+    root: str,
+    client_id: str,
+    redirect_uri: str,
+    scope: list[str] | None,
+    username: str,
+    password: str,
+    nonce: str | None = None,
+) -> SignedOn:
+    """Sign ``username`` on at the PingOne auth ``root`` (``https://auth.pingone.<tld>/<envID>`` or a custom domain) as
+    ``client_id``, with ``http`` (an HttpClient of this flow alone), and return the code and what redeems it.
 
     Bounded: three requests, each with the HttpClient's timeout and retry policy; the password and the
     resume are not resent after an answer that may have been acted on (a second wrong-password attempt
     counts towards the account's lockout; a resume issues the single-use code).
     """
-    root = auth_root(options)
+    context = http.context
     _refuse_all_cookies(http)
-    cookies = FlowCookies(root)
+    cookies = FlowCookies(root, context)
     verifier, challenge = pkce_pair()
-    state, nonce = random_value(), options.nonce or random_value()
-    _masking.remember(verifier, options.password)
+    state, nonce = random_value(), nonce or random_value()
+    context.remember(verifier, password)
 
-    url = authorize_url(root, options.client_id, options.redirect_uri, options.scope, state, nonce, challenge)
+    url = authorize_url(root, client_id, redirect_uri, scope, state, nonce, challenge)
     what = 'start the PingOne sign-on (authorize with response_mode=pi.flow)'
     response = http.request('GET', url, what, source='the PingOne authorize URL', headers={'Accept': 'application/json'})
     cookies.take(response)
-    flow = read_flow(response.status_code, response.headers, response.text, url, what, options.redirect_uri)
+    flow = read_flow(response.status_code, response.headers, response.text, url, what, redirect_uri)
     check_status(flow, USERNAME_PASSWORD_REQUIRED, url, what)
     flow_id = flow_id_of(flow, _shown(url))
 
     url = check_action_url(flow, root, flow_id)
-    what = 'sign on as {0!r} (usernamePassword.check)'.format(clean(options.username, 80))
-    body, headers = credentials_request(options.username, options.password)
+    what = f'sign on as {clean(username, 80)!r} (usernamePassword.check)'
+    body, headers = credentials_request(username, password)
     headers.update(cookies.header(url))
     response = http.request('POST', url, what, single_use=True, source='the PingOne flow URL', data=body, headers=headers)
     cookies.take(response)
@@ -375,7 +362,7 @@ def sign_on(options: Options, http: HttpClient) -> SignedOn:
     url = resume_url(root, flow_id)
     headers = dict(cookies.header(url), Accept='application/json')
     response = http.request('GET', url, 'resume the PingOne sign-on', single_use=True, source='the PingOne resume URL', headers=headers)
-    flow = read_flow(response.status_code, response.headers, response.text, url, 'resume the PingOne sign-on', options.redirect_uri)
+    flow = read_flow(response.status_code, response.headers, response.text, url, 'resume the PingOne sign-on', redirect_uri)
     code = read_code(flow, state, url)
-    _masking.remember(code)
-    return SignedOn(code, verifier, nonce, options.redirect_uri, COMPLETED)
+    context.remember(code)
+    return SignedOn(code, verifier, nonce, redirect_uri, COMPLETED)

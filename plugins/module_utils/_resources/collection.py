@@ -21,16 +21,14 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body impo
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.parallel import run_all
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import not_found_hint
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.compare import differing_keys
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import resolve_link, shown_url, with_query
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import (
     MAX_PAGES,
     collection_name,
     next_link,
     page_items,
-    resolve_link,
     scim_next_index,
     scim_total_problem,
-    shown_url,
-    with_query,
 )
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import SCIM_CORE_SCHEMAS, SERVER_OWNED, Action, exact, scim_patch_body
 

@@ -27,6 +27,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.report imp
 
 if TYPE_CHECKING:
     from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
     from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 
 PAST_TENSE = {'create': 'created', 'update': 'updated', 'delete': 'deleted'}
@@ -124,27 +125,24 @@ def _progress_line(name: str, total: int, unchanged: int, outcomes: list[Outcome
     return '{0}: {1:,} of {2:,} done{3}'.format(name, unchanged + finished, total, ', ' + words if words else '')
 
 
-def converge(
-    options: Options, check_mode: bool, diff: bool, http: HttpClient, source: Callable[..., str], progress: Callable[[str], None] | None = None
-) -> dict[str, Any]:
+def converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, source: Callable[..., str]) -> dict[str, Any]:
     """Converge the collection of ``options.url``; the result dict, or ResourceError saying what was written before the failure.
 
-    Every request of the converge, its parallel reads and writes, goes through one Throttle; the result warns
-    when the service throttled it.
+    Every request of the converge, its parallel reads and writes, goes through one Throttle; the task's context is
+    warned when the service throttled it, and shown the progress of long runs of writes.
     """
     http.throttle = Throttle(options.parallel)
     try:
-        return _converge(options, check_mode, diff, http, source, progress)
+        return _converge(options, check_mode, diff, http, source)
     finally:
-        summary = http.throttle.summary()
+        throttled = http.throttle.summary()
         http.throttle = None
-        if summary:
-            http.warn('{0}: {1}'.format(collection_name(options.url), summary))
+        if throttled:
+            http.warn(f'{collection_name(options.url)}: {throttled}')
 
 
-def _converge(
-    options: Options, check_mode: bool, diff: bool, http: HttpClient, source: Callable[..., str], progress: Callable[[str], None] | None
-) -> dict[str, Any]:
+def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, source: Callable[..., str]) -> dict[str, Any]:
+    context = http.context
     problem = read_problem(options.api_style, options.read_strategy, options.key, options.prune)
     if problem:
         raise ConfigurationError(problem)
@@ -183,6 +181,7 @@ def _converge(
 
     selected = selector(options.select_query)
     current, strategy, read_warning = read_current(collection, options, desired, fold)
+    context.warn(read_warning)
     # Objects outside select_query are not this task's: never compared, updated or pruned.
     current = [obj for obj in current if selected(obj)]
     actions = planned(desired, current)
@@ -190,28 +189,24 @@ def _converge(
         check_prune(actions, desired, options.prune_max)
     # Every object link is checked before the first write, so a refused one leaves nothing half done.
     collection.check_links(actions)
-    result: dict[str, Any] = {'created': [], 'updated': [], 'deleted': [], 'unchanged': [], 'ids': {}, 'warnings': [read_warning] if read_warning else []}
+    result: dict[str, Any] = {'created': [], 'updated': [], 'deleted': [], 'unchanged': [], 'ids': {}}
 
-    def write(action: Action) -> tuple[Action, Any, str | None]:
+    def write(action: Action) -> tuple[Action, Any]:
         try:
-            return action, collection.apply(action), None
+            return action, collection.apply(action)
         except ResourceError as exc:
             adopted = _adopt(collection, action, exc, options, fold, planned)
             if adopted is None:
                 raise
             taken, server_object = adopted
-            return (
-                taken,
-                server_object,
-                (
-                    '{0} existed although the list of {1} did not show it: its create was refused (HTTP 409), so it was read back by {2} and {3}'.format(
-                        collection.label(action.key), collection.url, options.key, 'left as it was' if taken.kind == 'none' else 'updated'
-                    )
-                ),
+            context.warn(
+                f'{collection.label(action.key)} existed although the list of {collection.url} did not show it: its create was refused '
+                f'(HTTP 409), so it was read back by {options.key} and {"left as it was" if taken.kind == "none" else "updated"}'
             )
+            return taken, server_object
 
     writes = [action for action in actions if action.kind != 'none'] if not check_mode else []
-    outcomes = _write_all(writes, write, options, collection.name, len(actions), progress)
+    outcomes = _write_all(writes, write, options, collection.name, len(actions), context)
     done = dict(zip((id(action) for action in writes), outcomes))
     diffs: list[dict[str, Any]] = []
     failures: list[BaseException] = []
@@ -224,12 +219,10 @@ def _converge(
                 continue
             if not outcome.started:
                 continue
-            action, server_object, warning = outcome.value
-            if warning:
-                result['warnings'].append(warning)
+            action, server_object = outcome.value
         _record(result, diffs, action, server_object, options)
     if failures:
-        raise _failed(result, failures, sum(1 for outcome in outcomes if not outcome.started))
+        raise _failed(result, failures, sum(1 for outcome in outcomes if not outcome.started), context)
     result['changed'] = _wrote(result)
     result['requests'] = collection.requests
     result['read_strategy'] = strategy
@@ -239,14 +232,14 @@ def _converge(
     return result
 
 
-def _write_all(
-    writes: list[Action], write: Callable[[Action], Any], options: Options, name: str, total: int, progress: Callable[[str], None] | None
-) -> list[Outcome]:
-    """Run the writes, ``options.parallel`` at once, a progress line every few seconds."""
+def _write_all(writes: list[Action], write: Callable[[Action], Any], options: Options, name: str, total: int, context: TaskContext) -> list[Outcome]:
+    """Run the writes, ``options.parallel`` at once, a progress line every few seconds when the job output shows them."""
     unchanged = total - len(writes)
-    return run_all(
-        writes, write, options.parallel, progress=(lambda outcomes: progress(_progress_line(name, total, unchanged, outcomes))) if progress else None
-    )
+
+    def report(outcomes: list[Outcome]) -> None:
+        context.progress(_progress_line(name, total, unchanged, outcomes))
+
+    return run_all(writes, write, options.parallel, progress=report if context.shows_progress else None)
 
 
 def _record(result: dict[str, Any], diffs: list[dict[str, Any]], action: Action, server_object: Any, options: Options) -> None:
@@ -275,17 +268,15 @@ def _wrote(result: dict[str, Any]) -> bool:
     return bool(result['created'] or result['updated'] or result['deleted'])
 
 
-def _failed(result: dict[str, Any], failures: list[BaseException], not_started: int) -> BaseException:
+def _failed(result: dict[str, Any], failures: list[BaseException], not_started: int, context: TaskContext) -> BaseException:
     """The error of a converge whose writes failed: the first failure, with what was written and why the rest was not."""
     first = failures[0]
     if not isinstance(first, OIDCError):
         return first  # a bug: the edge reports it as such
     # What this run already wrote stays written: the failed result says so, and that it changed something.
-    done = {name: value for name, value in result.items() if name != 'warnings'}
-    done['changed'] = _wrote(result)
-    failed = ResourceError(str(first), done=done, **first.details)
-    failed.warnings.extend(list(first.warnings) + result['warnings'])
-    failed.warnings.extend('Also failed: {0}'.format(other) for other in failures[1:])
+    done = dict(result, changed=_wrote(result))
+    for other in failures[1:]:
+        context.warn(f'Also failed: {other}')
     if not_started:
-        failed.warnings.append('Stopped after the failure: {0} other write{1} not started'.format(not_started, ' was' if not_started == 1 else 's were'))
-    return failed
+        context.warn(f'Stopped after the failure: {not_started} other write{" was" if not_started == 1 else "s were"} not started')
+    return ResourceError(str(first), done=done, **first.details)

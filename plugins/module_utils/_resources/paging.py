@@ -4,16 +4,18 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Reading a collection page by page from answers that may be wrong or hostile. Internal to this collection; not a public API.
 
-A link in an answer (a next page, an object's ``meta.location`` or ``_links.self.href``) is resolved
-against the URL of the answer that carried it and followed only to the origin of the collection's url:
-the bearer token and request bodies go nowhere else.  A read that cannot be complete is a problem, not
+A link in an answer (a next page, an object's ``meta.location`` or ``_links.self.href``) is followed only
+to the origin of the collection's url (_http.urls.resolve_link): the bearer token and request bodies go
+nowhere else.  A read that cannot be complete is a problem, not
 the end, since prune and create decisions rest on it.  Every function here is pure and tested from tables.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import json_type
 
 # The most pages one read of a collection follows: 100,000 objects at the default page_size of 100. A bound
 # against a server that pages for ever with fresh links or ids (a loop or a repeated page is caught at once),
@@ -21,76 +23,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 # the url of a generic API), which also costs fewer requests.
 MAX_PAGES = 1000
 
-# RFC 6454 section 4: a URL without a port has the scheme's default port.
-DEFAULT_PORTS = {'https': 443, 'http': 80}
-
 # Fields of a generic page that hold its objects, in the order they are looked for.
 ITEM_FIELDS = ('items', 'data', 'results', 'value')
-
-
-def with_query(url: str, **params: Any) -> str:
-    """The URL with query parameters added or replaced."""
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    query.update({k: str(v) for k, v in params.items() if v is not None})
-    return urlunsplit(parts._replace(query=urlencode(query)))
-
-
-def json_type(value: Any) -> str:
-    """The JSON type of a value, in words, for messages that must not show the value itself."""
-    if value is None:
-        return 'null'
-    if isinstance(value, bool):
-        return 'a boolean'
-    if isinstance(value, (int, float)):
-        return 'a number'
-    if isinstance(value, str):
-        return 'a string'
-    if isinstance(value, list):
-        return 'a list'
-    return 'an object'
-
-
-def origin(url: str) -> tuple[str, str, int | None]:
-    """RFC 6454 section 4: the (scheme, host, port) of an absolute URL; ValueError when its port is not a port."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    return scheme, (parts.hostname or '').lower(), parts.port or DEFAULT_PORTS.get(scheme)
-
-
-def shown_url(url: str) -> str:
-    """A URL fit for a message: user credentials a server put in a link are left out."""
-    parts = urlsplit(url)
-    if '@' not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc='***@' + parts.netloc.rsplit('@', 1)[1]))
-
-
-def resolve_link(link: Any, base: str, collection_url: str) -> tuple[str | None, str | None]:
-    """Where a link found in an answer leads, and whether the bearer token may go there.
-
-    ``link`` is resolved against ``base``, the URL of the answer that carried it (RFC 3986 section 5; HAL
-    links are often relative).  Returns ``(url, refusal)``: ``refusal`` is None when ``url`` has the origin
-    of ``collection_url`` (same scheme, host and port, RFC 6454), else why not, as words that complete
-    "the link ...".  Like requests, which drops Authorization on a redirect to another host, the token
-    never follows a link off its origin, and never from https down to http.
-    """
-    if not isinstance(link, str) or not link.strip():
-        return None, 'is {0}, not a URL'.format('an empty string' if isinstance(link, str) else json_type(link))
-    url = urljoin(base, link)
-    try:
-        found, wanted = origin(url), origin(collection_url)
-    except ValueError:
-        return url, 'is not a valid URL'
-    if found[0] not in DEFAULT_PORTS or not found[1]:
-        return url, 'is not an http(s) URL'
-    if '@' in urlsplit(url).netloc:
-        return url, 'carries user credentials'
-    if found[0] != wanted[0] and wanted[0] == 'https':
-        return url, 'is {0}, not https'.format(found[0])
-    if found != wanted:
-        return url, 'is on another origin ({0}://{1}:{2}) than url ({3}://{4}:{5})'.format(*(found + wanted))
-    return url, None
 
 
 def page_items(page: Any, api_style: str = 'generic', items_path: str | None = None) -> tuple[list[Any] | None, str | None]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.compare import differing_keys, merged, strip
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import json_type
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import json_type
 
 SCIM_PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
 # RFC 7643 sections 4.1 and 4.2, used when an item does not name its schemas.

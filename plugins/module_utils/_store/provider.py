@@ -15,32 +15,28 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _errors, _masking
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _errors
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, OIDCError, StoreError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import (
-    GRANTS,
-    PINGONE_FLOW,
-    SECRET_TOKEN_FIELDS,
-    TOKEN_EXCHANGE,
-    infer_grant_type,
-    with_default_expiry,
-)
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options, OptionsLike
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import GRANTS, PINGONE_FLOW, TOKEN_EXCHANGE, infer_grant_type
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import SECRET_TOKEN_FIELDS, with_default_expiry
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import CORRUPT, Entry, MISSING, TokenStore, UNDECRYPTABLE, entry_id, is_fresh
 
 if TYPE_CHECKING:
     from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import TokenClient
 
     # What a TokenProvider calls to get a client for (changed) options: token_client, or a test's fake.
-    ClientFactory = Callable[[Options], TokenClient]
+    ClientFactory = Callable[[Options, TaskContext], TokenClient]
 
 
-def token_client(options: OptionsLike) -> TokenClient:
+def token_client(options: Options, context: TaskContext) -> TokenClient:
+    """The token client of the options, in the task's context."""
     # Imported on first use: requests and PyJWT cost about 0.13 s to import, and a
     # lookup served from the store (most references) needs neither (bench/token_lookup.py).
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import TokenClient
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import TokenClient, http_client_for
 
-    return TokenClient(options)
+    return TokenClient(options, http_client_for(options, context))
 
 
 # The options that say which OP a token comes from (a token saved from one
@@ -63,9 +59,8 @@ INTERNAL_KEYS = ('obtained_at',)
 USE, RENEW, FORGET = 'use', 'renew', 'forget'
 
 
-def store_key_material(options: OptionsLike) -> bytes | None:
+def store_key_material(options: Options) -> bytes | None:
     """The client credential that keys the store's encryption, or None (public clients have none)."""
-    options = Options.of(options)
     if options.auth_method == 'none':
         return None
     material = options.client_secret or options.private_key
@@ -74,9 +69,8 @@ def store_key_material(options: OptionsLike) -> bytes | None:
     return (material + '\0' + (options.private_key_passphrase or '')).encode('utf-8')
 
 
-def op_locator(options: OptionsLike) -> dict[str, Any]:
+def op_locator(options: Options) -> dict[str, Any]:
     """The options that locate the OP, normalised so that equivalent spellings give the same entry."""
-    options = Options.of(options)
     parts = {}
     for key in OP_OPTIONS:
         value = options[key] or None
@@ -84,9 +78,8 @@ def op_locator(options: OptionsLike) -> dict[str, Any]:
     return parts
 
 
-def op_label(options: OptionsLike) -> str:
+def op_label(options: Options) -> str:
     """The OP in words, for messages: no secret."""
-    options = Options.of(options)
     if options.token_endpoint:
         return 'token endpoint {0}'.format(options.token_endpoint)
     if options.issuer:
@@ -98,9 +91,8 @@ def op_label(options: OptionsLike) -> str:
     return 'an OP that no option names'
 
 
-def identity(options: OptionsLike, name: str | None = None) -> str:
+def identity(options: Options, name: str | None = None) -> str:
     """The store entry id for these options, or for the token saved under ``name`` by this client at this OP."""
-    options = Options.of(options)
     if name is not None:
         return entry_id(dict(op_locator(options), name=name, client_id=options.client_id))
     parts = {key: options[key] for key in IDENTITY_OPTIONS}
@@ -172,8 +164,7 @@ def merge_refreshed(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str,
 
 
 def public(tokens: Mapping[str, Any]) -> dict[str, Any]:
-    """The tokens without the provider's bookkeeping; the edges will mask them wherever they might be shown."""
-    _masking.remember(*(tokens.get(name) for name in SECRET_TOKEN_FIELDS))
+    """The tokens without the provider's bookkeeping."""
     return {key: value for key, value in tokens.items() if key not in INTERNAL_KEYS}
 
 
@@ -200,8 +191,10 @@ def replay_failure(record: Mapping[str, Any], now: float | None = None) -> OIDCE
 class TokenProvider:
     """One token per identity for as long as it is valid, across hosts, forks and tasks."""
 
-    def __init__(self, options: OptionsLike, store: TokenStore | None = None, client_factory: ClientFactory = token_client) -> None:
-        self.options = options = Options.of(options)
+    def __init__(self, options: Options, context: TaskContext, store: TokenStore | None = None, client_factory: ClientFactory = token_client) -> None:
+        self.options = options
+        # Retries, plain HTTP, a short HMAC secret, a token that could not be kept: said whether the request worked or not.
+        self.context = context
         self.client_factory = client_factory
         self.leeway = options.expiry_leeway
         self.credential = store_key_material(options)
@@ -210,19 +203,18 @@ class TokenProvider:
         self.store = store
         if self.store is None and options.token_store and self.credential:
             self.store = TokenStore(options.token_store_path, lock_timeout=options.token_store_lock_timeout)
-        self.warnings: list[str] = []
         self.removed = False
 
     def _request(self, **overrides: Any) -> dict[str, Any]:
         options = self.options.replace(**overrides)
         sent_at = time.time()
-        client = self.client_factory(options)
-        try:
-            tokens = client.request_token()
-        finally:
-            # Retries, plain HTTP, a short HMAC secret: said whether the request worked or not.
-            self.warnings.extend(w for w in getattr(client, 'warnings', ()) if w not in self.warnings)
+        tokens = self.client_factory(options, self.context).request_token()
         return with_default_expiry(tokens, self.options.default_token_lifetime, sent_at)
+
+    def _public(self, tokens: Mapping[str, Any]) -> dict[str, Any]:
+        """The tokens as returned, remembered for masking wherever the edge shows anything."""
+        self.context.remember(*(tokens.get(name) for name in SECRET_TOKEN_FIELDS))
+        return public(tokens)
 
     def no_store_error(self, doing: str, name: str | None) -> StoreError:
         """The StoreError for an action that needs the store when there is none."""
@@ -273,7 +265,7 @@ class TokenProvider:
             # No lock for a hit: entries are replaced atomically, and a read-only store still serves its valid entries.
             entry = self.store.read(identifier, cast(bytes, self.credential))
             if plan(entry.tokens, self.leeway, repeatable, requestable=requestable) == 'use':
-                return public(entry.tokens)
+                return self._public(entry.tokens)
         started = time.time()
         with self.store.lock(identifier, self.describe_token(name)) as waited:
             entry = self.store.read(identifier, cast(bytes, self.credential))
@@ -282,7 +274,7 @@ class TokenProvider:
                 entry.tokens, self.leeway, repeatable, action=action, requestable=requestable, failure=failure, waited_since=started if waited else None
             )
             if decision == 'use':
-                return public(entry.tokens)
+                return self._public(entry.tokens)
             if decision == 'forget':
                 self.removed = self.store.remove(identifier)
                 return None
@@ -297,7 +289,7 @@ class TokenProvider:
                 raise
             self._keep(identifier, tokens, name)
         self.store.sweep()  # only after a request: a store hit stays a single file read
-        return public(tokens)
+        return self._public(tokens)
 
     def _obtain(self, decision: str, entry: Entry, name: str | None, repeatable: bool, requestable: bool) -> dict[str, Any]:
         """Carry out 'refresh' or 'request'; a refused refresh falls back to what plan() allows without it."""
@@ -323,10 +315,8 @@ class TokenProvider:
             cast(TokenStore, self.store).save(identifier, cast(bytes, self.credential), dict(tokens, obtained_at=time.time()))
         except StoreError as exc:
             lost = ' Its refresh token may have been rotated: save it again with the token module.' if name is not None else ''
-            self.warnings.append(
-                'Obtained {0} but could not keep it: {1}. It is returned this once; the next use requests another.{2}'.format(
-                    self.describe_token(name), exc, lost
-                )
+            self.context.warn(
+                f'Obtained {self.describe_token(name)} but could not keep it: {exc}. It is returned this once; the next use requests another.{lost}'
             )
 
     def _cannot_renew(self, name: str | None, entry: Entry, renewal_error: OIDCError | None) -> StoreError:

@@ -17,8 +17,7 @@ import re
 import pytest
 import yaml
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _options
-from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import sources
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import checks, sources
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone import locations
 
@@ -87,7 +86,7 @@ def test_each_input_sets_its_option_variable(name, field_id):
 
 @pytest.mark.parametrize('name, field_id', OPTION_INPUTS)
 def test_secret_inputs_are_the_secret_options(name, field_id):
-    assert bool(fields(name)[field_id].get('secret')) == (field_id in _options.SECRET_OPTIONS)
+    assert bool(fields(name)[field_id].get('secret')) == (field_id in checks.SECRET_OPTIONS)
 
 
 @pytest.mark.parametrize('name, field_id', [(name, field_id) for name, field_id in INPUTS if 'choices' in fields(name)[field_id]])

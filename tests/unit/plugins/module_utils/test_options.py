@@ -2,84 +2,39 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The options of one task: validation at the edge, unknown names, the frozen Options, what is masked."""
+"""_options: the frozen options of one call, and how _argspec.build makes them from a task's arguments."""
 
 from __future__ import annotations
 
-
 import pytest
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils import _options
-from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import sources
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
-
-
-def test_empty_variables_leave_defaults_and_choices_alone(awx_environ):
-    validation = ArgumentSpecValidator(**specs.token_module_kwargs()).validate({})
-    assert not validation.error_messages
-    options = validation.validated_parameters
-    assert options['issuer'] == 'https://env.example.test' and options['client_id'] == 'env-client'
-    # Defaults survive the empty variables: certificate checks stay on, client_secret_jwt stays the method.
-    assert options['validate_certs'] is True and options['auth_method'] == 'client_secret_jwt'
-    assert options['region'] == 'NA' and options['signing_alg'] is None and options['timeout'] == 30
-
-
-def test_task_arguments_outrank_the_environment(awx_environ):
-    validation = ArgumentSpecValidator(**specs.token_module_kwargs()).validate({'issuer': 'https://other.example.test'})
-    assert validation.validated_parameters['issuer'] == 'https://other.example.test'
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
+from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 
 
 def test_no_option_is_shadowed_by_an_attribute_of_options():
     # options.<name> reads the option unless Options has an attribute of that name: as a Mapping,
     # options.items was the items() method. Options is no Mapping now, and no name may collide.
-    shadowed = {name for name in specs.every_option_spec() if name in dir(_options.Options)}
+    shadowed = {name for name in specs.every_option_spec() if name in dir(Options)}
     assert shadowed == set()
-    assert _options.Options(items=[{'a': 1}]).items == [{'a': 1}]
+    assert Options({'items': [{'a': 1}]}).items == [{'a': 1}]
 
 
-@pytest.mark.parametrize(
-    'typed, expected',
-    [
-        ('clientid', 'client_id'),  # a dropped underscore
-        ('client__secret', 'client_secret'),  # a doubled one
-        ('Client_ID', 'client_id'),  # case
-        ('isuer', 'issuer'),  # a letter short
-        ('validate_cert', 'validate_certs'),
-        ('enviroment_id', 'environment_id'),
-        ('colour', None),  # nothing close
-    ],
-)
-def test_closest_option(typed, expected):
-    assert _options.closest_option(typed, specs.lookup_argument_spec()) == expected
+def test_options_are_frozen_and_never_show_their_values():
+    options = Options({'client_id': 'c', 'client_secret': 'the-secret'})
+    with pytest.raises(AttributeError, match='frozen'):
+        options.client_id = 'other'  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="no option 'colour'"):
+        options.colour  # noqa: B018  pylint: disable=pointless-statement
+    assert 'the-secret' not in repr(options) and repr(options) == 'Options(client_id, client_secret)'
+    assert options.replace(client_id='other').client_id == 'other' and options.client_id == 'c'
 
 
-def test_unknown_options_are_named_with_the_closest_and_never_with_their_value():
-    kwargs = specs.token_module_kwargs()
-    validation = ArgumentSpecValidator(**kwargs).validate(
-        {'token_endpoint': 'https://op.example.test/token', 'client_id': 'c', 'auth_method': 'none', 'client_secrt': 'the-secret-value', 'timout': 5}
-    )
-    errors = _options.validate(validation, kwargs['argument_spec'])
-    assert errors[0] == 'Unknown options client_secrt (did you mean client_secret?), timout (did you mean timeout?). See ansible-doc for the options'
-    assert 'the-secret-value' not in ' '.join(errors)
-
-
-def test_credential_application_without_its_client_says_what_to_attach():
-    kwargs = specs.token_module_kwargs()
-    spec = kwargs['argument_spec'] = sources.task_settings_win(kwargs['argument_spec'], {'credential': 'application'}, {})
-    validation = ArgumentSpecValidator(**kwargs).validate({'credential': 'application', 'issuer': 'https://op.example.test'})
-    errors = _options.validate(validation, spec)
-    assert any('JWTAUTH_OIDC_APP_CLIENT_ID, which is not set' in error and 'OpenID Connect application (jwtauth.oidc)' in error for error in errors), errors
-
-
-@pytest.mark.parametrize(
-    'options, expected',
-    [
-        ({'items': [{'userName': 'a', 'password': 'p1'}, {'userName': 'b'}, {'userName': 'c', 'password': True}], 'write_only_keys': ['password']}, ['p1']),
-        ({'item': {'userName': 'a', 'password': 'p1', 'pin': '1234'}, 'write_only_keys': ['password', 'pin']}, ['p1', '1234']),
-        ({'items': [{'userName': 'a', 'password': 'p1'}], 'write_only_keys': []}, []),
-        ({'items': [{'userName': 'a', 'password': 'p1'}], 'write_only_keys': ['password'], 'client_secret': 's'}, ['s', 'p1']),
-    ],
-)
-def test_write_only_string_values_are_masked(options, expected):
-    assert _options.secret_values(options) == expected
+def test_options_of_fills_every_default_and_makes_spellings_canonical():
+    options = options_of({'client_id': 'c', 'region': ' eu ', 'environment_id': ' 5f2b1ac4-7e0d-4c43-9c4e-0b6f4a3d2e1f/ '})
+    # Every option of every plugin is an attribute, with its spec's default where not given (api_resource has no clock_skew).
+    assert set(dict(options)) == set(specs.every_option_spec())
+    assert options.timeout == 30 and options.clock_skew == 60 and options.parallel == 4
+    assert options.region == 'EU' and options.environment_id == '5f2b1ac4-7e0d-4c43-9c4e-0b6f4a3d2e1f'
+    assert options_of(options) is options

@@ -10,7 +10,8 @@ import json
 import pytest
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _tasks
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 
 USERS = 'https://api.example.com/v1/users'
 ALICE = {'id': 'u1', 'name': 'alice', 'title': 'boss'}
@@ -29,7 +30,7 @@ class Api:
     """An HttpClient stand-in: a collection holding alice; a POST creates what it is sent."""
 
     def __init__(self):
-        self.warnings = []
+        self.context = TaskContext()
         self.calls = []
 
     def request(self, method, url, what, single_use=False, headers=None, data=None, **kwargs):
@@ -50,8 +51,8 @@ class Api:
 )
 def test_resource_task_reads_item_and_items_options(desired, created, unchanged):
     api = Api()
-    options = Options(dict(url=USERS, bearer_token='T', key='name', **desired))
-    result = _tasks.run_resource_task(options, http=api)
+    options = options_of(dict(url=USERS, bearer_token='T', key='name', **desired))
+    result = _tasks.run_resource_task(options, api.context, http=api)
     assert (result['created'], result['unchanged']) == (created, unchanged)
     assert result['changed'] is bool(created)
     assert api.calls == [('GET', USERS)] + [('POST', USERS)] * len(created)

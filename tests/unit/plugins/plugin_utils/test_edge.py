@@ -40,8 +40,8 @@ except ImportError:  # ansible-core before 2.19: the module reads its arguments 
 from ansible.plugins.loader import action_loader, lookup_loader
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking, _options
-from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import sources
-from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import build, checks, sources, specs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OAuthError, StoreError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResourceError
 from ansible_collections.jwtauth.oidc.plugins.modules import api_resource as api_resource_module
@@ -106,14 +106,14 @@ def test_argument_errors(args, message):
 
 
 def test_library_errors_keep_their_details_and_warnings(monkeypatch):
-    def failing(options, check_mode=False, progress=None):
+    def failing(options, context, check_mode=False):
         exc = OAuthError(
             'Failed to obtain a token at {0}: invalid_client [HTTP 401]'.format(options.token_endpoint),
             url=options.token_endpoint,
             status=401,
             error='invalid_client',
         )
-        exc.warnings.append('client_secret is shorter than the 64 bytes RFC 7518 section 3.2 requires for HS512')
+        context.warn('client_secret is shorter than the 64 bytes RFC 7518 section 3.2 requires for HS512')
         raise exc
 
     result = run_token(BASE, use_case=failing, monkeypatch=monkeypatch)
@@ -124,7 +124,7 @@ def test_library_errors_keep_their_details_and_warnings(monkeypatch):
 
 @pytest.mark.parametrize('exc', [OSError(28, 'No space left on device'), RuntimeError('boom'), KeyError('access_token')])
 def test_any_exception_is_a_failed_result_not_a_traceback(monkeypatch, exc):
-    def failing(options, check_mode=False, progress=None):
+    def failing(options, context, check_mode=False):
         raise exc
 
     result = run_token(BASE, use_case=failing, monkeypatch=monkeypatch)
@@ -137,8 +137,8 @@ def test_failures_are_masked_in_every_encoding_minted_values_included(monkeypatc
     assertion = 'eyJhbGciOiJIUzI1NiJ9.eyJqdGkiOiJ1bml0In0.' + 's' * 43
     basic = base64.b64encode('c1:{0}'.format(quote_plus(SECRET)).encode()).decode()
 
-    def echoing(options, check_mode=False, progress=None):
-        _masking.remember(assertion, basic)
+    def echoing(options, context, check_mode=False):
+        context.remember(assertion, basic)
         raise RuntimeError(
             'OP said: client_secret={0}&client_assertion={1} Authorization: Basic {2} raw {3}'.format(quote_plus(SECRET), assertion, basic, SECRET)
         )
@@ -153,8 +153,8 @@ def test_unrotated_refresh_token_is_returned_unmasked(monkeypatch):
     """Ansible masks returned values equal to no_log inputs; the edge lets returned tokens through on purpose."""
     refresh = 'unrotated-refresh-token-value'
 
-    def refreshing(options, check_mode=False, progress=None):
-        return {'access_token': 'at-value', 'refresh_token': options.refresh_token, 'changed': False, 'warnings': []}
+    def refreshing(options, context, check_mode=False):
+        return {'access_token': 'at-value', 'refresh_token': options.refresh_token, 'changed': False}
 
     result = run_token(dict(BASE, refresh_token=refresh), use_case=refreshing, monkeypatch=monkeypatch)
     assert result['refresh_token'] == refresh
@@ -174,7 +174,7 @@ def test_short_hmac_secret_is_a_warning_on_a_skipped_result():
 def test_api_resource_failure_keeps_what_was_done(monkeypatch):
     plugin = action('jwtauth.oidc.api_resource', RESOURCE)
 
-    def half_done(options, check_mode=False, diff=False, progress=None):
+    def half_done(options, context, check_mode=False, diff=False):
         raise ResourceError(
             'Failed to create things {0!r} at {1}: HTTP 500'.format('two', options.url),
             url=options.url,
@@ -192,7 +192,7 @@ def test_the_lookup_uses_the_same_edge(monkeypatch):
     lookup = lookup_loader.get('jwtauth.oidc.token')
     seen = []
 
-    def fake(terms, options):
+    def fake(terms, options, context):
         seen.append(options)
         raise StoreError('The token store {0} is a symlink; refused (token_store_path) {1}'.format('/s', SECRET))
 
@@ -211,7 +211,7 @@ def test_the_lookup_refuses_out_of_range_options():
 
 
 def test_options_are_frozen_and_never_show_their_values():
-    options = _options.Options(BASE)
+    options = options_of(BASE)
     with pytest.raises(AttributeError, match='frozen'):
         options.timeout = 5
     with pytest.raises(AttributeError, match="no option 'timeot'"):
@@ -221,7 +221,7 @@ def test_options_are_frozen_and_never_show_their_values():
 
 
 def test_edge_run_with_a_configuration_error():
-    def failing(options, check_mode, diff):
+    def failing(options, context, check_mode, diff):
         raise ConfigurationError('signing_alg RS256 cannot be used with client_secret_jwt')
 
     result = _edge.run(specs.token_module_kwargs(), dict(BASE), failing)
@@ -242,9 +242,9 @@ def test_module_files_say_they_run_as_action_plugins(capsys, module, name):
 def test_no_option_is_shadowed_by_a_method_of_options():
     """api_resource's ``items`` once read Mapping.items: every option name must reach its value."""
     values = {name: 'value of ' + name for name in specs.every_option_spec()}
-    options = _options.Options(values)
+    options = options_of(values)
     # Options spelled several ways come out canonical (region in upper case), and no other changes.
-    expected = {name: _options.CANONICAL.get(name, str)(value) for name, value in values.items()}
+    expected = {name: build.CANONICAL.get(name, str)(value) for name, value in values.items()}
     assert expected['region'] == 'VALUE OF REGION'
     assert {name: getattr(options, name) for name in values} == expected
     assert dict(options) == expected
@@ -282,7 +282,7 @@ def run_resource(args, use_case, monkeypatch):
     return plugin.run(task_vars={})
 
 
-def unchanged(options, check_mode=False, diff=False, progress=None):
+def unchanged(options, context, check_mode=False, diff=False):
     """A no-change converge of whatever the task asked for."""
     keys = [item['userName'] for item in options.items or [options.item]]
     return {
@@ -293,7 +293,6 @@ def unchanged(options, check_mode=False, diff=False, progress=None):
         'unchanged': keys,
         'ids': {key: 'id-' + key for key in keys},
         'msg': 'Users: unchanged {0}'.format(len(keys)),
-        'warnings': [],
     }
 
 
@@ -320,9 +319,9 @@ def test_invocation_echoes_a_short_items_list_and_summarises_a_long_one(monkeypa
     items = users(count, {0: PASSWORD, count // 2: LATE_PASSWORD})
     seen = []
 
-    def converge(options, check_mode=False, diff=False, progress=None):
+    def converge(options, context, check_mode=False, diff=False):
         seen.append(options.items)
-        return unchanged(options)
+        return unchanged(options, context)
 
     result = run_resource(resource_args(items), converge, monkeypatch)
     module_args = result['invocation']['module_args']
@@ -344,14 +343,15 @@ def test_a_single_item_is_echoed_whole_as_before(monkeypatch):
 
 
 def echo_in_warning(text):
-    def converge(options, check_mode=False, diff=False, progress=None):
-        return dict(unchanged(options), warnings=['The server said: ' + text])
+    def converge(options, context, check_mode=False, diff=False):
+        context.warn('The server said: ' + text)
+        return unchanged(options, context)
 
     return converge
 
 
 def echo_in_failure(text):
-    def converge(options, check_mode=False, diff=False, progress=None):
+    def converge(options, context, check_mode=False, diff=False):
         raise ResourceError(
             'Failed to update user05000: ' + text,
             url=options.url,
@@ -363,7 +363,7 @@ def echo_in_failure(text):
 
 
 def echo_in_bug(text):
-    def converge(options, check_mode=False, diff=False, progress=None):
+    def converge(options, context, check_mode=False, diff=False):
         raise RuntimeError(text)
 
     return converge
@@ -388,7 +388,7 @@ def test_a_failed_result_keeps_what_was_done_masked(monkeypatch):
 def validator_errors(args):
     """What ansible-core's validator says of the whole arguments, the items list included."""
     validation = ArgumentSpecValidator(**specs.api_resource_module_kwargs()).validate(args)
-    return _options.validate(validation, specs.api_resource_argument_spec())
+    return checks.validate(validation, specs.api_resource_argument_spec())
 
 
 @pytest.mark.parametrize(
@@ -427,12 +427,12 @@ def test_items_set_aside_give_the_options_the_validator_gives(monkeypatch, args,
     args = {name: value for name, value in args.items() if value is not None}
     seen = []
 
-    def converge(options, check_mode=False, diff=False, progress=None):
+    def converge(options, context, check_mode=False, diff=False):
         seen.append(dict(options))
-        return unchanged(options)
+        return unchanged(options, context)
 
     run_resource(args, converge, monkeypatch)
     kwargs = specs.api_resource_module_kwargs()
     kwargs['argument_spec'] = sources.task_settings_win(kwargs['argument_spec'], args)
-    expected = _options.Options(ArgumentSpecValidator(**kwargs).validate(args).validated_parameters)
+    expected = options_of(ArgumentSpecValidator(**kwargs).validate(args).validated_parameters)
     assert seen == [dict(expected)]

@@ -15,7 +15,9 @@ import json
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, OIDCError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth import admin_client
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.discovery import Location
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import location_of
 
 ENV = '5f2b1ac4-7e0d-4c43-9c4e-0b6f4a3d2e1f'
 P1 = 'https://auth.pingone.eu/{0}/as'.format(ENV)
@@ -33,7 +35,8 @@ def outcome(call):
 
 
 def resolved(values, kind):
-    found = admin_client.resolve_endpoint(Options(values), HttpClient(), kind)
+    options = options_of(values)
+    found = admin_client.resolve_endpoint(HttpClient(), location_of(options), kind, options[admin_client.ENDPOINTS[kind][0]])
     return (found.url, found.audience_url, found.pingone)
 
 
@@ -85,7 +88,7 @@ def test_resolve_endpoint_without_discovery():
         if got != expected:
             wrong.append((values, kind, got))
     # Plain http is refused with where the URL came from, before anything is sent.
-    refused = outcome(lambda: admin_client.resolve_endpoint(Options(dict(revocation_endpoint='http://op.example.com/revoke')), HttpClient(), REVOKE))
+    refused = outcome(lambda: admin_client.resolve_endpoint(HttpClient(), Location(), REVOKE, 'http://op.example.com/revoke'))
     if refused[0] != 'ConfigurationError' or '(the revocation_endpoint option)' not in refused[1]:
         wrong.append(('plain http', refused))
     assert wrong == []
@@ -194,10 +197,9 @@ def test_parse_introspection():
 
 def test_options_of_the_modules():
     """token is a secret option (masked everywhere); the modules' own options are Options attributes with their defaults."""
-    from ansible_collections.jwtauth.oidc.plugins.module_utils import _options
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import checks, specs
 
-    assert 'token' in _options.SECRET_OPTIONS
+    assert 'token' in checks.SECRET_OPTIONS
     assert specs.revoke_argument_spec()['token']['no_log'] is True and specs.introspect_argument_spec()['token']['no_log'] is True
-    defaults = Options({})
+    defaults = options_of({})
     assert (defaults.token, defaults.saved_as, defaults.fail_if_inactive, defaults.revocation_endpoint) == (None, None, False, None)

@@ -13,8 +13,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import pingone_root
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone import sign_on as flow_
 
 ENV = 'a1b2c3d4-0000-4000-8000-000000000001'
@@ -71,9 +73,9 @@ def test_requests():
 def test_auth_root(options, message):
     if message:
         with pytest.raises(ConfigurationError, match=message):
-            flow_.auth_root(Options(options))
+            pingone_root(options_of(options))
     else:
-        assert flow_.auth_root(Options(options)) in (ROOT, 'https://login.example.com')
+        assert pingone_root(options_of(options)) in (ROOT, 'https://login.example.com')
 
 
 PLATFORM_400 = json.dumps(
@@ -179,9 +181,10 @@ class _Answer:
 
 
 def test_flow_cookies_go_to_the_auth_origin_only():
-    jar = flow_.FlowCookies(ROOT)
+    context = TaskContext()
+    jar = flow_.FlowCookies(ROOT, context)
     jar.take(_Answer(('ST', 'session-token', '/' + ENV), ('other', 'x', '/'), ('deep', 'y', '/{0}/as'.format(ENV))))
-    assert jar.names() == ['ST', 'deep', 'other']
+    assert jar.names() == ['ST', 'deep', 'other'] and context.minted == {'session-token', 'x', 'y'}
     assert jar.header(ROOT + '/as/resume?flowId=' + FLOW) == {'Cookie': 'ST=session-token; deep=y; other=x'}
     assert jar.header(ROOT + '/flows/' + FLOW) == {'Cookie': 'ST=session-token; other=x'}
     assert jar.header('https://auth.pingone.eu/other-env/as/resume') == {'Cookie': 'other=x'}

@@ -3,102 +3,13 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""_paging: pure functions over untrusted list answers, from tables."""
+"""_resources.paging: pure functions over untrusted list answers, from tables."""
 
 from __future__ import annotations
 
 import pytest
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources import paging
-
-
-@pytest.mark.parametrize(
-    'url, params, expected',
-    [
-        ('https://s/v2/Users', {'startIndex': 1, 'count': 100}, 'https://s/v2/Users?startIndex=1&count=100'),
-        ('https://s/v2/Users?filter=x&count=5', {'count': 10}, 'https://s/v2/Users?filter=x&count=10'),
-    ],
-)
-def test_with_query(url, params, expected):
-    assert paging.with_query(url, **params) == expected
-
-
-COLLECTION = 'https://api.example.com/v1/environments/e1/users'
-PAGE = COLLECTION + '?cursor=abc'
-
-# link, base (the page that carried it) -> (resolved URL, refusal); a refusal completes "the link ..."
-LINK_TABLE = [
-    # Relative HAL links resolve against the page (RFC 3986 section 5), query and all.
-    ('/v1/environments/e1/users?cursor=def', PAGE, COLLECTION + '?cursor=def', None),
-    ('?cursor=def', PAGE, COLLECTION + '?cursor=def', None),
-    ('users/u1', COLLECTION + '/', COLLECTION + '/users/u1', None),
-    ('u1', PAGE, 'https://api.example.com/v1/environments/e1/u1', None),
-    (COLLECTION + '/u1', PAGE, COLLECTION + '/u1', None),
-    # The default port, written or not, and the host's case are the same origin (RFC 6454 section 4).
-    ('https://API.example.com:443/v1/x', PAGE, 'https://API.example.com:443/v1/x', None),
-    # Another origin: host, port, scheme-relative host, a look-alike.
-    ('https://evil.example/v1/x', PAGE, 'https://evil.example/v1/x', 'is on another origin (https://evil.example:443) than url (https://api.example.com:443)'),
-    (
-        'https://api.example.com:8443/v1/x',
-        PAGE,
-        'https://api.example.com:8443/v1/x',
-        'is on another origin (https://api.example.com:8443) than url (https://api.example.com:443)',
-    ),
-    ('//evil.example/v1/x', PAGE, 'https://evil.example/v1/x', 'is on another origin (https://evil.example:443) than url (https://api.example.com:443)'),
-    (
-        'https://api.example.com.evil.example/x',
-        PAGE,
-        'https://api.example.com.evil.example/x',
-        'is on another origin (https://api.example.com.evil.example:443) than url (https://api.example.com:443)',
-    ),
-    # Down to http, even on the same host.
-    ('http://api.example.com/v1/x', PAGE, 'http://api.example.com/v1/x', 'is http, not https'),
-    # User credentials in the link (requests would turn them into a Basic Authorization header).
-    ('https://me:pw@api.example.com/v1/x', PAGE, 'https://me:pw@api.example.com/v1/x', 'carries user credentials'),
-    # Not a URL the token can follow at all.
-    ('javascript:alert(1)', PAGE, 'javascript:alert(1)', 'is not an http(s) URL'),
-    ('https://api.example.com:99999/x', PAGE, 'https://api.example.com:99999/x', 'is not a valid URL'),
-    (42, PAGE, None, 'is a number, not a URL'),
-    ({'href': '/x'}, PAGE, None, 'is an object, not a URL'),
-    ('', PAGE, None, 'is an empty string, not a URL'),
-]
-
-
-@pytest.mark.parametrize('link, base, url, refusal', LINK_TABLE)
-def test_resolve_link(link, base, url, refusal):
-    assert paging.resolve_link(link, base, COLLECTION) == (url, refusal)
-
-
-@pytest.mark.parametrize(
-    'collection, link, refusal',
-    [
-        # An http collection (only if HttpClient lets one through) may follow its own origin, never another.
-        ('http://127.0.0.1:8080/v2/Users', 'http://127.0.0.1:8080/v2/Users/u1', None),
-        (
-            'http://127.0.0.1:8080/v2/Users',
-            'https://127.0.0.1:8080/v2/Users/u1',
-            'is on another origin (https://127.0.0.1:8080) than url (http://127.0.0.1:8080)',
-        ),
-        (
-            'https://127.0.0.1:8443/v2/Users',
-            'https://localhost:8443/v2/Users/u1',
-            'is on another origin (https://localhost:8443) than url (https://127.0.0.1:8443)',
-        ),
-    ],
-)
-def test_resolve_link_origins(collection, link, refusal):
-    assert paging.resolve_link(link, collection, collection)[1] == refusal
-
-
-@pytest.mark.parametrize(
-    'url, shown',
-    [
-        ('https://me:pw@h/x', 'https://***@h/x'),
-        ('https://h/x?a=b', 'https://h/x?a=b'),
-    ],
-)
-def test_shown_url_hides_credentials(url, shown):
-    assert paging.shown_url(url) == shown
 
 
 U1, U2 = {'id': 'u1'}, {'id': 'u2'}

@@ -11,11 +11,23 @@ import time
 import pytest
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _tasks
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth import grants
 from ansible_collections.jwtauth.oidc.plugins.module_utils._store import files as store_files
 from ansible_collections.jwtauth.oidc.plugins.module_utils._store import provider as store_provider
 
 NOW = 1_800_000_000
+
+
+def identity(options, name=None):
+    """The store entry id of options given as a dict, as the edge would build them."""
+    return store_provider.identity(options_of(options), name)
+
+
+def provider_for(options, **kwargs):
+    """A TokenProvider of options given as a dict, with a context of its own."""
+    return store_provider.TokenProvider(options_of(options), TaskContext(), **kwargs)
 
 
 FRESH_AT = {'access_token': 'a', 'expires_at': NOW + 600}
@@ -75,7 +87,7 @@ BASE = {'issuer': 'https://op', 'client_id': 'c', 'client_secret': 's' * 40, 'au
     ],
 )
 def test_identity(change, same):
-    assert (store_provider.identity(BASE) == store_provider.identity(dict(BASE, **change))) is same
+    assert (identity(BASE) == identity(dict(BASE, **change))) is same
 
 
 # Saved tokens belong to their OP (issue 9): change -> same named entry?
@@ -93,18 +105,18 @@ def test_identity(change, same):
     ],
 )
 def test_saved_identity(change, same):
-    assert (store_provider.identity(BASE, 'login') == store_provider.identity(dict(BASE, **change), 'login')) is same
+    assert (identity(BASE, 'login') == identity(dict(BASE, **change), 'login')) is same
 
 
 def test_pingone_region_defaults_like_the_endpoints():
     pingone = {'environment_id': 'env', 'client_id': 'c'}
-    assert store_provider.identity(pingone, 'login') == store_provider.identity(dict(pingone, region='NA'), 'login')
-    assert store_provider.identity(pingone, 'login') != store_provider.identity(dict(pingone, region='EU'), 'login')
+    assert identity(pingone, 'login') == identity(dict(pingone, region='NA'), 'login')
+    assert identity(pingone, 'login') != identity(dict(pingone, region='EU'), 'login')
 
 
 def test_identity_ignores_scope_order_and_hashes_codes():
-    assert store_provider.identity(dict(BASE, scope=['a', 'b'])) == store_provider.identity(dict(BASE, scope=['b', 'a']))
-    assert store_provider.identity(dict(BASE, code='one')) != store_provider.identity(dict(BASE, code='two'))
+    assert identity(dict(BASE, scope=['a', 'b'])) == identity(dict(BASE, scope=['b', 'a']))
+    assert identity(dict(BASE, code='one')) != identity(dict(BASE, code='two'))
 
 
 @pytest.mark.parametrize(
@@ -117,7 +129,7 @@ def test_identity_ignores_scope_order_and_hashes_codes():
     ],
 )
 def test_credential(options, expected):
-    assert store_provider.store_key_material(options) == expected
+    assert store_provider.store_key_material(options_of(options)) == expected
 
 
 def test_merge_refreshed_keeps_what_the_op_did_not_resend():
@@ -135,7 +147,7 @@ class FakeClient:
         self.script = script
         self.calls = calls
 
-    def __call__(self, options):
+    def __call__(self, options, context):
         self.calls.append(options.grant_type or 'client_credentials')
         return self
 
@@ -179,9 +191,9 @@ def test_get(tmp_path, stored, name, script, grants, expected):
 
     options = dict(BASE, token_store_path=str(tmp_path / 'store'), expiry_leeway=60)
     calls = []
-    provider = store_provider.TokenProvider(options, client_factory=FakeClient(script, calls))
+    provider = provider_for(options, client_factory=FakeClient(script, calls))
     if stored is not None:
-        provider.store.save(store_provider.identity(options, name), provider.credential, stored)
+        provider.store.save(identity(options, name), provider.credential, stored)
     if expected.startswith(('The ', 'No ')):
         with pytest.raises(StoreError) as caught:
             provider.get(name)
@@ -193,7 +205,7 @@ def test_get(tmp_path, stored, name, script, grants, expected):
     assert calls == grants
     if expected == 'refreshed':
         # The OP did not send a new refresh token: the old one is kept (RFC 6749 section 6).
-        assert provider.store.load(store_provider.identity(options, name), provider.credential)['refresh_token'] == 'r1'
+        assert provider.store.load(identity(options, name), provider.credential)['refresh_token'] == 'r1'
 
 
 # -- issue 9 ------------------------------------------------------------------------------------------
@@ -203,7 +215,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import Respon
 
 def make_provider(tmp_path, script, calls, **options):
     options = dict(BASE, token_store_path=str(tmp_path / 'store'), expiry_leeway=60, **options)
-    return store_provider.TokenProvider(options, client_factory=FakeClient(script, calls))
+    return provider_for(options, client_factory=FakeClient(script, calls))
 
 
 def test_saved_token_of_another_op_is_not_returned(tmp_path):
@@ -231,7 +243,7 @@ def test_saved_token_another_credential_cannot_decrypt(tmp_path):
 def test_forget(tmp_path, name):
     calls = []
     provider = make_provider(tmp_path, SCRIPT_OK, calls)
-    provider.store.save(store_provider.identity(provider.options, name), provider.credential, FRESH)
+    provider.store.save(identity(provider.options, name), provider.credential, FRESH)
     assert provider.get(name, action='forget') is None and provider.removed is True
     assert provider.get(name, action='forget') is None and provider.removed is False
     assert calls == []
@@ -249,7 +261,7 @@ def test_forget(tmp_path, name):
 def test_renew_replaces_a_fresh_token(tmp_path, stored, name, grants, expected):
     calls = []
     provider = make_provider(tmp_path, SCRIPT_OK, calls)
-    identifier = store_provider.identity(provider.options, name)
+    identifier = identity(provider.options, name)
     provider.store.save(identifier, provider.credential, dict(stored, access_token='old'))
     assert provider.get(name, action='renew')['access_token'] == expected
     assert calls == grants
@@ -281,7 +293,7 @@ def test_waiters_get_the_failure_at_once(tmp_path):
     calls = []
     holder = make_provider(tmp_path, {'client_credentials': failing_op()}, calls)
     waiter = make_provider(tmp_path, SCRIPT_OK, calls)
-    identifier = store_provider.identity(holder.options)
+    identifier = identity(holder.options)
     holding = threading.Event()
     failures = []
 
@@ -314,7 +326,7 @@ def test_failed_request_is_recorded(tmp_path):
     provider = make_provider(tmp_path, {'client_credentials': failing_op()}, calls)
     with pytest.raises(ResponseError):
         provider.get()
-    record = provider.store.recent_failure(store_provider.identity(provider.options), provider.credential)
+    record = provider.store.recent_failure(identity(provider.options), provider.credential)
     assert record['class'] == 'ResponseError' and record['details'] == {'url': 'https://op/token', 'status': 500}
     assert set(record) == {'class', 'message', 'details', 'failed_at', 'expires_at'}
 
@@ -345,7 +357,7 @@ def test_save_failure_after_a_request_returns_the_token_with_a_warning(tmp_path,
 
     monkeypatch.setattr(provider.store, 'save', full_disk)
     assert provider.get()['access_token'] == 'new'
-    assert len(provider.warnings) == 1 and 'No space left on device' in provider.warnings[0]
+    assert len(provider.context.warnings) == 1 and 'No space left on device' in provider.context.warnings[0]
 
 
 class FakeTokenClient:
@@ -354,7 +366,6 @@ class FakeTokenClient:
     def __init__(self, tokens):
         self.tokens = tokens
         self.sent = 0
-        self.warnings = []
 
     def prepare(self):
         return grants.GRANTS['authorization_code'], {}
@@ -382,7 +393,7 @@ def test_save_as_checks_the_store_before_the_code_is_spent(tmp_path):
     (tmp_path / 'store').write_text('a file')
     client = FakeTokenClient(FRESH)
     with pytest.raises(StoreError) as caught:
-        _tasks.run_token_task(module_options(tmp_path, save_as='login'), client=client)
+        _tasks.run_token_task(module_options(tmp_path, save_as='login'), TaskContext(), client=client)
     assert client.sent == 0
     assert 'not a directory' in str(caught.value) and 'token_store_path' in str(caught.value)
 
@@ -394,39 +405,40 @@ def test_save_as_that_fails_after_the_grant_returns_the_tokens(tmp_path, monkeyp
         raise StoreError('Cannot save an entry in the token store: No space left on device [ENOSPC]')
 
     monkeypatch.setattr(store_files.TokenStore, 'save', full_disk)
-    result = _tasks.run_token_task(module_options(tmp_path, save_as='login'), client=client)
+    context = TaskContext()
+    result = _tasks.run_token_task(module_options(tmp_path, save_as='login'), context, client=client)
     assert result['access_token'] == 'new' and result['refresh_token'] == 'r' and client.sent == 1
     assert result['expires_at'] is not None  # default_token_lifetime
-    assert len(result['warnings']) == 1 and "not saved as 'login'" in result['warnings'][0] and 'ENOSPC' in result['warnings'][0]
+    assert len(context.warnings) == 1 and "not saved as 'login'" in context.warnings[0] and 'ENOSPC' in context.warnings[0]
 
 
 @pytest.mark.parametrize('check_mode', [False, True])
 def test_module_forget(tmp_path, check_mode):
     options = module_options(tmp_path, save_as='login', token_store_action='forget')
-    provider = store_provider.TokenProvider(options)
+    provider = provider_for(options)
     provider.save('login', FRESH)
     client = FakeTokenClient(FRESH)
-    result = _tasks.run_token_task(options, check_mode=check_mode, client=client)
+    result = _tasks.run_token_task(options, TaskContext(), check_mode=check_mode, client=client)
     assert result['changed'] is True and 'access_token' not in result and client.sent == 0
-    assert (provider.store.load(store_provider.identity(options, 'login'), provider.credential) is None) is not check_mode
+    assert (provider.store.load(identity(options, 'login'), provider.credential) is None) is not check_mode
     if not check_mode:
-        assert _tasks.run_token_task(options, client=client)['changed'] is False
+        assert _tasks.run_token_task(options, TaskContext(), client=client)['changed'] is False
 
 
 def test_module_renew(tmp_path):
     options = module_options(tmp_path, save_as='login', token_store_action='renew')
     calls = []
-    provider = store_provider.TokenProvider(options, client_factory=FakeClient(SCRIPT_OK, calls))
+    provider = provider_for(options, client_factory=FakeClient(SCRIPT_OK, calls))
     provider.save('login', dict(FRESH, access_token='old', refresh_token='r1'))
-    assert _tasks.run_token_task(options, check_mode=True)['skipped'] is True
-    result = _tasks.run_token_task(options, client_factory=FakeClient(SCRIPT_OK, calls))
+    assert _tasks.run_token_task(options, TaskContext(), check_mode=True)['skipped'] is True
+    result = _tasks.run_token_task(options, TaskContext(), client_factory=FakeClient(SCRIPT_OK, calls))
     assert result['access_token'] == 'refreshed' and calls == ['refresh_token'] and result['changed'] is False
 
 
 def test_exchanged_tokens_are_keyed_by_a_hash_of_the_subject():
     exchange = dict(BASE, grant_type='token_exchange', subject_token='subject-token-one', scope=['api:read'])
-    first = store_provider.identity(exchange)
-    assert store_provider.identity(dict(exchange, grant_type='urn:ietf:params:oauth:grant-type:token-exchange')) == first
+    first = identity(exchange)
+    assert identity(dict(exchange, grant_type='urn:ietf:params:oauth:grant-type:token-exchange')) == first
     # Another subject, audience or resource is another entry; the entry id never holds the token.
     others = [
         dict(exchange, subject_token='subject-token-two'),
@@ -434,7 +446,7 @@ def test_exchanged_tokens_are_keyed_by_a_hash_of_the_subject():
         dict(exchange, resource=['https://api']),
         dict(exchange, requested_token_type='urn:ietf:params:oauth:token-type:jwt'),
     ]
-    assert len({first} | {store_provider.identity(options) for options in others}) == 5
+    assert len({first} | {identity(options) for options in others}) == 5
     assert 'subject-token-one' not in first
     # The entries of the other grants keep the ids they had before token exchange existed.
-    assert store_provider.identity(dict(BASE, resource=['https://api'])) == store_provider.identity(BASE)
+    assert identity(dict(BASE, resource=['https://api'])) == identity(BASE)

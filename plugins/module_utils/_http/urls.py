@@ -1,0 +1,131 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""URLs the collection sends credentials to, and links it meets in answers. Internal to this collection; not a public API.
+
+One origin rule for the whole library (RFC 6454 section 4: scheme, host and port, a missing port being the
+scheme's default): a link in an answer, a PingOne flow's next step and an ID token's issuer are trusted only on
+the origin the client already trusts with its credentials, and secrets go only over https.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any, cast
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import json_type
+
+# RFC 6454 section 4: a URL without a port has the scheme's default port.
+DEFAULT_PORTS = {'https': 443, 'http': 80}
+
+# Hosts that never leave this machine: the only ones allow_plain_http may reach.
+LOOPBACK_NAMES = ('localhost', 'localhost.localdomain')
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """RFC 6454 section 4: the (scheme, host, port) of an absolute URL; ValueError when its port is not a port."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or '').lower(), parts.port or DEFAULT_PORTS.get(scheme)
+
+
+def same_origin(url_a: str, url_b: str) -> bool:
+    """True when two absolute URLs have the same origin (RFC 6454 section 4); False when either is not a URL with one."""
+    try:
+        first, second = origin(url_a), origin(url_b)
+    except ValueError:
+        return False
+    return bool(first[1]) and first == second
+
+
+def shown_url(url: str) -> str:
+    """A URL fit for a message: user credentials a server put in a link are left out."""
+    parts = urlsplit(url)
+    if '@' not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc='***@' + parts.netloc.rsplit('@', 1)[1]))
+
+
+def with_query(url: str, **params: Any) -> str:
+    """The URL with query parameters added or replaced."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query.update({k: str(v) for k, v in params.items() if v is not None})
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def resolve_link(link: Any, base: str, collection_url: str) -> tuple[str | None, str | None]:
+    """Where a link found in an answer leads, and whether the bearer token may go there.
+
+    ``link`` is resolved against ``base``, the URL of the answer that carried it (RFC 3986 section 5; HAL
+    links are often relative).  Returns ``(url, refusal)``: ``refusal`` is None when ``url`` has the origin
+    of ``collection_url`` (same scheme, host and port, RFC 6454), else why not, as words that complete
+    "the link ...".  Like requests, which drops Authorization on a redirect to another host, the token
+    never follows a link off its origin, and never from https down to http.
+    """
+    if not isinstance(link, str) or not link.strip():
+        return None, 'is {0}, not a URL'.format('an empty string' if isinstance(link, str) else json_type(link))
+    url = urljoin(base, link)
+    try:
+        found, wanted = origin(url), origin(collection_url)
+    except ValueError:
+        return url, 'is not a valid URL'
+    if found[0] not in DEFAULT_PORTS or not found[1]:
+        return url, 'is not an http(s) URL'
+    if '@' in urlsplit(url).netloc:
+        return url, 'carries user credentials'
+    if found[0] != wanted[0] and wanted[0] == 'https':
+        return url, 'is {0}, not https'.format(found[0])
+    if found != wanted:
+        return url, 'is on another origin ({0}://{1}:{2}) than url ({3}://{4}:{5})'.format(*(found + wanted))
+    return url, None
+
+
+def is_loopback(host: str | None) -> bool:
+    """True for a host name or address that stays on this machine (127.0.0.0/8, ::1, localhost)."""
+    host = (host or '').strip('[]').lower()
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str | None, source: str, allow_plain_http: bool = False) -> str | None:
+    """Refuse a URL that would carry credentials in clear; return a warning text when the opt-in allowed one.
+
+    Secrets go only over TLS (RFC 6749 section 2.3.1 and 3.2: "MUST require the use of
+    TLS"; RFC 7523 assertions and bearer tokens are as good as the secret). ``source``
+    says where the URL came from, for the message: an option, or a discovery document.
+    """
+    parts = urlsplit(url or '')
+    if '@' in parts.netloc:
+        # RFC 9110 section 4.2.4: userinfo in an http(s) URL is deprecated; requests would also show it in every message.
+        shown = shown_url(cast(str, url))
+        raise ConfigurationError(
+            'Refusing {0} ({1}): the URL carries user credentials (user:password@), which are never sent nor shown; '
+            'remove them: the token or client authentication comes from the options'.format(shown, source),
+            url=shown,
+        )
+    scheme = parts.scheme.lower()
+    if scheme == 'https' and parts.hostname:
+        return None
+    if scheme == 'http' and parts.hostname:
+        if allow_plain_http and is_loopback(parts.hostname):
+            return 'allow_plain_http: {0} ({1}) was sent over plain HTTP, without TLS; use this for a development OP on loopback only'.format(url, source)
+        raise ConfigurationError(
+            'Refusing {0} ({1}): secrets and tokens are sent only over https; {2}'.format(
+                url,
+                source,
+                'allow_plain_http permits plain HTTP to a loopback address only'
+                if allow_plain_http
+                else 'a proxy that terminates TLS must keep the https scheme (X-Forwarded-Proto), or set allow_plain_http=true '
+                'for a development OP on loopback',
+            ),
+            url=url,
+        )
+    raise ConfigurationError('{0} ({1}) is not an absolute https URL'.format(url, source), url=url)
