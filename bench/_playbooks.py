@@ -2,14 +2,14 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What the benchmarks that run playbooks against the test servers share: the servers' harnesses, and one run.
+"""What the benchmarks that run playbooks against the test servers share: the servers, and one run.
 
-The harness modules of tests/ are all called harness.py: each is loaded by path, under a name of its own.
+Importing this module puts tests/ on sys.path, so that a benchmark imports the test servers as the package
+tests/servers (``from servers.op import harness``).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -17,14 +17,7 @@ import sys
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def load_harness(directory):
-    """tests/<directory>/harness.py, as a module."""
-    spec = importlib.util.spec_from_file_location('{0}_harness'.format(directory), os.path.join(TOP, 'tests', directory, 'harness.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+sys.path.insert(0, os.path.join(TOP, 'tests'))
 
 
 def write_play(workdir, label, play, variables):

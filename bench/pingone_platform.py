@@ -5,7 +5,7 @@
 """Benchmark: converge PingOne populations, groups, users and group memberships, first run and no-change run, two ways.
 
 Issue 14: "Ops teams who use Ansible today write one ``uri`` task per object." In one run, each way on an empty
-PingOne-shaped Management API test server (tests/pingone_api, bearer tokens of the test OP checked by introspection):
+PingOne-shaped Management API test server (tests/servers/pingone_api, bearer tokens of the test OP checked by introspection):
 
 1. our way: the jwtauth.oidc.pingone_platform role (``api_resource`` with ``api_style: pingone``: one paged read a
    collection and one read of each user's memberships, a write only where an object differs);
@@ -46,13 +46,9 @@ import subprocess
 import sys
 import tempfile
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(TOP, 'tests', 'oidc_op'))
-
-import harness  # noqa: E402  pylint: disable=wrong-import-position
-from _playbooks import load_harness, run_play  # noqa: E402  pylint: disable=wrong-import-position
-
-p1api_harness = load_harness('pingone_api')
+from _playbooks import TOP, run_play  # first: it puts tests/ on sys.path, for the servers package
+from servers.op import harness
+from servers.pingone_api import harness as p1api_harness
 
 OURS = 'pingone_platform role'
 TODAY = 'uri play (GET + POST/PUT)'

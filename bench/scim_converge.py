@@ -22,13 +22,9 @@ import subprocess
 import sys
 import tempfile
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(TOP, 'tests', 'oidc_op'))
-
-import harness  # noqa: E402  pylint: disable=wrong-import-position
-from _playbooks import load_harness, run_play  # noqa: E402  pylint: disable=wrong-import-position
-
-scim_harness = load_harness('scim_server')
+from _playbooks import TOP, run_play  # first: it puts tests/ on sys.path, for the servers package
+from servers.op import harness
+from servers.scim import harness as scim_harness
 
 PLAY_ROLE = '''
 - hosts: localhost

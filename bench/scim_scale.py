@@ -39,13 +39,9 @@ import tempfile
 import threading
 import time
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(TOP, 'tests', 'oidc_op'))
-
-import harness  # noqa: E402  pylint: disable=wrong-import-position
-from _playbooks import load_harness, playbook_command, write_play  # noqa: E402  pylint: disable=wrong-import-position
-
-scim_harness = load_harness('scim_server')
+from _playbooks import TOP, playbook_command, write_play  # first: it puts tests/ on sys.path, for the servers package
+from servers.op import harness
+from servers.scim import harness as scim_harness
 
 CLOCK_TICKS = os.sysconf('SC_CLK_TCK')
 PAGE_CAP = 200  # PingOne: at most 200 results an answer, startIndex ignored

@@ -28,10 +28,8 @@ import sys
 import tempfile
 import time
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(TOP, 'tests', 'oidc_op'))
-
-import harness  # noqa: E402  pylint: disable=wrong-import-position
+from _playbooks import TOP  # first: it puts tests/ on sys.path, for the servers package
+from servers.op import harness
 
 TEMPLATE_LOOKUP = "{{ lookup('jwtauth.oidc.token') }}\n{{ lookup('jwtauth.oidc.token') }}\n"
 TEMPLATE_FACT = '{{ token_response.json.access_token }}\n{{ token_response.json.access_token }}\n'
