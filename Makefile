@@ -49,7 +49,7 @@ TEST_PARTS := suite-$(NEWEST)-integration $(foreach name,$(OLDER),suite-$(name)-
 
 demo: node
 	@$(DEMO_SETUP)
-	@$(DEMO_PYTHON) tests/oidc_op/demo.py
+	@$(DEMO_PYTHON) demo/demo.py
 
 # First the venvs and the OP, side by side; then the parts, side by side, in the order of TEST_PARTS. The
 # second make takes the venvs and the OP as made (-o): make starts the parts that are ready in the order
@@ -119,7 +119,7 @@ sanity units integration: node venvs
 venvs: $(foreach pair,$(MATRIX),venv-$(call pair_name,$(pair)))
 
 node:
-	@cd tests/oidc_op && { [ -d node_modules/oidc-provider ] && [ node_modules/.package-lock.json -nt package-lock.json ]; } \
+	@cd tests/servers/op && { [ -d node_modules/oidc-provider ] && [ node_modules/.package-lock.json -nt package-lock.json ]; } \
 	  || npm ci --no-audit --no-fund
 
 # The AWX and execution environment checks: ansible-builder create/introspect, awx.awx registration playbook.

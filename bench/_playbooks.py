@@ -2,50 +2,45 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What the benchmarks that run playbooks against the test servers share: the servers' harnesses, and one run.
+"""What the benchmarks that run playbooks against the test servers share: the servers, the playbooks, and one run.
 
-The harness modules of tests/ are all called harness.py: each is loaded by path, under a name of its own.
+The playbooks are the files of bench/playbooks; their variables, which hold secrets, go in a file of mode 0600
+passed with -e @file, never on the command line.
+
+Importing this module puts tests/ on sys.path, so that a benchmark imports the test servers as the package
+tests/servers (``from servers.op import harness``).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
 import sys
 import time
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+PLAYBOOKS = os.path.join(HERE, 'playbooks')
+sys.path.insert(0, os.path.join(TOP, 'tests'))
 
 
-def load_harness(directory):
-    """tests/<directory>/harness.py, as a module."""
-    spec = importlib.util.spec_from_file_location('{0}_harness'.format(directory), os.path.join(TOP, 'tests', directory, 'harness.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def write_play(workdir, label, play, variables):
-    """The playbook and its variables written to workdir (the variables, which hold secrets, 0600): their paths."""
+def write_vars(workdir, label, variables):
+    """A play's variables written to workdir, readable by this user only (they hold secrets): their path."""
     vars_path = os.path.join(workdir, label + '-vars.json')
     with os.fdopen(os.open(vars_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 'w') as handle:
         json.dump(variables, handle)
-    playbook = os.path.join(workdir, label + '.yml')
-    with open(playbook, 'w') as handle:
-        handle.write(play)
-    return playbook, vars_path
+    return vars_path
 
 
 def playbook_command(playbook, vars_path):
-    """ansible-playbook of this Python's venv on the playbook, with its variables file."""
-    return [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), playbook, '-e', '@' + vars_path]
+    """ansible-playbook of this Python's venv on bench/playbooks/<playbook>, with its variables file."""
+    return [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), os.path.join(PLAYBOOKS, playbook), '-e', '@' + vars_path]
 
 
-def run_play(workdir, label, play, variables, env):
-    """Run one playbook: (wall seconds, the changed count of the recap); stop the bench if it fails."""
-    playbook, vars_path = write_play(workdir, label, play, variables)
+def run_play(workdir, label, playbook, variables, env):
+    """Run bench/playbooks/<playbook>: (wall seconds, the changed count of the recap); stop the bench if it fails."""
+    vars_path = write_vars(workdir, label, variables)
     started = time.perf_counter()
     proc = subprocess.run(playbook_command(playbook, vars_path), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           universal_newlines=True, check=False)

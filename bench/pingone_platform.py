@@ -5,7 +5,7 @@
 """Benchmark: converge PingOne populations, groups, users and group memberships, first run and no-change run, two ways.
 
 Issue 14: "Ops teams who use Ansible today write one ``uri`` task per object." In one run, each way on an empty
-PingOne-shaped Management API test server (tests/pingone_api, bearer tokens of the test OP checked by introspection):
+PingOne-shaped Management API test server (tests/servers/pingone_api, bearer tokens of the test OP checked by introspection):
 
 1. our way: the jwtauth.oidc.pingone_platform role (``api_resource`` with ``api_style: pingone``: one paged read a
    collection and one read of each user's memberships, a write only where an object differs);
@@ -46,190 +46,12 @@ import subprocess
 import sys
 import tempfile
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(TOP, 'tests', 'oidc_op'))
-
-import harness  # noqa: E402  pylint: disable=wrong-import-position
-from _playbooks import load_harness, run_play  # noqa: E402  pylint: disable=wrong-import-position
-
-p1api_harness = load_harness('pingone_api')
+from _playbooks import TOP, run_play  # first: it puts tests/ on sys.path, for the servers package
+from servers.op import harness
+from servers.pingone_api import harness as p1api_harness
 
 OURS = 'pingone_platform role'
 TODAY = 'uri play (GET + POST/PUT)'
-
-PLAY_ROLE = '''
-- hosts: localhost
-  gather_facts: false
-  roles:
-    - role: jwtauth.oidc.pingone_platform
-      vars:
-        pingone_platform_api_url: "{{ p1_url }}"
-        pingone_platform_populations: "{{ bench_populations }}"
-        pingone_platform_groups: "{{ bench_groups }}"
-        pingone_platform_users: "{{ bench_users }}"
-        pingone_platform_auth: "{{ auth }}"
-'''
-
-# The ids found by the GETs, then those of the objects created, are kept in facts by name; the bodies are templated
-# when used, so inside a loop over users user_body is that user's body.
-PLAY_URI = '''
-- hosts: localhost
-  gather_facts: false
-  module_defaults:
-    ansible.builtin.uri:
-      ca_path: "{{ ca_path }}"
-  vars:
-    bearer: {Authorization: "Bearer {{ token.json.access_token }}"}
-    user_body: >-
-      {{ item | dict2items | rejectattr('key', 'in', ['groups', 'population']) | items2dict
-         | combine({'population': {'id': population_ids[item.population]}}) }}
-  tasks:
-    - name: Token
-      ansible.builtin.uri:
-        url: "{{ token_endpoint }}"
-        method: POST
-        body_format: form-urlencoded
-        body: {grant_type: client_credentials, scope: "api:read api:write"}
-        url_username: "{{ basic_client_id }}"
-        url_password: "{{ basic_client_secret }}"
-        force_basic_auth: true
-      register: token
-      no_log: true
-
-    - name: Find each population
-      ansible.builtin.uri:
-        url: "{{ p1_url }}/populations?filter={{ ('name sw \\"' ~ item.name ~ '\\"') | urlencode }}"
-        headers: "{{ bearer }}"
-      loop: "{{ bench_populations }}"
-      register: found_populations
-      no_log: true
-    - name: Map population names to ids
-      ansible.builtin.set_fact:
-        population_ids: >-
-          {{ dict(found_populations.results | map(attribute='json._embedded.populations') | flatten | map(attribute='name')
-                  | zip(found_populations.results | map(attribute='json._embedded.populations') | flatten | map(attribute='id'))) }}
-    - name: Create missing populations
-      ansible.builtin.uri:
-        url: "{{ p1_url }}/populations"
-        method: POST
-        body_format: json
-        body: "{{ item }}"
-        headers: "{{ bearer }}"
-        status_code: 201
-      loop: "{{ bench_populations | rejectattr('name', 'in', population_ids) | list }}"
-      register: created_populations
-      changed_when: true
-      no_log: true
-    - name: Replace existing populations
-      ansible.builtin.uri:
-        url: "{{ p1_url }}/populations/{{ population_ids[item.name] }}"
-        method: PUT
-        body_format: json
-        body: "{{ item }}"
-        headers: "{{ bearer }}"
-      loop: "{{ bench_populations | selectattr('name', 'in', population_ids) | list }}"
-      changed_when: true
-      no_log: true
-    - name: Add the created populations
-      ansible.builtin.set_fact:
-        population_ids: >-
-          {{ population_ids | combine(dict(created_populations.results | default([]) | map(attribute='json.name')
-                                           | zip(created_populations.results | default([]) | map(attribute='json.id')))) }}
-
-    - name: Find each group
-      ansible.builtin.uri:
-        url: "{{ p1_url }}/groups?filter={{ ('name eq \\"' ~ item.name ~ '\\"') | urlencode }}"
-        headers: "{{ bearer }}"
-      loop: "{{ bench_groups }}"
-      register: found_groups
-      no_log: true
-    - name: Map group names to ids
-      ansible.builtin.set_fact:
-        group_ids: >-
-          {{ dict(found_groups.results | map(attribute='json._embedded.groups') | flatten | map(attribute='name')
-                  | zip(found_groups.results | map(attribute='json._embedded.groups') | flatten | map(attribute='id'))) }}
-    - name: Create missing groups
-      ansible.builtin.uri:
-        url: "{{ p1_url }}/groups"
-        method: POST
-        body_format: json
-        body: "{{ item }}"
-        headers: "{{ bearer }}"
-        status_code: 201
-      loop: "{{ bench_groups | rejectattr('name', 'in', group_ids) | list }}"
-      register: created_groups
-      changed_when: true
-      no_log: true
-    - name: Replace existing groups
-      ansible.builtin.uri:
-        url: "{{ p1_url }}/groups/{{ group_ids[item.name] }}"
-        method: PUT
-        body_format: json
-        body: "{{ item }}"
-        headers: "{{ bearer }}"
-      loop: "{{ bench_groups | selectattr('name', 'in', group_ids) | list }}"
-      changed_when: true
-      no_log: true
-    - name: Add the created groups
-      ansible.builtin.set_fact:
-        group_ids: >-
-          {{ group_ids | combine(dict(created_groups.results | default([]) | map(attribute='json.name')
-                                      | zip(created_groups.results | default([]) | map(attribute='json.id')))) }}
-
-    - name: Find each user
-      ansible.builtin.uri:
-        url: "{{ p1_url }}/users?filter={{ ('username eq \\"' ~ item.username ~ '\\"') | urlencode }}"
-        headers: "{{ bearer }}"
-      loop: "{{ bench_users }}"
-      register: found_users
-      no_log: true
-    - name: Map usernames to ids
-      ansible.builtin.set_fact:
-        user_ids: >-
-          {{ dict(found_users.results | map(attribute='json._embedded.users') | flatten | map(attribute='username')
-                  | zip(found_users.results | map(attribute='json._embedded.users') | flatten | map(attribute='id'))) }}
-    - name: Create missing users
-      ansible.builtin.uri:
-        url: "{{ p1_url }}/users"
-        method: POST
-        body_format: json
-        body: "{{ user_body }}"
-        headers: "{{ bearer }}"
-        status_code: 201
-      loop: "{{ bench_users | rejectattr('username', 'in', user_ids) | list }}"
-      register: created_users
-      changed_when: true
-      no_log: true
-    - name: Update existing users
-      ansible.builtin.uri:
-        url: "{{ p1_url }}/users/{{ user_ids[item.username] }}"
-        method: PATCH
-        body_format: json
-        body: "{{ user_body }}"
-        headers: "{{ bearer }}"
-      loop: "{{ bench_users | selectattr('username', 'in', user_ids) | list }}"
-      changed_when: true
-      no_log: true
-    - name: Add the created users
-      ansible.builtin.set_fact:
-        user_ids: >-
-          {{ user_ids | combine(dict(created_users.results | default([]) | map(attribute='json.username')
-                                     | zip(created_users.results | default([]) | map(attribute='json.id')))) }}
-
-    # PingOne answers 400 to a membership that exists already: accepted, and not a change.
-    - name: Add each user to its groups
-      ansible.builtin.uri:
-        url: "{{ p1_url }}/users/{{ user_ids[item.0.username] }}/memberOfGroups"
-        method: POST
-        body_format: json
-        body: {id: "{{ group_ids[item.1] }}"}
-        headers: "{{ bearer }}"
-        status_code: [201, 400]
-      loop: "{{ bench_users | subelements('groups') }}"
-      register: membership
-      changed_when: membership.status == 201
-      no_log: true
-'''
 
 
 def make_data(populations, groups, users, memberships):
@@ -295,7 +117,8 @@ def main(argv=None):
             uri_vars = {'token_endpoint': op.token_endpoint(), 'basic_client_id': basic['client_id'],
                         'basic_client_secret': basic['client_secret'], 'ca_path': op.ca_path}
             data = {'p1_url': api.env_url, 'bench_populations': bench_populations, 'bench_groups': bench_groups, 'bench_users': bench_users}
-            for index, (label, play, extra) in enumerate([(OURS, PLAY_ROLE, {'auth': role_auth}), (TODAY, PLAY_URI, uri_vars)]):
+            ways = [(OURS, 'pingone_platform_role.yml', {'auth': role_auth}), (TODAY, 'pingone_platform_uri.yml', uri_vars)]
+            for index, (label, play, extra) in enumerate(ways):
                 api.reset()  # each way on an empty server
                 for run in ('first run', 'no-change run'):
                     mark = api.mark()

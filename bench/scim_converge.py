@@ -22,114 +22,9 @@ import subprocess
 import sys
 import tempfile
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(TOP, 'tests', 'oidc_op'))
-
-import harness  # noqa: E402  pylint: disable=wrong-import-position
-from _playbooks import load_harness, run_play  # noqa: E402  pylint: disable=wrong-import-position
-
-scim_harness = load_harness('scim_server')
-
-PLAY_ROLE = '''
-- hosts: localhost
-  gather_facts: false
-  roles:
-    - role: jwtauth.oidc.scim_provision
-      vars:
-        scim_provision_url: "{{ scim_url }}"
-        scim_provision_users: "{{ bench_users }}"
-        scim_provision_groups: "{{ bench_groups }}"
-        scim_provision_auth: "{{ auth }}"
-'''
-
-PLAY_URI = '''
-- hosts: localhost
-  gather_facts: false
-  module_defaults:
-    ansible.builtin.uri:
-      ca_path: "{{ ca_path }}"
-  vars:
-    bearer: {Authorization: "Bearer {{ token.json.access_token }}"}
-    # Templated when used, so inside a group loop it is that group's body.
-    group_body:
-      schemas: [urn:ietf:params:scim:schemas:core:2.0:Group]
-      displayName: "{{ item.item.displayName }}"
-      members: "{{ item.item.members | map('extract', user_ids) | map('regex_replace', '^(.*)$', '{\\"value\\": \\"\\\\1\\"}')
-                   | map('from_json') | list }}"
-  tasks:
-    - name: Token
-      ansible.builtin.uri:
-        url: "{{ token_endpoint }}"
-        method: POST
-        body_format: form-urlencoded
-        body: {grant_type: client_credentials, scope: "api:read api:write"}
-        url_username: "{{ basic_client_id }}"
-        url_password: "{{ basic_client_secret }}"
-        force_basic_auth: true
-        ca_path: "{{ ca_path }}"
-      register: token
-      no_log: true
-    - name: Find each user
-      ansible.builtin.uri:
-        url: "{{ scim_url }}/Users?filter={{ ('userName eq \\"' ~ item.userName ~ '\\"') | urlencode }}"
-        headers: "{{ bearer }}"
-      loop: "{{ bench_users }}"
-      register: found_users
-      no_log: true
-    - name: Create missing users
-      ansible.builtin.uri:
-        url: "{{ scim_url }}/Users"
-        method: POST
-        body_format: json
-        body: "{{ item.item | combine({'schemas': ['urn:ietf:params:scim:schemas:core:2.0:User']}) }}"
-        headers: "{{ bearer }}"
-        status_code: 201
-      loop: "{{ found_users.results | selectattr('json.totalResults', 'eq', 0) | list }}"
-      register: created_users
-      no_log: true
-    - name: Replace existing users
-      ansible.builtin.uri:
-        url: "{{ scim_url }}/Users/{{ item.json.Resources[0].id }}"
-        method: PUT
-        body_format: json
-        body: "{{ item.item | combine({'schemas': ['urn:ietf:params:scim:schemas:core:2.0:User']}) }}"
-        headers: "{{ bearer }}"
-      loop: "{{ found_users.results | selectattr('json.totalResults', 'eq', 1) | list }}"
-      no_log: true
-    - name: Map userName to id
-      ansible.builtin.set_fact:
-        user_ids: >-
-          {{ dict(found_users.results | selectattr('json.totalResults', 'eq', 1) | map(attribute='json.Resources.0.userName')
-                  | zip(found_users.results | selectattr('json.totalResults', 'eq', 1) | map(attribute='json.Resources.0.id')))
-             | combine(dict(created_users.results | default([]) | map(attribute='json.userName')
-                  | zip(created_users.results | default([]) | map(attribute='json.id')))) }}
-    - name: Find each group
-      ansible.builtin.uri:
-        url: "{{ scim_url }}/Groups?filter={{ ('displayName eq \\"' ~ item.displayName ~ '\\"') | urlencode }}"
-        headers: "{{ bearer }}"
-      loop: "{{ bench_groups }}"
-      register: found_groups
-      no_log: true
-    - name: Create missing groups
-      ansible.builtin.uri:
-        url: "{{ scim_url }}/Groups"
-        method: POST
-        body_format: json
-        body: "{{ group_body }}"
-        headers: "{{ bearer }}"
-        status_code: 201
-      loop: "{{ found_groups.results | selectattr('json.totalResults', 'eq', 0) | list }}"
-      no_log: true
-    - name: Replace existing groups
-      ansible.builtin.uri:
-        url: "{{ scim_url }}/Groups/{{ item.json.Resources[0].id }}"
-        method: PUT
-        body_format: json
-        body: "{{ group_body }}"
-        headers: "{{ bearer }}"
-      loop: "{{ found_groups.results | selectattr('json.totalResults', 'eq', 1) | list }}"
-      no_log: true
-'''
+from _playbooks import TOP, run_play  # first: it puts tests/ on sys.path, for the servers package
+from servers.op import harness
+from servers.scim import harness as scim_harness
 
 
 def main(argv=None):
@@ -154,7 +49,8 @@ def main(argv=None):
                          'ca_path': op.ca_path, 'scope': ['api:read', 'api:write']}
             uri_vars = {'token_endpoint': op.token_endpoint(), 'basic_client_id': basic['client_id'],
                         'basic_client_secret': basic['client_secret'], 'ca_path': op.ca_path}
-            ways = [('scim_provision role', PLAY_ROLE, {'auth': role_auth}), ('uri loop (GET + POST/PUT)', PLAY_URI, uri_vars)]
+            ways = [('scim_provision role', 'scim_converge_role.yml', {'auth': role_auth}),
+                    ('uri loop (GET + POST/PUT)', 'scim_converge_uri.yml', uri_vars)]
             for index, (label, play, extra) in enumerate(ways):
                 with scim_harness.SCIMServer(os.path.join(workdir, 'scim{0}'.format(index)), op) as scim:
                     variables = dict(extra, scim_url=scim.base_url, bench_users=users, bench_groups=groups)  # 'groups' is Ansible's own

@@ -39,13 +39,9 @@ import tempfile
 import threading
 import time
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(TOP, 'tests', 'oidc_op'))
-
-import harness  # noqa: E402  pylint: disable=wrong-import-position
-from _playbooks import load_harness, playbook_command, write_play  # noqa: E402  pylint: disable=wrong-import-position
-
-scim_harness = load_harness('scim_server')
+from _playbooks import TOP, playbook_command, write_vars  # first: it puts tests/ on sys.path, for the servers package
+from servers.op import harness
+from servers.scim import harness as scim_harness
 
 CLOCK_TICKS = os.sysconf('SC_CLK_TCK')
 PAGE_CAP = 200  # PingOne: at most 200 results an answer, startIndex ignored
@@ -53,74 +49,6 @@ SEARCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest'
 # A row whose server process was busy (CPU) this share of the wall time or more is marked server-bound: the
 # server is one Python process, and its threads share one GIL.
 SERVER_BOUND = 0.6
-
-PLAY_OURS = '''
-- hosts: localhost
-  gather_facts: false
-  module_defaults:
-    jwtauth.oidc.api_resource: "{{ auth }}"
-  tasks:
-    - name: Users
-      jwtauth.oidc.api_resource:
-        url: "{{ scim_url }}/Users"
-        api_style: scim
-        key: userName
-        items: "{{ bench_users }}"
-        parallel: "{{ bench_parallel }}"
-        read_strategy: auto
-      register: converged
-    - name: Result
-      ansible.builtin.debug:
-        msg: "BENCH {{ {'requests': converged.requests, 'read_strategy': converged.read_strategy,
-                        'created': converged.created | length, 'unchanged': converged.unchanged | length} | to_json }}"
-'''
-
-PLAY_URI = '''
-- hosts: localhost
-  gather_facts: false
-  module_defaults:
-    ansible.builtin.uri:
-      ca_path: "{{ ca_path }}"
-  vars:
-    bearer: {Authorization: "Bearer {{ token.json.access_token }}"}
-  tasks:
-    - name: Token
-      ansible.builtin.uri:
-        url: "{{ token_endpoint }}"
-        method: POST
-        body_format: form-urlencoded
-        body: {grant_type: client_credentials, scope: "api:read api:write"}
-        url_username: "{{ basic_client_id }}"
-        url_password: "{{ basic_client_secret }}"
-        force_basic_auth: true
-      register: token
-      no_log: true
-    - name: Find each user
-      ansible.builtin.uri:
-        url: "{{ scim_url }}/Users?filter={{ ('userName eq \\"' ~ item.userName ~ '\\"') | urlencode }}"
-        headers: "{{ bearer }}"
-      loop: "{{ bench_users }}"
-      register: found_users
-      no_log: true
-    - name: Create missing users
-      ansible.builtin.uri:
-        url: "{{ scim_url }}/Users"
-        method: POST
-        body_format: json
-        body: "{{ item.item | combine({'schemas': ['urn:ietf:params:scim:schemas:core:2.0:User']}) }}"
-        headers: "{{ bearer }}"
-        status_code: 201
-      loop: "{{ found_users.results | selectattr('json.totalResults', 'eq', 0) | list }}"
-      no_log: true
-'''
-
-PLAY_NOOP = '''
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: Nothing
-      ansible.builtin.meta: noop
-'''
 
 
 def tree_pids(root):
@@ -189,14 +117,14 @@ def children_cpu():
 
 
 def run_play(workdir, label, play, variables, env, scim):
-    """Run one playbook; a dict of wall s, requests at the server, client and server CPU s, peak memory, BENCH line."""
-    playbook, vars_path = write_play(workdir, label, play, variables)
+    """Run bench/playbooks/<play>; a dict of wall s, requests at the server, client and server CPU s, peak memory, BENCH line."""
+    vars_path = write_vars(workdir, label, variables)
     output_path = os.path.join(workdir, label + '.out')
     mark = scim.mark() if scim else 0
     server_cpu, client_cpu = (cpu_seconds(scim.pid) if scim else 0.0), children_cpu()
     with open(output_path, 'w') as output:
         started = time.perf_counter()
-        proc = subprocess.Popen(playbook_command(playbook, vars_path), env=env, stdout=output, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(playbook_command(play, vars_path), env=env, stdout=output, stderr=subprocess.STDOUT)
         sampler = MemorySampler(proc.pid)
         sampler.start()
         returncode = proc.wait()
@@ -261,7 +189,7 @@ def main(argv=None):
                        JWTAUTH_OIDC_TOKEN_STORE_PATH=os.path.join(workdir, 'store'))
             auth = {'issuer': op.issuer, 'client_id': csjwt['client_id'], 'client_secret': csjwt['client_secret'],
                     'ca_path': op.ca_path, 'scope': ['api:read', 'api:write']}
-            noop = run_play(workdir, 'noop', PLAY_NOOP, {}, env, None)
+            noop = run_play(workdir, 'noop', 'noop.yml', {}, env, None)
             startup = noop['seconds']
 
             # Today's way, per user: a uri loop on 0 and on --uri-sample users, each on an empty server.
@@ -270,7 +198,7 @@ def main(argv=None):
             uri = {}
             for count in (0, args.uri_sample) if args.uri_sample else ():
                 scim.reset(delay_ms=latency)
-                uri[count] = run_play(workdir, 'uri{0}'.format(count), PLAY_URI, dict(uri_vars, bench_users=make_users(count)), env, scim)
+                uri[count] = run_play(workdir, 'uri{0}'.format(count), 'scim_scale_uri.yml', dict(uri_vars, bench_users=make_users(count)), env, scim)
 
             for size in sizes:
                 users = make_users(size)
@@ -279,7 +207,7 @@ def main(argv=None):
                 for parallel in ways:
                     scim.reset(delay_ms=latency)
                     for run in ('first run', 'no-change run'):
-                        result = run_play(workdir, 'ours', PLAY_OURS, dict(variables, bench_parallel=parallel), env, scim)
+                        result = run_play(workdir, 'ours', 'scim_scale_api_resource.yml', dict(variables, bench_parallel=parallel), env, scim)
                         # Reads go one after the other: only the writes of a first run are in flight together.
                         rows.append((size, 'parallel {0}'.format(parallel), run, parallel if run == 'first run' else 1, result))
                     if parallel != 1:
@@ -288,7 +216,7 @@ def main(argv=None):
                 scim.reset(delay_ms=latency, list_cap=PAGE_CAP, index_filters=indexed)
                 server = 'cap {0}{1}'.format(PAGE_CAP, ', indexed test server' if indexed else '')
                 for run, parallel in (('first run', 8), ('no-change run', 8)):
-                    result = run_play(workdir, 'ours', PLAY_OURS, dict(variables, bench_parallel=parallel), env, scim)
+                    result = run_play(workdir, 'ours', 'scim_scale_api_resource.yml', dict(variables, bench_parallel=parallel), env, scim)
                     way = 'parallel 8, ' + server if run == 'first run' else server + ', auto'
                     rows.append((size, way, run, parallel if run == 'first run' else 1, result))
 

@@ -19,7 +19,6 @@ is the ansible-playbook run. Prints both and the ratios.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -28,41 +27,8 @@ import sys
 import tempfile
 import time
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(TOP, 'tests', 'oidc_op'))
-
-import harness  # noqa: E402  pylint: disable=wrong-import-position
-
-TEMPLATE_LOOKUP = "{{ lookup('jwtauth.oidc.token') }}\n{{ lookup('jwtauth.oidc.token') }}\n"
-TEMPLATE_FACT = '{{ token_response.json.access_token }}\n{{ token_response.json.access_token }}\n'
-
-PLAY_LOOKUP = '''
-- hosts: many
-  gather_facts: false
-  tasks:
-    - ansible.builtin.template: {src: "%(template)s", dest: "{{ out }}/{{ inventory_hostname }}", mode: "0600"}
-      no_log: true
-'''
-
-PLAY_WORKAROUND = '''
-- hosts: many
-  gather_facts: false
-  tasks:
-    - ansible.builtin.uri:
-        url: "{{ token_endpoint }}"
-        method: POST
-        body_format: form-urlencoded
-        body: {grant_type: client_credentials}
-        url_username: "{{ client_id }}"
-        url_password: "{{ client_secret }}"
-        force_basic_auth: true
-        ca_path: "{{ ca_path }}"
-      register: token_response
-      run_once: true
-      no_log: true
-    - ansible.builtin.template: {src: "%(template)s", dest: "{{ out }}/{{ inventory_hostname }}", mode: "0600"}
-      no_log: true
-'''
+from _playbooks import TOP, playbook_command, write_vars  # first: it puts tests/ on sys.path, for the servers package
+from servers.op import harness
 
 
 def write(path, text, mode=0o600):
@@ -72,23 +38,21 @@ def write(path, text, mode=0o600):
 
 
 def run_play(op, workdir, label, play, variables, hosts, forks):
-    """Run one play; return (seconds, token requests at the OP, distinct tokens rendered)."""
+    """Run bench/playbooks/<play>; return (seconds, token requests at the OP, distinct tokens rendered)."""
     out = os.path.join(workdir, label + '-out')
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
     variables = dict(variables, out=out)
-    vars_path = write(os.path.join(workdir, label + '-vars.json'), json.dumps(variables))
+    vars_path = write_vars(workdir, label, variables)
     inventory = write(os.path.join(workdir, 'inventory.ini'), '[many]\n' + ''.join(
         'host{0:03d} ansible_connection=local ansible_python_interpreter={1}\n'.format(i, sys.executable) for i in range(hosts)))
-    playbook = write(os.path.join(workdir, label + '.yml'), play)
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'), ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'),
                ANSIBLE_NOCOLOR='1')
     env = {key: value for key, value in env.items() if not key.startswith('JWTAUTH_OIDC_')}
     mark = op.mark()
     started = time.perf_counter()
-    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, playbook,
-                           '-f', str(forks), '-e', '@' + vars_path], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, check=False)
+    proc = subprocess.run(playbook_command(play, vars_path) + ['-i', inventory, '-f', str(forks)], env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, universal_newlines=True, check=False)
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit('{0} failed:\n{1}'.format(label, proc.stdout[-3000:]))
@@ -113,16 +77,14 @@ def main(argv=None):
     workdir = tempfile.mkdtemp(prefix='jwtauth-bench-')
     try:
         with harness.OP(os.path.join(workdir, 'op')) as op:
-            lookup_template = write(os.path.join(workdir, 'lookup.j2'), TEMPLATE_LOOKUP)
-            fact_template = write(os.path.join(workdir, 'fact.j2'), TEMPLATE_FACT)
             csjwt, basic = op.clients['csjwt'], op.clients['basic']
             lookup_vars = {'jwtauth_oidc_issuer': op.issuer, 'jwtauth_oidc_client_id': csjwt['client_id'],
                            'jwtauth_oidc_client_secret': csjwt['client_secret'], 'jwtauth_oidc_ca_path': op.ca_path}
             ways = [
-                ('lookup + token store', PLAY_LOOKUP % {'template': lookup_template},
+                ('lookup + token store', 'token_lookup.yml',
                  dict(lookup_vars, jwtauth_oidc_token_store_path=os.path.join(workdir, 'store'))),
-                ('lookup, store off', PLAY_LOOKUP % {'template': lookup_template}, dict(lookup_vars, jwtauth_oidc_token_store=False)),
-                ('uri + run_once workaround', PLAY_WORKAROUND % {'template': fact_template},
+                ('lookup, store off', 'token_lookup.yml', dict(lookup_vars, jwtauth_oidc_token_store=False)),
+                ('uri + run_once workaround', 'token_uri_run_once.yml',
                  {'token_endpoint': op.token_endpoint(), 'client_id': basic['client_id'], 'client_secret': basic['client_secret'],
                   'ca_path': op.ca_path}),
             ]

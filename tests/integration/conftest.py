@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -17,11 +16,12 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(TOP, 'tests', 'oidc_op'))
-sys.path.insert(0, os.path.join(TOP, 'tests', 'hostile_server'))
+# The test servers are the package tests/servers: tests/ goes on sys.path here, once, for every test module.
+sys.path.insert(0, os.path.join(TOP, 'tests'))
 
-import harness  # noqa: E402  pylint: disable=wrong-import-position
-import hostile  # noqa: E402  pylint: disable=wrong-import-position
+from servers import hostile  # noqa: E402  pylint: disable=wrong-import-position
+from servers.op import harness  # noqa: E402  pylint: disable=wrong-import-position
+from servers.pingone_api import harness as p1api_harness  # noqa: E402  pylint: disable=wrong-import-position
 
 # Where the collection tree goes: .build, unless tests/bin/run-tests gives this run a directory of its own
 # (make test runs the pairs side by side, and each rebuilds its tree).
@@ -90,7 +90,7 @@ def pytest_configure(config):
 
 @pytest.fixture
 def hostile_server(tmp_path):
-    """A misbehaving HTTPS server of this test's own, in a thread (tests/hostile_server)."""
+    """A misbehaving HTTPS server of this test's own, in a thread (tests/servers/hostile.py)."""
     with hostile.Hostile(tmp_path / 'hostile') as server:
         yield server
 
@@ -108,11 +108,6 @@ def op(tmp_path_factory):
     harness.install()
     with harness.OP(str(tmp_path_factory.mktemp('op'))) as provider:
         yield provider
-
-
-_p1api_spec = importlib.util.spec_from_file_location('p1api_harness', os.path.join(TOP, 'tests', 'pingone_api', 'harness.py'))
-p1api_harness = importlib.util.module_from_spec(_p1api_spec)
-_p1api_spec.loader.exec_module(p1api_harness)
 
 
 @pytest.fixture(scope='session')

@@ -10,9 +10,7 @@ Writes are counted at the SCIM server, so "check mode writes nothing" and
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import re
 
 import pytest
@@ -22,13 +20,10 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import Config
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import parallel
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task
 
-from conftest import TOP, in_context, validated
+from conftest import in_context, validated
+from servers.scim import harness as scim_harness
 from test_token_lookup import lookup_env
 from test_token_module import client_options
-
-_spec = importlib.util.spec_from_file_location('scim_harness', os.path.join(TOP, 'tests', 'scim_server', 'harness.py'))
-scim_harness = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(scim_harness)
 
 USERS = [
     {'userName': 'alice', 'name': {'givenName': 'Alice', 'familyName': 'Doe'}, 'active': True,

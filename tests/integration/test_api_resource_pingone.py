@@ -2,7 +2,7 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""api_resource with api_style pingone against the PingOne-shaped Management API test server (tests/pingone_api).
+"""api_resource with api_style pingone against the PingOne-shaped Management API test server (tests/servers/pingone_api).
 
 The first step of issue 14: the engine converges PingOne objects (HAL lists paged by limit and cursor, a page
 cap below the limit, server-owned fields never sent back, PATCH for users, 429 storms). Writes and reads are

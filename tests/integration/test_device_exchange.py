@@ -12,7 +12,7 @@ import threading
 import pytest
 import requests
 
-import harness
+from servers.op import harness
 from test_token_module import client_options
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext

@@ -2,7 +2,7 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The PingOne-shaped Management API test server (tests/pingone_api) against PingOne's documented behaviour.
+"""The PingOne-shaped Management API test server (tests/servers/pingone_api) against PingOne's documented behaviour.
 
 Plain requests with tokens of the test OP: what the server answers is what the role's tests will rely on, so it is
 checked here first (shapes, paging, errors, faults), before any client code runs against it.
@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-import harness
+from servers.op import harness
 
 
 ISO = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$')

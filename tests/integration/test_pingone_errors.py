@@ -5,7 +5,7 @@
 """What ops teams hit first (issue 11, items 6, 9, 10 and 11): each test makes a new user's mistake and reads the message.
 
 The library runs in process against the real OP's PingOne-shaped mount (/<envID>/as) where the
-OP can show the mistake, and against tests/hostile_server where it cannot: PingOne's platform
+OP can show the mistake, and against tests/servers/hostile.py where it cannot: PingOne's platform
 error bodies, a token answer with a narrower scope, a custom domain announcing PingOne's issuer.
 """
 
@@ -20,8 +20,8 @@ import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-import harness
-import hostile
+from servers import hostile
+from servers.op import harness
 from conftest import validated_token_options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of

@@ -16,8 +16,8 @@ import time
 
 import pytest
 
-import hostile
-from hostile import json_answer
+from servers import hostile
+from servers.hostile import json_answer
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import api_resource_module_kwargs

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import secrets
 
-import hostile
 import jwt
 import pytest
 
@@ -24,6 +23,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import StoreError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._store import provider
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
+from servers import hostile
 from test_token_module import client_options, code_options, read_pem
 
 LAYOUTS = ['root', 'pingone']

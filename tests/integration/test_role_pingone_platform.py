@@ -7,7 +7,7 @@
 Writes are counted at the server: check mode writes nothing, the first run writes each object once (populations,
 groups, users, memberships, a resource with scopes, applications, a grant) and reads the application secret it is
 asked for after a 404, a drift is repaired with exactly the writes it needs, and the run after writes nothing.
-The applications are clients of the test OP (tests/pingone_api/server.py OPClients): a service account signs on as
+The applications are clients of the test OP (tests/servers/pingone_api/server.py OPClients): a service account signs on as
 the CLIENT_SECRET_JWT application the role created, with the client id and secret the role returned, and a deleted
 application's client is refused.
 """

@@ -2,7 +2,7 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Issue 9, the token store part: against a misbehaving token endpoint (tests/hostile_server) and the real OP.
+"""Issue 9, the token store part: against a misbehaving token endpoint (tests/servers/hostile.py) and the real OP.
 
 Workers are forked processes, as Ansible's are; request counts are read at the server.
 """
@@ -18,7 +18,7 @@ import time
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-import hostile
+from servers import hostile
 from test_token_lookup import lookup_env, token_requests
 from test_token_module import client_options, code_options
 

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-import harness
+from servers.op import harness
 from conftest import TokenCase
 from test_token_module import client_options, code_options
 

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 import requests
 
-import harness
+from servers.op import harness
 from conftest import BIN
 from test_token_module import client_options
 

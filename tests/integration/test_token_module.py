@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-import harness
+from servers.op import harness
 from conftest import TokenCase
 
 

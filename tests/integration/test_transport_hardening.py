@@ -5,7 +5,7 @@
 """Secrets travel only over TLS to the origin they belong to, waits are bounded, nothing echoed leaks (issue 9).
 
 Each test points the library (in process, for speed) or a playbook (where the
-edge matters: masking, warnings) at a misbehaving server of tests/hostile_server.
+edge matters: masking, warnings) at a misbehaving server of tests/servers/hostile.py.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 from ansible.release import __version__ as ansible_version
 
-import hostile
+from servers import hostile
 from conftest import validated_token_options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import checks
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OAuthError, TransportError

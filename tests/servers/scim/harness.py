@@ -4,11 +4,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Start a real SCIM 2.0 server (scim2-server, in memory) protected by tokens of the test OP.
 
-Usage from tests (both harness modules are called harness.py: import them through the tests directory)::
+Usage from tests (tests/ on sys.path)::
 
-    sys.path.insert(0, "tests")
-    from oidc_op.harness import OP
-    from scim_server.harness import SCIMServer
+    from servers.op.harness import OP
+    from servers.scim.harness import SCIMServer
     with OP(tmp_path / "op") as op, SCIMServer(tmp_path / "scim", op) as scim:
         admin = scim.admin_session()
         admin.post(scim.base_url + "/Users", json={"schemas": [USER_SCHEMA], "userName": "alice"})
@@ -21,27 +20,15 @@ that pass auth answer that status with Retry-After: 1 before the SCIM handler an
 (a path ending in * matches a prefix, e.g. "PATCH /v2/Users/*"). ``reset(fail_first=...)`` gives a running
 server back empty, with an empty request log and introspection cache, and arms new faults: a server takes
 seconds to start, a reset milliseconds, so tests share one.
-server.py runs under ``python`` (default: $SCIM_SERVER_PYTHON or sys.executable), which needs Python 3.11+ with
-scim2-server, requests and PyJWT; this module needs only requests. Introspection calls show up in the OP's event log
-(POST /token/introspection), and token() calls as POST /token.
+server.py runs as ``python -m servers.scim.server`` under ``python`` (default: $SCIM_SERVER_PYTHON or
+sys.executable), which needs Python 3.11+ with scim2-server, requests and PyJWT; this module needs only requests.
+Introspection calls show up in the OP's event log (POST /token/introspection), and token() calls as POST /token.
 """
 
-import importlib.util
 import os
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from ..base import LoggedServer
 
-
-def _load_op_harness():
-    # Both harness modules are called harness.py; load the OP's by path, under its own name.
-    path = os.path.join(os.path.dirname(HERE), "oidc_op", "harness.py")
-    spec = importlib.util.spec_from_file_location("jwtauth_oidc_test_op_harness", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-LoggedServer = _load_op_harness().LoggedServer
 SCIM_JSON = "application/scim+json"
 
 
@@ -57,7 +44,7 @@ class SCIMServer(LoggedServer):
     label = "scim server"
 
     def __init__(self, workdir, op, client="csjwt", fail_first=None, python=None, startup_timeout=90, cache_seconds=3):
-        self._launch(workdir, op, HERE, client, python or os.environ.get("SCIM_SERVER_PYTHON"),
+        self._launch(workdir, op, "servers.scim.server", client, python or os.environ.get("SCIM_SERVER_PYTHON"),
                      {"op_issuer": op.issuer, "cache_seconds": cache_seconds, "fail_first": fail_first or {}}, startup_timeout)
         self.base_url = self.root_url + "/v2"
 

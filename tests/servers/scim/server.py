@@ -4,8 +4,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Serve scim2-server (in-memory User and Group) behind OAuth bearer tokens checked by introspection at the test OP.
 
-Usage: ``python server.py CONFIG_JSON`` (normally started by harness.SCIMServer). Needs Python 3.11+ with
-scim2-server, requests and PyJWT. Config keys: host, port (0 = ephemeral), ready_path, log_path,
+Usage, from tests/: ``python -m servers.scim.server CONFIG_JSON`` (normally started by harness.SCIMServer). Needs
+Python 3.11+ with scim2-server, requests and PyJWT. Config keys: host, port (0 = ephemeral), ready_path, log_path,
 introspection_endpoint, ca_path, client_id, client_secret, signing_alg (HS256), cache_seconds (3),
 fail_first ({"POST /v2/Users": [503, 1]}: the first 1 authorized POST /v2/Users answers 503 with Retry-After: 1
 before the SCIM handler runs; a path ending in * matches a prefix; requests refused with 401/403 do not count).
@@ -366,7 +366,7 @@ def main(argv=None):
     """Run the server described by the config file in argv[0]."""
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
-        sys.stderr.write("usage: python server.py CONFIG_JSON\n")
+        sys.stderr.write("usage: python -m servers.scim.server CONFIG_JSON\n")
         return 2
     with open(argv[0]) as f:
         config = json.load(f)
@@ -380,7 +380,7 @@ def serve(server, config):
     """Serve until stopped (SIGTERM, SIGINT, or stdin closed: the harness's process ended); returns 0.
 
     Wraps the socket in TLS when the config names a certificate, and writes the ready file (port and pid) once
-    listening. The PingOne API test server (tests/pingone_api/server.py) serves through this too.
+    listening. The PingOne API test server (servers/pingone_api/server.py) serves through this too.
     """
     if config.get("tls_cert"):
         # Bearer tokens go only over TLS, in tests as in the field (the OP's throwaway CA signs this cert too).

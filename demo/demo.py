@@ -10,7 +10,7 @@ service account signs on without a browser, the code is exchanged with a client_
 ("exchange code for token (JWT AUTH)"), the access token calls the userinfo endpoint, and the tokens
 are introspected and revoked.
 
-Then it starts the PingOne-shaped Management API test server (tests/pingone_api), whose OIDC applications are
+Then it starts the PingOne-shaped Management API test server (tests/servers/pingone_api), whose OIDC applications are
 clients of that OP, and runs playbooks/demo_pingone_as_code.yml: the pingone_platform role creates a population, a
 group, a resource with a scope and a CLIENT_SECRET_JWT application with a grant, returns the application's secret,
 and the service account signs on as that application ("PingOne as code", docs/docsite/rst/guide_pingone_as_code.rst).
@@ -22,7 +22,6 @@ anything shaped like a JWT, and the demo fails if one shows.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -30,19 +29,14 @@ import subprocess
 import sys
 import tempfile
 
-import harness
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The test servers are the package tests/servers.
+sys.path.insert(0, os.path.join(TOP, 'tests'))
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TOP = os.path.dirname(os.path.dirname(HERE))
+from servers.op import harness  # noqa: E402  pylint: disable=wrong-import-position
+from servers.pingone_api import harness as p1api_harness  # noqa: E402  pylint: disable=wrong-import-position
+
 JWT_PATTERN = re.compile(r'eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}')
-
-
-def pingone_api_harness():
-    # The harness modules are all called harness.py: load the Management API's by path, under its own name.
-    spec = importlib.util.spec_from_file_location('jwtauth_oidc_demo_p1api_harness', os.path.join(TOP, 'tests', 'pingone_api', 'harness.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def write_vars(path, variables):
@@ -125,7 +119,7 @@ def main():
 def pingone_as_code(op, workdir, base_env, known):
     """Part two: the Management API test server, the role, and a sign-on as the application it created."""
     worker = op.clients['csjwt']
-    with pingone_api_harness().PingOneAPI(os.path.join(workdir, 'p1api'), op) as api:
+    with p1api_harness.PingOneAPI(os.path.join(workdir, 'p1api'), op) as api:
         print()
         print('PingOne as code: a PingOne-shaped Management API at {0}'.format(api.env_url))
         print('  (its OIDC applications are clients of the OP above: an application\'s id is its client ID)')

@@ -7,7 +7,7 @@
 A certified OP or SCIM server cannot be made to trickle its answer, send a page that never ends, link
 to another origin, downgrade discovery to http, echo the request in its error or lie about its clock.
 This one serves, in a thread of the test process, whatever each test's handlers say, over TLS (a
-throwaway CA from the OP harness) or plain HTTP, and records every request it received::
+throwaway CA from the OP harness, op/harness.py make_ca) or plain HTTP, and records every request it received::
 
     with Hostile(tmp_path) as server:
         server.route('POST', '/token', lambda req: (200, {'Content-Type': 'application/json'}, b'{...}'))
@@ -25,18 +25,13 @@ from __future__ import annotations
 
 import http.server
 import json
-import os
 import socketserver
 import ssl
-import sys
 import threading
 import time
 from urllib.parse import parse_qs, urlsplit
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'oidc_op'))
-
-import harness  # noqa: E402  pylint: disable=wrong-import-position
+from .op.harness import make_ca
 
 
 class Request:
@@ -147,7 +142,7 @@ class Hostile:
         self._server.owner = self
         self.ca_path = None
         if tls:
-            self.ca_path, cert_path, key_path = harness.make_ca(str(workdir))
+            self.ca_path, cert_path, key_path = make_ca(str(workdir))
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(cert_path, key_path)
             self._server.socket = context.wrap_socket(self._server.socket, server_side=True)

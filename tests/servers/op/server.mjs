@@ -117,7 +117,7 @@ function account(sub) {
 
 // In PingOne an OIDC application is a client of the environment's authorization server: its id is the client_id,
 // its secret the client secret, and its tokenEndpointAuthMethod, redirectUris, grantTypes, responseTypes and
-// pkceEnforcement are the client's metadata. The PingOne-shaped Management API test server (tests/pingone_api)
+// pkceEnforcement are the client's metadata. The PingOne-shaped Management API test server (tests/servers/pingone_api)
 // registers each OIDC application it creates here, updates it and deletes it (RFC 7591, RFC 7592), with the
 // initial access token harness.py wrote into config.registration_token (never logged; without it, no registration).
 // Client ids are UUIDs, as PingOne's application ids are ("Applications", id: "A string that specifies the

@@ -8,8 +8,9 @@ No open-source PingOne Management API exists, so this server is written from Pin
 ("PingOne Platform APIs", https://developer.pingidentity.com/pingone-api/); each route cites its page next to its
 entry in ROUTES. Where the reference is silent the choice is the stricter one and says so (UNCONFIRMED in a comment).
 
-Usage: ``python server.py CONFIG_JSON`` (normally started by harness.PingOneAPI). Needs Python 3.11+ with requests,
-PyJWT and scim2-server (the token introspection client is tests/scim_server/server.py's ``Introspector``).
+Usage, from tests/: ``python -m servers.pingone_api.server CONFIG_JSON`` (normally started by harness.PingOneAPI).
+Needs Python 3.11+ with requests, PyJWT and scim2-server (the token introspection client is servers/scim/server.py's
+``Introspector``).
 Config keys: host, port (0 = ephemeral), ready_path, log_path, tls_cert, tls_key, environments (list of env IDs
 that exist; others answer 404), introspection_endpoint, ca_path, client_id, client_secret, signing_alg (HS256),
 cache_seconds (3), control_secret, and the faults below; op_registration_endpoint, op_registration_token and
@@ -61,9 +62,7 @@ import base64
 import copy
 import datetime
 import hmac
-import importlib.util
 import json
-import os
 import re
 import secrets
 import sys
@@ -75,7 +74,10 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import requests
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+# The SCIM test server's introspection client (client_secret_jwt, short cache) and its serve loop (TLS, stop on a
+# signal or when stdin closes, ready file).
+from ..scim import server as scim_server
+
 CONTROL_PATH = "/_control/reset"
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 READ_SCOPES = {"api:read", "api:write"}
@@ -114,16 +116,6 @@ AUTH_METHODS = ("NONE", "CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST", "CLIENT_SEC
 RESPONSE_TYPES = ("TOKEN", "ID_TOKEN", "CODE")
 PKCE_OPTIONS = ("OPTIONAL", "REQUIRED", "S256_REQUIRED")
 READ_ONLY = ("id", "environment", "createdAt", "updatedAt", "_links", "_embedded")
-
-
-def _load_scim_server():
-    # The SCIM test server: its introspection client (client_secret_jwt, short cache) and its serve loop (TLS, stop
-    # on a signal or when stdin closes, ready file); loaded by path under its own name.
-    path = os.path.join(os.path.dirname(HERE), "scim_server", "server.py")
-    spec = importlib.util.spec_from_file_location("jwtauth_oidc_test_scim_server", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 class APIError(Exception):
@@ -1345,11 +1337,10 @@ def main(argv=None):
     """Run the server described by the config file in argv[0]."""
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
-        sys.stderr.write("usage: python server.py CONFIG_JSON\n")
+        sys.stderr.write("usage: python -m servers.pingone_api.server CONFIG_JSON\n")
         return 2
     with open(argv[0]) as f:
         config = json.load(f)
-    scim_server = _load_scim_server()
     api = API(config, scim_server.Introspector(config), scim_server.IntrospectionUnavailable)
     server = ThreadingHTTPServer((config.get("host", "127.0.0.1"), int(config.get("port", 0))), Handler)
     server.daemon_threads = True

@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Start the PingOne-shaped Management API test server (server.py) behind tokens of the test OP.
 
-Usage from tests (the harness modules are all called harness.py: load them by path)::
+Usage from tests (tests/ on sys.path: ``from servers.pingone_api.harness import PingOneAPI``)::
 
     with OP(tmp_path / "op") as op, PingOneAPI(tmp_path / "p1", op) as api:
         admin = api.admin_session()
@@ -24,22 +24,9 @@ milliseconds, so tests share one. ``count()``, ``writes()`` and ``mark()`` read 
 path without query, status); the log never holds bodies, tokens or secrets.
 """
 
-import importlib.util
 import os
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def _load_op_harness():
-    # The harness modules are all called harness.py; load the OP's by path, under its own name.
-    path = os.path.join(os.path.dirname(HERE), "oidc_op", "harness.py")
-    spec = importlib.util.spec_from_file_location("jwtauth_oidc_test_op_harness", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-LoggedServer = _load_op_harness().LoggedServer
+from ..base import LoggedServer
 
 
 class PingOneAPIError(Exception):
@@ -62,7 +49,8 @@ class PingOneAPI(LoggedServer):
             # the client_id, their secret the client secret, so a code exchange runs with what the API returned.
             config.update(op_registration_endpoint=op.discovery("pingone")["registration_endpoint"],
                           op_registration_token=op.registration_token, op_env_id=op.env_id)
-        self._launch(workdir, op, HERE, client, python or os.environ.get("PINGONE_API_PYTHON"), config, startup_timeout)
+        self._launch(workdir, op, "servers.pingone_api.server", client, python or os.environ.get("PINGONE_API_PYTHON"), config,
+                     startup_timeout)
         self.base_url = self.root_url + "/v1"
         self.env_url = "%s/environments/%s" % (self.base_url, self.env_id)
 

@@ -4,18 +4,18 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Start a real OpenID Provider (panva oidc-provider) for tests and drive it headlessly.
 
-Usage from tests::
+Usage from tests (tests/ on sys.path)::
 
-    from harness import OP, get_code
+    from servers.op.harness import OP, get_code
     with OP(tmp_path) as op:
         code = get_code(op, "csjwt", issuer=op.pingone_issuer)["code"]
 
-CLI: ``python harness.py serve --workdir DIR`` prints one JSON line and serves until SIGTERM/SIGINT.
-Needs Node.js 20+ and npm; Python side needs only requests and cryptography.
+CLI, from tests/: ``python -m servers.op.harness serve --workdir DIR`` prints one JSON line and serves until
+SIGTERM/SIGINT. Needs Node.js 20+ and npm (server.mjs and its package-lock.json are beside this file); Python side
+needs only requests and cryptography.
 """
 
 import argparse
-import atexit
 import base64
 import datetime
 import fcntl
@@ -39,6 +39,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from ..base import ServerProcess, write_config
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REDIRECT_URI = "https://client.example.test/cb"
@@ -163,174 +165,11 @@ def _public_jwk(key, kid):
     return {"kty": "EC", "kid": kid, "use": "sig", "crv": "P-256", "x": _int_b64url(pub.x, 32), "y": _int_b64url(pub.y, 32)}
 
 
-class ServerProcess(object):
-    """Output tail, stop and context management for a test server run as a child process.
-
-    Subclasses set ``process`` (a Popen with stdin=PIPE: the child exits when stdin
-    closes, even if this process is killed), ``_out`` (its output file) and ``output_path``.
-    The SCIM and PingOne API test servers' harnesses use it through LoggedServer.
-    """
-
-    process = None
-    _out = None
-    output_path = None
-
-    def _tail(self, size=4000):
-        try:
-            with open(self.output_path, "rb") as f:
-                return f.read()[-size:].decode("utf-8", "replace")
-        except OSError:
-            return ""
-
-    def stop(self):
-        """Stop the server (SIGTERM, then SIGKILL after 5 s); safe to call twice."""
-        proc, self.process = self.process, None
-        if proc is not None and proc.stdin is not None:
-            proc.stdin.close()
-        if proc is not None and proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
-        if self._out is not None:
-            self._out.close()
-            self._out = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-
-
-class LoggedServer(ServerProcess):
-    """A Python test server of tests/ (a ``server.py`` in ``directory``) behind bearer tokens of the test OP.
-
-    It starts from a 0600 JSON config file (the OP client it introspects tokens as, the OP's TLS certificate, a
-    control secret), is ready once it writes its port to a ready file, is emptied and armed through
-    ``POST /_control/reset``, and writes one JSON line per request (method, path, status; never a body, a token or
-    a secret) to a request log that ``count()`` and ``writes()`` read. The SCIM and the PingOne API test servers
-    build on it; a subclass sets ``error``, ``file_prefix`` and ``label``, and calls ``_launch``.
-    """
-
-    error = RuntimeError
-    file_prefix = "server"
-    label = "test server"
-
-    def _launch(self, workdir, op, directory, client, python, config, startup_timeout):
-        self.workdir = os.path.abspath(str(workdir))
-        self.op = op
-        self.directory = directory
-        self.python = python or sys.executable
-        self.process = None
-        self._out = None
-        os.makedirs(self.workdir, exist_ok=True)
-        self.log_path = os.path.join(self.workdir, self.file_prefix + "-requests.jsonl")
-        self.output_path = os.path.join(self.workdir, self.file_prefix + "-output.log")
-        self.ready_path = os.path.join(self.workdir, self.file_prefix + "-ready.json")
-        self.config_path = os.path.join(self.workdir, self.file_prefix + "-config.json")
-        for path in (self.log_path, self.ready_path):
-            if os.path.exists(path):
-                os.unlink(path)
-        info = op.clients[client]
-        self._control_secret = secrets.token_hex(16)
-        settings = {
-            "host": "127.0.0.1", "port": 0, "ready_path": self.ready_path, "log_path": self.log_path,
-            "introspection_endpoint": op.discovery()["introspection_endpoint"], "ca_path": op.ca_path,
-            "client_id": info["client_id"], "client_secret": info["client_secret"],
-            "signing_alg": info.get("signing_alg") or "HS256",
-            "tls_cert": op.cert_path, "tls_key": op.key_path, "control_secret": self._control_secret,
-        }
-        settings.update(config)
-        fd = os.open(self.config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            json.dump(settings, f, indent=2)
-        self._out = open(self.output_path, "ab")
-        started = time.monotonic()
-        self.process = subprocess.Popen([self.python, os.path.join(directory, "server.py"), self.config_path],
-                                        cwd=directory, stdin=subprocess.PIPE, stdout=self._out, stderr=subprocess.STDOUT)
-        atexit.register(self.stop)
-        while not os.path.exists(self.ready_path):
-            if self.process.poll() is not None or time.monotonic() - started > startup_timeout:
-                reason = ("exited with %s" % self.process.returncode if self.process.poll() is not None
-                          else "not ready after %ss" % startup_timeout)
-                self.stop()
-                raise self.error("%s %s; output:\n%s" % (self.label, reason, self._tail()))
-            time.sleep(0.02)
-        with open(self.ready_path) as f:
-            ready = json.load(f)
-        self.startup_seconds = time.monotonic() - started
-        self.port = ready["port"]
-        self.pid = ready["pid"]
-        self.root_url = "https://127.0.0.1:%d" % self.port
-
-    def _reset(self, settings):
-        """``POST /_control/reset`` with the control secret and these settings."""
-        resp = requests.post(self.root_url + "/_control/reset", json=settings,
-                             headers={"X-Test-Control": self._control_secret}, verify=self.op.ca_path, timeout=10)
-        if resp.status_code != 204:
-            raise self.error("reset failed: HTTP %s %s" % (resp.status_code, resp.text[:300]))
-
-    def requests_log(self, since=0):
-        """Parsed request log lines ({method, path, status, ...}) from index ``since``."""
-        try:
-            with open(self.log_path) as f:
-                lines = f.read().splitlines()
-        except IOError:
-            return []
-        return [json.loads(line) for line in lines[since:] if line.strip()]
-
-    def mark(self):
-        """Current length of the request log, for count(since=...) and writes(since=...)."""
-        return len(self.requests_log())
-
-    def count(self, method=None, path_prefix=None, since=0, status=None):
-        """Number of logged requests, narrowed by method, path prefix and status."""
-        n = 0
-        for entry in self.requests_log(since):
-            if method is not None and entry["method"] != method.upper():
-                continue
-            if path_prefix is not None and not entry["path"].startswith(path_prefix):
-                continue
-            if status is not None and entry["status"] != status:
-                continue
-            n += 1
-        return n
-
-    def is_write(self, entry):
-        """Whether a logged request is a write (what writes() counts)."""
-        return entry["method"] in ("POST", "PUT", "PATCH", "DELETE")
-
-    def writes(self, since=0):
-        """Number of logged writes, whatever their status."""
-        return sum(1 for entry in self.requests_log(since) if self.is_write(entry))
-
-    def token(self, scope="api:read api:write", client="basic"):
-        """A fresh OP access token (client_credentials grant, client_secret_basic) for a scope."""
-        info = self.op.clients[client]
-        resp = requests.post(self.op.token_endpoint(), data={"grant_type": "client_credentials", "scope": scope},
-                             auth=(info["client_id"], info["client_secret"]), verify=self.op.ca_path, timeout=10)
-        if resp.status_code != 200:
-            raise self.error("client_credentials grant failed: HTTP %s %s" % (resp.status_code, resp.text[:300]))
-        return resp.json()["access_token"]
-
-    def _session(self, scope, headers):
-        s = requests.Session()
-        # REQUESTS_CA_BUNDLE would override Session.verify: leave the environment out (loopback needs no proxy).
-        s.trust_env = False
-        s.verify = self.op.ca_path
-        s.headers.update(dict(headers, Authorization="Bearer " + self.token(scope)))
-        return s
-
-    def admin_session(self):
-        """A requests.Session with a read/write token, for seeding and inspecting data directly."""
-        return self.session("api:read api:write")
-
-
 class OP(ServerProcess):
     """A running oidc-provider with a root and a PingOne-shaped issuer; use as a context manager."""
+
+    error = OPError
+    label = "oidc-provider"
 
     def __init__(self, workdir, ttl=None, extra_clients=None, node_dir=None, env_id=None, startup_timeout=90, device_interval=1):
         self.workdir = os.path.abspath(str(workdir))
@@ -383,9 +222,7 @@ class OP(ServerProcess):
             "log_path": self.log_path, "ready_path": self.ready_path, "exit_with_parent": True,
             "device_codes_path": self.device_codes_path, "device_interval": device_interval,
         }
-        fd = os.open(self.config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            json.dump(config, f, indent=2)
+        write_config(self.config_path, config)
         self._start(startup_timeout)
 
     def _make_clients(self):
@@ -424,24 +261,7 @@ class OP(ServerProcess):
 
     def _start(self, timeout):
         install(self.node_dir)
-        self._out = open(self.output_path, "ab")
-        started = time.monotonic()
-        self.process = subprocess.Popen(["node", os.path.join(self.node_dir, "server.mjs"), self.config_path],
-                                        cwd=self.node_dir, stdin=subprocess.PIPE, stdout=self._out, stderr=subprocess.STDOUT)
-        atexit.register(self.stop)
-        while True:
-            if os.path.exists(self.ready_path):
-                with open(self.ready_path) as f:
-                    ready = json.load(f)
-                break
-            if self.process.poll() is not None or time.monotonic() - started > timeout:
-                reason = "exited with %s" % self.process.returncode if self.process.poll() is not None else "not ready after %ss" % timeout
-                self.stop()
-                raise OPError("oidc-provider %s; output:\n%s" % (reason, self._tail()))
-            time.sleep(0.02)
-        self.startup_seconds = time.monotonic() - started
-        self.port = ready["port"]
-        self.pid = ready["pid"]
+        self._spawn(["node", os.path.join(self.node_dir, "server.mjs"), self.config_path], self.node_dir, timeout)
         self.base_url = "https://127.0.0.1:%d" % self.port
         self.issuer = self.base_url
         self.pingone_issuer = "%s/%s/as" % (self.base_url, self.env_id)
