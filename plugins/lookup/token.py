@@ -138,7 +138,7 @@ from ansible.utils.display import Display
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import credential_env_vars, without_unset
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import lookup_argument_spec, token_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE, infer_grant_type
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE
 from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import TokenProvider
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
 
@@ -162,7 +162,7 @@ def select(tokens, query):
 
 def lookup_tokens(terms, options, context):
     """What the lookup does, as data: one value per term (or one without terms); its warnings go to ``context``."""
-    if not terms and infer_grant_type(options.grant_type, options.code, options.refresh_token) == DEVICE_CODE:
+    if not terms and options.grant_type == DEVICE_CODE:
         # A lookup is templated wherever its value is used, and cannot show the user code before it blocks.
         raise ConfigurationError(
             'The device authorization grant needs a person to approve it, which a lookup cannot ask for: run the '

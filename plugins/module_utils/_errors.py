@@ -48,10 +48,10 @@ class OIDCError(Exception):
         self.correlation_id = correlation_id
 
     @classmethod
-    def failure(cls: type[Error], what: str, url: str | None, reason: str, **details: Any) -> Error:
-        """The error in the words of failed_to, with ``url`` among its details (unless ``details`` name another)."""
-        details.setdefault('url', url)
-        return cls(failed_to(what, url, reason), **details)
+    def failure(cls: type[Error], what: str, where: str | None, reason: str, **details: Any) -> Error:
+        """The error in the words of failed_to, with ``where`` as its ``url`` detail unless ``details`` name another."""
+        details.setdefault('url', where)
+        return cls(failed_to(what, where, reason), **details)
 
     @property
     def details(self) -> dict[str, Any]:

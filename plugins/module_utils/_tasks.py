@@ -103,7 +103,8 @@ def token_provider(options: Options, context: TaskContext) -> TokenProvider | No
     """The token store's provider of the bearer token, or None when a static bearer_token is given."""
     if options.bearer_token:
         return None
-    return TokenProvider(options.replace(grant_type=None if options.token_name else 'client_credentials'), context)
+    # api_resource gets its bearer token by client credentials, or the token saved as token_name.
+    return TokenProvider(options.replace(grant_type='client_credentials'), context)
 
 
 def token_source(options: Options, provider: TokenProvider | None) -> TokenSource:

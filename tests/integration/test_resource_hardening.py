@@ -273,7 +273,7 @@ def test_a_retried_page_says_so_in_a_warning(hostile_server):
     answers = [json_answer(503, {'detail': 'busy'}, **{'Retry-After': '0'}), json_answer(200, {'totalResults': 0})]
     hostile_server.route('GET', SCIM_PATH, lambda req: answers.pop(0))
     result = in_context(run_resource_task, options(hostile_server, SCIM_PATH, api_style='scim', items=[{'userName': 'alice'}], retries=1),
-                               check_mode=True)
+                        check_mode=True)
     assert result['created'] == ['alice']
     assert result['warnings'] == ['List {0} at {0}?startIndex=1&count=100: retried 1 time after HTTP 503'.format(hostile_server.url(SCIM_PATH))]
 

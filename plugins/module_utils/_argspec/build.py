@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import every_option_spec
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import infer_grant_type
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import canonical_environment_id, canonical_region
 
@@ -44,4 +45,6 @@ def options_of(values: Options | Mapping[str, Any]) -> Options:
     merged.update(values)
     for name, canonical in CANONICAL.items():
         merged[name] = canonical(merged.get(name))
+    # The grant the options describe, decided once: a short alias as its URN, else inferred from a code or refresh token.
+    merged['grant_type'] = infer_grant_type(merged.get('grant_type'), merged.get('code'), merged.get('refresh_token'))
     return Options(merged)

@@ -16,6 +16,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources impo
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.assertion import ASYMMETRIC_ALGS, DEFAULT_LIFETIME, HMAC_ALGS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth import AUTH_METHODS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import ACCESS_TOKEN_TYPE, GRANT_ALIASES, GRANTS, TOKEN_EXCHANGE, TOKEN_TYPE_HINTS
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import DIALECTS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import SEND_WRITE_ONLY
 from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import LOCK_TIMEOUT
 
@@ -185,7 +186,7 @@ def api_resource_argument_spec() -> ArgumentSpec:
     spec.update(
         url=dict(type='str', required=True),
         bearer_token=dict(type='str', no_log=True),
-        api_style=dict(type='str', default='generic', choices=['generic', 'scim', 'pingone']),
+        api_style=dict(type='str', default='generic', choices=list(DIALECTS)),
         key=dict(type='str', no_log=False),
         key_query=dict(type='str', no_log=False),
         select_query=dict(type='str', no_log=False),

@@ -37,7 +37,6 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import 
     TOKEN_EXCHANGE,
     Grant,
     grant_form,
-    infer_grant_type,
     missing_scopes,
     scope_downgrade_text,
     scope_list,
@@ -109,7 +108,7 @@ class TokenClient:
     def prepare(self) -> tuple[Grant, dict[str, Any]]:
         """Check everything that can be checked without the network; return (grant, form)."""
         o = self.options
-        grant_type = infer_grant_type(o.grant_type, o.code, o.refresh_token)
+        grant_type = o.grant_type
         exchange = None
         if grant_type == TOKEN_EXCHANGE or o.resource or o.token_audience:
             exchange = dict(

@@ -14,23 +14,17 @@ import json
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, cast
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResourceError, ResponseError, UnpagedListError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResourceError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, summarise
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.parallel import run_all
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import resolve_link, shown_url, with_query
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import not_found_hint
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.compare import differing_keys
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import resolve_link, shown_url, with_query
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import (
-    MAX_PAGES,
-    collection_name,
-    next_link,
-    page_items,
-    scim_next_index,
-    scim_total_problem,
-)
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import SCIM_CORE_SCHEMAS, SERVER_OWNED, Action, exact, scim_patch_body
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import DIALECTS, Page
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import MAX_PAGES, collection_name
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import Action, exact
 
 # RFC 7644 section 3.4.3: the body of a POST .search.
 SCIM_SEARCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest'
@@ -61,6 +55,13 @@ def error_detail(response: Response) -> str:
     return '{0}; {1}'.format(text, hint) if hint else text
 
 
+def refused(what: str, where: str | None, response: Response, url: str | None = None) -> ResourceError:
+    """The error of an answer that refused a read or write: what the server said, its status and correlation ID."""
+    return ResourceError.failure(
+        what, where, error_detail(response), url=url or response.url, status=response.status_code, correlation_id=correlation_id(response.headers)
+    )
+
+
 def _identity(obj: dict[str, Any]) -> str | int:
     """What tells two listed objects apart: the server's id, else the whole object."""
     return obj['id'] if isinstance(obj.get('id'), (str, int)) else json.dumps(obj, sort_keys=True)
@@ -85,12 +86,12 @@ class ResourceCollection:
         self.http = http
         self.url = url.rstrip('/')
         self.token_source = token_source
-        self.api_style = api_style
+        self.dialect = DIALECTS[api_style]
         self.page_size = page_size
         self.items_path = items_path
         self.update_method = update_method
-        self.server_owned = tuple(SERVER_OWNED[api_style]) + tuple(server_owned)
-        self.content_type = 'application/scim+json' if api_style == 'scim' else 'application/json'
+        self.server_owned = self.dialect.server_owned + tuple(server_owned)
+        self.content_type = self.dialect.content_type
         self.max_pages = max_pages
         # Attribute -> (path below the object's URL, 'value' or 'object'): see _resources.plan's separate.
         self.attribute_endpoints = dict(attribute_endpoints or {})
@@ -129,12 +130,11 @@ class ResourceCollection:
         a next link off the origin of ``url``, a loop, more than ``max_pages`` pages; UnpagedListError for a
         SCIM server that does not page as its ``totalResults`` says (its objects can still be read by filter).
         """
-        scim = self.api_style == 'scim'
         objects: list[dict[str, Any]] = []
         read: list[str] = []
         ids: set[str | int] = set()
-        start_index: int | None = 1
-        url: str | None = with_query(self.url, startIndex=start_index, count=self.page_size) if scim else self.first_page()
+        position = 1  # of the page's first object in the collection (SCIM startIndex)
+        url: str | None = self.first_page()
         while url:
             if len(read) == self.max_pages:
                 self._list_failed(
@@ -142,32 +142,17 @@ class ResourceCollection:
                 )
             read.append(url)
             page = self._read_page(url)
-            items, problem = page_items(page, self.api_style, self.items_path)
+            items, problem = self.dialect.page_items(page, self.items_path)
             if problem:
                 self._list_failed('{0} (page {1})'.format(problem, url), url)
-            # page_items gives a list whenever it finds no problem; paging goes on only with a start index.
-            items = cast('list[dict[str, Any]]', items)
+            items = cast('list[dict[str, Any]]', items)  # page_items gives a list whenever it finds no problem
             fresh = [item for item in items if _identity(item) not in ids]
             ids.update(_identity(item) for item in fresh)
             self._found_at.update((id(item), url) for item in fresh)
             objects.extend(fresh)
-            if scim:
-                total = page.get('totalResults')
-                problem = scim_total_problem(total)
-                if problem:
-                    self._list_failed('{0} (page {1})'.format(problem, url), url)
-                start_index, problem = scim_next_index(total, cast(int, start_index), len(items), len(fresh))
-                if problem:
-                    raise UnpagedListError(
-                        'Failed to list {0}: {1} (page {2}); it lists {3} of its {4} objects'.format(self.url, problem, url, len(objects), total),
-                        listed=len(objects),
-                        total=total,
-                        url=url,
-                    )
-                url = with_query(self.url, startIndex=start_index, count=self.page_size) if start_index else None
-            else:
-                link, problem = next_link(page)
-                url = self._follow(link, url, 'the next link of page ' + url) if link and not problem else None
+            link, problem = self.dialect.next_page(Page(page, url, position, len(items), len(fresh)), self.url, self.page_size, len(objects))
+            position += len(items)
+            url = self._follow(link, url, 'the next link of page ' + url) if link and not problem else None
             if problem:
                 self._list_failed('{0} (page {1})'.format(problem, read[-1]), read[-1])
             if url in read:
@@ -181,15 +166,8 @@ class ResourceCollection:
         return objects
 
     def first_page(self) -> str:
-        """The URL of the first page of a generic or PingOne list.
-
-        PingOne pages with ``limit`` (https://developer.pingidentity.com/pingone-api/platform/reference/paging-ordering-collections.html)
-        and may answer fewer than asked: the next page is wherever ``_links.next`` leads, whatever size a page had.
-        A ``limit`` already in ``url`` is kept.
-        """
-        if self.api_style != 'pingone' or 'limit=' in urlsplit(self.url).query:
-            return self.url
-        return with_query(self.url, limit=self.page_size)
+        """The URL of the first page of the collection, as its dialect pages."""
+        return self.dialect.first_page(self.url, self.page_size)
 
     def find(self, key: str, name: Any, fold: Callable[[Any], Any] = exact) -> dict[str, Any] | None:
         """The object whose ``key`` is ``name``, read by filter (see search), or None."""
@@ -230,7 +208,7 @@ class ResourceCollection:
         wanted = {fold(name) for name in part}
         query = ' or '.join('{0} eq {1}'.format(key, json.dumps(name)) for name in part)
         url, page = self._filtered_page(query, len(part))
-        items, problem = page_items(page, self.api_style, self.items_path)
+        items, problem = self.dialect.page_items(page, self.items_path)
         if problem:
             self._list_failed('{0} (filter at {1})'.format(problem, url), url)
         items = cast('list[dict[str, Any]]', items)
@@ -259,31 +237,23 @@ class ResourceCollection:
 
     def _page_of(self, response: Response, url: str) -> Any:
         if response.status_code != 200:
-            raise ResourceError(
-                'Failed to list {0}: {1}'.format(self.url, error_detail(response)),
-                url=url,
-                status=response.status_code,
-                correlation_id=correlation_id(response.headers),
-            )
+            raise refused(f'list {self.url}', None, response, url=url)
         try:
             return json.loads(response.text)
         except ValueError:
-            raise ResponseError('Failed to list {0}: the answer is not JSON (page {1})'.format(self.url, url), url=url, status=200) from None
+            raise ResponseError.failure(f'list {self.url}', None, f'the answer is not JSON (page {url})', url=url, status=200) from None
 
     def _list_failed(self, why: str, url: str) -> NoReturn:
-        raise ResponseError('Failed to list {0}: {1}'.format(self.url, why), url=url)
+        raise ResponseError.failure(f'list {self.url}', None, why, url=url)
 
-    def _follow(self, link: Any, base: str, where: str, failed: str | None = None) -> str:
-        """The URL a link leads to; ResponseError, before any request, when the token may not go there."""
+    def _follow(self, link: Any, base: str, where: str, what: str | None = None) -> str:
+        """The URL a link leads to; ResponseError, before any request, when the token may not go there.  ``what`` is the
+        step that needs it (listing the collection when not given)."""
         url, refusal = resolve_link(link, base, self.url)
         if refusal:
-            shown = ', {0},'.format(shown_url(url)) if url else ''
-            raise ResponseError(
-                '{0}: {1}{2} {3}; the bearer token goes only to the origin of url, over https'.format(
-                    failed or 'Failed to list {0}'.format(self.url), where, shown, refusal
-                ),
-                url=base,
-            )
+            shown = f', {shown_url(url)},' if url else ''
+            reason = f'{where}{shown} {refusal}; the bearer token goes only to the origin of url, over https'
+            raise ResponseError.failure(what or f'list {self.url}', None, reason, url=base)
         return cast(str, url)  # resolve_link gives a URL whenever it has no refusal
 
     @property
@@ -301,17 +271,17 @@ class ResourceCollection:
         A link is resolved against the page that listed the object, and must stay on the origin of ``url``.
         """
         base = self._found_at.get(id(obj), self.url)
-        failed = 'Failed to {0} {1}'.format(kind, self.label(key))
+        what = f'{kind} {self.label(key)}'
         meta, links = obj.get('meta'), obj.get('_links')
         if isinstance(meta, dict) and meta.get('location') not in (None, ''):
-            return self._follow(meta['location'], base, 'its meta.location', failed)
+            return self._follow(meta['location'], base, 'its meta.location', what)
         if isinstance(links, dict) and isinstance(links.get('self'), dict) and links['self'].get('href') not in (None, ''):
-            return self._follow(links['self']['href'], base, 'its _links.self.href', failed)
+            return self._follow(links['self']['href'], base, 'its _links.self.href', what)
         object_id = obj.get('id')
         if isinstance(object_id, (str, int)) and not isinstance(object_id, bool) and str(object_id):
             # The id is one path segment: quoted, so an id such as "../admin" stays inside the collection.
             return '{0}/{1}'.format(self.url, quote(str(object_id), safe=''))
-        raise ResponseError('{0}: the server gave it no meta.location, _links.self.href or id'.format(failed), url=self.url)
+        raise ResponseError.failure(what, None, 'the server gave it no meta.location, _links.self.href or id', url=self.url)
 
     def check_links(self, actions: Iterable[Action]) -> None:
         """Refuse, before the first write, an update or delete whose object URL the token may not follow."""
@@ -325,7 +295,7 @@ class ResourceCollection:
         write_only = action.write_only or {}
         if action.kind == 'create':
             body = dict(action.after, **write_only)
-            response = self._send('POST', self.url, 'create ' + label, body=self._with_schemas(body), single_use=True)
+            response = self._send('POST', self.url, 'create ' + label, body=self.dialect.with_schemas(body, None, self.name), single_use=True)
             expected: tuple[int, ...] = (200, 201)
         elif action.kind == 'update':
             url = self.object_url(action.current, action.key)
@@ -335,19 +305,12 @@ class ResourceCollection:
             if action.separate and not (others or write_only):
                 return self._update_apart(url, action, action.current)
             if self.update_method == 'patch':
-                if self.api_style == 'scim':
-                    body, content_type = scim_patch_body(action), None
-                else:
-                    # RFC 7396 JSON merge patch: the differing keys, null to remove. PingOne's PATCH (users) takes the same
-                    # partial object as application/json (https://developer.pingidentity.com/pingone-api/platform/users/users-1/update-user-patch.html).
-                    body = {k: action.desired[k] for k in others}
-                    body.update(write_only)
-                    content_type = 'application/json' if self.api_style == 'pingone' else 'application/merge-patch+json'
+                body, content_type = self.dialect.patch(action, others, write_only)
                 response = self._send('PATCH', url, 'update ' + label, body=body, content_type=content_type)
             else:
                 # What goes to its own endpoint keeps the server's value here: the server refuses to change it in a PUT.
                 after = dict(action.after, **{k: action.before[k] for k in action.separate or {} if k in action.before})
-                response = self._send('PUT', url, 'update ' + label, body=self._with_schemas(dict(after, **write_only), action.current))
+                response = self._send('PUT', url, 'update ' + label, body=self.dialect.with_schemas(dict(after, **write_only), action.current, self.name))
             expected = (200, 204)
         elif action.kind == 'delete':
             response = self._send('DELETE', self.object_url(action.current, action.key, 'delete'), 'delete ' + label)
@@ -355,12 +318,7 @@ class ResourceCollection:
         else:
             return action.current
         if response.status_code not in expected:
-            raise ResourceError(
-                'Failed to {0} {1} at {2}: {3}'.format(action.kind, label, response.url or self.url, error_detail(response)),
-                url=response.url,
-                status=response.status_code,
-                correlation_id=correlation_id(response.headers),
-            )
+            raise refused(f'{action.kind} {label}', response.url or self.url, response)
         if action.kind == 'delete':
             return None
         try:
@@ -392,12 +350,7 @@ class ResourceCollection:
             target = '{0}/{1}'.format(url, quote(path, safe='/'))
             response = self._send('PUT', target, 'update {0} of {1}'.format(name, label), body=value if shape == 'value' else {name: value})
             if response.status_code not in (200, 204):
-                raise ResourceError(
-                    'Failed to update {0} of {1} at {2}: {3}'.format(name, label, response.url or target, error_detail(response)),
-                    url=response.url,
-                    status=response.status_code,
-                    correlation_id=correlation_id(response.headers),
-                )
+                raise refused(f'update {name} of {label}', response.url or target, response)
             updated[name] = value
         return updated
 
@@ -409,7 +362,7 @@ class ResourceCollection:
         and the result says its id is unknown.
         """
         label = self.label(action.key)
-        url = self._follow(location, self.url, 'its Location header', 'Failed to read the created {0}'.format(label))
+        url = self._follow(location, self.url, 'its Location header', f'read the created {label}')
         for attempt in range(READ_AFTER_CREATE_TRIES):
             response = self._send('GET', url, 'read the created ' + label)
             if response.status_code != 404:
@@ -431,12 +384,3 @@ class ResourceCollection:
                 return answer
         self.http.warn('{0} was created, but reading it back at {1} gave {2}: its id is unknown'.format(label, url, error_detail(response)))
         return action.after
-
-    def _with_schemas(self, body: dict[str, Any], current: dict[str, Any] | None = None) -> dict[str, Any]:
-        """SCIM bodies carry their schemas (RFC 7643 section 3): the server's on update, the core schema on create."""
-        if self.api_style == 'scim' and 'schemas' not in body:
-            if current and current.get('schemas'):
-                body['schemas'] = current['schemas']
-            elif self.name in SCIM_CORE_SCHEMAS:
-                body['schemas'] = [SCIM_CORE_SCHEMAS[self.name]]
-        return body

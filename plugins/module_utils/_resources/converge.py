@@ -22,7 +22,8 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._http.parallel import
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.throttle import Throttle
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection import READ_AFTER_CREATE_DELAY, READ_AFTER_CREATE_TRIES, ResourceCollection
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import collection_name
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import Action, check_prune, key_folder, plan, selector
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import DIALECTS
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import Action, check_prune, plan, selector
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.report import diff_view, member_references, summary
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def read_problem(api_style: str, read_strategy: str, key: str | None, prune: boo
     """Why the options cannot read the collection as asked, before any request; None when they can."""
     if read_strategy != 'filter':
         return None
-    if api_style != 'scim':
+    if not DIALECTS[api_style].filters:
         return 'read_strategy filter uses SCIM filters (RFC 7644 section 3.4.2.2): it needs api_style scim'
     if not key:
         return 'read_strategy filter looks objects up by key: set key, not key_query'
@@ -72,7 +73,7 @@ def read_current(
     try:
         return collection.list_all(), 'list', None
     except UnpagedListError as exc:
-        if options.read_strategy != 'auto' or options.api_style != 'scim':
+        if options.read_strategy != 'auto' or not collection.dialect.filters:
             raise
         if not options.key:
             raise ResponseError('{0}; with key (not key_query) its objects could be read by filter'.format(exc), url=exc.url) from None
@@ -98,7 +99,7 @@ def _adopt(
 
     A server that lists fewer objects than it holds (PingOne answers at most 200) shows such objects as missing.
     """
-    if action.kind != 'create' or exc.status != 409 or options.api_style != 'scim' or not options.key:
+    if action.kind != 'create' or exc.status != 409 or not collection.dialect.adopts_conflicts or not options.key:
         return None
     existing = collection.find(options.key, action.key, fold)
     for attempt in range(READ_AFTER_CREATE_TRIES - 1):
@@ -161,7 +162,7 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
     desired = options.items if options.items is not None else [options.item]
     if options.member_ids is not None:
         desired = member_references(desired, options.member_ids, check_mode, where)
-    fold = key_folder(options.api_style, options.key)
+    fold = collection.dialect.key_folder(options.key)
 
     def planned(items: list[dict[str, Any]], current: list[dict[str, Any]]) -> list[Action]:
         return plan(

@@ -27,40 +27,49 @@ MAX_PAGES = 1000
 ITEM_FIELDS = ('items', 'data', 'results', 'value')
 
 
-def page_items(page: Any, api_style: str = 'generic', items_path: str | None = None) -> tuple[list[Any] | None, str | None]:
+def scim_page_items(page: Any) -> tuple[list[Any] | None, str | None]:
+    """The objects of one page of a SCIM list answer (RFC 7644 section 3.4.2: ``Resources``, which may be left out when
+    empty), and what is wrong with it (None when nothing is)."""
+    if not isinstance(page, dict):
+        return None, f'the answer is {json_type(page)}, not a JSON object'
+    items = page.get('Resources', [])
+    if not isinstance(items, list):
+        return None, f'Resources is {json_type(items)}, not a list'
+    return _objects(items, 'Resources')
+
+
+def generic_page_items(page: Any, items_path: str | None = None) -> tuple[list[Any] | None, str | None]:
     """The objects of one page of a list answer, and what is wrong with it (None when nothing is).
 
-    SCIM (RFC 7644 section 3.4.2): ``Resources``, which may be left out when empty.  Generic: the answer
-    itself when it is a list, else ``items_path``, else the first list among ``ITEM_FIELDS`` and
+    The answer itself when it is a list, else ``items_path``, else the first list among ``ITEM_FIELDS`` and
     ``_embedded`` (HAL).  Every object must be a JSON object; a bad one is named by its place, never shown.
     """
     items: Any
     where: str | None
-    if api_style == 'scim':
-        if not isinstance(page, dict):
-            return None, 'the answer is {0}, not a JSON object'.format(json_type(page))
-        items, where = page.get('Resources', []), 'Resources'
-        if not isinstance(items, list):
-            return None, 'Resources is {0}, not a list'.format(json_type(items))
-    elif isinstance(page, list):
+    if isinstance(page, list):
         items, where = page, 'the answer'
     elif not isinstance(page, dict):
-        return None, 'the answer is {0}, not a JSON object or list'.format(json_type(page))
+        return None, f'the answer is {json_type(page)}, not a JSON object or list'
     elif items_path:
         import jmespath
 
-        items, where = jmespath.search(items_path, page), 'items_path {0}'.format(items_path)
+        items, where = jmespath.search(items_path, page), f'items_path {items_path}'
         if items is None:
             items = []
         elif not isinstance(items, list):
-            return None, 'items_path {0} gives {1}, not a list'.format(items_path, json_type(items))
+            return None, f'items_path {items_path} gives {json_type(items)}, not a list'
     else:
         items, where = _generic_items(page)
         if items is None:
-            return None, 'no list of objects in the answer (looked for {0} and _embedded); set items_path'.format(', '.join(ITEM_FIELDS))
+            return None, f'no list of objects in the answer (looked for {", ".join(ITEM_FIELDS)} and _embedded); set items_path'
+    return _objects(items, where)
+
+
+def _objects(items: list[Any], where: str | None) -> tuple[list[Any] | None, str | None]:
+    """The items when each is a JSON object; else what is wrong, the bad one named by its place, never shown."""
     for number, item in enumerate(items, 1):
         if not isinstance(item, dict):
-            return None, 'item {0} of {1} is {2}, not an object'.format(number, where, json_type(item))
+            return None, f'item {number} of {where} is {json_type(item)}, not an object'
     return items, None
 
 

@@ -5,7 +5,7 @@
 """Declarative JSON resources: what to write so a collection holds the desired objects. Internal to this collection; not a public API.
 
 ``plan`` is pure (desired objects, current objects -> actions) so it is tested
-from a table; ``_collection.ResourceCollection`` reads the current objects and
+from a table; ``collection.ResourceCollection`` reads the current objects and
 carries the actions out.  Check mode stops after ``plan``.
 """
 
@@ -18,29 +18,6 @@ from typing import Any
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.compare import differing_keys, merged, strip
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import json_type
-
-SCIM_PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
-# RFC 7643 sections 4.1 and 4.2, used when an item does not name its schemas.
-SCIM_CORE_SCHEMAS = {
-    'Users': 'urn:ietf:params:scim:schemas:core:2.0:User',
-    'Groups': 'urn:ietf:params:scim:schemas:core:2.0:Group',
-}
-
-# Keys the server owns, never compared nor sent back (RFC 7643 section 3.1 for SCIM).
-SERVER_OWNED = {
-    'scim': ('id', 'meta', 'schemas'),
-    'generic': ('id', '_links', '_embedded'),
-    # PingOne Platform API objects: what every object carries ("Data models": id, environment, createdAt, updatedAt,
-    # _links), and the counts PingOne computes (population userCount, group directMemberCounts/totalMemberCounts).
-    # A PUT replaces the whole object (https://developer.pingidentity.com/pingone-api/platform/populations/update-population.html):
-    # these are never compared nor sent back.
-    'pingone': ('id', 'environment', 'createdAt', 'updatedAt', '_links', '_embedded', 'userCount', 'directMemberCounts', 'totalMemberCounts'),
-}
-
-# SCIM keys whose core schema says "caseExact": false (RFC 7643 section 8.7.1: User userName and displayName,
-# Group displayName): a server holding "Bob" holds the object "bob" names (RFC 7643 section 2.1), and refuses
-# to create it again (409 uniqueness). Other keys (externalId, ids) compare exactly.
-SCIM_CASE_INSENSITIVE_KEYS = ('userName', 'displayName')
 
 # kind: create, update, delete or none; before/after: the object without server-owned keys (for diffs; after is
 # also the body of a create or PUT); current: the server's object; desired: what the item sets (None values mean
@@ -93,11 +70,6 @@ def casefolded(name: Any) -> Any:
     return name.casefold() if isinstance(name, str) else name
 
 
-def key_folder(api_style: str, key: str | None) -> Callable[[Any], Any]:
-    """How keys compare: case-insensitively for a SCIM key whose schema says caseExact false, else exactly."""
-    return casefolded if api_style == 'scim' and key in SCIM_CASE_INSENSITIVE_KEYS else exact
-
-
 def item_label(index: int, source: str = 'items') -> str:
     """How messages name a desired object: by its place in the task's option (``items[2]``), never by its contents."""
     return source if source == 'item' else '{0}[{1}]'.format(source, index)
@@ -137,7 +109,7 @@ def plan(
     be returned"), so they could never match; they are sent as ``send_write_only`` says.  With ``prune``,
     current objects that no desired object names are deleted.  ``source`` names the option the desired
     objects come from, for messages, which name an item by its place and key only.  ``fold`` makes keys that
-    compare equal the same (``key_folder``): such a key is not an update when only its case differs.  The
+    compare equal the same (a dialect's ``key_folder``): such a key is not an update when only its case differs.  The
     ``separate`` attributes of an existing object change only through an endpoint of their own (PingOne moves a
     user with ``PUT .../users/{id}/population``): an update carries those that differ in ``Action.separate``.
     """
@@ -203,17 +175,3 @@ def check_prune(actions: Sequence[Action], desired: Sequence[dict[str, Any]], pr
                 len(deletions), prune_max, ', '.join(str(a.key) for a in deletions[:10]), ' ...' if len(deletions) > 10 else ''
             )
         )
-
-
-def scim_patch_body(action: Action) -> dict[str, Any]:
-    """RFC 7644 section 3.5.2: one replace (or remove) operation per differing attribute, and per write-only one sent."""
-    operations = []
-    desired = action.desired
-    for name in differing_keys(desired, action.current):
-        if desired.get(name) is None:
-            operations.append({'op': 'remove', 'path': name})
-        else:
-            operations.append({'op': 'replace', 'path': name, 'value': desired[name]})
-    for name, value in (action.write_only or {}).items():
-        operations.append({'op': 'replace', 'path': name, 'value': value})
-    return {'schemas': [SCIM_PATCH_SCHEMA], 'Operations': operations}

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _errors
 from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, OIDCError, StoreError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import GRANTS, PINGONE_FLOW, TOKEN_EXCHANGE, infer_grant_type
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import GRANTS, PINGONE_FLOW, TOKEN_EXCHANGE
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import SECRET_TOKEN_FIELDS, with_default_expiry
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import CORRUPT, Entry, MISSING, TokenStore, UNDECRYPTABLE, entry_id, is_fresh
@@ -97,7 +97,6 @@ def identity(options: Options, name: str | None = None) -> str:
         return entry_id(dict(op_locator(options), name=name, client_id=options.client_id))
     parts = {key: options[key] for key in IDENTITY_OPTIONS}
     parts.update(op_locator(options))
-    parts['grant_type'] = infer_grant_type(options.grant_type, options.code, options.refresh_token)
     if parts['grant_type'] == TOKEN_EXCHANGE:
         parts.update((key, options[key]) for key in EXCHANGE_OPTIONS)
         for key in ('resource', 'token_audience'):
@@ -258,8 +257,7 @@ class TokenProvider:
                 raise self.no_store_error('forget' if action == FORGET else 'read', name)
             return None if action == FORGET else self._request()
         identifier = identity(self.options, name)
-        grant_type = infer_grant_type(self.options.grant_type, self.options.code, self.options.refresh_token)
-        repeatable = name is None and not GRANTS[grant_type].single_use
+        repeatable = name is None and not GRANTS[self.options.grant_type].single_use
         requestable = name is None
         if action == USE:
             # No lock for a hit: entries are replaced atomically, and a read-only store still serves its valid entries.

@@ -14,7 +14,7 @@ import pytest
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResponseError, UnpagedListError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources import collection as resource_collection
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources import plan
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources import dialects, plan
 
 ALICE = {'id': 'u1', 'userName': 'alice', 'active': True, 'meta': {'location': 'https://s/v2/Users/u1'}, 'schemas': ['core']}
 PASSWORD = 'Pa55-word-of-an-item'
@@ -30,7 +30,7 @@ SCIM_USERS = 'https://s/v2/Users'
             'patch',
             'scim',
             {
-                'schemas': [plan.SCIM_PATCH_SCHEMA],
+                'schemas': [dialects.SCIM_PATCH_SCHEMA],
                 'Operations': [{'op': 'replace', 'path': 'active', 'value': False}, {'op': 'replace', 'path': 'password', 'value': PASSWORD}],
             },
         ),
@@ -70,7 +70,7 @@ def test_create_body_carries_the_write_only_values():
     action = plan.plan([{'userName': 'carol', 'password': PASSWORD}], [], key='userName', server_owned=users.server_owned, write_only=['password'])[0]
     assert users.apply(action)['id'] == 'u9'
     # The collection's name leaves the query out, so the core schema is still found.
-    assert sent == [('POST', {'userName': 'carol', 'password': PASSWORD, 'schemas': [plan.SCIM_CORE_SCHEMAS['Users']]})]
+    assert sent == [('POST', {'userName': 'carol', 'password': PASSWORD, 'schemas': [dialects.SCIM_CORE_SCHEMAS['Users']]})]
 
 
 class Answer:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources import paging
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import DIALECTS
 
 
 U1, U2 = {'id': 'u1'}, {'id': 'u2'}
@@ -39,7 +40,7 @@ ITEMS_TABLE = [
 
 @pytest.mark.parametrize('page, api_style, items_path, expected', ITEMS_TABLE)
 def test_page_items(page, api_style, items_path, expected):
-    assert paging.page_items(page, api_style, items_path) == expected
+    assert DIALECTS[api_style].page_items(page, items_path) == expected
 
 
 # page -> (link, problem)

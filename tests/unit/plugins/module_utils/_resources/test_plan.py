@@ -11,8 +11,9 @@ import pytest
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources import plan
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import DIALECTS
 
-SCIM = plan.SERVER_OWNED['scim']
+SCIM = DIALECTS['scim'].server_owned
 ALICE = {'id': 'u1', 'userName': 'alice', 'active': True, 'meta': {'location': 'https://s/v2/Users/u1'}, 'schemas': ['core']}
 BOB = {'id': 'u2', 'userName': 'bob', 'active': True, 'meta': {}, 'schemas': ['core']}
 
@@ -38,7 +39,7 @@ def test_plan(desired, current, state, prune, expected):
     assert kinds(plan.plan(desired, current, key='userName', state=state, prune=prune, server_owned=SCIM)) == expected
 
 
-SCIM_USERNAME = plan.key_folder('scim', 'userName')
+SCIM_USERNAME = DIALECTS['scim'].key_folder('userName')
 BOB_CAPITAL = dict(BOB, userName='Bob')
 
 # desired, current, fold, prune -> (kind, key) per object: userName is caseExact false (RFC 7643 section 8.7.1)
@@ -48,7 +49,7 @@ FOLD_TABLE = [
     ([{'userName': 'alice'}], [ALICE, BOB_CAPITAL], SCIM_USERNAME, True, [('none', 'alice'), ('delete', 'Bob')]),
     ([{'userName': 'BOB'}], [BOB_CAPITAL], SCIM_USERNAME, True, [('none', 'BOB')]),
     # Exact keys stay exact: a generic API's key, or SCIM's externalId (caseExact true).
-    ([{'userName': 'bob'}], [BOB_CAPITAL], plan.key_folder('generic', 'userName'), False, [('create', 'bob')]),
+    ([{'userName': 'bob'}], [BOB_CAPITAL], DIALECTS['generic'].key_folder('userName'), False, [('create', 'bob')]),
 ]
 
 
@@ -65,7 +66,7 @@ def test_a_folded_key_keeps_the_servers_case_in_an_update():
 def test_keys_that_fold_to_one_are_the_same_item():
     with pytest.raises(ConfigurationError, match=r"items\[0\] and items\[1\] have the same key 'Bob'"):
         plan.plan([{'userName': 'bob'}, {'userName': 'Bob'}], [], key='userName', fold=SCIM_USERNAME)
-    assert plan.key_folder('scim', 'externalId')('Bob') == 'Bob'
+    assert DIALECTS['scim'].key_folder('externalId')('Bob') == 'Bob'
 
 
 def test_update_predicts_the_server_object():
@@ -82,7 +83,7 @@ def test_create_keeps_the_items_schemas():
 
 def test_a_server_owned_key_the_user_names_is_sent_with_a_create():
     """PingOne group memberships: the item {"id": groupID} is the body of the create, and is found again by id."""
-    pingone = plan.SERVER_OWNED['pingone']
+    pingone = DIALECTS['pingone'].server_owned
     listed = [{'id': 'g1', 'name': 'admins', 'type': 'DIRECT', 'environment': {'id': 'e'}, '_links': {}}]
     actions = plan.plan([{'id': 'g1'}, {'id': 'g2'}], listed, key='id', server_owned=pingone)
     assert kinds(actions) == [('none', 'g1'), ('create', 'g2')] and actions[1].after == {'id': 'g2'}
@@ -159,19 +160,6 @@ def test_prune_guards():
     plan.check_prune(actions, [{'userName': 'u0'}], 29)
     with pytest.raises(ConfigurationError, match='prune needs at least one item'):
         plan.check_prune([], [], 20)
-
-
-def test_scim_patch_body():
-    action = plan.plan([{'userName': 'alice', 'active': False, 'title': None, 'nickName': 'al'}], [dict(ALICE, title='x')], key='userName', server_owned=SCIM)[
-        0
-    ]
-    body = plan.scim_patch_body(action)
-    assert body['schemas'] == [plan.SCIM_PATCH_SCHEMA]
-    assert body['Operations'] == [
-        {'op': 'replace', 'path': 'active', 'value': False},
-        {'op': 'remove', 'path': 'title'},
-        {'op': 'replace', 'path': 'nickName', 'value': 'al'},
-    ]
 
 
 def test_selector_keeps_the_objects_a_task_manages():

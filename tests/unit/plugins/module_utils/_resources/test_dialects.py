@@ -1,0 +1,91 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""_resources.dialects: what each api_style declares, from tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import UnpagedListError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources import dialects, plan
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import DIALECTS, Page
+
+SCIM = DIALECTS['scim'].server_owned
+ALICE = {'id': 'u1', 'userName': 'alice', 'active': True, 'meta': {'location': 'https://s/v2/Users/u1'}, 'schemas': ['core']}
+USERS = 'https://s/v2/Users'
+
+
+# dialect -> (content type, PATCH content type, filters, adopts 409 conflicts)
+DECLARED = [
+    ('generic', ('application/json', 'application/merge-patch+json', False, False)),
+    ('scim', ('application/scim+json', 'application/scim+json', True, True)),
+    ('pingone', ('application/json', 'application/json', False, False)),
+]
+
+
+@pytest.mark.parametrize('name, expected', DECLARED)
+def test_what_each_dialect_declares(name, expected):
+    dialect = DIALECTS[name]
+    action = plan.Action('update', 'alice', {}, {}, ALICE, {'active': False})
+    assert (dialect.content_type, dialect.patch(action, ['active'], {})[1], dialect.filters, dialect.adopts_conflicts) == expected
+    assert dialect.name == name and 'id' in dialect.server_owned
+
+
+# dialect, url -> first page
+FIRST_PAGES = [
+    ('generic', USERS, USERS),
+    ('scim', USERS, USERS + '?startIndex=1&count=50'),
+    ('pingone', 'https://api/v1/environments/e/users', 'https://api/v1/environments/e/users?limit=50'),
+    ('pingone', 'https://api/v1/environments/e/users?limit=7', 'https://api/v1/environments/e/users?limit=7'),
+]
+
+
+@pytest.mark.parametrize('name, url, first', FIRST_PAGES)
+def test_first_page(name, url, first):
+    assert DIALECTS[name].first_page(url, 50) == first
+
+
+def test_scim_pages_by_start_index_and_refuses_a_server_that_does_not():
+    scim = DIALECTS['scim']
+    assert scim.next_page(Page({'totalResults': 3}, USERS, 1, 2, 2), USERS, 2, 2) == (USERS + '?startIndex=3&count=2', None)
+    assert scim.next_page(Page({'totalResults': 3}, USERS, 3, 1, 1), USERS, 2, 3) == (None, None)
+    assert scim.next_page(Page({}, USERS, 1, 2, 2), USERS, 2, 2) == (None, 'the answer has no totalResults (RFC 7644 section 3.4.2 requires it)')
+    with pytest.raises(UnpagedListError) as caught:
+        scim.next_page(Page({'totalResults': 500}, USERS + '?startIndex=201', 201, 200, 0), USERS, 200, 200)
+    assert (caught.value.listed, caught.value.total) == (200, 500) and str(caught.value).startswith('Failed to list ' + USERS + ': the page')
+
+
+def test_generic_pages_by_links():
+    assert DIALECTS['generic'].next_page(Page({'_links': {'next': {'href': '?cursor=2'}}}, USERS, 1, 1, 1), USERS, 100, 1) == ('?cursor=2', None)
+
+
+def test_scim_keys_fold_as_their_schema_says():
+    assert DIALECTS['scim'].key_folder('userName')('Bob') == 'bob' and DIALECTS['scim'].key_folder('externalId')('Bob') == 'Bob'
+    assert DIALECTS['pingone'].key_folder('name')('Bob') == 'Bob'
+
+
+def test_scim_bodies_carry_their_schemas():
+    scim = DIALECTS['scim']
+    assert scim.with_schemas({'userName': 'carol'}, None, 'Users') == {'userName': 'carol', 'schemas': [dialects.SCIM_CORE_SCHEMAS['Users']]}
+    assert scim.with_schemas({'userName': 'carol'}, {'schemas': ['x']}, 'Users')['schemas'] == ['x']
+    assert DIALECTS['generic'].with_schemas({'name': 'x'}, None, 'Users') == {'name': 'x'}
+
+
+def test_generic_patch_is_a_merge_patch_of_what_differs():
+    action = plan.Action('update', 'alice', {}, {}, ALICE, {'active': False, 'title': None})
+    assert DIALECTS['generic'].patch(action, ['active', 'title'], {'password': 'p'})[0] == {'active': False, 'title': None, 'password': 'p'}
+
+
+def test_scim_patch_body():
+    action = plan.plan([{'userName': 'alice', 'active': False, 'title': None, 'nickName': 'al'}], [dict(ALICE, title='x')], key='userName', server_owned=SCIM)[
+        0
+    ]
+    body = DIALECTS['scim'].patch(action, [], {})[0]
+    assert body['schemas'] == [dialects.SCIM_PATCH_SCHEMA]
+    assert body['Operations'] == [
+        {'op': 'replace', 'path': 'active', 'value': False},
+        {'op': 'remove', 'path': 'title'},
+        {'op': 'replace', 'path': 'nickName', 'value': 'al'},
+    ]
