@@ -42,10 +42,11 @@ def run_play(workdir, label, playbook, variables, env):
     """Run bench/playbooks/<playbook>: (wall seconds, the changed count of the recap); stop the bench if it fails."""
     vars_path = write_vars(workdir, label, variables)
     started = time.perf_counter()
-    proc = subprocess.run(playbook_command(playbook, vars_path), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, check=False)
+    proc = subprocess.run(
+        playbook_command(playbook, vars_path), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False
+    )
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
-        raise SystemExit('{0} failed:\n{1}'.format(label, proc.stdout[-4000:]))
+        raise SystemExit(f'{label} failed:\n{proc.stdout[-4000:]}')
     recap = [line for line in proc.stdout.splitlines() if line.startswith('localhost') and 'changed=' in line][-1]
     return seconds, int(recap.split('changed=')[1].split()[0])

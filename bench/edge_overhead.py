@@ -2,9 +2,9 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Benchmark: the edge's own time per item of an api_resource task with many items, two ways, in one run (issue 12).
+"""Benchmark: the edge's own time per item of an api_resource task with many items, two ways, in one run.
 
-1. as before: the edge as it was until issue 12, coded below (run_as_before): ArgumentSpecValidator.validate
+1. as before: the edge as it was before the items list was set aside, coded below (run_as_before): ArgumentSpecValidator.validate
    over every argument (a deep copy of every item), remove_values() with every mask over the whole validated
    arguments, the whole items list echoed in invocation.module_args;
 2. now: plugin_utils/_edge.run as the action plugin calls it.
@@ -52,6 +52,7 @@ def collection_root():
 
 def import_collection():
     from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+
     _AnsibleCollectionFinder(paths=[collection_root()])._install()  # pylint: disable=protected-access
 
 
@@ -69,7 +70,7 @@ from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge  # noqa:
 
 
 def run_as_before(module_kwargs, args, use_case, check_mode=False, diff=False):
-    """The success path of _edge.run before issue 12."""
+    """The success path of _edge.run before."""
     module_kwargs = dict(module_kwargs, argument_spec=task_settings_win(module_kwargs['argument_spec'], args))
     validation = ArgumentSpecValidator(**module_kwargs).validate(args)
     errors = validate(validation, module_kwargs['argument_spec'])
@@ -84,28 +85,47 @@ def run_as_before(module_kwargs, args, use_case, check_mode=False, diff=False):
 
 def users(count, passwords):
     """``count`` SCIM users of 5 keys each; the first and the middle one with a write-only password, or every one."""
-    made = [{'schemas': [CORE_USER], 'userName': 'user{0:05d}'.format(number),
-             'name': {'givenName': 'Given{0}'.format(number), 'familyName': 'Family'},
-             'emails': [{'value': 'user{0:05d}@example.test'.format(number), 'type': 'work', 'primary': True}],
-             'active': True} for number in range(count)]
+    made = [
+        {
+            'schemas': [CORE_USER],
+            'userName': f'user{number:05d}',
+            'name': {'givenName': f'Given{number}', 'familyName': 'Family'},
+            'emails': [{'value': f'user{number:05d}@example.test', 'type': 'work', 'primary': True}],
+            'active': True,
+        }
+        for number in range(count)
+    ]
     for number in range(count) if passwords == 'every' else {0, count // 2}:
-        made[number]['password'] = 'initial-password-{0}-Zq8'.format(number)
+        made[number]['password'] = f'initial-password-{number}-Zq8'
     return made
 
 
 def task(count, passwords):
     """The task's arguments, and a use case that returns what a no-change converge of them returns."""
     items = users(count, passwords)
-    args = {'url': 'https://scim.example.test/v2/Users', 'api_style': 'scim', 'key': 'userName', 'items': items,
-            'write_only_keys': ['password'], 'bearer_token': BEARER}
+    args = {
+        'url': 'https://scim.example.test/v2/Users',
+        'api_style': 'scim',
+        'key': 'userName',
+        'items': items,
+        'write_only_keys': ['password'],
+        'bearer_token': BEARER,
+    }
     keys = [item['userName'] for item in items]
-    converged = {'changed': False, 'created': [], 'updated': [], 'deleted': [], 'unchanged': keys,
-                 'ids': {key: 'id-{0}'.format(number) for number, key in enumerate(keys)}, 'requests': count // 100 + 1,
-                 'msg': 'Users: unchanged {0}'.format(count)}
+    converged = {
+        'changed': False,
+        'created': [],
+        'updated': [],
+        'deleted': [],
+        'unchanged': keys,
+        'ids': {key: f'id-{number}' for number, key in enumerate(keys)},
+        'requests': count // 100 + 1,
+        'msg': f'Users: unchanged {count}',
+    }
 
     def unchanged(options, context, check_mode, diff):
         if len(options.items) != count:
-            raise AssertionError('the use case got {0} items, not {1}'.format(len(options.items), count))
+            raise AssertionError(f'the use case got {len(options.items)} items, not {count}')
         return dict(converged)
 
     return args, unchanged
@@ -136,7 +156,7 @@ def check(before, now, count):
     """The two ways return the same result, but for the echoed items; no password shows in either."""
     for name in ('changed', 'unchanged', 'ids', 'msg'):
         if before[name] != now[name]:
-            raise SystemExit('the two ways differ in {0}'.format(name))
+            raise SystemExit(f'the two ways differ in {name}')
     for result in (before, now):
         text = repr(result)
         if 'initial-password-' in text or BEARER in text:
@@ -144,7 +164,7 @@ def check(before, now, count):
     echoed = now['invocation']['module_args']['items']
     shown = len(echoed) if isinstance(echoed, list) else echoed['count']
     if shown != count:
-        raise SystemExit('the echoed items say {0}, not {1}'.format(shown, count))
+        raise SystemExit(f'the echoed items say {shown}, not {count}')
 
 
 def main():
@@ -152,34 +172,43 @@ def main():
     parser.add_argument('--items', type=int, nargs='+', default=[300, 3000, 10000])
     parser.add_argument('--repeat', type=int, default=3)
     parser.add_argument('--no-memory', action='store_true', help='skip the tracemalloc runs')
-    parser.add_argument('--passwords', choices=['two', 'every'], default='two',
-                        help='which users have a write-only password: the first and the middle one, or every one')
+    parser.add_argument(
+        '--passwords', choices=['two', 'every'], default='two', help='which users have a write-only password: the first and the middle one, or every one'
+    )
     options = parser.parse_args()
-    print('edge overhead per item, median of {0} runs (ms per item; pickled result; peak Python memory); passwords: {1}'.format(
-        options.repeat, 'the first and the middle user' if options.passwords == 'two' else 'every user'))
+    print(
+        (
+            f'edge overhead per item, median of {options.repeat} runs (ms per item; pickled result; peak Python memory); passwords: '
+            f'{"the first and the middle user" if options.passwords == "two" else "every user"}'
+        )
+    )
     for count in options.items:
         args, use_case = task(count, options.passwords)
         ways = {}
         for name, way in (('as before', run_as_before), ('now', _edge.run)):
             if name == 'as before' and options.passwords == 'every' and count > BEFORE_MAX_EVERY:
                 # Every mask tried on every string of the echoed items: masks times strings, both growing with the items.
-                print('  {0:>6} items, as before: not run: with a password on every user it grows with the square of the items'.format(count))
+                print(f'  {count:>6} items, as before: not run: with a password on every user it grows with the square of the items')
                 continue
             seconds, result = timed(way, args, use_case, options.repeat)
             ways[name] = (seconds, result, None if options.no_memory else peak(way, args, use_case))
         if len(ways) < 2:
             seconds, result, memory = ways['now']
-            print('  {0:>6} items, now      : {1:7.4f} ms/item ({2:8.1f} ms), result pickled {3:9,d} bytes'.format(
-                count, seconds * 1000 / count, seconds * 1000, len(pickle.dumps(result))))
+            pickled = len(pickle.dumps(result))
+            print(f'  {count:>6} items, now      : {seconds * 1000 / count:7.4f} ms/item ({seconds * 1000:8.1f} ms), result pickled {pickled:9,d} bytes')
             continue
         check(ways['as before'][1], ways['now'][1], count)
         for name, (seconds, result, memory) in ways.items():
-            print('  {0:>6} items, {1:<9}: {2:7.4f} ms/item ({3:8.1f} ms), result pickled {4:9,d} bytes{5}'.format(
-                count, name, seconds * 1000 / count, seconds * 1000, len(pickle.dumps(result)),
-                '' if memory is None else ', peak {0:6.1f} MB'.format(memory / 1e6)))
+            print(
+                (
+                    f'  {count:>6} items, {name:<9}: {seconds * 1000 / count:7.4f} ms/item ({seconds * 1000:8.1f} ms), result pickled '
+                    f'{len(pickle.dumps(result)):9,d} bytes{"" if memory is None else f", peak {memory / 1e6:6.1f} MB"}'
+                )
+            )
         before, now = ways['as before'], ways['now']
-        print('  {0:>6} items: now is {1:.1f}x faster, its result {2:.1f}x smaller'.format(
-            count, before[0] / now[0], len(pickle.dumps(before[1])) / len(pickle.dumps(now[1]))))
+        print(
+            f'  {count:>6} items: now is {before[0] / now[0]:.1f}x faster, its result {len(pickle.dumps(before[1])) / len(pickle.dumps(now[1])):.1f}x smaller'
+        )
 
 
 if __name__ == '__main__':

@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Benchmark: converge PingOne populations, groups, users and group memberships, first run and no-change run, two ways.
 
-Issue 14: "Ops teams who use Ansible today write one ``uri`` task per object." In one run, each way on an empty
+"Ops teams who use Ansible today write one ``uri`` task per object." In one run, each way on an empty
 PingOne-shaped Management API test server (tests/servers/pingone_api, bearer tokens of the test OP checked by introspection):
 
 1. our way: the jwtauth.oidc.pingone_platform role (``api_resource`` with ``api_style: pingone``: one paged read a
@@ -56,39 +56,45 @@ TODAY = 'uri play (GET + POST/PUT)'
 
 def make_data(populations, groups, users, memberships):
     """The objects to converge, in the role's shape: users name their population and groups by name."""
-    bench_populations = [{'name': 'pop{0:02d}'.format(p), 'description': 'Population {0}'.format(p)} for p in range(populations)]
-    bench_groups = [{'name': 'group{0:03d}'.format(g), 'description': 'Group {0}'.format(g)} for g in range(groups)]
-    bench_users = [{'username': 'user{0:05d}'.format(i), 'email': 'user{0:05d}@example.com'.format(i),
-                    'name': {'given': 'User', 'family': str(i)}, 'population': bench_populations[i % populations]['name'],
-                    'groups': [bench_groups[(i + k) % groups]['name'] for k in range(memberships)]} for i in range(users)]
+    bench_populations = [{'name': f'pop{p:02d}', 'description': f'Population {p}'} for p in range(populations)]
+    bench_groups = [{'name': f'group{g:03d}', 'description': f'Group {g}'} for g in range(groups)]
+    bench_users = [
+        {
+            'username': f'user{i:05d}',
+            'email': f'user{i:05d}@example.com',
+            'name': {'given': 'User', 'family': str(i)},
+            'population': bench_populations[i % populations]['name'],
+            'groups': [bench_groups[(i + k) % groups]['name'] for k in range(memberships)],
+        }
+        for i in range(users)
+    ]
     return bench_populations, bench_groups, bench_users
 
 
 def check_converged(api, label, run, bench_populations, bench_groups, bench_users):
     """Stop unless the server holds exactly the objects and direct memberships asked for (read after the counts)."""
     session = api.admin_session()
-    populations, groups, users = (api.held('populations', session=session), api.held('groups', session=session),
-                                  api.held('users', 'username', session=session))
+    populations, groups, users = (api.held('populations', session=session), api.held('groups', session=session), api.held('users', 'username', session=session))
     problems = []
     if sorted(populations) != sorted(p['name'] for p in bench_populations):
-        problems.append('populations {0}'.format(sorted(populations)))
+        problems.append(f'populations {sorted(populations)}')
     if sorted(groups) != sorted(g['name'] for g in bench_groups):
-        problems.append('groups {0}'.format(sorted(groups)))
+        problems.append(f'groups {sorted(groups)}')
     if sorted(users) != sorted(u['username'] for u in bench_users):
-        problems.append('{0} users held, {1} asked for'.format(len(users), len(bench_users)))
+        problems.append(f'{len(users)} users held, {len(bench_users)} asked for')
     for user in bench_users:
         obj = users.get(user['username'])
         if obj is None:
             continue
         if obj['population']['id'] != populations.get(user['population'], {}).get('id') or obj.get('email') != user['email']:
-            problems.append('user {0}: population or email differs'.format(user['username']))
+            problems.append(f'user {user["username"]}: population or email differs')
         answer = session.get(api.collection_url('users', obj['id'], 'memberOfGroups'), timeout=30)
         answer.raise_for_status()
         direct = sorted(m['name'] for m in answer.json()['_embedded']['groupMemberships'] if m['type'] == 'DIRECT')
         if direct != sorted(user['groups']):
-            problems.append('user {0}: groups {1}, asked for {2}'.format(user['username'], direct, sorted(user['groups'])))
+            problems.append(f'user {user["username"]}: groups {direct}, asked for {sorted(user["groups"])}')
     if problems:
-        raise SystemExit('{0}, {1}: the server does not hold what was asked for: {2}'.format(label, run, '; '.join(problems[:10])))
+        raise SystemExit(f'{label}, {run}: the server does not hold what was asked for: {"; ".join(problems[:10])}')
 
 
 def main(argv=None):
@@ -107,39 +113,62 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix='jwtauth-bench-pingone-') as workdir:
         with harness.OP(os.path.join(workdir, 'op')) as op, p1api_harness.PingOneAPI(os.path.join(workdir, 'p1api'), op) as api:
             csjwt, basic = op.clients['csjwt'], op.clients['basic']
-            env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'), ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'),
-                       ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-                       JWTAUTH_OIDC_TOKEN_STORE_PATH=os.path.join(workdir, 'store'))
+            env = dict(
+                os.environ,
+                ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'),
+                ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'),
+                ANSIBLE_LOCALHOST_WARNING='false',
+                ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
+                ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+                JWTAUTH_OIDC_TOKEN_STORE_PATH=os.path.join(workdir, 'store'),
+            )
             # The role's worker authenticates with client_secret_jwt through the token store, the uri play with
             # client_secret_basic: both are clients of the same OP with scopes api:read and api:write.
-            role_auth = {'issuer': op.issuer, 'client_id': csjwt['client_id'], 'client_secret': csjwt['client_secret'],
-                         'ca_path': op.ca_path, 'scope': ['api:read', 'api:write']}
-            uri_vars = {'token_endpoint': op.token_endpoint(), 'basic_client_id': basic['client_id'],
-                        'basic_client_secret': basic['client_secret'], 'ca_path': op.ca_path}
+            role_auth = {
+                'issuer': op.issuer,
+                'client_id': csjwt['client_id'],
+                'client_secret': csjwt['client_secret'],
+                'ca_path': op.ca_path,
+                'scope': ['api:read', 'api:write'],
+            }
+            uri_vars = {
+                'token_endpoint': op.token_endpoint(),
+                'basic_client_id': basic['client_id'],
+                'basic_client_secret': basic['client_secret'],
+                'ca_path': op.ca_path,
+            }
             data = {'p1_url': api.env_url, 'bench_populations': bench_populations, 'bench_groups': bench_groups, 'bench_users': bench_users}
             ways = [(OURS, 'pingone_platform_role.yml', {'auth': role_auth}), (TODAY, 'pingone_platform_uri.yml', uri_vars)]
             for index, (label, play, extra) in enumerate(ways):
                 api.reset()  # each way on an empty server
                 for run in ('first run', 'no-change run'):
                     mark = api.mark()
-                    seconds, changed = run_play(workdir, 'way{0}'.format(index), play, dict(data, **extra), env)
+                    seconds, changed = run_play(workdir, f'way{index}', play, dict(data, **extra), env)
                     results[(label, run)] = (seconds, api.count(since=mark), api.writes(since=mark), changed)
                     check_converged(api, label, run, bench_populations, bench_groups, bench_users)
 
-    print('Converge {0} PingOne populations, {1} groups, {2} users (each in a population) with {3} group memberships each '
-          '({4} memberships)'.format(args.populations, args.groups, args.users, args.memberships, args.users * args.memberships))
+    print(
+        f'Converge {args.populations} PingOne populations, {args.groups} groups, {args.users} users (each in a population) with '
+        f'{args.memberships} group memberships each ({args.users * args.memberships} memberships)'
+    )
     print('HTTP requests and writes counted at the PingOne-shaped Management API test server; wall time is the ansible-playbook run')
     row = '{0:<28} {1:<14} {2:>8} {3:>10} {4:>8} {5:>14} {6:>10}'
     print(row.format('way', 'run', 'wall s', 'requests', 'writes', 'tasks changed', 'changed=0'))
     for (label, run), (seconds, requests_seen, writes, changed) in results.items():
-        print(row.format(label, run, '{0:.1f}'.format(seconds), requests_seen, writes, changed, 'yes' if changed == 0 else 'no'))
+        print(row.format(label, run, f'{seconds:.1f}', requests_seen, writes, changed, 'yes' if changed == 0 else 'no'))
     for run in ('first run', 'no-change run'):
         ours, theirs = results[(OURS, run)], results[(TODAY, run)]
-        print('ratio uri play / role, {0}: time {1:.1f}x, requests {2:.1f}x, writes {3}'.format(
-            run, theirs[0] / ours[0], theirs[1] / max(ours[1], 1),
-            '{0:.1f}x'.format(theirs[2] / ours[2]) if ours[2] else '{0} against 0'.format(theirs[2])))
-    print('load average at the end (1, 5, 15 min): {0:.2f} {1:.2f} {2:.2f} on {3} cores; other work on the machine slows both ways'.format(
-        *os.getloadavg(), os.cpu_count()))
+        print(
+            (
+                f'ratio uri play / role, {run}: time {theirs[0] / ours[0]:.1f}x, requests {theirs[1] / max(ours[1], 1):.1f}x, writes '
+                f'{f"{theirs[2] / ours[2]:.1f}x" if ours[2] else f"{theirs[2]} against 0"}'
+            )
+        )
+    print(
+        'load average at the end (1, 5, 15 min): {0:.2f} {1:.2f} {2:.2f} on {3} cores; other work on the machine slows both ways'.format(
+            *os.getloadavg(), os.cpu_count()
+        )
+    )
     return 0
 
 

@@ -34,38 +34,58 @@ def main(argv=None):
     args = parser.parse_args(argv)
     harness.install()
     subprocess.run([os.path.join(TOP, 'tests', 'bin', 'build-tree')], check=True, stdout=subprocess.DEVNULL)
-    users = [{'userName': 'user{0:04d}'.format(i), 'displayName': 'User {0}'.format(i), 'active': i % 7 != 0,
-              'emails': [{'value': 'user{0:04d}@example.com'.format(i), 'type': 'work', 'primary': True}]} for i in range(args.users)]
-    groups = [{'displayName': 'group{0:02d}'.format(g), 'members': [u['userName'] for u in users[g::args.groups]][:25]}
-              for g in range(args.groups)]
+    users = [
+        {
+            'userName': f'user{i:04d}',
+            'displayName': f'User {i}',
+            'active': i % 7 != 0,
+            'emails': [{'value': f'user{i:04d}@example.com', 'type': 'work', 'primary': True}],
+        }
+        for i in range(args.users)
+    ]
+    groups = [{'displayName': f'group{g:02d}', 'members': [u['userName'] for u in users[g :: args.groups]][:25]} for g in range(args.groups)]
     results = {}
     with tempfile.TemporaryDirectory(prefix='jwtauth-bench-scim-') as workdir:
         with harness.OP(os.path.join(workdir, 'op')) as op:
             csjwt, basic = op.clients['csjwt'], op.clients['basic']
-            env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'), ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'),
-                       ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-                       JWTAUTH_OIDC_TOKEN_STORE_PATH=os.path.join(workdir, 'store'))
-            role_auth = {'issuer': op.issuer, 'client_id': csjwt['client_id'], 'client_secret': csjwt['client_secret'],
-                         'ca_path': op.ca_path, 'scope': ['api:read', 'api:write']}
-            uri_vars = {'token_endpoint': op.token_endpoint(), 'basic_client_id': basic['client_id'],
-                        'basic_client_secret': basic['client_secret'], 'ca_path': op.ca_path}
-            ways = [('scim_provision role', 'scim_converge_role.yml', {'auth': role_auth}),
-                    ('uri loop (GET + POST/PUT)', 'scim_converge_uri.yml', uri_vars)]
+            env = dict(
+                os.environ,
+                ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'),
+                ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'),
+                ANSIBLE_LOCALHOST_WARNING='false',
+                ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
+                ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+                JWTAUTH_OIDC_TOKEN_STORE_PATH=os.path.join(workdir, 'store'),
+            )
+            role_auth = {
+                'issuer': op.issuer,
+                'client_id': csjwt['client_id'],
+                'client_secret': csjwt['client_secret'],
+                'ca_path': op.ca_path,
+                'scope': ['api:read', 'api:write'],
+            }
+            uri_vars = {
+                'token_endpoint': op.token_endpoint(),
+                'basic_client_id': basic['client_id'],
+                'basic_client_secret': basic['client_secret'],
+                'ca_path': op.ca_path,
+            }
+            ways = [('scim_provision role', 'scim_converge_role.yml', {'auth': role_auth}), ('uri loop (GET + POST/PUT)', 'scim_converge_uri.yml', uri_vars)]
             for index, (label, play, extra) in enumerate(ways):
-                with scim_harness.SCIMServer(os.path.join(workdir, 'scim{0}'.format(index)), op) as scim:
+                with scim_harness.SCIMServer(os.path.join(workdir, f'scim{index}'), op) as scim:
                     variables = dict(extra, scim_url=scim.base_url, bench_users=users, bench_groups=groups)  # 'groups' is Ansible's own
                     for run in ('first run', 'no-change run'):
                         mark = scim.mark()
-                        seconds, changed = run_play(workdir, 'way{0}'.format(index), play, variables, env)
+                        seconds, changed = run_play(workdir, f'way{index}', play, variables, env)
                         results[(label, run)] = (seconds, scim.count(since=mark), scim.writes(since=mark), changed)
 
-    print('Converge {0} SCIM users and {1} groups; HTTP requests counted at the SCIM server'.format(args.users, args.groups))
-    print('{0:<28} {1:<14} {2:>8} {3:>10} {4:>8} {5:>16}'.format('way', 'run', 'wall s', 'requests', 'writes', 'tasks changed'))
+    print(f'Converge {args.users} SCIM users and {args.groups} groups; HTTP requests counted at the SCIM server')
+    print(f'{"way":<28} {"run":<14} {"wall s":>8} {"requests":>10} {"writes":>8} {"tasks changed":>16}')
     for (label, run), (seconds, requests_seen, writes, changed) in results.items():
-        print('{0:<28} {1:<14} {2:>8.1f} {3:>10} {4:>8} {5:>16}'.format(label, run, seconds, requests_seen, writes, changed))
+        print(f'{label:<28} {run:<14} {seconds:>8.1f} {requests_seen:>10} {writes:>8} {changed:>16}')
     for run in ('first run', 'no-change run'):
         ours, theirs = results[('scim_provision role', run)], results[('uri loop (GET + POST/PUT)', run)]
-        print('ratio uri loop / role, {0}: time {1:.1f}x, requests {2:.1f}x'.format(run, theirs[0] / ours[0], theirs[1] / max(ours[1], 1)))
+        print(f'ratio uri loop / role, {run}: time {theirs[0] / ours[0]:.1f}x, requests {theirs[1] / max(ours[1], 1):.1f}x')
     return 0
 
 

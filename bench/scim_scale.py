@@ -2,7 +2,7 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Benchmark: api_resource at scale (300, 3,000, 10,000 SCIM users) behind a distant server, side by side in one run (issue 12).
+"""Benchmark: api_resource at scale (300, 3,000, 10,000 SCIM users) behind a distant server, side by side in one run.
 
 For each N, one jwtauth.oidc.api_resource task (api_style scim, key userName, a client_secret_jwt token through
 the token store) run by ansible-playbook against the test SCIM server, which holds every request ``--latency-ms``
@@ -58,7 +58,7 @@ def tree_pids(root):
         if not name.isdigit():
             continue
         try:
-            with open('/proc/{0}/stat'.format(name)) as handle:
+            with open(f'/proc/{name}/stat') as handle:
                 # The command name is in parentheses and may hold spaces: the fields after it are fixed.
                 ppid = int(handle.read().rsplit(')', 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
@@ -98,15 +98,15 @@ class MemorySampler(threading.Thread):
     def run(self):
         while not self.done.is_set():
             pids = tree_pids(self.pid)
-            rss = sum(_kib('/proc/{0}/status'.format(pid), 'VmRSS:') for pid in pids) / 1024.0
-            pss = sum(_kib('/proc/{0}/smaps_rollup'.format(pid), 'Pss:') for pid in pids) / 1024.0
+            rss = sum(_kib(f'/proc/{pid}/status', 'VmRSS:') for pid in pids) / 1024.0
+            pss = sum(_kib(f'/proc/{pid}/smaps_rollup', 'Pss:') for pid in pids) / 1024.0
             self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
             self.done.wait(self.interval)
 
 
 def cpu_seconds(pid):
     """User + system CPU time of one process so far."""
-    with open('/proc/{0}/stat'.format(pid)) as handle:
+    with open(f'/proc/{pid}/stat') as handle:
         fields = handle.read().rsplit(')', 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
@@ -134,16 +134,30 @@ def run_play(workdir, label, play, variables, env, scim):
     with open(output_path) as handle:
         text = handle.read()
     if returncode != 0:
-        raise SystemExit('{0} failed:\n{1}'.format(label, text[-4000:]))
+        raise SystemExit(f'{label} failed:\n{text[-4000:]}')
     reported = [json.loads(line.split('BENCH ', 1)[1].rstrip('"')) for line in text.replace('\\"', '"').splitlines() if '"BENCH ' in line]
-    return {'seconds': seconds, 'requests': scim.count(since=mark) if scim else 0, 'writes': scim.writes(since=mark) if scim else 0,
-            'client_cpu': children_cpu() - client_cpu, 'server_cpu': (cpu_seconds(scim.pid) - server_cpu) if scim else 0.0,
-            'rss': sampler.peak_rss, 'pss': sampler.peak_pss, 'reported': reported[-1] if reported else {}}
+    return {
+        'seconds': seconds,
+        'requests': scim.count(since=mark) if scim else 0,
+        'writes': scim.writes(since=mark) if scim else 0,
+        'client_cpu': children_cpu() - client_cpu,
+        'server_cpu': (cpu_seconds(scim.pid) - server_cpu) if scim else 0.0,
+        'rss': sampler.peak_rss,
+        'pss': sampler.peak_pss,
+        'reported': reported[-1] if reported else {},
+    }
 
 
 def make_users(count):
-    return [{'userName': 'user{0:05d}'.format(i), 'displayName': 'User {0}'.format(i), 'active': i % 7 != 0,
-             'emails': [{'value': 'user{0:05d}@example.com'.format(i), 'type': 'work', 'primary': True}]} for i in range(count)]
+    return [
+        {
+            'userName': f'user{i:05d}',
+            'displayName': f'User {i}',
+            'active': i % 7 != 0,
+            'emails': [{'value': f'user{i:05d}@example.com', 'type': 'work', 'primary': True}],
+        }
+        for i in range(count)
+    ]
 
 
 def plain_filter_seconds(scim, users, latency_ms, tries=3):
@@ -151,8 +165,8 @@ def plain_filter_seconds(scim, users, latency_ms, tries=3):
     session = scim.admin_session()
     best = None
     for attempt in range(tries):
-        names = [u['userName'] for u in users[attempt::max(1, len(users) // 50)]][:50]
-        body = {'schemas': [SEARCH_SCHEMA], 'filter': ' or '.join('userName eq "{0}"'.format(n) for n in names), 'count': 50}
+        names = [u['userName'] for u in users[attempt :: max(1, len(users) // 50)]][:50]
+        body = {'schemas': [SEARCH_SCHEMA], 'filter': ' or '.join(f'userName eq "{n}"' for n in names), 'count': 50}
         started = time.perf_counter()
         response = session.post(scim.base_url + '/Users/.search', json=body, timeout=120)
         elapsed = time.perf_counter() - started - latency_ms / 1000.0
@@ -171,8 +185,7 @@ def main(argv=None):
     parser.add_argument('--latency-ms', type=int, default=50)
     parser.add_argument('--parallel', type=int, default=4, help='the parallel compared with parallel 1')
     parser.add_argument('--uri-sample', type=int, default=50, help='users of the timed uri loop')
-    parser.add_argument('--plain-cap-max', type=int, default=3000,
-                        help='above this many users the capped no-change run uses the indexed test server')
+    parser.add_argument('--plain-cap-max', type=int, default=3000, help='above this many users the capped no-change run uses the indexed test server')
     parser.add_argument('--sequential-max', type=int, default=None, help='skip parallel 1 above this many users')
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.users.split(',') if n.strip()]
@@ -184,21 +197,37 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix='jwtauth-bench-scale-') as workdir:
         with harness.OP(os.path.join(workdir, 'op')) as op, scim_harness.SCIMServer(os.path.join(workdir, 'scim'), op) as scim:
             csjwt, basic = op.clients['csjwt'], op.clients['basic']
-            env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'), ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'),
-                       ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-                       JWTAUTH_OIDC_TOKEN_STORE_PATH=os.path.join(workdir, 'store'))
-            auth = {'issuer': op.issuer, 'client_id': csjwt['client_id'], 'client_secret': csjwt['client_secret'],
-                    'ca_path': op.ca_path, 'scope': ['api:read', 'api:write']}
+            env = dict(
+                os.environ,
+                ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'),
+                ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'),
+                ANSIBLE_LOCALHOST_WARNING='false',
+                ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
+                ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+                JWTAUTH_OIDC_TOKEN_STORE_PATH=os.path.join(workdir, 'store'),
+            )
+            auth = {
+                'issuer': op.issuer,
+                'client_id': csjwt['client_id'],
+                'client_secret': csjwt['client_secret'],
+                'ca_path': op.ca_path,
+                'scope': ['api:read', 'api:write'],
+            }
             noop = run_play(workdir, 'noop', 'noop.yml', {}, env, None)
             startup = noop['seconds']
 
             # Today's way, per user: a uri loop on 0 and on --uri-sample users, each on an empty server.
-            uri_vars = {'token_endpoint': op.token_endpoint(), 'basic_client_id': basic['client_id'],
-                        'basic_client_secret': basic['client_secret'], 'ca_path': op.ca_path, 'scim_url': scim.base_url}
+            uri_vars = {
+                'token_endpoint': op.token_endpoint(),
+                'basic_client_id': basic['client_id'],
+                'basic_client_secret': basic['client_secret'],
+                'ca_path': op.ca_path,
+                'scim_url': scim.base_url,
+            }
             uri = {}
             for count in (0, args.uri_sample) if args.uri_sample else ():
                 scim.reset(delay_ms=latency)
-                uri[count] = run_play(workdir, 'uri{0}'.format(count), 'scim_scale_uri.yml', dict(uri_vars, bench_users=make_users(count)), env, scim)
+                uri[count] = run_play(workdir, f'uri{count}', 'scim_scale_uri.yml', dict(uri_vars, bench_users=make_users(count)), env, scim)
 
             for size in sizes:
                 users = make_users(size)
@@ -209,43 +238,47 @@ def main(argv=None):
                     for run in ('first run', 'no-change run'):
                         result = run_play(workdir, 'ours', 'scim_scale_api_resource.yml', dict(variables, bench_parallel=parallel), env, scim)
                         # Reads go one after the other: only the writes of a first run are in flight together.
-                        rows.append((size, 'parallel {0}'.format(parallel), run, parallel if run == 'first run' else 1, result))
+                        rows.append((size, f'parallel {parallel}', run, parallel if run == 'first run' else 1, result))
                     if parallel != 1:
                         plain_filter[size] = plain_filter_seconds(scim, users, latency)
                 indexed = size > args.plain_cap_max
                 scim.reset(delay_ms=latency, list_cap=PAGE_CAP, index_filters=indexed)
-                server = 'cap {0}{1}'.format(PAGE_CAP, ', indexed test server' if indexed else '')
+                server = f'cap {PAGE_CAP}{", indexed test server" if indexed else ""}'
                 for run, parallel in (('first run', 8), ('no-change run', 8)):
                     result = run_play(workdir, 'ours', 'scim_scale_api_resource.yml', dict(variables, bench_parallel=parallel), env, scim)
                     way = 'parallel 8, ' + server if run == 'first run' else server + ', auto'
                     rows.append((size, way, run, parallel if run == 'first run' else 1, result))
 
-    print('api_resource at scale: SCIM users behind {0} ms a request (test server delay_ms), requests counted at the server'.format(latency))
-    print('floor = requests x {0} ms / requests in flight; every wall time includes ansible-playbook start and stop, {1:.1f} s '
-          '(a no-op play)'.format(latency, startup))
+    print(f'api_resource at scale: SCIM users behind {latency} ms a request (test server delay_ms), requests counted at the server')
+    print(f'floor = requests x {latency} ms / requests in flight; every wall time includes ansible-playbook start and stop, {startup:.1f} s (a no-op play)')
     print('client CPU = the ansible-playbook process tree; server CPU = the SCIM server process (scim2-server, one GIL)')
     print('x floor net = (wall - start and stop) / floor')
     header = '{0:>6} {1:<38} {2:<14} {3:>7} {4:>8} {5:>7} {6:>7} {7:>7} {8:>7} {9:>7} {10:>7} {11:>7}  {12}'
-    print(header.format('users', 'way', 'run', 'wall s', 'requests', 'floor s', 'x floor', 'x floor', 'client', 'server', 'RSS MB',
-                        'PSS MB', 'read / note'))
+    print(header.format('users', 'way', 'run', 'wall s', 'requests', 'floor s', 'x floor', 'x floor', 'client', 'server', 'RSS MB', 'PSS MB', 'read / note'))
     print(header.format('', '', '', '', '', '', '', 'net', 'CPU s', 'CPU s', '', '', ''))
     for size, way, run, concurrency, result in rows:
         low = floor(result, latency, concurrency)
         notes = [result['reported'].get('read_strategy', '?')]
         if result['server_cpu'] >= SERVER_BOUND * result['seconds']:
             notes.append('server-bound')
-        print('{0:>6} {1:<38} {2:<14} {3:>7.1f} {4:>8} {5:>7.1f} {6:>6.2f}x {7:>6.2f}x {8:>7.1f} {9:>7.1f} {10:>7.0f} {11:>7.0f}  {12}'.format(
-            size, way, run, result['seconds'], result['requests'], low, result['seconds'] / low if low else 0.0,
-            (result['seconds'] - startup) / low if low else 0.0, result['client_cpu'], result['server_cpu'], result['rss'],
-            result['pss'], ', '.join(notes)))
+        print(
+            (
+                f'{size:>6} {way:<38} {run:<14} {result["seconds"]:>7.1f} {result["requests"]:>8} {low:>7.1f} '
+                f'{result["seconds"] / low if low else 0.0:>6.2f}x {(result["seconds"] - startup) / low if low else 0.0:>6.2f}x '
+                f'{result["client_cpu"]:>7.1f} {result["server_cpu"]:>7.1f} {result["rss"]:>7.0f} {result["pss"]:>7.0f}  {", ".join(notes)}'
+            )
+        )
 
     if uri:
         report_uri(uri, args, sizes, rows)
     report_plain_filter(plain_filter, sizes)
     report_costs(rows, noop['client_cpu'])
     report_goals(rows, sizes, args, latency)
-    print('load average at the end (1, 5, 15 min): {0:.2f} {1:.2f} {2:.2f} on {3} cores; other work on the machine slows the '
-          'client and the server alike'.format(*os.getloadavg(), os.cpu_count()))
+    print(
+        'load average at the end (1, 5, 15 min): {0:.2f} {1:.2f} {2:.2f} on {3} cores; other work on the machine slows the client and the server alike'.format(
+            *os.getloadavg(), os.cpu_count()
+        )
+    )
     return 0
 
 
@@ -253,16 +286,22 @@ def report_uri(uri, args, sizes, rows):
     """Today's way, timed on a sample and extrapolated per user to each N, against our first run."""
     uri_per_user = (uri[args.uri_sample]['seconds'] - uri[0]['seconds']) / args.uri_sample
     print()
-    print('uri loop (GET filter + POST per user), {0} users: {1:.1f} s, 0 users: {2:.1f} s, so {3:.2f} s a user, '
-          '{4:.1f} requests a user'.format(args.uri_sample, uri[args.uri_sample]['seconds'], uri[0]['seconds'], uri_per_user,
-                                           uri[args.uri_sample]['requests'] / args.uri_sample))
+    print(
+        (
+            f'uri loop (GET filter + POST per user), {args.uri_sample} users: {uri[args.uri_sample]["seconds"]:.1f} s, 0 users: {uri[0]["seconds"]:.1f} '
+            f's, so {uri_per_user:.2f} s a user, {uri[args.uri_sample]["requests"] / args.uri_sample:.1f} requests a user'
+        )
+    )
     by = {(size, way, run): result for size, way, run, _c, result in rows}
     for size in sizes:
-        ours = by[(size, 'parallel {0}'.format(args.parallel), 'first run')]
+        ours = by[(size, f'parallel {args.parallel}', 'first run')]
         extrapolated = uri[0]['seconds'] + uri_per_user * size
-        print('{0:>6} users: uri loop extrapolated {1:,.0f} s ({2:.1f} min); api_resource parallel {3} first run {4:.1f} s: '
-              'uri loop / ours {5:.1f}x'.format(size, extrapolated, extrapolated / 60, args.parallel, ours['seconds'],
-                                                extrapolated / ours['seconds']))
+        print(
+            (
+                f'{size:>6} users: uri loop extrapolated {extrapolated:,.0f} s ({extrapolated / 60:.1f} min); api_resource parallel {args.parallel} '
+                f'first run {ours["seconds"]:.1f} s: uri loop / ours {extrapolated / ours["seconds"]:.1f}x'
+            )
+        )
 
 
 def report_plain_filter(plain_filter, sizes):
@@ -272,51 +311,62 @@ def report_plain_filter(plain_filter, sizes):
     for size in sizes:
         if size in plain_filter:
             chunks = (size + 49) // 50
-            print('{0:>6} users: one 50-key filter takes the server {1:.2f} s; the {2} filter reads of a capped no-change run '
-                  '{3:.0f} s of server time, one after the other'.format(size, plain_filter[size], chunks, chunks * plain_filter[size]))
+            print(
+                f'{size:>6} users: one 50-key filter takes the server {plain_filter[size]:.2f} s; the {chunks} filter reads of a capped no-change run '
+                f'{chunks * plain_filter[size]:.0f} s of server time, one after the other'
+            )
 
 
 def report_costs(rows, startup_cpu):
     """CPU a request, client and server, of each run that made more than a few requests."""
     print()
-    print('Where the time goes: CPU ms a request (client = ansible-playbook tree less its start and stop; the server '
-          'CPU includes its TLS handshakes, one a request: it answers HTTP/1.0)')
+    print(
+        'Where the time goes: CPU ms a request (client = ansible-playbook tree less its start and stop; the server '
+        'CPU includes its TLS handshakes, one a request: it answers HTTP/1.0)'
+    )
     for size, way, run, _concurrency, result in rows:
         if result['requests'] >= 20:
-            print('{0:>6} {1:<38} {2:<14} client {3:5.1f} ms, server {4:5.1f} ms a request'.format(
-                size, way, run, 1000 * max(0.0, result['client_cpu'] - startup_cpu) / result['requests'],
-                1000 * result['server_cpu'] / result['requests']))
+            print(
+                (
+                    f'{size:>6} {way:<38} {run:<14} client {1000 * max(0.0, result["client_cpu"] - startup_cpu) / result["requests"]:5.1f} ms, server '
+                    f'{1000 * result["server_cpu"] / result["requests"]:5.1f} ms a request'
+                )
+            )
 
 
 def report_goals(rows, sizes, args, latency):
-    """Each goal of issue 12, pass or miss, for each N."""
+    """Each goal of the scale benchmark, pass or miss, for each N."""
     by = {(size, way, run): result for size, way, run, _c, result in rows}
     print()
-    print('Goals (issue 12):')
+    print('Goals:')
     for size in sizes:
         seq = by.get((size, 'parallel 1', 'first run'))
-        par = by.get((size, 'parallel {0}'.format(args.parallel), 'first run'))
+        par = by.get((size, f'parallel {args.parallel}', 'first run'))
         capped = [result for (n, way, run), result in by.items() if n == size and run == 'no-change run' and way.startswith('cap')]
         budget = size / 50 + 5
         lines = []
         if capped:
-            lines.append('no-change behind the cap: {0} requests, goal <= {1:.0f}: {2}'.format(
-                capped[0]['requests'], budget, 'pass' if capped[0]['requests'] <= budget else 'miss'))
+            lines.append(
+                (f'no-change behind the cap: {capped[0]["requests"]} requests, goal <= {budget:.0f}: {"pass" if capped[0]["requests"] <= budget else "miss"}')
+            )
         if par:
             ratio = par['seconds'] / floor(par, latency, args.parallel)
-            lines.append('first run at parallel {0}: {1:.2f}x the floor, goal <= 1.5x: {2}'.format(
-                args.parallel, ratio, 'pass' if ratio <= 1.5 else 'miss'))
+            lines.append(f'first run at parallel {args.parallel}: {ratio:.2f}x the floor, goal <= 1.5x: {"pass" if ratio <= 1.5 else "miss"}')
             if seq:
                 speedup = seq['seconds'] / par['seconds']
-                lines.append('first run: {0:.2f}x faster than sequential, goal >= 3x: {1}'.format(speedup, 'pass' if speedup >= 3 else 'miss'))
+                lines.append(f'first run: {speedup:.2f}x faster than sequential, goal >= 3x: {"pass" if speedup >= 3 else "miss"}')
             else:
                 lines.append('first run against sequential: not measured (--sequential-max)')
         peak = max(result['rss'] for (n, _w, _r), result in by.items() if n == size)
         peak_pss = max(result['pss'] for (n, _w, _r), result in by.items() if n == size)
-        lines.append('peak memory of the play: {0:.0f} MB RSS summed ({1:.0f} MB PSS), goal < 300 MB: {2}'.format(
-            peak, peak_pss, 'pass' if peak < 300 else ('pass by PSS only' if peak_pss < 300 else 'miss')))
+        lines.append(
+            (
+                f'peak memory of the play: {peak:.0f} MB RSS summed ({peak_pss:.0f} MB PSS), goal < 300 MB: '
+                f'{"pass" if peak < 300 else ("pass by PSS only" if peak_pss < 300 else "miss")}'
+            )
+        )
         for line in lines:
-            print('{0:>6} users: {1}'.format(size, line))
+            print(f'{size:>6} users: {line}')
     print('(the goals name 10,000 users at 50 ms; the other sizes are shown against the same rules)')
 
 

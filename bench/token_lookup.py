@@ -44,25 +44,32 @@ def run_play(op, workdir, label, play, variables, hosts, forks):
     os.makedirs(out)
     variables = dict(variables, out=out)
     vars_path = write_vars(workdir, label, variables)
-    inventory = write(os.path.join(workdir, 'inventory.ini'), '[many]\n' + ''.join(
-        'host{0:03d} ansible_connection=local ansible_python_interpreter={1}\n'.format(i, sys.executable) for i in range(hosts)))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'), ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'),
-               ANSIBLE_NOCOLOR='1')
+    inventory = write(
+        os.path.join(workdir, 'inventory.ini'),
+        '[many]\n' + ''.join(f'host{i:03d} ansible_connection=local ansible_python_interpreter={sys.executable}\n' for i in range(hosts)),
+    )
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'), ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'), ANSIBLE_NOCOLOR='1')
     env = {key: value for key, value in env.items() if not key.startswith('JWTAUTH_OIDC_')}
     mark = op.mark()
     started = time.perf_counter()
-    proc = subprocess.run(playbook_command(play, vars_path) + ['-i', inventory, '-f', str(forks)], env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, universal_newlines=True, check=False)
+    proc = subprocess.run(
+        playbook_command(play, vars_path) + ['-i', inventory, '-f', str(forks)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        universal_newlines=True,
+        check=False,
+    )
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
-        raise SystemExit('{0} failed:\n{1}'.format(label, proc.stdout[-3000:]))
+        raise SystemExit(f'{label} failed:\n{proc.stdout[-3000:]}')
     requests_seen = op.count('request', path=op.token_endpoint(), since=mark)
     tokens = set()
     for name in os.listdir(out):
         with open(os.path.join(out, name)) as handle:
             tokens.update(handle.read().split())
     if len(os.listdir(out)) != hosts:
-        raise SystemExit('{0}: {1} hosts rendered, expected {2}'.format(label, len(os.listdir(out)), hosts))
+        raise SystemExit(f'{label}: {len(os.listdir(out))} hosts rendered, expected {hosts}')
     return seconds, requests_seen, len(tokens)
 
 
@@ -78,15 +85,20 @@ def main(argv=None):
     try:
         with harness.OP(os.path.join(workdir, 'op')) as op:
             csjwt, basic = op.clients['csjwt'], op.clients['basic']
-            lookup_vars = {'jwtauth_oidc_issuer': op.issuer, 'jwtauth_oidc_client_id': csjwt['client_id'],
-                           'jwtauth_oidc_client_secret': csjwt['client_secret'], 'jwtauth_oidc_ca_path': op.ca_path}
+            lookup_vars = {
+                'jwtauth_oidc_issuer': op.issuer,
+                'jwtauth_oidc_client_id': csjwt['client_id'],
+                'jwtauth_oidc_client_secret': csjwt['client_secret'],
+                'jwtauth_oidc_ca_path': op.ca_path,
+            }
             ways = [
-                ('lookup + token store', 'token_lookup.yml',
-                 dict(lookup_vars, jwtauth_oidc_token_store_path=os.path.join(workdir, 'store'))),
+                ('lookup + token store', 'token_lookup.yml', dict(lookup_vars, jwtauth_oidc_token_store_path=os.path.join(workdir, 'store'))),
                 ('lookup, store off', 'token_lookup.yml', dict(lookup_vars, jwtauth_oidc_token_store=False)),
-                ('uri + run_once workaround', 'token_uri_run_once.yml',
-                 {'token_endpoint': op.token_endpoint(), 'client_id': basic['client_id'], 'client_secret': basic['client_secret'],
-                  'ca_path': op.ca_path}),
+                (
+                    'uri + run_once workaround',
+                    'token_uri_run_once.yml',
+                    {'token_endpoint': op.token_endpoint(), 'client_id': basic['client_id'], 'client_secret': basic['client_secret'], 'ca_path': op.ca_path},
+                ),
             ]
             results = {}
             for label, play, variables in ways:
@@ -95,27 +107,26 @@ def main(argv=None):
                     if label.startswith('lookup + token store'):
                         # Each run starts with an empty store: the first reference really requests a token.
                         shutil.rmtree(variables['jwtauth_oidc_token_store_path'], ignore_errors=True)
-                    runs.append(run_play(op, workdir, 'way{0}'.format(len(results)), play, variables, args.hosts, args.forks))
+                    runs.append(run_play(op, workdir, f'way{len(results)}', play, variables, args.hosts, args.forks))
                 results[label] = (statistics.median(r[0] for r in runs), max(r[1] for r in runs), max(r[2] for r in runs))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
-    print('Token for {0} hosts, template using it twice per host, forks {1}, median of {2} runs'.format(
-        args.hosts, args.forks, args.repeat))
-    print('{0:<28} {1:>10} {2:>16} {3:>15}'.format('way', 'wall s', 'token requests', 'distinct tokens'))
+    print(f'Token for {args.hosts} hosts, template using it twice per host, forks {args.forks}, median of {args.repeat} runs')
+    print(f'{"way":<28} {"wall s":>10} {"token requests":>16} {"distinct tokens":>15}')
     for label, (seconds, requests_seen, tokens) in results.items():
-        print('{0:<28} {1:>10.2f} {2:>16} {3:>15}'.format(label, seconds, requests_seen, tokens))
+        print(f'{label:<28} {seconds:>10.2f} {requests_seen:>16} {tokens:>15}')
     # What each way is measured for, checked: the no-store baseline (which the integration tests left to this
     # benchmark) asks the OP once per reference and renders a distinct token each time; the store asks once.
     expected = {'lookup + token store': (1, 1), 'lookup, store off': (2 * args.hosts, 2 * args.hosts)}
     for label, (requests_wanted, tokens_wanted) in expected.items():
         if results[label][1:] != (requests_wanted, tokens_wanted):
-            raise SystemExit('{0}: {1} token requests and {2} distinct tokens, expected {3} and {4}'.format(
-                label, results[label][1], results[label][2], requests_wanted, tokens_wanted))
+            raise SystemExit(
+                f'{label}: {results[label][1]} token requests and {results[label][2]} distinct tokens, expected {requests_wanted} and {tokens_wanted}'
+            )
     ours = results['lookup + token store']
     for other in ('lookup, store off', 'uri + run_once workaround'):
-        print('ratio {0} / lookup + token store: time {1:.2f}x, token requests {2:.0f}x'.format(
-            other, results[other][0] / ours[0], results[other][1] / max(ours[1], 1)))
+        print(f'ratio {other} / lookup + token store: time {results[other][0] / ours[0]:.2f}x, token requests {results[other][1] / max(ours[1], 1):.0f}x')
     return 0
 
 

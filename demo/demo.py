@@ -61,7 +61,7 @@ def run_playbook(name, vars_path, env):
 
 def leaks(output, secrets):
     """What in the output should never be there, named (never shown)."""
-    found = ['a secret the demo knows ({0})'.format(what) for what, value in secrets if value and value in output]
+    found = [f'a secret the demo knows ({what})' for what, value in secrets if value and value in output]
     if JWT_PATTERN.search(output):
         found.append('a JWT')
     return found
@@ -74,10 +74,10 @@ def main():
         with harness.OP(os.path.join(workdir, 'op')) as op:
             client = op.clients['csjwt']
             print('Local OpenID Provider (panva oidc-provider) laid out like PingOne:')
-            print('  environment ID  {0}'.format(op.env_id))
-            print('  issuer          {0}'.format(op.pingone_issuer))
-            print('  token endpoint  {0}'.format(op.token_endpoint(op.pingone_issuer)))
-            print('  client          {0} (token endpoint auth method CLIENT_SECRET_JWT)'.format(client['client_id']))
+            print(f'  environment ID  {op.env_id}')
+            print(f'  issuer          {op.pingone_issuer}')
+            print(f'  token endpoint  {op.token_endpoint(op.pingone_issuer)}')
+            print(f'  client          {client["client_id"]} (token endpoint auth method CLIENT_SECRET_JWT)')
             account = op.flow_accounts['svc-ansible']
             print('  service account svc-ansible, signed on through the emulated PingOne flow API (response_mode=pi.flow)')
             known = [('client secret of ' + name, info.get('client_secret')) for name, info in op.clients.items()]
@@ -85,25 +85,36 @@ def main():
             known.append(('registration token', op.registration_token))
             # The connection, the client and the service account go in the environment, as an AWX credential injects them.
             credential = {
-                'JWTAUTH_OIDC_ENVIRONMENT_ID': op.env_id, 'JWTAUTH_OIDC_AUTH_BASE_URL': op.base_url,
-                'JWTAUTH_OIDC_CA_PATH': op.ca_path, 'JWTAUTH_OIDC_CLIENT_ID': client['client_id'],
+                'JWTAUTH_OIDC_ENVIRONMENT_ID': op.env_id,
+                'JWTAUTH_OIDC_AUTH_BASE_URL': op.base_url,
+                'JWTAUTH_OIDC_CA_PATH': op.ca_path,
+                'JWTAUTH_OIDC_CLIENT_ID': client['client_id'],
                 'JWTAUTH_OIDC_CLIENT_SECRET': client['client_secret'],
-                'JWTAUTH_OIDC_USERNAME': 'svc-ansible', 'JWTAUTH_OIDC_PASSWORD': account['password'],
+                'JWTAUTH_OIDC_USERNAME': 'svc-ansible',
+                'JWTAUTH_OIDC_PASSWORD': account['password'],
                 'JWTAUTH_OIDC_TOKEN_STORE_PATH': os.path.join(workdir, 'token-store'),
             }
-            print('The playbook gets the OP, the client and the service account only from JWTAUTH_OIDC_* environment '
-                  'variables, as an AWX credential of the shipped type injects them.')
+            print(
+                'The playbook gets the OP, the client and the service account only from JWTAUTH_OIDC_* environment '
+                'variables, as an AWX credential of the shipped type injects them.'
+            )
             base_env = {key: value for key, value in os.environ.items() if not key.startswith('JWTAUTH_OIDC_')}
-            base_env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'),
-                            ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'), ANSIBLE_LOCALHOST_WARNING='false',
-                            ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_PYTHON_INTERPRETER=sys.executable)
+            base_env.update(
+                ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'),
+                ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'),
+                ANSIBLE_LOCALHOST_WARNING='false',
+                ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
+                ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+            )
             vars_path = write_vars(os.path.join(workdir, 'vars.json'), {'demo_redirect_uri': op.redirect_uri})
             rc, output = run_playbook('demo_local_op.yml', vars_path, dict(base_env, **credential))
-            print('OP requests: token {0}, userinfo {1}, introspection {2}, revocation {3}; successful grants: {4}'.format(
-                op.count('request', path=op.token_endpoint(op.pingone_issuer)),
-                op.count('request', path='/{0}/as/userinfo'.format(op.env_id)),
-                op.count('request', path='/{0}/as/introspect'.format(op.env_id)),
-                op.count('request', path='/{0}/as/revoke'.format(op.env_id)), len(op.events('grant.success'))))
+            print(
+                (
+                    f'OP requests: token {op.count("request", path=op.token_endpoint(op.pingone_issuer))}, userinfo '
+                    f'{op.count("request", path=f"/{op.env_id}/as/userinfo")}, introspection {op.count("request", path=f"/{op.env_id}/as/introspect")}, '
+                    f'revocation {op.count("request", path=f"/{op.env_id}/as/revoke")}; successful grants: {len(op.events("grant.success"))}'
+                )
+            )
             outputs = [output]
             if rc == 0:
                 rc, output = pingone_as_code(op, workdir, base_env, known)
@@ -111,7 +122,7 @@ def main():
             known += [('code or session cookie the OP handed out', value) for value in op.issued_secrets()]
             found = [what for output in outputs for what in leaks(output, known)]
     if found:
-        print('FAILED: the output shows {0}'.format(', '.join(sorted(set(found)))))
+        print(f'FAILED: the output shows {", ".join(sorted(set(found)))}')
         return 1
     return rc
 
@@ -121,26 +132,44 @@ def pingone_as_code(op, workdir, base_env, known):
     worker = op.clients['csjwt']
     with p1api_harness.PingOneAPI(os.path.join(workdir, 'p1api'), op) as api:
         print()
-        print('PingOne as code: a PingOne-shaped Management API at {0}'.format(api.env_url))
-        print('  (its OIDC applications are clients of the OP above: an application\'s id is its client ID)')
-        print('  worker application {0} (client credentials, CLIENT_SECRET_JWT) for the role\'s calls'.format(worker['client_id']))
+        print(f'PingOne as code: a PingOne-shaped Management API at {api.env_url}')
+        print("  (its OIDC applications are clients of the OP above: an application's id is its client ID)")
+        print(f"  worker application {worker['client_id']} (client credentials, CLIENT_SECRET_JWT) for the role's calls")
         variables = {
-            'demo_api_url': api.env_url, 'demo_env_id': op.env_id, 'demo_auth_base_url': op.base_url, 'demo_ca_path': op.ca_path,
-            'demo_worker': {'issuer': op.issuer, 'client_id': worker['client_id'], 'client_secret': worker['client_secret'],
-                            'auth_method': 'client_secret_jwt', 'ca_path': op.ca_path, 'scope': ['api:read', 'api:write']},
-            'demo_username': 'svc-ansible', 'demo_password': op.flow_accounts['svc-ansible']['password'],
+            'demo_api_url': api.env_url,
+            'demo_env_id': op.env_id,
+            'demo_auth_base_url': op.base_url,
+            'demo_ca_path': op.ca_path,
+            'demo_worker': {
+                'issuer': op.issuer,
+                'client_id': worker['client_id'],
+                'client_secret': worker['client_secret'],
+                'auth_method': 'client_secret_jwt',
+                'ca_path': op.ca_path,
+                'scope': ['api:read', 'api:write'],
+            },
+            'demo_username': 'svc-ansible',
+            'demo_password': op.flow_accounts['svc-ansible']['password'],
         }
         vars_path = write_vars(os.path.join(workdir, 'vars-as-code.json'), variables)
         since = op.log_length()
-        rc, output = run_playbook('demo_pingone_as_code.yml', vars_path,
-                                  dict(base_env, JWTAUTH_OIDC_TOKEN_STORE_PATH=os.path.join(workdir, 'token-store-as-code')))
+        rc, output = run_playbook(
+            'demo_pingone_as_code.yml', vars_path, dict(base_env, JWTAUTH_OIDC_TOKEN_STORE_PATH=os.path.join(workdir, 'token-store-as-code'))
+        )
         admin = api.admin_session()
         for application in admin.get(api.collection_url('applications')).json()['_embedded']['applications']:
-            known.append(('client secret of application ' + application['name'],
-                          admin.get(api.collection_url('applications', application['id'], 'secret')).json()['secret']))
-        print('Management API writes: {0}; OP clients registered: {1}; code exchanges as them: {2}'.format(
-            api.writes(), len(op.events('registration_create.success', since=since)),
-            len([e for e in op.events('grant.success', since=since) if e['grant_type'] == 'authorization_code'])))
+            known.append(
+                (
+                    'client secret of application ' + application['name'],
+                    admin.get(api.collection_url('applications', application['id'], 'secret')).json()['secret'],
+                )
+            )
+        print(
+            (
+                f'Management API writes: {api.writes()}; OP clients registered: {len(op.events("registration_create.success", since=since))}; code '
+                f'exchanges as them: {len([e for e in op.events("grant.success", since=since) if e["grant_type"] == "authorization_code"])}'
+            )
+        )
     return rc, output
 
 

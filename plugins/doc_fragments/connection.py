@@ -242,11 +242,11 @@ options:
     # from the environment or variables (vault), never from ansible.cfg.
     # The env: entries name the JWTAUTH_OIDC_* variables the argument spec falls back
     # to (they fill the docsite's environment variable index), but the lookup reads
-    # them through the option layer (_option_sources.env_fallback_nonempty), as the modules
-    # do, and asks Ansible's config with them hidden: an AWX credential injects its
-    # empty inputs as VAR="", which means unset, where Ansible's config would refuse
-    # an option with choices, turn a bool false, a path into the current directory,
-    # and hide the ini: value below it.
+    # them through the option layer (_argspec.sources.env_fallback_nonempty), as the modules
+    # do; it reads the vars: and ini: entries itself and never asks Ansible's config for the
+    # env: ones: an AWX credential injects its empty inputs as VAR="", which means unset,
+    # where Ansible's config would refuse an option with choices, turn a bool false, a path
+    # into the current directory, and hide the ini: value below it.
     # tests/unit/plugins/doc_fragments/test_env_vars.py holds the entries to the argument spec.
     PLUGINS = r"""
 options:

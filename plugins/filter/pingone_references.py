@@ -18,12 +18,10 @@ def _reference(name, ids, what, where, check_mode):
     if isinstance(name, dict):
         return name
     if not isinstance(name, str) or name not in ids:
-        raise AnsibleFilterError(
-            '{0} names {1} {2!r}, which is not one of the {1}s this role manages'.format(where, what, name if isinstance(name, str) else str(name))
-        )
+        raise AnsibleFilterError(f'{where} names {what} {name if isinstance(name, str) else str(name)!r}, which is not one of the {what}s this role manages')
     if ids[name] is None:
         if not check_mode:
-            raise AnsibleFilterError('{0} names {1} {2!r}, whose id is unknown (its create was not read back)'.format(where, what, name))
+            raise AnsibleFilterError(f'{where} names {what} {name!r}, whose id is unknown (its create was not read back)')
         return {'id': NOT_YET_CREATED.format(name)}
     return {'id': ids[name]}
 
@@ -40,12 +38,12 @@ def pingone_references(items, ids, key=None, what='object', drop=(), check_mode=
     """
     converted = []
     for number, item in enumerate(items or []):
-        where = '{0}[{1}]'.format(source, number)
+        where = f'{source}[{number}]'
         if key is None:
             converted.append(_reference(item, ids, what, where, check_mode))
             continue
         if not isinstance(item, dict):
-            raise AnsibleFilterError('{0} is not a dict'.format(where))
+            raise AnsibleFilterError(f'{where} is not a dict')
         obj = {name: value for name, value in item.items() if name not in drop}
         if obj.get(key) is not None:
             obj[key] = _reference(obj[key], ids, what, where, check_mode)
@@ -67,12 +65,12 @@ def pingone_resource_grants(grants, resource_ids, scope_ids, check_mode=False, s
     """
     converted = []
     for number, grant in enumerate(grants or []):
-        where = '{0}[{1}]'.format(source, number)
+        where = f'{source}[{number}]'
         if not isinstance(grant, dict) or not isinstance(grant.get('resource'), (str, dict)):
-            raise AnsibleFilterError('{0} is not a dict with a resource name'.format(where))
+            raise AnsibleFilterError(f'{where} is not a dict with a resource name')
         label = grant['resource'] if isinstance(grant['resource'], str) else grant['resource'].get('id')
         if grant.get('state', 'present') not in ('present', 'absent'):
-            raise AnsibleFilterError('{0} (resource {1!r}) has state {2!r}: use present or absent'.format(where, label, str(grant['state'])))
+            raise AnsibleFilterError(f'{where} (resource {label!r}) has state {str(grant["state"])!r}: use present or absent')
         if grant.get('state', 'present') != state:
             continue
         if state == 'absent':
@@ -81,12 +79,10 @@ def pingone_resource_grants(grants, resource_ids, scope_ids, check_mode=False, s
         scopes = grant.get('scopes')
         if not isinstance(scopes, list) or not scopes:
             # Create Grant: scopes is required, a non-empty array of scope references.
-            raise AnsibleFilterError('{0} grants no scopes of resource {1!r}: name at least one'.format(where, label))
+            raise AnsibleFilterError(f'{where} grants no scopes of resource {label!r}: name at least one')
         resource = _reference(grant['resource'], resource_ids, 'resource', where, check_mode)
         names = (scope_ids.get(label) or {}) if isinstance(grant['resource'], str) else {}
-        converted.append(
-            {'resource': resource, 'scopes': [_reference(scope, names, 'scope', '{0} (resource {1!r})'.format(where, label), check_mode) for scope in scopes]}
-        )
+        converted.append({'resource': resource, 'scopes': [_reference(scope, names, 'scope', f'{where} (resource {label!r})', check_mode) for scope in scopes]})
     return converted
 
 

@@ -16,9 +16,7 @@ def scim_group_members(groups, ids):
         members = []
         for user_name in group.get('members') or []:
             if user_name not in ids:
-                raise AnsibleFilterError(
-                    'Group {0!r} names member {1!r}, which is not one of the users this role manages'.format(group.get('displayName'), user_name)
-                )
+                raise AnsibleFilterError(f'Group {group.get("displayName")!r} names member {user_name!r}, which is not one of the users this role manages')
             # In check mode a user still to be created has no id yet: None makes the group show as changing.
             members.append({'value': ids[user_name]})
         converted.append(dict(group, members=members))

@@ -157,7 +157,7 @@ def select(tokens, query):
     try:
         return jmespath.search(query, tokens)
     except jmespath.exceptions.JMESPathError as exc:
-        raise ConfigurationError('query {0!r} is not a valid JMESPath expression: {1}'.format(query, exc)) from None
+        raise ConfigurationError(f'query {query!r} is not a valid JMESPath expression: {exc}') from None
 
 
 def lookup_tokens(terms, options, context):

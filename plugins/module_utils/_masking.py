@@ -45,7 +45,7 @@ def occurring(masks: Iterable[str], value: Any) -> list[str]:
     """The masks that occur in ``value`` (in a string of it, a key or a number's text): all remove_values() needs.
 
     remove_values() tries every mask on every string it meets, so a result masked with every form of a
-    write-only password on each of 10,000 items costs masks times strings (issue 12).  One scan of the
+    write-only password on each of 10,000 items costs masks times strings (bench/edge_overhead.py).  One scan of the
     text finds the few that matter, so masking costs O(masks + text).  A mask that occurs is never
     left out; one that spans two strings may be kept, and then masks nothing.
     """

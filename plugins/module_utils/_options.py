@@ -32,7 +32,7 @@ class Options:
         try:
             return self._values[name]
         except KeyError:
-            raise AttributeError('jwtauth.oidc has no option {0!r}'.format(name)) from None
+            raise AttributeError(f'jwtauth.oidc has no option {name!r}') from None
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError('Options are frozen: use replace()')
@@ -46,7 +46,7 @@ class Options:
 
     def __repr__(self) -> str:
         # Never the values: some are secrets.
-        return 'Options({0})'.format(', '.join(sorted(name for name, value in self._values.items() if value is not None)))
+        return f'Options({", ".join(sorted(name for name, value in self._values.items() if value is not None))})'
 
     def replace(self, **changes: Any) -> Options:
         """A copy with some options changed (a refresh grant from a stored token, say)."""

@@ -143,16 +143,16 @@ def run_revoke_task(options: OptionsLike, context: TaskContext, check_mode: bool
 
 
 def _revoke_given(options: Options, check_mode: bool, client: TokenAdminClient) -> dict[str, Any]:
-    what = 'the given {0}'.format((options.token_type_hint or 'token').replace('_', ' '))
+    what = f'the given {(options.token_type_hint or "token").replace("_", " ")}'
     revoked = [options.token_type_hint or 'token']
     if check_mode:
-        return dict(changed=True, revoked=[], msg='Check mode: would revoke {0}; nothing was sent'.format(what))
+        return dict(changed=True, revoked=[], msg=f'Check mode: would revoke {what}; nothing was sent')
     endpoint = client.revoke(options.token, options.token_type_hint)
     return dict(
         changed=True,
         revoked=revoked,
         revocation_endpoint=endpoint.url,
-        msg='Revoked {0} at {1} (HTTP 200, which RFC 7009 section 2.2 also answers for a token that was already invalid)'.format(what, endpoint.url),
+        msg=f'Revoked {what} at {endpoint.url} (HTTP 200, which RFC 7009 section 2.2 also answers for a token that was already invalid)',
     )
 
 
@@ -174,7 +174,7 @@ def _revoke_stored(options: Options, context: TaskContext, check_mode: bool, cli
     with store.lock(identifier, label):
         entry = store.read(identifier, credential)
         if entry.state == MISSING:
-            return dict(changed=False, revoked=[], removed=False, msg='{0} to revoke'.format(provider.describe_token(name, 'No')))
+            return dict(changed=False, revoked=[], removed=False, msg=f'{provider.describe_token(name, "No")} to revoke')
         if entry.state != OK:
             raise _unreadable_entry(provider, entry, name, label)
         revoked: list[str] = []
@@ -185,13 +185,12 @@ def _revoke_stored(options: Options, context: TaskContext, check_mode: bool, cli
                     endpoint = client.revoke(entry.tokens[field], field)
                     revoked.append(field)
         except OIDCError as exc:
-            exc.message += '; {0} stays in the store{1}'.format(
-                label, ' (its {0} was revoked)'.format(' and '.join(revoked).replace('_', ' ')) if revoked else ''
-            )
+            done = ' and '.join(revoked).replace('_', ' ')
+            exc.message += f'; {label} stays in the store{f" (its {done} was revoked)" if revoked else ""}'
             raise
         removed = store.remove(identifier)
     words = ' and '.join(field.replace('_', ' ') for field in revoked) or 'nothing (the entry held no token)'
-    result = dict(changed=True, revoked=revoked, removed=removed, msg='Revoked the {0} of {1} and removed it from the store'.format(words, label))
+    result = dict(changed=True, revoked=revoked, removed=removed, msg=f'Revoked the {words} of {label} and removed it from the store')
     if endpoint is not None:
         result['revocation_endpoint'] = endpoint.url
     return result
@@ -199,7 +198,7 @@ def _revoke_stored(options: Options, context: TaskContext, check_mode: bool, cli
 
 def _revoke_stored_prediction(provider: TokenProvider, entry: Entry, name: str | None, label: str) -> dict[str, Any]:
     if entry.state == MISSING:
-        return dict(changed=False, revoked=[], removed=False, msg='Check mode: {0} to revoke'.format(provider.describe_token(name, 'no')))
+        return dict(changed=False, revoked=[], removed=False, msg=f'Check mode: {provider.describe_token(name, "no")} to revoke')
     if entry.state != OK:
         raise _unreadable_entry(provider, entry, name, label)
     fields = [field for field in REVOKED_FIELDS if entry.tokens.get(field)]
@@ -207,8 +206,9 @@ def _revoke_stored_prediction(provider: TokenProvider, entry: Entry, name: str |
         changed=True,
         revoked=[],
         removed=False,
-        msg='Check mode: would revoke the {0} of {1} and remove it from the store; nothing was sent'.format(
-            ' and '.join(field.replace('_', ' ') for field in fields) or 'nothing', label
+        msg=(
+            f'Check mode: would revoke the {" and ".join(field.replace("_", " ") for field in fields) or "nothing"} of {label} and remove it from '
+            'the store; nothing was sent'
         ),
     )
 
@@ -220,8 +220,10 @@ def _unreadable_entry(provider: TokenProvider, entry: Entry, name: str | None, l
         else "it is damaged (not in the store's format)"
     )
     return StoreError(
-        'Cannot revoke {0}: {1}, so its tokens are unknown and nothing was sent. Drop the entry with the token module '
-        '(token_store_action: forget{2}); its tokens expire on their own'.format(label, why, ', save_as: {0}'.format(name) if name is not None else '')
+        (
+            f'Cannot revoke {label}: {why}, so its tokens are unknown and nothing was sent. Drop the entry with the token module '
+            f'(token_store_action: forget{f", save_as: {name}" if name is not None else ""}); its tokens expire on their own'
+        )
     )
 
 

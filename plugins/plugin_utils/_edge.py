@@ -30,7 +30,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Optio
 
 
 # invocation.module_args echoes the arguments for -vvv. A longer items list is shown as its count and its first
-# ECHOED_ITEMS items: 10,000 users echoed whole were most of a task's result, pickled to the controller's main process (issue 12).
+# ECHOED_ITEMS items: 10,000 users echoed whole were most of a task's result, pickled to the controller's main process.
 ECHOED_ITEMS = 10
 
 # The spec of an option the edge checks itself when its value is plainly valid (see _set_aside_items).
@@ -104,7 +104,7 @@ def _set_aside_items(argument_spec: Mapping[str, Any], args: Mapping[str, Any]) 
     """``args`` for the validator, with a plainly valid ``items`` list set aside, and that list (None when kept).
 
     ArgumentSpecValidator deep-copies every parameter and then checks each element of a list: for 10,000
-    items that was most of the edge's time (issue 12).  A list whose elements are all dicts passes those
+    items that was most of the edge's time (bench/edge_overhead.py).  A list whose elements are all dicts passes those
     checks unchanged, so the validator gets an empty list in its place (the option is still given, for
     mutually_exclusive and required_one_of) and the list goes on as given, in a list of its own: the library
     never changes an item.  Anything else (not a list, an element that is not a dict) goes to the validator

@@ -58,8 +58,7 @@ def inject(credential_type, inputs, private_data_dir):
             if not hasattr(tower, 'filename'):
                 tower.filename = _Namespace()
             setattr(tower.filename, label.split('.', 1)[1], path)
-    return {name: templates.from_string(template).render(**namespace)
-            for name, template in credential_type['injectors'].get('env', {}).items()}
+    return {name: templates.from_string(template).render(**namespace) for name, template in credential_type['injectors'].get('env', {}).items()}
 
 
 def private_data_dir(path, playbook, envvars, extravars, inventory):

@@ -43,9 +43,13 @@ JWT_PATTERN = re.compile(r'eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-
 
 # The longest tests (--durations, 2 cores), started first so that pytest-xdist does not leave one of them
 # for the end, when the other worker has nothing left to do.
-LONGEST_FIRST = ('test_a_directory_past_the_list_cap_is_read_by_filter', 'test_twenty_hosts_ten_forks',
-                 'test_renewal_outlives_token_lifetime', 'test_role_converges_users_and_groups_and_says_what_changed',
-                 'test_endless_fresh_pages_stop_at_max_pages')
+LONGEST_FIRST = (
+    'test_a_directory_past_the_list_cap_is_read_by_filter',
+    'test_twenty_hosts_ten_forks',
+    'test_renewal_outlives_token_lifetime',
+    'test_role_converges_users_and_groups_and_says_what_changed',
+    'test_endless_fresh_pages_stop_at_max_pages',
+)
 
 
 def pytest_collection_modifyitems(items):
@@ -83,9 +87,12 @@ def pytest_configure(config):
     """Register the markers (tests/bin/run-tests runs pytest with --strict-markers)."""
     # The older supported pairs run only these tests (make test): what depends on ansible-core's version
     # rather than on the library, which is the same code on every pair.
-    config.addinivalue_line('markers', 'core_sensitive: touches what differs between ansible-core versions: the lookup\'s option '
-                                       'sources, module_defaults, no_log masking and the -vvvv secret scan, warnings, the action '
-                                       'plugin on the controller, ansible-galaxy, roles, the AWX runner path')
+    config.addinivalue_line(
+        'markers',
+        "core_sensitive: touches what differs between ansible-core versions: the lookup's option "
+        'sources, module_defaults, no_log masking and the -vvvv secret scan, warnings, the action '
+        'plugin on the controller, ansible-galaxy, roles, the AWX runner path',
+    )
 
 
 @pytest.fixture
@@ -191,8 +198,7 @@ class Run:
 def playbook_runner(workdir, op_):
     """A function that runs a playbook of tests/integration/playbooks at -vvvv, in workdir, and scans its output."""
 
-    def run(playbook, extra_vars=None, env=None, check=False, secrets=(), verbosity=4, inventory=None, extra_args=(), provider=None,
-            on_line=None):
+    def run(playbook, extra_vars=None, env=None, check=False, secrets=(), verbosity=4, inventory=None, extra_args=(), provider=None, on_line=None):
         result_path = str(workdir / 'result.json')
         if os.path.exists(result_path):
             os.remove(result_path)
@@ -201,28 +207,35 @@ def playbook_runner(workdir, op_):
         # Secrets go in a vars file, not on the command line.
         vars_path.write_text(json.dumps(variables))
         os.chmod(str(vars_path), 0o600)
-        command = [os.path.join(BIN, 'ansible-playbook'), '-i', inventory or os.path.join(PLAYBOOKS, 'inventory.ini'),
-                   os.path.join(PLAYBOOKS, playbook), '-e', '@' + str(vars_path)] + list(extra_args)
+        command = [
+            os.path.join(BIN, 'ansible-playbook'),
+            '-i',
+            inventory or os.path.join(PLAYBOOKS, 'inventory.ini'),
+            os.path.join(PLAYBOOKS, playbook),
+            '-e',
+            '@' + str(vars_path),
+        ] + list(extra_args)
         if verbosity:
             command.append('-' + 'v' * verbosity)
         if check:
             command.append('--check')
         run_env = dict(os.environ)
-        run_env.update({
-            'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS,
-            'ANSIBLE_HOME': str(workdir / 'ansible-home'),
-            'ANSIBLE_LOCAL_TEMP': str(workdir / 'ansible-tmp'),
-            'ANSIBLE_REMOTE_TMP': str(workdir / 'ansible-remote-tmp'),
-            'ANSIBLE_NOCOLOR': '1',
-            'ANSIBLE_FORCE_COLOR': '0',
-            'ANSIBLE_RETRY_FILES_ENABLED': '0',
-            'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
-        })
+        run_env.update(
+            {
+                'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS,
+                'ANSIBLE_HOME': str(workdir / 'ansible-home'),
+                'ANSIBLE_LOCAL_TEMP': str(workdir / 'ansible-tmp'),
+                'ANSIBLE_REMOTE_TMP': str(workdir / 'ansible-remote-tmp'),
+                'ANSIBLE_NOCOLOR': '1',
+                'ANSIBLE_FORCE_COLOR': '0',
+                'ANSIBLE_RETRY_FILES_ENABLED': '0',
+                'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+            }
+        )
         run_env = {key: value for key, value in run_env.items() if not key.startswith('JWTAUTH_OIDC_')}
         run_env.update(env or {})
         if on_line is None:
-            proc = subprocess.run(command, env=run_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                  universal_newlines=True, timeout=300, check=False)
+            proc = subprocess.run(command, env=run_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=300, check=False)
         else:
             # Each line handed to on_line as it comes, while the play runs (what a task displays before it ends).
             with subprocess.Popen(command, env=run_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True) as child:
@@ -235,8 +248,7 @@ def playbook_runner(workdir, op_):
         outcome = Run(proc, result_path)
         # The result of one task, or the list of a loop's (playbooks/token_each.yml).
         results = outcome.result if isinstance(outcome.result, list) else [outcome.result]
-        tokens = [result.get(name) for result in results if isinstance(result, dict)
-                  for name in ('access_token', 'id_token', 'refresh_token', 'token')]
+        tokens = [result.get(name) for result in results if isinstance(result, dict) for name in ('access_token', 'id_token', 'refresh_token', 'token')]
         outcome.assert_no_secrets(client_secrets(provider or op_) + list(secrets) + [t for t in tokens if t])
         outcome.assert_no_deprecations()
         return outcome
@@ -277,8 +289,8 @@ class TokenBatch:
     def shown(self, name):
         """The output from the line that reports case ``name`` to the next case's."""
         index = self.names.index(name)
-        start = self.run.output.index('(item=case {0})'.format(index))
-        end = self.run.output.find('(item=case {0})'.format(index + 1), start)
+        start = self.run.output.index(f'(item=case {index})')
+        end = self.run.output.find(f'(item=case {index + 1})', start)
         return self.run.output[start:] if end < 0 else self.run.output[start:end]
 
     def requests_to(self, path):
@@ -306,9 +318,15 @@ def token_batch(tmp_path_factory, op):
     def batch(cases, show_failure=False, check=False, secrets=()):
         mark = op.mark()
         run = playbook_runner(tmp_path_factory.mktemp('batch'), op)(
-            'token_each.yml', {'token': {}, 'token_cases': [dict({'http_agent': TokenBatch.agent(name)}, **case.options) for name, case in cases.items()],
-                               'show_failure': show_failure},
-            check=check, secrets=[s for case in cases.values() for s in case.secrets] + list(secrets))
+            'token_each.yml',
+            {
+                'token': {},
+                'token_cases': [dict({'http_agent': TokenBatch.agent(name)}, **case.options) for name, case in cases.items()],
+                'show_failure': show_failure,
+            },
+            check=check,
+            secrets=[s for case in cases.values() for s in case.secrets] + list(secrets),
+        )
         return TokenBatch(run, cases, op.events(since=mark))
 
     return batch

@@ -26,8 +26,12 @@ from test_token_lookup import lookup_env
 from test_token_module import client_options
 
 USERS = [
-    {'userName': 'alice', 'name': {'givenName': 'Alice', 'familyName': 'Doe'}, 'active': True,
-     'emails': [{'value': 'alice@example.com', 'type': 'work', 'primary': True}]},
+    {
+        'userName': 'alice',
+        'name': {'givenName': 'Alice', 'familyName': 'Doe'},
+        'active': True,
+        'emails': [{'value': 'alice@example.com', 'type': 'work', 'primary': True}],
+    },
     {'userName': 'bob', 'displayName': 'Bob B', 'active': True},
     {'userName': 'carol', 'active': False},
 ]
@@ -73,13 +77,20 @@ def resource_task(op, scim, tmp_path, **task_args):
 
     An option given as None is left out (bearer_token=token, **NO_CLIENT: a token of the test's own).
     """
-    defaults = dict(client_options(op, 'csjwt'), token_store_path=str(tmp_path / 'store'), url=scim.base_url + '/Users',
-                    api_style='scim', key='userName', scope=['api:read', 'api:write'])
+    defaults = dict(
+        client_options(op, 'csjwt'),
+        token_store_path=str(tmp_path / 'store'),
+        url=scim.base_url + '/Users',
+        api_style='scim',
+        key='userName',
+        scope=['api:read', 'api:write'],
+    )
 
     def run(check_mode=False, diff=False, progress=None, context=None, **args):
         given = {key: value for key, value in dict(dict(defaults, **task_args), **args).items() if value is not None}
         context = TaskContext(progress) if context is None else context
         return in_context(run_resource_task, validated(api_resource_module_kwargs(), given), check_mode=check_mode, diff=diff, context=context)
+
     return run
 
 
@@ -117,9 +128,10 @@ def test_four_steps_create_then_nothing(op, ansible, scim, tmp_path):
 def test_drift_is_detected_and_repaired(op, scim, tmp_path, update_method):
     bob_id = seed(scim, USERS)['bob']
     admin = scim.admin_session()
-    drifted = admin.patch('{0}/Users/{1}'.format(scim.base_url, bob_id), json={
-        'schemas': ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-        'Operations': [{'op': 'replace', 'path': 'active', 'value': False}]})
+    drifted = admin.patch(
+        f'{scim.base_url}/Users/{bob_id}',
+        json={'schemas': ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], 'Operations': [{'op': 'replace', 'path': 'active', 'value': False}]},
+    )
     assert drifted.status_code in (200, 204)
     mark = scim.mark()
     steps = four_steps(resource_task(op, scim, tmp_path, items=USERS, update_method=update_method))
@@ -129,7 +141,7 @@ def test_drift_is_detected_and_repaired(op, scim, tmp_path, update_method):
     # One write: the repair. The check run before it wrote nothing.
     assert scim.writes(since=mark) == 1
     assert scim.count(update_method.upper(), since=mark) == 1
-    assert admin.get('{0}/Users/{1}'.format(scim.base_url, bob_id)).json()['active'] is True
+    assert admin.get(f'{scim.base_url}/Users/{bob_id}').json()['active'] is True
 
 
 def test_read_only_token_gets_a_clear_403(op, scim, tmp_path):
@@ -137,7 +149,7 @@ def test_read_only_token_gets_a_clear_403(op, scim, tmp_path):
     task = resource_task(op, scim, tmp_path, items=[{'userName': 'dave'}], bearer_token=token, **NO_CLIENT)
     with pytest.raises(ResourceError) as caught:
         task()
-    assert str(caught.value) == "Failed to create Users 'dave' at {0}/Users: Scope api:write is required for POST [HTTP 403]".format(scim.base_url)
+    assert str(caught.value) == f"Failed to create Users 'dave' at {scim.base_url}/Users: Scope api:write is required for POST [HTTP 403]"
     assert caught.value.status == 403
 
 
@@ -167,7 +179,7 @@ def test_usernames_compare_as_their_schema_says(op, scim, tmp_path):
     updated = resource_task(op, scim, tmp_path, items=[{'userName': 'BOB', 'active': False}])()
     assert updated['updated'] == ['BOB'] and scim.writes(since=mark) == 1
     # The update kept the server's spelling of the key.
-    held = scim.admin_session().get('{0}/Users/{1}'.format(scim.base_url, bob_id)).json()
+    held = scim.admin_session().get(f'{scim.base_url}/Users/{bob_id}').json()
     assert held['userName'] == 'Bob' and held['active'] is False
 
 
@@ -186,19 +198,20 @@ def test_a_service_that_lists_part_of_a_collection_is_refused_before_any_write(o
     mark = scim.mark()
     with pytest.raises(ResponseError) as caught:
         resource_task(op, scim, tmp_path, items=USERS, read_strategy='list')()
-    assert str(caught.value) == ('Failed to list {0}/Users: the page at startIndex 3 repeats objects already read (no new id), but '
-                                 'totalResults is 3 (page {0}/Users?startIndex=3&count=100); it lists 2 of its 3 objects'.format(scim.base_url))
+    assert str(caught.value) == (
+        f'Failed to list {scim.base_url}/Users: the page at startIndex 3 repeats objects already read (no new id), but '
+        f'totalResults is 3 (page {scim.base_url}/Users?startIndex=3&count=100); it lists 2 of its 3 objects'
+    )
     assert scim.writes(since=mark) == 0
     # Prune needs the whole collection: auto reads by filter here, so prune is refused, before any write.
     with pytest.raises(ResponseError) as caught:
         resource_task(op, scim, tmp_path, items=USERS[:1], prune=True)()
-    assert str(caught.value).endswith('prune needs the whole collection, and {0}/Users does not list it: prune is refused, nothing '
-                                      'was written'.format(scim.base_url))
+    assert str(caught.value).endswith(f'prune needs the whole collection, and {scim.base_url}/Users does not list it: prune is refused, nothing was written')
     assert scim.writes(since=mark) == 0
 
 
 def test_many_users_cost_a_handful_of_requests(op, scim, tmp_path):
-    users = [{'userName': 'user{0:03d}'.format(i), 'active': True} for i in range(250)]
+    users = [{'userName': f'user{i:03d}', 'active': True} for i in range(250)]
     steps = four_steps(resource_task(op, scim, tmp_path, items=users))
     # 250 creates, then each later step reads 3 pages of 100 and writes nothing.
     assert steps['apply']['requests'] == 1 + 250
@@ -221,7 +234,7 @@ def flaky_scim(scim_server, request):
 
 
 def test_a_directory_past_the_list_cap_is_read_by_filter(op, scim_server, tmp_path, monkeypatch):
-    """Issue 12: 1,000 users behind PingOne's list cap of 200 (startIndex ignored, filters and .search capped too).
+    """1,000 users behind PingOne's list cap of 200 (startIndex ignored, filters and .search capped too).
 
     The first run lists an empty directory and creates every user, 4 at a time, saying how far it is while it runs;
     the second lists, sees the first page again, and reads the users by filter, 50 a request: no write, and at
@@ -229,7 +242,7 @@ def test_a_directory_past_the_list_cap_is_read_by_filter(op, scim_server, tmp_pa
     """
     monkeypatch.setattr(parallel, 'PROGRESS_INTERVAL', 0.2)
     scim = scim_server.reset(list_cap=200)
-    users = [{'userName': 'user{0:04d}'.format(i), 'active': True} for i in range(1000)]
+    users = [{'userName': f'user{i:04d}', 'active': True} for i in range(1000)]
     task = resource_task(op, scim, tmp_path, items=users)
     lines = []
     first = task(progress=lines.append)
@@ -243,19 +256,20 @@ def test_a_directory_past_the_list_cap_is_read_by_filter(op, scim_server, tmp_pa
     assert scim.writes(since=mark) == 0
     assert scim.count(since=mark) == second['requests'] <= 1000 // 50 + 2
     assert scim.count('POST', '/v2/Users/.search', since=mark) == 1000 // 50
-    assert second['warnings'] == ["{0}/Users lists 100 of its 1000 objects and ignores startIndex (PingOne's SCIM API answers at most 200), "
-                                  "so the objects were read by filter, 50 keys a request; set read_strategy to filter to skip the "
-                                  "list".format(scim.base_url)]
+    assert second['warnings'] == [
+        f"{scim.base_url}/Users lists 100 of its 1000 objects and ignores startIndex (PingOne's SCIM API answers at most 200), "
+        'so the objects were read by filter, 50 keys a request; set read_strategy to filter to skip the '
+        'list'
+    ]
 
     admin = scim.admin_session()
     for name in ('user0007', 'user0500', 'user0999'):
-        found = admin.get(scim.base_url + '/Users', params={'filter': 'userName eq "{0}"'.format(name)}).json()['Resources'][0]
+        found = admin.get(scim.base_url + '/Users', params={'filter': f'userName eq "{name}"'}).json()['Resources'][0]
         assert admin.put(found['meta']['location'], json=dict(found, active=False)).status_code == 200
     mark = scim.mark()
     # Three items only: scim2-server tests every object against every term of a filter, so reading the 1,000 again
     # would cost this test 10 more seconds of the server's CPU (the bench measures that case).
-    third = task(items=[dict(user, displayName='Changed') for user in users[7:8]] + users[500:501] + users[999:],
-                 read_strategy='filter')
+    third = task(items=[dict(user, displayName='Changed') for user in users[7:8]] + users[500:501] + users[999:], read_strategy='filter')
     assert sorted(third['updated']) == ['user0007', 'user0500', 'user0999'] and third['read_strategy'] == 'filter'
     assert scim.writes(since=mark) == 3 and scim.count('GET', since=mark) == 0 and third['requests'] == 1 + 3
     assert 'warnings' not in third
@@ -265,13 +279,16 @@ def test_a_directory_past_the_list_cap_is_read_by_filter(op, scim_server, tmp_pa
 def test_a_429_storm_pauses_every_writer_and_lowers_the_concurrency(op, flaky_scim, tmp_path):
     """Five 429s with Retry-After: 1 while 4 writers create 20 users: every user is created once, and the
     result says the service throttled the task. retries=5, so even one request that meets every 429 is resent."""
-    users = [{'userName': 'storm{0:02d}'.format(i)} for i in range(20)]
+    users = [{'userName': f'storm{i:02d}'} for i in range(20)]
     result = resource_task(op, flaky_scim, tmp_path, items=users, retries=5)()
     assert len(result['created']) == 20 and all(result['ids'].values())
     assert flaky_scim.count('POST', '/v2/Users', status=429) == 5 and flaky_scim.count('POST', '/v2/Users', status=201) == 20
     (summary,) = [text for text in result['warnings'] if 'rate limited' in text]
-    found = re.fullmatch(r'Users: the service answered HTTP 429 \(rate limited\) 5 times: every request paused (\d+) times? as '
-                         r'Retry-After said, and the requests in flight went down to (\d) of 4', summary)
+    found = re.fullmatch(
+        r'Users: the service answered HTTP 429 \(rate limited\) 5 times: every request paused (\d+) times? as '
+        r'Retry-After said, and the requests in flight went down to (\d) of 4',
+        summary,
+    )
     assert found, summary
     # The first 429 halves the writers at once; later pauses may lower them further.
     assert 1 <= int(found.group(1)) <= 5 and int(found.group(2)) <= 2
@@ -284,13 +301,14 @@ def test_an_object_created_without_a_body_is_read_back_through_a_404(op, scim_se
     server_id = scim.admin_session().get(scim.base_url + '/Users', params={'filter': 'userName eq "gina"'}).json()['Resources'][0]['id']
     assert result['created'] == ['gina'] and result['ids'] == {'gina': server_id}
     assert [e['status'] for e in scim.requests_log() if e['method'] == 'GET' and e['path'].startswith('/v2/Users/')] == [404, 404, 200]
-    assert result['warnings'] == ["Users 'gina' was created; reading it back at {0}/Users/{1} answered HTTP 404 2 times before it was "
-                                  "found (eventual consistency)".format(scim.base_url, server_id)]
+    assert result['warnings'] == [
+        f"Users 'gina' was created; reading it back at {scim.base_url}/Users/{server_id} answered HTTP 404 2 times before it was found (eventual consistency)"
+    ]
 
 
 @pytest.mark.parametrize('flaky_scim', [{'POST /v2/Users': [400, 1]}], indirect=True)
 def test_a_failed_write_stops_new_writes_and_reports_those_done(op, flaky_scim, tmp_path):
-    users = [{'userName': 'halt{0:02d}'.format(i)} for i in range(30)]
+    users = [{'userName': f'halt{i:02d}'} for i in range(30)]
     context = TaskContext()
     with pytest.raises(ResourceError) as caught:
         resource_task(op, flaky_scim, tmp_path, items=users)(context=context)
@@ -300,7 +318,7 @@ def test_a_failed_write_stops_new_writes_and_reports_those_done(op, flaky_scim, 
     # depends on scheduling, so the bound is that some were never started, not a number).
     assert flaky_scim.count('POST', '/v2/Users') == created + 1 and created < 29
     assert done['changed'] is (created > 0)
-    assert context.warnings[-1] == 'Stopped after the failure: {0} other writes were not started'.format(30 - 1 - created)
+    assert context.warnings[-1] == f'Stopped after the failure: {30 - 1 - created} other writes were not started'
 
 
 @pytest.mark.parametrize('flaky_scim', [{'POST /v2/Users': [503, 1]}], indirect=True)
@@ -319,7 +337,7 @@ def test_failed_create_is_not_resent_and_earlier_writes_are_reported(op, flaky_s
     # The first POST answers 500: the task reports it and does not send the POST again.
     with pytest.raises(ResourceError) as caught:
         first()
-    assert str(caught.value) == "Failed to create Users 'alice' at {0}/Users: Injected fault [HTTP 500]".format(flaky_scim.base_url)
+    assert str(caught.value) == f"Failed to create Users 'alice' at {flaky_scim.base_url}/Users: Injected fault [HTTP 500]"
     assert flaky_scim.count('POST') == 1
     # Now alice exists (created behind the task's back) and needs an update, and frank is new.
     admin = flaky_scim.admin_session()
@@ -346,11 +364,22 @@ def test_revoked_stored_token_is_renewed_after_a_401(op, ansible, scim, tmp_path
     client = op.clients['csjwt']
     endpoint = op.discovery()['revocation_endpoint']
     now = int(time.time())
-    assertion = jwt.encode({'iss': client['client_id'], 'sub': client['client_id'], 'aud': endpoint, 'iat': now, 'exp': now + 60,
-                            'jti': str(uuid.uuid4())}, client['client_secret'].encode(), algorithm='HS256')
-    revoked = requests.post(endpoint, data={'token': read.result['token'], 'client_id': client['client_id'], 'client_assertion': assertion,
-                                            'client_assertion_type': 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'},
-                            verify=op.ca_path, timeout=10)
+    assertion = jwt.encode(
+        {'iss': client['client_id'], 'sub': client['client_id'], 'aud': endpoint, 'iat': now, 'exp': now + 60, 'jti': str(uuid.uuid4())},
+        client['client_secret'].encode(),
+        algorithm='HS256',
+    )
+    revoked = requests.post(
+        endpoint,
+        data={
+            'token': read.result['token'],
+            'client_id': client['client_id'],
+            'client_assertion': assertion,
+            'client_assertion_type': 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        },
+        verify=op.ca_path,
+        timeout=10,
+    )
     assert revoked.status_code == 200
     scim.reset()  # forget the cached introspection answer (3 s), as a server whose cache expired would
     seed(scim, USERS[:1])
@@ -366,11 +395,19 @@ def test_failure_names_the_object_and_keeps_what_succeeded(op, ansible, flaky_sc
     admin = flaky_scim.admin_session()
     assert admin.post(flaky_scim.base_url + '/Users', json={'userName': 'bob', 'active': False}).status_code == 201
     token = flaky_scim.token()
-    run = ansible('api_resource_once.yml', {'scim_url': flaky_scim.base_url, 'scim_bearer_token': token, 'scim_ca_path': op.ca_path,
-                                            'scim_users': [{'userName': 'carl'}, {'userName': 'bob', 'active': True}]}, secrets=[token])
+    run = ansible(
+        'api_resource_once.yml',
+        {
+            'scim_url': flaky_scim.base_url,
+            'scim_bearer_token': token,
+            'scim_ca_path': op.ca_path,
+            'scim_users': [{'userName': 'carl'}, {'userName': 'bob', 'active': True}],
+        },
+        secrets=[token],
+    )
     result = run.result
     assert result['failed'] is True
-    assert result['msg'].startswith("Failed to update Users 'bob' at {0}/Users/".format(flaky_scim.base_url))
+    assert result['msg'].startswith(f"Failed to update Users 'bob' at {flaky_scim.base_url}/Users/")
     assert result['msg'].endswith('Injected fault [HTTP 400]')
     # carl was created before bob failed, and the failed result says so, and that the run changed something.
     assert result['created'] == ['carl'] and result['updated'] == [] and result['changed'] is True
@@ -382,21 +419,25 @@ PASSWORD = 'Initial-pa55word-never-shown'
 
 def role_auth(op):
     client = op.clients['csjwt']
-    return {'issuer': op.issuer, 'client_id': client['client_id'], 'client_secret': client['client_secret'], 'ca_path': op.ca_path,
-            'scope': ['api:read', 'api:write']}
+    return {
+        'issuer': op.issuer,
+        'client_id': client['client_id'],
+        'client_secret': client['client_secret'],
+        'ca_path': op.ca_path,
+        'scope': ['api:read', 'api:write'],
+    }
 
 
 @pytest.mark.core_sensitive
 def test_role_converges_users_and_groups_and_says_what_changed(op, ansible, scim, tmp_path):
     """The scim_provision role: check mode writes nothing, the first run writes each object once, the second
-    nothing. Issue 11, items 4 and 14: at verbosity 0 the role prints what changed in words; --diff shows group
+    nothing. at verbosity 0 the role prints what changed in words; --diff shows group
     members by userName (not ids, not null for users still to create) and never the write-only password."""
     users = [dict(USERS[0], password=PASSWORD), USERS[1], USERS[2]]
     variables = {'scim_url': scim.base_url, 'scim_users': users, 'scim_groups': GROUPS, 'scim_auth': role_auth(op)}
     env = {'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}
     mark = scim.mark()
-    checked = ansible('role_scim_provision_once.yml', variables, env=env, check=True, verbosity=0, extra_args=['--diff'],
-                      secrets=[PASSWORD])
+    checked = ansible('role_scim_provision_once.yml', variables, env=env, check=True, verbosity=0, extra_args=['--diff'], secrets=[PASSWORD])
     assert checked.rc == 0, checked.output[-3000:]
     assert scim.writes(since=mark) == 0
     assert '"Users: would create 3 (alice, bob, carol)"' in checked.output
@@ -426,14 +467,17 @@ def test_role_converges_users_and_groups_and_says_what_changed(op, ansible, scim
 
 
 @pytest.mark.core_sensitive
-@pytest.mark.parametrize('auth_change, message', [
-    # A misspelt key: Ansible's role argument validation names it and lists the valid ones.
-    ({'timout': 5}, 'scim_provision_auth.timout. Supported parameters include: allow_plain_http'),
-    # A key the role used to drop: it reaches the module, which checks its range.
-    ({'timeout': 0}, 'timeout must be between 1 and 3600 seconds, got 0'),
-])
+@pytest.mark.parametrize(
+    'auth_change, message',
+    [
+        # A misspelt key: Ansible's role argument validation names it and lists the valid ones.
+        ({'timout': 5}, 'scim_provision_auth.timout. Supported parameters include: allow_plain_http'),
+        # A key the role used to drop: it reaches the module, which checks its range.
+        ({'timeout': 0}, 'timeout must be between 1 and 3600 seconds, got 0'),
+    ],
+)
 def test_role_auth_keys_are_checked_and_passed_on(op, ansible, scim, tmp_path, auth_change, message):
-    """Issue 11, item 3: an unknown scim_provision_auth key fails with its name; a known one is passed on, not dropped."""
+    """an unknown scim_provision_auth key fails with its name; a known one is passed on, not dropped."""
     variables = {'scim_url': scim.base_url, 'scim_users': [{'userName': 'dave'}], 'scim_auth': dict(role_auth(op), **auth_change)}
     mark = scim.mark()
     run = ansible('role_scim_provision_once.yml', variables, env={'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}, verbosity=0)
@@ -445,10 +489,17 @@ def test_role_auth_keys_are_checked_and_passed_on(op, ansible, scim, tmp_path, a
 
 
 def test_write_only_password_is_sent_never_compared_never_shown(op, scim, tmp_path):
-    """Issue 11, item 4, in process against the real SCIM server: a password is sent on create, not compared after,
+    """In process against the real SCIM server: a password is sent on create, not compared after,
     sent again only when asked, and never in the result, its diff or its msg."""
-    task = resource_task(op, scim, tmp_path, items=[{'userName': 'carol', 'password': PASSWORD, 'active': True}],
-                         write_only_keys=['password'], bearer_token=scim.token(), **NO_CLIENT)
+    task = resource_task(
+        op,
+        scim,
+        tmp_path,
+        items=[{'userName': 'carol', 'password': PASSWORD, 'active': True}],
+        write_only_keys=['password'],
+        bearer_token=scim.token(),
+        **NO_CLIENT,
+    )
 
     def converge(**task_args):
         result = task(diff=True, **task_args)
@@ -469,8 +520,7 @@ def test_write_only_password_is_sent_never_compared_never_shown(op, scim, tmp_pa
 
 
 def test_item_errors_name_the_place_not_the_password(op, scim, tmp_path):
-    task = resource_task(op, scim, tmp_path, items=[{'userName': 'erin'}, {'username': 'frank', 'password': PASSWORD}],
-                         bearer_token=scim.token(), **NO_CLIENT)
+    task = resource_task(op, scim, tmp_path, items=[{'userName': 'erin'}, {'username': 'frank', 'password': PASSWORD}], bearer_token=scim.token(), **NO_CLIENT)
     mark = scim.mark()
     with pytest.raises(ConfigurationError) as caught:
         task()

@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """api_resource with api_style pingone against the PingOne-shaped Management API test server (tests/servers/pingone_api).
 
-The first step of issue 14: the engine converges PingOne objects (HAL lists paged by limit and cursor, a page
+The first step of the engine converges PingOne objects (HAL lists paged by limit and cursor, a page
 cap below the limit, server-owned fields never sent back, PATCH for users, 429 storms). Writes and reads are
 counted at the server. The tasks run in process, with a client_credentials token of the test OP through the
 token store, as the action plugin would.
@@ -29,12 +29,19 @@ def p1api(p1api_server):
 
 def pingone_task(op, api, tmp_path, collection, **task_args):
     """A function running the api_resource task on one collection of the environment, in process."""
-    defaults = dict(client_options(op, 'csjwt'), token_store_path=str(tmp_path / 'store'), url=api.collection_url(collection),
-                    api_style='pingone', key='name', scope=['api:read', 'api:write'])
+    defaults = dict(
+        client_options(op, 'csjwt'),
+        token_store_path=str(tmp_path / 'store'),
+        url=api.collection_url(collection),
+        api_style='pingone',
+        key='name',
+        scope=['api:read', 'api:write'],
+    )
 
     def run(check_mode=False, diff=False, **args):
         given = dict(dict(defaults, **task_args), **args)
         return in_context(run_resource_task, validated(api_resource_module_kwargs(), given), check_mode=check_mode, diff=diff)
+
     return run
 
 
@@ -71,12 +78,10 @@ def test_populations_four_steps_and_a_put_that_sends_back_no_server_owned_field(
 
 def test_users_past_a_page_cap_of_50_with_a_429_storm_and_patch(op, p1api_server, tmp_path):
     """300 users, pages capped at 50 below the limit of 100 asked for: the next link is followed whatever a page holds."""
-    api = p1api_server.reset(page_cap=50, fail_first={'POST {0}/users*'.format(p1api_server.env_path): [429, 3]})
+    api = p1api_server.reset(page_cap=50, fail_first={f'POST {p1api_server.env_path}/users*': [429, 3]})
     population = api.admin_session().post(api.collection_url('populations'), json={'name': 'Staff'}).json()['id']
-    users = [{'username': 'user{0:03d}'.format(i), 'population': {'id': population}, 'enabled': True, 'email': 'u{0}@example.com'.format(i)}
-             for i in range(300)]
-    task = pingone_task(op, api, tmp_path, 'users', items=users, key='username', update_method='patch', retries=5,
-                        attribute_endpoints=[{'name': 'enabled'}])
+    users = [{'username': f'user{i:03d}', 'population': {'id': population}, 'enabled': True, 'email': f'u{i}@example.com'} for i in range(300)]
+    task = pingone_task(op, api, tmp_path, 'users', items=users, key='username', update_method='patch', retries=5, attribute_endpoints=[{'name': 'enabled'}])
     first = task()
     assert len(first['created']) == 300
     assert api.count('POST', api.env_path + '/users', status=429) == 3 and api.count('POST', api.env_path + '/users', status=201) == 300
@@ -94,7 +99,7 @@ def test_users_past_a_page_cap_of_50_with_a_429_storm_and_patch(op, p1api_server
     mark = api.mark()
     repaired = task()
     assert repaired['updated'] == ['user007'] and api.count('PATCH', since=mark) == 1 and api.writes(since=mark) == 2
-    assert api.count('PUT', api.env_path + '/users/{0}/enabled'.format(first['ids']['user007']), since=mark) == 1
+    assert api.count('PUT', api.env_path + f'/users/{first["ids"]["user007"]}/enabled', since=mark) == 1
     assert api.admin_session().get(user_url).json()['enabled'] is True
     assert api.admin_session().get(user_url).json()['email'] == 'u7@example.com'
 
@@ -102,7 +107,7 @@ def test_users_past_a_page_cap_of_50_with_a_429_storm_and_patch(op, p1api_server
 def test_prune_is_guarded(op, p1api, tmp_path):
     admin = p1api.admin_session()
     for number in range(5):
-        assert admin.post(p1api.collection_url('groups'), json={'name': 'old{0}'.format(number)}).status_code == 201
+        assert admin.post(p1api.collection_url('groups'), json={'name': f'old{number}'}).status_code == 201
     mark = p1api.mark()
     with pytest.raises(ConfigurationError, match=r'^prune would delete 5 objects, more than prune_max \(2\)'):
         pingone_task(op, p1api, tmp_path, 'groups', items=[{'name': 'keep'}], prune=True, prune_max=2)()

@@ -2,7 +2,7 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Issue 5: jobs run the way AWX runs them, under ansible-runner, with the credential only as injected variables.
+"""jobs run the way AWX runs them, under ansible-runner, with the credential only as injected variables.
 
 The credential type is the one shipped in extensions/awx/credential_type.yml;
 awx.inject renders it the way AWX does. Nothing in the project, inventory or
@@ -24,7 +24,7 @@ from conftest import BIN, COLLECTIONS, JWT_PATTERN, PLAYBOOKS, TOP, client_secre
 CREDENTIAL_TYPE = os.path.join(TOP, 'extensions', 'awx', 'credential_type.yml')
 APPLICATION_CREDENTIAL_TYPE = os.path.join(TOP, 'extensions', 'awx', 'application_credential_type.yml')
 DEMO_PLAYBOOK = os.path.join(TOP, 'playbooks', 'demo_local_op.yml')
-INVENTORY = 'localhost ansible_connection=local ansible_python_interpreter={0}\n'.format(sys.executable)
+INVENTORY = f'localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n'
 
 # ansible-runner drives ansible-core from outside (its event callbacks, artifacts, environment handling).
 pytestmark = pytest.mark.core_sensitive
@@ -53,10 +53,8 @@ def run_job(tmp_path, playbook, envvars, extravars):
     env = {key: value for key, value in os.environ.items() if not key.startswith(('JWTAUTH_OIDC_', 'ANSIBLE_'))}
     env['PATH'] = BIN + os.pathsep + env.get('PATH', '')
     # --omit-env-files as AWX does (AWX_RUNNER_OMIT_ENV_FILES): the job's environment is not copied to artifacts.
-    command = [os.path.join(BIN, 'ansible-runner'), 'run', pdd, '-p', os.path.basename(playbook), '--ident', 'job',
-               '--omit-env-files', '-vvvv']
-    proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-                          timeout=300, check=False)
+    command = [os.path.join(BIN, 'ansible-runner'), 'run', pdd, '-p', os.path.basename(playbook), '--ident', 'job', '--omit-env-files', '-vvvv']
+    proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=300, check=False)
     artifacts = os.path.join(pdd, 'artifacts', 'job')
     with open(os.path.join(artifacts, 'status')) as handle:
         status = handle.read().strip()
@@ -82,8 +80,9 @@ def assert_nothing_leaked(text, secrets_):
 def job_env(tmp_path, injected):
     """The job's environment: the credential's variables plus what the execution environment provides."""
     env = dict(injected)
-    env.update(ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_HOME=str(tmp_path / 'ansible-home'),
-               ANSIBLE_LOCAL_TEMP=str(tmp_path / 'ansible-tmp'), ANSIBLE_NOCOLOR='1')
+    env.update(
+        ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_HOME=str(tmp_path / 'ansible-home'), ANSIBLE_LOCAL_TEMP=str(tmp_path / 'ansible-tmp'), ANSIBLE_NOCOLOR='1'
+    )
     return env
 
 
@@ -92,9 +91,13 @@ def test_demo_job_gets_its_credential_only_from_injected_variables(op, credentia
     client = op.clients['csjwt']
     password = op.flow_accounts['svc-ansible']['password']
     inputs = {
-        'environment_id': op.env_id, 'auth_base_url': op.base_url, 'client_id': client['client_id'],
-        'client_secret': client['client_secret'], 'ca_certificate': read_pem(op.ca_path),
-        'username': 'svc-ansible', 'password': password,
+        'environment_id': op.env_id,
+        'auth_base_url': op.base_url,
+        'client_id': client['client_id'],
+        'client_secret': client['client_secret'],
+        'ca_certificate': read_pem(op.ca_path),
+        'username': 'svc-ansible',
+        'password': password,
     }
     injected = awx.inject(credential_type, inputs, str(tmp_path / 'job'))
     # The inputs left empty arrive as empty variables, as AWX sends them; the collection must read them as unset.
@@ -113,7 +116,7 @@ def test_demo_job_gets_its_credential_only_from_injected_variables(op, credentia
     assert 'Before: active True' in written and 'After:  active False' in written
     endpoint = op.token_endpoint(op.pingone_issuer)
     assert op.count('request', path=endpoint, since=mark) == 1
-    assert op.count('request', path='/{0}/as/revoke'.format(op.env_id), since=mark) == 2
+    assert op.count('request', path=f'/{op.env_id}/as/revoke', since=mark) == 2
     grants = [event for event in op.events('grant.success', since=mark) if event.get('client_id') == client['client_id']]
     assert [event.get('grant_type') for event in grants] == ['authorization_code']
 
@@ -122,16 +125,19 @@ def test_private_key_credential_through_the_lookup(op, credential_type, tmp_path
     client = op.clients['pkjwt']
     key = client['private_keys']['ec1']
     inputs = {
-        'issuer': op.issuer, 'client_id': client['client_id'], 'auth_method': 'private_key_jwt',
-        'private_key': read_pem(key['path']), 'key_id': 'ec1', 'signing_alg': 'ES256',
+        'issuer': op.issuer,
+        'client_id': client['client_id'],
+        'auth_method': 'private_key_jwt',
+        'private_key': read_pem(key['path']),
+        'key_id': 'ec1',
+        'signing_alg': 'ES256',
         'ca_certificate': read_pem(op.ca_path),
     }
     injected = awx.inject(credential_type, inputs, str(tmp_path / 'job'))
     assert injected['JWTAUTH_OIDC_CLIENT_SECRET'] == ''
     mark = op.mark()
 
-    rc, status, written = run_job(tmp_path, os.path.join(PLAYBOOKS, 'awx_job_lookup.yml'),
-                                  job_env(tmp_path, injected), {'job_scope': ['api:read']})
+    rc, status, written = run_job(tmp_path, os.path.join(PLAYBOOKS, 'awx_job_lookup.yml'), job_env(tmp_path, injected), {'job_scope': ['api:read']})
 
     assert_nothing_leaked(written, client_secrets(op))
     assert (rc, status) == (0, 'successful'), written[-3000:]
@@ -141,15 +147,17 @@ def test_private_key_credential_through_the_lookup(op, credential_type, tmp_path
 
 
 def test_task_settings_replace_the_injected_location_and_client(op, credential_type, tmp_path):
-    """Issue 11: a PingOne worker injected, a web application on another OP location given on the tasks."""
+    """a PingOne worker injected, a web application on another OP location given on the tasks."""
     worker, web = op.clients['csjwt'], op.clients['basic']
     inputs = {
-        'environment_id': op.env_id, 'auth_base_url': op.base_url, 'client_id': worker['client_id'],
-        'client_secret': worker['client_secret'], 'ca_certificate': read_pem(op.ca_path),
+        'environment_id': op.env_id,
+        'auth_base_url': op.base_url,
+        'client_id': worker['client_id'],
+        'client_secret': worker['client_secret'],
+        'ca_certificate': read_pem(op.ca_path),
     }
     injected = awx.inject(credential_type, inputs, str(tmp_path / 'job'))
-    extravars = {'web_issuer': op.issuer, 'web_ca_path': op.ca_path, 'web_client_id': web['client_id'],
-                 'web_client_secret': web['client_secret']}
+    extravars = {'web_issuer': op.issuer, 'web_ca_path': op.ca_path, 'web_client_id': web['client_id'], 'web_client_secret': web['client_secret']}
     mark = op.mark()
 
     rc, status, written = run_job(tmp_path, os.path.join(PLAYBOOKS, 'awx_two_clients.yml'), job_env(tmp_path, injected), extravars)
@@ -165,7 +173,7 @@ def test_task_settings_replace_the_injected_location_and_client(op, credential_t
 
 
 def test_a_worker_and_an_application_credential_in_one_job(op, credential_type, application_credential_type, tmp_path):
-    """Issue 14: AWX attaches one credential of a type; the application users sign on to comes from the second type.
+    """AWX attaches one credential of a type; the application users sign on to comes from the second type.
 
     The worker (client_secret_basic) gets a client credentials token from the default credential; the application
     (client_secret_jwt) signs a service account on with pi.flow and introspects its token, all from the application
@@ -173,22 +181,36 @@ def test_a_worker_and_an_application_credential_in_one_job(op, credential_type, 
     """
     worker, application = op.clients['basic'], op.clients['csjwt']
     password = op.flow_accounts['svc-ansible']['password']
-    injected = awx.inject(credential_type, {'environment_id': op.env_id, 'auth_base_url': op.base_url, 'client_id': worker['client_id'],
-                                            'client_secret': worker['client_secret'], 'auth_method': 'client_secret_basic',
-                                            'ca_certificate': read_pem(op.ca_path)}, str(tmp_path / 'job'))
-    injected.update(awx.inject(application_credential_type, {'client_id': application['client_id'], 'client_secret': application['client_secret'],
-                                                             'username': 'svc-ansible', 'password': password}, str(tmp_path / 'job')))
+    injected = awx.inject(
+        credential_type,
+        {
+            'environment_id': op.env_id,
+            'auth_base_url': op.base_url,
+            'client_id': worker['client_id'],
+            'client_secret': worker['client_secret'],
+            'auth_method': 'client_secret_basic',
+            'ca_certificate': read_pem(op.ca_path),
+        },
+        str(tmp_path / 'job'),
+    )
+    injected.update(
+        awx.inject(
+            application_credential_type,
+            {'client_id': application['client_id'], 'client_secret': application['client_secret'], 'username': 'svc-ansible', 'password': password},
+            str(tmp_path / 'job'),
+        )
+    )
     # The application's location inputs were left empty: the worker's environment is used.
     assert injected['JWTAUTH_OIDC_APP_ENVIRONMENT_ID'] == '' and injected['JWTAUTH_OIDC_APP_CA_PATH'] == ''
     mark = op.mark()
 
-    rc, status, written = run_job(tmp_path, os.path.join(PLAYBOOKS, 'awx_worker_and_application.yml'), job_env(tmp_path, injected),
-                                  {'app_redirect_uri': op.redirect_uri})
+    rc, status, written = run_job(
+        tmp_path, os.path.join(PLAYBOOKS, 'awx_worker_and_application.yml'), job_env(tmp_path, injected), {'app_redirect_uri': op.redirect_uri}
+    )
 
     assert_nothing_leaked(written, client_secrets(op) + [password] + op.issued_secrets())
     assert (rc, status) == (0, 'successful'), written[-3000:]
-    assert 'worker scope api:read; application {0} signed svc-ansible on, active True, lookup scope openid profile'.format(
-        application['client_id']) in written
+    assert f'worker scope api:read; application {application["client_id"]} signed svc-ansible on, active True, lookup scope openid profile' in written
     grants = sorted((event.get('client_id'), event.get('grant_type')) for event in op.events('grant.success', since=mark))
     assert grants == sorted([(worker['client_id'], 'client_credentials'), (application['client_id'], 'authorization_code')])
     # Both at the PingOne-shaped token endpoint: the application's credential named no location of its own.
@@ -199,12 +221,10 @@ def test_a_worker_and_an_application_credential_in_one_job(op, credential_type, 
 def test_empty_injected_variables_do_not_hide_a_missing_setting(op, credential_type, tmp_path):
     """A credential without any OP location fails before any request, naming what is missing."""
     client = op.clients['csjwt']
-    injected = awx.inject(credential_type, {'client_id': client['client_id'], 'client_secret': client['client_secret']},
-                          str(tmp_path / 'job'))
+    injected = awx.inject(credential_type, {'client_id': client['client_id'], 'client_secret': client['client_secret']}, str(tmp_path / 'job'))
     mark = op.mark()
 
-    rc, status, written = run_job(tmp_path, os.path.join(PLAYBOOKS, 'awx_job_lookup.yml'),
-                                  job_env(tmp_path, injected), {'job_scope': ['api:read']})
+    rc, status, written = run_job(tmp_path, os.path.join(PLAYBOOKS, 'awx_job_lookup.yml'), job_env(tmp_path, injected), {'job_scope': ['api:read']})
 
     assert_nothing_leaked(written, client_secrets(op))
     assert (rc, status) == (2, 'failed')

@@ -56,8 +56,9 @@ class Approver:
 
 def introspect(op, token):
     basic = op.clients['basic']
-    response = requests.post(op.discovery()['introspection_endpoint'], data={'token': token}, verify=op.ca_path, timeout=10,
-                             auth=(basic['client_id'], basic['client_secret']))
+    response = requests.post(
+        op.discovery()['introspection_endpoint'], data={'token': token}, verify=op.ca_path, timeout=10, auth=(basic['client_id'], basic['client_secret'])
+    )
     response.raise_for_status()
     return response.json()
 
@@ -159,8 +160,10 @@ def test_exchange_on_the_pingone_layout_and_its_refusals(op):
     result = _tasks.run_token_task(exchange_options(op, subject, 'pingone', scope=['api:read'], resource=['https://api.example.test/v1']), TaskContext())
     assert result['issued_token_type'] == 'urn:ietf:params:oauth:token-type:access_token' and result['scope'] == 'api:read'
     assert result['token_endpoint'].endswith('/as/token')
-    refusals = [({'token_audience': ['unknown-api']}, 'invalid_target', 'resource or token_audience'),
-                ({'scope': ['api:read', 'admin']}, 'invalid_scope', 'not allowed')]
+    refusals = [
+        ({'token_audience': ['unknown-api']}, 'invalid_target', 'resource or token_audience'),
+        ({'scope': ['api:read', 'admin']}, 'invalid_scope', 'not allowed'),
+    ]
     for overrides, error, words in refusals:
         with pytest.raises(OAuthError) as caught:
             _tasks.run_token_task(exchange_options(op, subject, 'pingone', **overrides), TaskContext())

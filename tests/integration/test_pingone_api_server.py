@@ -21,9 +21,16 @@ from servers.op import harness
 
 
 ISO = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$')
-WEB_APP = {'name': 'Portal', 'enabled': True, 'type': 'WEB_APP', 'protocol': 'OPENID_CONNECT',
-           'grantTypes': ['AUTHORIZATION_CODE'], 'responseTypes': ['CODE'],
-           'redirectUris': ['https://portal.example.test/cb'], 'tokenEndpointAuthMethod': 'CLIENT_SECRET_BASIC'}
+WEB_APP = {
+    'name': 'Portal',
+    'enabled': True,
+    'type': 'WEB_APP',
+    'protocol': 'OPENID_CONNECT',
+    'grantTypes': ['AUTHORIZATION_CODE'],
+    'responseTypes': ['CODE'],
+    'redirectUris': ['https://portal.example.test/cb'],
+    'tokenEndpointAuthMethod': 'CLIENT_SECRET_BASIC',
+}
 
 
 @pytest.fixture
@@ -75,14 +82,21 @@ def test_round_trip_per_collection(p1api, admin):
     cases = [
         ('populations', pops, population, {'name': 'Staff EU', 'default': True}),
         ('groups', p1api.collection_url('groups'), {'name': 'Admins'}, {'name': 'Admins', 'description': 'ops'}),
-        ('users', p1api.collection_url('users'), {'username': 'alice', 'email': 'alice@example.test'},
-         {'username': 'alice', 'email': 'alice@corp.example.test'}),
+        (
+            'users',
+            p1api.collection_url('users'),
+            {'username': 'alice', 'email': 'alice@example.test'},
+            {'username': 'alice', 'email': 'alice@corp.example.test'},
+        ),
         ('applications', p1api.collection_url('applications'), app, dict(WEB_APP, name='Portal 2')),
         ('resources', p1api.collection_url('resources'), resource, {'name': 'Orders API', 'audience': 'https://orders.example.test'}),
         ('scopes', p1api.collection_url('resources', resource['id'], 'scopes'), scope, {'name': 'orders:read', 'description': 'read'}),
-        ('grants', p1api.collection_url('applications', app['id'], 'grants'),
-         {'resource': {'id': resource['id']}, 'scopes': [{'id': scope['id']}]},
-         {'resource': {'id': resource['id']}, 'scopes': [{'id': scope['id']}]}),
+        (
+            'grants',
+            p1api.collection_url('applications', app['id'], 'grants'),
+            {'resource': {'id': resource['id']}, 'scopes': [{'id': scope['id']}]},
+            {'resource': {'id': resource['id']}, 'scopes': [{'id': scope['id']}]},
+        ),
     ]
     for name, url, created, replacement in cases:
         obj = created if 'id' in created else create(admin, url, created)
@@ -172,20 +186,24 @@ def test_auth_errors(p1api, admin):
 def test_invalid_bodies(p1api, admin):
     """400 INVALID_DATA with details (REQUIRED_VALUE / INVALID_VALUE / UNIQUENESS_VIOLATION), 415 for non-JSON."""
     apps = p1api.collection_url('applications')
-    wrong = {'name': 'x', 'enabled': True, 'type': 'DESKTOP', 'protocol': 'SAML', 'grantTypes': ['PASSWORD'],
-             'tokenEndpointAuthMethod': 'CLIENT_SECRET'}
+    wrong = {'name': 'x', 'enabled': True, 'type': 'DESKTOP', 'protocol': 'SAML', 'grantTypes': ['PASSWORD'], 'tokenEndpointAuthMethod': 'CLIENT_SECRET'}
     body = assert_error(admin.post(apps, json=wrong), 400, 'INVALID_DATA')
     targets = {(d['code'], d['target']) for d in body['details']}
-    assert {('INVALID_VALUE', 'type'), ('INVALID_VALUE', 'protocol'), ('INVALID_VALUE', 'grantTypes'),
-            ('INVALID_VALUE', 'tokenEndpointAuthMethod')} <= targets
+    assert {('INVALID_VALUE', 'type'), ('INVALID_VALUE', 'protocol'), ('INVALID_VALUE', 'grantTypes'), ('INVALID_VALUE', 'tokenEndpointAuthMethod')} <= targets
     assert 'CLIENT_SECRET_JWT' in next(d for d in body['details'] if d['target'] == 'tokenEndpointAuthMethod')['innerError']['allowedValues']
     missing = assert_error(admin.post(apps, json={}), 400, 'INVALID_DATA')
     assert {'name', 'enabled', 'type', 'protocol', 'grantTypes', 'tokenEndpointAuthMethod'} <= {d['target'] for d in missing['details']}
     assert_error(admin.post(apps, json=dict(WEB_APP, redirectUris=[])), 400, 'INVALID_DATA', 'REQUIRED_VALUE', 'redirectUris')
     for method in ('CLIENT_SECRET_JWT', 'CLIENT_SECRET_BASIC', 'CLIENT_SECRET_POST', 'PRIVATE_KEY_JWT', 'NONE'):
         assert admin.post(apps, json=dict(WEB_APP, tokenEndpointAuthMethod=method)).status_code == 201, method
-    worker = {'name': 'Robot', 'enabled': True, 'type': 'WORKER', 'protocol': 'OPENID_CONNECT',
-              'grantTypes': ['CLIENT_CREDENTIALS'], 'tokenEndpointAuthMethod': 'CLIENT_SECRET_BASIC'}
+    worker = {
+        'name': 'Robot',
+        'enabled': True,
+        'type': 'WORKER',
+        'protocol': 'OPENID_CONNECT',
+        'grantTypes': ['CLIENT_CREDENTIALS'],
+        'tokenEndpointAuthMethod': 'CLIENT_SECRET_BASIC',
+    }
     assert admin.post(apps, json=worker).status_code == 201
     pops = p1api.collection_url('populations')
     create(admin, pops, {'name': 'Staff'})
@@ -202,10 +220,10 @@ def test_invalid_bodies(p1api, admin):
     grants = p1api.collection_url('applications', app_id, 'grants')
     other = create(admin, resources, {'name': 'other'})
     other_scope = create(admin, p1api.collection_url('resources', other['id'], 'scopes'), {'name': 'x'})
-    assert_error(admin.post(grants, json={'resource': {'id': resource['id']}, 'scopes': [{'id': other_scope['id']}]}),
-                 400, 'INVALID_DATA', 'INVALID_VALUE', 'scopes.id')
-    assert_error(admin.post(pops, data='name=x', headers={'Content-Type': 'application/x-www-form-urlencoded'}),
-                 415, 'UNSUPPORTED_MEDIA_TYPE')
+    assert_error(
+        admin.post(grants, json={'resource': {'id': resource['id']}, 'scopes': [{'id': other_scope['id']}]}), 400, 'INVALID_DATA', 'INVALID_VALUE', 'scopes.id'
+    )
+    assert_error(admin.post(pops, data='name=x', headers={'Content-Type': 'application/x-www-form-urlencoded'}), 415, 'UNSUPPORTED_MEDIA_TYPE')
     assert_error(admin.post(pops, data='{', headers={'Content-Type': 'application/json'}), 400, 'INVALID_REQUEST')
 
 
@@ -316,9 +334,13 @@ def test_oidc_applications_are_clients_of_the_op(p1api, admin, op):
     def exchange(client_secret, redirect_uri):
         verifier, challenge = harness.pkce_pair()
         code = harness.get_code(op, dict(client, redirect_uri=redirect_uri), issuer='pingone', code_challenge=challenge)['code']
-        return requests.post(token_endpoint, data={'grant_type': 'authorization_code', 'code': code, 'redirect_uri': redirect_uri,
-                                                   'code_verifier': verifier},
-                             auth=(app['id'], client_secret), verify=op.ca_path, timeout=10)
+        return requests.post(
+            token_endpoint,
+            data={'grant_type': 'authorization_code', 'code': code, 'redirect_uri': redirect_uri, 'code_verifier': verifier},
+            auth=(app['id'], client_secret),
+            verify=op.ca_path,
+            timeout=10,
+        )
 
     assert exchange(secret, WEB_APP['redirectUris'][0]).status_code == 200
     # pkceEnforcement S256_REQUIRED: the OP refuses an authorization request without a code challenge.
@@ -335,7 +357,10 @@ def test_oidc_applications_are_clients_of_the_op(p1api, admin, op):
     with pytest.raises(harness.OPError, match='invalid_client'):
         harness.get_code(op, dict(client, redirect_uri=moved['redirectUris'][0]), issuer='pingone', code_challenge=harness.pkce_pair()[1])
     assert [e['type'] for e in op.events(since=since) if e['type'].startswith('registration_')] == [
-        'registration_create.success', 'registration_update.success', 'registration_delete.success']
+        'registration_create.success',
+        'registration_update.success',
+        'registration_delete.success',
+    ]
     # A grant the test OP has no use for (CIBA): the OP refuses the client, the API answers 500 and keeps nothing.
     refused = assert_error(admin.post(apps, json=dict(WEB_APP, grantTypes=['AUTHORIZATION_CODE', 'CIBA'])), 500, 'UNEXPECTED_ERROR')
     assert 'The test OP refused to register' in refused['message'] and 'invalid_client_metadata' in refused['message']

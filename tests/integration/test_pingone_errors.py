@@ -2,7 +2,7 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What ops teams hit first (issue 11, items 6, 9, 10 and 11): each test makes a new user's mistake and reads the message.
+"""What ops teams hit first: each test makes a new user's mistake and reads the message.
 
 The library runs in process against the real OP's PingOne-shaped mount (/<envID>/as) where the
 OP can show the mistake, and against tests/servers/hostile.py where it cannot: PingOne's platform
@@ -46,16 +46,24 @@ def validated(**args):
 def op_options(op, name='csjwt', **overrides):
     """The real OP's client on its PingOne-shaped mount, as a playbook would give it."""
     client = op.clients[name]
-    options = dict(client_id=client['client_id'], client_secret=client['client_secret'], auth_method=client['auth_method'],
-                   ca_path=op.ca_path, environment_id=op.env_id, auth_base_url=op.base_url, token_store=False)
+    options = dict(
+        client_id=client['client_id'],
+        client_secret=client['client_secret'],
+        auth_method=client['auth_method'],
+        ca_path=op.ca_path,
+        environment_id=op.env_id,
+        auth_base_url=op.base_url,
+        token_store=False,
+    )
     options.update(overrides)
     return validated(**options)
 
 
 def platform_404(request):
     """PingOne's platform error body (PingOne API "Error codes"), with the Correlation-Id header every answer has."""
-    return hostile.json_answer(404, {'id': ERROR_ID, 'code': 'NOT_FOUND', 'message': 'The requested resource was not found.'},
-                               **{'Correlation-Id': CORRELATION})
+    return hostile.json_answer(
+        404, {'id': ERROR_ID, 'code': 'NOT_FOUND', 'message': 'The requested resource was not found.'}, **{'Correlation-Id': CORRELATION}
+    )
 
 
 def token_answer(scope=None, id_token=None):
@@ -66,23 +74,28 @@ def token_answer(scope=None, id_token=None):
         if id_token is not None:
             body['id_token'] = id_token
         return hostile.json_answer(200, body)
+
     return answer
 
 
 # ---------------------------------------------------------------- 9. environment, region, 404s, error bodies
 
+
 def test_unknown_environment_on_the_real_op_names_what_to_check(op):
     # A typo in the environment ID: the right shape, another environment. The OP's answer is a 404.
     other = str(uuid.uuid4())
-    url = '{0}/{1}/as/token'.format(op.base_url, other)
+    url = f'{op.base_url}/{other}/as/token'
     with pytest.raises(ResponseError) as caught:
         TokenClient(op_options(op, environment_id=other, retries=0)).request_token()
     message = str(caught.value)
     assert caught.value.status == 404 and caught.value.url == url
-    assert message.startswith('Failed to obtain a client_credentials token at {0}: HTTP 404 with a text/plain answer, not an OAuth '
-                              'error response: Not Found; '.format(url))
-    assert ('PingOne answers 404 for an environment it does not know: check environment_id (the UUID in the URL), region (each '
-            'region is a separate PingOne, so the domain must be the environment\'s) and auth_base_url') in message
+    assert message.startswith(
+        f'Failed to obtain a client_credentials token at {url}: HTTP 404 with a text/plain answer, not an OAuth error response: Not Found; '
+    )
+    assert (
+        'PingOne answers 404 for an environment it does not know: check environment_id (the UUID in the URL), region (each '
+        "region is a separate PingOne, so the domain must be the environment's) and auth_base_url"
+    ) in message
 
 
 def test_platform_error_body_and_correlation_id_are_shown(hostile_server):
@@ -91,66 +104,88 @@ def test_platform_error_body_and_correlation_id_are_shown(hostile_server):
     with pytest.raises(ResponseError) as caught:
         TokenClient(validated(auth_base_url=hostile_server.base_url, ca_path=hostile_server.ca_path)).request_token()
     assert str(caught.value) == (
-        'Failed to obtain a client_credentials token at {0}: HTTP 404 with a application/json answer, not an OAuth error response: '
-        'NOT_FOUND: The requested resource was not found.; PingOne error id {1}; correlation ID {2}; PingOne answers 404 for an '
+        f'Failed to obtain a client_credentials token at {url}: HTTP 404 with a application/json answer, not an OAuth error response: '
+        f'NOT_FOUND: The requested resource was not found.; PingOne error id {ERROR_ID}; correlation ID {CORRELATION}; PingOne answers 404 for an '
         'environment it does not know: check environment_id (the UUID in the URL), region (each region is a separate PingOne, so '
-        'the domain must be the environment\'s) and auth_base_url (the host of a custom domain, without /<environment_id>/as)'
-    ).format(url, ERROR_ID, CORRELATION)
+        "the domain must be the environment's) and auth_base_url (the host of a custom domain, without /<environment_id>/as)"
+    )
     assert caught.value.details['correlation_id'] == CORRELATION
 
 
 def test_discovery_404_shows_the_answer(hostile_server):
-    issuer = hostile_server.url('/{0}/as'.format(ENV))
-    hostile_server.route('GET', '/{0}/as/.well-known/openid-configuration'.format(ENV), platform_404)
+    issuer = hostile_server.url(f'/{ENV}/as')
+    hostile_server.route('GET', f'/{ENV}/as/.well-known/openid-configuration', platform_404)
     with pytest.raises(DiscoveryError) as caught:
         TokenClient(validated(issuer=issuer, ca_path=hostile_server.ca_path)).request_token()
     message = str(caught.value)
-    assert message.startswith('Failed to read OpenID Provider metadata at {0}/.well-known/openid-configuration: HTTP 404: NOT_FOUND: '
-                              'The requested resource was not found.; PingOne error id {1}; correlation ID {2}; PingOne answers 404'.format(
-                                  issuer, ERROR_ID, CORRELATION))
+    assert message.startswith(
+        f'Failed to read OpenID Provider metadata at {issuer}/.well-known/openid-configuration: HTTP 404: NOT_FOUND: '
+        f'The requested resource was not found.; PingOne error id {ERROR_ID}; correlation ID {CORRELATION}; PingOne answers 404'
+    )
 
 
 def test_oauth_error_keeps_description_and_correlation_id(hostile_server):
-    url = hostile_server.route('POST', '/token', lambda r: hostile.json_answer(
-        401, {'error': 'invalid_client', 'error_description': 'Request denied: Unsupported authentication method'},
-        **{'Correlation-Id': CORRELATION}))
+    url = hostile_server.route(
+        'POST',
+        '/token',
+        lambda r: hostile.json_answer(
+            401, {'error': 'invalid_client', 'error_description': 'Request denied: Unsupported authentication method'}, **{'Correlation-Id': CORRELATION}
+        ),
+    )
     with pytest.raises(OAuthError) as caught:
         TokenClient(validated(token_endpoint=url, ca_path=hostile_server.ca_path)).request_token()
-    assert str(caught.value).startswith('Failed to obtain a client_credentials token at {0}: invalid_client (Request denied: Unsupported '
-                                        'authentication method) [HTTP 401]; correlation ID {1}; check client_id'.format(url, CORRELATION))
+    assert str(caught.value).startswith(
+        f'Failed to obtain a client_credentials token at {url}: invalid_client (Request denied: Unsupported '
+        f'authentication method) [HTTP 401]; correlation ID {CORRELATION}; check client_id'
+    )
     assert caught.value.details['error_description'] == 'Request denied: Unsupported authentication method'
 
 
 def test_api_resource_shows_the_platform_error(hostile_server):
-    url = hostile_server.route('GET', '/v1/environments/{0}/populations'.format(ENV), lambda r: hostile.json_answer(
-        403, {'id': ERROR_ID, 'code': 'ACCESS_FAILED', 'message': 'The request could not be completed. You do not have access to this resource.',
-              'details': [{'code': 'INSUFFICIENT_PERMISSIONS', 'message': 'Actor does not have permissions to access worker applications'}]},
-        **{'Correlation-Id': CORRELATION}))
-    options = dict(url=url, bearer_token='static-bearer-' + 'b' * 30, key='name', items=[{'name': 'staff'}], ca_path=hostile_server.ca_path,
-                   token_store=False)
+    url = hostile_server.route(
+        'GET',
+        f'/v1/environments/{ENV}/populations',
+        lambda r: hostile.json_answer(
+            403,
+            {
+                'id': ERROR_ID,
+                'code': 'ACCESS_FAILED',
+                'message': 'The request could not be completed. You do not have access to this resource.',
+                'details': [{'code': 'INSUFFICIENT_PERMISSIONS', 'message': 'Actor does not have permissions to access worker applications'}],
+            },
+            **{'Correlation-Id': CORRELATION},
+        ),
+    )
+    options = dict(url=url, bearer_token='static-bearer-' + 'b' * 30, key='name', items=[{'name': 'staff'}], ca_path=hostile_server.ca_path, token_store=False)
     validation = ArgumentSpecValidator(**specs.api_resource_module_kwargs()).validate(options)
     assert not validation.error_messages
     with pytest.raises(ResourceError) as caught:
         run_resource_task(validation.validated_parameters, TaskContext())
     assert str(caught.value) == (
-        'Failed to list {0}: ACCESS_FAILED: The request could not be completed. You do not have access to this resource. (details: '
-        'Actor does not have permissions to access worker applications); PingOne error id {1}; correlation ID {2} [HTTP 403]'
-    ).format(url, ERROR_ID, CORRELATION)
+        f'Failed to list {url}: ACCESS_FAILED: The request could not be completed. You do not have access to this resource. (details: '
+        f'Actor does not have permissions to access worker applications); PingOne error id {ERROR_ID}; correlation ID {CORRELATION} [HTTP 403]'
+    )
     assert caught.value.details['correlation_id'] == CORRELATION
 
 
-@pytest.mark.parametrize('options, message', [
-    ({'environment_id': ' {0} '.format(ENV[:-4])}, "environment_id must be a PingOne environment ID, a UUID such as"),
-    ({'environment_id': ENV, 'region': 'US'}, "region 'US' is not a PingOne region name; use NA"),
-    ({'environment_id': ENV, 'auth_base_url': '{base}/{env}/as'}, 'is an issuer or endpoint URL (it ends in /{env}/as)'),
-    ({'auth_base_url': '{base}/as/token'}, 'set auth_base_url to {base}, the custom domain alone'),
-])
+@pytest.mark.parametrize(
+    'options, message',
+    [
+        ({'environment_id': f' {ENV[:-4]} '}, 'environment_id must be a PingOne environment ID, a UUID such as'),
+        ({'environment_id': ENV, 'region': 'US'}, "region 'US' is not a PingOne region name; use NA"),
+        ({'environment_id': ENV, 'auth_base_url': '{base}/{env}/as'}, 'is an issuer or endpoint URL (it ends in /{env}/as)'),
+        ({'auth_base_url': '{base}/as/token'}, 'set auth_base_url to {base}, the custom domain alone'),
+    ],
+)
 def test_pingone_option_mistakes_fail_before_any_request(hostile_server, options, message):
     options = {key: value.format(base=hostile_server.base_url, env=ENV) for key, value in options.items()}
     message = message.format(base=hostile_server.base_url, env=ENV)
     # The edge, as the action plugin runs it: the check comes with the option errors.
-    result = _edge.run(specs.token_module_kwargs(), dict(options, client_id='c1', client_secret=SECRET, ca_path=hostile_server.ca_path),
-                       lambda o, context, check_mode, diff: run_token_task(o, context))
+    result = _edge.run(
+        specs.token_module_kwargs(),
+        dict(options, client_id='c1', client_secret=SECRET, ca_path=hostile_server.ca_path),
+        lambda o, context, check_mode, diff: run_token_task(o, context),
+    )
     assert result['failed'] is True and message in result['msg'], result['msg']
     # The library, as tests and bench call it, refuses the same before the network.
     with pytest.raises(ConfigurationError, match='environment_id|region|auth_base_url'):
@@ -159,21 +194,24 @@ def test_pingone_option_mistakes_fail_before_any_request(hostile_server, options
 
 
 def test_region_in_any_case_and_a_padded_environment_id_work(op):
-    options = op_options(op, environment_id='  {0}/ '.format(op.env_id), region='eu')
+    options = op_options(op, environment_id=f'  {op.env_id}/ ', region='eu')
     result = TokenClient(options).request_token()
-    assert result['token_endpoint'] == '{0}/{1}/as/token'.format(op.base_url, op.env_id)
+    assert result['token_endpoint'] == f'{op.base_url}/{op.env_id}/as/token'
     assert result['access_token']
 
 
 # ---------------------------------------------------------------- 6. scope downgrade
 
+
 def test_scope_downgrade_warns(hostile_server):
     url = hostile_server.route('POST', '/token', token_answer(scope=''))
     client = TokenClient(validated(token_endpoint=url, ca_path=hostile_server.ca_path, scope=['admin:all']))
     assert client.request_token()['scope'] == ''
-    assert ('Obtain a client_credentials token at {0}: the OP granted no scope, without admin:all that was requested (RFC 6749 '
-            'section 3.3 lets an OP grant less than asked): the token may not be allowed what the play needs; allow it for this '
-            'client at the OP; scope_downgrade=fail makes this an error'.format(url)) in client.context.warnings
+    assert (
+        f'Obtain a client_credentials token at {url}: the OP granted no scope, without admin:all that was requested (RFC 6749 '
+        'section 3.3 lets an OP grant less than asked): the token may not be allowed what the play needs; allow it for this '
+        'client at the OP; scope_downgrade=fail makes this an error'
+    ) in client.context.warnings
     assert hostile_server.requests[0].form['scope'] == 'admin:all'
 
 
@@ -189,13 +227,22 @@ def test_scope_downgrade_fail_fails_and_keeps_earlier_warnings(hostile_server):
     # A 429 first: the retry warning must survive the failure, next to the message.
     answers = [hostile.json_answer(429, {'error': 'slow_down'}, **{'Retry-After': '0'})]
     url = hostile_server.route('POST', '/token', lambda r: answers.pop(0) if answers else token_answer(scope='api:read')(r))
-    args = dict(token_endpoint=url, client_id='c1', client_secret=SECRET, ca_path=hostile_server.ca_path, token_store=False,
-                scope=['api:read', 'api:write'], scope_downgrade='fail')
+    args = dict(
+        token_endpoint=url,
+        client_id='c1',
+        client_secret=SECRET,
+        ca_path=hostile_server.ca_path,
+        token_store=False,
+        scope=['api:read', 'api:write'],
+        scope_downgrade='fail',
+    )
     result = _edge.run(specs.token_module_kwargs(), args, lambda o, context, check_mode, diff: run_token_task(o, context))
     assert result['failed'] is True
-    assert result['msg'] == ("Failed to obtain a client_credentials token at {0}: the OP granted scope 'api:read', without api:write "
-                             "that was requested (RFC 6749 section 3.3 lets an OP grant less than asked): the token may not be allowed "
-                             "what the play needs; allow it for this client at the OP; the token is discarded (scope_downgrade=fail)").format(url)
+    assert result['msg'] == (
+        f"Failed to obtain a client_credentials token at {url}: the OP granted scope 'api:read', without api:write "
+        'that was requested (RFC 6749 section 3.3 lets an OP grant less than asked): the token may not be allowed '
+        'what the play needs; allow it for this client at the OP; the token is discarded (scope_downgrade=fail)'
+    )
     assert result['status'] == 200 and 'access_token' not in result
     assert any('retried 1 time after HTTP 429' in warning for warning in result['warnings'])
     assert 'hostile-access-' not in json.dumps(result)
@@ -204,8 +251,18 @@ def test_scope_downgrade_fail_fails_and_keeps_earlier_warnings(hostile_server):
 def test_scope_downgrade_reaches_api_resource_before_the_api(hostile_server):
     token_url = hostile_server.route('POST', '/token', token_answer(scope='api:read'))
     api_url = hostile_server.route('GET', '/v2/Users', lambda r: hostile.json_answer(200, {'Resources': [], 'totalResults': 0}))
-    options = dict(url=api_url, token_endpoint=token_url, client_id='c1', client_secret=SECRET, key='userName', api_style='scim',
-                   items=[{'userName': 'alice'}], scope=['api:write'], ca_path=hostile_server.ca_path, token_store=False)
+    options = dict(
+        url=api_url,
+        token_endpoint=token_url,
+        client_id='c1',
+        client_secret=SECRET,
+        key='userName',
+        api_style='scim',
+        items=[{'userName': 'alice'}],
+        scope=['api:write'],
+        ca_path=hostile_server.ca_path,
+        token_store=False,
+    )
     validation = ArgumentSpecValidator(**specs.api_resource_module_kwargs()).validate(dict(options, scope_downgrade='fail'))
     assert not validation.error_messages
     with pytest.raises(ResponseError, match='without api:write that was requested'):
@@ -217,12 +274,23 @@ def test_scope_on_a_code_exchange_is_a_warning_that_survives_the_failure(op):
     # The code is for another redirect URI than the one sent: invalid_grant. The scope warning stays on the failed result.
     code = harness.get_code(op, 'csjwt', issuer=op.pingone_issuer)['code']
     client = op.clients['csjwt']
-    args = dict(client_id=client['client_id'], client_secret=client['client_secret'], environment_id=op.env_id, auth_base_url=op.base_url,
-                ca_path=op.ca_path, token_store=False, code=code, redirect_uri='https://app.example.com/elsewhere', scope=['api:write'])
+    args = dict(
+        client_id=client['client_id'],
+        client_secret=client['client_secret'],
+        environment_id=op.env_id,
+        auth_base_url=op.base_url,
+        ca_path=op.ca_path,
+        token_store=False,
+        code=code,
+        redirect_uri='https://app.example.com/elsewhere',
+        scope=['api:write'],
+    )
     result = _edge.run(specs.token_module_kwargs(), args, lambda o, context, check_mode, diff: run_token_task(o, context))
     assert result['failed'] is True and result['error'] == 'invalid_grant'
-    assert ('scope is not part of an authorization code exchange (RFC 6749 section 4.1.3): the OP grants the scope of the '
-            'authorization request and most OPs ignore this one; put api:write in the authorization request instead') in result['warnings']
+    assert (
+        'scope is not part of an authorization code exchange (RFC 6749 section 4.1.3): the OP grants the scope of the '
+        'authorization request and most OPs ignore this one; put api:write in the authorization request instead'
+    ) in result['warnings']
     # Item 11: the message shows the redirect_uri sent and PingOne's code lifetime; the code itself is masked.
     assert 'redirect_uri (sent: https://app.example.com/elsewhere)' in result['msg']
     assert 'the code expired (a PingOne code lives 10 minutes), was already used' in result['msg']
@@ -230,6 +298,7 @@ def test_scope_on_a_code_exchange_is_a_warning_that_survives_the_failure(op):
 
 
 # ---------------------------------------------------------------- 11. invalid_grant on the real OP
+
 
 def test_replayed_code_says_what_a_reuse_does(op):
     code = harness.get_code(op, 'csjwt', issuer=op.pingone_issuer)['code']
@@ -239,9 +308,8 @@ def test_replayed_code_says_what_a_reuse_does(op):
         TokenClient(options).request_token()
     message = str(caught.value)
     assert caught.value.error == 'invalid_grant'
-    assert ('was already used (RFC 6749 section 4.1.2: a reused code is refused, and the OP should revoke the tokens of its first '
-            'redemption)') in message
-    assert 'redirect_uri (sent: {0})'.format(op.redirect_uri) in message
+    assert ('was already used (RFC 6749 section 4.1.2: a reused code is refused, and the OP should revoke the tokens of its first redemption)') in message
+    assert f'redirect_uri (sent: {op.redirect_uri})' in message
     assert code not in message
 
 
@@ -258,23 +326,35 @@ def custom_domain(server, announced, iss, client_id='pingone-errors-client', pre
     location = server.url(prefix + '/as')
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(RSA_KEY.public_key()))
     jwk.update(kid='k1', use='sig', alg='RS256')
-    server.route('GET', prefix + '/as/.well-known/openid-configuration', lambda r: hostile.json_answer(200, {
-        'issuer': announced.format(location=location), 'token_endpoint': location + '/token', 'jwks_uri': location + '/jwks'}))
+    server.route(
+        'GET',
+        prefix + '/as/.well-known/openid-configuration',
+        lambda r: hostile.json_answer(
+            200, {'issuer': announced.format(location=location), 'token_endpoint': location + '/token', 'jwks_uri': location + '/jwks'}
+        ),
+    )
     server.route('GET', prefix + '/as/jwks', lambda r: hostile.json_answer(200, {'keys': [jwk]}))
     now = int(time.time())
-    id_token = jwt.encode({'iss': iss.format(location=location), 'sub': 'user-1', 'aud': client_id, 'iat': now, 'exp': now + 300},
-                          RSA_KEY, algorithm='RS256', headers={'kid': 'k1'})
+    id_token = jwt.encode(
+        {'iss': iss.format(location=location), 'sub': 'user-1', 'aud': client_id, 'iat': now, 'exp': now + 300},
+        RSA_KEY,
+        algorithm='RS256',
+        headers={'kid': 'k1'},
+    )
     server.route('POST', prefix + '/as/token', token_answer(id_token=id_token))
     return location
 
 
-STANDARD = 'https://auth.pingone.eu/{0}/as'.format(ENV)
+STANDARD = f'https://auth.pingone.eu/{ENV}/as'
 
 
-@pytest.mark.parametrize('announced, iss', [
-    (STANDARD, STANDARD),                    # the custom domain announces the environment's standard issuer
-    ('{location}', '{location}'),            # or its own
-])
+@pytest.mark.parametrize(
+    'announced, iss',
+    [
+        (STANDARD, STANDARD),  # the custom domain announces the environment's standard issuer
+        ('{location}', '{location}'),  # or its own
+    ],
+)
 def test_custom_domain_validates_the_announced_issuer(hostile_server, announced, iss):
     location = custom_domain(hostile_server, announced, iss)
     result = TokenClient(validated(auth_base_url=hostile_server.base_url, ca_path=hostile_server.ca_path)).request_token()
@@ -282,11 +362,18 @@ def test_custom_domain_validates_the_announced_issuer(hostile_server, announced,
     assert result['id_token_claims']['iss'] == result['issuer'] == iss.format(location=location)
 
 
-@pytest.mark.parametrize('announced, iss, error, message', [
-    (STANDARD, '{location}', IdTokenError, "The ID token issuer '{location}' is not '" + STANDARD + "'"),
-    ('https://evil.example/as', 'https://evil.example/as', DiscoveryError,
-     "names issuer 'https://evil.example/as': neither this location's issuer '{location}' nor a PingOne issuer"),
-])
+@pytest.mark.parametrize(
+    'announced, iss, error, message',
+    [
+        (STANDARD, '{location}', IdTokenError, "The ID token issuer '{location}' is not '" + STANDARD + "'"),
+        (
+            'https://evil.example/as',
+            'https://evil.example/as',
+            DiscoveryError,
+            "names issuer 'https://evil.example/as': neither this location's issuer '{location}' nor a PingOne issuer",
+        ),
+    ],
+)
 def test_custom_domain_refuses_other_issuers(hostile_server, announced, iss, error, message):
     location = custom_domain(hostile_server, announced, iss)
     with pytest.raises(error) as caught:
@@ -299,17 +386,21 @@ def test_proxy_laid_out_like_pingone_takes_its_environment_issuer_only(hostile_s
     custom_domain(hostile_server, STANDARD, STANDARD, prefix='/' + ENV)
     options = validated(auth_base_url=hostile_server.base_url, environment_id=ENV, ca_path=hostile_server.ca_path)
     assert TokenClient(options).request_token()['issuer'] == STANDARD
-    other = 'https://auth.pingone.eu/{0}/as'.format(uuid.uuid4())
+    other = f'https://auth.pingone.eu/{uuid.uuid4()}/as'
     location = custom_domain(hostile_server, other, other, prefix='/' + ENV)
     with pytest.raises(DiscoveryError) as caught:
         TokenClient(options).request_token()
-    assert str(caught.value) == "OpenID Provider metadata at {0}/.well-known/openid-configuration names issuer '{1}', of another " \
-                                "environment than {2}".format(location, other, ENV)
+    assert (
+        str(caught.value) == f"OpenID Provider metadata at {location}/.well-known/openid-configuration names issuer '{other}', of another "
+        f'environment than {ENV}'
+    )
 
 
 def test_custom_domain_given_as_issuer_is_explained(hostile_server):
     location = custom_domain(hostile_server, STANDARD, STANDARD)
     with pytest.raises(DiscoveryError) as caught:
         TokenClient(validated(issuer=location, ca_path=hostile_server.ca_path)).request_token()
-    assert str(caught.value).endswith("expected '{0}'; this is a PingOne custom domain announcing its environment's issuer: set "
-                                      "auth_base_url to {1} instead of issuer".format(location, hostile_server.base_url))
+    assert str(caught.value).endswith(
+        f"expected '{location}'; this is a PingOne custom domain announcing its environment's issuer: set "
+        f'auth_base_url to {hostile_server.base_url} instead of issuer'
+    )

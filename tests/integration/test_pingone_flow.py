@@ -23,8 +23,16 @@ SCOPE = ['openid', 'profile', 'offline_access']
 
 def flow_options(op, username, password, **overrides):
     client = op.clients['csjwt']
-    args = dict(grant_type='pingone_flow', environment_id=op.env_id, auth_base_url=op.base_url, ca_path=op.ca_path,
-                redirect_uri=op.redirect_uri, username=username, password=password, scope=SCOPE)
+    args = dict(
+        grant_type='pingone_flow',
+        environment_id=op.env_id,
+        auth_base_url=op.base_url,
+        ca_path=op.ca_path,
+        redirect_uri=op.redirect_uri,
+        username=username,
+        password=password,
+        scope=SCOPE,
+    )
     args.update(overrides)
     return validated_token_options(client_id=client['client_id'], client_secret=client['client_secret'], **args)
 
@@ -46,10 +54,17 @@ def test_sign_on_to_tokens_with_client_secret_jwt_and_nonce(op):
     assert claims['aud'] == op.clients['csjwt']['client_id'] and result['issuer'] == op.pingone_issuer
     assert set(result['scope'].split()) == set(SCOPE)
     # One flow, in order: authorize (pi.flow), the password check, the resume; then one client_secret_jwt code exchange.
-    flow_paths = [e['path'] for e in op.since_mark('request') if e.get('agent') != 'jwtauth-tests pi.flow emulation'
-                  and not e['path'].endswith(('/jwks', '/openid-configuration'))]
-    assert flow_paths == ['/{0}/as/authorize'.format(op.env_id), '/{0}/flows/'.format(op.env_id) + flow_paths[1].rsplit('/', 1)[1],
-                          '/{0}/as/resume'.format(op.env_id), '/{0}/as/token'.format(op.env_id)]
+    flow_paths = [
+        e['path']
+        for e in op.since_mark('request')
+        if e.get('agent') != 'jwtauth-tests pi.flow emulation' and not e['path'].endswith(('/jwks', '/openid-configuration'))
+    ]
+    assert flow_paths == [
+        f'/{op.env_id}/as/authorize',
+        f'/{op.env_id}/flows/' + flow_paths[1].rsplit('/', 1)[1],
+        f'/{op.env_id}/as/resume',
+        f'/{op.env_id}/as/token',
+    ]
     success = op.since_mark('grant.success')
     assert [(e['provider'], e['grant_type'], e['client_id']) for e in success] == [('pingone', 'authorization_code', 'csjwt-client')]
     assert not context.warnings
@@ -62,12 +77,21 @@ def test_without_a_nonce_option_a_random_one_is_sent_and_checked(op):
     assert all(len(nonce) >= 22 for nonce in nonces) and nonces[0] != nonces[1]
 
 
-@pytest.mark.parametrize('username, password, status, error, flow_status, words', [
-    ('svc-ansible', 'not-the-password', 400, 'INVALID_DATA', None,
-     ['HTTP 400', 'INVALID_DATA', 'The provided password did not match provisioned password (password)', 'PingOne error id']),
-    ('svc-mfa', None, 200, None, 'OTP_REQUIRED', ['the PingOne flow is OTP_REQUIRED, not COMPLETED', 'multi-factor authentication']),
-    ('svc-expired', None, 200, None, 'PASSWORD_EXPIRED', ['the PingOne flow is PASSWORD_EXPIRED, not COMPLETED', 'password has expired']),
-])
+@pytest.mark.parametrize(
+    'username, password, status, error, flow_status, words',
+    [
+        (
+            'svc-ansible',
+            'not-the-password',
+            400,
+            'INVALID_DATA',
+            None,
+            ['HTTP 400', 'INVALID_DATA', 'The provided password did not match provisioned password (password)', 'PingOne error id'],
+        ),
+        ('svc-mfa', None, 200, None, 'OTP_REQUIRED', ['the PingOne flow is OTP_REQUIRED, not COMPLETED', 'multi-factor authentication']),
+        ('svc-expired', None, 200, None, 'PASSWORD_EXPIRED', ['the PingOne flow is PASSWORD_EXPIRED, not COMPLETED', 'password has expired']),
+    ],
+)
 def test_a_flow_that_does_not_complete_fails_before_any_code_is_redeemed(op, username, password, status, error, flow_status, words):
     password = password or op.flow_accounts[username]['password']
     op.mark()
@@ -76,9 +100,9 @@ def test_a_flow_that_does_not_complete_fails_before_any_code_is_redeemed(op, use
     exc = caught.value
     assert exc.status == status and exc.error == error and exc.flow_status == flow_status
     assert exc.details.get('flow_status') == flow_status
-    assert exc.url == '{0}/{1}/flows/'.format(op.base_url, op.env_id) + exc.url.rsplit('/', 1)[1]
+    assert exc.url == f'{op.base_url}/{op.env_id}/flows/' + exc.url.rsplit('/', 1)[1]
     message = str(exc)
-    assert message.startswith("Failed to sign on as '{0}' (usernamePassword.check) at {1}".format(username, exc.url))
+    assert message.startswith(f"Failed to sign on as '{username}' (usernamePassword.check) at {exc.url}")
     for text in words:
         assert text in message
     assert password not in message
@@ -104,14 +128,23 @@ def test_playbook_check_mode_env_credentials_display_and_secret_scan(op, ansible
     wrong = 'wrong-password-of-the-playbook-test'
     client = op.clients['csjwt']
     before = {kind: len(op.issued_secrets(kind)) for kind in ('ST', 'code')}
-    flow = dict(environment_id=op.env_id, auth_base_url=op.base_url, client_id=client['client_id'],
-                client_secret=client['client_secret'], redirect_uri=op.redirect_uri, ca_path=op.ca_path,
-                nonce='nonce-of-the-playbook', username='svc-ansible', wrong_password=wrong, mfa_password=mfa)
+    flow = dict(
+        environment_id=op.env_id,
+        auth_base_url=op.base_url,
+        client_id=client['client_id'],
+        client_secret=client['client_secret'],
+        redirect_uri=op.redirect_uri,
+        ca_path=op.ca_path,
+        nonce='nonce-of-the-playbook',
+        username='svc-ansible',
+        wrong_password=wrong,
+        mfa_password=mfa,
+    )
     # The first sign-on's username and password come from the variables an AWX credential injects.
     env = {'JWTAUTH_OIDC_USERNAME': 'svc-ansible', 'JWTAUTH_OIDC_PASSWORD': good}
     run = ansible('pingone_flow.yml', {'flow': flow}, env=env, secrets=[good, mfa, wrong])
     # One sign-on completed: one ST cookie and one code were handed out, and neither is in the output.
-    issued = {kind: op.issued_secrets(kind)[before[kind]:] for kind in ('ST', 'code')}
+    issued = {kind: op.issued_secrets(kind)[before[kind] :] for kind in ('ST', 'code')}
     assert {kind: len(values) for kind, values in issued.items()} == {'ST': 1, 'code': 1}
     run.assert_no_secrets(issued['ST'] + issued['code'])
     assert run.rc == 0, run.output[-3000:]

@@ -19,8 +19,8 @@ def readme_snippet(marker):
     """The YAML between <!-- readme-MARKER-start --> and <!-- readme-MARKER-end --> in README.md."""
     with open(os.path.join(TOP, 'README.md')) as handle:
         text = handle.read()
-    found = re.search(r'<!-- readme-{0}-start -->\n```yaml\n(.*?)```\n<!-- readme-{0}-end -->'.format(marker), text, re.S)
-    assert found, 'README.md has no {0} snippet between its markers'.format(marker)
+    found = re.search(rf'<!-- readme-{marker}-start -->\n```yaml\n(.*?)```\n<!-- readme-{marker}-end -->', text, re.S)
+    assert found, f'README.md has no {marker} snippet between its markers'
     return found.group(1)
 
 
@@ -31,9 +31,11 @@ def test_smallest_playbook_gets_a_token(op, ansible, tmp_path):
     client = op.clients['csjwt']
     mark = op.mark()
     # Extra vars outrank the play's vars, as a user's -e @vault.yml would; the CA through the environment fallback.
-    run = ansible(str(playbook), {'oidc_issuer': op.issuer, 'oidc_client_id': client['client_id'],
-                                  'oidc_client_secret': client['client_secret']},
-                  env={'JWTAUTH_OIDC_CA_PATH': op.ca_path})
+    run = ansible(
+        str(playbook),
+        {'oidc_issuer': op.issuer, 'oidc_client_id': client['client_id'], 'oidc_client_secret': client['client_secret']},
+        env={'JWTAUTH_OIDC_CA_PATH': op.ca_path},
+    )
     assert run.rc == 0, run.output
     assert re.search(r'"msg": "Got a Bearer token, valid until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"', run.output), run.output
     grants = op.events('grant.success', since=mark)
@@ -50,10 +52,18 @@ def test_redeem_snippet_spends_no_code_in_check_mode(op, ansible, tmp_path):
     client = op.clients['csjwt']
     mark = op.mark()
     # The snippet's PingOne URLs lead to the local OP's PingOne-shaped mount through the environment fallback.
-    run = ansible(str(playbook), {'pingone_environment_id': op.env_id, 'pingone_client_id': client['client_id'],
-                                  'pingone_client_secret': client['client_secret'], 'code': 'readme-code'},
-                  env={'JWTAUTH_OIDC_AUTH_BASE_URL': op.base_url, 'JWTAUTH_OIDC_CA_PATH': op.ca_path},
-                  check=True, secrets=['readme-code'])
+    run = ansible(
+        str(playbook),
+        {
+            'pingone_environment_id': op.env_id,
+            'pingone_client_id': client['client_id'],
+            'pingone_client_secret': client['client_secret'],
+            'code': 'readme-code',
+        },
+        env={'JWTAUTH_OIDC_AUTH_BASE_URL': op.base_url, 'JWTAUTH_OIDC_CA_PATH': op.ca_path},
+        check=True,
+        secrets=['readme-code'],
+    )
     assert run.rc == 0, run.output
     assert re.search(r'ok=0 +changed=0 +unreachable=0 +failed=0 +skipped=2', run.output), run.output
     assert op.events('request', since=mark) == []

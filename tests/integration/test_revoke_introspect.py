@@ -37,15 +37,17 @@ def given(args):
 def revoke(args, check_mode=False):
     """The revoke task's result, as the action plugin returns it."""
     args = given(args)
-    return _edge.run(specs.revoke_module_kwargs(), args, lambda o, context, check, diff: _tasks.run_revoke_task(o, context, check_mode=check),
-                     check_mode=check_mode)
+    return _edge.run(
+        specs.revoke_module_kwargs(), args, lambda o, context, check, diff: _tasks.run_revoke_task(o, context, check_mode=check), check_mode=check_mode
+    )
 
 
 def introspect(args, check_mode=False):
     """The introspect task's result, as the action plugin returns it."""
     args = given(args)
-    return _edge.run(specs.introspect_module_kwargs(), args,
-                     lambda o, context, check, diff: _tasks.run_introspect_task(o, context, check_mode=check), check_mode=check_mode)
+    return _edge.run(
+        specs.introspect_module_kwargs(), args, lambda o, context, check, diff: _tasks.run_introspect_task(o, context, check_mode=check), check_mode=check_mode
+    )
 
 
 def obtain(options):
@@ -69,7 +71,8 @@ def endpoint_path(op, layout, kind):
     """Where oidc-provider serves revocation or introspection: its default routes, or PingOne's names on the PingOne mount."""
     if layout == 'root':
         return {'revocation': '/token/revocation', 'introspection': '/token/introspection'}[kind]
-    return '/{0}/as/{1}'.format(op.env_id, {'revocation': 'revoke', 'introspection': 'introspect'}[kind])
+    name = {'revocation': 'revoke', 'introspection': 'introspect'}[kind]
+    return f'/{op.env_id}/as/{name}'
 
 
 def admin_requests(op, since, layout, kind):
@@ -156,11 +159,10 @@ def test_wrong_client_secret(op, layout):
     wrong = secrets.token_urlsafe(64)
     access = obtain(dict(connection(op, 'csjwt', layout), grant_type='client_credentials'))['access_token']
     base = dict(connection(op, 'csjwt', layout), client_secret=wrong, token=access)
-    for result, what, kind in ((revoke(base), 'revoke the token', 'revocation'),
-                               (introspect(base), 'introspect the token', 'introspection')):
+    for result, what, kind in ((revoke(base), 'revoke the token', 'revocation'), (introspect(base), 'introspect the token', 'introspection')):
         url = op.base_url + endpoint_path(op, layout, kind)
         assert result['failed'] is True and result['error'] == 'invalid_client' and result['status'] == 401
-        assert result['msg'].startswith('Failed to {0} at {1}: invalid_client ('.format(what, url)), result['msg']
+        assert result['msg'].startswith(f'Failed to {what} at {url}: invalid_client ('), result['msg']
         assert 'check client_id, client_secret' in result['msg']
         assert wrong not in shown(result) and access not in shown(result)
     # The token is still good: a failed revocation revoked nothing.
@@ -177,7 +179,7 @@ def test_revoking_a_saved_token_removes_it_from_the_store(op, tmp_path):
 
     predicted = revoke(dict(base, saved_as='login'), check_mode=True)
     assert predicted['changed'] is True and predicted['removed'] is False
-    assert 'would revoke the refresh token and access token of the saved token \'login\'' in predicted['msg']
+    assert "would revoke the refresh token and access token of the saved token 'login'" in predicted['msg']
     assert op.events('request', since=mark) == []
 
     done = revoke(dict(base, saved_as='login'))
@@ -188,7 +190,7 @@ def test_revoking_a_saved_token_removes_it_from_the_store(op, tmp_path):
         assert introspect(dict(connection(op, 'csjwt', 'pingone'), token=token))['active'] is False
 
     again = revoke(dict(base, saved_as='login'))
-    assert again['changed'] is False and again['removed'] is False and again['msg'].startswith('No saved token \'login\'')
+    assert again['changed'] is False and again['removed'] is False and again['msg'].startswith("No saved token 'login'")
     with pytest.raises(StoreError, match="No saved token 'login'"):
         provider.TokenProvider(options_of(base), TaskContext()).get('login')
 
@@ -219,16 +221,28 @@ def claims_of(assertion):
 def test_retry_after_503_then_unsupported_token_type(op, hostile_server):
     """A 503 with Retry-After is retried with a new client assertion (new jti, aud the token endpoint); an
     unsupported_token_type answer (RFC 7009 section 2.2.1) fails in the OAuth error style, with the retry in a warning."""
-    answers = [hostile.json_answer(503, {'error': 'temporarily_unavailable'}, **{'Retry-After': '0'}),
-               hostile.json_answer(400, {'error': 'unsupported_token_type', 'error_description': 'access tokens are forever'})]
+    answers = [
+        hostile.json_answer(503, {'error': 'temporarily_unavailable'}, **{'Retry-After': '0'}),
+        hostile.json_answer(400, {'error': 'unsupported_token_type', 'error_description': 'access tokens are forever'}),
+    ]
     url = hostile_server.route('POST', '/revoke', lambda request: answers.pop(0))
     token_endpoint = hostile_server.url('/token')
     token = 'opaque-' + secrets.token_urlsafe(24)
-    result = revoke(dict(connection(op, 'csjwt', 'root'), issuer=None, token_endpoint=token_endpoint, revocation_endpoint=url,
-                         ca_path=hostile_server.ca_path, token=token, token_type_hint='access_token'))
+    result = revoke(
+        dict(
+            connection(op, 'csjwt', 'root'),
+            issuer=None,
+            token_endpoint=token_endpoint,
+            revocation_endpoint=url,
+            ca_path=hostile_server.ca_path,
+            token=token,
+            token_type_hint='access_token',
+        )
+    )
     assert result['failed'] is True and result['error'] == 'unsupported_token_type' and result['status'] == 400
-    assert result['msg'].startswith('Failed to revoke the token at {0}: unsupported_token_type (access tokens are forever) '
-                                    '[HTTP 400]; the OP does not revoke tokens of this type'.format(url)), result['msg']
+    assert result['msg'].startswith(
+        f'Failed to revoke the token at {url}: unsupported_token_type (access tokens are forever) [HTTP 400]; the OP does not revoke tokens of this type'
+    ), result['msg']
     assert any('retried 1 time after HTTP 503' in warning for warning in result['warnings'])
     first, second = [request.form for request in hostile_server.received('/revoke')]
     assert first['token'] == second['token'] == token and first['token_type_hint'] == 'access_token'
@@ -237,14 +251,18 @@ def test_retry_after_503_then_unsupported_token_type(op, hostile_server):
     assert token not in shown(result)
 
 
-@pytest.mark.parametrize('answer, expected', [
-    ((200, {'active': 'true'}), 'HTTP 200 but the answer has no boolean "active" (RFC 7662 section 2.2; keys: active)'),
-    ((200, ['active']), 'HTTP 200 but the answer is not a JSON object'),
-])
+@pytest.mark.parametrize(
+    'answer, expected',
+    [
+        ((200, {'active': 'true'}), 'HTTP 200 but the answer has no boolean "active" (RFC 7662 section 2.2; keys: active)'),
+        ((200, ['active']), 'HTTP 200 but the answer is not a JSON object'),
+    ],
+)
 def test_introspection_answers_without_a_boolean_active_fail(op, hostile_server, answer, expected):
     url = hostile_server.route('POST', '/introspect', lambda request: hostile.json_answer(*answer))
-    result = introspect(dict(connection(op, 'csjwt', 'root'), issuer=None, introspection_endpoint=url,
-                             ca_path=hostile_server.ca_path, token='opaque-token-value'))
+    result = introspect(
+        dict(connection(op, 'csjwt', 'root'), issuer=None, introspection_endpoint=url, ca_path=hostile_server.ca_path, token='opaque-token-value')
+    )
     assert result['failed'] is True and expected in result['msg'], result['msg']
     # Without token_endpoint the assertion names the endpoint called, which PingOne and oidc-provider accept.
     assert claims_of(hostile_server.received('/introspect')[0].form['client_assertion'])['aud'] == url
@@ -260,8 +278,9 @@ def test_options_that_cannot_work_fail_before_any_request(op):
     hint_without_token = revoke(dict(base, token_type_hint='access_token'))
     assert hint_without_token['failed'] is True and 'token_type_hint' in hint_without_token['msg']
     no_endpoint = introspect(dict(base, issuer=None, token_endpoint=token_endpoint, token=token))
-    assert no_endpoint['msg'] == ('token_endpoint alone does not say where the introspection endpoint is: set '
-                                  'introspection_endpoint, or issuer so that discovery finds it')
+    assert no_endpoint['msg'] == (
+        'token_endpoint alone does not say where the introspection endpoint is: set introspection_endpoint, or issuer so that discovery finds it'
+    )
     plain = revoke(dict(base, token=token, revocation_endpoint='http://198.51.100.7/revoke'))
     assert plain['failed'] is True and 'http://198.51.100.7/revoke (the revocation_endpoint option)' in plain['msg'], plain['msg']
     no_store = revoke(dict(base, token_store=False, saved_as='login'))
@@ -275,8 +294,13 @@ def test_playbook_module_defaults_check_mode_and_no_secret_in_output(op, ansible
     active; the real run revokes it; fail_if_inactive fails saying why. The fixture scans the output for the token
     and every client secret."""
     client = op.clients['csjwt']
-    connection_options = {'environment_id': op.env_id, 'auth_base_url': op.base_url, 'client_id': client['client_id'],
-                          'client_secret': client['client_secret'], 'ca_path': op.ca_path}
+    connection_options = {
+        'environment_id': op.env_id,
+        'auth_base_url': op.base_url,
+        'client_id': client['client_id'],
+        'client_secret': client['client_secret'],
+        'ca_path': op.ca_path,
+    }
     access = obtain(dict(connection_options, grant_type='client_credentials'))['access_token']
     mark = op.mark()
     run = ansible('revoke_introspect.yml', {'op_connection': connection_options, 'access_token': access}, secrets=[access])

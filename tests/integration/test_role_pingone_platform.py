@@ -2,7 +2,7 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The pingone_platform role (issue 14) through ansible-playbook against the PingOne-shaped Management API test server.
+"""The pingone_platform role through ansible-playbook against the PingOne-shaped Management API test server.
 
 Writes are counted at the server: check mode writes nothing, the first run writes each object once (populations,
 groups, users, memberships, a resource with scopes, applications, a grant) and reads the application secret it is
@@ -26,17 +26,30 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils import _tasks
 
 
 POPULATIONS = [{'name': 'Staff', 'description': 'Employees'}, {'name': 'Contractors'}]
-GROUPS = [{'name': 'admins', 'description': 'Administrators'}, {'name': 'staff-all', 'population': 'Staff'},
-          {'name': 'contractors', 'population': 'Contractors'}]
-USERS = [{'username': 'alice', 'population': 'Staff', 'email': 'alice@example.com', 'groups': ['admins', 'staff-all']},
-         {'username': 'bob', 'population': 'Contractors', 'enabled': True, 'groups': ['contractors']},
-         {'username': 'carol', 'population': 'Staff', 'groups': []}]
+GROUPS = [
+    {'name': 'admins', 'description': 'Administrators'},
+    {'name': 'staff-all', 'population': 'Staff'},
+    {'name': 'contractors', 'population': 'Contractors'},
+]
+USERS = [
+    {'username': 'alice', 'population': 'Staff', 'email': 'alice@example.com', 'groups': ['admins', 'staff-all']},
+    {'username': 'bob', 'population': 'Contractors', 'enabled': True, 'groups': ['contractors']},
+    {'username': 'carol', 'population': 'Staff', 'groups': []},
+]
 RESOURCES = [{'name': 'Orders API', 'audience': 'https://orders.example.com', 'scopes': [{'name': 'orders:read'}, {'name': 'orders:write'}]}]
 APPLICATIONS = [
     # The guide's application: a web application that authenticates with CLIENT_SECRET_JWT, its secret returned.
-    {'name': 'portal', 'type': 'WEB_APP', 'tokenEndpointAuthMethod': 'CLIENT_SECRET_JWT', 'grantTypes': ['AUTHORIZATION_CODE', 'REFRESH_TOKEN'],
-     'responseTypes': ['CODE'], 'redirectUris': ['https://portal.example.com/callback'], 'pkceEnforcement': 'S256_REQUIRED',
-     'return_secret': True, 'grants': [{'resource': 'Orders API', 'scopes': ['orders:read', 'orders:write']}]},
+    {
+        'name': 'portal',
+        'type': 'WEB_APP',
+        'tokenEndpointAuthMethod': 'CLIENT_SECRET_JWT',
+        'grantTypes': ['AUTHORIZATION_CODE', 'REFRESH_TOKEN'],
+        'responseTypes': ['CODE'],
+        'redirectUris': ['https://portal.example.com/callback'],
+        'pkceEnforcement': 'S256_REQUIRED',
+        'return_secret': True,
+        'grants': [{'resource': 'Orders API', 'scopes': ['orders:read', 'orders:write']}],
+    },
     {'name': 'nightly-job', 'type': 'WORKER', 'tokenEndpointAuthMethod': 'CLIENT_SECRET_BASIC', 'grantTypes': ['CLIENT_CREDENTIALS']},
 ]
 
@@ -55,34 +68,50 @@ def memberships(admin, api, user_id):
 def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_server, tmp_path):
     # Pages of 2 whatever the role asks (3 groups take two pages), a 429 storm on the first two group creates, and
     # the first read of each new object (an application's secret included) answering 404.
-    api = p1api_server.reset(page_cap=2, fail_first={'POST {0}/groups'.format(p1api_server.env_path): [429, 2]}, not_found_after_create=True)
+    api = p1api_server.reset(page_cap=2, fail_first={f'POST {p1api_server.env_path}/groups': [429, 2]}, not_found_after_create=True)
     admin = api.admin_session()
     # Already there: the population Staff and the user alice, so that check mode also reads memberships of an
     # existing user whose groups do not exist yet.
     staff = admin.post(api.collection_url('populations'), json={'name': 'Staff', 'description': 'Employees'}).json()['id']
-    assert admin.post(api.collection_url('users'), json={'username': 'alice', 'population': {'id': staff},
-                                                         'email': 'alice@example.com'}).status_code == 201
+    assert admin.post(api.collection_url('users'), json={'username': 'alice', 'population': {'id': staff}, 'email': 'alice@example.com'}).status_code == 201
     client = op.clients['csjwt']
-    variables = {'p1_url': api.env_url, 'p1_populations': POPULATIONS, 'p1_groups': GROUPS, 'p1_users': USERS,
-                 'p1_resources': RESOURCES, 'p1_applications': APPLICATIONS, 'p1_secrets_path': str(tmp_path / 'secrets.json'),
-                 'p1_auth': {'issuer': op.issuer, 'client_id': client['client_id'], 'client_secret': client['client_secret'],
-                             'ca_path': op.ca_path, 'scope': ['api:read', 'api:write'], 'retries': 4}}
+    variables = {
+        'p1_url': api.env_url,
+        'p1_populations': POPULATIONS,
+        'p1_groups': GROUPS,
+        'p1_users': USERS,
+        'p1_resources': RESOURCES,
+        'p1_applications': APPLICATIONS,
+        'p1_secrets_path': str(tmp_path / 'secrets.json'),
+        'p1_auth': {
+            'issuer': op.issuer,
+            'client_id': client['client_id'],
+            'client_secret': client['client_secret'],
+            'ca_path': op.ca_path,
+            'scope': ['api:read', 'api:write'],
+            'retries': 4,
+        },
+    }
     env = {'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}
 
     mark = api.mark()
     checked = ansible('role_pingone_platform_once.yml', variables, env=env, check=True, verbosity=0, extra_args=['--diff'])
     assert checked.rc == 0, checked.output[-3000:]
     assert api.writes(since=mark) == 0
-    for line in ('populations: would create 1 (Contractors), unchanged 1', 'groups: would create 3 (admins, staff-all, contractors)',
-                 'users: would create 2 (bob, carol), unchanged 1',
-                 # alice exists: her memberships are read, and the groups still to create are named.
-                 'Groups of alice: would add to admins, staff-all',
-                 'Groups of bob: not read, the user would be created first (check mode)',
-                 'resources: would create 1 (Orders API)', 'Scopes of Orders API: not read, the resource would be created first (check mode)',
-                 'applications: would create 2 (portal, nightly-job)',
-                 'Secrets in pingone_platform_secrets: none; not read, the application would be created first (check mode): portal',
-                 'Grants of portal: not read, the application would be created first (check mode)'):
-        assert '"{0}"'.format(line) in checked.output, (line, checked.output[-3000:])
+    for line in (
+        'populations: would create 1 (Contractors), unchanged 1',
+        'groups: would create 3 (admins, staff-all, contractors)',
+        'users: would create 2 (bob, carol), unchanged 1',
+        # alice exists: her memberships are read, and the groups still to create are named.
+        'Groups of alice: would add to admins, staff-all',
+        'Groups of bob: not read, the user would be created first (check mode)',
+        'resources: would create 1 (Orders API)',
+        'Scopes of Orders API: not read, the resource would be created first (check mode)',
+        'applications: would create 2 (portal, nightly-job)',
+        'Secrets in pingone_platform_secrets: none; not read, the application would be created first (check mode): portal',
+        'Grants of portal: not read, the application would be created first (check mode)',
+    ):
+        assert f'"{line}"' in checked.output, (line, checked.output[-3000:])
 
     # The first run, at -vvvv (its output scanned for the worker's secret and every token): each object written once.
     mark = api.mark()
@@ -100,28 +129,33 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
     assert api.count('POST', path + '/resources', since=mark, status=201) == 1 + 2
     assert api.count('POST', path + '/applications', since=mark, status=201) == 2 + 1
     assert api.writes(since=mark) == 1 + (3 + 2) + 2 + 3 + 3 + 3  # the 2 group creates refused with 429 included
-    for line in ('resources: created 1 (Orders API)', 'Scopes of Orders API: created 2 (orders:read, orders:write)',
-                 'applications: created 2 (portal, nightly-job)', 'Secrets in pingone_platform_secrets: portal',
-                 'Grants of portal: created 1 (Orders API)'):
-        assert '"{0}"'.format(line) in first.output, (line, first.output[-3000:])
+    for line in (
+        'resources: created 1 (Orders API)',
+        'Scopes of Orders API: created 2 (orders:read, orders:write)',
+        'applications: created 2 (portal, nightly-job)',
+        'Secrets in pingone_platform_secrets: portal',
+        'Grants of portal: created 1 (Orders API)',
+    ):
+        assert f'"{line}"' in first.output, (line, first.output[-3000:])
     applications, resources = api.held('applications', session=admin), api.held('resources', session=admin)
     portal, orders = applications['portal'], resources['Orders API']
     scopes = api.held('scopes', under=('resources', orders['id']), session=admin)
     assert orders['audience'] == 'https://orders.example.com' and sorted(scopes) == ['orders:read', 'orders:write']
     assert {key: portal[key] for key in APPLICATIONS[0] if key not in ('return_secret', 'grants')} == {
-        key: value for key, value in APPLICATIONS[0].items() if key not in ('return_secret', 'grants')}
+        key: value for key, value in APPLICATIONS[0].items() if key not in ('return_secret', 'grants')
+    }
     assert portal['protocol'] == 'OPENID_CONNECT' and portal['enabled'] is True
     assert applications['nightly-job']['type'] == 'WORKER' and applications['nightly-job']['tokenEndpointAuthMethod'] == 'CLIENT_SECRET_BASIC'
     grants = list(api.held('grants', key='id', under=('applications', portal['id']), session=admin).values())
     assert [(grant['resource'], grant['scopes']) for grant in grants] == [
-        ({'id': orders['id']}, [{'id': scopes['orders:read']['id']}, {'id': scopes['orders:write']['id']}])]
+        ({'id': orders['id']}, [{'id': scopes['orders:read']['id']}, {'id': scopes['orders:write']['id']}])
+    ]
     # The secret: read once more after the 404 that followed the create, handed to the play, never printed.
-    secret_path = path + '/applications/{0}/secret'.format(portal['id'])
+    secret_path = path + f'/applications/{portal["id"]}/secret'
     assert api.count('GET', secret_path, since=mark, status=404) == 1 and api.count('GET', secret_path, since=mark, status=200) == 1
     secret = admin.get(api.collection_url('applications', portal['id'], 'secret')).json()['secret']
     with open(variables['p1_secrets_path']) as saved:
-        assert json.load(saved) == {'secrets': {'portal': secret},
-                                    'client_ids': {name: application['id'] for name, application in applications.items()}}
+        assert json.load(saved) == {'secrets': {'portal': secret}, 'client_ids': {name: application['id'] for name, application in applications.items()}}
     first.assert_no_secrets([secret])
 
     # From an empty environment to a code exchange: a service account signs on through PingOne's flow API as portal,
@@ -129,16 +163,28 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
     # assertion (in process: the playbook of test_pingone_flow.py covers what ansible-playbook shows of this grant).
     since = op.log_length()
     account = op.flow_accounts['svc-ansible']
-    signed_on = _tasks.run_token_task(validated_token_options(
-        client_id=portal['id'], client_secret=secret, auth_method='client_secret_jwt', grant_type='pingone_flow',
-        environment_id=op.env_id, auth_base_url=op.base_url, ca_path=op.ca_path, redirect_uri=APPLICATIONS[0]['redirectUris'][0],
-        username='svc-ansible', password=account['password'], scope=['openid', 'profile', 'offline_access']), TaskContext())
+    signed_on = _tasks.run_token_task(
+        validated_token_options(
+            client_id=portal['id'],
+            client_secret=secret,
+            auth_method='client_secret_jwt',
+            grant_type='pingone_flow',
+            environment_id=op.env_id,
+            auth_base_url=op.base_url,
+            ca_path=op.ca_path,
+            redirect_uri=APPLICATIONS[0]['redirectUris'][0],
+            username='svc-ansible',
+            password=account['password'],
+            scope=['openid', 'profile', 'offline_access'],
+        ),
+        TaskContext(),
+    )
     assert signed_on['flow_status'] == 'COMPLETED' and signed_on['access_token'] and signed_on['refresh_token']
     assert signed_on['id_token_claims']['aud'] == portal['id'] and signed_on['id_token_claims']['sub'] == 'svc-ansible'
     assert [(e['client_id'], e['grant_type']) for e in op.events('grant.success', since=since)] == [(portal['id'], 'authorization_code')]
     # One token request: the OP registered portal with token_endpoint_auth_method client_secret_jwt (from
     # CLIENT_SECRET_JWT) and accepts no other method for it, so the library's assertion was signed with the secret.
-    assert [e['status'] for e in op.events('request', since=since, method='POST', path='/{0}/as/token'.format(op.env_id))] == [200]
+    assert [e['status'] for e in op.events('request', since=since, method='POST', path=f'/{op.env_id}/as/token')] == [200]
     populations, groups, users = api.held('populations', session=admin), api.held('groups', session=admin), api.held('users', 'username', session=admin)
     assert groups['staff-all']['population'] == {'id': staff} and groups['contractors']['population'] == {'id': populations['Contractors']['id']}
     assert 'population' not in groups['admins']
@@ -152,8 +198,13 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
     assert admin.post(api.collection_url('users', users['bob']['id'], 'memberOfGroups'), json={'id': groups['admins']['id']}).status_code == 201
     # An application and a grant changed behind the role's back too.
     assert admin.put(api.collection_url('applications', portal['id']), json=dict(portal, pkceEnforcement='OPTIONAL')).status_code == 200
-    assert admin.put(api.collection_url('applications', portal['id'], 'grants', grants[0]['id']),
-                     json={'resource': {'id': orders['id']}, 'scopes': [{'id': scopes['orders:read']['id']}]}).status_code == 200
+    assert (
+        admin.put(
+            api.collection_url('applications', portal['id'], 'grants', grants[0]['id']),
+            json={'resource': {'id': orders['id']}, 'scopes': [{'id': scopes['orders:read']['id']}]},
+        ).status_code
+        == 200
+    )
     # nightly-job is deleted below: its client works at the OP until then (its secret read behind the role's back).
     nightly = applications['nightly-job']['id']
     # (The first read of a new application answers 404: not_found_after_create.)
@@ -161,19 +212,30 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
     nightly_secret = admin.get(api.collection_url('applications', nightly, 'secret')).json()['secret']
 
     def client_credentials():
-        return requests.post(op.token_endpoint('pingone'), data={'grant_type': 'client_credentials'}, auth=(nightly, nightly_secret),
-                             verify=op.ca_path, timeout=10)
+        return requests.post(
+            op.token_endpoint('pingone'), data={'grant_type': 'client_credentials'}, auth=(nightly, nightly_secret), verify=op.ca_path, timeout=10
+        )
 
     assert client_credentials().status_code == 200
-    changed = dict(variables, p1_users=USERS[:2] + [dict(USERS[2], state='absent')], p1_prune_memberships=True,
-                   p1_applications=[APPLICATIONS[0], dict(APPLICATIONS[1], state='absent')])
+    changed = dict(
+        variables,
+        p1_users=USERS[:2] + [dict(USERS[2], state='absent')],
+        p1_prune_memberships=True,
+        p1_applications=[APPLICATIONS[0], dict(APPLICATIONS[1], state='absent')],
+    )
     mark = api.mark()
     repaired = ansible('role_pingone_platform_once.yml', changed, env=env, verbosity=0, extra_args=['--diff'])
     assert repaired.rc == 0, repaired.output[-3000:]
-    for line in ('groups: updated 1 (admins), unchanged 2', 'Groups of alice: added to staff-all, unchanged 1',
-                 'Groups of bob: removed from admins, unchanged 1', 'users: deleted 1 (carol)',
-                 'applications: updated 1 (portal)', 'applications: deleted 1 (nightly-job)', 'Grants of portal: updated 1 (Orders API)'):
-        assert '"{0}"'.format(line) in repaired.output, (line, repaired.output[-3000:])
+    for line in (
+        'groups: updated 1 (admins), unchanged 2',
+        'Groups of alice: added to staff-all, unchanged 1',
+        'Groups of bob: removed from admins, unchanged 1',
+        'users: deleted 1 (carol)',
+        'applications: updated 1 (portal)',
+        'applications: deleted 1 (nightly-job)',
+        'Grants of portal: updated 1 (Orders API)',
+    ):
+        assert f'"{line}"' in repaired.output, (line, repaired.output[-3000:])
     assert api.count('PUT', path + '/groups/' + groups['admins']['id'], since=mark) == 1
     assert api.count('DELETE', path + '/users/' + users['carol']['id'], since=mark) == 1
     assert api.count('PUT', path + '/applications/' + portal['id'], since=mark) == 2  # the application and its grant
@@ -197,23 +259,36 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
 
 
 def test_role_reads_300_users_past_a_page_cap_of_50_and_guards_membership_prune(op, ansible, p1api_server, tmp_path):
-    """Issue 14's page cap of 50 with 300 users, through the role: the users are read in 6 pages and left as they are;
+    """the page cap of 50 with 300 users, through the role: the users are read in 6 pages and left as they are;
     a membership prune that would remove more than pingone_platform_prune_max is refused, before any write."""
     api = p1api_server.reset(page_cap=50)
     admin = api.admin_session()
     staff = admin.post(api.collection_url('populations'), json={'name': 'Staff'}).json()['id']
     groups = {name: admin.post(api.collection_url('groups'), json={'name': name}).json()['id'] for name in ('g1', 'g2', 'g3', 'g4')}
-    users = [{'username': 'user{0:03d}'.format(i), 'population': 'Staff'} for i in range(300)]
-    ids = {user['username']: admin.post(api.collection_url('users'), json={'username': user['username'], 'population': {'id': staff}}).json()['id']
-           for user in users}
+    users = [{'username': f'user{i:03d}', 'population': 'Staff'} for i in range(300)]
+    ids = {
+        user['username']: admin.post(api.collection_url('users'), json={'username': user['username'], 'population': {'id': staff}}).json()['id']
+        for user in users
+    }
     for group in groups.values():
         assert admin.post(api.collection_url('users', ids['user000'], 'memberOfGroups'), json={'id': group}).status_code == 201
     users[0] = dict(users[0], groups=['g1'])  # the other three memberships would be pruned: more than prune_max 2
     client = op.clients['csjwt']
-    variables = {'p1_url': api.env_url, 'p1_populations': [{'name': 'Staff'}], 'p1_groups': [{'name': name} for name in groups],
-                 'p1_users': users, 'p1_prune_memberships': True, 'p1_prune_max': 2,
-                 'p1_auth': {'issuer': op.issuer, 'client_id': client['client_id'], 'client_secret': client['client_secret'],
-                             'ca_path': op.ca_path, 'scope': ['api:read', 'api:write']}}
+    variables = {
+        'p1_url': api.env_url,
+        'p1_populations': [{'name': 'Staff'}],
+        'p1_groups': [{'name': name} for name in groups],
+        'p1_users': users,
+        'p1_prune_memberships': True,
+        'p1_prune_max': 2,
+        'p1_auth': {
+            'issuer': op.issuer,
+            'client_id': client['client_id'],
+            'client_secret': client['client_secret'],
+            'ca_path': op.ca_path,
+            'scope': ['api:read', 'api:write'],
+        },
+    }
     mark = api.mark()
     run = ansible('role_pingone_platform_once.yml', variables, env={'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}, verbosity=0)
     assert run.rc != 0 and 'prune would delete 3 objects, more than prune_max (2)' in run.output, run.output[-3000:]
@@ -229,22 +304,41 @@ def test_role_deletes_only_the_scopes_and_grants_marked_absent(op, ansible, p1ap
     admin = api.admin_session()
     orders = admin.post(api.collection_url('resources'), json={'name': 'Orders API', 'audience': 'https://orders.example.com'}).json()['id']
     billing = admin.post(api.collection_url('resources'), json={'name': 'Billing API'}).json()['id']
-    scopes = {name: admin.post(api.collection_url('resources', orders, 'scopes'), json={'name': name}).json()['id']
-              for name in ('orders:read', 'orders:write')}
+    scopes = {name: admin.post(api.collection_url('resources', orders, 'scopes'), json={'name': name}).json()['id'] for name in ('orders:read', 'orders:write')}
     invoices = admin.post(api.collection_url('resources', billing, 'scopes'), json={'name': 'invoices:read'}).json()['id']
-    job = admin.post(api.collection_url('applications'), json={
-        'name': 'nightly-job', 'type': 'WORKER', 'protocol': 'OPENID_CONNECT', 'enabled': True,
-        'tokenEndpointAuthMethod': 'CLIENT_SECRET_BASIC', 'grantTypes': ['CLIENT_CREDENTIALS']}).json()['id']
-    grants = {resource: admin.post(api.collection_url('applications', job, 'grants'), json={
-        'resource': {'id': resource}, 'scopes': [{'id': scope} for scope in scope_ids]}).json()['id']
-        for resource, scope_ids in ((orders, scopes.values()), (billing, [invoices]))}
+    job = admin.post(
+        api.collection_url('applications'),
+        json={
+            'name': 'nightly-job',
+            'type': 'WORKER',
+            'protocol': 'OPENID_CONNECT',
+            'enabled': True,
+            'tokenEndpointAuthMethod': 'CLIENT_SECRET_BASIC',
+            'grantTypes': ['CLIENT_CREDENTIALS'],
+        },
+    ).json()['id']
+    grants = {
+        resource: admin.post(
+            api.collection_url('applications', job, 'grants'), json={'resource': {'id': resource}, 'scopes': [{'id': scope} for scope in scope_ids]}
+        ).json()['id']
+        for resource, scope_ids in ((orders, scopes.values()), (billing, [invoices]))
+    }
     client = op.clients['csjwt']
-    variables = {'p1_url': api.env_url, 'p1_populations': [], 'p1_groups': [], 'p1_users': [],
-                 'p1_resources': [{'name': 'Orders API', 'scopes': [{'name': 'orders:read'}, {'name': 'orders:write', 'state': 'absent'}]},
-                                  {'name': 'Billing API'}],
-                 'p1_applications': [{'name': 'nightly-job', 'type': 'WORKER', 'grants': [{'resource': 'Orders API', 'state': 'absent'}]}],
-                 'p1_auth': {'issuer': op.issuer, 'client_id': client['client_id'], 'client_secret': client['client_secret'],
-                             'ca_path': op.ca_path, 'scope': ['api:read', 'api:write']}}
+    variables = {
+        'p1_url': api.env_url,
+        'p1_populations': [],
+        'p1_groups': [],
+        'p1_users': [],
+        'p1_resources': [{'name': 'Orders API', 'scopes': [{'name': 'orders:read'}, {'name': 'orders:write', 'state': 'absent'}]}, {'name': 'Billing API'}],
+        'p1_applications': [{'name': 'nightly-job', 'type': 'WORKER', 'grants': [{'resource': 'Orders API', 'state': 'absent'}]}],
+        'p1_auth': {
+            'issuer': op.issuer,
+            'client_id': client['client_id'],
+            'client_secret': client['client_secret'],
+            'ca_path': op.ca_path,
+            'scope': ['api:read', 'api:write'],
+        },
+    }
     env = {'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}
 
     mark = api.mark()
@@ -258,9 +352,9 @@ def test_role_deletes_only_the_scopes_and_grants_marked_absent(op, ansible, p1ap
     run = ansible('role_pingone_platform_once.yml', variables, env=env, verbosity=0)
     assert run.rc == 0, run.output[-3000:]
     assert '"Grants of nightly-job: deleted 1 (Orders API)"' in run.output and '"Scopes of Orders API: deleted 1 (orders:write)"' in run.output
-    grant_path = '{0}/applications/{1}/grants/'.format(api.env_path, job)
+    grant_path = f'{api.env_path}/applications/{job}/grants/'
     assert api.count('DELETE', grant_path + grants[orders], since=mark) == 1
-    assert api.count('DELETE', '{0}/resources/{1}/scopes/{2}'.format(api.env_path, orders, scopes['orders:write']), since=mark) == 1
+    assert api.count('DELETE', f'{api.env_path}/resources/{orders}/scopes/{scopes["orders:write"]}', since=mark) == 1
     assert api.writes(since=mark) == 2
     # What the data leaves out is kept: Billing API's grant and scope, and the other scope of Orders API.
     assert sorted(api.held('grants', key='id', under=('applications', job), session=admin)) == [grants[billing]]
@@ -269,7 +363,7 @@ def test_role_deletes_only_the_scopes_and_grants_marked_absent(op, ansible, p1ap
 
 
 def test_role_nests_groups_and_prunes_only_what_it_is_told(op, ansible, p1api_server, tmp_path):
-    """Issue 14's "groups (optionally nested)": a group's groups are the groups it is nested in, added once, pruned only
+    """the "groups (optionally nested)": a group's groups are the groups it is nested in, added once, pruned only
     with pingone_platform_prune_memberships; check mode says what it would do for an existing group and skips a new one."""
     api = p1api_server.reset()
     admin = api.admin_session()
@@ -281,27 +375,40 @@ def test_role_nests_groups_and_prunes_only_what_it_is_told(op, ansible, p1api_se
     dana = admin.post(api.collection_url('users'), json={'username': 'dana', 'population': {'id': population}}).json()['id']
     assert admin.post(api.collection_url('users', dana, 'memberOfGroups'), json={'id': ids['admins']}).status_code == 201
     client = op.clients['csjwt']
-    variables = {'p1_url': api.env_url, 'p1_populations': [], 'p1_users': [{'username': 'dana', 'groups': ['admins']}],
-                 'p1_prune_memberships': True,
-                 'p1_groups': [{'name': 'all-staff'}, {'name': 'admins', 'groups': ['all-staff']}, {'name': 'ops', 'groups': ['admins']},
-                               {'name': 'legacy'}],
-                 'p1_auth': {'issuer': op.issuer, 'client_id': client['client_id'], 'client_secret': client['client_secret'],
-                             'ca_path': op.ca_path, 'scope': ['api:read', 'api:write']}}
+    variables = {
+        'p1_url': api.env_url,
+        'p1_populations': [],
+        'p1_users': [{'username': 'dana', 'groups': ['admins']}],
+        'p1_prune_memberships': True,
+        'p1_groups': [{'name': 'all-staff'}, {'name': 'admins', 'groups': ['all-staff']}, {'name': 'ops', 'groups': ['admins']}, {'name': 'legacy'}],
+        'p1_auth': {
+            'issuer': op.issuer,
+            'client_id': client['client_id'],
+            'client_secret': client['client_secret'],
+            'ca_path': op.ca_path,
+            'scope': ['api:read', 'api:write'],
+        },
+    }
     env = {'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}
 
     mark = api.mark()
     checked = ansible('role_pingone_platform_once.yml', variables, env=env, check=True, verbosity=0)
     assert checked.rc == 0 and api.writes(since=mark) == 0, checked.output[-3000:]
-    for line in ('Groups of group admins: would add to all-staff, would remove from legacy',
-                 'Groups of group ops: not read, the group would be created first (check mode)'):
-        assert '"{0}"'.format(line) in checked.output, (line, checked.output[-3000:])
+    for line in (
+        'Groups of group admins: would add to all-staff, would remove from legacy',
+        'Groups of group ops: not read, the group would be created first (check mode)',
+    ):
+        assert f'"{line}"' in checked.output, (line, checked.output[-3000:])
 
     mark = api.mark()
     run = ansible('role_pingone_platform_once.yml', variables, env=env, verbosity=0)
     assert run.rc == 0, run.output[-3000:]
-    for line in ('groups: created 1 (ops), unchanged 3', 'Groups of group admins: added to all-staff, removed from legacy',
-                 'Groups of group ops: added to admins'):
-        assert '"{0}"'.format(line) in run.output, (line, run.output[-3000:])
+    for line in (
+        'groups: created 1 (ops), unchanged 3',
+        'Groups of group admins: added to all-staff, removed from legacy',
+        'Groups of group ops: added to admins',
+    ):
+        assert f'"{line}"' in run.output, (line, run.output[-3000:])
     ops = api.held('groups', session=admin)['ops']['id']
     nested = api.env_path + '/groups/{0}/memberOfGroups'
     assert api.count('POST', nested.format(ids['admins']), since=mark, status=201) == 1
@@ -312,6 +419,7 @@ def test_role_nests_groups_and_prunes_only_what_it_is_told(op, ansible, p1api_se
     def parents(group_id):
         listed = admin.get(api.collection_url('groups', group_id, 'memberOfGroups')).json()['_embedded']['groupMemberships']
         return sorted(m['name'] for m in listed if m['type'] == 'DIRECT')
+
     assert parents(ids['admins']) == ['all-staff'] and parents(ops) == ['admins'] and parents(ids['all-staff']) == []
     assert '"Groups of dana: unchanged 1"' in run.output
     listed = admin.get(api.collection_url('users', dana, 'memberOfGroups')).json()['_embedded']['groupMemberships']
@@ -337,17 +445,26 @@ def test_role_moves_a_user_and_disables_one_through_their_own_endpoints(op, ansi
     # What the role must not do: change either in the user's own PATCH.
     assert admin.patch(api.collection_url('users', bob), json={'population': {'id': contractors}}).status_code == 400
     client = op.clients['csjwt']
-    variables = {'p1_url': api.env_url, 'p1_populations': [{'name': 'Staff'}, {'name': 'Contractors'}], 'p1_groups': [],
-                 'p1_users': [{'username': 'bob', 'population': 'Contractors', 'enabled': False, 'email': 'bob@example.com'}],
-                 'p1_auth': {'issuer': op.issuer, 'client_id': client['client_id'], 'client_secret': client['client_secret'],
-                             'ca_path': op.ca_path, 'scope': ['api:read', 'api:write']}}
+    variables = {
+        'p1_url': api.env_url,
+        'p1_populations': [{'name': 'Staff'}, {'name': 'Contractors'}],
+        'p1_groups': [],
+        'p1_users': [{'username': 'bob', 'population': 'Contractors', 'enabled': False, 'email': 'bob@example.com'}],
+        'p1_auth': {
+            'issuer': op.issuer,
+            'client_id': client['client_id'],
+            'client_secret': client['client_secret'],
+            'ca_path': op.ca_path,
+            'scope': ['api:read', 'api:write'],
+        },
+    }
     env = {'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}
 
     mark = api.mark()
     run = ansible('role_pingone_platform_once.yml', variables, env=env, verbosity=0)
     assert run.rc == 0, run.output[-3000:]
     assert '"users: updated 1 (bob)"' in run.output, run.output[-3000:]
-    user_path = '{0}/users/{1}'.format(api.env_path, bob)
+    user_path = f'{api.env_path}/users/{bob}'
     assert api.count('PUT', user_path + '/population', since=mark, status=200) == 1
     assert api.count('PUT', user_path + '/enabled', since=mark, status=200) == 1
     assert api.writes(since=mark) == 2

@@ -2,7 +2,7 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Issue 9, the token store part: against a misbehaving token endpoint (tests/servers/hostile.py) and the real OP.
+"""The token store against a misbehaving token endpoint (tests/servers/hostile.py) and the real OP.
 
 Workers are forked processes, as Ansible's are; request counts are read at the server.
 """
@@ -37,10 +37,22 @@ YEAR = responses.MAX_TOKEN_LIFETIME
 def hostile_options(server, store, **extra):
     """Lookup options for a client of the hostile server's /token, as the option layer would build them."""
     options = {
-        'token_endpoint': server.url('/token'), 'client_id': 'hostile-client', 'client_secret': SECRET,
-        'auth_method': 'client_secret_post', 'ca_path': server.ca_path, 'validate_certs': True, 'timeout': 10, 'retries': 1,
-        'token_store': True, 'token_store_path': str(store), 'expiry_leeway': 60, 'token_store_lock_timeout': 60,
-        'default_token_lifetime': 300, 'validate_id_token': True, 'extra_params': {}, 'assertion_lifetime': 60,
+        'token_endpoint': server.url('/token'),
+        'client_id': 'hostile-client',
+        'client_secret': SECRET,
+        'auth_method': 'client_secret_post',
+        'ca_path': server.ca_path,
+        'validate_certs': True,
+        'timeout': 10,
+        'retries': 1,
+        'token_store': True,
+        'token_store_path': str(store),
+        'expiry_leeway': 60,
+        'token_store_lock_timeout': 60,
+        'default_token_lifetime': 300,
+        'validate_id_token': True,
+        'extra_params': {},
+        'assertion_lifetime': 60,
     }
     options.update(extra)
     return options
@@ -76,27 +88,31 @@ def run_workers(options, count):
 
 def slow(status, body, delay=0.5, **headers):
     """An answer after ``delay`` seconds: long enough for every worker to queue behind the lock."""
+
     def handler(_request):
         time.sleep(delay)
         if isinstance(body, dict):
             return hostile.json_answer(status, body, **headers)
         return status, dict({'Content-Type': 'text/html'}, **headers), body
+
     return handler
 
 
 # -- item 9: a failing OP does not become a serialised storm ----------------------------------------------------
 
 
-@pytest.mark.parametrize('answer, words', [
-    (slow(500, b'<h1>Internal Server Error</h1>'), 'HTTP 500 with a text/html answer'),
-    (slow(429, {'error': 'temporarily_unavailable', 'error_description': 'REQUEST_LIMITED'}, delay=0.2, **{'Retry-After': '2'}),
-     'temporarily_unavailable'),
-])
+@pytest.mark.parametrize(
+    'answer, words',
+    [
+        (slow(500, b'<h1>Internal Server Error</h1>'), 'HTTP 500 with a text/html answer'),
+        (slow(429, {'error': 'temporarily_unavailable', 'error_description': 'REQUEST_LIMITED'}, delay=0.2, **{'Retry-After': '2'}), 'temporarily_unavailable'),
+    ],
+)
 def test_failing_op_is_asked_once_for_all_waiting_workers(hostile_server, tmp_path, answer, words):
     hostile_server.route('POST', '/token', answer)
     workers = 8
     results, elapsed = run_workers(hostile_options(hostile_server, tmp_path / 'store'), workers)
-    # One worker's request and its one retry; before issue 9, every worker sent both, one after the other.
+    # One worker's request and its one retry; before, every worker sent both, one after the other.
     assert len(hostile_server.received('/token')) == 2
     assert [kind for kind, message in results] == ['error'] * workers
     assert all(words in message for kind, message in results), results
@@ -123,18 +139,19 @@ def test_a_later_task_retries_the_op(hostile_server, tmp_path):
 def jwt_access_token(claims):
     def part(value):
         return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip('=')
-    return '{0}.{1}.c2lnbmF0dXJl'.format(part({'alg': 'RS256', 'typ': 'at+jwt'}), part(claims))
+
+    return f'{part({"alg": "RS256", "typ": "at+jwt"})}.{part(claims)}.c2lnbmF0dXJl'
 
 
 # the expires_in member as JSON text (None: absent), the access token -> token requests for 5 uses, expiry bounds from now
 LIFETIME_TABLE = [
-    (None, 'opaque', 1, (290, 301)),                        # default_token_lifetime
-    (None, 'jwt:900', 1, (890, 901)),                       # the JWT access token's exp
-    ('NaN', 'opaque', 1, (290, 301)),                       # meaningless: as if absent
-    ('Infinity', 'opaque', 1, (YEAR - 10, YEAR + 1)),      # clamped to a year
+    (None, 'opaque', 1, (290, 301)),  # default_token_lifetime
+    (None, 'jwt:900', 1, (890, 901)),  # the JWT access token's exp
+    ('NaN', 'opaque', 1, (290, 301)),  # meaningless: as if absent
+    ('Infinity', 'opaque', 1, (YEAR - 10, YEAR + 1)),  # clamped to a year
     ('1e12', 'opaque', 1, (YEAR - 10, YEAR + 1)),
     ('1e400', 'opaque', 1, (YEAR - 10, YEAR + 1)),
-    ('-30', 'opaque', 5, (-10, 1)),                         # expired by the OP's own word: never reused
+    ('-30', 'opaque', 5, (-10, 1)),  # expired by the OP's own word: never reused
     ('"600"', 'opaque', 1, (590, 601)),
 ]
 
@@ -143,8 +160,8 @@ LIFETIME_TABLE = [
 def test_token_lifetime_from_a_hostile_answer(hostile_server, tmp_path, expires_in, access_token, requests, bounds):
     if access_token.startswith('jwt:'):
         access_token = jwt_access_token({'exp': int(time.time()) + int(access_token[4:]), 'sub': 'x'})
-    member = '' if expires_in is None else ', "expires_in": {0}'.format(expires_in)
-    body = '{{"access_token": {0}, "token_type": "Bearer"{1}}}'.format(json.dumps(access_token), member)
+    member = '' if expires_in is None else f', "expires_in": {expires_in}'
+    body = f'{{"access_token": {json.dumps(access_token)}, "token_type": "Bearer"{member}}}'
     hostile_server.route('POST', '/token', lambda _r: (200, {'Content-Type': 'application/json'}, body))
     options = hostile_options(hostile_server, tmp_path / 'store')
     before = time.time()
@@ -160,8 +177,7 @@ def test_token_lifetime_from_a_hostile_answer(hostile_server, tmp_path, expires_
 def test_saved_token_without_expires_in_is_kept(hostile_server, tmp_path):
     """A save_as entry of unknown lifetime used to be swept right after it was saved."""
     hostile_server.route('POST', '/token', lambda _r: hostile.json_answer(200, {'access_token': 'login-token', 'token_type': 'Bearer'}))
-    options = hostile_options(hostile_server, tmp_path / 'store', code='a-code', redirect_uri='https://app/cb', save_as='login',
-                              token_store_action='use')
+    options = hostile_options(hostile_server, tmp_path / 'store', code='a-code', redirect_uri='https://app/cb', save_as='login', token_store_action='use')
     context = TaskContext()
     result = _tasks.run_token_task(options, context)
     assert result['access_token'] == 'login-token' and context.warnings == []
@@ -181,7 +197,7 @@ def test_saved_token_is_not_served_for_another_issuer(op, tmp_path):
     root = validated(dict(client_options(op, 'csjwt'), token_store_path=store))
     with pytest.raises(StoreError) as caught:
         provider.TokenProvider(options_of(root), TaskContext()).get('login')
-    assert "No saved token 'login' for client '{0}' at issuer {1}".format(op.clients['csjwt']['client_id'], op.issuer) in str(caught.value)
+    assert f"No saved token 'login' for client '{op.clients['csjwt']['client_id']}' at issuer {op.issuer}" in str(caught.value)
     assert provider.TokenProvider(options_of(dict(pingone, code=None)), TaskContext()).get('login')['access_token'] == saved['access_token']
 
 
@@ -192,7 +208,7 @@ def test_saved_token_under_another_credential_says_so(op, tmp_path):
     rotated = dict(options, code=None, client_secret='a-rotated-secret-' + 'y' * 48)
     with pytest.raises(StoreError) as caught:
         provider.TokenProvider(options_of(rotated), TaskContext()).get('login')
-    assert 'exists in the token store {0}'.format(store) in str(caught.value)
+    assert f'exists in the token store {store}' in str(caught.value)
     assert 'this client credential cannot decrypt it' in str(caught.value)
 
 
@@ -203,8 +219,7 @@ def test_unusable_store_fails_before_the_code_is_spent(op, tmp_path):
     mark = op.mark()
     with pytest.raises(StoreError) as caught:
         _tasks.run_token_task(options, TaskContext())
-    assert 'Refusing to use the token store {0} (set by token_store_path / JWTAUTH_OIDC_TOKEN_STORE_PATH)'.format(store) \
-        in str(caught.value)
+    assert f'Refusing to use the token store {store} (set by token_store_path / JWTAUTH_OIDC_TOKEN_STORE_PATH)' in str(caught.value)
     assert token_requests(op, mark) == 0
     # The code was never sent: it still works once the store is fixed.
     store.unlink()
@@ -224,7 +239,7 @@ def test_symlinked_store_is_refused_by_the_lookup(op, ansible, tmp_path):
     os.symlink(str(target), str(tmp_path / 'store'))
     run = ansible('lookup_token.yml', {'lookup_scope': [], 'show_failure': True}, env=lookup_env(op, 'csjwt', tmp_path / 'store'))
     assert run.rc != 0
-    assert 'Refusing to use the token store {0} (set by token_store_path'.format(tmp_path / 'store') in run.flat
+    assert f'Refusing to use the token store {tmp_path / "store"} (set by token_store_path' in run.flat
     assert 'it is a symbolic link' in run.flat
     assert os.stat(str(target)).st_mode & 0o777 == 0o755 and os.listdir(str(target)) == ['e' * 64 + '.token']
 

@@ -72,7 +72,7 @@ def failures(op, short_code_op, token_batch):
     del no_verification['ca_path']
     no_ca_path = client_options(op, 'csjwt')
     del no_ca_path['ca_path']
-    refused = 'https://127.0.0.1:{0}/as/token'.format(closed_port())
+    refused = f'https://127.0.0.1:{closed_port()}/as/token'
     batch = {
         'wrong_client_id': TokenCase(client_options(op, 'csjwt', client_id='no-such-client')),
         # The same code twice: the first redeems it, the second is a replay.
@@ -87,8 +87,7 @@ def failures(op, short_code_op, token_batch):
         'tls_verification_failure': TokenCase(no_ca_path),
         'validate_certs_false': TokenCase(no_verification),
         'html500_code': code_case(op, 'csjwt', token_endpoint=op.fault_url('html500', 'code'), retries=2),
-        'html500_client_credentials': TokenCase(client_options(op, 'csjwt', token_endpoint=op.fault_url('html500', 'client_credentials'),
-                                                               retries=2)),
+        'html500_client_credentials': TokenCase(client_options(op, 'csjwt', token_endpoint=op.fault_url('html500', 'client_credentials'), retries=2)),
         'notjson': TokenCase(client_options(op, 'csjwt', token_endpoint=op.fault_url('notjson'))),
         'noaccess': TokenCase(client_options(op, 'csjwt', token_endpoint=op.fault_url('noaccess'))),
         'discovery_without_token_endpoint': TokenCase(client_options(op, 'csjwt', issuer=op.fault_url('nodiscovery'))),
@@ -100,7 +99,7 @@ def failures(op, short_code_op, token_batch):
         'unavailable': code_case(op, 'csjwt', token_endpoint=op.fault_url('unavailable', 'code'), retries=2),
     }
     for index, (overrides, _message) in enumerate(BAD_OPTIONS):
-        batch['bad_options_{0}'.format(index)] = TokenCase(client_options(op, 'csjwt', **overrides))
+        batch[f'bad_options_{index}'] = TokenCase(client_options(op, 'csjwt', **overrides))
     time.sleep(max(0, expired_at - time.time()))
     return token_batch(batch, show_failure=True)
 
@@ -124,8 +123,9 @@ def test_wrong_secret(op, ansible):
     options = client_options(op, 'csjwt', client_secret='wrong-' + 'x' * 60)
     result = fail(ansible, options, secrets=[options['client_secret']])
     assert result['error'] == 'invalid_client' and result['status'] == 401
-    assert result['msg'].startswith('Failed to obtain a client_credentials token at {0}: invalid_client '
-                                    '(client authentication failed) [HTTP 401]; check client_id'.format(op.token_endpoint()))
+    assert result['msg'].startswith(
+        f'Failed to obtain a client_credentials token at {op.token_endpoint()}: invalid_client (client authentication failed) [HTTP 401]; check client_id'
+    )
 
 
 def test_wrong_client_id(op, failures):
@@ -173,7 +173,7 @@ def test_unresolvable_host(failures):
 def test_connection_refused_is_retried_then_reported(failures):
     result = failed(failures, 'connection_refused')
     url = failures.cases['connection_refused'].options['token_endpoint']
-    assert result['msg'] == 'Failed to exchange the authorization code at {0}: connection refused'.format(url)
+    assert result['msg'] == f'Failed to exchange the authorization code at {url}: connection refused'
 
 
 # Not batched: it checks how long the task took.
@@ -203,13 +203,16 @@ def test_html_500(failures, grant, sent):
     assert result['status'] == 500
     assert 'HTTP 500 with a text/html answer, not an OAuth error response' in result['msg']
     # A code is never re-sent after a 500: the OP may have redeemed it before failing.
-    assert len(failures.requests_to('/faults/html500/{0}/token'.format(grant))) == sent
+    assert len(failures.requests_to(f'/faults/html500/{grant}/token')) == sent
 
 
-@pytest.mark.parametrize('fault, message', [
-    ('notjson', 'HTTP 200 but the answer is not a JSON object (text/plain'),
-    ('noaccess', 'HTTP 200 but the answer has no access_token (keys: expires_in, token_type)'),
-])
+@pytest.mark.parametrize(
+    'fault, message',
+    [
+        ('notjson', 'HTTP 200 but the answer is not a JSON object (text/plain'),
+        ('noaccess', 'HTTP 200 but the answer has no access_token (keys: expires_in, token_type)'),
+    ],
+)
 def test_unusable_200(op, failures, fault, message):
     result = failed(failures, fault)
     assert message in result['msg'] and result['url'] == op.fault_url(fault)
@@ -218,13 +221,16 @@ def test_unusable_200(op, failures, fault, message):
 def test_discovery_without_token_endpoint(op, failures):
     issuer = op.fault_url('nodiscovery')
     result = failed(failures, 'discovery_without_token_endpoint')
-    assert result['msg'] == 'OpenID Provider metadata at {0}/.well-known/openid-configuration has no token_endpoint'.format(issuer)
+    assert result['msg'] == f'OpenID Provider metadata at {issuer}/.well-known/openid-configuration has no token_endpoint'
 
 
-@pytest.mark.parametrize('fault, message', [
-    ('tamper', 'The ID token signature does not verify with the OP key'),
-    ('audience', "The ID token is for another audience (aud 'someone-else')"),
-])
+@pytest.mark.parametrize(
+    'fault, message',
+    [
+        ('tamper', 'The ID token signature does not verify with the OP key'),
+        ('audience', "The ID token is for another audience (aud 'someone-else')"),
+    ],
+)
 def test_bad_id_token(failures, fault, message):
     result = failed(failures, fault)
     assert message in result['msg']
@@ -239,7 +245,7 @@ def test_bad_id_token_passes_when_validation_is_off(failures):
 def test_429_with_retry_after_is_retried(failures, grant):
     result = succeeded(failures, 'ratelimit_' + grant)
     assert result['access_token'].startswith('faultaccess-')
-    statuses = [e['status'] for e in failures.requests_to('/faults/ratelimit/{0}/token'.format(grant))]
+    statuses = [e['status'] for e in failures.requests_to(f'/faults/ratelimit/{grant}/token')]
     assert statuses == [429, 200]
 
 
@@ -261,7 +267,7 @@ BAD_OPTIONS = [
 def test_bad_options_fail_before_any_request(failures):
     """Each case fails its task with its message, shown in the output; none of them sends a request."""
     for index, (overrides, message) in enumerate(BAD_OPTIONS):
-        name = 'bad_options_{0}'.format(index)
+        name = f'bad_options_{index}'
         result = failed(failures, name)
         assert message in result['msg'], (overrides, result['msg'])
         assert failures.events_of(name) == [], overrides

@@ -45,8 +45,7 @@ def token_requests(op, since, issuer=None):
 @pytest.fixture
 def many_hosts_inventory(tmp_path):
     path = tmp_path / 'many.ini'
-    lines = ['[many]'] + ['host{0:02d} ansible_connection=local ansible_python_interpreter="{{{{ ansible_playbook_python }}}}"'.format(i)
-                          for i in range(HOSTS)]
+    lines = ['[many]'] + [f'host{i:02d} ansible_connection=local ansible_python_interpreter="{{{{ ansible_playbook_python }}}}"' for i in range(HOSTS)]
     path.write_text('\n'.join(lines) + '\n')
     return str(path)
 
@@ -108,8 +107,13 @@ def test_saved_token_from_code_renewed_with_refresh_token(short_op, ansible, tmp
     env = lookup_env(short_op, 'csjwt', store)
     code = harness.get_code(short_op, 'csjwt')
     mark = short_op.mark()
-    first = ansible('lookup_saved.yml', {'code': code['code'], 'redirect_uri': short_op.redirect_uri, 'saved_name': 'login'}, env=env,
-                    provider=short_op, secrets=[code['code']])
+    first = ansible(
+        'lookup_saved.yml',
+        {'code': code['code'], 'redirect_uri': short_op.redirect_uri, 'saved_name': 'login'},
+        env=env,
+        provider=short_op,
+        secrets=[code['code']],
+    )
     assert first.rc == 0, first.output[-3000:]
     # The access token lives 4 s, inside the 60 s leeway: the lookup refreshed it at once.
     grants = [e['grant_type'] for e in short_op.events('grant.success', since=mark)]
@@ -122,8 +126,9 @@ def test_saved_token_from_code_renewed_with_refresh_token(short_op, ansible, tmp
     assert os.listdir(str(store))
 
     # A later play, a new process: the saved token is still there, and renewed again.
-    second = ansible('lookup_saved.yml', {'saved_name': 'login'}, env=env, provider=short_op,
-                     secrets=[first.result['access_token'], first.result['refresh_token']])
+    second = ansible(
+        'lookup_saved.yml', {'saved_name': 'login'}, env=env, provider=short_op, secrets=[first.result['access_token'], first.result['refresh_token']]
+    )
     assert second.rc == 0, second.output[-3000:]
     assert second.result['access_token'] != first.result['access_token']
 
@@ -133,14 +138,23 @@ def test_revoked_refresh_token_gives_a_clear_error(short_op, ansible, tmp_path):
     client = short_op.clients['basic']
     env = lookup_env(short_op, 'basic', store)
     code = harness.get_code(short_op, 'basic')
-    saved = ansible('lookup_saved.yml', {'code': code['code'], 'redirect_uri': short_op.redirect_uri, 'saved_name': 'login'}, env=env,
-                    provider=short_op)
+    saved = ansible('lookup_saved.yml', {'code': code['code'], 'redirect_uri': short_op.redirect_uri, 'saved_name': 'login'}, env=env, provider=short_op)
     assert saved.rc == 0, saved.output[-3000:]
-    revoked = requests.post(short_op.discovery()['revocation_endpoint'], data={'token': saved.result['refresh_token']},
-                            auth=(client['client_id'], client['client_secret']), verify=short_op.ca_path, timeout=10)
+    revoked = requests.post(
+        short_op.discovery()['revocation_endpoint'],
+        data={'token': saved.result['refresh_token']},
+        auth=(client['client_id'], client['client_secret']),
+        verify=short_op.ca_path,
+        timeout=10,
+    )
     assert revoked.status_code == 200
-    run = ansible('lookup_saved.yml', {'saved_name': 'login', 'show_failure': True}, env=env, provider=short_op,
-                  secrets=[saved.result['refresh_token'], saved.result['access_token']])
+    run = ansible(
+        'lookup_saved.yml',
+        {'saved_name': 'login', 'show_failure': True},
+        env=env,
+        provider=short_op,
+        secrets=[saved.result['refresh_token'], saved.result['access_token']],
+    )
     assert run.rc != 0
     assert "jwtauth.oidc.token: The saved token 'login' expired and cannot be renewed: Failed to refresh the token at" in run.output
     assert 'invalid_grant' in run.output
@@ -148,14 +162,28 @@ def test_revoked_refresh_token_gives_a_clear_error(short_op, ansible, tmp_path):
 
 @pytest.mark.core_sensitive
 def test_lookup_mistakes_a_new_user_makes(op, ansible, tmp_path):
-    """Issue 11: vaulted secret through a variable, a keyword typo, a warning that explains invalid_client, and a
+    """vaulted secret through a variable, a keyword typo, a warning that explains invalid_client, and a
     saved name that nothing saved."""
     secret = op.clients['csjwt']['client_secret']
     password_file = tmp_path / 'vault-pass'
     password_file.write_text('vault-password-of-the-test\n')
-    encrypted = subprocess.run([os.path.join(BIN, 'ansible-vault'), 'encrypt_string', '--vault-password-file', str(password_file),
-                                '--name', 'vault_client_secret', '--stdin-name', 'vault_client_secret'],
-                               input=secret, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, check=True).stdout
+    encrypted = subprocess.run(
+        [
+            os.path.join(BIN, 'ansible-vault'),
+            'encrypt_string',
+            '--vault-password-file',
+            str(password_file),
+            '--name',
+            'vault_client_secret',
+            '--stdin-name',
+            'vault_client_secret',
+        ],
+        input=secret,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        universal_newlines=True,
+        check=True,
+    ).stdout
     assert secret not in encrypted
     vault_vars = tmp_path / 'vault.yml'
     vault_vars.write_text(encrypted)

@@ -63,19 +63,17 @@ def exchanges(op, token_batch):
     batch = {}
     for issuer, alg in CODE_EXCHANGES:
         options = csjwt_code_exchange(op, issuer, alg)
-        batch['csjwt-{0}-{1}'.format(issuer, alg)] = TokenCase(options, [options['code']])
+        batch[f'csjwt-{issuer}-{alg}'] = TokenCase(options, [options['code']])
     batch['hs512_pinned'] = code_options(op, 'csjwt_hs512', 'pingone', signing_alg='HS512')
     for kid, alg in PRIVATE_KEY_JWT:
         key = op.clients['pkjwt']['private_keys'][kid]
-        batch['pkjwt-{0}-{1}'.format(kid, alg)] = code_options(op, 'pkjwt', 'pingone', private_key=read_pem(key['path']), key_id=kid,
-                                                               signing_alg=alg)
+        batch[f'pkjwt-{kid}-{alg}'] = code_options(op, 'pkjwt', 'pingone', private_key=read_pem(key['path']), key_id=kid, signing_alg=alg)
     for name in ('basic', 'post'):
         batch['secret-' + name] = code_options(op, name)
     verifier, challenge = harness.pkce_pair()
     batch['public_pkce'] = TokenCase(code_options(op, 'public', code_challenge=challenge, code_verifier=verifier), [verifier])
     verifier, challenge = harness.pkce_pair()
-    batch['confidential_pkce'] = TokenCase(code_options(op, 'csjwt', 'pingone', code_challenge=challenge, code_verifier=verifier),
-                                           [verifier])
+    batch['confidential_pkce'] = TokenCase(code_options(op, 'csjwt', 'pingone', code_challenge=challenge, code_verifier=verifier), [verifier])
     batch['client_credentials_scope'] = client_options(op, 'csjwt', 'pingone', scope=['api:read'])
     token_endpoint_only = code_options(op, 'csjwt')
     del token_endpoint_only['issuer']
@@ -108,16 +106,16 @@ def check_code_exchange(op, result, options, issuer, events):
     success = [e for e in events if e['type'] == 'grant.success']
     assert len(success) == 1 and success[0]['provider'] == issuer
     # One discovery request each: the issuer's, or with auth_base_url the location's, whose document says the ID
-    # token issuer (a PingOne custom domain may issue the environment's standard one, issue 11). Only the standard
+    # token issuer (a PingOne custom domain may issue the environment's standard one). Only the standard
     # PingOne hosts, which a test cannot reach, derive everything from environment_id and region.
     discovery = [e for e in events if e['type'] == 'request' and 'well-known' in e['path']]
     assert len(discovery) == 1
-    assert discovery[0]['path'].startswith('/{0}/as/'.format(op.env_id) if issuer == 'pingone' else '/.well-known/')
+    assert discovery[0]['path'].startswith(f'/{op.env_id}/as/' if issuer == 'pingone' else '/.well-known/')
 
 
 @pytest.mark.parametrize('issuer, alg', CODE_EXCHANGES)
 def test_client_secret_jwt_code_exchange(op, exchanges, issuer, alg):
-    name = 'csjwt-{0}-{1}'.format(issuer, alg)
+    name = f'csjwt-{issuer}-{alg}'
     check_code_exchange(op, succeeded(exchanges, name), exchanges.cases[name].options, issuer, exchanges.events_of(name))
 
 
@@ -140,7 +138,7 @@ def test_hs512_pinned_client(exchanges):
 
 @pytest.mark.parametrize('kid, alg', PRIVATE_KEY_JWT)
 def test_private_key_jwt(exchanges, kid, alg):
-    assert succeeded(exchanges, 'pkjwt-{0}-{1}'.format(kid, alg))['id_token_claims']['sub'] == 'test-user'
+    assert succeeded(exchanges, f'pkjwt-{kid}-{alg}')['id_token_claims']['sub'] == 'test-user'
 
 
 @pytest.mark.parametrize('name', ['basic', 'post'])
@@ -235,7 +233,9 @@ def test_delegate_to_and_remote_host_stay_on_controller(op, ansible):
 @pytest.mark.core_sensitive
 def test_module_defaults_action_group(op, ansible):
     client = op.clients['csjwt']
-    run = ansible('module_defaults_group.yml', {'op_issuer': op.issuer, 'op_client_id': client['client_id'],
-                                                'op_client_secret': client['client_secret'], 'op_ca_path': op.ca_path})
+    run = ansible(
+        'module_defaults_group.yml',
+        {'op_issuer': op.issuer, 'op_client_id': client['client_id'], 'op_client_secret': client['client_secret'], 'op_ca_path': op.ca_path},
+    )
     assert run.rc == 0, run.output[-3000:]
     assert run.result['access_token'] and run.result['issuer'] == op.issuer

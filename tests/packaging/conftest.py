@@ -22,8 +22,7 @@ EE_DIR = os.path.join(TOP, '.build', 'ee')
 def run(command, **kwargs):
     """Run a command; return the CompletedProcess with stdout and stderr together."""
     kwargs.setdefault('cwd', TOP)
-    return subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-                          timeout=600, check=False, **kwargs)
+    return subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=600, check=False, **kwargs)
 
 
 @pytest.fixture(scope='session')

@@ -2,15 +2,15 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Issues 5 and 11: playbooks/awx_credential_type.yml against the real credential_type module of awx.awx or ansible.controller.
+"""playbooks/awx_credential_type.yml against the real credential_type module of awx.awx or ansible.controller.
 
 No AWX runs here, so the controller is a closed port: the module must accept
 every argument the playbook derives from extensions/awx/credential_type.yml
 (AnsibleModule validates them before it connects) and fail only on the
 connection. The control case shows a bad argument fails before that.
 
-Automation Controller users have ansible.controller rather than awx.awx (issue 11,
-item 8). ansible.controller is published only on Red Hat's Automation Hub, not on
+Automation Controller users have ansible.controller rather than awx.awx.
+ansible.controller is published only on Red Hat's Automation Hub, not on
 PyPI (the ansible package bundles awx.awx alone), and Galaxy is out of reach here,
 so that case runs a stand-in: awx.awx's own tree installed under the name
 ansible.controller, which is how Red Hat builds ansible.controller from the AWX
@@ -36,10 +36,15 @@ def controller_env(tmp_path):
         port = sock.getsockname()[1]
     # The socket is closed again: nothing listens on the port.
     env = {key: value for key, value in os.environ.items() if not key.startswith(('ANSIBLE_', 'CONTROLLER_', 'TOWER_'))}
-    env.update(CONTROLLER_HOST='https://127.0.0.1:{0}'.format(port), CONTROLLER_USERNAME='admin',
-               CONTROLLER_PASSWORD='registration-test-password', ANSIBLE_HOME=str(tmp_path / 'ansible-home'),
-               ANSIBLE_NOCOLOR='1',
-               ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false')
+    env.update(
+        CONTROLLER_HOST=f'https://127.0.0.1:{port}',
+        CONTROLLER_USERNAME='admin',
+        CONTROLLER_PASSWORD='registration-test-password',
+        ANSIBLE_HOME=str(tmp_path / 'ansible-home'),
+        ANSIBLE_NOCOLOR='1',
+        ANSIBLE_LOCALHOST_WARNING='false',
+        ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
+    )
     return env
 
 
@@ -66,9 +71,9 @@ def test_registration_playbook_passes_the_modules_argument_checks(controller_env
     assert 'Unsupported parameters' not in proc.stdout and 'value of' not in proc.stdout
     assert 'registration-test-password' not in proc.stdout
     assert os.path.join('ansible_collections', 'awx', 'awx', 'plugins', 'modules', 'credential_type.py') in proc.stdout
-    # Both types reach the module (issue 14: the application type for a job's second client), each refused only by the connection.
+    # Both types reach the module (the application type for a job's second client), each refused only by the connection.
     for label in ('credential_type.yml', 'application_credential_type.yml'):
-        assert 'failed: [localhost] (item={0})'.format(label) in proc.stdout, proc.stdout
+        assert f'failed: [localhost] (item={label})' in proc.stdout, proc.stdout
 
 
 def test_registration_playbook_takes_ansible_controller_without_awx(controller_env, tmp_path):
@@ -94,7 +99,6 @@ def test_registration_playbook_without_either_collection_names_the_module(contro
 
 
 def test_control_a_bad_argument_fails_before_connecting(controller_env):
-    proc = run(command('ansible') + ['localhost', '-m', 'awx.awx.credential_type', '-a', 'name=x kind=oidc inputs={} injectors={}'],
-               env=controller_env)
+    proc = run(command('ansible') + ['localhost', '-m', 'awx.awx.credential_type', '-a', 'name=x kind=oidc inputs={} injectors={}'], env=controller_env)
     assert proc.returncode == 2, proc.stdout
     assert 'value of kind must be one of' in proc.stdout and 'Connection refused' not in proc.stdout

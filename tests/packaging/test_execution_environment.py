@@ -2,7 +2,7 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Issue 5: the execution environment. No container engine runs here, so the image is not built:
+"""the execution environment. No container engine runs here, so the image is not built:
 ansible-builder creates the build context, and its introspection reads what an image build would install."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def context(tmp_path_factory, collection_tarball):
 def test_create_lists_the_python_requirements(context):
     with open(os.path.join(context, '_build', 'requirements.txt')) as handle:
         listed = names(handle)
-    assert PYTHON_DEPS <= listed, 'missing from the EE context: {0}'.format(PYTHON_DEPS - listed)
+    assert PYTHON_DEPS <= listed, f'missing from the EE context: {PYTHON_DEPS - listed}'
 
 
 def test_create_carries_the_collection_and_system_requirements(context):
@@ -65,12 +65,10 @@ def test_create_carries_the_collection_and_system_requirements(context):
 def test_introspection_of_the_installed_collection(tmp_path, collection_tarball):
     """What ansible-builder finds in meta/execution-environment.yml when jwtauth.oidc is in any EE's requirements."""
     collections = str(tmp_path / 'collections')
-    proc = run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', '--offline', '-p', collections,
-                collection_tarball])
+    proc = run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', '--offline', '-p', collections, collection_tarball])
     assert proc.returncode == 0, proc.stdout
     pip_out, bindep_out = str(tmp_path / 'pip.txt'), str(tmp_path / 'bindep.txt')
-    proc = run([os.path.join(BIN, 'ansible-builder'), 'introspect', '--sanitize', collections,
-                '--write-pip', pip_out, '--write-bindep', bindep_out])
+    proc = run([os.path.join(BIN, 'ansible-builder'), 'introspect', '--sanitize', collections, '--write-pip', pip_out, '--write-bindep', bindep_out])
     assert proc.returncode == 0, proc.stdout
     with open(pip_out) as handle:
         lines = handle.read().splitlines()

@@ -28,7 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def write_config(path, settings):
     """Write a server's settings as JSON to a file only this user can read (they hold secrets)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
+    with os.fdopen(fd, 'w') as f:
         json.dump(settings, f, indent=2)
 
 
@@ -41,7 +41,7 @@ class ServerProcess(object):
     """
 
     error = RuntimeError
-    label = "test server"
+    label = 'test server'
     process = None
     _out = None
     output_path = None
@@ -49,29 +49,28 @@ class ServerProcess(object):
 
     def _spawn(self, command, cwd, startup_timeout):
         """Run ``command`` in ``cwd``, its output to output_path, until it writes ready_path (its port and pid)."""
-        self._out = open(self.output_path, "ab")
+        self._out = open(self.output_path, 'ab')
         started = time.monotonic()
         self.process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.PIPE, stdout=self._out, stderr=subprocess.STDOUT)
         atexit.register(self.stop)
         while not os.path.exists(self.ready_path):
             if self.process.poll() is not None or time.monotonic() - started > startup_timeout:
-                reason = ("exited with %s" % self.process.returncode if self.process.poll() is not None
-                          else "not ready after %ss" % startup_timeout)
+                reason = 'exited with %s' % self.process.returncode if self.process.poll() is not None else 'not ready after %ss' % startup_timeout
                 self.stop()
-                raise self.error("%s %s; output:\n%s" % (self.label, reason, self._tail()))
+                raise self.error('%s %s; output:\n%s' % (self.label, reason, self._tail()))
             time.sleep(0.02)
         with open(self.ready_path) as f:
             ready = json.load(f)
         self.startup_seconds = time.monotonic() - started
-        self.port = ready["port"]
-        self.pid = ready["pid"]
+        self.port = ready['port']
+        self.pid = ready['pid']
 
     def _tail(self, size=4000):
         try:
-            with open(self.output_path, "rb") as f:
-                return f.read()[-size:].decode("utf-8", "replace")
+            with open(self.output_path, 'rb') as f:
+                return f.read()[-size:].decode('utf-8', 'replace')
         except OSError:
-            return ""
+            return ''
 
     def stop(self):
         """Stop the server (SIGTERM, then SIGKILL after 5 s); safe to call twice."""
@@ -106,7 +105,7 @@ class LoggedServer(ServerProcess):
     build on it; a subclass sets ``error``, ``file_prefix`` and ``label``, and calls ``_launch``.
     """
 
-    file_prefix = "server"
+    file_prefix = 'server'
 
     def _launch(self, workdir, op, module, client, python, config, startup_timeout):
         """Start ``python -m module CONFIG`` from ROOT with the settings every server reads, updated with ``config``."""
@@ -116,33 +115,41 @@ class LoggedServer(ServerProcess):
         self.process = None
         self._out = None
         os.makedirs(self.workdir, exist_ok=True)
-        self.log_path = os.path.join(self.workdir, self.file_prefix + "-requests.jsonl")
-        self.output_path = os.path.join(self.workdir, self.file_prefix + "-output.log")
-        self.ready_path = os.path.join(self.workdir, self.file_prefix + "-ready.json")
-        self.config_path = os.path.join(self.workdir, self.file_prefix + "-config.json")
+        self.log_path = os.path.join(self.workdir, self.file_prefix + '-requests.jsonl')
+        self.output_path = os.path.join(self.workdir, self.file_prefix + '-output.log')
+        self.ready_path = os.path.join(self.workdir, self.file_prefix + '-ready.json')
+        self.config_path = os.path.join(self.workdir, self.file_prefix + '-config.json')
         for path in (self.log_path, self.ready_path):
             if os.path.exists(path):
                 os.unlink(path)
         info = op.clients[client]
         self._control_secret = secrets.token_hex(16)
         settings = {
-            "host": "127.0.0.1", "port": 0, "ready_path": self.ready_path, "log_path": self.log_path,
-            "introspection_endpoint": op.discovery()["introspection_endpoint"], "ca_path": op.ca_path,
-            "client_id": info["client_id"], "client_secret": info["client_secret"],
-            "signing_alg": info.get("signing_alg") or "HS256",
-            "tls_cert": op.cert_path, "tls_key": op.key_path, "control_secret": self._control_secret,
+            'host': '127.0.0.1',
+            'port': 0,
+            'ready_path': self.ready_path,
+            'log_path': self.log_path,
+            'introspection_endpoint': op.discovery()['introspection_endpoint'],
+            'ca_path': op.ca_path,
+            'client_id': info['client_id'],
+            'client_secret': info['client_secret'],
+            'signing_alg': info.get('signing_alg') or 'HS256',
+            'tls_cert': op.cert_path,
+            'tls_key': op.key_path,
+            'control_secret': self._control_secret,
         }
         settings.update(config)
         write_config(self.config_path, settings)
-        self._spawn([self.python, "-m", module, self.config_path], ROOT, startup_timeout)
-        self.root_url = "https://127.0.0.1:%d" % self.port
+        self._spawn([self.python, '-m', module, self.config_path], ROOT, startup_timeout)
+        self.root_url = 'https://127.0.0.1:%d' % self.port
 
     def _reset(self, settings):
         """``POST /_control/reset`` with the control secret and these settings."""
-        resp = requests.post(self.root_url + "/_control/reset", json=settings,
-                             headers={"X-Test-Control": self._control_secret}, verify=self.op.ca_path, timeout=10)
+        resp = requests.post(
+            self.root_url + '/_control/reset', json=settings, headers={'X-Test-Control': self._control_secret}, verify=self.op.ca_path, timeout=10
+        )
         if resp.status_code != 204:
-            raise self.error("reset failed: HTTP %s %s" % (resp.status_code, resp.text[:300]))
+            raise self.error('reset failed: HTTP %s %s' % (resp.status_code, resp.text[:300]))
 
     def requests_log(self, since=0):
         """Parsed request log lines ({method, path, status, ...}) from index ``since``."""
@@ -161,40 +168,45 @@ class LoggedServer(ServerProcess):
         """Number of logged requests, narrowed by method, path prefix and status."""
         n = 0
         for entry in self.requests_log(since):
-            if method is not None and entry["method"] != method.upper():
+            if method is not None and entry['method'] != method.upper():
                 continue
-            if path_prefix is not None and not entry["path"].startswith(path_prefix):
+            if path_prefix is not None and not entry['path'].startswith(path_prefix):
                 continue
-            if status is not None and entry["status"] != status:
+            if status is not None and entry['status'] != status:
                 continue
             n += 1
         return n
 
     def is_write(self, entry):
         """Whether a logged request is a write (what writes() counts)."""
-        return entry["method"] in ("POST", "PUT", "PATCH", "DELETE")
+        return entry['method'] in ('POST', 'PUT', 'PATCH', 'DELETE')
 
     def writes(self, since=0):
         """Number of logged writes, whatever their status."""
         return sum(1 for entry in self.requests_log(since) if self.is_write(entry))
 
-    def token(self, scope="api:read api:write", client="basic"):
+    def token(self, scope='api:read api:write', client='basic'):
         """A fresh OP access token (client_credentials grant, client_secret_basic) for a scope."""
         info = self.op.clients[client]
-        resp = requests.post(self.op.token_endpoint(), data={"grant_type": "client_credentials", "scope": scope},
-                             auth=(info["client_id"], info["client_secret"]), verify=self.op.ca_path, timeout=10)
+        resp = requests.post(
+            self.op.token_endpoint(),
+            data={'grant_type': 'client_credentials', 'scope': scope},
+            auth=(info['client_id'], info['client_secret']),
+            verify=self.op.ca_path,
+            timeout=10,
+        )
         if resp.status_code != 200:
-            raise self.error("client_credentials grant failed: HTTP %s %s" % (resp.status_code, resp.text[:300]))
-        return resp.json()["access_token"]
+            raise self.error('client_credentials grant failed: HTTP %s %s' % (resp.status_code, resp.text[:300]))
+        return resp.json()['access_token']
 
     def _session(self, scope, headers):
         s = requests.Session()
         # REQUESTS_CA_BUNDLE would override Session.verify: leave the environment out (loopback needs no proxy).
         s.trust_env = False
         s.verify = self.op.ca_path
-        s.headers.update(dict(headers, Authorization="Bearer " + self.token(scope)))
+        s.headers.update(dict(headers, Authorization='Bearer ' + self.token(scope)))
         return s
 
     def admin_session(self):
         """A requests.Session with a read/write token, for seeding and inspecting data directly."""
-        return self.session("api:read api:write")
+        return self.session('api:read api:write')

@@ -147,7 +147,7 @@ class Hostile:
             context.load_cert_chain(cert_path, key_path)
             self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self.port = self._server.server_address[1]
-        self.base_url = '{0}://127.0.0.1:{1}'.format('https' if tls else 'http', self.port)
+        self.base_url = f'{"https" if tls else "http"}://127.0.0.1:{self.port}'
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 

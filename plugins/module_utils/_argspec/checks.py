@@ -69,8 +69,8 @@ def validate(validation: ValidationResult, argument_spec: ArgumentSpec) -> list[
     if params.get('credential') == 'application' and not params.get('client_id') and not params.get('bearer_token'):
         # Said outright: "missing required arguments: client_id" would not tell where the client was looked for.
         errors.append(
-            'credential=application takes the client from {0}CLIENT_ID, which is not set: attach a credential of the type '
-            '"OpenID Connect application (jwtauth.oidc)" to the job, or give client_id'.format(APPLICATION_ENV_PREFIX)
+            f'credential=application takes the client from {APPLICATION_ENV_PREFIX}CLIENT_ID, which is not set: attach a credential of the type '
+            '"OpenID Connect application (jwtauth.oidc)" to the job, or give client_id'
         )
     if errors:
         return errors
@@ -98,8 +98,8 @@ def unknown_options_message(names: list[str], argument_spec: ArgumentSpec) -> st
     texts = []
     for name in names:
         closest = closest_option(name, argument_spec)
-        texts.append('{0} (did you mean {1}?)'.format(name, closest) if closest else name)
-    return 'Unknown option{0} {1}. See ansible-doc for the options'.format('s' if len(names) > 1 else '', ', '.join(texts))
+        texts.append(f'{name} (did you mean {closest}?)' if closest else name)
+    return f'Unknown option{"s" if len(names) > 1 else ""} {", ".join(texts)}. See ansible-doc for the options'
 
 
 # Ranges of integer options (inclusive; None is unbounded), checked at the edge before any work.
@@ -129,6 +129,6 @@ def check_ranges(options: Mapping[str, Any]) -> list[str]:
         if value is None or isinstance(value, bool):
             continue
         if value < low or (high is not None and value > high):
-            wanted = 'between {0} and {1}'.format(low, high) if high is not None else 'at least {0}'.format(low)
-            errors.append('{0} must be {1}{2}, got {3}'.format(name, wanted, ' ' + unit if unit else '', value))
+            wanted = f'between {low} and {high}' if high is not None else f'at least {low}'
+            errors.append(f'{name} must be {wanted}{" " + unit if unit else ""}, got {value}')
     return errors

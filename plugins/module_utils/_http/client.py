@@ -61,10 +61,10 @@ def check_ca_path(ca_path: str | None) -> None:
         with open(ca_path, 'rb') as handle:
             pem = handle.read(MAX_RESPONSE_BYTES)
     except OSError as exc:
-        raise ConfigurationError('ca_path {0} cannot be read: {1}'.format(ca_path, exc.strerror or exc)) from None
+        raise ConfigurationError(f'ca_path {ca_path} cannot be read: {exc.strerror or exc}') from None
     if b'-----BEGIN CERTIFICATE-----' not in pem:
         raise ConfigurationError(
-            'ca_path {0} holds no PEM certificate (-----BEGIN CERTIFICATE-----); give the CA bundle that signed the server certificate'.format(ca_path)
+            f'ca_path {ca_path} holds no PEM certificate (-----BEGIN CERTIFICATE-----); give the CA bundle that signed the server certificate'
         )
 
 
@@ -78,7 +78,7 @@ def make_verify(validate_certs: bool = True, ca_path: str | None = None) -> bool
 def describe_transport_error(exc: BaseException) -> tuple[str, bool]:
     """A short reason for a requests exception, and whether the request never left this host."""
     if isinstance(exc, requests.exceptions.SSLError):
-        return ('TLS certificate verification failed ({0}); set ca_path to the CA bundle that signed the server certificate'.format(_innermost(exc)), False)
+        return (f'TLS certificate verification failed ({_innermost(exc)}); set ca_path to the CA bundle that signed the server certificate', False)
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return 'timed out connecting', True
     if isinstance(exc, requests.exceptions.ReadTimeout):
@@ -91,9 +91,9 @@ def describe_transport_error(exc: BaseException) -> tuple[str, bool]:
                 return 'connection refused', True
             if 'resolve' in text.lower() or 'name or service' in text.lower():
                 return 'host name could not be resolved', True
-            return 'could not connect ({0})'.format(_innermost(exc)), True
-        return 'connection lost ({0})'.format(_innermost(exc)), False
-    return '{0}: {1}'.format(type(exc).__name__, _innermost(exc)), False
+            return f'could not connect ({_innermost(exc)})', True
+        return f'connection lost ({_innermost(exc)})', False
+    return f'{type(exc).__name__}: {_innermost(exc)}', False
 
 
 def _innermost(exc: BaseException) -> str:
@@ -223,7 +223,7 @@ class HttpClient:
             if self.throttle is None or response.status_code != 429:
                 self.sleep(delay)  # with a throttle, every request waits out a 429's pause in Throttle.acquire
             attempt += 1
-            reasons.append('HTTP {0}'.format(response.status_code))
+            reasons.append(f'HTTP {response.status_code}')
 
     def _attempt(self, method: str, url: str, kwargs: dict[str, Any], attempt: int, single_use: bool) -> tuple[Response, float | None]:
         """One attempt through the throttle, if any: the response, and how long to wait before resending it (None: do not)."""
@@ -251,15 +251,9 @@ class HttpClient:
             counts: dict[str, int] = {}
             for reason in reasons:
                 counts[reason] = counts.get(reason, 0) + 1
-            self.warn(
-                '{0} at {1}: retried {2} time{3} after {4}'.format(
-                    what[:1].upper() + what[1:],
-                    url,
-                    len(reasons),
-                    '' if len(reasons) == 1 else 's',
-                    ', '.join('{0}{1}'.format(reason, '' if n == 1 else ' (x{0})'.format(n)) for reason, n in counts.items()),
-                )
-            )
+            said = ', '.join(reason if n == 1 else f'{reason} (x{n})' for reason, n in counts.items())
+            times = 'time' if len(reasons) == 1 else 'times'
+            self.warn(f'{what[:1].upper()}{what[1:]} at {url}: retried {len(reasons)} {times} after {said}')
 
     def _send_once(self, method: str, url: str, kwargs: dict[str, Any]) -> Response:
         """One attempt: headers within the timeout, then the body read against a deadline and a size cap."""

@@ -104,18 +104,18 @@ def _pingone_platform(body: dict[str, Any]) -> str | None:
     """
     if not (isinstance(body.get('code'), str) and isinstance(body.get('message'), str)):
         return None
-    text = '{0}: {1}'.format(clean(body['code'], 60), clean(body['message']))
+    text = f'{clean(body["code"], 60)}: {clean(body["message"])}'
     details: list[Any] = body['details'] if isinstance(body.get('details'), list) else []
     said = []
     for detail in details[:MAX_DETAILS]:
         if isinstance(detail, dict) and isinstance(detail.get('message'), str):
-            target = ' ({0})'.format(clean(detail['target'], 60)) if isinstance(detail.get('target'), str) else ''
+            target = f' ({clean(detail["target"], 60)})' if isinstance(detail.get('target'), str) else ''
             said.append(clean(detail['message']) + target)
     if said:
         more = len(details) - MAX_DETAILS
-        text += ' (details: {0}{1})'.format('; '.join(said), '; {0} more'.format(more) if more > 0 else '')
+        text += f' (details: {"; ".join(said)}{f"; {more} more" if more > 0 else ""})'
     if isinstance(body.get('id'), str):
-        text += '; PingOne error id {0}'.format(clean(body['id'], 80))
+        text += f'; PingOne error id {clean(body["id"], 80)}'
     return text
 
 
@@ -125,7 +125,7 @@ def _json_summary(body: dict[str, Any]) -> str | None:
         return platform
     # RFC 7644 section 3.12: a SCIM error has "detail" and maybe "scimType".
     if isinstance(body.get('detail'), str):
-        scim_type = ' (scimType {0})'.format(clean(body['scimType'], 40)) if isinstance(body.get('scimType'), str) else ''
+        scim_type = f' (scimType {clean(body["scimType"], 40)})' if isinstance(body.get('scimType'), str) else ''
         return clean(body['detail']) + scim_type
     for field in ('error_description', 'message', 'error', 'title'):
         if isinstance(body.get(field), str) and body[field].strip():
@@ -158,7 +158,7 @@ def summarise(headers: Mapping[str, str] | None, text: str | None) -> str | None
         said = _text_excerpt(text, content_type)
     correlation = correlation_id(headers)
     if correlation and correlation not in (said or ''):
-        said = '{0}; correlation ID {1}'.format(said, correlation) if said else 'correlation ID {0}'.format(correlation)
+        said = f'{said}; correlation ID {correlation}' if said else f'correlation ID {correlation}'
     return said
 
 

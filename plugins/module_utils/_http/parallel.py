@@ -75,7 +75,7 @@ def run_all(
                 with lock:
                     state['failed'] = True
 
-    threads = [threading.Thread(target=worker, name='jwtauth-write-{0}'.format(number), daemon=True) for number in range(min(max(1, parallel), len(work)))]
+    threads = [threading.Thread(target=worker, name=f'jwtauth-write-{number}', daemon=True) for number in range(min(max(1, parallel), len(work)))]
     for thread in threads:
         thread.start()
     next_report = clock() + interval

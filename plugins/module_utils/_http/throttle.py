@@ -75,8 +75,7 @@ class Throttle:
         if not self.throttled:
             return None
         return (
-            'the service answered HTTP 429 (rate limited) {0} time{1}: every request paused {2} time{3} as Retry-After said, and '
-            'the requests in flight went down to {4} of {5}'.format(
-                self.throttled, '' if self.throttled == 1 else 's', self.pauses, '' if self.pauses == 1 else 's', self.lowest, self.ceiling
-            )
+            f'the service answered HTTP 429 (rate limited) {self.throttled} time{"" if self.throttled == 1 else "s"}: every request paused '
+            f'{self.pauses} time{"" if self.pauses == 1 else "s"} as Retry-After said, and the requests in flight went down to {self.lowest} of '
+            f'{self.ceiling}'
         )

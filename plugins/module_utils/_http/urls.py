@@ -67,7 +67,7 @@ def resolve_link(link: Any, base: str, collection_url: str) -> tuple[str | None,
     never follows a link off its origin, and never from https down to http.
     """
     if not isinstance(link, str) or not link.strip():
-        return None, 'is {0}, not a URL'.format('an empty string' if isinstance(link, str) else json_type(link))
+        return None, f'is {"an empty string" if isinstance(link, str) else json_type(link)}, not a URL'
     url = urljoin(base, link)
     try:
         found, wanted = origin(url), origin(collection_url)
@@ -78,9 +78,9 @@ def resolve_link(link: Any, base: str, collection_url: str) -> tuple[str | None,
     if '@' in urlsplit(url).netloc:
         return url, 'carries user credentials'
     if found[0] != wanted[0] and wanted[0] == 'https':
-        return url, 'is {0}, not https'.format(found[0])
+        return url, f'is {found[0]}, not https'
     if found != wanted:
-        return url, 'is on another origin ({0}://{1}:{2}) than url ({3}://{4}:{5})'.format(*(found + wanted))
+        return url, f'is on another origin ({found[0]}://{found[1]}:{found[2]}) than url ({wanted[0]}://{wanted[1]}:{wanted[2]})'
     return url, None
 
 
@@ -107,8 +107,8 @@ def check_url(url: str | None, source: str, allow_plain_http: bool = False) -> s
         # RFC 9110 section 4.2.4: userinfo in an http(s) URL is deprecated; requests would also show it in every message.
         shown = shown_url(cast(str, url))
         raise ConfigurationError(
-            'Refusing {0} ({1}): the URL carries user credentials (user:password@), which are never sent nor shown; '
-            'remove them: the token or client authentication comes from the options'.format(shown, source),
+            f'Refusing {shown} ({source}): the URL carries user credentials (user:password@), which are never sent nor shown; '
+            'remove them: the token or client authentication comes from the options',
             url=shown,
         )
     scheme = parts.scheme.lower()
@@ -116,16 +116,11 @@ def check_url(url: str | None, source: str, allow_plain_http: bool = False) -> s
         return None
     if scheme == 'http' and parts.hostname:
         if allow_plain_http and is_loopback(parts.hostname):
-            return 'allow_plain_http: {0} ({1}) was sent over plain HTTP, without TLS; use this for a development OP on loopback only'.format(url, source)
-        raise ConfigurationError(
-            'Refusing {0} ({1}): secrets and tokens are sent only over https; {2}'.format(
-                url,
-                source,
-                'allow_plain_http permits plain HTTP to a loopback address only'
-                if allow_plain_http
-                else 'a proxy that terminates TLS must keep the https scheme (X-Forwarded-Proto), or set allow_plain_http=true '
-                'for a development OP on loopback',
-            ),
-            url=url,
+            return f'allow_plain_http: {url} ({source}) was sent over plain HTTP, without TLS; use this for a development OP on loopback only'
+        hint = (
+            'allow_plain_http permits plain HTTP to a loopback address only'
+            if allow_plain_http
+            else 'a proxy that terminates TLS must keep the https scheme (X-Forwarded-Proto), or set allow_plain_http=true for a development OP on loopback'
         )
-    raise ConfigurationError('{0} ({1}) is not an absolute https URL'.format(url, source), url=url)
+        raise ConfigurationError(f'Refusing {url} ({source}): secrets and tokens are sent only over https; {hint}', url=url)
+    raise ConfigurationError(f'{url} ({source}) is not an absolute https URL', url=url)

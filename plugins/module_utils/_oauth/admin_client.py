@@ -105,7 +105,7 @@ def token_form(token: str, token_type_hint: str | None) -> dict[str, str]:
     if not token:
         raise ConfigurationError('token is empty: give the access token or refresh token to act on')
     if token_type_hint is not None and token_type_hint not in TOKEN_TYPE_HINTS:
-        raise ConfigurationError('token_type_hint must be one of {0}, got {1}'.format(', '.join(TOKEN_TYPE_HINTS), token_type_hint))
+        raise ConfigurationError(f'token_type_hint must be one of {", ".join(TOKEN_TYPE_HINTS)}, got {token_type_hint}')
     form = {'token': token}
     if token_type_hint:
         form['token_type_hint'] = token_type_hint

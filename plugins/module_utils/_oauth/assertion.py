@@ -56,7 +56,7 @@ def assertion_claims(client_id: str, audience: str, lifetime: int = DEFAULT_LIFE
     is required, jti lets the server refuse replays; iat is recommended.
     """
     if not 0 < lifetime <= MAX_LIFETIME:
-        raise ConfigurationError('assertion_lifetime must be between 1 and {0} seconds, got {1}'.format(MAX_LIFETIME, lifetime))
+        raise ConfigurationError(f'assertion_lifetime must be between 1 and {MAX_LIFETIME} seconds, got {lifetime}')
     issued_at = int(time.time() if now is None else now)
     return {
         'iss': client_id,
@@ -72,7 +72,7 @@ def hmac_key_warning(secret: str, alg: str) -> str | None:
     """A warning text when an HMAC secret is shorter than RFC 7518 section 3.2 requires, else None."""
     needed = HMAC_MIN_KEY_BYTES[alg]
     if len(secret.encode('utf-8')) < needed:
-        return 'client_secret is shorter than the {0} bytes RFC 7518 section 3.2 requires for {1}; the OP may reject the assertion'.format(needed, alg)
+        return f'client_secret is shorter than the {needed} bytes RFC 7518 section 3.2 requires for {alg}; the OP may reject the assertion'
     return None
 
 
@@ -88,8 +88,9 @@ def load_private_key(pem: str, passphrase: str | None = None) -> PrivateKeyTypes
     except (ValueError, TypeError) as exc:
         # The library's message may quote PEM framing but never the key; keep only its class.
         raise ConfigurationError(
-            'private_key is not a usable PEM private key ({0})'.format(
-                'wrong or missing private_key_passphrase' if 'password' in str(exc).lower() else type(exc).__name__
+            (
+                'private_key is not a usable PEM private key ('
+                f'{"wrong or missing private_key_passphrase" if "password" in str(exc).lower() else type(exc).__name__})'
             )
         ) from None
 
@@ -108,4 +109,4 @@ def sign(claims: dict[str, Any], key: str | PrivateKeyTypes, alg: str, key_id: s
             warnings.simplefilter('ignore')
             return jwt.encode(claims, key, algorithm=alg, headers=headers)
     except (jwt.exceptions.PyJWTError, ValueError, TypeError) as exc:
-        raise ConfigurationError('Cannot sign the client assertion with {0}: {1}'.format(alg, type(exc).__name__)) from None
+        raise ConfigurationError(f'Cannot sign the client assertion with {alg}: {type(exc).__name__}') from None

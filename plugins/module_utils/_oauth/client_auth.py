@@ -75,7 +75,7 @@ class ClientAuth:
             raise ConfigurationError('client_id is required')
         for option in self.needs:
             if not getattr(self, option):
-                raise ConfigurationError('{0} is required when auth_method is {1}'.format(option, self.name))
+                raise ConfigurationError(f'{option} is required when auth_method is {self.name}')
         return []
 
     def apply(self, token_endpoint: str) -> Presentation:
@@ -100,7 +100,7 @@ class ClientSecretBasic(ClientAuth):
 
     def apply(self, token_endpoint: str) -> Presentation:
         # RFC 6749 section 2.3.1: both parts are form-urlencoded before Base64. (validate() required client_secret.)
-        pair = '{0}:{1}'.format(quote_plus(self.client_id), quote_plus(cast(str, self.client_secret)))
+        pair = f'{quote_plus(self.client_id)}:{quote_plus(cast(str, self.client_secret))}'
         credentials = base64.b64encode(pair.encode('utf-8')).decode('ascii')
         return {}, {'Authorization': 'Basic ' + credentials}
 
@@ -125,9 +125,7 @@ class _JwtAuth(ClientAuth):
         warnings = super().validate()
         require_pyjwt()
         if self.signing_alg and self.signing_alg not in self.allowed_algs:
-            raise ConfigurationError(
-                'signing_alg {0} cannot be used with {1}; choose one of {2}'.format(self.signing_alg, self.name, ', '.join(self.allowed_algs))
-            )
+            raise ConfigurationError(f'signing_alg {self.signing_alg} cannot be used with {self.name}; choose one of {", ".join(self.allowed_algs)}')
         # Fails early with the option name, before any network traffic.
         assertion_claims(self.client_id, 'https://example.invalid', self.assertion_lifetime)
         return warnings
@@ -184,7 +182,7 @@ class PrivateKeyJwt(_JwtAuth):
         # RFC 7518 section 3.4: each ES* algorithm names its curve; RSA keys serve every RS*/PS*.
         fits = alg == self.default_alg if family.startswith('EC-') else ALG_FAMILY.get((alg or '')[:2]) == family
         if alg is None or not fits:
-            raise ConfigurationError('signing_alg {0} does not fit a {1} private key'.format(alg, family))
+            raise ConfigurationError(f'signing_alg {alg} does not fit a {family} private key')
         if not self.key_id:
             warnings.append('key_id is not set; OPs with several registered keys may not find the one that signed the assertion')
         return warnings
@@ -221,7 +219,7 @@ def make_client_auth(auth_method: str, **kwargs: Any) -> ClientAuth:
     try:
         return AUTH_METHODS[auth_method](**kwargs)
     except KeyError:
-        raise ConfigurationError('auth_method must be one of {0}, got {1}'.format(', '.join(AUTH_METHODS), auth_method)) from None
+        raise ConfigurationError(f'auth_method must be one of {", ".join(AUTH_METHODS)}, got {auth_method}') from None
 
 
 # The form fields of a presentation that carry a credential, besides the Authorization header (see post).

@@ -83,10 +83,10 @@ def parse_device_authorization(status: int, headers: Mapping[str, str] | None, t
 
 def instructions(authorization: DeviceAuthorization, device_timeout: int) -> str:
     """What the person must do, for the job output (section 3.3): the URI and the user code, never the device code."""
-    text = 'To approve, open {0} and enter the code {1}'.format(authorization.verification_uri, authorization.user_code)
+    text = f'To approve, open {authorization.verification_uri} and enter the code {authorization.user_code}'
     if authorization.verification_uri_complete:
-        text += ' (or open {0})'.format(authorization.verification_uri_complete)
-    return text + '; waiting up to {0} s'.format(min(authorization.expires_in, device_timeout))
+        text += f' (or open {authorization.verification_uri_complete})'
+    return text + f'; waiting up to {min(authorization.expires_in, device_timeout)} s'
 
 
 def poll_step(outcome: str, interval: float, now: float, deadline: float) -> tuple[str, float]:
@@ -197,11 +197,7 @@ class DevicePoller:
 
     def _timeout(self, authorization: DeviceAuthorization, what: str, last_error: Exception | None = None) -> OAuthError:
         expires_first = authorization.expires_in <= self.device_timeout
-        limit = (
-            'the device code expires after {0} s (expires_in)'.format(authorization.expires_in)
-            if expires_first
-            else 'device_timeout is {0} s'.format(self.device_timeout)
-        )
+        limit = f'the device code expires after {authorization.expires_in} s (expires_in)' if expires_first else f'device_timeout is {self.device_timeout} s'
         reason = (
             f'the user did not approve the request at {authorization.verification_uri} in time: {limit}; {self.polls} polls were sent. '
             f'Run the task again and approve it sooner{"" if expires_first else ", or raise device_timeout"}'

@@ -66,22 +66,18 @@ def check_metadata(metadata: dict[str, Any], issuer: str, url: str, needed: Sequ
         hint = ''
         if is_standard_issuer(metadata.get('issuer')) and not looks_like_pingone(issuer):
             # A PingOne custom domain serves the environment's standard issuer (see fetch_pingone_metadata).
-            hint = "; this is a PingOne custom domain announcing its environment's issuer: set auth_base_url to {0} instead of issuer".format(
-                custom_domain_root(issuer)
-            )
-        raise DiscoveryError('OpenID Provider metadata at {0} names issuer {1!r}, expected {2!r}{3}'.format(url, metadata.get('issuer'), issuer, hint), url=url)
+            hint = f"; this is a PingOne custom domain announcing its environment's issuer: set auth_base_url to {custom_domain_root(issuer)} instead of issuer"
+        raise DiscoveryError(f'OpenID Provider metadata at {url} names issuer {metadata.get("issuer")!r}, expected {issuer!r}{hint}', url=url)
     missing = [key for key in needed if not metadata.get(key)]
     if missing:
-        raise DiscoveryError('OpenID Provider metadata at {0} has no {1}'.format(url, ' or '.join(missing)), url=url)
+        raise DiscoveryError(f'OpenID Provider metadata at {url} has no {" or ".join(missing)}', url=url)
     return metadata
 
 
 def fetch_metadata(http: HttpClient, issuer: str) -> dict[str, Any]:
     """GET and check the discovery document of ``issuer``."""
     url = discovery_url(issuer)
-    response = http.request(
-        'GET', url, 'read OpenID Provider metadata', source='the discovery URL of issuer {0}'.format(issuer), headers={'Accept': 'application/json'}
-    )
+    response = http.request('GET', url, 'read OpenID Provider metadata', source=f'the discovery URL of issuer {issuer}', headers={'Accept': 'application/json'})
     return check_metadata(parse_json_document(response, 'read OpenID Provider metadata'), issuer, url)
 
 
@@ -90,7 +86,7 @@ def fetch_jwks(http: HttpClient, jwks_uri: str) -> dict[str, Any]:
     response = http.request('GET', jwks_uri, 'read the JWKS', source='jwks_uri of the OP', headers={'Accept': 'application/json'})
     jwks = parse_json_document(response, 'read the JWKS')
     if not isinstance(jwks.get('keys'), list):
-        raise DiscoveryError('The JWKS at {0} has no "keys" list'.format(jwks_uri), url=jwks_uri)
+        raise DiscoveryError(f'The JWKS at {jwks_uri} has no "keys" list', url=jwks_uri)
     return jwks
 
 
@@ -110,13 +106,11 @@ def fetch_pingone_metadata(http: HttpClient, location_issuer: str) -> dict[str, 
     announced = metadata.get('issuer')
     location_env = environment_of(location_issuer)
     if isinstance(announced, str) and location_env and environment_of(announced) not in (None, location_env):
-        raise DiscoveryError(
-            'OpenID Provider metadata at {0} names issuer {1!r}, of another environment than {2}'.format(url, announced, location_env), url=url
-        )
+        raise DiscoveryError(f'OpenID Provider metadata at {url} names issuer {announced!r}, of another environment than {location_env}', url=url)
     if not isinstance(announced, str) or (announced != location_issuer and not is_standard_issuer(announced)):
         raise DiscoveryError(
-            "OpenID Provider metadata at {0} names issuer {1!r}: neither this location's issuer {2!r} nor a "
-            'PingOne issuer https://auth.pingone.<tld>/<environment_id>/as'.format(url, announced, location_issuer),
+            f"OpenID Provider metadata at {url} names issuer {announced!r}: neither this location's issuer {location_issuer!r} nor a "
+            'PingOne issuer https://auth.pingone.<tld>/<environment_id>/as',
             url=url,
         )
     return check_metadata(metadata, announced, url, needed=('jwks_uri',))

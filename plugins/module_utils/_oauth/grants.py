@@ -105,13 +105,11 @@ def grant_form(
     grant = GRANTS.get(grant_type)
     if grant is None:
         names = ', '.join(list(GRANTS) + list(GRANT_ALIASES))
-        raise ConfigurationError('grant_type must be one of {0}, got {1}'.format(names, grant_type))
+        raise ConfigurationError(f'grant_type must be one of {names}, got {grant_type}')
     exchange = {key: value for key, value in (exchange or {}).items() if value}
     if (exchange.get('resource') or exchange.get('audience')) and grant_type != TOKEN_EXCHANGE:
         raise ConfigurationError(
-            'resource and token_audience are token exchange parameters (RFC 8693 section 2.1); with grant_type {0} send a resource with extra_params'.format(
-                grant_type
-            )
+            f'resource and token_audience are token exchange parameters (RFC 8693 section 2.1); with grant_type {grant_type} send a resource with extra_params'
         )
     values = {
         'code': code,
@@ -123,7 +121,7 @@ def grant_form(
     }
     missing = [name for name in grant.required if not values[name]]
     if missing:
-        raise ConfigurationError('{0} required when grant_type is {1}'.format(' and '.join(missing) + (' are' if len(missing) > 1 else ' is'), grant_type))
+        raise ConfigurationError(f'{" and ".join(missing) + (" are" if len(missing) > 1 else " is")} required when grant_type is {grant_type}')
     form: dict[str, Any] = {'grant_type': grant_type}
     if grant_type == PINGONE_FLOW:
         # The scope goes in the authorization request of the sign-on (RFC 6749 section 4.1.1), not in the exchange.
@@ -149,9 +147,7 @@ def grant_form(
     owned = RESERVED_FIELDS | (frozenset(TOKEN_EXCHANGE_FIELDS) if grant_type == TOKEN_EXCHANGE else frozenset())
     for key, value in (extra_params or {}).items():
         if key in owned:
-            raise ConfigurationError(
-                'extra_params cannot set {0}; use the option of that name{1}'.format(key, ' (token_audience)' if key == 'audience' else '')
-            )
+            raise ConfigurationError(f'extra_params cannot set {key}; use the option of that name{" (token_audience)" if key == "audience" else ""}')
         form[key] = value
     return form
 
@@ -181,6 +177,7 @@ def scope_downgrade_text(missing: Sequence[str], granted: Any) -> str:
     """The words for a token that lacks requested scopes, shared by the warning and the error."""
     shown = ' '.join(scope_list(str(granted))) if granted else ''
     return (
-        'the OP granted {0}, without {1} that was requested (RFC 6749 section 3.3 lets an OP grant less than asked): '
-        'the token may not be allowed what the play needs; allow {2} for this client at the OP'
-    ).format('scope {0!r}'.format(shown) if shown else 'no scope', ', '.join(missing), 'them' if len(missing) > 1 else 'it')
+        f'the OP granted {f"scope {shown!r}" if shown else "no scope"}, without {", ".join(missing)} that was requested (RFC 6749 section 3.3 lets '
+        f'an OP grant less than asked): the token may not be allowed what the play needs; allow {"them" if len(missing) > 1 else "it"} for this '
+        'client at the OP'
+    )

@@ -34,7 +34,7 @@ def unverified_header_and_claims(id_token: str) -> tuple[dict[str, Any], dict[st
     try:
         return jwt.get_unverified_header(id_token), jwt.decode(id_token, options={'verify_signature': False})
     except PyJWTError as exc:
-        raise IdTokenError('The ID token is not a well-formed JWT ({0})'.format(type(exc).__name__)) from None
+        raise IdTokenError(f'The ID token is not a well-formed JWT ({type(exc).__name__})') from None
 
 
 def select_key(jwks: dict[str, Any], header: dict[str, Any]) -> Any:
@@ -54,11 +54,11 @@ def select_key(jwks: dict[str, Any], header: dict[str, Any]) -> Any:
         family = ALG_FAMILY.get((alg or '')[:2])
         candidates = [jwk for jwk in candidates if jwk.get('kty') == family]
     if len(candidates) != 1:
-        raise IdTokenError('No unique key in the OP JWKS matches the ID token (kid {0!r}, alg {1})'.format(kid, alg))
+        raise IdTokenError(f'No unique key in the OP JWKS matches the ID token (kid {kid!r}, alg {alg})')
     try:
         return jwt.PyJWK(candidates[0], algorithm=alg).key
     except PyJWTError as exc:
-        raise IdTokenError('The OP JWKS key {0!r} cannot verify {1} ({2})'.format(kid, alg, type(exc).__name__)) from None
+        raise IdTokenError(f'The OP JWKS key {kid!r} cannot verify {alg} ({type(exc).__name__})') from None
 
 
 def left_half_hash(value: str, alg: str) -> str:
@@ -89,10 +89,10 @@ def validate_id_token(
     alg = header.get('alg')
     allowed = [a for a in (allowed_algs or ID_TOKEN_ALGS) if a in ID_TOKEN_ALGS]
     if alg not in allowed:
-        raise IdTokenError('The ID token is signed with {0!r}, which is not accepted (accepted: {1})'.format(alg, ', '.join(allowed)))
+        raise IdTokenError(f'The ID token is signed with {alg!r}, which is not accepted (accepted: {", ".join(allowed)})')
     if alg.startswith('HS'):
         if not client_secret:
-            raise IdTokenError('The ID token is signed with {0}, which needs the client secret to verify'.format(alg))
+            raise IdTokenError(f'The ID token is signed with {alg}, which needs the client secret to verify')
         key = client_secret.encode('utf-8')
     else:
         key = select_key(jwks or {}, header)
@@ -107,17 +107,17 @@ def validate_id_token(
             options={'require': ['iss', 'sub', 'aud', 'exp', 'iat'], 'verify_iat': False},
         )
     except jwt.InvalidSignatureError:
-        raise IdTokenError('The ID token signature does not verify with the OP key: it was altered or not issued by {0}'.format(issuer)) from None
+        raise IdTokenError(f'The ID token signature does not verify with the OP key: it was altered or not issued by {issuer}') from None
     except jwt.InvalidAudienceError:
-        raise IdTokenError('The ID token is for another audience (aud {0!r}), not client {1!r}'.format(_unverified.get('aud'), client_id)) from None
+        raise IdTokenError(f'The ID token is for another audience (aud {_unverified.get("aud")!r}), not client {client_id!r}') from None
     except jwt.InvalidIssuerError:
-        raise IdTokenError('The ID token issuer {0!r} is not {1!r}'.format(_unverified.get('iss'), issuer)) from None
+        raise IdTokenError(f'The ID token issuer {_unverified.get("iss")!r} is not {issuer!r}') from None
     except jwt.ExpiredSignatureError:
-        raise IdTokenError('The ID token expired at {0} (clock skew allowed: {1} s)'.format(_unverified.get('exp'), leeway)) from None
+        raise IdTokenError(f'The ID token expired at {_unverified.get("exp")} (clock skew allowed: {leeway} s)') from None
     except jwt.MissingRequiredClaimError as exc:
-        raise IdTokenError('The ID token lacks the required claim {0!r}'.format(exc.claim)) from None
+        raise IdTokenError(f'The ID token lacks the required claim {exc.claim!r}') from None
     except PyJWTError as exc:
-        raise IdTokenError('The ID token is invalid: {0}'.format(exc)) from None
+        raise IdTokenError(f'The ID token is invalid: {exc}') from None
     return check_id_token_claims(claims, alg, client_id, nonce=nonce, access_token=access_token, leeway=leeway, now=now)
 
 
@@ -129,11 +129,11 @@ def check_id_token_claims(
     audiences = claims['aud'] if isinstance(claims['aud'], list) else [claims['aud']]
     # OIDC Core 3.1.3.7 items 4 and 5: with several audiences, azp must be present and be this client.
     if len(audiences) > 1 and claims.get('azp') != client_id:
-        raise IdTokenError('The ID token has several audiences and azp {0!r} is not client {1!r}'.format(claims.get('azp'), client_id))
+        raise IdTokenError(f'The ID token has several audiences and azp {claims.get("azp")!r} is not client {client_id!r}')
     if 'azp' in claims and claims['azp'] != client_id:
-        raise IdTokenError('The ID token azp {0!r} is not client {1!r}'.format(claims['azp'], client_id))
+        raise IdTokenError(f'The ID token azp {claims["azp"]!r} is not client {client_id!r}')
     if not isinstance(claims['iat'], (int, float)) or claims['iat'] > now + leeway:
-        raise IdTokenError('The ID token iat {0!r} is in the future (clock skew allowed: {1} s)'.format(claims['iat'], leeway))
+        raise IdTokenError(f'The ID token iat {claims["iat"]!r} is in the future (clock skew allowed: {leeway} s)')
     # OIDC Core 3.1.3.7 item 11: when a nonce was sent, the same value must come back.
     if nonce is not None and claims.get('nonce') != nonce:
         raise IdTokenError('The ID token nonce does not match the nonce of the authorization request')

@@ -57,14 +57,12 @@ def invalid_grant_hint(grant_type: str | None, redirect_uri: str | None = None, 
     """What an invalid_grant answer can mean for this grant, with what was sent that the OP compares."""
     if grant_type == 'authorization_code':
         lifetime = (
-            'a PingOne code lives {0}'.format(PINGONE_CODE_LIFETIME)
-            if pingone
-            else 'RFC 6749 section 4.1.2 recommends codes live 10 minutes at most, many OPs use less'
+            f'a PingOne code lives {PINGONE_CODE_LIFETIME}' if pingone else 'RFC 6749 section 4.1.2 recommends codes live 10 minutes at most, many OPs use less'
         )
         return (
-            'the code expired ({0}), was already used (RFC 6749 section 4.1.2: a reused code is refused, and the OP should '
-            'revoke the tokens of its first redemption), was issued to another client, or redirect_uri (sent: {1}) or '
-            'code_verifier differ from the authorization request, where redirect_uri must be the same string'.format(lifetime, redirect_uri or 'none')
+            f'the code expired ({lifetime}), was already used (RFC 6749 section 4.1.2: a reused code is refused, and the OP should revoke the '
+            f'tokens of its first redemption), was issued to another client, or redirect_uri (sent: {redirect_uri or "none"}) or code_verifier '
+            'differ from the authorization request, where redirect_uri must be the same string'
         )
     if grant_type == TOKEN_EXCHANGE:
         return TOKEN_EXCHANGE_TOKEN_HINT
@@ -122,7 +120,7 @@ def oauth_error(
     # PingOne puts "(Correlation ID: ...)" in error_description; a gateway may send only the header.
     correlation = correlation_id(headers)
     if correlation and correlation not in (description or ''):
-        message += '; correlation ID {0}'.format(correlation)
+        message += f'; correlation ID {correlation}'
     if error == 'invalid_grant' or (error == 'invalid_request' and grant_type == TOKEN_EXCHANGE):
         message += '; ' + invalid_grant_hint(grant_type, redirect_uri, pingone)
     elif error in ERROR_HINTS:
@@ -134,9 +132,9 @@ def oauth_error(
     skew = clock_skew(headers, sent_at) if error == 'invalid_client' else None
     if skew is not None:
         message += (
-            "; the controller clock is {0} s {1} the OP's (its Date header), so the client assertion's iat and exp "
-            "may fall outside what the OP accepts: fix the controller's time (NTP)"
-        ).format(int(abs(skew)), 'behind' if skew > 0 else 'ahead of')
+            f"; the controller clock is {int(abs(skew))} s {'behind' if skew > 0 else 'ahead of'} the OP's (its Date header), so the client "
+            "assertion's iat and exp may fall outside what the OP accepts: fix the controller's time (NTP)"
+        )
     return OAuthError(
         message,
         url=url,

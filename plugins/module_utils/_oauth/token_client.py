@@ -139,9 +139,10 @@ class TokenClient:
         if grant_type == 'authorization_code' and o.scope:
             # RFC 6749 section 4.1.3 has no scope parameter: the scope was fixed by the authorization request (4.1.1).
             self.context.warn(
-                'scope is not part of an authorization code exchange (RFC 6749 section 4.1.3): the OP '
-                'grants the scope of the authorization request and most OPs ignore this one; put {0} in '
-                'the authorization request instead'.format(' '.join(scope_list(o.scope)))
+                (
+                    'scope is not part of an authorization code exchange (RFC 6749 section 4.1.3): the OP grants the scope of the authorization '
+                    f'request and most OPs ignore this one; put {" ".join(scope_list(o.scope))} in the authorization request instead'
+                )
             )
         return GRANTS[grant_type], form
 
@@ -263,8 +264,8 @@ class TokenClient:
             claimed = unverified.get('iss')
             if not isinstance(claimed, str) or not same_origin(claimed, endpoints.token_endpoint):
                 raise IdTokenError(
-                    'Cannot validate the ID token: its issuer {0!r} is not on the origin of {1}; set issuer to '
-                    'the OP issuer URL, or validate_id_token=false'.format(claimed, endpoints.token_endpoint),
+                    f'Cannot validate the ID token: its issuer {claimed!r} is not on the origin of {endpoints.token_endpoint}; set issuer to '
+                    'the OP issuer URL, or validate_id_token=false',
                     url=endpoints.token_endpoint,
                 )
             issuer = claimed
@@ -279,7 +280,7 @@ class TokenClient:
                 jwks_uri = metadata.get('jwks_uri')
                 allowed = allowed or metadata.get('id_token_signing_alg_values_supported')
                 if not jwks_uri:
-                    raise IdTokenError('Cannot validate the ID token: the metadata of {0} has no jwks_uri'.format(issuer))
+                    raise IdTokenError(f'Cannot validate the ID token: the metadata of {issuer} has no jwks_uri')
             jwks = fetch_jwks(self.http, jwks_uri)
         return validate_id_token(
             id_token,

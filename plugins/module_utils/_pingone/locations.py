@@ -56,12 +56,12 @@ def check_region(region: str | None) -> str:
         return code
     if code in REGION_MISTAKES:
         raise ConfigurationError(
-            'region {0!r} is not a PingOne region name; use {1} (PingOne calls its regions {2})'.format(region, REGION_MISTAKES[code], ', '.join(REGION_TLDS))
+            f'region {region!r} is not a PingOne region name; use {REGION_MISTAKES[code]} (PingOne calls its regions {", ".join(REGION_TLDS)})'
         )
     by_tld = [name for name, tld in REGION_TLDS.items() if tld == code.lower().lstrip('.')]
     if by_tld:
-        raise ConfigurationError('region {0!r} is a top-level domain; use the region name {1}'.format(region, by_tld[0]))
-    raise ConfigurationError('region must be one of {0} (in any case), got {1!r}'.format(', '.join(REGION_TLDS), region))
+        raise ConfigurationError(f'region {region!r} is a top-level domain; use the region name {by_tld[0]}')
+    raise ConfigurationError(f'region must be one of {", ".join(REGION_TLDS)} (in any case), got {region!r}')
 
 
 def check_environment_id(environment_id: str | None) -> str:
@@ -75,7 +75,7 @@ def check_environment_id(environment_id: str | None) -> str:
         hint = '; give the ID alone, not a URL (auth_base_url takes the host)'
     raise ConfigurationError(
         'environment_id must be a PingOne environment ID, a UUID such as 5f2b1ac4-7e0d-4c43-9c4e-0b6f4a3d2e1f '
-        '(admin console, Settings > Environment > Properties), got {0!r}{1}'.format(shown, hint)
+        f'(admin console, Settings > Environment > Properties), got {shown!r}{hint}'
     )
 
 
@@ -91,17 +91,17 @@ def check_auth_base_url(auth_base_url: str, environment_id: str | None = None) -
     found = _ISSUER_PATH.search(parts.path)
     if not found:
         return base
-    root = '{0}://{1}{2}'.format(parts.scheme, parts.netloc, parts.path[: found.start()])
+    root = f'{parts.scheme}://{parts.netloc}{parts.path[: found.start()]}'
     env = (found.group('env') or '').lstrip('/')
     if env:
-        fix = 'set auth_base_url to {0} and environment_id to {1}'.format(root, env)
+        fix = f'set auth_base_url to {root} and environment_id to {env}'
         if environment_id and canonical_environment_id(environment_id) != env:
-            fix += ' (environment_id is {0}, the URL names {1}: which is it?)'.format(canonical_environment_id(environment_id), env)
+            fix += f' (environment_id is {canonical_environment_id(environment_id)}, the URL names {env}: which is it?)'
     else:
-        fix = 'set auth_base_url to {0}{1}'.format(root, ' with environment_id' if environment_id else ', the custom domain alone')
+        fix = f'set auth_base_url to {root}{" with environment_id" if environment_id else ", the custom domain alone"}'
     raise ConfigurationError(
-        'auth_base_url {0} is an issuer or endpoint URL (it ends in {1}); auth_base_url is the part before '
-        '/<environment_id>/as, and /as/token is added to it: {2}'.format(auth_base_url, parts.path[found.start() :], fix),
+        f'auth_base_url {auth_base_url} is an issuer or endpoint URL (it ends in {parts.path[found.start() :]}); auth_base_url is the part before '
+        f'/<environment_id>/as, and /as/token is added to it: {fix}',
         url=auth_base_url,
     )
 
@@ -119,9 +119,9 @@ def auth_root(region: str | None = 'NA', auth_base_url: str | None = None, envir
     else:
         if not env:
             raise ConfigurationError('environment_id is required unless auth_base_url names a custom domain')
-        base = 'https://auth.pingone.{0}'.format(REGION_TLDS[check_region(region)])
+        base = f'https://auth.pingone.{REGION_TLDS[check_region(region)]}'
     if env:
-        return '{0}/{1}'.format(base, env)
+        return f'{base}/{env}'
     return base
 
 

@@ -129,12 +129,12 @@ def authorize_url(root: str, client_id: str, redirect_uri: str, scope: list[str]
         'code_challenge': code_challenge,
         'code_challenge_method': 'S256',
     }
-    return '{0}/as/authorize?{1}'.format(root, urlencode(params))
+    return f'{root}/as/authorize?{urlencode(params)}'
 
 
 def resume_url(root: str, flow_id: str) -> str:
     """``GET {root}/as/resume?flowId=``: hands the completed flow back to the authorization service."""
-    return '{0}/as/resume?{1}'.format(root, urlencode({'flowId': flow_id}))
+    return f'{root}/as/resume?{urlencode({"flowId": flow_id})}'
 
 
 def credentials_request(username: str, password: str) -> tuple[str, dict[str, str]]:
@@ -146,12 +146,8 @@ def check_url(url: str, root: str, what: str) -> str:
     """A URL the flow gave, resolved against the auth root; refused unless it is on the auth origin (https checked by HttpClient)."""
     resolved = urljoin(root + '/', url)
     if not same_origin(resolved, root):
-        raise FlowError(
-            "Refusing to {0}: PingOne's flow points to {1}, off the auth origin {2}".format(
-                what, clean(resolved, 120), '{0.scheme}://{0.netloc}'.format(urlsplit(root))
-            ),
-            url=root,
-        )
+        parts = urlsplit(root)
+        raise FlowError(f"Refusing to {what}: PingOne's flow points to {clean(resolved, 120)}, off the auth origin {parts.scheme}://{parts.netloc}", url=root)
     return resolved
 
 
@@ -170,7 +166,7 @@ def check_action_url(flow: Mapping[str, Any], root: str, flow_id: str) -> str:
     href = link.get('href') if isinstance(link, Mapping) else None
     if isinstance(href, str) and href:
         return check_url(href, root, 'send the password')
-    return '{0}/flows/{1}'.format(root, flow_id)
+    return f'{root}/flows/{flow_id}'
 
 
 def read_flow(status: int, headers: Mapping[str, str] | None, text: str, url: str, what: str, redirect_uri: str | None = None) -> dict[str, Any]:
@@ -267,8 +263,8 @@ def _redirect_error(headers: Mapping[str, str] | None, redirect_uri: str | None)
     if not error:
         return ''
     description = (query.get('error_description') or [''])[0]
-    said = ' ({0})'.format(clean(description)) if description else ''
-    return ' to the redirect_uri with error {0}{1}'.format(clean(error, 60), said)
+    said = f' ({clean(description)})' if description else ''
+    return f' to the redirect_uri with error {clean(error, 60)}{said}'
 
 
 class FlowCookies:
@@ -300,7 +296,7 @@ class FlowCookies:
             return {}
         path = urlsplit(url).path or '/'
         sent = [
-            '{0}={1}'.format(name, value)
+            f'{name}={value}'
             for name, (value, cookie_path) in sorted(self._cookies.items())
             if path == cookie_path or path.startswith(cookie_path.rstrip('/') + '/')
         ]

@@ -50,9 +50,9 @@ if TYPE_CHECKING:
 def error_detail(response: Response) -> str:
     """The server's own words from an error response (see summarise) and its status, plus PingOne's 404 hint."""
     said = summarise(response.headers, response.text)
-    text = '{0} [HTTP {1}]'.format(said, response.status_code) if said else 'HTTP {0}'.format(response.status_code)
+    text = f'{said} [HTTP {response.status_code}]' if said else f'HTTP {response.status_code}'
     hint = not_found_hint(response.url) if response.status_code == 404 else None
-    return '{0}; {1}'.format(text, hint) if hint else text
+    return f'{text}; {hint}' if hint else text
 
 
 def refused(what: str, where: str | None, response: Response, url: str | None = None) -> ResourceError:
@@ -137,14 +137,12 @@ class ResourceCollection:
         url: str | None = self.first_page()
         while url:
             if len(read) == self.max_pages:
-                self._list_failed(
-                    'more than {0} pages, the last at {1}; stopping rather than return part of the collection'.format(self.max_pages, read[-1]), read[-1]
-                )
+                self._list_failed(f'more than {self.max_pages} pages, the last at {read[-1]}; stopping rather than return part of the collection', read[-1])
             read.append(url)
             page = self._read_page(url)
             items, problem = self.dialect.page_items(page, self.items_path)
             if problem:
-                self._list_failed('{0} (page {1})'.format(problem, url), url)
+                self._list_failed(f'{problem} (page {url})', url)
             items = cast('list[dict[str, Any]]', items)  # page_items gives a list whenever it finds no problem
             fresh = [item for item in items if _identity(item) not in ids]
             ids.update(_identity(item) for item in fresh)
@@ -154,11 +152,12 @@ class ResourceCollection:
             position += len(items)
             url = self._follow(link, url, 'the next link of page ' + url) if link and not problem else None
             if problem:
-                self._list_failed('{0} (page {1})'.format(problem, read[-1]), read[-1])
+                self._list_failed(f'{problem} (page {read[-1]})', read[-1])
             if url in read:
                 self._list_failed(
-                    'the next link of page {0} leads back to {1}, already read; stopping rather than return part of the collection'.format(
-                        read[-1], 'itself' if url == read[-1] else url
+                    (
+                        f'the next link of page {read[-1]} leads back to {"itself" if url == read[-1] else url}, already read; stopping rather than '
+                        'return part of the collection'
                     ),
                     read[-1],
                 )
@@ -206,16 +205,16 @@ class ResourceCollection:
     def _search_part(self, key: str, part: list[Any], fold: Callable[[Any], Any]) -> tuple[str, list[dict[str, Any]]]:
         """One filter read for the names of ``part``: (the URL read, the objects of the answer that it named)."""
         wanted = {fold(name) for name in part}
-        query = ' or '.join('{0} eq {1}'.format(key, json.dumps(name)) for name in part)
+        query = ' or '.join(f'{key} eq {json.dumps(name)}' for name in part)
         url, page = self._filtered_page(query, len(part))
         items, problem = self.dialect.page_items(page, self.items_path)
         if problem:
-            self._list_failed('{0} (filter at {1})'.format(problem, url), url)
+            self._list_failed(f'{problem} (filter at {url})', url)
         items = cast('list[dict[str, Any]]', items)
         total = page.get('totalResults')
         if isinstance(total, int) and not isinstance(total, bool) and total > len(items):
             self._list_failed(
-                'a filter for {0} objects matched {1} but the answer holds {2} (filter at {3}); lower filter_chunk'.format(len(part), total, len(items), url),
+                f'a filter for {len(part)} objects matched {total} but the answer holds {len(items)} (filter at {url}); lower filter_chunk',
                 url,
             )
         return url, [item for item in items if fold(item.get(key)) in wanted]
@@ -225,7 +224,7 @@ class ResourceCollection:
         if self.search_by_post:
             url = self.url + '/.search'
             body = {'schemas': [SCIM_SEARCH_SCHEMA], 'filter': query, 'startIndex': 1, 'count': count}
-            response = self._send('POST', url, 'search {0}'.format(self.url), body=body)
+            response = self._send('POST', url, f'search {self.url}', body=body)
             if response.status_code not in NO_SEARCH_ENDPOINT:
                 return url, self._page_of(response, url)
             self.search_by_post = False
@@ -233,7 +232,7 @@ class ResourceCollection:
         return url, self._read_page(url)
 
     def _read_page(self, url: str) -> Any:
-        return self._page_of(self._send('GET', url, 'list {0}'.format(self.url)), url)
+        return self._page_of(self._send('GET', url, f'list {self.url}'), url)
 
     def _page_of(self, response: Response, url: str) -> Any:
         if response.status_code != 200:
@@ -263,7 +262,7 @@ class ResourceCollection:
 
     def label(self, key: Any) -> str:
         """How messages name an object: its collection and key, never its contents."""
-        return '{0} {1!r}'.format(self.name, key)
+        return f'{self.name} {key!r}'
 
     def object_url(self, obj: dict[str, Any], key: Any, kind: str = 'update') -> str:
         """Where an object lives: SCIM meta.location, a HAL self link, or <collection>/<id>.
@@ -280,7 +279,7 @@ class ResourceCollection:
         object_id = obj.get('id')
         if isinstance(object_id, (str, int)) and not isinstance(object_id, bool) and str(object_id):
             # The id is one path segment: quoted, so an id such as "../admin" stays inside the collection.
-            return '{0}/{1}'.format(self.url, quote(str(object_id), safe=''))
+            return f'{self.url}/{quote(str(object_id), safe="")}'
         raise ResponseError.failure(what, None, 'the server gave it no meta.location, _links.self.href or id', url=self.url)
 
     def check_links(self, actions: Iterable[Action]) -> None:
@@ -347,8 +346,8 @@ class ResourceCollection:
         updated = dict(server_object)
         for name, value in action.separate.items():
             path, shape = self.attribute_endpoints[name]
-            target = '{0}/{1}'.format(url, quote(path, safe='/'))
-            response = self._send('PUT', target, 'update {0} of {1}'.format(name, label), body=value if shape == 'value' else {name: value})
+            target = f'{url}/{quote(path, safe="/")}'
+            response = self._send('PUT', target, f'update {name} of {label}', body=value if shape == 'value' else {name: value})
             if response.status_code not in (200, 204):
                 raise refused(f'update {name} of {label}', response.url or target, response)
             updated[name] = value
@@ -377,10 +376,11 @@ class ResourceCollection:
             if isinstance(answer, dict):
                 if attempt:
                     self.http.warn(
-                        '{0} was created; reading it back at {1} answered HTTP 404 {2} time{3} before it was found (eventual consistency)'.format(
-                            label, url, attempt, '' if attempt == 1 else 's'
+                        (
+                            f'{label} was created; reading it back at {url} answered HTTP 404 {attempt} time{"" if attempt == 1 else "s"} before it '
+                            'was found (eventual consistency)'
                         )
                     )
                 return answer
-        self.http.warn('{0} was created, but reading it back at {1} gave {2}: its id is unknown'.format(label, url, error_detail(response)))
+        self.http.warn(f'{label} was created, but reading it back at {url} gave {error_detail(response)}: its id is unknown')
         return action.after

@@ -76,17 +76,15 @@ def read_current(
         if options.read_strategy != 'auto' or not collection.dialect.filters:
             raise
         if not options.key:
-            raise ResponseError('{0}; with key (not key_query) its objects could be read by filter'.format(exc), url=exc.url) from None
+            raise ResponseError(f'{exc}; with key (not key_query) its objects could be read by filter', url=exc.url) from None
         if options.prune:
             raise ResponseError(
-                '{0}. prune needs the whole collection, and {1} does not list it: prune is refused, nothing was written'.format(exc, collection.url),
+                f'{exc}. prune needs the whole collection, and {collection.url} does not list it: prune is refused, nothing was written',
                 url=exc.url,
             ) from None
         warning = (
-            "{0} lists {1} of its {2} objects and ignores startIndex (PingOne's SCIM API answers at most 200), so the "
-            'objects were read by filter, {3} keys a request; set read_strategy to filter to skip the list'.format(
-                collection.url, exc.listed, exc.total, options.filter_chunk
-            )
+            f"{collection.url} lists {exc.listed} of its {exc.total} objects and ignores startIndex (PingOne's SCIM API answers at most 200), so the "
+            f'objects were read by filter, {options.filter_chunk} keys a request; set read_strategy to filter to skip the list'
         )
         return by_filter(), 'filter', warning
 
@@ -122,8 +120,8 @@ def _progress_line(name: str, total: int, unchanged: int, outcomes: list[Outcome
         if outcome.value is not None:
             finished += 1
             counts[outcome.value[0].kind] = counts.get(outcome.value[0].kind, 0) + 1
-    words = ', '.join('{0:,} {1}'.format(n, PAST_TENSE[kind]) for kind, n in counts.items() if n)
-    return '{0}: {1:,} of {2:,} done{3}'.format(name, unchanged + finished, total, ', ' + words if words else '')
+    words = ', '.join(f'{n:,} {PAST_TENSE[kind]}' for kind, n in counts.items() if n)
+    return f'{name}: {unchanged + finished:,} of {total:,} done{", " + words if words else ""}'
 
 
 def converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, source: Callable[..., str]) -> dict[str, Any]:

@@ -95,20 +95,20 @@ def next_link(page: Any) -> tuple[str | None, str | None]:
         return None, None
     links = page.get('_links')
     if links is not None and not isinstance(links, dict):
-        return None, '_links is {0}, not an object'.format(json_type(links))
+        return None, f'_links is {json_type(links)}, not an object'
     hal_next = (links or {}).get('next')
     if hal_next is not None:
         if not isinstance(hal_next, dict):
-            return None, '_links.next is {0}, not a link object'.format(json_type(hal_next))
+            return None, f'_links.next is {json_type(hal_next)}, not a link object'
         href = hal_next.get('href')
         if not isinstance(href, str) or not href:
-            return None, '_links.next.href is {0}, not a URL'.format('an empty string' if href == '' else json_type(href))
+            return None, f'_links.next.href is {"an empty string" if href == "" else json_type(href)}, not a URL'
         return href, None
     link = page.get('next')
     if link is None or link == '':
         return None, None
     if not isinstance(link, str):
-        return None, 'next is {0}, not a URL'.format(json_type(link))
+        return None, f'next is {json_type(link)}, not a URL'
     return link, None
 
 
@@ -118,7 +118,7 @@ def scim_total_problem(total: Any) -> str | None:
         return 'the answer has no totalResults (RFC 7644 section 3.4.2 requires it)'
     if isinstance(total, bool) or not isinstance(total, int) or total < 0:
         negative = isinstance(total, int) and not isinstance(total, bool)
-        return 'totalResults is {0}, not a whole number'.format('a negative number' if negative else json_type(total))
+        return f'totalResults is {"a negative number" if negative else json_type(total)}, not a whole number'
     return None
 
 
@@ -135,11 +135,11 @@ def scim_next_index(total: int, start_index: int, received: int, fresh: int) -> 
     # Checked before the end: a server that ignores startIndex (PingOne's SCIM API answers every list from the
     # first object) sends the first page again, which would otherwise count as the last.
     if received and not fresh:
-        return None, 'the page at startIndex {0} repeats objects already read (no new id), but totalResults is {1}'.format(start_index, total)
+        return None, f'the page at startIndex {start_index} repeats objects already read (no new id), but totalResults is {total}'
     if read >= total:
         return None, None
     if not received:
-        return None, 'the page at startIndex {0} is empty, but totalResults is {1}'.format(start_index, total)
+        return None, f'the page at startIndex {start_index} is empty, but totalResults is {total}'
     return read + 1, None
 
 

@@ -55,7 +55,7 @@ def selector(select_query: str | None) -> Callable[[Mapping[str, Any]], bool]:
     try:
         expression = jmespath.compile(select_query)
     except jmespath.exceptions.JMESPathError as exc:
-        raise ConfigurationError('select_query {0!r} is not a valid JMESPath expression: {1}'.format(select_query, exc)) from None
+        raise ConfigurationError(f'select_query {select_query!r} is not a valid JMESPath expression: {exc}') from None
     # JMESPath truth (JEP 9, "false values"): false, null, an empty string, array or object; anything else is true.
     return lambda obj: expression.search(obj) not in (False, None, '', [], {})
 
@@ -72,19 +72,19 @@ def casefolded(name: Any) -> Any:
 
 def item_label(index: int, source: str = 'items') -> str:
     """How messages name a desired object: by its place in the task's option (``items[2]``), never by its contents."""
-    return source if source == 'item' else '{0}[{1}]'.format(source, index)
+    return source if source == 'item' else f'{source}[{index}]'
 
 
 def _desired_key(item: Any, index: int, source: str, key: str | None, key_query: str | None) -> Any:
     """The key of one desired item; ConfigurationError, naming the item by its place only, when it has no usable one."""
-    what = 'key {0}'.format(key) if key else 'key_query {0}'.format(key_query)
+    what = f'key {key}' if key else f'key_query {key_query}'
     if not isinstance(item, dict):
-        raise ConfigurationError('{0} is {1}, not an object'.format(item_label(index, source), json_type(item)))
+        raise ConfigurationError(f'{item_label(index, source)} is {json_type(item)}, not an object')
     name = key_of(item, key, key_query)
     if name is None:
-        raise ConfigurationError('{0} has no value for its {1}'.format(item_label(index, source), what))
+        raise ConfigurationError(f'{item_label(index, source)} has no value for its {what}')
     if isinstance(name, (dict, list)):
-        raise ConfigurationError('{0}: its {1} is {2}, not a string or number'.format(item_label(index, source), what, json_type(name)))
+        raise ConfigurationError(f'{item_label(index, source)}: its {what} is {json_type(name)}, not a string or number')
     return name
 
 
@@ -126,7 +126,7 @@ def plan(
         name = _desired_key(item, number, source, key, key_query)
         folded = fold(name)
         if folded in named:
-            raise ConfigurationError('{0} and {1} have the same key {2!r}'.format(item_label(named[folded], source), item_label(number, source), name))
+            raise ConfigurationError(f'{item_label(named[folded], source)} and {item_label(number, source)} have the same key {name!r}')
         named[folded] = number
         found = index.get(folded)
         secret = {k: item[k] for k in write_only if k in item and item[k] is not None}
@@ -171,7 +171,8 @@ def check_prune(actions: Sequence[Action], desired: Sequence[dict[str, Any]], pr
         raise ConfigurationError('prune needs at least one item: with none it would delete every object')
     if len(deletions) > prune_max:
         raise ConfigurationError(
-            'prune would delete {0} objects, more than prune_max ({1}): {2}{3}'.format(
-                len(deletions), prune_max, ', '.join(str(a.key) for a in deletions[:10]), ' ...' if len(deletions) > 10 else ''
+            (
+                f'prune would delete {len(deletions)} objects, more than prune_max ({prune_max}): {", ".join(str(a.key) for a in deletions[:10])}'
+                f'{" ..." if len(deletions) > 10 else ""}'
             )
         )

@@ -27,7 +27,7 @@ CHANGES = (('created', 'created', 'would create'), ('updated', 'updated', 'would
 
 def _keys(keys: Sequence[Any]) -> str:
     shown = ', '.join(str(key) for key in keys[:SHOWN_KEYS])
-    return shown + (' and {0} more'.format(len(keys) - SHOWN_KEYS) if len(keys) > SHOWN_KEYS else '')
+    return shown + (f' and {len(keys) - SHOWN_KEYS} more' if len(keys) > SHOWN_KEYS else '')
 
 
 def summary(result: Mapping[str, Sequence[Any]], collection: str, check_mode: bool = False) -> str:
@@ -39,10 +39,10 @@ def summary(result: Mapping[str, Sequence[Any]], collection: str, check_mode: bo
     for field, done, would in CHANGES:
         keys = result.get(field) or []
         if keys:
-            parts.append('{0} {1} ({2})'.format(would if check_mode else done, len(keys), _keys(keys)))
+            parts.append(f'{would if check_mode else done} {len(keys)} ({_keys(keys)})')
     if result.get('unchanged'):
-        parts.append('unchanged {0}'.format(len(result['unchanged'])))
-    return '{0}: {1}'.format(collection, ', '.join(parts) if parts else 'no objects')
+        parts.append(f'unchanged {len(result["unchanged"])}')
+    return f'{collection}: {", ".join(parts) if parts else "no objects"}'
 
 
 def member_references(items: Sequence[Any], member_ids: Mapping[str, Any], check_mode: bool = False, source: str = 'items') -> list[Any]:
@@ -58,24 +58,22 @@ def member_references(items: Sequence[Any], member_ids: Mapping[str, Any], check
         if not isinstance(item, dict) or item.get('members') is None:
             converted.append(item)
             continue
-        where = source if source == 'item' else '{0}[{1}]'.format(source, number)
+        where = source if source == 'item' else f'{source}[{number}]'
         if not isinstance(item['members'], list):
-            raise ConfigurationError('{0}: members must be a list of userNames'.format(where))
+            raise ConfigurationError(f'{where}: members must be a list of userNames')
         members = []
         for member in item['members']:
             if isinstance(member, dict):
                 members.append(member)
                 continue
             if not isinstance(member, str) or member not in member_ids:
-                raise ConfigurationError(
-                    '{0} names member {1!r}, which member_ids does not have'.format(where, member if isinstance(member, str) else str(member))
-                )
+                raise ConfigurationError(f'{where} names member {member if isinstance(member, str) else str(member)!r}, which member_ids does not have')
             if member_ids[member] is not None:
                 members.append({'value': member_ids[member]})
             elif check_mode:
                 members.append({'value': None, 'display': member})
             else:
-                raise ConfigurationError('{0} names member {1!r}, whose id in member_ids is null (was the user created in check mode?)'.format(where, member))
+                raise ConfigurationError(f'{where} names member {member!r}, whose id in member_ids is null (was the user created in check mode?)')
         converted.append(dict(item, members=members))
     return converted
 

@@ -171,7 +171,7 @@ def is_fresh(tokens: dict[str, Any], leeway: float, now: float | None = None) ->
 
 
 def _errno_name(exc: OSError) -> str:
-    return errno.errorcode.get(exc.errno, 'errno {0}'.format(exc.errno)) if exc.errno else type(exc).__name__
+    return errno.errorcode.get(exc.errno, f'errno {exc.errno}') if exc.errno else type(exc).__name__
 
 
 class TokenStore:
@@ -187,16 +187,16 @@ class TokenStore:
     def describe(self) -> str:
         """The store, named so that a user knows which option moves it."""
         if self.explicit:
-            return 'the token store {0} (set by {1})'.format(self.directory, PATH_OPTIONS)
-        return 'the token store {0} (the default; {1} moves it)'.format(self.directory, PATH_OPTIONS)
+            return f'the token store {self.directory} (set by {PATH_OPTIONS})'
+        return f'the token store {self.directory} (the default; {PATH_OPTIONS} moves it)'
 
     def _error(self, doing: str, exc: OSError) -> StoreError:
         """A StoreError for a file system failure: what failed, where, why."""
         reason = exc.strerror or str(exc)
-        return StoreError('Cannot {0} in {1}: {2} [{3}]'.format(doing, self.describe(), reason, _errno_name(exc)))
+        return StoreError(f'Cannot {doing} in {self.describe()}: {reason} [{_errno_name(exc)}]')
 
     def _refuse(self, why: str) -> StoreError:
-        return StoreError('Refusing to use {0}: {1}'.format(self.describe(), why))
+        return StoreError(f'Refusing to use {self.describe()}: {why}')
 
     # -- the directory ---------------------------------------------------------------
 
@@ -216,7 +216,7 @@ class TokenStore:
             except FileExistsError:
                 continue  # another worker made it; the checks on the store itself still apply
             except OSError as exc:
-                raise self._error('create the directory {0}'.format(path), exc) from exc
+                raise self._error(f'create the directory {path}', exc) from exc
             # mkdir honours the umask; a store must be private whatever the umask.
             os.chmod(path, 0o700)
 
@@ -267,9 +267,9 @@ class TokenStore:
         if not stat.S_ISDIR(found.st_mode):
             raise self._refuse('it exists and is not a directory')
         if found.st_uid != os.geteuid():
-            raise self._refuse('it is owned by uid {0}, not by the user running Ansible (uid {1})'.format(found.st_uid, os.geteuid()))
+            raise self._refuse(f'it is owned by uid {found.st_uid}, not by the user running Ansible (uid {os.geteuid()})')
         if found.st_mode & 0o022:
-            raise self._refuse('group or others can write to it (mode {0:04o}); it must be private (0700)'.format(stat.S_IMODE(found.st_mode)))
+            raise self._refuse(f'group or others can write to it (mode {stat.S_IMODE(found.st_mode):04o}); it must be private (0700)')
 
     @contextlib.contextmanager
     def _directory(self, create: bool = True) -> Iterator[int | None]:
@@ -289,7 +289,7 @@ class TokenStore:
 
     def _write_temp(self, dir_fd: int | None, text: str) -> str:
         """Write a new private file with a fresh name; returns the name (O_EXCL, O_NOFOLLOW: no planted link is followed)."""
-        name = '.tmp-{0}{1}'.format(os.urandom(8).hex(), ENTRY_SUFFIX)
+        name = f'.tmp-{os.urandom(8).hex()}{ENTRY_SUFFIX}'
         try:
             fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600, dir_fd=dir_fd)
         except OSError as exc:
@@ -319,7 +319,7 @@ class TokenStore:
             try:
                 fd = os.open(identifier + LOCK_SUFFIX, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600, dir_fd=dir_fd)
             except OSError as exc:
-                raise self._error('create the lock file for {0}'.format(label), exc) from exc
+                raise self._error(f'create the lock file for {label}', exc) from exc
         try:
             waited = self._acquire(fd, label)
             yield waited
@@ -337,9 +337,9 @@ class TokenStore:
         while True:
             if time.monotonic() >= deadline:
                 raise StoreError(
-                    'Gave up after {0} s waiting for another Ansible process to release the lock for {1} in {2}; '
+                    f'Gave up after {self.lock_timeout} s waiting for another Ansible process to release the lock for {label} in {self.describe()}; '
                     'that process may be stopped or hung. Stop it, or raise token_store_lock_timeout '
-                    '(JWTAUTH_OIDC_TOKEN_STORE_LOCK_TIMEOUT)'.format(self.lock_timeout, label, self.describe())
+                    '(JWTAUTH_OIDC_TOKEN_STORE_LOCK_TIMEOUT)'
                 )
             time.sleep(min(delay * random.uniform(0.5, 1.5), max(0.0, deadline - time.monotonic())))
             delay = min(delay * 2, LOCK_POLL_MAX)
@@ -377,15 +377,15 @@ class TokenStore:
             return None
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                raise self._refuse('{0} is a symbolic link, which the store never writes'.format(name)) from exc
-            raise self._error('open {0}'.format(name), exc) from exc
+                raise self._refuse(f'{name} is a symbolic link, which the store never writes') from exc
+            raise self._error(f'open {name}', exc) from exc
         try:
             with os.fdopen(fd, 'rb') as handle:
                 if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    raise self._refuse('{0} is not a regular file'.format(name))
+                    raise self._refuse(f'{name} is not a regular file')
                 data = handle.read(MAX_ENTRY_BYTES + 1)
         except OSError as exc:
-            raise self._error('read {0}'.format(name), exc) from exc
+            raise self._error(f'read {name}', exc) from exc
         if len(data) > MAX_ENTRY_BYTES:
             return ''  # not an entry the store wrote: reads as corrupt
         return data.decode('utf-8', 'replace')

@@ -81,13 +81,13 @@ def op_locator(options: Options) -> dict[str, Any]:
 def op_label(options: Options) -> str:
     """The OP in words, for messages: no secret."""
     if options.token_endpoint:
-        return 'token endpoint {0}'.format(options.token_endpoint)
+        return f'token endpoint {options.token_endpoint}'
     if options.issuer:
-        return 'issuer {0}'.format(options.issuer)
+        return f'issuer {options.issuer}'
     if options.auth_base_url:
-        return 'PingOne at {0}'.format(options.auth_base_url)
+        return f'PingOne at {options.auth_base_url}'
     if options.environment_id:
-        return 'PingOne environment {0} ({1})'.format(options.environment_id, options.region)
+        return f'PingOne environment {options.environment_id} ({options.region})'
     return 'an OP that no option names'
 
 
@@ -180,8 +180,9 @@ def replay_failure(record: Mapping[str, Any], now: float | None = None) -> OIDCE
     age = max(0, int((time.time() if now is None else now) - (record.get('failed_at') or 0)))
     details = {key: value for key, value in (record.get('details') or {}).items() if key in ('url', 'status', 'error', 'error_description', 'error_uri')}
     return error_class(
-        '{0} (reported at once: the same request failed {1} s ago for another worker of this play, which this one waited for; not sent again)'.format(
-            record.get('message'), age
+        (
+            f'{record.get("message")} (reported at once: the same request failed {age} s ago for another worker of this play, which this one waited '
+            'for; not sent again)'
         ),
         **details,
     )
@@ -218,15 +219,14 @@ class TokenProvider:
     def no_store_error(self, doing: str, name: str | None) -> StoreError:
         """The StoreError for an action that needs the store when there is none."""
         return StoreError(
-            'Cannot {0} {1}: the token store is off (token_store), or auth_method {2} has no credential to encrypt it with'.format(
-                doing, self.describe_token(name), self.options.auth_method
-            )
+            f'Cannot {doing} {self.describe_token(name)}: the token store is off (token_store), or auth_method {self.options.auth_method} has no '
+            'credential to encrypt it with'
         )
 
     def describe_token(self, name: str | None, article: str = 'the') -> str:
         """The token in words for messages: name, client_id and OP, no secret."""
-        what = 'saved token {0!r}'.format(name) if name is not None else 'token'
-        return '{0} {1} for client {2!r} at {3}'.format(article, what, self.options.client_id, op_label(self.options))
+        what = f'saved token {name!r}' if name is not None else 'token'
+        return f'{article} {what} for client {self.options.client_id!r} at {op_label(self.options)}'
 
     def check_saveable(self, name: str) -> None:
         """Raise StoreError unless tokens could be saved under ``name`` now: before a single-use grant is spent."""
@@ -321,23 +321,27 @@ class TokenProvider:
         store = cast(TokenStore, self.store)
         if entry.state == MISSING:
             return StoreError(
-                '{0} in {1}: save one first with the token module (save_as: {2}) using the same OP options ({3}) and client_id'.format(
-                    self.describe_token(name, 'No'), store.describe(), name, ', '.join(OP_OPTIONS)
+                (
+                    f'{self.describe_token(name, "No")} in {store.describe()}: save one first with the token module (save_as: {name}) using the '
+                    f'same OP options ({", ".join(OP_OPTIONS)}) and client_id'
                 )
             )
         if entry.state == UNDECRYPTABLE:
             return StoreError(
-                '{0} exists in {1} but this client credential cannot decrypt it: it was saved with another '
-                'client_secret or private_key (rotated?), or the file is damaged. Save it again (save_as: {2}) or '
-                'drop it (token_store_action: forget)'.format(self.describe_token(name, 'The'), store.describe(), name)
+                (
+                    f'{self.describe_token(name, "The")} exists in {store.describe()} but this client credential cannot decrypt it: it was saved '
+                    f'with another client_secret or private_key (rotated?), or the file is damaged. Save it again (save_as: {name}) or drop it '
+                    '(token_store_action: forget)'
+                )
             )
         if entry.state == CORRUPT:
             return StoreError(
-                "{0} in {1} is damaged (not in the store's format). Save it again (save_as: {2}) or drop it (token_store_action: forget)".format(
-                    self.describe_token(name, 'The'), store.describe(), name
+                (
+                    f"{self.describe_token(name, 'The')} in {store.describe()} is damaged (not in the store's format). Save it again (save_as: "
+                    f'{name}) or drop it (token_store_action: forget)'
                 )
             )
-        kind = 'saved token {0!r}'.format(name) if name is not None else 'stored token'
+        kind = f'saved token {name!r}' if name is not None else 'stored token'
         if renewal_error is not None:
-            return StoreError('The {0} expired and cannot be renewed: {1}'.format(kind, renewal_error), **renewal_error.details)
-        return StoreError('The {0} expired and cannot be renewed: it has no refresh token and its grant cannot be repeated'.format(kind))
+            return StoreError(f'The {kind} expired and cannot be renewed: {renewal_error}', **renewal_error.details)
+        return StoreError(f'The {kind} expired and cannot be renewed: it has no refresh token and its grant cannot be repeated')

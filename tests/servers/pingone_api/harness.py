@@ -37,26 +37,25 @@ class PingOneAPI(LoggedServer):
     """A running PingOne-shaped Management API behind OP-issued bearer tokens; use as a context manager."""
 
     error = PingOneAPIError
-    file_prefix = "p1api"
-    label = "PingOne API test server"
+    file_prefix = 'p1api'
+    label = 'PingOne API test server'
 
-    def __init__(self, workdir, op, client="csjwt", env_id=None, python=None, startup_timeout=60, cache_seconds=3,
-                 register_clients=True):
+    def __init__(self, workdir, op, client='csjwt', env_id=None, python=None, startup_timeout=60, cache_seconds=3, register_clients=True):
         self.env_id = env_id or op.env_id
-        config = {"environments": [self.env_id], "cache_seconds": cache_seconds}
-        if register_clients and getattr(op, "registration_token", None) and self.env_id == op.env_id:
+        config = {'environments': [self.env_id], 'cache_seconds': cache_seconds}
+        if register_clients and getattr(op, 'registration_token', None) and self.env_id == op.env_id:
             # OIDC applications become clients of the OP's PingOne-shaped provider (server.py OPClients): their id is
             # the client_id, their secret the client secret, so a code exchange runs with what the API returned.
-            config.update(op_registration_endpoint=op.discovery("pingone")["registration_endpoint"],
-                          op_registration_token=op.registration_token, op_env_id=op.env_id)
-        self._launch(workdir, op, "servers.pingone_api.server", client, python or os.environ.get("PINGONE_API_PYTHON"), config,
-                     startup_timeout)
-        self.base_url = self.root_url + "/v1"
-        self.env_url = "%s/environments/%s" % (self.base_url, self.env_id)
+            config.update(
+                op_registration_endpoint=op.discovery('pingone')['registration_endpoint'], op_registration_token=op.registration_token, op_env_id=op.env_id
+            )
+        self._launch(workdir, op, 'servers.pingone_api.server', client, python or os.environ.get('PINGONE_API_PYTHON'), config, startup_timeout)
+        self.base_url = self.root_url + '/v1'
+        self.env_url = '%s/environments/%s' % (self.base_url, self.env_id)
 
     def collection_url(self, *parts):
         """URL of a path under the environment, e.g. collection_url("resources", rid, "scopes")."""
-        return "/".join([self.env_url] + [str(p) for p in parts])
+        return '/'.join([self.env_url] + [str(p) for p in parts])
 
     def reset(self, fail_first=None, not_found_after_create=False, page_cap=None):
         """Empty the server (objects, request log, introspection cache, the OP clients of its applications) and arm
@@ -66,15 +65,15 @@ class PingOneAPI(LoggedServer):
         requests with that status (429: REQUEST_LIMITED with Retry-After: 1); ``not_found_after_create`` makes the
         first GET of each new object answer 404; ``page_cap`` caps every list page whatever ``limit`` asks.
         """
-        self._reset({"fail_first": fail_first or {}, "not_found_after_create": not_found_after_create, "page_cap": page_cap})
+        self._reset({'fail_first': fail_first or {}, 'not_found_after_create': not_found_after_create, 'page_cap': page_cap})
         return self
 
     @property
     def env_path(self):
         """The environment's path (as the request log has it): /v1/environments/<env_id>."""
-        return "/v1/environments/%s" % self.env_id
+        return '/v1/environments/%s' % self.env_id
 
-    def held(self, collection, key="name", under=(), session=None):
+    def held(self, collection, key='name', under=(), session=None):
         """What the server holds in a collection (under a parent: ``under=("resources", id)``), by key, page after page,
         read with ``session`` (a new admin session when none is given)."""
         session = session or self.admin_session()
@@ -82,12 +81,12 @@ class PingOneAPI(LoggedServer):
         while url:
             answer = session.get(url, timeout=30)
             if answer.status_code != 200:
-                raise self.error("reading %s failed: HTTP %s" % (collection, answer.status_code))
+                raise self.error('reading %s failed: HTTP %s' % (collection, answer.status_code))
             page = answer.json()
-            found.update((obj[key], obj) for obj in page["_embedded"][collection])
-            url = page["_links"].get("next", {}).get("href")
+            found.update((obj[key], obj) for obj in page['_embedded'][collection])
+            url = page['_links'].get('next', {}).get('href')
         return found
 
-    def session(self, scope="api:read api:write"):
+    def session(self, scope='api:read api:write'):
         """A requests.Session sending a fresh token for a scope, JSON in and out."""
-        return self._session(scope, {"Accept": "application/json"})
+        return self._session(scope, {'Accept': 'application/json'})

@@ -29,7 +29,7 @@ import os
 
 from ..base import LoggedServer
 
-SCIM_JSON = "application/scim+json"
+SCIM_JSON = 'application/scim+json'
 
 
 class SCIMServerError(Exception):
@@ -40,13 +40,20 @@ class SCIMServer(LoggedServer):
     """A running scim2-server behind OP-issued bearer tokens; use as a context manager."""
 
     error = SCIMServerError
-    file_prefix = "scim"
-    label = "scim server"
+    file_prefix = 'scim'
+    label = 'scim server'
 
-    def __init__(self, workdir, op, client="csjwt", fail_first=None, python=None, startup_timeout=90, cache_seconds=3):
-        self._launch(workdir, op, "servers.scim.server", client, python or os.environ.get("SCIM_SERVER_PYTHON"),
-                     {"op_issuer": op.issuer, "cache_seconds": cache_seconds, "fail_first": fail_first or {}}, startup_timeout)
-        self.base_url = self.root_url + "/v2"
+    def __init__(self, workdir, op, client='csjwt', fail_first=None, python=None, startup_timeout=90, cache_seconds=3):
+        self._launch(
+            workdir,
+            op,
+            'servers.scim.server',
+            client,
+            python or os.environ.get('SCIM_SERVER_PYTHON'),
+            {'op_issuer': op.issuer, 'cache_seconds': cache_seconds, 'fail_first': fail_first or {}},
+            startup_timeout,
+        )
+        self.base_url = self.root_url + '/v2'
 
     def reset(self, fail_first=None, list_cap=None, bare_create=False, delay_ms=0, index_filters=False):
         """Empty the server (storage, request log, introspection cache), arm ``fail_first``, with ``list_cap``
@@ -54,14 +61,13 @@ class SCIMServer(LoggedServer):
         answer creates with Location and no body (see server.py); returns self.
         For benchmarks only: ``delay_ms`` holds every request that long, ``index_filters`` answers ``or`` filters of
         ``eq`` terms from an index (an "indexed test server")."""
-        self._reset({"fail_first": fail_first or {}, "list_cap": list_cap, "bare_create": bare_create, "delay_ms": delay_ms,
-                     "index_filters": index_filters})
+        self._reset({'fail_first': fail_first or {}, 'list_cap': list_cap, 'bare_create': bare_create, 'delay_ms': delay_ms, 'index_filters': index_filters})
         return self
 
     def is_write(self, entry):
         """POST/PUT/PATCH/DELETE, except a search (POST .../.search reads)."""
-        return super().is_write(entry) and not entry["path"].endswith("/.search")
+        return super().is_write(entry) and not entry['path'].endswith('/.search')
 
-    def session(self, scope="api:read api:write"):
+    def session(self, scope='api:read api:write'):
         """A requests.Session sending a fresh token for a scope and SCIM JSON headers."""
-        return self._session(scope, {"Accept": SCIM_JSON, "Content-Type": SCIM_JSON})
+        return self._session(scope, {'Accept': SCIM_JSON, 'Content-Type': SCIM_JSON})

@@ -62,32 +62,32 @@ from scim2_server.testserver.application import BEARER_TOKEN_SCHEME
 from scim2_server.testserver.cli import ThreadingWSGIServer
 from scim2_server.utils import load_default_resource_types, load_default_schemas, load_default_service_provider_config
 
-ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
-ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-READ_SCOPES = {"api:read", "api:write"}
-WRITE_SCOPE = "api:write"
-CONTROL_PATH = "/_control/reset"
-LIST_PATHS = ("/v2/Users", "/v2/Groups")
+ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error'
+ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+WRITE_METHODS = ('POST', 'PUT', 'PATCH', 'DELETE')
+READ_SCOPES = {'api:read', 'api:write'}
+WRITE_SCOPE = 'api:write'
+CONTROL_PATH = '/_control/reset'
+LIST_PATHS = ('/v2/Users', '/v2/Groups')
 
 
 class IntrospectionUnavailable(SCIMException):
     """The OP could not be asked about a token."""
 
     status = 503
-    _default_detail = "Token introspection failed"
+    _default_detail = 'Token introspection failed'
 
 
 class Introspector(object):
     """RFC 7662 client authenticated with client_secret_jwt, with a short per-token cache."""
 
     def __init__(self, config):
-        self.endpoint = config["introspection_endpoint"]
-        self.ca_path = config.get("ca_path")
-        self.client_id = config["client_id"]
-        self.client_secret = config["client_secret"]
-        self.alg = config.get("signing_alg") or "HS256"
-        self.cache_seconds = float(config.get("cache_seconds", 3))
+        self.endpoint = config['introspection_endpoint']
+        self.ca_path = config.get('ca_path')
+        self.client_id = config['client_id']
+        self.client_secret = config['client_secret']
+        self.alg = config.get('signing_alg') or 'HS256'
+        self.cache_seconds = float(config.get('cache_seconds', 3))
         self.cache = {}
         self.lock = threading.Lock()
         self.session = requests.Session()
@@ -100,33 +100,30 @@ class Introspector(object):
     def assertion(self):
         """A fresh client_secret_jwt assertion for the introspection endpoint."""
         now = int(time.time())
-        claims = {"iss": self.client_id, "sub": self.client_id, "aud": self.endpoint,
-                  "iat": now, "exp": now + 60, "jti": str(uuid.uuid4())}
+        claims = {'iss': self.client_id, 'sub': self.client_id, 'aud': self.endpoint, 'iat': now, 'exp': now + 60, 'jti': str(uuid.uuid4())}
         return jwt.encode(claims, self.client_secret, algorithm=self.alg)
 
     def introspect(self, token):
         """The OP's introspection answer for a token (dict), possibly cached; inactive once past exp."""
-        key = hashlib.sha256(token.encode("utf-8")).hexdigest()
+        key = hashlib.sha256(token.encode('utf-8')).hexdigest()
         now = time.time()
         with self.lock:
             hit = self.cache.get(key)
             if hit is not None and hit[0] > now:
                 return hit[1]
-        data = {"client_id": self.client_id, "client_assertion_type": ASSERTION_TYPE,
-                "client_assertion": self.assertion(), "token": token}
+        data = {'client_id': self.client_id, 'client_assertion_type': ASSERTION_TYPE, 'client_assertion': self.assertion(), 'token': token}
         try:
-            resp = self.session.post(self.endpoint, data=data, verify=self.ca_path or True, timeout=10,
-                                     headers={"Accept": "application/json"})
+            resp = self.session.post(self.endpoint, data=data, verify=self.ca_path or True, timeout=10, headers={'Accept': 'application/json'})
             resp.raise_for_status()
             result = resp.json()
         except (requests.RequestException, ValueError) as exc:
-            sys.stderr.write("introspection failed: %s\n" % type(exc).__name__)
+            sys.stderr.write('introspection failed: %s\n' % type(exc).__name__)
             raise IntrospectionUnavailable()
         if not isinstance(result, dict):
             raise IntrospectionUnavailable()
         until = now + self.cache_seconds
-        if result.get("active") and isinstance(result.get("exp"), (int, float)):
-            until = min(until, result["exp"])
+        if result.get('active') and isinstance(result.get('exp'), (int, float)):
+            until = min(until, result['exp'])
         with self.lock:
             if len(self.cache) > 10000:
                 self.cache.clear()
@@ -149,8 +146,7 @@ class IndexedStorage(InMemoryStorage):
         resources = self._resources.get(names[0], {})
         for term in node.terms:
             binding = scim_filter.resolve_comparison(term.attr_path, strict=False) if isinstance(term, Comparison) else None
-            if (binding is None or term.op != CompareOperator.eq or not isinstance(term.value, str)
-                    or binding.is_multivalued or binding.target_type is not str):
+            if binding is None or term.op != CompareOperator.eq or not isinstance(term.value, str) or binding.is_multivalued or binding.target_type is not str:
                 return super()._candidates(names, scim_filter)
             try:
                 value = binding.comparable(term.value)
@@ -185,7 +181,7 @@ class OAuthApplication(WSGIApplication):
         """Empty storage, no cached introspection, these faults armed, lists capped or not (the test control route);
         delay_ms and index_filters are for benchmarks (see the module docstring)."""
         with self.fault_lock:
-            self.faults = parse_fail_first({"fail_first": fail_first})
+            self.faults = parse_fail_first({'fail_first': fail_first})
         self.list_cap = int(list_cap) if list_cap else None
         self.bare_create = bool(bare_create)
         self.delay_seconds = float(delay_ms or 0) / 1000.0
@@ -198,21 +194,21 @@ class OAuthApplication(WSGIApplication):
         return True  # every endpoint, /ServiceProviderConfig included
 
     def check_auth(self, request):
-        scheme, token = ((request.header("Authorization") or "").split(None, 1) + ["", ""])[:2]
+        scheme, token = ((request.header('Authorization') or '').split(None, 1) + ['', ''])[:2]
         token = token.strip()
-        if scheme.lower() != "bearer" or not token:
-            raise UnauthorizedException(detail="Missing bearer token")
+        if scheme.lower() != 'bearer' or not token:
+            raise UnauthorizedException(detail='Missing bearer token')
         info = self.introspector.introspect(token)
-        exp = info.get("exp")
-        if not info.get("active") or (isinstance(exp, (int, float)) and exp <= time.time()):
-            raise UnauthorizedException(detail="Invalid or inactive bearer token")
-        scopes = set((info.get("scope") or "").split())
+        exp = info.get('exp')
+        if not info.get('active') or (isinstance(exp, (int, float)) and exp <= time.time()):
+            raise UnauthorizedException(detail='Invalid or inactive bearer token')
+        scopes = set((info.get('scope') or '').split())
         method = request.method.upper()
-        if method in WRITE_METHODS and not request.path.rstrip("/").endswith("/.search"):
+        if method in WRITE_METHODS and not request.path.rstrip('/').endswith('/.search'):
             if WRITE_SCOPE not in scopes:
-                raise ForbiddenException(detail="Scope %s is required for %s" % (WRITE_SCOPE, method))
+                raise ForbiddenException(detail='Scope %s is required for %s' % (WRITE_SCOPE, method))
         elif not scopes & READ_SCOPES:
-            raise ForbiddenException(detail="Scope api:read or api:write is required")
+            raise ForbiddenException(detail='Scope api:read or api:write is required')
 
     def take_fault(self, method, path):
         """Status of the first armed fault matching METHOD and the raw path (consumed), else None."""
@@ -221,49 +217,49 @@ class OAuthApplication(WSGIApplication):
                 want_method, want_path, status, left = fault
                 if left <= 0 or want_method != method:
                     continue
-                if path == want_path or (want_path.endswith("*") and path.startswith(want_path[:-1])):
+                if path == want_path or (want_path.endswith('*') and path.startswith(want_path[:-1])):
                     fault[3] -= 1
                     return status
         return None
 
     def dispatch_request(self, request):
         self.check_auth(request)
-        status = self.take_fault(request.method.upper(), getattr(request, "raw_path", request.path))
+        status = self.take_fault(request.method.upper(), getattr(request, 'raw_path', request.path))
         if status is not None:
-            body = {"schemas": [ERROR_SCHEMA], "status": str(status), "detail": "Injected fault"}
-            return ScimResponse(HTTPStatus(status), body, {"Retry-After": "1"})
+            body = {'schemas': [ERROR_SCHEMA], 'status': str(status), 'detail': 'Injected fault'}
+            return ScimResponse(HTTPStatus(status), body, {'Retry-After': '1'})
         response = self.handler.handle(request)
-        if self.bare_create and request.method.upper() == "POST" and response.status == HTTPStatus.CREATED:
-            response = ScimResponse(HTTPStatus.CREATED, None, {"Location": response.headers["Location"]})
+        if self.bare_create and request.method.upper() == 'POST' and response.status == HTTPStatus.CREATED:
+            response = ScimResponse(HTTPStatus.CREATED, None, {'Location': response.headers['Location']})
         return response
 
     def read_request(self, environ):
-        path, method = environ.get("PATH_INFO", "").rstrip("/"), environ.get("REQUEST_METHOD")
-        if self.list_cap and method == "GET" and path in LIST_PATHS:
-            query = dict(parse_qsl(environ.get("QUERY_STRING", "")))
-            count = min(int(query.get("count") or self.list_cap), self.list_cap)
+        path, method = environ.get('PATH_INFO', '').rstrip('/'), environ.get('REQUEST_METHOD')
+        if self.list_cap and method == 'GET' and path in LIST_PATHS:
+            query = dict(parse_qsl(environ.get('QUERY_STRING', '')))
+            count = min(int(query.get('count') or self.list_cap), self.list_cap)
             environ = dict(environ, QUERY_STRING=urlencode(dict(query, startIndex=1, count=count)))
-        elif self.list_cap and method == "POST" and path.endswith("/.search") and path[:-len("/.search")] in LIST_PATHS:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-            body = json.loads(environ["wsgi.input"].read(length) or b"{}")
-            body.update(startIndex=1, count=min(int(body.get("count") or self.list_cap), self.list_cap))
+        elif self.list_cap and method == 'POST' and path.endswith('/.search') and path[: -len('/.search')] in LIST_PATHS:
+            length = int(environ.get('CONTENT_LENGTH') or 0)
+            body = json.loads(environ['wsgi.input'].read(length) or b'{}')
+            body.update(startIndex=1, count=min(int(body.get('count') or self.list_cap), self.list_cap))
             data = json.dumps(body).encode()
             environ = dict(environ, CONTENT_LENGTH=str(len(data)))
-            environ["wsgi.input"] = io.BytesIO(data)
+            environ['wsgi.input'] = io.BytesIO(data)
         request = super().read_request(environ)
-        request.raw_path = environ.get("PATH_INFO", "")
+        request.raw_path = environ.get('PATH_INFO', '')
         return request
 
 
 def parse_fail_first(config):
     """{"METHOD /path": [status, n]} from config and SCIM_SERVER_FAIL_FIRST, as a list of [method, path, status, left]."""
-    spec = dict(config.get("fail_first") or {})
-    env = os.environ.get("SCIM_SERVER_FAIL_FIRST")
+    spec = dict(config.get('fail_first') or {})
+    env = os.environ.get('SCIM_SERVER_FAIL_FIRST')
     if env:
         spec.update(json.loads(env))
     faults = []
     for key, value in spec.items():
-        method, path = (key.split(None, 1) + [""])[:2]
+        method, path = (key.split(None, 1) + [''])[:2]
         status, count = (list(value) + [1])[:2] if isinstance(value, (list, tuple)) else (value, 1)
         faults.append([method.upper(), path.strip(), int(status), int(count)])
     return faults
@@ -283,37 +279,36 @@ class RequestLog(object):
 
     def control(self, environ, start_response):
         """POST CONTROL_PATH: reset the application and the log; 403 without the control secret."""
-        given = environ.get("HTTP_X_TEST_CONTROL", "")
+        given = environ.get('HTTP_X_TEST_CONTROL', '')
         if not self.control_secret or not hmac.compare_digest(given.encode(), self.control_secret.encode()):
-            start_response("403 Forbidden", [("Content-Length", "0")])
-            return [b""]
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = json.loads(environ["wsgi.input"].read(length) or b"{}")
+            start_response('403 Forbidden', [('Content-Length', '0')])
+            return [b'']
+        length = int(environ.get('CONTENT_LENGTH') or 0)
+        body = json.loads(environ['wsgi.input'].read(length) or b'{}')
         with self.lock:
-            self.app.reset(body.get("fail_first"), body.get("list_cap"), body.get("bare_create"), body.get("delay_ms"),
-                           body.get("index_filters"))
-            open(self.log_path, "w").close()
-        start_response("204 No Content", [("Content-Length", "0")])
-        return [b""]
+            self.app.reset(body.get('fail_first'), body.get('list_cap'), body.get('bare_create'), body.get('delay_ms'), body.get('index_filters'))
+            open(self.log_path, 'w').close()
+        start_response('204 No Content', [('Content-Length', '0')])
+        return [b'']
 
     def log(self, method, path, status, query):
-        line = json.dumps({"method": method, "path": path, "status": status, "query": query}) + "\n"
+        line = json.dumps({'method': method, 'path': path, 'status': status, 'query': query}) + '\n'
         with self.lock:
-            with open(self.log_path, "a") as f:
+            with open(self.log_path, 'a') as f:
                 f.write(line)
 
     def __call__(self, environ, start_response):
-        method = environ.get("REQUEST_METHOD", "GET").upper()
-        path = environ.get("PATH_INFO", "")
-        query = bool(environ.get("QUERY_STRING"))
-        if method == "POST" and path == CONTROL_PATH:
+        method = environ.get('REQUEST_METHOD', 'GET').upper()
+        path = environ.get('PATH_INFO', '')
+        query = bool(environ.get('QUERY_STRING'))
+        if method == 'POST' and path == CONTROL_PATH:
             return self.control(environ, start_response)
         if self.app.delay_seconds:
             time.sleep(self.app.delay_seconds)  # the round trip of a distant service; other threads run meanwhile
         seen = {}
 
         def recording_start_response(status, headers, exc_info=None):
-            seen["status"] = int(status.split(" ", 1)[0])
+            seen['status'] = int(status.split(' ', 1)[0])
             return start_response(status, headers, exc_info)
 
         try:
@@ -321,7 +316,7 @@ class RequestLog(object):
         except Exception:
             self.log(method, path, 500, query)
             raise
-        self.log(method, path, seen.get("status", 500), query)
+        self.log(method, path, seen.get('status', 500), query)
         return result
 
 
@@ -335,7 +330,7 @@ class QuietHandler(WSGIRequestHandler):
         env = super().get_environ()
         if isinstance(self.connection, ssl.SSLSocket):
             # wsgiref derives wsgi.url_scheme from HTTPS, and scim2-server builds meta.location from that.
-            env["HTTPS"] = "on"
+            env['HTTPS'] = 'on'
         return env
 
 
@@ -344,12 +339,12 @@ def build_app(config):
     spc = load_default_service_provider_config()
     spc.authentication_schemes = [BEARER_TOKEN_SCHEME]
     provider = ScimProvider.from_discovery(load_default_schemas().values(), load_default_resource_types().values(), config=spc)
-    service = OAuthService(provider, secret=os.environ.get("SCIM2_SERVER_SECRET") or uuid.uuid4().hex)
-    storage = IndexedStorage() if config.get("index_filters") else InMemoryStorage()
+    service = OAuthService(provider, secret=os.environ.get('SCIM2_SERVER_SECRET') or uuid.uuid4().hex)
+    storage = IndexedStorage() if config.get('index_filters') else InMemoryStorage()
     app = OAuthApplication(storage, provider, service, Introspector(config), parse_fail_first(config))
-    app.delay_seconds = float(config.get("delay_ms") or 0) / 1000.0
-    app.index_filters = bool(config.get("index_filters"))
-    return RequestLog(app, config["log_path"], config.get("control_secret"))
+    app.delay_seconds = float(config.get('delay_ms') or 0) / 1000.0
+    app.index_filters = bool(config.get('index_filters'))
+    return RequestLog(app, config['log_path'], config.get('control_secret'))
 
 
 def _watch_stdin(server):
@@ -366,13 +361,12 @@ def main(argv=None):
     """Run the server described by the config file in argv[0]."""
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
-        sys.stderr.write("usage: python -m servers.scim.server CONFIG_JSON\n")
+        sys.stderr.write('usage: python -m servers.scim.server CONFIG_JSON\n')
         return 2
     with open(argv[0]) as f:
         config = json.load(f)
     app = build_app(config)
-    server = make_server(config.get("host", "127.0.0.1"), int(config.get("port", 0)), app,
-                         server_class=ThreadingWSGIServer, handler_class=QuietHandler)
+    server = make_server(config.get('host', '127.0.0.1'), int(config.get('port', 0)), app, server_class=ThreadingWSGIServer, handler_class=QuietHandler)
     return serve(server, config)
 
 
@@ -382,10 +376,10 @@ def serve(server, config):
     Wraps the socket in TLS when the config names a certificate, and writes the ready file (port and pid) once
     listening. The PingOne API test server (servers/pingone_api/server.py) serves through this too.
     """
-    if config.get("tls_cert"):
+    if config.get('tls_cert'):
         # Bearer tokens go only over TLS, in tests as in the field (the OP's throwaway CA signs this cert too).
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(config["tls_cert"], config["tls_key"])
+        context.load_cert_chain(config['tls_cert'], config['tls_key'])
         server.socket = context.wrap_socket(server.socket, server_side=True)
 
     def on_signal(*_):
@@ -393,13 +387,13 @@ def serve(server, config):
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    if not config.get("ignore_stdin"):
+    if not config.get('ignore_stdin'):
         threading.Thread(target=_watch_stdin, args=(server,), daemon=True).start()
-    ready_path = config.get("ready_path")
+    ready_path = config.get('ready_path')
     if ready_path:
-        tmp = ready_path + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump({"port": server.server_address[1], "pid": os.getpid()}, f)
+        tmp = ready_path + '.tmp'
+        with open(tmp, 'w') as f:
+            json.dump({'port': server.server_address[1], 'pid': os.getpid()}, f)
         os.replace(tmp, ready_path)
     try:
         server.serve_forever(poll_interval=0.2)
@@ -408,5 +402,5 @@ def serve(server, config):
     return 0
 
 
-if __name__ == "__main__":
+if __name__ == '__main__':
     sys.exit(main())

@@ -6,7 +6,7 @@
 
 credential_type.yml injects JWTAUTH_OIDC_<OPTION>, what every option falls back to;
 application_credential_type.yml injects JWTAUTH_OIDC_APP_<OPTION>, what the options fall
-back to with credential=application (issue 14: a worker and an end-user application in one job).
+back to with credential=application (a worker and an end-user application in one job).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ CONNECTION = dict(specs.connection_argument_spec(), **{name: spec for name, spec
 # Inputs that are not options one to one: the CA is given as PEM and injected as a file path.
 NOT_OPTIONS = {'ca_certificate'}
 # Options checked by the library rather than by spec choices, with the values a dropdown should offer:
-# region takes any case and says which name to use (issue 11), and the credential offers the canonical names.
+# region takes any case and says which name to use, and the credential offers the canonical names.
 CHECKED_CHOICES = {'region': list(locations.REGION_TLDS)}
 # What the application credential injects when it names a location: every variable it has is then read.
 NAMED_LOCATION = {'JWTAUTH_OIDC_APP_ISSUER': 'https://op.example.test'}
@@ -80,7 +80,7 @@ def test_the_types_have_their_own_names_and_variables():
 
 @pytest.mark.parametrize('name, field_id', OPTION_INPUTS)
 def test_each_input_sets_its_option_variable(name, field_id):
-    assert field_id in CONNECTION, 'input {0} is not a connection option'.format(field_id)
+    assert field_id in CONNECTION, f'input {field_id} is not a connection option'
     assert LOADED[name]['injectors']['env'][variable(name, field_id)] == '{{ ' + field_id + ' }}'
 
 

@@ -57,15 +57,15 @@ def description_problem(option, spec, doc):
     if option == 'credential':
         # No fallback of its own: it says which variables the others read, so it names both families.
         wanted = [sources.ENV_PREFIX + '<OPTION>', sources.APPLICATION_ENV_PREFIX + '<OPTION>']
-        return None if variable is None and all(name in text for name in wanted) else 'must name {0} and have no fallback'.format(wanted)
+        return None if variable is None and all(name in text for name in wanted) else f'must name {wanted} and have no fallback'
     if variable is None:
-        return 'names {0}* but has no fallback'.format(sources.ENV_PREFIX) if sources.ENV_PREFIX in text else None
+        return f'names {sources.ENV_PREFIX}* but has no fallback' if sources.ENV_PREFIX in text else None
     if variable != sources.env_var(option):
-        return 'falls back to {0}, not {1}'.format(variable, sources.env_var(option))
-    if 'E({0})'.format(variable) not in text:
-        return 'does not name E({0})'.format(variable)
+        return f'falls back to {variable}, not {sources.env_var(option)}'
+    if f'E({variable})' not in text:
+        return f'does not name E({variable})'
     if text.count('E(' + sources.ENV_PREFIX) != 1:
-        return 'names more than one {0}* variable'.format(sources.ENV_PREFIX)
+        return f'names more than one {sources.ENV_PREFIX}* variable'
     return None
 
 

@@ -2,7 +2,7 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Masking: every form of a secret, and only the masks that occur given to remove_values (issue 12)."""
+"""Masking: every form of a secret, and only the masks that occur given to remove_values."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ SECRETS = [LONG, SHORT, 'other-secret-never-shown']
     [
         ({}, []),
         ('nothing secret here', []),
-        ('a {0} b'.format(LONG), [LONG]),
-        ({'msg': 'sent client_secret={0}'.format(quote_plus(LONG))}, [quote_plus(LONG)]),
+        (f'a {LONG} b', [LONG]),
+        ({'msg': f'sent client_secret={quote_plus(LONG)}'}, [quote_plus(LONG)]),
         (['the password is pw1.'], [SHORT]),
         (['pw 1', 'p', 'w1'], []),
         ({LONG: 'a key holds it'}, [LONG]),
@@ -53,7 +53,7 @@ def test_occurring_sees_numbers_as_remove_values_does(masks, value, expected):
 @pytest.mark.parametrize(
     'value',
     [
-        {'msg': 'raw {0}, form {1}, short pw1 in a word'.format(LONG, quote_plus(LONG)), 'done': {'created': [LONG, 'bob'], 'ids': {'a': 7}}},
+        {'msg': f'raw {LONG}, form {quote_plus(LONG)}, short pw1 in a word', 'done': {'created': [LONG, 'bob'], 'ids': {'a': 7}}},
         ['pw1', LONG, 'nothing', 42, True, None, ('pw1x', b'pw1')],
         {'number': 1234567890, 'text': 'no secret'},
     ],

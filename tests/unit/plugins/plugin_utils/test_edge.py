@@ -89,7 +89,7 @@ def test_check_mode_skips_code_redemption_without_network():
         (dict(BASE, client_secret=None), 'auth_method is client_secret_jwt but all of the following are missing: client_secret'),
         (dict(BASE, grant_type='refresh_token'), 'missing: refresh_token'),
         (dict(BASE, region='MARS'), "region must be one of NA, CA, EU, AU, SG, AP (in any case), got 'MARS'"),
-        # Issue 11: the PingOne options are checked before any request, with the value to use.
+        # the PingOne options are checked before any request, with the value to use.
         (dict(BASE, region='us'), "region 'us' is not a PingOne region name; use NA"),
         (dict(BASE, environment_id='my-env'), 'environment_id must be a PingOne environment ID, a UUID such as'),
         (
@@ -108,7 +108,7 @@ def test_argument_errors(args, message):
 def test_library_errors_keep_their_details_and_warnings(monkeypatch):
     def failing(options, context, check_mode=False):
         exc = OAuthError(
-            'Failed to obtain a token at {0}: invalid_client [HTTP 401]'.format(options.token_endpoint),
+            f'Failed to obtain a token at {options.token_endpoint}: invalid_client [HTTP 401]',
             url=options.token_endpoint,
             status=401,
             error='invalid_client',
@@ -129,19 +129,17 @@ def test_any_exception_is_a_failed_result_not_a_traceback(monkeypatch, exc):
 
     result = run_token(BASE, use_case=failing, monkeypatch=monkeypatch)
     assert result['failed'] is True
-    assert result['msg'].startswith('Unexpected {0}: '.format(type(exc).__name__))
+    assert result['msg'].startswith(f'Unexpected {type(exc).__name__}: ')
     assert 'Traceback' not in shown(result)
 
 
 def test_failures_are_masked_in_every_encoding_minted_values_included(monkeypatch):
     assertion = 'eyJhbGciOiJIUzI1NiJ9.eyJqdGkiOiJ1bml0In0.' + 's' * 43
-    basic = base64.b64encode('c1:{0}'.format(quote_plus(SECRET)).encode()).decode()
+    basic = base64.b64encode(f'c1:{quote_plus(SECRET)}'.encode()).decode()
 
     def echoing(options, context, check_mode=False):
         context.remember(assertion, basic)
-        raise RuntimeError(
-            'OP said: client_secret={0}&client_assertion={1} Authorization: Basic {2} raw {3}'.format(quote_plus(SECRET), assertion, basic, SECRET)
-        )
+        raise RuntimeError(f'OP said: client_secret={quote_plus(SECRET)}&client_assertion={assertion} Authorization: Basic {basic} raw {SECRET}')
 
     result = run_token(BASE, use_case=echoing, monkeypatch=monkeypatch)
     for leaked in (SECRET, quote_plus(SECRET), assertion, basic):
@@ -176,7 +174,7 @@ def test_api_resource_failure_keeps_what_was_done(monkeypatch):
 
     def half_done(options, context, check_mode=False, diff=False):
         raise ResourceError(
-            'Failed to create things {0!r} at {1}: HTTP 500'.format('two', options.url),
+            f'Failed to create things {"two"!r} at {options.url}: HTTP 500',
             url=options.url,
             status=500,
             done={'created': ['one'], 'updated': [], 'deleted': [], 'unchanged': [], 'ids': {'one': '1'}},
@@ -194,7 +192,7 @@ def test_the_lookup_uses_the_same_edge(monkeypatch):
 
     def fake(terms, options, context):
         seen.append(options)
-        raise StoreError('The token store {0} is a symlink; refused (token_store_path) {1}'.format('/s', SECRET))
+        raise StoreError(f'The token store {"/s"} is a symlink; refused (token_store_path) {SECRET}')
 
     monkeypatch.setattr(module_of(lookup), 'lookup_tokens', fake)
     with pytest.raises(AnsibleLookupError) as caught:
@@ -236,7 +234,7 @@ def test_module_files_say_they_run_as_action_plugins(capsys, module, name):
             module.main()
     result = json.loads(capsys.readouterr().out)
     assert result['failed'] is True
-    assert result['msg'].startswith('jwtauth.oidc.{0} runs on the controller as an action plugin'.format(name))
+    assert result['msg'].startswith(f'jwtauth.oidc.{name} runs on the controller as an action plugin')
 
 
 def test_no_option_is_shadowed_by_a_method_of_options():
@@ -250,7 +248,7 @@ def test_no_option_is_shadowed_by_a_method_of_options():
     assert dict(options) == expected
 
 
-# Issue 12: a long items list is checked without ArgumentSpecValidator's deep copy, echoed as a summary, and masked
+# a long items list is checked without ArgumentSpecValidator's deep copy, echoed as a summary, and masked
 # at a cost that grows with the secrets and the output, not with the items.
 PASSWORD = 'initial-Passw0rd+for/user=' + 'p' * 12
 LATE_PASSWORD = 'another-Passw0rd+late/user=' + 'l' * 12
@@ -260,10 +258,10 @@ def users(count, passwords=None):
     """``count`` SCIM users; ``passwords`` maps an index to that user's write-only password."""
     made = [
         {
-            'userName': 'user{0:05d}'.format(number),
+            'userName': f'user{number:05d}',
             'active': True,
-            'name': {'givenName': 'G{0}'.format(number)},
-            'emails': [{'value': 'user{0}@example.test'.format(number), 'primary': True}],
+            'name': {'givenName': f'G{number}'},
+            'emails': [{'value': f'user{number}@example.test', 'primary': True}],
         }
         for number in range(count)
     ]
@@ -292,7 +290,7 @@ def unchanged(options, context, check_mode=False, diff=False):
         'deleted': [],
         'unchanged': keys,
         'ids': {key: 'id-' + key for key in keys},
-        'msg': 'Users: unchanged {0}'.format(len(keys)),
+        'msg': f'Users: unchanged {len(keys)}',
     }
 
 

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Where options come from: environment fallbacks where an empty variable is unset (AWX injects empty inputs as ""),
-task settings that replace injected groups whole, and the credential a task reads (issue 14)."""
+task settings that replace injected groups whole, and the credential a task reads."""
 
 from __future__ import annotations
 

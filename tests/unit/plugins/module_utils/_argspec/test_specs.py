@@ -25,7 +25,7 @@ def role_auth_suboptions(role):
 
 @pytest.mark.parametrize('role', sorted(ROLE_AUTH))
 def test_role_auth_takes_exactly_the_modules_connection_options(role):
-    """Issue 11, item 3 (and issue 14's role): the auth dict declares every api_resource option about reaching the API, and no other."""
+    """the auth dict declares every api_resource option about reaching the API, and no other."""
     assert sorted(role_auth_suboptions(role)) == sorted(specs.api_auth_argument_spec())
 
 
@@ -42,6 +42,6 @@ def test_role_auth_suboptions_match_the_module(role):
         # No defaults in the role: a key left out takes the module's default or its JWTAUTH_OIDC_* variable.
         if 'default' in role_option or 'required' in role_option:
             problems.append((name, 'default or required'))
-        if 'O(jwtauth.oidc.api_resource#module:{0})'.format(name) not in role_option.get('description', ''):
+        if f'O(jwtauth.oidc.api_resource#module:{name})' not in role_option.get('description', ''):
             problems.append((name, 'description'))
     assert not problems

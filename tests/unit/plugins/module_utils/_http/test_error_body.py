@@ -2,7 +2,7 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Error answers that are not OAuth error responses, in a few words (issue 11, item 9)."""
+"""Error answers that are not OAuth error responses, in a few words."""
 
 from __future__ import annotations
 
@@ -38,11 +38,11 @@ SUMMARIES = [
         'INVALID_DATA: The request could not be completed. One or more validation errors were in the request. '
         '(details: must be unique (username)); PingOne error id ' + ERROR_ID,
     ),
-    (JSON, platform(details=[{'message': 'm{0}'.format(n)} for n in range(5)]), '(details: m0; m1; m2; 2 more)'),
+    (JSON, platform(details=[{'message': f'm{n}'} for n in range(5)]), '(details: m0; m1; m2; 2 more)'),
     (
         dict(JSON, **{'Correlation-Id': CORRELATION}),
         platform(),
-        'NOT_FOUND: The requested resource was not found.; PingOne error id {0}; correlation ID {1}'.format(ERROR_ID, CORRELATION),
+        f'NOT_FOUND: The requested resource was not found.; PingOne error id {ERROR_ID}; correlation ID {CORRELATION}',
     ),
     (
         {'Content-Type': 'application/scim+json'},
@@ -81,12 +81,12 @@ def test_summarise(headers, text, expected):
 @pytest.mark.parametrize(
     'headers, text',
     [
-        ({'Content-Type': 'text/plain'}, 'rejected client_assertion={0}'.format(JWT)),
+        ({'Content-Type': 'text/plain'}, f'rejected client_assertion={JWT}'),
         ({'Content-Type': 'text/plain'}, 'Authorization: Bearer abc.def-ghi was refused'),
         ({'Content-Type': 'text/plain'}, 'Authorization: Basic dXNlcjpwYXNz was refused'),
-        (JSON, platform(message='token {0} is not valid'.format('A' * 64))),
-        (JSON, platform(details=[{'message': 'assertion {0} expired'.format(JWT)}])),
-        ({'Content-Type': 'text/html'}, '<title>{0}</title>'.format(JWT)),
+        (JSON, platform(message=f'token {"A" * 64} is not valid')),
+        (JSON, platform(details=[{'message': f'assertion {JWT} expired'}])),
+        ({'Content-Type': 'text/html'}, f'<title>{JWT}</title>'),
     ],
 )
 def test_credentials_are_redacted(headers, text):
@@ -97,8 +97,8 @@ def test_credentials_are_redacted(headers, text):
 
 
 def test_urls_and_uuids_stay_readable():
-    url = 'https://auth.pingone.com/{0}/as/token'.format(ERROR_ID)
-    assert error_body.clean('no route to {0}'.format(url)) == 'no route to {0}'.format(url)
+    url = f'https://auth.pingone.com/{ERROR_ID}/as/token'
+    assert error_body.clean(f'no route to {url}') == f'no route to {url}'
 
 
 @pytest.mark.parametrize(

@@ -125,6 +125,6 @@ def test_shown_url_hides_credentials(url, shown):
 def test_a_url_with_user_credentials_is_refused_without_showing_them(url):
     with pytest.raises(ConfigurationError) as caught:
         urls.check_url(url, 'the url option', allow_plain_http=True)
-    assert str(caught.value).startswith('Refusing {0}://***@'.format(url.split(':')[0]))
+    assert str(caught.value).startswith(f'Refusing {url.split(":")[0]}://***@')
     assert 'Pa55word' not in str(caught.value) + str(caught.value.details) and 'token@' not in str(caught.value)
     assert 'user credentials (user:password@)' in str(caught.value)

@@ -20,7 +20,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.discovery impo
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import location_of
 
 ENV = '5f2b1ac4-7e0d-4c43-9c4e-0b6f4a3d2e1f'
-P1 = 'https://auth.pingone.eu/{0}/as'.format(ENV)
+P1 = f'https://auth.pingone.eu/{ENV}/as'
 JSON = {'Content-Type': 'application/json'}
 REVOKE = admin_client.REVOCATION
 INTROSPECT = admin_client.INTROSPECTION
@@ -49,13 +49,13 @@ def test_resolve_endpoint_without_discovery():
         (
             dict(environment_id=ENV, auth_base_url='https://127.0.0.1:8443'),
             INTROSPECT,
-            ('https://127.0.0.1:8443/{0}/as/introspect'.format(ENV), 'https://127.0.0.1:8443/{0}/as/token'.format(ENV), True),
+            (f'https://127.0.0.1:8443/{ENV}/as/introspect', f'https://127.0.0.1:8443/{ENV}/as/token', True),
         ),
         # An explicit endpoint wins; the audience stays the token endpoint when one is known.
         (
             dict(environment_id=ENV, revocation_endpoint='https://gw.example.com/revoke'),
             REVOKE,
-            ('https://gw.example.com/revoke', 'https://auth.pingone.com/{0}/as/token'.format(ENV), False),
+            ('https://gw.example.com/revoke', f'https://auth.pingone.com/{ENV}/as/token', False),
         ),
         (
             dict(token_endpoint='https://op.example.com/token', revocation_endpoint='https://op.example.com/revoke'),
@@ -107,7 +107,7 @@ def test_token_form():
 def test_error_from_answer():
     """Each row: status, headers, body, then the error class, the start of its message and its OAuth error."""
     url = P1 + '/revoke'
-    prefix = 'Failed to revoke the token at {0}: '.format(url)
+    prefix = f'Failed to revoke the token at {url}: '
     table = [
         (
             400,
@@ -175,7 +175,7 @@ def test_error_from_answer():
 def test_parse_introspection():
     """Each row: status and body, then the claims or (error class, message)."""
     url = P1 + '/introspect'
-    prefix = 'Failed to introspect the token at {0}: '.format(url)
+    prefix = f'Failed to introspect the token at {url}: '
     no_active = prefix + 'HTTP 200 but the answer has no boolean "active" (RFC 7662 section 2.2; keys: '
     bad_client = prefix + (
         'invalid_client [HTTP 401]; check client_id, client_secret or private_key, auth_method and signing_alg against the client registration'

@@ -68,7 +68,7 @@ class FakeAuth:
 
     def apply(self, endpoint):
         self.assertions += 1
-        return {'client_id': 'c1', 'client_assertion': 'assertion-{0}'.format(self.assertions)}, {}
+        return {'client_id': 'c1', 'client_assertion': f'assertion-{self.assertions}'}, {}
 
 
 class Clock:

@@ -120,7 +120,7 @@ def test_device_and_exchange_forms():
     assert grants.infer_grant_type('token_exchange') == grants.TOKEN_EXCHANGE
 
 
-# Issue 11, item 6: requested scopes the answer does not grant (RFC 6749 sections 3.3 and 5.1).
+# requested scopes the answer does not grant (RFC 6749 sections 3.3 and 5.1).
 @pytest.mark.parametrize(
     'requested, granted, missing',
     [

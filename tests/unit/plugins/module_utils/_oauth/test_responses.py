@@ -61,9 +61,9 @@ ERROR_TABLE = [
         JSON,
         '{"error": "invalid_grant", "error_description": "grant request is invalid"}',
         OAuthError,
-        'Failed to exchange the authorization code at {0}: invalid_grant (grant request is invalid) [HTTP 400]'.format(URL),
+        f'Failed to exchange the authorization code at {URL}: invalid_grant (grant request is invalid) [HTTP 400]',
     ),
-    (401, JSON, '{"error": "invalid_client"}', OAuthError, 'Failed to exchange the authorization code at {0}: invalid_client [HTTP 401]'.format(URL)),
+    (401, JSON, '{"error": "invalid_client"}', OAuthError, f'Failed to exchange the authorization code at {URL}: invalid_client [HTTP 401]'),
     (500, {'Content-Type': 'text/html'}, '<html>boom</html>', ResponseError, 'HTTP 500 with a text/html answer, not an OAuth error response'),
     (302, {'Location': 'https://op/login'}, '', ResponseError, 'HTTP 302 redirect to https://op/login'),
     (200, {'Content-Type': 'text/plain'}, 'OK', ResponseError, 'HTTP 200 but the answer is not a JSON object (text/plain)'),
@@ -94,14 +94,14 @@ def jwt_with(claims):
     def part(value):
         return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip('=')
 
-    return '{0}.{1}.c2ln'.format(part({'alg': 'RS256'}), part(claims))
+    return f'{part({"alg": "RS256"})}.{part(claims)}.c2ln'
 
 
 YEAR = responses.MAX_TOKEN_LIFETIME
 SENT = 1_800_000_000
 
 
-# The answer's expires_in (JSON text) and access token -> expires_in and expires_at returned (issue 9).
+# The answer's expires_in (JSON text) and access token -> expires_in and expires_at returned.
 EXPIRY_TABLE = [
     ('3600', 'opaque', 3600, SENT + 3600),
     ('"3600"', 'opaque', 3600, SENT + 3600),  # a string: not RFC 6749, unambiguous
@@ -128,7 +128,7 @@ EXPIRY_TABLE = [
 
 @pytest.mark.parametrize('expires_in, access_token, expected_in, expected_at', EXPIRY_TABLE)
 def test_expiry(expires_in, access_token, expected_in, expected_at):
-    body = '{{"access_token": {0}, "expires_in": {1}}}'.format(json.dumps(access_token), expires_in)
+    body = f'{{"access_token": {json.dumps(access_token)}, "expires_in": {expires_in}}}'
     tokens = responses.parse_token_response(200, JSON, body, URL, WHAT, sent_at=SENT)
     assert (tokens['expires_in'], tokens['expires_at']) == (expected_in, expected_at)
 
@@ -152,7 +152,7 @@ def test_with_default_expiry(tokens, default, expected):
     assert responses.with_default_expiry(tokens, default, SENT)['expires_at'] == expected
 
 
-# Issue 11, item 11: the invalid_grant hint says what it can for the grant, and what was sent.
+# the invalid_grant hint says what it can for the grant, and what was sent.
 PINGONE_URL = 'https://auth.pingone.eu/a1b2c3d4-0000-4000-8000-000000000001/as/token'
 INVALID_GRANT = '{"error": "invalid_grant", "error_description": "Authorization code is invalid or expired"}'
 
@@ -195,7 +195,7 @@ def test_invalid_grant_hint(grant_type, redirect_uri, url, pingone, parts, absen
         assert part not in str(caught.value)
 
 
-# Issue 11, item 9: the correlation ID is kept with the OAuth error, once; other answers say what they are.
+# the correlation ID is kept with the OAuth error, once; other answers say what they are.
 CORRELATION = '3f1c9e8a-1111-4b2b-9c3d-5e6f7a8b9c0d'
 PLATFORM_404 = json.dumps({'id': 'e-1d2c', 'code': 'NOT_FOUND', 'message': 'The requested resource was not found.'})
 
@@ -209,15 +209,15 @@ PLATFORM_404 = json.dumps({'id': 'e-1d2c', 'code': 'NOT_FOUND', 'message': 'The 
             '{"error": "invalid_client"}',
             URL,
             False,
-            ['invalid_client [HTTP 401]; correlation ID {0}; check client_id'.format(CORRELATION)],
+            [f'invalid_client [HTTP 401]; correlation ID {CORRELATION}; check client_id'],
         ),
         (
             401,
             dict(JSON, **{'Correlation-Id': CORRELATION}),
-            '{{"error": "invalid_client", "error_description": "Request denied: Unsupported authentication method (Correlation ID: {0})"}}'.format(CORRELATION),
+            f'{{"error": "invalid_client", "error_description": "Request denied: Unsupported authentication method (Correlation ID: {CORRELATION})"}}',
             URL,
             False,
-            ['invalid_client (Request denied: Unsupported authentication method (Correlation ID: {0})) [HTTP 401]; check'.format(CORRELATION)],
+            [f'invalid_client (Request denied: Unsupported authentication method (Correlation ID: {CORRELATION})) [HTTP 401]; check'],
         ),
         (
             404,
@@ -226,9 +226,9 @@ PLATFORM_404 = json.dumps({'id': 'e-1d2c', 'code': 'NOT_FOUND', 'message': 'The 
             PINGONE_URL,
             False,
             [
-                'Failed to exchange the authorization code at {0}: HTTP 404 with a application/json answer, not an OAuth error response: '
-                'NOT_FOUND: The requested resource was not found.; PingOne error id e-1d2c; correlation ID {1}; PingOne answers 404 for an '
-                'environment it does not know: check environment_id (the UUID in the URL), region'.format(PINGONE_URL, CORRELATION)
+                f'Failed to exchange the authorization code at {PINGONE_URL}: HTTP 404 with a application/json answer, not an OAuth error response: '
+                f'NOT_FOUND: The requested resource was not found.; PingOne error id e-1d2c; correlation ID {CORRELATION}; PingOne answers 404 for an '
+                'environment it does not know: check environment_id (the UUID in the URL), region'
             ],
         ),
         (404, JSON, PLATFORM_404, 'https://login.example.com/as/token', True, ['auth_base_url (the host of a custom domain']),

@@ -16,14 +16,14 @@ ENV = 'a1b2c3d4-0000-4000-8000-000000000001'
 @pytest.mark.parametrize(
     'region, base, env, token_endpoint',
     [
-        ('NA', None, ENV, 'https://auth.pingone.com/{0}/as/token'.format(ENV)),
-        (None, None, ENV, 'https://auth.pingone.com/{0}/as/token'.format(ENV)),
-        ('ca', None, ENV, 'https://auth.pingone.ca/{0}/as/token'.format(ENV)),
-        ('EU', None, ENV, 'https://auth.pingone.eu/{0}/as/token'.format(ENV)),
-        ('AU', None, ENV, 'https://auth.pingone.com.au/{0}/as/token'.format(ENV)),
-        ('SG', None, ENV, 'https://auth.pingone.sg/{0}/as/token'.format(ENV)),
-        ('AP', None, ENV, 'https://auth.pingone.asia/{0}/as/token'.format(ENV)),
-        ('EU', 'https://127.0.0.1:8443/', ENV, 'https://127.0.0.1:8443/{0}/as/token'.format(ENV)),
+        ('NA', None, ENV, f'https://auth.pingone.com/{ENV}/as/token'),
+        (None, None, ENV, f'https://auth.pingone.com/{ENV}/as/token'),
+        ('ca', None, ENV, f'https://auth.pingone.ca/{ENV}/as/token'),
+        ('EU', None, ENV, f'https://auth.pingone.eu/{ENV}/as/token'),
+        ('AU', None, ENV, f'https://auth.pingone.com.au/{ENV}/as/token'),
+        ('SG', None, ENV, f'https://auth.pingone.sg/{ENV}/as/token'),
+        ('AP', None, ENV, f'https://auth.pingone.asia/{ENV}/as/token'),
+        ('EU', 'https://127.0.0.1:8443/', ENV, f'https://127.0.0.1:8443/{ENV}/as/token'),
         (None, 'https://auth.example.com', None, 'https://auth.example.com/as/token'),
     ],
 )
@@ -47,7 +47,7 @@ def test_endpoints_errors(region, base, env, message):
         locations.endpoints(region, base, env)
 
 
-# Issue 11, item 9: region in any case; names PingOne does not use say which to use.
+# region in any case; names PingOne does not use say which to use.
 @pytest.mark.parametrize(
     'region, expected',
     [
@@ -82,19 +82,19 @@ def test_check_region_errors(region, message):
     assert str(caught.value).startswith(message)
 
 
-@pytest.mark.parametrize('given', [ENV, ' {0}\n'.format(ENV), '/{0}/'.format(ENV), ENV.upper()])
+@pytest.mark.parametrize('given', [ENV, f' {ENV}\n', f'/{ENV}/', ENV.upper()])
 def test_environment_id_is_trimmed(given):
     assert locations.check_environment_id(given).lower() == ENV
-    assert locations.endpoints('eu', None, given)['issuer'].lower() == 'https://auth.pingone.eu/{0}/as'.format(ENV)
+    assert locations.endpoints('eu', None, given)['issuer'].lower() == f'https://auth.pingone.eu/{ENV}/as'
 
 
 @pytest.mark.parametrize(
     'given, message',
     [
         ('my-environment', "a UUID such as 5f2b1ac4-7e0d-4c43-9c4e-0b6f4a3d2e1f (admin console, Settings > Environment > Properties), got 'my-environment'"),
-        (ENV[:-1], "got '{0}'".format(ENV[:-1])),
-        ('https://auth.pingone.com/{0}/as'.format(ENV), 'give the ID alone, not a URL (auth_base_url takes the host)'),
-        ('x' * 300, "got '{0}...'".format('x' * 77)),
+        (ENV[:-1], f"got '{ENV[:-1]}'"),
+        (f'https://auth.pingone.com/{ENV}/as', 'give the ID alone, not a URL (auth_base_url takes the host)'),
+        ('x' * 300, f"got '{'x' * 77}...'"),
     ],
 )
 def test_environment_id_errors(given, message):
@@ -104,22 +104,22 @@ def test_environment_id_errors(given, message):
     assert message in str(caught.value)
 
 
-# Issue 11, item 10: an issuer or endpoint pasted as auth_base_url is explained, never doubled.
+# an issuer or endpoint pasted as auth_base_url is explained, never doubled.
 @pytest.mark.parametrize(
     'base, env, message',
     [
         (
-            'https://auth.pingone.eu/{0}/as'.format(ENV),
+            f'https://auth.pingone.eu/{ENV}/as',
             None,
-            'auth_base_url https://auth.pingone.eu/{0}/as is an issuer or endpoint URL (it ends in /{0}/as); auth_base_url is the part '
+            f'auth_base_url https://auth.pingone.eu/{ENV}/as is an issuer or endpoint URL (it ends in /{ENV}/as); auth_base_url is the part '
             'before /<environment_id>/as, and /as/token is added to it: set auth_base_url to https://auth.pingone.eu and environment_id '
-            'to {0}'.format(ENV),
+            f'to {ENV}',
         ),
-        ('https://auth.pingone.eu/{0}/as/token'.format(ENV), ENV, 'it ends in /{0}/as/token'.format(ENV)),
+        (f'https://auth.pingone.eu/{ENV}/as/token', ENV, f'it ends in /{ENV}/as/token'),
         (
-            'https://auth.pingone.eu/{0}/as/'.format(ENV),
+            f'https://auth.pingone.eu/{ENV}/as/',
             'a1b2c3d4-0000-4000-8000-000000000002',
-            '(environment_id is a1b2c3d4-0000-4000-8000-000000000002, the URL names {0}: which is it?)'.format(ENV),
+            f'(environment_id is a1b2c3d4-0000-4000-8000-000000000002, the URL names {ENV}: which is it?)',
         ),
         ('https://login.example.com/as', None, 'set auth_base_url to https://login.example.com, the custom domain alone'),
         ('https://login.example.com/as/token', None, 'it ends in /as/token'),
@@ -130,14 +130,14 @@ def test_auth_base_url_that_is_an_issuer(base, env, message):
     with pytest.raises(ConfigurationError) as caught:
         locations.endpoints('NA', base, env)
     assert message in str(caught.value)
-    assert '/as/{0}/as'.format(ENV) not in str(caught.value)
+    assert f'/as/{ENV}/as' not in str(caught.value)
 
 
 @pytest.mark.parametrize(
     'base, env, token_endpoint',
     [
         ('https://login.example.com/', None, 'https://login.example.com/as/token'),
-        ('https://proxy.example.com/pingone', ENV, 'https://proxy.example.com/pingone/{0}/as/token'.format(ENV)),
+        ('https://proxy.example.com/pingone', ENV, f'https://proxy.example.com/pingone/{ENV}/as/token'),
         ('https://login.example.com/assets', None, 'https://login.example.com/assets/as/token'),
     ],
 )
@@ -162,13 +162,13 @@ def test_check_options(env, region, base, errors):
 @pytest.mark.parametrize(
     'issuer, standard',
     [
-        ('https://auth.pingone.com/{0}/as'.format(ENV), True),
-        ('https://auth.pingone.com.au/{0}/as'.format(ENV), True),
-        ('https://auth.pingone.com/{0}/as/'.format(ENV), False),
-        ('http://auth.pingone.com/{0}/as'.format(ENV), False),
-        ('https://auth.pingone.com:8443/{0}/as'.format(ENV), False),
-        ('https://auth.pingone.com.evil.example/{0}/as'.format(ENV), False),
-        ('https://api.pingone.com/{0}/as'.format(ENV), False),
+        (f'https://auth.pingone.com/{ENV}/as', True),
+        (f'https://auth.pingone.com.au/{ENV}/as', True),
+        (f'https://auth.pingone.com/{ENV}/as/', False),
+        (f'http://auth.pingone.com/{ENV}/as', False),
+        (f'https://auth.pingone.com:8443/{ENV}/as', False),
+        (f'https://auth.pingone.com.evil.example/{ENV}/as', False),
+        (f'https://api.pingone.com/{ENV}/as', False),
         ('https://login.example.com/as', False),
         (None, False),
     ],
@@ -180,11 +180,11 @@ def test_is_standard_issuer(issuer, standard):
 @pytest.mark.parametrize(
     'url, pingone, expected',
     [
-        ('https://auth.pingone.eu/{0}/as/token'.format(ENV), False, 'check environment_id (the UUID in the URL), region'),
-        ('https://127.0.0.1:8443/{0}/as/token'.format(ENV), False, 'check environment_id'),
+        (f'https://auth.pingone.eu/{ENV}/as/token', False, 'check environment_id (the UUID in the URL), region'),
+        (f'https://127.0.0.1:8443/{ENV}/as/token', False, 'check environment_id'),
         ('https://login.example.com/as/token', True, 'auth_base_url (the host of a custom domain, without /<environment_id>/as)'),
-        ('https://api.pingone.eu/v1/environments/{0}/populations'.format(ENV), False, 'check the environment ID in the URL'),
-        ('https://scim-api.pingone.com/environments/{0}/v2/Users'.format(ENV), False, 'check the environment ID in the URL'),
+        (f'https://api.pingone.eu/v1/environments/{ENV}/populations', False, 'check the environment ID in the URL'),
+        (f'https://scim-api.pingone.com/environments/{ENV}/v2/Users', False, 'check the environment ID in the URL'),
         ('https://login.example.com/as/token', False, None),
         ('https://op.example.test/token', False, None),
     ],
@@ -197,11 +197,11 @@ def test_not_found_hint(url, pingone, expected):
 @pytest.mark.parametrize(
     'url, env',
     [
-        ('https://auth.pingone.com/{0}/as'.format(ENV.upper()), ENV),
-        ('https://proxy.example.com/p/{0}/as/token'.format(ENV), ENV),
+        (f'https://auth.pingone.com/{ENV.upper()}/as', ENV),
+        (f'https://proxy.example.com/p/{ENV}/as/token', ENV),
         ('https://login.example.com/as', None),
-        ('https://api.pingone.com/v1/environments/{0}/users'.format(ENV), None),
-        ('https://auth.pingone.com/{0}/assets'.format(ENV), None),
+        (f'https://api.pingone.com/v1/environments/{ENV}/users', None),
+        (f'https://auth.pingone.com/{ENV}/assets', None),
     ],
 )
 def test_environment_of(url, env):

@@ -32,7 +32,7 @@ def test_requests():
     assert challenge == base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b'=').decode()
     url = flow_.authorize_url(ROOT, 'client', 'https://app.example/cb', ['openid', 'profile'], 'st', 'no', challenge)
     parts = urlsplit(url)
-    assert '{0.scheme}://{0.netloc}{0.path}'.format(parts) == ROOT + '/as/authorize'
+    assert f'{parts.scheme}://{parts.netloc}{parts.path}' == ROOT + '/as/authorize'
     assert {k: v[0] for k, v in parse_qs(parts.query).items()} == {
         'response_type': 'code',
         'response_mode': 'pi.flow',
@@ -44,7 +44,7 @@ def test_requests():
         'code_challenge': challenge,
         'code_challenge_method': 'S256',
     }
-    assert flow_.resume_url(ROOT, FLOW) == '{0}/as/resume?flowId={1}'.format(ROOT, FLOW)
+    assert flow_.resume_url(ROOT, FLOW) == f'{ROOT}/as/resume?flowId={FLOW}'
     body, headers = flow_.credentials_request('svc', 'pa"ss')
     assert json.loads(body) == {'username': 'svc', 'password': 'pa"ss'}
     assert headers['Content-Type'] == 'application/vnd.pingidentity.usernamePassword.check+json'
@@ -126,7 +126,7 @@ def test_read_flow():
             flow_.read_flow(status, headers, body, url, 'start', 'https://app.example/cb')
         exc = caught.value
         assert expected in str(exc), (status, str(exc))
-        assert str(exc).startswith('Failed to start at {0}/as/authorize:'.format(ROOT))  # without the query
+        assert str(exc).startswith(f'Failed to start at {ROOT}/as/authorize:')  # without the query
         assert (exc.status, exc.error, exc.url) == (error_status, error, ROOT + '/as/authorize')
         assert 'SECRETCODE' not in str(exc) and 'nonce=' not in str(exc)
 
@@ -147,7 +147,7 @@ def test_check_status(status, hint):
     with pytest.raises(flow_.FlowError) as caught:
         flow_.check_status({'status': status, 'error': {'code': 'X', 'message': 'said'}}, 'COMPLETED', ROOT + '/flows/' + FLOW, 'sign on')
     exc = caught.value
-    assert 'the PingOne flow is {0}, not COMPLETED; '.format(status) in str(exc) and hint in str(exc) and '(PingOne: X: said)' in str(exc)
+    assert f'the PingOne flow is {status}, not COMPLETED; ' in str(exc) and hint in str(exc) and '(PingOne: X: said)' in str(exc)
     assert exc.flow_status == status and exc.details['flow_status'] == status
     assert flow_.check_status({'status': 'COMPLETED'}, 'COMPLETED', ROOT, 'sign on') == 'COMPLETED'
 
@@ -183,7 +183,7 @@ class _Answer:
 def test_flow_cookies_go_to_the_auth_origin_only():
     context = TaskContext()
     jar = flow_.FlowCookies(ROOT, context)
-    jar.take(_Answer(('ST', 'session-token', '/' + ENV), ('other', 'x', '/'), ('deep', 'y', '/{0}/as'.format(ENV))))
+    jar.take(_Answer(('ST', 'session-token', '/' + ENV), ('other', 'x', '/'), ('deep', 'y', f'/{ENV}/as')))
     assert jar.names() == ['ST', 'deep', 'other'] and context.minted == {'session-token', 'x', 'y'}
     assert jar.header(ROOT + '/as/resume?flowId=' + FLOW) == {'Cookie': 'ST=session-token; deep=y; other=x'}
     assert jar.header(ROOT + '/flows/' + FLOW) == {'Cookie': 'ST=session-token; other=x'}

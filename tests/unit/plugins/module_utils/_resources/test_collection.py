@@ -101,7 +101,7 @@ def collection(answer, **kwargs):
 
 def test_paging_stops_at_max_pages_with_an_error():
     users = collection(lambda url: {'items': [{'id': url}], 'next': url + 'x'}, max_pages=5)
-    with pytest.raises(ResponseError, match=r'^Failed to list {0}: more than 5 pages, the last at {0}xxxx; stopping'.format(COLLECTION)):
+    with pytest.raises(ResponseError, match=rf'^Failed to list {COLLECTION}: more than 5 pages, the last at {COLLECTION}xxxx; stopping'):
         users.list_all()
     assert len(users.http.urls) == 5
 
@@ -109,7 +109,7 @@ def test_paging_stops_at_max_pages_with_an_error():
 def test_paging_loop_is_an_error_not_a_partial_list():
     pages = {COLLECTION: '?cursor=2', COLLECTION + '?cursor=2': COLLECTION}
     users = collection(lambda url: {'items': [{'id': url}], '_links': {'next': {'href': pages[url]}}})
-    with pytest.raises(ResponseError, match=r'the next link of page {0}\?cursor=2 leads back to {0}, already read'.format(COLLECTION)):
+    with pytest.raises(ResponseError, match=rf'the next link of page {COLLECTION}\?cursor=2 leads back to {COLLECTION}, already read'):
         users.list_all()
     assert users.http.urls == [COLLECTION, COLLECTION + '?cursor=2']
 
@@ -321,7 +321,7 @@ def test_search_reads_the_first_chunk_alone_then_the_rest_in_parallel():
             return real(*args, **kwargs)
 
     http.request = request
-    names = ['u{0:02d}'.format(n) for n in range(10)]
+    names = [f'u{n:02d}' for n in range(10)]
     users = resource_collection.ResourceCollection(http, SCIM_USERS, lambda renew=False: 'T', api_style='scim')
     found = users.search('userName', names, chunk=1, parallel=4)
     assert sorted(user['userName'] for user in found) == names

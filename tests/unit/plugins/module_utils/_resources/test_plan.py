@@ -101,7 +101,7 @@ def test_key_query():
 
 PASSWORD = 'Pa55-word-of-an-item'
 
-# desired, key, key_query, source -> the whole message; an item is named by its place and key, never shown (issue 11, item 4)
+# desired, key, key_query, source -> the whole message; an item is named by its place and key, never shown
 PLAN_ERRORS = [
     ([{'userName': 'a'}, {'displayName': 'x', 'password': PASSWORD}], 'userName', None, 'items', 'items[1] has no value for its key userName'),
     ([{'displayName': 'x', 'password': PASSWORD}], 'userName', None, 'item', 'item has no value for its key userName'),
@@ -153,7 +153,7 @@ def test_write_only_attributes(item, current, send, expected):
 
 
 def test_prune_guards():
-    current = [dict(BOB, userName='u{0}'.format(i), id=str(i)) for i in range(30)]
+    current = [dict(BOB, userName=f'u{i}', id=str(i)) for i in range(30)]
     actions = plan.plan([{'userName': 'u0'}], current, key='userName', prune=True, server_owned=SCIM)
     with pytest.raises(ConfigurationError, match='prune would delete 29 objects, more than prune_max'):
         plan.check_prune(actions, [{'userName': 'u0'}], 20)

@@ -2,7 +2,7 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What a converge shows people (issue 11, item 14): the summary, diffs, group members by name."""
+"""What a converge shows people: the summary, diffs, group members by name."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources import report
 
-MANY = ['user{0:03d}'.format(i) for i in range(12)]
+MANY = [f'user{i:03d}' for i in range(12)]
 
 # result, check_mode -> msg
 SUMMARY_TABLE = [
@@ -27,7 +27,7 @@ SUMMARY_TABLE = [
     ),
     ({'created': [], 'updated': [], 'deleted': [], 'unchanged': ['alice']}, False, 'Users: unchanged 1'),
     ({'created': [], 'updated': [], 'deleted': [], 'unchanged': []}, True, 'Users: no objects'),
-    ({'created': MANY, 'updated': [], 'deleted': [], 'unchanged': []}, False, 'Users: created 12 ({0} and 2 more)'.format(', '.join(MANY[:10]))),
+    ({'created': MANY, 'updated': [], 'deleted': [], 'unchanged': []}, False, f'Users: created 12 ({", ".join(MANY[:10])} and 2 more)'),
     ({'created': [7], 'updated': [], 'deleted': [], 'unchanged': []}, False, 'Users: created 1 (7)'),
 ]
 

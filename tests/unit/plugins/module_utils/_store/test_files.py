@@ -124,7 +124,7 @@ def test_entry_id_is_stable_and_order_free():
     assert store_files.entry_id({'a': 1}) != store_files.entry_id({'a': 2})
 
 
-# -- issue 9: the store trusts nothing it did not make --------------------------------------------
+# -- the store trusts nothing it did not make --------------------------------------------
 
 
 def entry_path(store, identifier=ENTRY, suffix='.token'):

@@ -57,7 +57,7 @@ PLAN_TABLE = [
     (dict(FRESH_AT, obtained_at=NOW - 1), True, {'action': 'renew', 'waited_since': NOW - 2}, 'use'),
     (dict(FRESH_AT, obtained_at=NOW - 3), True, {'action': 'renew', 'waited_since': NOW - 2}, 'request'),
     (FRESH_AT, True, {'action': 'renew', 'waited_since': NOW - 2}, 'request'),
-    # a failure recorded by the worker this one waited for is raised, not repeated (issue 9)
+    # a failure recorded by the worker this one waited for is raised, not repeated
     (None, True, {'failure': FAILED, 'waited_since': NOW - 2}, 'fail-fast'),
     (dict(STALE_AT, refresh_token='r'), True, {'failure': FAILED, 'waited_since': NOW - 2}, 'fail-fast'),
     (FRESH_AT, True, {'failure': FAILED, 'waited_since': NOW - 2}, 'use'),  # a good token still wins
@@ -90,7 +90,7 @@ def test_identity(change, same):
     assert (identity(BASE) == identity(dict(BASE, **change))) is same
 
 
-# Saved tokens belong to their OP (issue 9): change -> same named entry?
+# Saved tokens belong to their OP: change -> same named entry?
 @pytest.mark.parametrize(
     'change, same',
     [
@@ -208,7 +208,7 @@ def test_get(tmp_path, stored, name, script, grants, expected):
         assert provider.store.load(identity(options, name), provider.credential)['refresh_token'] == 'r1'
 
 
-# -- issue 9 ------------------------------------------------------------------------------------------
+# -- the store and its failures ------------------------------------------------------------
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResponseError, StoreError  # noqa: E402  pylint: disable=wrong-import-position
 
