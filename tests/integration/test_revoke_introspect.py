@@ -254,7 +254,7 @@ def test_retry_after_503_then_unsupported_token_type(op, hostile_server):
 @pytest.mark.parametrize(
     'answer, expected',
     [
-        ((200, {'active': 'true'}), 'HTTP 200 but the answer has no boolean "active" (RFC 7662 section 2.2; keys: active)'),
+        ((200, {'active': 'true'}), 'HTTP 200 but the answer has no boolean "active" (RFC 7662 section 2.2) (keys: active)'),
         ((200, ['active']), 'HTTP 200 but the answer is not a JSON object'),
     ],
 )

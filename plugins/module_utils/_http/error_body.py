@@ -77,6 +77,11 @@ def clean(text: Any, limit: int = FIELD_CHARS) -> str:
     return text
 
 
+def lacks(body: Mapping[str, Any], what: str) -> str:
+    """Why a 200 answer cannot be used: it has no ``what``; its keys are named, never its values."""
+    return f'HTTP 200 but the answer has no {what} (keys: {", ".join(sorted(body)) or "none"})'
+
+
 def media_type(headers: Mapping[str, str] | None) -> str:
     """The media type of an answer, for messages: its Content-Type without parameters (charset says nothing here)."""
     return (headers or {}).get('Content-Type', 'no content type').split(';')[0].strip()

@@ -18,12 +18,12 @@ from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OAuthError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import is_oauth_error, media_type
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import is_oauth_error, lacks, media_type
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth import post
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.discovery import Location, discovery_url, fetch_metadata, resolve_endpoints
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import TOKEN_TYPE_HINTS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import json_or_none, non_oauth_error, oauth_error
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import client_auth_from, http_client_for, location_of
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import OPClient, location_of
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import endpoints as pingone_endpoints, looks_like_pingone
 
@@ -136,19 +136,15 @@ def parse_introspection(status: int, headers: Mapping[str, str] | None, text: st
         raise ResponseError.failure(what, url, f'HTTP 200 but the answer is not a JSON object ({media_type(headers)})', status=status)
     # RFC 7662 section 2.2: "active" is REQUIRED and a boolean; a string "true" is not one.
     if not isinstance(body.get('active'), bool):
-        keys = ', '.join(sorted(body)) or 'none'
-        raise ResponseError.failure(what, url, f'HTTP 200 but the answer has no boolean "active" (RFC 7662 section 2.2; keys: {keys})', status=status)
+        raise ResponseError.failure(what, url, lacks(body, 'boolean "active" (RFC 7662 section 2.2)'), status=status)
     return body
 
 
-class TokenAdminClient:
+class TokenAdminClient(OPClient):
     """Revokes and introspects tokens at one OP for one client, authenticated as its token requests are."""
 
     def __init__(self, options: Options, http: HttpClient | None = None) -> None:
-        self.options = options
-        self.http = http if http is not None else http_client_for(options)
-        self.context = self.http.context
-        self.client_auth = client_auth_from(options)
+        super().__init__(options, http)
         self._endpoints: dict[str, AdminEndpoint] = {}
 
     def prepare(self) -> None:

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, ResponseError, failed_to
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, is_oauth_error, media_type, summarise
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, is_oauth_error, lacks, media_type, summarise
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE, TOKEN_EXCHANGE
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import looks_like_pingone, not_found_hint
 
@@ -189,8 +189,7 @@ def parse_token_response(
     if not isinstance(body, dict):
         raise ResponseError.failure(what, url, f'HTTP 200 but the answer is not a JSON object ({media_type(headers)})', status=status)
     if not isinstance(body.get('access_token'), str) or not body['access_token']:
-        keys = ', '.join(sorted(body)) or 'none'
-        raise ResponseError.failure(what, url, f'HTTP 200 but the answer has no access_token (keys: {keys})', status=status)
+        raise ResponseError.failure(what, url, lacks(body, 'access_token'), status=status)
     tokens = {field: body.get(field) for field in TOKEN_FIELDS}
     if isinstance(body.get('issued_token_type'), str):
         # RFC 8693 section 2.2.1: what the exchanged token is (its access_token member holds it whatever its type).

@@ -93,15 +93,23 @@ def pingone_root(options: Options) -> str:
     return auth_root(options.region, options.auth_base_url, options.environment_id)
 
 
-class TokenClient:
-    """Requests tokens from one OP for one client."""
+class OPClient:
+    """One client of one OP, as a task's options describe them: the HTTP client, the task's context (weak secrets,
+    ignored or downgraded scopes, retries, plain HTTP: what the result says besides its answer) and the client's
+    authentication, shared by the token, revocation and introspection requests."""
 
     def __init__(self, options: Options, http: HttpClient | None = None) -> None:
         self.options = options
         self.http = http if http is not None else http_client_for(options)
-        # Weak secrets, ignored or downgraded scopes, retries, plain HTTP: what the result says besides the tokens.
         self.context = self.http.context
         self.client_auth = client_auth_from(options)
+
+
+class TokenClient(OPClient):
+    """Requests tokens from one OP for one client."""
+
+    def __init__(self, options: Options, http: HttpClient | None = None) -> None:
+        super().__init__(options, http)
         # How the device authorization grant waits between polls (a test's fake clock replaces it).
         self.sleep: Callable[[float], object] = time.sleep
 

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResponseError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import clean, correlation_id, media_type, summarise
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import clean, correlation_id, lacks, media_type, summarise
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import same_origin
 
 if TYPE_CHECKING:
@@ -201,8 +201,7 @@ def read_flow(status: int, headers: Mapping[str, str] | None, text: str, url: st
     if not isinstance(body, dict):
         raise FlowError.failure(what, where, f'HTTP 200 with a {media_type(headers)} answer, not a flow object', status=status)
     if not isinstance(body.get('status'), str):
-        keys = ', '.join(sorted(body)) or 'none'
-        raise FlowError.failure(what, where, f'HTTP 200 but the answer has no flow status (keys: {keys})', status=status)
+        raise FlowError.failure(what, where, lacks(body, 'flow status'), status=status)
     return body
 
 

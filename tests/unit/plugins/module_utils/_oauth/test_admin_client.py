@@ -176,7 +176,7 @@ def test_parse_introspection():
     """Each row: status and body, then the claims or (error class, message)."""
     url = P1 + '/introspect'
     prefix = f'Failed to introspect the token at {url}: '
-    no_active = prefix + 'HTTP 200 but the answer has no boolean "active" (RFC 7662 section 2.2; keys: '
+    no_active = prefix + 'HTTP 200 but the answer has no boolean "active" (RFC 7662 section 2.2) (keys: '
     bad_client = prefix + (
         'invalid_client [HTTP 401]; check client_id, client_secret or private_key, auth_method and signing_alg against the client registration'
     )

@@ -12,6 +12,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth import client_auth
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.assertion import CLIENT_ASSERTION_TYPE
@@ -130,3 +131,32 @@ def test_encrypted_private_key():
 def test_validation_errors(method, kwargs, message):
     with pytest.raises(ConfigurationError, match=message):
         client_auth.make_client_auth(method, client_id='c', **kwargs).validate()
+
+
+class Sent:
+    """An HttpClient stand-in: records each attempt's form and headers, as request() builds them."""
+
+    def __init__(self, attempts=2):
+        self.context = TaskContext()
+        self.attempts = attempts
+        self.sent = []
+
+    def request(self, method, url, what, single_use=False, build=None, source=None):
+        for _attempt in range(self.attempts):
+            self.sent.append(build())
+        return 'answer'
+
+
+@pytest.mark.parametrize('method', ['client_secret_jwt', 'client_secret_basic', 'client_secret_post'])
+def test_post_presents_the_client_anew_for_each_attempt_and_remembers_what_it_sent(method):
+    http = Sent(attempts=2)
+    auth = client_auth.make_client_auth(method, client_id='c1', client_secret='s' * 32)
+    answer, sent_at = client_auth.post(http, auth, 'https://op/token', {'grant_type': 'client_credentials'}, 'obtain a token', audience='https://op/token')
+    assert answer == 'answer' and sent_at > 0
+    (first_form, first_headers), (second_form, second_headers) = http.sent
+    assert first_form['grant_type'] == 'client_credentials' and first_headers['Accept'] == 'application/json'
+    credentials = client_auth.presented_credentials(first_form, first_headers) + client_auth.presented_credentials(second_form, second_headers)
+    assert credentials and set(credentials) <= http.context.minted
+    if method == 'client_secret_jwt':
+        # A retry must not replay a jti (RFC 7523 section 3, item 7).
+        assert first_form['client_assertion'] != second_form['client_assertion']
