@@ -139,25 +139,16 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources impo
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import lookup_argument_spec, token_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.query import json_query
 from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import TokenProvider
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
-
-try:
-    import jmespath
-except ImportError:  # pragma: no cover - reported when query is used
-    jmespath = None
 
 
 def select(tokens, query):
     """The access token, or what a JMESPath query picks from the token response."""
     if not query:
         return tokens['access_token']
-    if jmespath is None:
-        raise ConfigurationError('The Python library "jmespath" is required on the controller for query: pip install jmespath')
-    try:
-        return jmespath.search(query, tokens)
-    except jmespath.exceptions.JMESPathError as exc:
-        raise ConfigurationError(f'query {query!r} is not a valid JMESPath expression: {exc}') from None
+    return json_query(query, tokens, 'query')
 
 
 def lookup_tokens(terms, options, context):

@@ -12,7 +12,7 @@ user must also be told goes to the context, whose warnings the edge puts on the 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Union, cast
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
@@ -23,7 +23,10 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.admin_client i
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import with_default_expiry
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import http_client_for
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection import READ_AFTER_CREATE_TRIES, ResourceCollection
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import selector
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.query import json_query
 from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import MISSING, OK, UNDECRYPTABLE, Entry
 from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import FORGET, RENEW, USE, TokenProvider, identity, token_client
 
@@ -125,6 +128,60 @@ def run_resource_task(
     options = options_of(options)
     http = http if http is not None else http_client_for(options, context)
     return converge(options, check_mode, diff, http, token_source(options, token_provider(options, context)))
+
+
+def run_info_task(options: OptionsLike, context: TaskContext, check_mode: bool = False, http: HttpClient | None = None) -> dict[str, Any]:
+    """What the api_info module does, as data: read one object, or every object of a collection, and say what was found.
+
+    A read changes nothing, so it runs in check mode too.  The values at ``secret_keys`` are remembered in the context:
+    the edge masks them wherever a failure or warning could show them, and ``secrets`` in the result tells the action
+    plugin to censor its display.
+    """
+    options = options_of(options)
+    http = http if http is not None else http_client_for(options, context)
+    collection = ResourceCollection(
+        http,
+        options.url,
+        token_source(options, token_provider(options, context)),
+        api_style=options.api_style,
+        page_size=options.page_size,
+        items_path=options.items_path,
+        not_found_retries=READ_AFTER_CREATE_TRIES - 1 if options.parent_created else 0,
+    )
+    result: dict[str, Any] = {'changed': False, 'url': collection.url}
+    if options.list:
+        selected = selector(options.select_query)
+        found: Any = [obj for obj in collection.list_all() if selected(obj)]
+        result.update(objects=found, count=len(found), found=bool(found), msg=f'{collection.name}: {len(found)} object{"" if len(found) == 1 else "s"}')
+    else:
+        found = collection.read(missing_ok=options.not_found == 'absent')
+        result.update(object=found, found=found is not None, msg=f'{collection.url}: {"found" if found is not None else "not found (HTTP 404)"}')
+    if options.query:
+        result['value'] = json_query(options.query, found, 'query')
+    secrets = secret_values(found, options.secret_keys)
+    context.remember(*secrets)
+    result['secrets'] = bool(secrets)
+    result['requests'] = collection.requests
+    return result
+
+
+def secret_values(value: Any, keys: Iterable[str]) -> list[str]:
+    """The string values at ``keys`` anywhere in ``value`` (a PingOne application secret's ``secret`` and
+    ``previous.secret``), for masking and to censor the display."""
+    keys = set(keys)
+    found: list[str] = []
+    pending = [value]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, Mapping):
+            for key, item in current.items():
+                if key in keys and isinstance(item, str) and item:
+                    found.append(item)
+                else:
+                    pending.append(item)
+        elif isinstance(current, list):
+            pending.extend(current)
+    return found
 
 
 def run_revoke_task(options: OptionsLike, context: TaskContext, check_mode: bool = False, client: TokenAdminClient | None = None) -> dict[str, Any]:

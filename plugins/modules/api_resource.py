@@ -30,6 +30,7 @@ author:
 extends_documentation_fragment:
   - jwtauth.oidc.connection
   - jwtauth.oidc.connection.client_id_optional
+  - jwtauth.oidc.api_auth
   - jwtauth.oidc.token_store
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
@@ -51,10 +52,16 @@ options:
       - V(generic) reads a JSON list, or the first list among C(items), C(data), C(results), C(value) or C(_embedded),
         or O(items_path). It follows HAL C(_links.next.href) or a C(next) URL. V(update_method=patch) sends a JSON
         merge patch (RFC 7396).
-      - V(pingone) is V(generic) for PingOne's Platform (Management) API at C(https://api.pingone.<tld>/v1/environments/<id>/...).
-        Lists are asked for O(page_size) objects a page (C(limit)) and followed through C(_links.next) whatever size
-        PingOne gives a page. C(id), C(environment), C(createdAt), C(updatedAt), C(_links), C(userCount),
-        C(directMemberCounts) and C(totalMemberCounts) are server-owned, never compared nor sent back with a C(PUT);
+      - V(pingone) is PingOne's Platform (Management) API at C(https://api.pingone.<tld>/v1/environments/<id>/...), as its
+        OpenAPI contract (the one PingOne's Go SDK is generated from) describes it. Lists are followed through
+        C(_links.next) whatever size PingOne gives a page; O(page_size) is sent as C(limit) only to the lists that declare
+        it (populations, groups, users, a user's group memberships), no query parameter to the others. The fields the
+        contract marks read-only for each kind of object (C(id), C(environment), C(createdAt), C(updatedAt), C(_links), a
+        group's C(displayName) and member counts, a user's C(enabled), C(emailVerified), C(lastSignOn) and others) are
+        never compared nor sent; those an update cannot set (a user's C(mfaEnabled) and C(lifecycle), an application's
+        C(clientId)) are left out of a C(PUT), and an item that would change one fails with a message that says so. An
+        object is written and deleted at C(<collection>/<id>), the contract's path, never where its C(_links.self)
+        points. A user's C(username) compares case-insensitively, as PingOne says it is.
         V(update_method=patch) sends the differing keys as C(application/json), as PingOne's user C(PATCH) takes them.
     type: str
     default: generic
@@ -204,6 +211,14 @@ options:
         keeps O(prune) to the objects a naming convention marks as yours.
       - An expression that does not parse fails before any request.
     type: str
+  parent_created:
+    description:
+      - The collection belongs to an object created earlier in this run (a PingOne user's group memberships, a new
+        resource's scopes). PingOne answers HTTP 404 for a short while after a create (eventual consistency, as PingOne's
+        retry best practices say), so a 404 of the list read or of a create is then sent again 3 times, 0.5, 1 and 2
+        seconds apart, and the result warns when it was. Without it, a 404 fails at once.
+    type: bool
+    default: false
   attribute_endpoints:
     description:
       - Attributes that an existing object changes only through an endpoint of its own, below the object's URL, rather
@@ -211,7 +226,9 @@ options:
         C(PUT .../users/{id}/population) and enables or disables it with C(PUT .../users/{id}/enabled).
       - When such an attribute differs, it is left out of the object's update (a C(PUT) sends the server's value) and
         sent with C(PUT <object URL>/<path>); an object whose other attributes match gets only that request.
-        A create sends it with the rest.
+        A create sends it with the rest, unless the API's contract makes it read-only (a PingOne user's C(enabled)),
+        in which case the object is created without it, and it is set through its endpoint after, when the created
+        object does not hold the value the item gives.
     type: list
     elements: dict
     default: []
@@ -230,31 +247,6 @@ options:
         type: str
         choices: [object, value]
         default: object
-  bearer_token:
-    description:
-      - A ready access token for the API. Without it, O(client_id) and the other authentication options get one.
-    type: str
-  token_name:
-    description:
-      - Use the token that M(jwtauth.oidc.token) saved under this name, instead of a client credentials grant.
-    type: str
-  scope:
-    description:
-      - Scopes of the client credentials token, for example V([api:read, api:write]).
-    type: list
-    elements: str
-  scope_downgrade:
-    description:
-      - What to do when the OP grants fewer scopes than O(scope) requested (RFC 6749 section 3.3).
-        V(warn) returns a warning, V(fail) fails before the API is called.
-    type: str
-    choices: [warn, fail]
-    default: warn
-  extra_params:
-    description:
-      - More form fields for the token request, for example a C(resource) (RFC 8707).
-    type: dict
-    default: {}
 attributes:
   check_mode:
     support: full

@@ -180,6 +180,39 @@ def api_auth_argument_spec() -> ArgumentSpec:
     return spec
 
 
+# The keys whose values api_info treats as secrets by default: PingOne's application and resource secrets, SCIM and
+# PingOne passwords, OAuth tokens. A result holding one is never displayed, and a failure never shows one.
+SECRET_KEYS = ('secret', 'clientSecret', 'client_secret', 'password', 'access_token', 'refresh_token', 'id_token')
+
+
+def api_info_argument_spec() -> ArgumentSpec:
+    """The api_info module: one object or a collection to read, and how to get a bearer token."""
+    spec = api_auth_argument_spec()
+    spec.update(
+        url=dict(type='str', required=True),
+        bearer_token=dict(type='str', no_log=True),
+        api_style=dict(type='str', default='generic', choices=list(DIALECTS)),
+        list=dict(type='bool', default=False),
+        page_size=dict(type='int', default=100),
+        items_path=dict(type='str'),
+        select_query=dict(type='str', no_log=False),
+        query=dict(type='str'),
+        not_found=dict(type='str', default='fail', choices=['fail', 'absent']),
+        parent_created=dict(type='bool', default=False),
+        secret_keys=dict(type='list', elements='str', default=list(SECRET_KEYS), no_log=False),
+    )
+    return spec
+
+
+def api_info_module_kwargs() -> dict[str, Any]:
+    """Keyword arguments for AnsibleModule / ArgumentSpecValidator of the api_info module."""
+    return dict(
+        argument_spec=api_info_argument_spec(),
+        mutually_exclusive=[['bearer_token', 'client_id'], ['bearer_token', 'token_name']],
+        required_one_of=[['bearer_token', 'client_id']],
+    )
+
+
 def api_resource_argument_spec() -> ArgumentSpec:
     """The api_resource module: a REST collection, the desired objects, and how to get a bearer token."""
     spec = api_auth_argument_spec()
@@ -205,6 +238,7 @@ def api_resource_argument_spec() -> ArgumentSpec:
         write_only_keys=dict(type='list', elements='str', default=[], no_log=False),
         send_write_only=dict(type='str', default='on_create', choices=list(SEND_WRITE_ONLY)),
         member_ids=dict(type='dict'),
+        parent_created=dict(type='bool', default=False),
         attribute_endpoints=dict(
             type='list',
             elements='dict',
@@ -294,7 +328,7 @@ def every_option_spec() -> ArgumentSpec:
     """Every option any plugin of the collection takes, with its spec (the lookup's and api_resource's included)."""
     spec = lookup_argument_spec()
     spec.update(token_argument_spec())
-    for extra in (api_resource_argument_spec(), revoke_argument_spec(), introspect_argument_spec()):
+    for extra in (api_resource_argument_spec(), api_info_argument_spec(), revoke_argument_spec(), introspect_argument_spec()):
         for name, option_spec in extra.items():
             spec.setdefault(name, option_spec)
     return spec

@@ -77,6 +77,14 @@ def clean(text: Any, limit: int = FIELD_CHARS) -> str:
     return text
 
 
+def json_or_none(text: str) -> Any:
+    """The JSON value of an answer's text, or None when it is not JSON."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
 def lacks(body: Mapping[str, Any], what: str) -> str:
     """Why a 200 answer cannot be used: it has no ``what``; its keys are named, never its values."""
     return f'HTTP 200 but the answer has no {what} (keys: {", ".join(sorted(body)) or "none"})'

@@ -18,11 +18,11 @@ from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OAuthError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import is_oauth_error, lacks, media_type
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import is_oauth_error, json_or_none, lacks, media_type
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth import post
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.discovery import Location, discovery_url, fetch_metadata, resolve_endpoints
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import TOKEN_TYPE_HINTS
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import json_or_none, non_oauth_error, oauth_error
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import non_oauth_error, oauth_error
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import OPClient, location_of
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import endpoints as pingone_endpoints, looks_like_pingone

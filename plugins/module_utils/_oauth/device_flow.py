@@ -19,10 +19,10 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, ResponseError, TransportError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, is_oauth_error, summarise
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, is_oauth_error, json_or_none, summarise
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth import post
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import finite_number, json_or_none, oauth_error, parse_token_response
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import finite_number, oauth_error, parse_token_response
 
 if TYPE_CHECKING:
     from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient

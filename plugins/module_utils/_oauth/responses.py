@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, ResponseError, failed_to
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, is_oauth_error, lacks, media_type, summarise
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, is_oauth_error, json_or_none, lacks, media_type, summarise
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE, TOKEN_EXCHANGE
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import looks_like_pingone, not_found_hint
 
@@ -74,14 +74,6 @@ def invalid_grant_hint(grant_type: str | None, redirect_uri: str | None = None, 
             'refuses an old one and may revoke the newer ones too (RFC 9700 section 4.14.2)'
         )
     return ERROR_HINTS['invalid_grant']
-
-
-def json_or_none(text: str) -> Any:
-    """The JSON value of an answer's text, or None when it is not JSON."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
 
 
 # A clock further off than this explains an assertion refused as expired or not yet valid

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 
@@ -191,20 +191,42 @@ def looks_like_pingone(url: str | None) -> bool:
     return environment_of(url or '') is not None
 
 
+def _api_host(parts: SplitResult) -> bool:
+    """Whether a URL is of PingOne's Management or SCIM API (or laid out like it: ``/v1/environments/...``)."""
+    return (parts.hostname or '').startswith(('api.', 'scim-api.')) or parts.path.startswith('/v1/environments/')
+
+
+def access_failed_hint(url: str | None, code: str | None, pingone: bool = False) -> str | None:
+    """What a 403 ``ACCESS_FAILED`` from PingOne's Management or SCIM API usually means, or None.
+
+    PingOne answers it for an environment it does not know ("Forbidden - Note: This may occur if the environment doesn't
+    exist", pingone-go-client openapi.yaml http.403.Forbidden.P14C63085; Terraform then reads GET /environments/{id}, which
+    alone answers 404, internal/framework/sdk.go:75-92) and for a worker application without a role that allows the
+    request.
+    """
+    parts = urlsplit(url or '')
+    if code != 'ACCESS_FAILED' or not (pingone or looks_like_pingone(url) or _api_host(parts)):
+        return None
+    return (
+        "PingOne answers 403 ACCESS_FAILED for an environment it does not know (check the environment ID in the URL, and that the URL's domain "
+        "is that environment's region) and when the worker application has no role that allows this request (give it one in the environment, "
+        'e.g. Identity Data Admin)'
+    )
+
+
 def not_found_hint(url: str | None, pingone: bool = False) -> str | None:
     """What a 404 from a PingOne-shaped URL, or one built from the PingOne options (``pingone``), usually means; else None.
 
-    PingOne answers 404 for an environment ID it does not know, which is also what an
-    environment of another region looks like (each region is a separate deployment).
+    At the auth host, PingOne answers 404 for an environment ID it does not know, which is also what an environment of
+    another region looks like (each region is a separate deployment).  At the API hosts a 404 is an object it does not
+    know; an unknown environment answers 403 there (see access_failed_hint).
     """
     if not (pingone or looks_like_pingone(url)):
         return None
     parts = urlsplit(url or '')
-    if (parts.hostname or '').startswith(('api.', 'scim-api.')):
-        return (
-            'PingOne answers 404 for an environment or object it does not know: check the environment ID in the URL, and that '
-            "the URL's domain is the region of that environment"
-        )
+    if _api_host(parts):
+        return 'PingOne answers 404 for an object it does not know: check the id in the URL (an environment it does not know answers 403)'
+
     return (
         'PingOne answers 404 for an environment it does not know: check environment_id (the UUID in the URL), region '
         "(each region is a separate PingOne, so the domain must be the environment's) and auth_base_url (the host of a "

@@ -173,9 +173,9 @@ def read_flow(status: int, headers: Mapping[str, str] | None, text: str, url: st
     """The flow object of a 200 answer, or raise FlowError with PingOne's own words.
 
     Errors come as PingOne's platform error body ``{"id", "code", "message", "details"}`` ("Error codes",
-    https://developer.pingidentity.com/pingone-api/platform/reference/error-codes.html), summarised by _error_body;
-    a wrong password is a 400 whose details name the password.  A flow expires after 15 minutes of inactivity and
-    then answers 404 ("PingOne Flows").  A redirect means PingOne did not take response_mode=pi.flow.
+    https://developer.pingidentity.com/pingone-api/platform/reference/error-codes.html), summarised by _error_body; a
+    wrong password's first detail is INVALID_CREDENTIALS, a locked account's PASSWORD_LOCKED_OUT (see detail_hint).  A
+    flow expires after 15 minutes of inactivity and then answers 404 ("PingOne Flows").  A redirect means PingOne did not take response_mode=pi.flow.
     """
     where = _shown(url)
     try:
@@ -193,16 +193,54 @@ def read_flow(status: int, headers: Mapping[str, str] | None, text: str, url: st
     if status != 200:
         code = body.get('code') if isinstance(body, dict) and isinstance(body.get('code'), str) else None
         error = body.get('error') if isinstance(body, dict) and isinstance(body.get('error'), str) else None
+        detail = first_detail(body)
         said = summarise(headers, text)
         reason = f'HTTP {status}{": " + said if said else ""}'
         if status == 404:
             reason += '; the flow expired (PingOne ends a flow after 15 minutes without activity) or the environment is wrong'
-        raise FlowError.failure(what, where, reason, status=status, error=code or error, correlation_id=correlation_id(headers))
+        hint = detail_hint(detail)
+        if hint:
+            reason += '; ' + hint
+        raise FlowError.failure(what, where, reason, status=status, error=detail.get('code') or code or error, correlation_id=correlation_id(headers))
     if not isinstance(body, dict):
         raise FlowError.failure(what, where, f'HTTP 200 with a {media_type(headers)} answer, not a flow object', status=status)
     if not isinstance(body.get('status'), str):
         raise FlowError.failure(what, where, lacks(body, 'flow status'), status=status)
     return body
+
+
+def first_detail(body: Any) -> dict[str, Any]:
+    """The first of ``details`` of a PingOne error body, which says what was wrong (empty when there is none)."""
+    details = body.get('details') if isinstance(body, dict) else None
+    first = details[0] if isinstance(details, list) and details else None
+    return first if isinstance(first, dict) else {}
+
+
+def detail_hint(detail: Mapping[str, Any]) -> str | None:
+    """What a failed usernamePassword.check means, as PingOne's own sign-on sample reads its first detail's code
+    (pingidentity/pingone-sample-custom-signon, react/src/components/userLogin.jsx:70-94): INVALID_CREDENTIALS is a wrong
+    username or password, PASSWORD_LOCKED_OUT an account locked for ``innerError.secondsUntilUnlock`` seconds."""
+    code = detail.get('code')
+    if code == 'INVALID_CREDENTIALS':
+        return (
+            "the username or password is wrong; each failed sign-on counts towards the account's lockout, so the task is not "
+            'retried: check username and password (or the vault that holds it)'
+        )
+    if code == 'PASSWORD_LOCKED_OUT':
+        inner = detail.get('innerError')
+        seconds = inner.get('secondsUntilUnlock') if isinstance(inner, Mapping) else None
+        when = (f'PingOne unlocks it in {unlock_words(seconds)}' if isinstance(seconds, int) and not isinstance(seconds, bool) and seconds >= 0
+                else 'PingOne unlocks it when its password policy\'s lockout ends')  # fmt: skip
+        return f'the account is locked after too many failed sign-ons: {when}, or an administrator unlocks it'
+    return None
+
+
+def unlock_words(seconds: int) -> str:
+    """How long until an account unlocks, as PingOne's sample says it: minutes when a minute or more, else seconds."""
+    if seconds >= 60:
+        minutes = -(-seconds // 60)
+        return f'{minutes} minute{"" if minutes == 1 else "s"}'
+    return f'{seconds} second{"" if seconds == 1 else "s"}'
 
 
 def check_status(flow: Mapping[str, Any], expected: str, url: str, what: str) -> str:

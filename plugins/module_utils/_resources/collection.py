@@ -17,12 +17,11 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 from urllib.parse import quote
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResourceError, ResponseError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, summarise
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, json_type, media_type, summarise
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.parallel import run_all
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import resolve_link, shown_url, with_query
-from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import not_found_hint
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.compare import differing_keys
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import DIALECTS, Page
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.compare import differing_keys, matches, without
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import DIALECTS, Generic, Page
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import MAX_PAGES, collection_name
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import Action, exact
 
@@ -47,18 +46,19 @@ if TYPE_CHECKING:
     from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
 
 
-def error_detail(response: Response) -> str:
-    """The server's own words from an error response (see summarise) and its status, plus PingOne's 404 hint."""
+def error_detail(response: Response, dialect: Generic = DIALECTS['generic']) -> str:
+    """The server's own words from an error response (see summarise) and its status, plus what the dialect knows it
+    usually means (PingOne's unknown environment or object)."""
     said = summarise(response.headers, response.text)
     text = f'{said} [HTTP {response.status_code}]' if said else f'HTTP {response.status_code}'
-    hint = not_found_hint(response.url) if response.status_code == 404 else None
+    hint = dialect.refusal_hint(response.url, response.status_code, response.text)
     return f'{text}; {hint}' if hint else text
 
 
-def refused(what: str, where: str | None, response: Response, url: str | None = None) -> ResourceError:
+def refused(what: str, where: str | None, response: Response, url: str | None = None, dialect: Generic = DIALECTS['generic']) -> ResourceError:
     """The error of an answer that refused a read or write: what the server said, its status and correlation ID."""
     return ResourceError.failure(
-        what, where, error_detail(response), url=url or response.url, status=response.status_code, correlation_id=correlation_id(response.headers)
+        what, where, error_detail(response, dialect), url=url or response.url, status=response.status_code, correlation_id=correlation_id(response.headers)
     )
 
 
@@ -82,6 +82,7 @@ class ResourceCollection:
         server_owned: Iterable[str] = (),
         max_pages: int = MAX_PAGES,
         attribute_endpoints: Mapping[str, tuple[str, str]] | None = None,
+        not_found_retries: int = 0,
     ) -> None:
         self.http = http
         self.url = url.rstrip('/')
@@ -90,11 +91,18 @@ class ResourceCollection:
         self.page_size = page_size
         self.items_path = items_path
         self.update_method = update_method
-        self.server_owned = self.dialect.server_owned + tuple(server_owned)
-        self.content_type = self.dialect.content_type
-        self.max_pages = max_pages
         # Attribute -> (path below the object's URL, 'value' or 'object'): see _resources.plan's separate.
         self.attribute_endpoints = dict(attribute_endpoints or {})
+        # What the API's contract says of this collection (PingOne: _pingone.contract): its read-only fields are never
+        # sent, and never compared unless they change through an endpoint of their own (a PingOne user's enabled).
+        self.rules = self.dialect.rules(self.url)
+        self.read_only = tuple(name for name in self.rules.read_only if name not in self.attribute_endpoints)
+        self.server_owned = self.dialect.server_owned + tuple(name for name in self.read_only if '.' not in name) + tuple(server_owned)
+        self.content_type = self.dialect.content_type
+        self.max_pages = max_pages
+        # How often a 404 of the list or of a create is tried again: the collection belongs to an object created earlier in
+        # this run, which PingOne may not know everywhere yet (eventual consistency, see READ_AFTER_CREATE_TRIES).
+        self.not_found_retries = not_found_retries
         self.requests = 0
         self.objects: list[dict[str, Any]] = []
         self._lock = threading.Lock()
@@ -164,6 +172,23 @@ class ResourceCollection:
         self.objects = objects
         return objects
 
+    def read(self, missing_ok: bool = False) -> dict[str, Any] | None:
+        """The JSON object at ``url`` itself (one object, such as a PingOne application's secret), or None for a 404 when
+        ``missing_ok``; a 404 is first sent again as ``not_found_retries`` says."""
+        what = f'read {self.url}'
+        response = self._send_until_found('GET', self.url, what)
+        if response.status_code == 404 and missing_ok:
+            return None
+        if response.status_code != 200:
+            raise refused(what, None, response, dialect=self.dialect)
+        try:
+            answer = json.loads(response.text)
+        except ValueError:
+            raise ResponseError.failure(what, None, f'the answer is not JSON ({media_type(response.headers)})', status=200) from None
+        if not isinstance(answer, dict):
+            raise ResponseError.failure(what, None, f'the answer is {json_type(answer)}, not a JSON object', status=200)
+        return answer
+
     def first_page(self) -> str:
         """The URL of the first page of the collection, as its dialect pages."""
         return self.dialect.first_page(self.url, self.page_size)
@@ -232,11 +257,29 @@ class ResourceCollection:
         return url, self._read_page(url)
 
     def _read_page(self, url: str) -> Any:
-        return self._page_of(self._send('GET', url, f'list {self.url}'), url)
+        return self._page_of(self._send_until_found('GET', url, f'list {self.url}'), url)
+
+    def _send_until_found(self, method: str, url: str, what: str, retries: int | None = None, **kwargs: Any) -> Response:
+        """A request that answers 404 sent again ``retries`` times (``not_found_retries`` when not given), waiting 0.5, 1,
+        2 ... s between: what it reads or writes below was just created, and PingOne answers 404 for a short while after a
+        create ("Eventual consistency and retryable 404 errors", PingOne's retry best practices,
+        https://developer.pingidentity.com/pingone-api/platform/working-with-pingone-apis/retry-best-practices.html; neither
+        Ping's SDK nor its Terraform provider retries these). Safe for a create too: a 404 means the parent was not found,
+        so nothing was created.  The result warns when a 404 was waited out."""
+        retries = self.not_found_retries if retries is None else retries
+        for attempt in range(retries + 1):
+            response = self._send(method, url, what, **kwargs)
+            if response.status_code != 404 or attempt == retries:
+                break
+            self.http.sleep(READ_AFTER_CREATE_DELAY * 2**attempt)
+        if attempt and response.status_code != 404:
+            times = 'time' if attempt == 1 else 'times'
+            self.http.warn(f'{what[:1].upper()}{what[1:]} at {url}: answered HTTP 404 {attempt} {times} before it was found (eventual consistency)')
+        return response
 
     def _page_of(self, response: Response, url: str) -> Any:
         if response.status_code != 200:
-            raise refused(f'list {self.url}', None, response, url=url)
+            raise refused(f'list {self.url}', None, response, url=url, dialect=self.dialect)
         try:
             return json.loads(response.text)
         except ValueError:
@@ -272,9 +315,9 @@ class ResourceCollection:
         base = self._found_at.get(id(obj), self.url)
         what = f'{kind} {self.label(key)}'
         meta, links = obj.get('meta'), obj.get('_links')
-        if isinstance(meta, dict) and meta.get('location') not in (None, ''):
+        if self.dialect.follows_self_links and isinstance(meta, dict) and meta.get('location') not in (None, ''):
             return self._follow(meta['location'], base, 'its meta.location', what)
-        if isinstance(links, dict) and isinstance(links.get('self'), dict) and links['self'].get('href') not in (None, ''):
+        if self.dialect.follows_self_links and isinstance(links, dict) and isinstance(links.get('self'), dict) and links['self'].get('href') not in (None, ''):
             return self._follow(links['self']['href'], base, 'its _links.self.href', what)
         object_id = obj.get('id')
         if isinstance(object_id, (str, int)) and not isinstance(object_id, bool) and str(object_id):
@@ -293,8 +336,9 @@ class ResourceCollection:
         label = self.label(action.key)
         write_only = action.write_only or {}
         if action.kind == 'create':
-            body = dict(action.after, **write_only)
-            response = self._send('POST', self.url, 'create ' + label, body=self.dialect.with_schemas(body, None, self.name), single_use=True)
+            # An attribute of its own endpoint that the contract makes read-only (a PingOne user's enabled) is set there after.
+            body = without(dict(action.after, **write_only), self.rules.read_only)
+            response = self._send_until_found('POST', self.url, 'create ' + label, body=self.dialect.with_schemas(body, None, self.name), single_use=True)
             expected: tuple[int, ...] = (200, 201)
         elif action.kind == 'update':
             url = self.object_url(action.current, action.key)
@@ -303,12 +347,22 @@ class ResourceCollection:
             others = [k for k in differing_keys(action.desired, action.current) if k not in (action.separate or {})]
             if action.separate and not (others or write_only):
                 return self._update_apart(url, action, action.current)
+            refused_fields = [name for name in others if name in self.rules.update_read_only]
+            if refused_fields:
+                raise ResourceError.failure(
+                    f'update {label}',
+                    url,
+                    f'{", ".join(refused_fields)} cannot be changed by an update of a {self.rules.name} (its API contract sets '
+                    'it on create only); leave it out of the item, or delete and create the object',
+                )
             if self.update_method == 'patch':
                 body, content_type = self.dialect.patch(action, others, write_only)
                 response = self._send('PATCH', url, 'update ' + label, body=body, content_type=content_type)
             else:
-                # What goes to its own endpoint keeps the server's value here: the server refuses to change it in a PUT.
+                # What goes to its own endpoint keeps the server's value here: the server refuses to change it in a PUT;
+                # the fields the contract makes read-only, or read-only on update, are never sent back.
                 after = dict(action.after, **{k: action.before[k] for k in action.separate or {} if k in action.before})
+                after = without(after, self.rules.read_only + self.rules.update_read_only)
                 response = self._send('PUT', url, 'update ' + label, body=self.dialect.with_schemas(dict(after, **write_only), action.current, self.name))
             expected = (200, 204)
         elif action.kind == 'delete':
@@ -317,7 +371,7 @@ class ResourceCollection:
         else:
             return action.current
         if response.status_code not in expected:
-            raise refused(f'{action.kind} {label}', response.url or self.url, response)
+            raise refused(f'{action.kind} {label}', response.url or self.url, response, dialect=self.dialect)
         if action.kind == 'delete':
             return None
         try:
@@ -326,13 +380,28 @@ class ResourceCollection:
             answer = None
         if action.kind == 'update' and action.separate:
             return self._update_apart(url, action, answer if isinstance(answer, dict) else action.current)
+        if action.kind == 'create':
+            created = answer if isinstance(answer, dict) else None
+            if created is None and response.headers.get('Location'):
+                # RFC 9110 section 15.3.2: a 201 names the new object in Location; the object itself tells its id.
+                created = self._read_created(response.headers['Location'], action)
+            return self._set_apart_after_create(action, created or action.after)
         if isinstance(answer, dict):
             return answer
-        location = response.headers.get('Location')
-        if action.kind == 'create' and location:
-            # RFC 9110 section 15.3.2: a 201 names the new object in Location; the object itself tells its id.
-            return self._read_created(location, action)
         return action.after
+
+    def _set_apart_after_create(self, action: Action, created: dict[str, Any]) -> dict[str, Any]:
+        """The attributes of their own endpoint that a create could not send (read-only in the contract), set there when the
+        created object does not hold what the item says (a PingOne user created, then disabled with PUT .../enabled)."""
+        apart = {
+            name: action.desired[name]
+            for name in self.attribute_endpoints
+            if name in self.rules.read_only and name in (action.desired or {}) and not matches(action.desired[name], created.get(name))
+        }
+        if not apart or not created.get('id'):
+            return created
+        url = self.object_url(created, action.key)
+        return self._update_apart(url, action._replace(separate=apart), created)
 
     def _update_apart(self, url: str, action: Action, server_object: dict[str, Any]) -> dict[str, Any]:
         """PUT each separate attribute of an update to its own endpoint, below the object's URL; the object as it now is.
@@ -349,38 +418,24 @@ class ResourceCollection:
             target = f'{url}/{quote(path, safe="/")}'
             response = self._send('PUT', target, f'update {name} of {label}', body=value if shape == 'value' else {name: value})
             if response.status_code not in (200, 204):
-                raise refused(f'update {name} of {label}', response.url or target, response)
+                raise refused(f'update {name} of {label}', response.url or target, response, dialect=self.dialect)
             updated[name] = value
         return updated
 
     def _read_created(self, location: str, action: Action) -> Any:
-        """The object a create answered with only a Location, read there; 404 is retried a few times.
-
-        PingOne documents that its APIs are eventually consistent: a read right after a create may answer 404
-        (its SDK and Terraform provider retry it).  When the object still cannot be read, the create stands
-        and the result says its id is unknown.
+        """The object a create answered with only a Location, read there; a 404 is retried a few times (eventual consistency,
+        see _send_until_found).  When the object still cannot be read, the create stands and the result says its id is
+        unknown.
         """
         label = self.label(action.key)
         url = self._follow(location, self.url, 'its Location header', f'read the created {label}')
-        for attempt in range(READ_AFTER_CREATE_TRIES):
-            response = self._send('GET', url, 'read the created ' + label)
-            if response.status_code != 404:
-                break
-            if attempt + 1 < READ_AFTER_CREATE_TRIES:
-                self.http.sleep(READ_AFTER_CREATE_DELAY * 2**attempt)
+        response = self._send_until_found('GET', url, 'read the created ' + label, retries=READ_AFTER_CREATE_TRIES - 1)
         if response.status_code == 200:
             try:
                 answer = json.loads(response.text)
             except ValueError:
                 answer = None
             if isinstance(answer, dict):
-                if attempt:
-                    self.http.warn(
-                        (
-                            f'{label} was created; reading it back at {url} answered HTTP 404 {attempt} time{"" if attempt == 1 else "s"} before it '
-                            'was found (eventual consistency)'
-                        )
-                    )
                 return answer
-        self.http.warn(f'{label} was created, but reading it back at {url} gave {error_detail(response)}: its id is unknown')
+        self.http.warn(f'{label} was created, but reading it back at {url} gave {error_detail(response, self.dialect)}: its id is unknown')
         return action.after

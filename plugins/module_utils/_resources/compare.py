@@ -65,6 +65,23 @@ def merged(current: Mapping[str, Any] | None, desired: Mapping[str, Any], server
     return result
 
 
+def without(obj: Mapping[str, Any], paths: Collection[str]) -> dict[str, Any]:
+    """The object less the fields at ``paths``, dotted for nested ones (``identityProvider.type``); nested objects are
+    copied, never changed in place, and one left empty by it goes too (nothing of it was the client's to send)."""
+    result = dict(obj)
+    for path in paths:
+        head, _dot, rest = path.partition('.')
+        if head not in result:
+            continue
+        if not rest:
+            del result[head]
+        elif isinstance(result[head], Mapping) and result[head]:
+            result[head] = without(result[head], [rest])
+            if not result[head]:
+                del result[head]
+    return result
+
+
 def strip(obj: Mapping[str, Any] | None, server_owned: Collection[str]) -> dict[str, Any]:
     """The object without server-owned keys (id, meta, ...), for diffs and PUT bodies."""
     return {key: value for key, value in (obj or {}).items() if key not in server_owned}

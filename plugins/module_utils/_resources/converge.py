@@ -155,6 +155,7 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
         update_method=options.update_method,
         server_owned=options.ignore_keys,
         attribute_endpoints={entry['name']: (entry.get('path') or entry['name'], entry.get('body') or 'object') for entry in options.attribute_endpoints or ()},
+        not_found_retries=READ_AFTER_CREATE_TRIES - 1 if options.parent_created else 0,
     )
     where = 'items' if options.items is not None else 'item'
     desired = options.items if options.items is not None else [options.item]

@@ -17,7 +17,10 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import UnpagedListError, failed_to
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import json_or_none
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import with_query
+from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.contract import UNKNOWN, Kind, kind_of
+from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import access_failed_hint, not_found_hint
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.compare import differing_keys
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import (
     generic_page_items,
@@ -61,6 +64,20 @@ class Generic:
     # Whether a create refused with 409 means "it exists already" (RFC 7644 section 3.3, uniqueness), so that the
     # object is read back by key and converged as an update.
     adopts_conflicts = False
+    # Whether an object is written at the link it carries (SCIM meta.location, HAL _links.self.href), or always at
+    # <collection>/<id>.
+    follows_self_links = True
+    # Keys that compare without their case (RFC 7643 section 2.1 caseExact false, or the API's own word).
+    case_insensitive_keys: tuple[str, ...] = ()
+
+    def rules(self, url: str) -> Kind:
+        """What the API's contract says of the collection at ``url``: paging, read-only fields (nothing known here)."""
+        return UNKNOWN
+
+    def refusal_hint(self, url: str | None, status: int, text: str | None) -> str | None:
+        """What an answer that refused a request usually means, besides what the server said: PingOne's 404 when the URL is
+        PingOne's."""
+        return not_found_hint(url) if status == 404 else None
 
     def first_page(self, url: str, page_size: int) -> str:
         """The URL of the first page of the collection at ``url``."""
@@ -76,8 +93,8 @@ class Generic:
         return next_link(page.answer)
 
     def key_folder(self, key: str | None) -> Callable[[Any], Any]:
-        """How keys compare: exactly."""
-        return exact
+        """How keys compare: without their case for a key the API compares so, else exactly."""
+        return casefolded if key in self.case_insensitive_keys else exact
 
     def patch(self, action: Action, differing: list[str], write_only: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
         """The body and content type of a PATCH: RFC 7396 JSON merge patch, the differing keys, null to remove."""
@@ -91,9 +108,19 @@ class Generic:
 
 
 class PingOne(Generic):
-    """PingOne's Platform API: HAL lists paged by ``limit`` and ``_links.next``, PATCH as application/json."""
+    """PingOne's Platform API, as its OpenAPI contract describes it (_pingone.contract): HAL lists followed by
+    ``_links.next``, ``limit`` only where a list declares it, objects at ``<collection>/<id>``, read-only fields never
+    sent, PATCH as application/json."""
 
     name = 'pingone'
+    # The contract's paths: a membership is removed at /users/{userID}/memberOfGroups/{groupID} (removeUserFromGroup,
+    # SDK 29374-29379) and a nesting at /groups/{groupID}/memberOfGroups/{nestedGroupID} (deleteGroupNesting, SDK 17396),
+    # never at whatever a listed object's _links.self names: a self link naming the group would delete the group.
+    follows_self_links = False
+    # "The username value is case-insensitive, and must be unique to an environment (spanning populations)" (Create User,
+    # https://developer.pingidentity.com/pingone-api/platform/users/users-1/create-user.html; the OpenAPI is silent, and
+    # Terraform's user data source matches usernames with strings.EqualFold, data_source_user.go:687).
+    case_insensitive_keys = ('username',)
     # PingOne "Update User (PATCH)" takes the same partial object as application/json
     # (https://developer.pingidentity.com/pingone-api/platform/users/users-1/update-user-patch.html).
     patch_content_type = 'application/json'
@@ -103,11 +130,24 @@ class PingOne(Generic):
     # compared nor sent back.
     server_owned = ('id', 'environment', 'createdAt', 'updatedAt', '_links', '_embedded', 'userCount', 'directMemberCounts', 'totalMemberCounts')
 
+    def rules(self, url: str) -> Kind:
+        return kind_of(url)
+
+    def refusal_hint(self, url: str | None, status: int, text: str | None) -> str | None:
+        """PingOne's words for a 404 (an object it does not know) and a 403 ACCESS_FAILED (an environment it does not know,
+        or a worker without the role), whatever the host (a proxy, a test server)."""
+        if status == 404:
+            return not_found_hint(url, pingone=True)
+        body = json_or_none(text or '')
+        code = body.get('code') if isinstance(body, dict) else None
+        return access_failed_hint(url, code if isinstance(code, str) else None, pingone=True) if status == 403 else None
+
     def first_page(self, url: str, page_size: int) -> str:
-        """PingOne pages with ``limit`` (https://developer.pingidentity.com/pingone-api/platform/reference/paging-ordering-collections.html)
-        and may answer fewer than asked: the next page is wherever ``_links.next`` leads, whatever size a page had.
-        A ``limit`` already in ``url`` is kept."""
-        if 'limit=' in urlsplit(url).query:
+        """``limit`` where the list declares it (populations, groups, users, a user's memberships), nothing elsewhere: "not
+        all management API endpoints support paging", and an undeclared parameter is a request the contract does not
+        know.  PingOne may answer fewer than asked: the next page is wherever ``_links.next`` leads, whatever size a page
+        had.  A ``limit`` already in ``url`` is kept."""
+        if 'limit=' in urlsplit(url).query or not kind_of(url).paged:
             return url
         return with_query(url, limit=page_size)
 
@@ -149,10 +189,6 @@ class Scim(Generic):
                 url=page.url,
             )
         return (with_query(collection_url, startIndex=start_index, count=page_size) if start_index else None), None
-
-    def key_folder(self, key: str | None) -> Callable[[Any], Any]:
-        """Case-insensitively for a key whose schema says caseExact false, else exactly."""
-        return casefolded if key in self.case_insensitive_keys else exact
 
     def patch(self, action: Action, differing: list[str], write_only: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
         """RFC 7644 section 3.5.2: one replace (or remove) operation per differing attribute, and per write-only one sent."""

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import json_type
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.query import json_query
 
 # The most pages one read of a collection follows: 100,000 objects at the default page_size of 100. A bound
 # against a server that pages for ever with fresh links or ids (a loop or a repeated page is caught at once),
@@ -51,9 +52,7 @@ def generic_page_items(page: Any, items_path: str | None = None) -> tuple[list[A
     elif not isinstance(page, dict):
         return None, f'the answer is {json_type(page)}, not a JSON object or list'
     elif items_path:
-        import jmespath
-
-        items, where = jmespath.search(items_path, page), f'items_path {items_path}'
+        items, where = json_query(items_path, page, 'items_path'), f'items_path {items_path}'
         if items is None:
             items = []
         elif not isinstance(items, list):

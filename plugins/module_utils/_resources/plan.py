@@ -17,6 +17,7 @@ from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.compare import differing_keys, merged, strip
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.query import compile_query, json_query, truthy
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import json_type
 
 # kind: create, update, delete or none; before/after: the object without server-owned keys (for diffs; after is
@@ -34,9 +35,7 @@ SEND_WRITE_ONLY = ('on_create', 'on_update', 'always')
 def key_of(obj: Mapping[Any, Any], key: str | None = None, key_query: str | None = None) -> Any:
     """The identity of an object: an attribute (``userName``) or a JMESPath expression."""
     if key_query:
-        import jmespath
-
-        return jmespath.search(key_query, obj)
+        return json_query(key_query, obj, 'key_query')
     return obj.get(key)
 
 
@@ -50,14 +49,8 @@ def selector(select_query: str | None) -> Callable[[Mapping[str, Any]], bool]:
     """
     if not select_query:
         return lambda obj: True
-    import jmespath  # pylint: disable=import-outside-toplevel
-
-    try:
-        expression = jmespath.compile(select_query)
-    except jmespath.exceptions.JMESPathError as exc:
-        raise ConfigurationError(f'select_query {select_query!r} is not a valid JMESPath expression: {exc}') from None
-    # JMESPath truth (JEP 9, "false values"): false, null, an empty string, array or object; anything else is true.
-    return lambda obj: expression.search(obj) not in (False, None, '', [], {})
+    compile_query(select_query, 'select_query')  # fails before any request when it does not parse
+    return lambda obj: truthy(json_query(select_query, obj, 'select_query'))
 
 
 def exact(name: Any) -> Any:

@@ -16,7 +16,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import Resour
 
 def test_warnings_are_kept_once_in_the_order_said_from_any_thread():
     context = TaskContext()
-    threads = [threading.Thread(target=lambda n=n: [context.warn(f'w{n % 3}') for _ in range(50)]) for n in range(6)]
+    threads = [threading.Thread(target=lambda n=n: [context.warn(f'w{n % 3}') for _time in range(50)]) for n in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -60,6 +60,6 @@ def test_failed_to(what, where, reason, message):
 
 def test_failure_keeps_its_details_and_its_class():
     exc = ResourceError.failure("create Users 'bob'", 'https://s/v2/Users', 'HTTP 409', status=409, done={'created': ['alice']})
-    assert type(exc) is ResourceError and exc.details == {'url': 'https://s/v2/Users', 'status': 409} and exc.done == {'created': ['alice']}
+    assert exc.__class__ is ResourceError and exc.details == {'url': 'https://s/v2/Users', 'status': 409} and exc.done == {'created': ['alice']}
     # Another URL in the details wins over the place in the words (a page, not the collection).
     assert TransportError.failure('list', 'https://s/v2/Users', 'timeout', url='https://s/v2/Users?page=2').url == 'https://s/v2/Users?page=2'

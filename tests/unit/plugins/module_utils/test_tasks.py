@@ -56,3 +56,17 @@ def test_resource_task_reads_item_and_items_options(desired, created, unchanged)
     assert (result['created'], result['unchanged']) == (created, unchanged)
     assert result['changed'] is bool(created)
     assert api.calls == [('GET', USERS)] + [('POST', USERS)] * len(created)
+
+
+@pytest.mark.parametrize(
+    'value, keys, expected',
+    [
+        ({'secret': 's1', 'previous': {'secret': 's0', 'expiresAt': 'x'}}, ['secret'], ['s0', 's1']),
+        ([{'password': 'p'}, {'password': ''}, {'password': None}], ['password'], ['p']),
+        ({'name': 'secret'}, ['secret'], []),  # a value that is the word, not at the key
+        ({'secret': {'nested': 'not a string'}}, ['secret'], []),
+        ('secret', ['secret'], []),
+    ],
+)
+def test_secret_values_are_the_strings_at_the_keys_anywhere(value, keys, expected):
+    assert sorted(_tasks.secret_values(value, keys)) == expected

@@ -236,7 +236,7 @@ def test_a_scim_list_that_ignores_startindex_is_an_unpaged_list_error():
         (
             [404, 404, 200],
             'id-new',
-            "Users 'new' was created; reading it back at https://s/v2/Users/id-new answered HTTP 404 2 times before it was found (eventual consistency)",
+            "Read the created Users 'new' at https://s/v2/Users/id-new: answered HTTP 404 2 times before it was found (eventual consistency)",
         ),
         ([404] * 4, None, "Users 'new' was created, but reading it back at https://s/v2/Users/id-new gave HTTP 404: its id is unknown"),
     ],
@@ -395,12 +395,13 @@ ENDPOINTS = {'population': ('population', 'value'), 'enabled': ('enabled', 'obje
             {'username': 'alice', 'email': 'new@example.com', 'population': {'id': 'p2'}},
             [('PATCH', USER_URL, {'email': 'new@example.com'}), ('PUT', USER_URL + '/population', {'id': 'p2'})],
         ),
-        # A PUT sends the server's population back (the server refuses to change it there), then the move.
+        # A PUT sends the server's population back (the server refuses to change it there), never enabled (read-only in
+        # the contract, SDK 8203), then the move.
         (
             'put',
             {'username': 'alice', 'email': 'new@example.com', 'population': {'id': 'p2'}},
             [
-                ('PUT', USER_URL, {'username': 'alice', 'email': 'new@example.com', 'enabled': True, 'population': {'id': 'p1'}}),
+                ('PUT', USER_URL, {'username': 'alice', 'email': 'new@example.com', 'population': {'id': 'p1'}}),
                 ('PUT', USER_URL + '/population', {'id': 'p2'}),
             ],
         ),
@@ -434,3 +435,98 @@ def test_attributes_with_an_endpoint_of_their_own_are_updated_there(update_metho
     # A create sends them with the rest.
     (create,) = plan.plan([dict(item, username='bob')], [HELD_USER], key='username', server_owned=users.server_owned, separate=ENDPOINTS)
     assert create.kind == 'create' and create.after['population'] == item['population'] and create.separate is None
+
+
+USERS = 'https://api.pingone.eu/v1/environments/e1/users'
+
+
+class PingOneRecorder:
+    """A PingOne API stand-in: records each request; a create answers the user as PingOne holds it (enabled true, a
+    few fields only the server sets); ``missing`` answers 404 to the first N requests."""
+
+    def __init__(self, missing=0):
+        self.sent = []
+        self.missing = missing
+        self.sleep = lambda seconds: self.sent.append(('sleep', seconds, None))
+        self.warnings = []
+
+    def warn(self, text):
+        self.warnings.append(text)
+
+    def request(self, method, url, what, single_use=False, **kwargs):
+        body = json.loads(kwargs['data']) if kwargs.get('data') else None
+        self.sent.append((method, url, body))
+        if self.missing:
+            self.missing -= 1
+            return Answer({'code': 'NOT_FOUND', 'message': 'not found'}, 404)
+        if method == 'GET':
+            return Answer({'_embedded': {'users': []}, '_links': {}}, 200)
+        if method == 'POST':
+            return Answer(dict(body, id='u9', enabled=True, mfaEnabled=False, createdAt='2026-01-01T00:00:00Z', _links={'self': {'href': 'x'}}), 201)
+        return Answer(dict(body or {}, id='u9'), 200)
+
+
+def pingone_users(http, **kwargs):
+    return resource_collection.ResourceCollection(http, USERS, lambda renew=False: 'T', api_style='pingone', **kwargs)
+
+
+def test_a_read_only_attribute_of_its_own_endpoint_is_set_there_after_the_create():
+    """Create User takes no enabled (User.enabled is readOnly, SDK 8203): the user is created, then disabled."""
+    http = PingOneRecorder()
+    users = pingone_users(http, attribute_endpoints=ENDPOINTS)
+    (create,) = plan.plan([{'username': 'dave', 'population': {'id': 'p1'}, 'enabled': False}], [], key='username', server_owned=users.server_owned)
+    now = users.apply(create)
+    assert http.sent == [('POST', USERS, {'username': 'dave', 'population': {'id': 'p1'}}), ('PUT', USERS + '/u9/enabled', {'enabled': False})]
+    assert now['enabled'] is False
+    # Enabled as PingOne creates it: nothing more to send.
+    http.sent.clear()
+    (create,) = plan.plan([{'username': 'erin', 'enabled': True}], [], key='username', server_owned=users.server_owned)
+    users.apply(create)
+    assert http.sent == [('POST', USERS, {'username': 'erin'})]
+
+
+def test_the_contract_decides_what_an_update_sends():
+    """Server-owned fields are never sent back in a PUT; a field an update cannot set fails with a message that says so."""
+    held = {
+        'id': 'u9', 'username': 'dave', 'email': 'd@example.com', 'enabled': True, 'mfaEnabled': False, 'emailVerified': False,
+        'lifecycle': {'status': 'ACCOUNT_OK'}, 'identityProvider': {'type': 'PING_ONE'}, 'lastSignOn': {'at': 'x'},
+        'createdAt': 'c', 'updatedAt': 'u', 'environment': {'id': 'e1'}, '_links': {'self': {'href': 'https://elsewhere.example/u9'}},
+    }  # fmt: skip
+    http = PingOneRecorder()
+    users = pingone_users(http, update_method='put')
+    (update,) = plan.plan([{'username': 'DAVE', 'email': 'new@example.com'}], [held], key='username', server_owned=users.server_owned,
+                          fold=users.dialect.key_folder('username'))  # fmt: skip
+    users.apply(update)
+    # At <collection>/<id>, never where _links.self points; the key compares without its case and keeps the server's.
+    assert http.sent == [('PUT', USERS + '/u9', {'username': 'dave', 'email': 'new@example.com'})]
+    (update,) = plan.plan([{'username': 'dave', 'mfaEnabled': True}], [held], key='username', server_owned=users.server_owned)
+    with pytest.raises(Exception, match='mfaEnabled cannot be changed by an update of a user'):
+        users.apply(update)
+
+
+def test_a_groups_population_is_set_by_its_create_only():
+    """A group's population "can be set in POST ... only" (Groups page; Terraform RequiresReplace): an update leaves it
+    out, and an item that moves a group to another population fails naming the field rather than send it."""
+    groups_url = USERS.rsplit('/', 1)[0] + '/groups'
+    held = {'id': 'g1', 'name': 'team', 'description': 'Old', 'population': {'id': 'p1'}, 'environment': {'id': 'e1'}}
+    http = PingOneRecorder()
+    groups = resource_collection.ResourceCollection(http, groups_url, lambda renew=False: 'T', api_style='pingone', update_method='put')
+    (update,) = plan.plan([{'name': 'team', 'description': 'New', 'population': {'id': 'p1'}}], [held], key='name', server_owned=groups.server_owned)
+    groups.apply(update)
+    assert http.sent == [('PUT', groups_url + '/g1', {'name': 'team', 'description': 'New'})]
+    (move,) = plan.plan([{'name': 'team', 'population': {'id': 'p2'}}], [held], key='name', server_owned=groups.server_owned)
+    with pytest.raises(Exception, match='population cannot be changed by an update of a group'):
+        groups.apply(move)
+
+
+@pytest.mark.parametrize('missing, parent_created, sent', [(2, True, 5), (1, False, 1)])
+def test_a_new_parents_collection_answering_404_is_read_again_only_when_asked(missing, parent_created, sent):
+    http = PingOneRecorder(missing=missing)
+    users = pingone_users(http, not_found_retries=3 if parent_created else 0)
+    if parent_created:
+        assert users.list_all() == [] and [entry[0] for entry in http.sent] == ['GET', 'sleep', 'GET', 'sleep', 'GET']
+        assert [entry[1] for entry in http.sent if entry[0] == 'sleep'] == [0.5, 1.0] and 'answered HTTP 404 2 times' in http.warnings[0]
+    else:
+        with pytest.raises(Exception, match='HTTP 404'):
+            users.list_all()
+        assert len(http.sent) == sent

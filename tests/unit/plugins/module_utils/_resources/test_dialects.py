@@ -33,12 +33,24 @@ def test_what_each_dialect_declares(name, expected):
     assert dialect.name == name and 'id' in dialect.server_owned
 
 
-# dialect, url -> first page
+ENV = 'https://api.pingone.eu/v1/environments/e'
+
+# dialect, url -> first page: PingOne's limit only where the list operation declares it (the SDK's OpenAPI file)
 FIRST_PAGES = [
     ('generic', USERS, USERS),
     ('scim', USERS, USERS + '?startIndex=1&count=50'),
-    ('pingone', 'https://api/v1/environments/e/users', 'https://api/v1/environments/e/users?limit=50'),
-    ('pingone', 'https://api/v1/environments/e/users?limit=7', 'https://api/v1/environments/e/users?limit=7'),
+    ('pingone', ENV + '/users', ENV + '/users?limit=50'),
+    ('pingone', ENV + '/users?limit=7', ENV + '/users?limit=7'),
+    ('pingone', ENV + '/populations', ENV + '/populations?limit=50'),
+    ('pingone', ENV + '/groups', ENV + '/groups?limit=50'),
+    ('pingone', ENV + '/users/u1/memberOfGroups', ENV + '/users/u1/memberOfGroups?limit=50'),
+    # readGroupNesting, readAllResources, readAllResourceScopes, readAllApplications, readAllApplicationGrants: none.
+    ('pingone', ENV + '/groups/g1/memberOfGroups', ENV + '/groups/g1/memberOfGroups'),
+    ('pingone', ENV + '/resources', ENV + '/resources'),
+    ('pingone', ENV + '/resources/r1/scopes', ENV + '/resources/r1/scopes'),
+    ('pingone', ENV + '/applications', ENV + '/applications'),
+    ('pingone', ENV + '/applications/a1/grants', ENV + '/applications/a1/grants'),
+    ('pingone', ENV + '/somethingElse', ENV + '/somethingElse'),
 ]
 
 
@@ -89,3 +101,18 @@ def test_scim_patch_body():
         {'op': 'remove', 'path': 'title'},
         {'op': 'replace', 'path': 'nickName', 'value': 'al'},
     ]
+
+
+def test_pingone_hints_follow_what_pingone_answers():
+    pingone, generic = DIALECTS['pingone'], DIALECTS['generic']
+    forbidden = '{"code": "ACCESS_FAILED", "message": "The request could not be completed. You do not have access to this resource."}'
+    assert 'PingOne answers 403 ACCESS_FAILED for an environment it does not know' in pingone.refusal_hint(ENV + '/users', 403, forbidden)
+    assert pingone.refusal_hint(ENV + '/users', 403, '{"code": "OTHER"}') is None and generic.refusal_hint(ENV + '/users', 403, forbidden) is None
+    assert pingone.refusal_hint(ENV + '/users/u1', 404, '') == (
+        'PingOne answers 404 for an object it does not know: check the id in the URL (an environment it does not know answers 403)'
+    )
+
+
+def test_pingone_object_urls_and_keys_follow_the_contract():
+    assert DIALECTS['pingone'].follows_self_links is False and DIALECTS['scim'].follows_self_links is True
+    assert DIALECTS['pingone'].key_folder('username')('Alice') == 'alice' and DIALECTS['pingone'].key_folder('name')('Alice') == 'Alice'

@@ -175,3 +175,16 @@ def test_selector_keeps_the_objects_a_task_manages():
     assert [[obj['id'] for obj in memberships if plan.selector(query)(obj)] for query, _ids in cases] == [ids for _query, ids in cases]
     with pytest.raises(ConfigurationError, match=r"^select_query 'type ==' is not a valid JMESPath expression"):
         plan.selector('type ==')
+
+
+class TaggedStr(str):
+    """What ansible-core 2.19 and later hand a task's string arguments as: a subclass of str."""
+
+
+def test_key_query_functions_take_the_strings_ansible_hands_over():
+    """jmespath's join() refuses a str subclass; the items of a task are made plain before a query runs."""
+    item = {'name': TaggedStr('staff'), 'population': {'id': TaggedStr('p1')}}
+    query = "join('', [name, population.id && join('', [' (population ', population.id, ')']) || ''])"
+    assert plan.key_of(item, key_query=query) == 'staff (population p1)'
+    with pytest.raises(ConfigurationError, match=r"key_query 'join\(name\)' cannot be applied: Expected 2 arguments for function join\(\)"):
+        plan.key_of(item, key_query='join(name)')
