@@ -13,12 +13,26 @@ from ansible.errors import AnsibleFilterError
 NOT_YET_CREATED = '(to be created) {0}'
 
 
-def _reference(name, ids, what, where, check_mode):
-    """``{"id": ...}`` for the object ``name`` (a string) through ``ids``; a dict is a reference already."""
+# The key of a group that belongs to a population, among the groups' ids: a group name may repeat across populations
+# ("A group name can be reused across populations", Group.name, PingOne's OpenAPI description SDK 3939-3941), so the
+# role keys groups by name and population (the pingone_platform role's key_query gives the same text).
+SCOPED = '{0} (population {1})'
+
+
+def _reference(name, ids, what, where, check_mode, scope=None):
+    """``{"id": ...}`` for the object ``name`` (a string) through ``ids``; a dict is a reference already.
+
+    With ``scope`` (a population id), a name is first the group of that population, then the environment's group of
+    that name: a user, or a nested group, of a population belongs to its own population's groups or to environment
+    groups, and "the same user cannot belong to multiple groups with the same group name" (SDK 3939-3941).
+    """
     if isinstance(name, dict):
         return name
+    if isinstance(name, str) and scope is not None and SCOPED.format(name, scope) in ids:
+        name = SCOPED.format(name, scope)
     if not isinstance(name, str) or name not in ids:
-        raise AnsibleFilterError(f'{where} names {what} {name if isinstance(name, str) else str(name)!r}, which is not one of the {what}s this role manages')
+        among = f"the {what}s of its population nor the environment's {what}s" if scope is not None else f'the {what}s this role manages'
+        raise AnsibleFilterError(f'{where} names {what} {name if isinstance(name, str) else str(name)!r}, which is not one of {among}')
     if ids[name] is None:
         if not check_mode:
             raise AnsibleFilterError(f'{where} names {what} {name!r}, whose id is unknown (its create was not read back)')
@@ -26,7 +40,7 @@ def _reference(name, ids, what, where, check_mode):
     return {'id': ids[name]}
 
 
-def pingone_references(items, ids, key=None, what='object', drop=(), check_mode=False, source='items'):
+def pingone_references(items, ids, key=None, what='object', drop=(), check_mode=False, source='items', scope=None):
     """PingOne references in place of names.
 
     With ``key``: each object of ``items`` with its ``key`` (a name) replaced by ``{"id": ids[name]}`` and the keys
@@ -34,13 +48,14 @@ def pingone_references(items, ids, key=None, what='object', drop=(), check_mode=
     names, each made ``{"id": ...}`` (PingOne's group membership body, Add User to Group,
     https://developer.pingidentity.com/pingone-api/platform/users/group-membership/add-user-to-group.html).
     In check mode a name whose id is None (an object the run would create) becomes a placeholder id.
+    ``scope``: the population id of the user or group whose groups ``items`` names (see _reference).
     Messages name an item by its place in ``source`` and the name it gives, never its other contents.
     """
     converted = []
     for number, item in enumerate(items or []):
         where = f'{source}[{number}]'
         if key is None:
-            converted.append(_reference(item, ids, what, where, check_mode))
+            converted.append(_reference(item, ids, what, where, check_mode, scope))
             continue
         if not isinstance(item, dict):
             raise AnsibleFilterError(f'{where} is not a dict')

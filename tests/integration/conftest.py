@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.join(TOP, 'tests'))
 from servers import hostile  # noqa: E402  pylint: disable=wrong-import-position
 from servers.op import harness  # noqa: E402  pylint: disable=wrong-import-position
 from servers.pingone_api import harness as p1api_harness  # noqa: E402  pylint: disable=wrong-import-position
+from servers.scim import harness as scim_harness  # noqa: E402  pylint: disable=wrong-import-position
 
 # Where the collection tree goes: .build, unless tests/bin/run-tests gives this run a directory of its own
 # (make test runs the pairs side by side, and each rebuilds its tree).
@@ -122,6 +123,13 @@ def p1api_server(op, tmp_path_factory):
     """One PingOne-shaped Management API server per pytest-xdist worker, shared by every file that needs it: a start
     costs about a second, a reset milliseconds, and each test resets it."""
     with p1api_harness.PingOneAPI(str(tmp_path_factory.mktemp('p1api')), op) as server:
+        yield server
+
+
+@pytest.fixture(scope='session')
+def scim_server(op, tmp_path_factory):
+    """One SCIM server per pytest-xdist worker: starting one costs seconds of CPU, a reset milliseconds."""
+    with scim_harness.SCIMServer(str(tmp_path_factory.mktemp('scim')), op) as server:
         yield server
 
 

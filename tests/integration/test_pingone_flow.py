@@ -84,9 +84,15 @@ def test_without_a_nonce_option_a_random_one_is_sent_and_checked(op):
             'svc-ansible',
             'not-the-password',
             400,
-            'INVALID_DATA',
+            'INVALID_CREDENTIALS',
             None,
-            ['HTTP 400', 'INVALID_DATA', 'The provided password did not match provisioned password (password)', 'PingOne error id'],
+            [
+                'HTTP 400',
+                'INVALID_DATA',
+                'The provided password did not match provisioned password (password)',
+                'PingOne error id',
+                'the username or password is wrong',
+            ],
         ),
         ('svc-mfa', None, 200, None, 'OTP_REQUIRED', ['the PingOne flow is OTP_REQUIRED, not COMPLETED', 'multi-factor authentication']),
         ('svc-expired', None, 200, None, 'PASSWORD_EXPIRED', ['the PingOne flow is PASSWORD_EXPIRED, not COMPLETED', 'password has expired']),
@@ -155,7 +161,7 @@ def test_playbook_check_mode_env_credentials_display_and_secret_scan(op, ansible
     assert signed_on['flow_status'] == 'COMPLETED' and signed_on['id_token_claims']['nonce'] == 'nonce-of-the-playbook'
     assert signed_on['id_token_claims']['sub'] == 'svc-ansible'
     wrong_result = results['wrong_password']
-    assert wrong_result['failed'] is True and wrong_result['error'] == 'INVALID_DATA' and wrong_result['status'] == 400
+    assert wrong_result['failed'] is True and wrong_result['error'] == 'INVALID_CREDENTIALS' and wrong_result['status'] == 400
     assert 'did not match provisioned password' in wrong_result['msg']
     mfa_result = results['mfa']
     assert mfa_result['failed'] is True and mfa_result['flow_status'] == 'OTP_REQUIRED'
@@ -163,3 +169,16 @@ def test_playbook_check_mode_env_credentials_display_and_secret_scan(op, ansible
     assert 'the PingOne flow is OTP_REQUIRED, not COMPLETED' in run.flat
     assert 'did not match provisioned password' in run.flat
     assert 'censored' in run.flat
+
+
+def test_a_locked_account_says_when_it_unlocks(op):
+    """PingOne's sign-on sample reads PASSWORD_LOCKED_OUT and innerError.secondsUntilUnlock: so does the message."""
+    for _attempt in range(5):
+        with pytest.raises(FlowError) as caught:
+            _tasks.run_token_task(flow_options(op, 'svc-lockable', 'not-the-password'), TaskContext())
+        assert caught.value.error == 'INVALID_CREDENTIALS'
+    with pytest.raises(FlowError) as caught:
+        _tasks.run_token_task(flow_options(op, 'svc-lockable', op.flow_accounts['svc-lockable']['password']), TaskContext())
+    assert caught.value.error == 'PASSWORD_LOCKED_OUT'
+    assert 'the account is locked after too many failed sign-ons: PingOne unlocks it in 15 minutes' in str(caught.value)
+    assert op.flow_accounts['svc-lockable']['password'] not in str(caught.value)

@@ -100,10 +100,11 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
     assert api.writes(since=mark) == 0
     for line in (
         'populations: would create 1 (Contractors), unchanged 1',
-        'groups: would create 3 (admins, staff-all, contractors)',
+        # A group of a population is named with it: a group name may repeat across populations.
+        'groups: would create 3 (admins, staff-all (population Staff), contractors (population Contractors))',
         'users: would create 2 (bob, carol), unchanged 1',
         # alice exists: her memberships are read, and the groups still to create are named.
-        'Groups of alice: would add to admins, staff-all',
+        'Groups of alice: would add to admins, staff-all (population Staff)',
         'Groups of bob: not read, the user would be created first (check mode)',
         'resources: would create 1 (Orders API)',
         'Scopes of Orders API: not read, the resource would be created first (check mode)',
@@ -117,7 +118,8 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
     mark = api.mark()
     first = ansible('role_pingone_platform_once.yml', variables, env=env)
     assert first.rc == 0, first.output[-3000:]
-    assert '"Groups of alice: added to admins, staff-all"' in first.output and '"Groups of bob: added to contractors"' in first.output
+    assert '"Groups of alice: added to admins, staff-all (population Staff)"' in first.output
+    assert '"Groups of bob: added to contractors (population Contractors)"' in first.output
     assert '"Groups of carol: none"' in first.output
     path = api.env_path
     assert api.count('POST', path + '/populations', since=mark, status=201) == 1
@@ -228,7 +230,7 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
     assert repaired.rc == 0, repaired.output[-3000:]
     for line in (
         'groups: updated 1 (admins), unchanged 2',
-        'Groups of alice: added to staff-all, unchanged 1',
+        'Groups of alice: added to staff-all (population Staff), unchanged 1',
         'Groups of bob: removed from admins, unchanged 1',
         'users: deleted 1 (carol)',
         'applications: updated 1 (portal)',
@@ -472,6 +474,52 @@ def test_role_moves_a_user_and_disables_one_through_their_own_endpoints(op, ansi
     assert held_bob['population'] == {'id': contractors} and held_bob['enabled'] is False
     assert admin.get(api.collection_url('users', bob, 'memberOfGroups')).json()['_embedded']['groupMemberships'] == []
 
+    mark = api.mark()
+    again = ansible('role_pingone_platform_once.yml', variables, env=env, verbosity=0)
+    assert again.rc == 0 and api.writes(since=mark) == 0 and recap_changed(again.output) == 0, again.output[-3000:]
+
+
+def test_role_keys_groups_by_name_and_population_and_usernames_without_case(op, ansible, p1api_server, tmp_path):
+    """PingOne's contract: "A group name can be reused across populations" (Group.name, SDK 3939-3941), and "The username
+    value is case-insensitive" (Create User). Two groups named alike in two populations each get their own item and their
+    own members; a user listed as alice is the Alice PingOne holds; nothing is written on the next run."""
+    api = p1api_server.reset()
+    admin = api.admin_session()
+    staff = admin.post(api.collection_url('populations'), json={'name': 'Staff'}).json()['id']
+    contractors = admin.post(api.collection_url('populations'), json={'name': 'Contractors'}).json()['id']
+    # Only the Contractors' "team" exists: the Staff's must be created, and the Contractors' left alone.
+    theirs = admin.post(api.collection_url('groups'), json={'name': 'team', 'population': {'id': contractors}, 'description': 'Theirs'}).json()['id']
+    alice = admin.post(api.collection_url('users'), json={'username': 'Alice', 'population': {'id': staff}}).json()['id']
+    client = op.clients['csjwt']
+    variables = {
+        'p1_url': api.env_url,
+        'p1_populations': [{'name': 'Staff'}, {'name': 'Contractors'}],
+        'p1_groups': [{'name': 'team', 'population': 'Staff', 'description': 'Ours'}, {'name': 'team', 'population': 'Contractors', 'description': 'Theirs'}],
+        'p1_users': [
+            {'username': 'alice', 'population': 'Staff', 'groups': ['team']},
+            {'username': 'bob', 'population': 'Contractors', 'groups': ['team']},
+        ],
+        'p1_auth': {
+            'issuer': op.issuer,
+            'client_id': client['client_id'],
+            'client_secret': client['client_secret'],
+            'ca_path': op.ca_path,
+            'scope': ['api:read', 'api:write'],
+        },
+    }
+    env = {'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}
+    mark = api.mark()
+    run = ansible('role_pingone_platform_once.yml', variables, env=env, verbosity=0)
+    assert run.rc == 0, run.output[-3000:]
+    assert '"groups: created 1 (team (population Staff)), unchanged 1"' in run.output, run.output[-3000:]
+    assert '"users: created 1 (bob), unchanged 1"' in run.output, run.output[-3000:]
+    groups = admin.get(api.collection_url('groups')).json()['_embedded']['groups']
+    ours = [g['id'] for g in groups if g['name'] == 'team' and g['population']['id'] == staff]
+    assert len(ours) == 1 and [g['description'] for g in groups if g['id'] == theirs] == ['Theirs']
+    assert api.count('PUT', api.env_path + '/groups/' + theirs, since=mark) == 0  # never a population change, nor any write
+    bob = admin.get(api.collection_url('users'), params={'filter': 'username eq "bob"'}).json()['_embedded']['users'][0]['id']
+    listed = {user: admin.get(api.collection_url('users', user, 'memberOfGroups')).json()['_embedded']['groupMemberships'] for user in (alice, bob)}
+    assert [m['id'] for m in listed[alice]] == ours and [m['id'] for m in listed[bob]] == [theirs]
     mark = api.mark()
     again = ansible('role_pingone_platform_once.yml', variables, env=env, verbosity=0)
     assert again.rc == 0 and api.writes(since=mark) == 0 and recap_changed(again.output) == 0, again.output[-3000:]

@@ -220,6 +220,8 @@ class OP(ServerProcess):
             'svc-ansible': {'password': secrets.token_urlsafe(24), 'status': 'COMPLETED'},
             'svc-mfa': {'password': secrets.token_urlsafe(24), 'status': 'OTP_REQUIRED'},
             'svc-expired': {'password': secrets.token_urlsafe(24), 'status': 'PASSWORD_EXPIRED'},
+            # An account the tests lock out with wrong passwords (PASSWORD_LOCKED_OUT); no other test signs on as it.
+            'svc-lockable': {'password': secrets.token_urlsafe(24), 'status': 'COMPLETED'},
         }
         # The initial access token of the pingone provider's client registration (RFC 7591 section 3), which the
         # PingOne-shaped Management API test server uses to register the OIDC applications it creates as clients

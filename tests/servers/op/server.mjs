@@ -568,6 +568,10 @@ async function handleFault(req, res, path) {
 // https://developer.pingidentity.com/pingone-api/platform/reference/error-codes.html).
 
 const CHECK_MEDIA_TYPE = 'application/vnd.pingidentity.usernamePassword.check+json';
+// Failed password checks of an account, across flows: username -> { failures, until }.
+const lockouts = new Map();
+const LOCKOUT_FAILURES = 5;
+const LOCKOUT_SECONDS = 900;
 
 // The ST cookies and codes the emulation hands out go to a file of their own (never to the event log), so that
 // the tests can check that no output shows them (harness.py OP.issued_secrets).
@@ -687,13 +691,25 @@ async function checkPassword(req, res, id) {
       missing.map((target) => ({ code: 'REQUIRED_VALUE', target, message: `${target} is required.` }))));
   }
   const account = (config.flow_accounts || {})[body.username];
-  if (!account || account.password !== body.password) {
-    // A wrong password (or an unknown user, which PingOne does not tell apart) is a 400 with the password as target.
-    flow.failures = (flow.failures || 0) + 1;
+  const lock = lockouts.get(body.username);
+  if (lock && lock.until > Date.now()) {
+    // A locked account: its first detail is PASSWORD_LOCKED_OUT with the seconds until it unlocks, as PingOne's sign-on
+    // sample reads it (pingone-sample-custom-signon, react/src/components/userLogin.jsx:76-94).
     return sendJson(res, 400, platformError('INVALID_DATA', 'The request could not be completed. One or more validation errors were in the request.', [
-      { code: 'INVALID_VALUE', target: 'password', message: 'The provided password did not match provisioned password', innerError: { failuresRemaining: Math.max(0, 5 - flow.failures) } },
+      { code: 'PASSWORD_LOCKED_OUT', target: 'password', message: 'The user is locked out.', innerError: { secondsUntilUnlock: Math.ceil((lock.until - Date.now()) / 1000) } },
     ]));
   }
+  if (!account || account.password !== body.password) {
+    // A wrong password (or an unknown user, which PingOne does not tell apart) is a 400 whose first detail is
+    // INVALID_CREDENTIALS (the sample's userLogin.jsx:70-75); LOCKOUT_FAILURES of them in a row lock the account for
+    // LOCKOUT_SECONDS, as a PingOne password policy's lockout does (its numbers: UNCONFIRMED defaults).
+    const failures = (lock && lock.until && lock.until <= Date.now() ? 0 : (lock?.failures || 0)) + 1;  // an ended lockout starts again
+    lockouts.set(body.username, { failures, until: failures >= LOCKOUT_FAILURES ? Date.now() + LOCKOUT_SECONDS * 1000 : 0 });
+    return sendJson(res, 400, platformError('INVALID_DATA', 'The request could not be completed. One or more validation errors were in the request.', [
+      { code: 'INVALID_CREDENTIALS', target: 'password', message: 'The provided password did not match provisioned password', innerError: { failuresRemaining: Math.max(0, LOCKOUT_FAILURES - failures) } },
+    ]));
+  }
+  lockouts.delete(body.username);
   flow.username = body.username;
   flow.status = account.status || 'COMPLETED';
   const headers = {};

@@ -1372,11 +1372,12 @@ class Handler(BaseHTTPRequestHandler):
             sys.stderr.write('unexpected %s on %s %s\n' % (type(exc).__name__, method, path))
             error = APIError(500)
             status, headers, body = 500, {}, error.body()
-        self._send(status, headers, body)
+        # Logged before the answer goes out: a client that has its answer finds the request in the log.
         line = json.dumps({'method': method, 'path': path, 'status': status}) + '\n'
         with self.server.log_lock:
             with open(self.server.log_path, 'a') as f:
                 f.write(line)
+        self._send(status, headers, body)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch
 

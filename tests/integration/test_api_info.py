@@ -1,0 +1,125 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""jwtauth.oidc.api_info against the real SCIM server and the PingOne-shaped Management API test server.
+
+The reads run in process, as the action plugin runs them, with a token of the real OP through the token store; the
+secret read runs through ansible-playbook at -vvvv, whose output is scanned for the secret the registered result holds.
+"""
+
+from __future__ import annotations
+
+import pytest
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import api_info_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResourceError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_info_task
+
+from conftest import in_context, validated
+from test_api_resource import USERS, seed
+from test_token_lookup import lookup_env
+from test_token_module import client_options
+
+WEB_APP = {
+    'name': 'Portal',
+    'enabled': True,
+    'type': 'WEB_APP',
+    'protocol': 'OPENID_CONNECT',
+    'grantTypes': ['AUTHORIZATION_CODE'],
+    'responseTypes': ['CODE'],
+    'redirectUris': ['https://portal.example.test/cb'],
+    'tokenEndpointAuthMethod': 'CLIENT_SECRET_BASIC',
+}
+
+
+def info_task(op, tmp_path, **defaults):
+    """A function that runs the api_info task in process with a client_credentials token of the real OP."""
+    defaults = dict(client_options(op, 'csjwt'), token_store_path=str(tmp_path / 'store'), scope=['api:read', 'api:write'], **defaults)
+
+    def run(**args):
+        return in_context(run_info_task, validated(api_info_module_kwargs(), dict(defaults, **args)))
+
+    return run
+
+
+@pytest.fixture
+def scim(scim_server):
+    return scim_server.reset()
+
+
+@pytest.fixture
+def p1api(p1api_server):
+    return p1api_server.reset()
+
+
+def test_one_object_and_an_absent_one(op, scim, tmp_path):
+    ids = seed(scim, USERS)
+    read = info_task(op, tmp_path)
+    alice = read(url=f'{scim.base_url}/Users/{ids["alice"]}', query='name.givenName')
+    assert alice['found'] is True and alice['object']['userName'] == 'alice' and alice['value'] == 'Alice'
+    assert alice['changed'] is False and alice['secrets'] is False and alice['requests'] == 1
+    gone = read(url=f'{scim.base_url}/Users/no-such-user', not_found='absent')
+    assert gone['found'] is False and gone['object'] is None
+    with pytest.raises(ResourceError) as failed:
+        read(url=f'{scim.base_url}/Users/no-such-user')
+    assert '/Users/no-such-user' in str(failed.value) and 'HTTP 404' in str(failed.value)
+
+
+def test_a_collection_selected_and_queried(op, scim, tmp_path):
+    seed(scim, USERS)
+    read = info_task(op, tmp_path, url=scim.base_url + '/Users', list=True, api_style='scim', page_size=2)
+    active = read(select_query='active', query='sort([].userName)')
+    # Three users over two pages of two: the second page was read, and the inactive carol left out.
+    assert active['count'] == 2 and active['value'] == ['alice', 'bob'] and active['found'] is True and active['requests'] == 2
+    none = read(select_query="userName == 'dave'")
+    assert none['count'] == 0 and none['objects'] == [] and none['found'] is False
+
+
+def test_pingone_lists_page_by_limit_only_where_the_contract_declares_it(op, p1api, tmp_path):
+    admin = p1api.admin_session()
+    for name in ('a', 'b', 'c'):
+        assert admin.post(p1api.collection_url('populations'), json={'name': name}).status_code == 201
+    read = info_task(op, tmp_path, list=True, api_style='pingone', page_size=2, query='[].name')
+    populations = read(url=p1api.collection_url('populations'))
+    assert sorted(populations['value']) == ['a', 'b', 'c'] and populations['requests'] == 2
+
+
+def test_a_new_object_read_through_the_404s_of_eventual_consistency(op, p1api_server, tmp_path):
+    """PingOne answers 404 for a moment after a create (eventual consistency): with parent_created the read is sent
+    again, and the result warns that it was; without, the 404 fails the task, naming the URL."""
+    api = p1api_server.reset(not_found_after_create=True)
+    admin = api.admin_session()
+    read = info_task(op, tmp_path)
+    first = admin.post(api.collection_url('applications'), json=WEB_APP).json()['id']
+    with pytest.raises(ResourceError) as failed:
+        read(url=api.collection_url('applications', first))
+    assert f'/applications/{first}' in str(failed.value) and 'HTTP 404' in str(failed.value)
+    second = admin.post(api.collection_url('applications'), json=dict(WEB_APP, name='Portal 2')).json()['id']
+    mark = api.mark()
+    found = read(url=api.collection_url('applications', second), parent_created=True)
+    assert found['found'] is True and found['object']['name'] == 'Portal 2'
+    assert api.count('GET', f'{api.env_path}/applications/{second}', since=mark, status=404) == 1
+    assert api.count('GET', f'{api.env_path}/applications/{second}', since=mark, status=200) == 1
+    assert any('HTTP 404 1 time' in warning for warning in found['warnings']), found.get('warnings')
+
+
+def test_a_secret_read_through_a_429(op, p1api_server, tmp_path):
+    api = p1api_server.reset(fail_first={f'GET {p1api_server.env_path}/applications*': [429, 1]})
+    app = api.admin_session().post(api.collection_url('applications'), json=WEB_APP).json()['id']
+    mark = api.mark()
+    secret = info_task(op, tmp_path)(url=api.collection_url('applications', app, 'secret'), query='secret')
+    assert secret['secrets'] is True and len(secret['value']) >= 64
+    # PingOne's 429 carries Retry-After (here 1 s): the read was sent once more, after it.
+    assert api.count('GET', f'{api.env_path}/applications/{app}/secret', since=mark, status=429) == 1
+    assert api.count('GET', f'{api.env_path}/applications/{app}/secret', since=mark, status=200) == 1
+
+
+def test_a_secret_is_never_shown_and_the_registered_result_keeps_it(op, ansible, p1api, tmp_path):
+    app = p1api.admin_session().post(p1api.collection_url('applications'), json=WEB_APP).json()['id']
+    held = p1api.admin_session().get(p1api.collection_url('applications', app, 'secret')).json()['secret']
+    env = lookup_env(op, 'csjwt', tmp_path / 'store')
+    run = ansible('api_info.yml', {'info_url': p1api.collection_url('applications', app, 'secret')}, env=env, secrets=[held])
+    assert run.rc == 0, run.output[-3000:]
+    assert run.result['object']['secret'] == held and run.result['secrets'] is True
+    # The task's own line at -vvvv is censored, not merely the secret's value masked.
+    assert 'the output has been hidden due to the fact that' in run.output
