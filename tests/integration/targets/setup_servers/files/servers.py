@@ -51,7 +51,7 @@ def process_start(pid):
     """When process ``pid`` started (clock ticks since boot), None if it is gone or a zombie: a pid and its start
     time name one process, even after the pid is reused. Without /proc (not Linux), '' while the pid runs."""
     try:
-        with open('/proc/%d/stat' % pid) as stat:
+        with open(f'/proc/{pid}/stat') as stat:
             fields = stat.read().rsplit(')', 1)[1].split()
     except FileNotFoundError:
         if os.path.isdir('/proc'):
@@ -147,9 +147,9 @@ def start(state_dir, lifeline):
     """Start the keeper in a session of its own and wait for its facts; the state of an earlier run goes first."""
     started = process_start(lifeline) if lifeline else None
     if started is None:
-        raise SystemExit('servers.py: start needs --lifeline, a running process (%s is not)' % lifeline)
+        raise SystemExit(f'servers.py: start needs --lifeline, a running process ({lifeline} is not)')
     if wait_gone(state_dir, 15):
-        raise SystemExit('servers.py: the test servers of another run still run from %s' % state_dir)
+        raise SystemExit(f'servers.py: the test servers of another run still run from {state_dir}')
     shutil.rmtree(state_dir, ignore_errors=True)
     os.makedirs(state_dir, mode=0o700)
     with open(os.path.join(state_dir, LOG), 'ab') as log:
@@ -167,7 +167,7 @@ def start(state_dir, lifeline):
             keeper.wait(10)
             raise SystemExit('servers.py: the test servers did not start; keeper output:\n' + log_tail(state_dir))
         time.sleep(0.05)
-    print('Test servers ready; their connection facts are in %s' % os.path.join(state_dir, FACTS))
+    print(f'Test servers ready; their connection facts are in {os.path.join(state_dir, FACTS)}')
     return 0
 
 
@@ -178,7 +178,7 @@ def stop(state_dir, grace):
         try:
             with open(os.path.join(state_dir, USAGE)) as handle:
                 usage = json.load(handle)
-            print('Test servers: stopped with the run, after %(seconds)s s and %(cpu_seconds)s CPU-s' % usage)
+            print(f'Test servers: stopped with the run, after {usage["seconds"]} s and {usage["cpu_seconds"]} CPU-s')
         except (OSError, ValueError):
             pass
         return 0
@@ -193,7 +193,7 @@ def stop(state_dir, grace):
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
-    print('servers.py: processes %s of the test servers outlived the run by %d s; stopped' % (left, grace), file=sys.stderr)
+    print(f'servers.py: processes {left} of the test servers outlived the run by {grace:g} s; stopped', file=sys.stderr)
     return 1
 
 
