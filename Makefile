@@ -26,7 +26,7 @@ REQUIREMENTS := -r requirements.txt -r tests/requirements.txt
 TEST_JOBS ?= 3
 
 # The suites of tests/bin/run-tests.
-SUITES := sanity sanity-core units integration integration-core
+SUITES := sanity sanity-core units integration integration-core targets
 pair_name = $(word 1,$(subst :, ,$1))
 pair_python = $(word 2,$(subst :, ,$1))
 pair_core = $(word 3,$(subst :, ,$1))
@@ -35,12 +35,13 @@ NEWEST := $(call pair_name,$(lastword $(MATRIX)))
 OLDER := $(foreach pair,$(filter-out $(lastword $(MATRIX)),$(MATRIX)),$(call pair_name,$(pair)))
 
 # The parts of make test, longest first: make starts prerequisites in the order listed.
-# The newest pair runs every suite; the older pairs run sanity compile/import, the units and the
-# integration tests marked core_sensitive: the library is the same code on every pair, so what an older
-# pair can break is what ansible-core does around it (tests/bin/run-tests, tests/integration/conftest.py).
+# The newest pair runs every suite, the ansible-test integration targets included; the older pairs run sanity
+# compile/import, the units and the integration tests marked core_sensitive: the library is the same code on every
+# pair, so what an older pair can break is what ansible-core does around it (tests/bin/run-tests,
+# tests/integration/conftest.py).
 TEST_PARTS := suite-$(NEWEST)-integration $(foreach name,$(OLDER),suite-$(name)-integration-core) \
   suite-$(NEWEST)-sanity $(foreach name,$(OLDER),suite-$(name)-sanity-core) \
-  docs-check lint-check static-check packaging-check changelog-check \
+  docs-check lint-check static-check packaging-check suite-$(NEWEST)-targets changelog-check \
   suite-$(NEWEST)-units $(foreach name,$(OLDER),suite-$(name)-units)
 
 .PHONY: demo test test-parts node venvs sanity units integration build clean bench lint static packaging ee docs changelog \
