@@ -206,10 +206,8 @@ def test_refused_device_authorization():
             device_flow.parse_device_authorization(status, headers, text, url, 0)
         except ResponseError as exc:
             message = str(exc)
-            missing = [word for word in words if (word[1:] in message) if word.startswith('!')] + [
-                word for word in words if not word.startswith('!') and word not in message
-            ]
-            if type(exc) is not error_class or missing or exc.status != status:
+            missing = [word for word in words if (word[1:] in message if word.startswith('!') else word not in message)]
+            if type(exc).__name__ != error_class.__name__ or missing or exc.status != status:
                 wrong.append((status, body, type(exc).__name__, message, missing))
         else:
             wrong.append((status, body, 'no error'))
