@@ -114,10 +114,41 @@ options:
     default: 60
   audience:
     description:
-      - The C(aud) claim of the client assertion. Defaults to the token endpoint URL, which RFC 7523 and
-        PingOne accept; some OPs want their issuer URL instead.
+      - The C(aud) claim of the client assertion, sent as it is at every endpoint (token, revocation, introspection,
+        device authorization), for an OP that wants a value O(assertion_audience) does not give.
+      - When set, O(assertion_audience) is not used.
       - Falls back to the E(JWTAUTH_OIDC_AUDIENCE) environment variable.
     type: str
+  assertion_audience:
+    description:
+      - Which C(aud) the client assertion of O(auth_method=client_secret_jwt) or O(auth_method=private_key_jwt)
+        names, endpoint by endpoint. O(audience), when set, wins.
+      - V(endpoint) names the URL of the endpoint the request goes to, so the token endpoint URL in token requests,
+        and the revocation, introspection or device authorization endpoint URL in those. idpyoidc and Glewlwyd accept
+        nothing else at revocation, introspection and device authorization, Okta documents it, and PingOne and
+        oidc-provider accept it.
+      - V(token_endpoint) names the token endpoint URL at every endpoint, as RFC 7523 suggests. OPs that want the
+        endpoint's own URL refuse it outside the token endpoint.
+      - V(issuer) names the OP's issuer identifier, as one string, at every endpoint. The update of RFC 7523
+        (draft-ietf-oauth-rfc7523bis) makes it the audience every authorization server must accept. OPs written
+        before it, idpyoidc and Glewlwyd among them, refuse it. It needs the issuer, from O(issuer), O(environment_id) or
+        O(auth_base_url); with only O(token_endpoint) the task fails before any request. OPs that follow the update
+        strictly also want O(assertion_typ=client-authentication+jwt).
+      - Falls back to the E(JWTAUTH_OIDC_ASSERTION_AUDIENCE) environment variable.
+    type: str
+    default: endpoint
+    choices: [endpoint, token_endpoint, issuer]
+  assertion_typ:
+    description:
+      - The C(typ) header of the client assertion.
+      - V(JWT) is the usual value, and every OP that accepts client assertions takes it.
+      - V(client-authentication+jwt) is the explicit type that the update of RFC 7523 (draft-ietf-oauth-rfc7523bis)
+        registers, so that a client assertion cannot pass for another kind of JWT. Set it for an OP that requires it.
+        OPs whose JWT libraries expect V(JWT) may refuse it.
+      - Falls back to the E(JWTAUTH_OIDC_ASSERTION_TYP) environment variable.
+    type: str
+    default: JWT
+    choices: [JWT, client-authentication+jwt]
   validate_certs:
     description:
       - Verify the TLS certificates of the OP. Set to V(false) only for a throwaway test server.
@@ -188,9 +219,9 @@ options:
         O(key_id), O(auth_method), O(signing_alg)) and the user (C(username), C(password) of the token module and lookup) only from
         C(JWTAUTH_OIDC_APP_<OPTION>), what a credential of the type C(OpenID Connect application (jwtauth.oidc\))
         injects, usually the application your users sign on to. The location (O(issuer), O(token_endpoint),
-        O(environment_id), O(auth_base_url), O(region), O(audience)) comes from it when it names one, else from the
-        default credential (the same PingOne environment); O(ca_path) from it first. Everything else, such as the
-        timeouts and the token store, comes from C(JWTAUTH_OIDC_<OPTION>).
+        O(environment_id), O(auth_base_url), O(region), O(audience), O(assertion_audience), O(assertion_typ)) comes from it
+        when it names one, else from the default credential (the same PingOne environment); O(ca_path) from it first.
+        Everything else, such as the timeouts and the token store, comes from C(JWTAUTH_OIDC_<OPTION>).
       - An option given in the task still wins, group by group, as with the default credential.
       - Set it in the task (or C(module_defaults)); it has no environment variable.
     type: str
@@ -353,6 +384,22 @@ options:
         key: audience
     vars:
       - name: jwtauth_oidc_audience
+  assertion_audience:
+    env:
+      - name: JWTAUTH_OIDC_ASSERTION_AUDIENCE
+    ini:
+      - section: jwtauth_oidc
+        key: assertion_audience
+    vars:
+      - name: jwtauth_oidc_assertion_audience
+  assertion_typ:
+    env:
+      - name: JWTAUTH_OIDC_ASSERTION_TYP
+    ini:
+      - section: jwtauth_oidc
+        key: assertion_typ
+    vars:
+      - name: jwtauth_oidc_assertion_typ
   validate_certs:
     env:
       - name: JWTAUTH_OIDC_VALIDATE_CERTS

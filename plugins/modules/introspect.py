@@ -80,8 +80,9 @@ notes:
     and the O(auth_method) of its C(introspectEndpointAuthMethod) (PingOne "Token Introspection (Resource ID and
     Secret)"). PingOne's "Token Revocation" reference says the PingOne APIs do not use the introspection endpoint, and
     tokens issued for them (worker tokens for C(https://api.pingone.<tld>)) may not be revoked; what introspection says
-    about such a token does not tell whether the PingOne API still takes it. The client assertion's C(aud) is the token
-    endpoint (or O(audience)), which PingOne accepts at every endpoint.
+    about such a token does not tell whether the PingOne API still takes it. The client assertion's C(aud) is the
+    introspection endpoint's own URL (O(assertion_audience=endpoint)), which PingOne accepts, as it does the token
+    endpoint and the issuer.
   - Errors such as C(invalid_client) (RFC 7662 section 2.3) say what failed, with the OP's C(error) and
     C(error_description), the HTTP status and the URL; never the token or a secret.
 seealso:

@@ -103,8 +103,9 @@ notes:
     that the revocation endpoint answers 200 for them all the same. Revoking a stored worker token still removes it
     from the store.
   - PingOne applies the application's token endpoint authentication method to revocation, so the same O(auth_method)
-    works. The client assertion's C(aud) is the token endpoint (or O(audience)), which PingOne accepts at every
-    endpoint (its page "Create a client secret JWT" lists the token endpoint, the issuer, and the endpoint being called).
+    works. The client assertion's C(aud) is the revocation endpoint's own URL (O(assertion_audience=endpoint)), which
+    PingOne accepts (its page "Create a client secret JWT" lists the token endpoint, the issuer, and the endpoint being
+    called) and which OPs such as idpyoidc and Glewlwyd require.
   - Transient failures (HTTP 429, 503 with C(Retry-After), and, since revocation can be repeated safely, 408, 500, 502,
     503 and 504) are retried as O(retries) says.
   - Errors such as C(unsupported_token_type) (RFC 7009 section 2.2.1) or C(invalid_client) say what failed, with the

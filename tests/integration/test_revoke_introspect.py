@@ -219,8 +219,8 @@ def claims_of(assertion):
 
 
 def test_retry_after_503_then_unsupported_token_type(op, hostile_server):
-    """A 503 with Retry-After is retried with a new client assertion (new jti, aud the token endpoint); an
-    unsupported_token_type answer (RFC 7009 section 2.2.1) fails in the OAuth error style, with the retry in a warning."""
+    """A 503 with Retry-After is retried with a new client assertion (new jti, aud the revocation endpoint, not the
+    token_endpoint given beside it); an unsupported_token_type answer (RFC 7009 section 2.2.1) fails in the OAuth error style, with the retry in a warning."""
     answers = [
         hostile.json_answer(503, {'error': 'temporarily_unavailable'}, **{'Retry-After': '0'}),
         hostile.json_answer(400, {'error': 'unsupported_token_type', 'error_description': 'access tokens are forever'}),
@@ -247,7 +247,7 @@ def test_retry_after_503_then_unsupported_token_type(op, hostile_server):
     first, second = [request.form for request in hostile_server.received('/revoke')]
     assert first['token'] == second['token'] == token and first['token_type_hint'] == 'access_token'
     claims = [claims_of(form['client_assertion']) for form in (first, second)]
-    assert claims[0]['jti'] != claims[1]['jti'] and claims[0]['aud'] == claims[1]['aud'] == token_endpoint
+    assert claims[0]['jti'] != claims[1]['jti'] and claims[0]['aud'] == claims[1]['aud'] == url
     assert token not in shown(result)
 
 
@@ -264,7 +264,7 @@ def test_introspection_answers_without_a_boolean_active_fail(op, hostile_server,
         dict(connection(op, 'csjwt', 'root'), issuer=None, introspection_endpoint=url, ca_path=hostile_server.ca_path, token='opaque-token-value')
     )
     assert result['failed'] is True and expected in result['msg'], result['msg']
-    # Without token_endpoint the assertion names the endpoint called, which PingOne and oidc-provider accept.
+    # The assertion names the endpoint called (assertion_audience=endpoint, the default).
     assert claims_of(hostile_server.received('/introspect')[0].form['client_assertion'])['aud'] == url
 
 

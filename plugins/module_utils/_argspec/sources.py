@@ -30,8 +30,8 @@ ENV_PREFIX = 'JWTAUTH_OIDC_'
 # sent for the wrong client).  Each group is taken from the task alone once the task sets one of its keys.
 LOCATION_KEYS = ('token_endpoint', 'issuer', 'environment_id', 'auth_base_url')
 # ca_path stays: a CA bundle from the environment often serves every OP (a corporate CA), and where it does
-# not, the TLS failure says to set ca_path.
-LOCATION_OPTIONS = LOCATION_KEYS + ('region', 'audience')
+# not, the TLS failure says to set ca_path.  What the client assertion names (aud, typ) is what that OP accepts.
+LOCATION_OPTIONS = LOCATION_KEYS + ('region', 'audience', 'assertion_audience', 'assertion_typ')
 CLIENT_KEYS = ('client_id',)
 CLIENT_OPTIONS = CLIENT_KEYS + ('client_secret', 'private_key', 'private_key_passphrase', 'key_id', 'auth_method', 'signing_alg')
 # The same for the user of grant_type=pingone_flow: a task's username never gets the injected account's password.

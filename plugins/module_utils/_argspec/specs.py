@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import CREDENTIALS, env_fallback_nonempty, env_var
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.assertion import ASYMMETRIC_ALGS, DEFAULT_LIFETIME, HMAC_ALGS
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.assertion import ASSERTION_TYPES, ASYMMETRIC_ALGS, DEFAULT_LIFETIME, HMAC_ALGS, TYP_JWT
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.audience import AUDIENCE_STYLES, ENDPOINT
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth import AUTH_METHODS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import ACCESS_TOKEN_TYPE, GRANT_ALIASES, GRANTS, TOKEN_EXCHANGE, TOKEN_TYPE_HINTS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import DIALECTS
@@ -61,6 +62,8 @@ def connection_argument_spec(client_id_required: bool = True) -> ArgumentSpec:
         signing_alg=dict(type='str', choices=list(HMAC_ALGS + ASYMMETRIC_ALGS)),
         assertion_lifetime=dict(type='int', default=DEFAULT_LIFETIME),
         audience=dict(type='str'),
+        assertion_audience=dict(type='str', default=ENDPOINT, choices=list(AUDIENCE_STYLES)),
+        assertion_typ=dict(type='str', default=TYP_JWT, choices=list(ASSERTION_TYPES)),
         validate_certs=dict(type='bool', default=True),
         ca_path=dict(type='path'),
         timeout=dict(type='int', default=30),

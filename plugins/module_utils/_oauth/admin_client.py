@@ -5,8 +5,9 @@
 """Token revocation (RFC 7009) and introspection (RFC 7662) at the OP. Internal to this collection; not a public API.
 
 Finds the endpoint (an option, PingOne's layout, or the discovery document),
-authenticates the client exactly as a token request does (the same client_auth
-strategies, a fresh assertion for every attempt), and parses the answer.  PingOne
+authenticates the client as a token request does (the same client_auth strategies,
+a fresh assertion for every attempt, whose aud is this endpoint's URL unless the
+options choose another: _oauth.audience), and parses the answer.  PingOne
 applies an application's token endpoint authentication method to revocation and
 introspection too (REFERENCE.md, PingOne "Token Revocation" and "Token Introspection").
 """
@@ -23,7 +24,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth im
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.discovery import Location, discovery_url, fetch_metadata, resolve_endpoints
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import TOKEN_TYPE_HINTS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import non_oauth_error, oauth_error
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import OPClient, location_of
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import OPClient, audience_at, check_assertion_audience, location_of
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import endpoints as pingone_endpoints, looks_like_pingone
 
@@ -51,14 +52,13 @@ ERROR_HINTS = {
 
 
 class AdminEndpoint:
-    """Where one revocation or introspection request goes, and the audience of its client assertion."""
+    """Where one revocation or introspection request goes, and what is known of the OP that its client assertion may name:
+    the token endpoint and the issuer, each None when the options do not say (the aud is chosen from them: _oauth.audience)."""
 
-    def __init__(self, url: str, audience_url: str, pingone: bool = False) -> None:
+    def __init__(self, url: str, token_endpoint: str | None = None, issuer: str | None = None, pingone: bool = False) -> None:
         self.url = url
-        # RFC 7523 section 3: aud identifies the authorization server. The token endpoint is what the token request uses,
-        # and PingOne ("Create a client secret JWT": aud may be the token endpoint, the issuer or the endpoint being
-        # called, as full URLs) and oidc-provider (the endpoint URL, the issuer or the token endpoint) accept it here too.
-        self.audience_url = audience_url
+        self.token_endpoint = token_endpoint
+        self.issuer = issuer
         self.pingone = pingone
 
 
@@ -76,13 +76,12 @@ def resolve_endpoint(http: HttpClient, location: Location, kind: str, explicit: 
         url = explicit or issuer + pingone_path
         if explicit:
             http.check_url(explicit, f'the {name} option')
-        return AdminEndpoint(url, endpoints.token_endpoint, pingone=endpoints.pingone and not explicit)
+        return AdminEndpoint(url, endpoints.token_endpoint, endpoints.issuer, pingone=endpoints.pingone and not explicit)
     if explicit:
         http.check_url(explicit, f'the {name} option')
         if location.token_endpoint:
             http.check_url(location.token_endpoint, 'the token_endpoint option')
-        # Without token_endpoint the assertion names the endpoint called, which PingOne and oidc-provider accept.
-        return AdminEndpoint(explicit, location.token_endpoint or explicit)
+        return AdminEndpoint(explicit, location.token_endpoint, location.issuer)
     if location.issuer:
         metadata = fetch_metadata(http, location.issuer)
         announced = metadata.get(name)
@@ -94,7 +93,7 @@ def resolve_endpoint(http: HttpClient, location: Location, kind: str, explicit: 
         http.check_url(announced, f'{name} of the discovery document at {where}')
         if location.token_endpoint:
             http.check_url(location.token_endpoint, 'the token_endpoint option')
-        return AdminEndpoint(announced, location.token_endpoint or metadata['token_endpoint'])
+        return AdminEndpoint(announced, location.token_endpoint or metadata['token_endpoint'], location.issuer)
     if location.token_endpoint:
         raise ConfigurationError(f'token_endpoint alone does not say where the {kind} endpoint is: set {name}, or issuer so that discovery finds it')
     raise ConfigurationError(f'One of {name}, issuer, environment_id or auth_base_url is required')
@@ -151,6 +150,7 @@ class TokenAdminClient(OPClient):
         """Check the client authentication options without the network (check mode runs this too)."""
         for warning in self.client_auth.validate():
             self.context.warn(warning)
+        check_assertion_audience(self.options, self.client_auth, self.context)
 
     def endpoint(self, kind: str) -> AdminEndpoint:
         """The endpoint of ``kind`` (REVOCATION or INTROSPECTION), resolved once per client."""
@@ -164,9 +164,8 @@ class TokenAdminClient(OPClient):
         endpoint = self.endpoint(kind)
         # Neither request spends anything: revoking a token twice is answered 200 (RFC 7009 section 2.2) and introspection
         # only reads, so both may be resent after any transient failure, a 503 with Retry-After included (RFC 7009 2.2.1).
-        response, sent_at = post(
-            self.http, self.client_auth, endpoint.url, form, ENDPOINTS[kind][2], audience=endpoint.audience_url, source=f'the {kind} endpoint'
-        )
+        audience = audience_at(self.options, endpoint.url, endpoint.token_endpoint, endpoint.issuer)
+        response, sent_at = post(self.http, self.client_auth, endpoint.url, form, ENDPOINTS[kind][2], audience=audience, source=f'the {kind} endpoint')
         return response, endpoint, sent_at
 
     def revoke(self, token: str, token_type_hint: str | None = None) -> AdminEndpoint:

@@ -32,6 +32,16 @@ MAX_LIFETIME = 3600
 # RFC 7518 section 3.2: "A key of the same size as the hash output ... or larger MUST be used".
 HMAC_MIN_KEY_BYTES = {'HS256': 32, 'HS384': 48, 'HS512': 64}
 
+# The JWS typ header of a client assertion (the assertion_typ option). JWT is what RFC 7519 section 5.1 suggests and
+# what every OP this collection meets accepts. draft-ietf-oauth-rfc7523bis (approved, in the RFC Editor queue) registers
+# client-authentication+jwt (IANA media type application/client-authentication+jwt, "Section 4 of
+# RFC-ietf-oauth-rfc7523bis-11") so that an assertion cannot be taken for another kind of JWT. Not the default: no
+# discovery metadata says an OP wants it, and an OP whose JWT library expects typ JWT (or none) refuses it
+# (nais/wonderwall made it opt-in for that reason, naming Entra ID; UNCONFIRMED against Microsoft's documentation).
+TYP_JWT = 'JWT'
+TYP_CLIENT_AUTHENTICATION = 'client-authentication+jwt'
+ASSERTION_TYPES = (TYP_JWT, TYP_CLIENT_AUTHENTICATION)
+
 
 def require_pyjwt() -> ModuleType:
     """Import PyJWT on first use, raising a clear error when it is missing.
@@ -52,8 +62,8 @@ def assertion_claims(client_id: str, audience: str, lifetime: int = DEFAULT_LIFE
     """The claims of a client assertion; a fresh jti and timestamps on every call.
 
     RFC 7523 section 3: iss and sub are the client_id (OIDC Core section 9 requires
-    both), aud identifies the authorization server (the token endpoint URL), exp
-    is required, jti lets the server refuse replays; iat is recommended.
+    both), aud identifies the authorization server (which URL, endpoint by endpoint:
+    _oauth.audience), exp is required, jti lets the server refuse replays; iat is recommended.
     """
     if not 0 < lifetime <= MAX_LIFETIME:
         raise ConfigurationError(f'assertion_lifetime must be between 1 and {MAX_LIFETIME} seconds, got {lifetime}')
@@ -95,10 +105,10 @@ def load_private_key(pem: str, passphrase: str | None = None) -> PrivateKeyTypes
         ) from None
 
 
-def sign(claims: dict[str, Any], key: str | PrivateKeyTypes, alg: str, key_id: str | None = None) -> str:
-    """Sign claims as a compact JWS; ``key`` is the secret string (HS*) or a private key object."""
+def sign(claims: dict[str, Any], key: str | PrivateKeyTypes, alg: str, key_id: str | None = None, typ: str = TYP_JWT) -> str:
+    """Sign claims as a compact JWS with the header ``typ``; ``key`` is the secret string (HS*) or a private key object."""
     jwt = require_pyjwt()
-    headers = {'typ': 'JWT'}
+    headers = {'typ': typ}
     if key_id:
         headers['kid'] = key_id
     if alg in HMAC_ALGS:

@@ -2,12 +2,13 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Client authentication methods at the token endpoint, one small class each.
+"""Client authentication methods at the OP's endpoints, one small class each.
 
 Internal to this collection; not a public API.  Each class checks what it
 needs without touching the network (``validate``) and returns the form fields
-and headers it adds to one token request (``apply``).  Assertions are signed
-anew for every request: new jti, iat and exp.
+and headers it adds to one request (``apply``).  Assertions are signed anew for
+every request: new jti, iat and exp.  Which ``aud`` an assertion names is the
+caller's to say (_oauth.audience decides it, endpoint by endpoint).
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from urllib.parse import quote_plus
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.assertion import (
     ALG_FAMILY,
+    ASSERTION_TYPES,
     ASYMMETRIC_ALGS,
     CLIENT_ASSERTION_TYPE,
     DEFAULT_LIFETIME,
     HMAC_ALGS,
+    TYP_JWT,
     assertion_claims,
     hmac_key_warning,
     load_private_key,
@@ -38,7 +41,7 @@ if TYPE_CHECKING:
 
     from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
 
-    # What apply() returns: form fields and headers to add to one token request.
+    # What apply() returns: form fields and headers to add to one request.
     Presentation = tuple[dict[str, str], dict[str, str]]
 
 
@@ -48,6 +51,8 @@ class ClientAuth:
     name: str | None = None
     # Options this method cannot work without.
     needs: tuple[str, ...] = ()
+    # Whether it signs a client assertion, whose aud and typ matter.
+    uses_assertion = False
 
     def __init__(
         self,
@@ -58,7 +63,7 @@ class ClientAuth:
         key_id: str | None = None,
         signing_alg: str | None = None,
         assertion_lifetime: int = DEFAULT_LIFETIME,
-        audience: str | None = None,
+        assertion_typ: str = TYP_JWT,
     ) -> None:
         self.client_id = client_id
         self.client_secret = client_secret
@@ -67,7 +72,7 @@ class ClientAuth:
         self.key_id = key_id
         self.signing_alg = signing_alg
         self.assertion_lifetime = assertion_lifetime
-        self.audience = audience
+        self.assertion_typ = assertion_typ
 
     def validate(self) -> list[str]:
         """Check the options this method needs; return a list of warnings, raise ConfigurationError."""
@@ -78,8 +83,9 @@ class ClientAuth:
                 raise ConfigurationError(f'{option} is required when auth_method is {self.name}')
         return []
 
-    def apply(self, token_endpoint: str) -> Presentation:
-        """Return ``(form_fields, headers)`` to add to a request to ``token_endpoint``."""
+    def apply(self, audience: str) -> Presentation:
+        """Return ``(form_fields, headers)`` to add to one request; ``audience`` is the aud of a client assertion
+        (the methods that sign none ignore it)."""
         raise NotImplementedError
 
 
@@ -88,7 +94,7 @@ class NoneAuth(ClientAuth):
 
     name = 'none'
 
-    def apply(self, token_endpoint: str) -> Presentation:
+    def apply(self, audience: str) -> Presentation:
         return {'client_id': self.client_id}, {}
 
 
@@ -98,7 +104,7 @@ class ClientSecretBasic(ClientAuth):
     name = 'client_secret_basic'
     needs = ('client_secret',)
 
-    def apply(self, token_endpoint: str) -> Presentation:
+    def apply(self, audience: str) -> Presentation:
         # RFC 6749 section 2.3.1: both parts are form-urlencoded before Base64. (validate() required client_secret.)
         pair = f'{quote_plus(self.client_id)}:{quote_plus(cast(str, self.client_secret))}'
         credentials = base64.b64encode(pair.encode('utf-8')).decode('ascii')
@@ -111,7 +117,7 @@ class ClientSecretPost(ClientAuth):
     name = 'client_secret_post'
     needs = ('client_secret',)
 
-    def apply(self, token_endpoint: str) -> Presentation:
+    def apply(self, audience: str) -> Presentation:
         return {'client_id': self.client_id, 'client_secret': cast(str, self.client_secret)}, {}
 
 
@@ -120,12 +126,15 @@ class _JwtAuth(ClientAuth):
 
     allowed_algs: tuple[str, ...] = ()
     default_alg: str | None = None
+    uses_assertion = True
 
     def validate(self) -> list[str]:
         warnings = super().validate()
         require_pyjwt()
         if self.signing_alg and self.signing_alg not in self.allowed_algs:
             raise ConfigurationError(f'signing_alg {self.signing_alg} cannot be used with {self.name}; choose one of {", ".join(self.allowed_algs)}')
+        if self.assertion_typ not in ASSERTION_TYPES:
+            raise ConfigurationError(f'assertion_typ must be one of {", ".join(ASSERTION_TYPES)}, got {self.assertion_typ}')
         # Fails early with the option name, before any network traffic.
         assertion_claims(self.client_id, 'https://example.invalid', self.assertion_lifetime)
         return warnings
@@ -133,10 +142,10 @@ class _JwtAuth(ClientAuth):
     def _signing_key(self) -> str | PrivateKeyTypes:
         raise NotImplementedError
 
-    def apply(self, token_endpoint: str) -> Presentation:
-        claims = assertion_claims(self.client_id, self.audience or token_endpoint, self.assertion_lifetime)
+    def apply(self, audience: str) -> Presentation:
+        claims = assertion_claims(self.client_id, audience, self.assertion_lifetime)
         # _signing_key() runs first: for private_key_jwt it validates, which sets default_alg from the key.
-        client_assertion = sign(claims, self._signing_key(), cast(str, self.signing_alg or self.default_alg), self.key_id)
+        client_assertion = sign(claims, self._signing_key(), cast(str, self.signing_alg or self.default_alg), self.key_id, self.assertion_typ)
         # RFC 7521 section 4.2: client_id is optional with an assertion; sending it helps OPs route the request.
         return {
             'client_id': self.client_id,
@@ -249,7 +258,8 @@ def post(
 
     The one way the library calls the token, revocation, introspection and device authorization endpoints. Each
     attempt, retries included, presents the client anew: a new client assertion (jti, iat, exp), since OPs accept
-    each jti once (RFC 7523 section 3, item 7).  ``audience`` is the assertion's aud.  What it sends as credentials
+    each jti once (RFC 7523 section 3, item 7).  ``audience`` is the assertion's aud, which the caller chose for this
+    endpoint (_oauth.audience).  What it sends as credentials
     is remembered in the task's context, for masking.
     """
     sent_at: list[float] = []

@@ -19,10 +19,16 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, ResponseError, TransportError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, is_oauth_error, json_or_none, summarise
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import is_oauth_error, json_or_none
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth import post
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import finite_number, oauth_error, parse_token_response
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import (
+    ERROR_HINTS,
+    finite_number,
+    non_oauth_error,
+    oauth_error,
+    parse_token_response,
+)
 
 if TYPE_CHECKING:
     from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
@@ -38,6 +44,21 @@ MAX_INTERVAL = 300
 AUTHORIZE = 'start the device authorization grant'
 # What the poll loop does with each answer (see poll_step).
 POLL, DONE, DENIED, EXPIRED, TIMEOUT, FAILED = 'poll', 'done', 'denied', 'expired', 'timeout', 'failed'
+
+# What the errors of the device authorization endpoint usually mean, where they differ from the token endpoint's.
+# unauthorized_client: RFC 6749 section 5.2 means a client not allowed the grant, but an answer to a refused client
+# authentication can say it too: Auth0's device authorization endpoint answers 403 unauthorized_client to a request that
+# carries a client secret (a maintainer's comment in auth0/ruby-auth0 pull request 794; UNCONFIRMED in Auth0's docs).
+# oidc-provider answers a refused client authentication 401 invalid_client, and a client without the grant 400
+# invalid_request ("... is not allowed for this client"); what PingOne answers to either is UNCONFIRMED (its "Authorize
+# (device)" page documents client_id and scope only).  The answer cannot tell the two apart, so the hint names both.
+AUTHORIZE_HINTS = {
+    'unauthorized_client': (
+        'either the client registration does not allow the device authorization grant (urn:ietf:params:oauth:grant-type:device_code; '
+        "PingOne: DEVICE_CODE in the application's grantTypes), or the OP refused the client authentication sent here, which some OPs "
+        f'also answer unauthorized_client: {ERROR_HINTS["invalid_client"]}'
+    ),
+}
 
 
 class DeviceAuthorization(NamedTuple):
@@ -56,9 +77,8 @@ def parse_device_authorization(status: int, headers: Mapping[str, str] | None, t
     body = json_or_none(text)
     if status != 200:
         if is_oauth_error(body):
-            raise oauth_error(AUTHORIZE, status, headers, body, url, sent_at)
-        said = summarise(headers, text)
-        raise ResponseError.failure(AUTHORIZE, url, f'HTTP {status}{": " + said if said else ""}', status=status, correlation_id=correlation_id(headers))
+            raise oauth_error(AUTHORIZE, status, headers, body, url, sent_at, hints=AUTHORIZE_HINTS)
+        raise non_oauth_error(AUTHORIZE, status, headers, text, url, False, 'the endpoint does not redirect, check its URL')
     if not isinstance(body, dict):
         raise ResponseError.failure(AUTHORIZE, url, 'HTTP 200 but the answer is not a JSON object', status=status)
     # Section 3.2: device_code, user_code, verification_uri and expires_in are REQUIRED.
@@ -123,6 +143,7 @@ class DevicePoller:
         http: HttpClient,
         client_auth: ClientAuth,
         token_endpoint: str,
+        token_audience: str,
         device_timeout: int,
         sleep: Callable[[float], object] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -130,19 +151,19 @@ class DevicePoller:
         self.http = http
         self.client_auth = client_auth
         self.token_endpoint = token_endpoint
+        # The aud of the client assertion of each poll (the caller chose it: _oauth.audience).
+        self.token_audience = token_audience
         self.device_timeout = device_timeout
         self.sleep = sleep
         self.clock = clock
         self.polls = 0
 
-    def authorize(self, endpoint: str, scope: str | None) -> DeviceAuthorization:
-        """POST the device authorization request (section 3.1) with the client's authentication."""
-        # The assertion's aud is the token endpoint, which RFC 7523 section 3 names and PingOne and oidc-provider accept on every
-        # endpoint of the OP.  Not single-use: a lost answer only leaves a device code nobody will use; a new request gets another.
+    def authorize(self, endpoint: str, scope: str | None, audience: str) -> DeviceAuthorization:
+        """POST the device authorization request (section 3.1) with the client's authentication; ``audience`` is the aud
+        of its client assertion (by default this endpoint's URL, which idpyoidc and Glewlwyd require: _oauth.audience)."""
+        # Not single-use: a lost answer only leaves a device code nobody will use; a new request gets another.
         form = {'scope': scope} if scope else {}
-        response, sent_at = post(
-            self.http, self.client_auth, endpoint, form, AUTHORIZE, audience=self.token_endpoint, source='the device authorization endpoint'
-        )
+        response, sent_at = post(self.http, self.client_auth, endpoint, form, AUTHORIZE, audience=audience, source='the device authorization endpoint')
         authorization = parse_device_authorization(response.status_code, response.headers, response.text, endpoint, sent_at)
         self.http.context.remember(authorization.device_code)
         return authorization
@@ -164,7 +185,7 @@ class DevicePoller:
             try:
                 # Not single-use: the device code is spent only when tokens are issued (section 3.5), so a poll whose
                 # answer was lost may be sent again; only the answer that carries the tokens spends it.
-                response, sent_at = post(self.http, self.client_auth, self.token_endpoint, form, what, audience=self.token_endpoint)
+                response, sent_at = post(self.http, self.client_auth, self.token_endpoint, form, what, audience=self.token_audience)
             except TransportError as exc:
                 error, outcome = exc, 'transport'
             else:

@@ -29,7 +29,8 @@ TOKEN_FIELDS = ('access_token', 'token_type', 'expires_in', 'scope', 'id_token',
 
 # What usually causes each RFC 6749 section 5.2 error, appended to the OP's own words.
 ERROR_HINTS = {
-    'invalid_client': 'check client_id, client_secret or private_key, auth_method and signing_alg against the client registration',
+    'invalid_client': 'check client_id, client_secret or private_key, auth_method and signing_alg against the client registration, '
+    'and for a client assertion the aud and typ this endpoint accepts (assertion_audience, audience, assertion_typ)',
     'invalid_grant': 'the code or refresh token is expired, already used or revoked, or redirect_uri or code_verifier differ from the authorization request',
     'unauthorized_client': 'the client registration does not allow this grant_type',
     'unsupported_grant_type': 'the OP does not support this grant_type',
@@ -104,8 +105,10 @@ def oauth_error(
     grant_type: str | None = None,
     redirect_uri: str | None = None,
     pingone: bool = False,
+    hints: Mapping[str, str] | None = None,
 ) -> OAuthError:
-    """The OAuthError for an RFC 6749 section 5.2 error body: the OP's words, its correlation ID, and what usually causes it."""
+    """The OAuthError for an RFC 6749 section 5.2 error body: the OP's words, its correlation ID, and what usually causes it
+    (``hints``, an endpoint's own words for some errors, before ERROR_HINTS)."""
     error = body['error']
     description = body.get('error_description') if isinstance(body.get('error_description'), str) else None
     message = failed_to(what, url, f'{error}{f" ({description})" if description else ""} [HTTP {status}]')
@@ -113,10 +116,11 @@ def oauth_error(
     correlation = correlation_id(headers)
     if correlation and correlation not in (description or ''):
         message += f'; correlation ID {correlation}'
+    hint = (hints or {}).get(error) or ERROR_HINTS.get(error)
     if error == 'invalid_grant' or (error == 'invalid_request' and grant_type == TOKEN_EXCHANGE):
         message += '; ' + invalid_grant_hint(grant_type, redirect_uri, pingone)
-    elif error in ERROR_HINTS:
-        message += '; ' + ERROR_HINTS[error]
+    elif hint:
+        message += '; ' + hint
     # A 404 with an OAuth body (an OP's "unrecognized route") is still most likely a wrong environment or region.
     not_found = not_found_hint(url, pingone) if status == 404 else None
     if not_found:
@@ -144,10 +148,15 @@ def non_oauth_error(what: str, status: int, headers: Mapping[str, str] | None, t
     if 300 <= status < 400:
         location = (headers or {}).get('Location', 'nowhere')
         return ResponseError.failure(what, url, f'HTTP {status} redirect to {location}; {redirect_hint}', status=status)
-    message = failed_to(what, url, f'HTTP {status} with a {media_type(headers)} answer, not an OAuth error response')
+    answer = f'a {media_type(headers)} answer' if (text or '').strip() else 'an empty answer'
+    message = failed_to(what, url, f'HTTP {status} with {answer}, not an OAuth error response')
     said = summarise(headers, text)
     if said:
         message += ': ' + said
+    if status == 401:
+        # RFC 6749 section 5.2 answers a failed client authentication 401 invalid_client; a bare 401 (an OP's, or a
+        # gateway's in front of it) at an endpoint where the client authenticates means the same.
+        message += f'; the client authentication failed at this endpoint: {ERROR_HINTS["invalid_client"]}'
     hint = not_found_hint(url, pingone) if status == 404 else None
     if hint:
         message += '; ' + hint

@@ -19,6 +19,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskC
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, IdTokenError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import same_origin
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.audience import assertion_audience, ignored_style, require_issuer
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth import ClientAuth, make_client_auth, post
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.device_flow import DevicePoller, instructions
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.discovery import (
@@ -73,8 +74,24 @@ def client_auth_from(options: Options) -> ClientAuth:
         key_id=options.key_id,
         signing_alg=options.signing_alg,
         assertion_lifetime=options.assertion_lifetime,
-        audience=options.audience,
+        assertion_typ=options.assertion_typ,
     )
+
+
+def audience_at(options: Options, url: str, token_endpoint: str | None, issuer: str | None) -> str:
+    """The aud of the client assertion sent to ``url``, as assertion_audience and audience choose it (_oauth.audience),
+    given the OP's ``token_endpoint`` and ``issuer`` as far as they are known."""
+    return assertion_audience(options.assertion_audience, options.audience, url, token_endpoint, issuer)
+
+
+def check_assertion_audience(options: Options, client_auth: ClientAuth, context: TaskContext) -> None:
+    """Before any request: assertion_audience=issuer needs an issuer the options give (an option, or PingOne's layout),
+    and a style an explicit audience overrides is said to be unused."""
+    if not client_auth.uses_assertion:
+        return
+    location = location_of(options)
+    require_issuer(options.assertion_audience, options.audience, bool(location.issuer) or location.pingone)
+    context.warn(ignored_style(options.assertion_audience, options.audience))
 
 
 def location_of(options: Options) -> Location:
@@ -142,6 +159,7 @@ class TokenClient(OPClient):
         )
         for warning in self.client_auth.validate():
             self.context.warn(warning)
+        check_assertion_audience(o, self.client_auth, self.context)
         if grant_type == PINGONE_FLOW:
             pingone_root(o)  # PingOne options, not issuer: fails in check mode too
         if grant_type == 'authorization_code' and o.scope:
@@ -182,7 +200,8 @@ class TokenClient(OPClient):
     def send(self, grant: Grant, form: dict[str, Any], endpoints: Endpoints) -> dict[str, Any]:
         """One token request for the grant; the token fields of its answer."""
         url = endpoints.token_endpoint
-        response, sent_at = post(self.http, self.client_auth, url, form, grant.what, audience=url, single_use=grant.single_use)
+        audience = audience_at(self.options, url, url, endpoints.issuer)
+        response, sent_at = post(self.http, self.client_auth, url, form, grant.what, audience=audience, single_use=grant.single_use)
         return parse_token_response(
             response.status_code,
             response.headers,
@@ -198,9 +217,17 @@ class TokenClient(OPClient):
     def device_tokens(self, endpoints: Endpoints, form: dict[str, Any]) -> dict[str, Any]:
         """RFC 8628: the device authorization request, the instructions shown at once, then polling until approved."""
         url = device_authorization_endpoint(self.http, endpoints, self.options.device_authorization_endpoint)
-        poller = DevicePoller(self.http, self.client_auth, endpoints.token_endpoint, self.options.device_timeout, sleep=self.sleep)
+        token_endpoint = endpoints.token_endpoint
+        poller = DevicePoller(
+            self.http,
+            self.client_auth,
+            token_endpoint,
+            audience_at(self.options, token_endpoint, token_endpoint, endpoints.issuer),
+            self.options.device_timeout,
+            sleep=self.sleep,
+        )
         # Section 3.1: the scope goes with the authorization request; the token request of section 3.4 has none.
-        authorization = poller.authorize(url, form.get('scope'))
+        authorization = poller.authorize(url, form.get('scope'), audience_at(self.options, url, token_endpoint, endpoints.issuer))
         text = instructions(authorization, self.options.device_timeout)
         if self.context.shows_progress:
             self.context.progress(text)

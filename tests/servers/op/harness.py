@@ -188,8 +188,14 @@ def _public_jwk(key, kid):
     return {'kty': 'EC', 'kid': kid, 'use': 'sig', 'crv': 'P-256', 'x': _int_b64url(pub.x, 32), 'y': _int_b64url(pub.y, 32)}
 
 
+# The mounts whose client assertion audiences are as strict as other OPs' (server.mjs AUDIENCE_RULES): name -> path.
+# endpoint_aud accepts only the URL of the endpoint called (idpyoidc, Glewlwyd); issuer_aud only the issuer as one
+# string, with the typ client-authentication+jwt (draft-ietf-oauth-rfc7523bis).
+STRICT_MOUNTS = {'endpoint_aud': '/endpoint-aud', 'issuer_aud': '/issuer-aud'}
+
+
 class OP(ServerProcess):
-    """A running oidc-provider with a root and a PingOne-shaped issuer; use as a context manager."""
+    """A running oidc-provider with a root and a PingOne-shaped issuer, and the strict mounts; use as a context manager."""
 
     error = OPError
     label = 'oidc-provider'
@@ -318,7 +324,9 @@ class OP(ServerProcess):
         self.pingone_issuer = '%s/%s/as' % (self.base_url, self.env_id)
 
     def issuer_for(self, issuer=None):
-        """Map None/'root'/'pingone' or an issuer URL to the issuer URL."""
+        """Map None/'root'/'pingone', a strict mount's name (STRICT_MOUNTS) or an issuer URL to the issuer URL."""
+        if issuer in STRICT_MOUNTS:
+            return self.base_url + STRICT_MOUNTS[issuer]
         return {None: self.issuer, 'root': self.issuer, 'pingone': self.pingone_issuer}.get(issuer, issuer)
 
     def discovery(self, issuer=None):

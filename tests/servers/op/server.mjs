@@ -8,13 +8,17 @@
 //   /...                    provider "root"    issuer https://127.0.0.1:<port>
 //   /<env_id>/as/...        provider "pingone" issuer https://127.0.0.1:<port>/<env_id>/as
 //                           (PingOne's URL layout: /as/token, /as/authorize, /as/jwks, ...)
+//   /endpoint-aud/...       provider "endpoint_aud" issuer https://127.0.0.1:<port>/endpoint-aud
+//   /issuer-aud/...         provider "issuer_aud"   issuer https://127.0.0.1:<port>/issuer-aud
+//                           oidc-provider's routes, with client assertion audiences as strict as other OPs' (see
+//                           AUDIENCE_RULES below)
 //   /faults/...             canned misbehaviour for negative tests (see handleFault below)
 //   /<env_id>/as/authorize?response_mode=pi.flow, /<env_id>/flows/<id>, /<env_id>/as/resume
 //                           PingOne's headless sign-on, emulated over the pingone provider (see handlePiFlow)
 //   /<env_id>/as/reg[/<id>] the pingone provider's client registration (RFC 7591, RFC 7592), for the PingOne-shaped
 //                           Management API test server only (see pingoneRegistration); PingOne has no such route
 //
-// Both providers are panva/oidc-provider 9 (an OpenID Certified implementation).
+// Every provider is panva/oidc-provider 9 (an OpenID Certified implementation).
 // Usage: node server.mjs <config.json>   (the config is written by harness.py)
 //
 // Secrets never go to the log: no bodies, no query strings, no Authorization
@@ -80,6 +84,40 @@ const signingJwk = {
   alg: 'RS256',
 };
 signingJwk.kid = createHash('sha256').update(signingJwk.n).digest('base64url').slice(0, 16);
+
+// ---------------------------------------------------------------- strict client assertion audiences
+//
+// oidc-provider accepts, at every endpoint, the issuer, the token endpoint or the URL of the endpoint called as the aud of
+// a client assertion (OIDCContext.clientJwtAuthExpectedAudience, lib/helpers/oidc_context.js). Two mounts accept less,
+// through the configuration hook assertJwtClientAuthClaimsAndHeader, which lib/shared/jwt_client_auth.js calls after its
+// own checks and the signature: what it throws is the answer (401 invalid_client, "client authentication failed"), and
+// its reason (error_detail) goes to the route's error event in the log, as every other client authentication failure's.
+//   /endpoint-aud  only the URL of the endpoint called: the token endpoint at the token endpoint, the revocation,
+//                  introspection or device authorization endpoint at those. idpyoidc accepts that and nothing else
+//                  (Endpoint.allowed_targets = [its own name], src/idpyoidc/server/endpoint.py), and so does Glewlwyd
+//                  (validate_jwt_assertion_request compares aud with <plugin URL>/<endpoint>, src/plugin/protocol_oidc.c).
+//   /issuer-aud    only the issuer identifier, as one string, and the typ client-authentication+jwt: an authorization
+//                  server that follows draft-ietf-oauth-rfc7523bis strictly (its -00 text: the issuer "as its sole value",
+//                  "a JSON string, and not a single-valued JSON array"; JWTs without the explicit type rejected).
+const CLIENT_AUTHENTICATION_TYP = 'client-authentication+jwt';
+const AUDIENCE_RULES = {
+  endpoint(ctx, claims) {
+    const expected = ctx.oidc.urlFor(ctx.oidc.route);
+    if (![].concat(claims.aud).includes(expected)) {
+      throw new errors.InvalidClientAuth(`audience (aud) must be the URL of the endpoint called, ${expected}, not ${JSON.stringify(claims.aud)}`);
+    }
+  },
+  issuer(ctx, claims, header) {
+    if (claims.aud !== ctx.oidc.issuer) {
+      throw new errors.InvalidClientAuth(`audience (aud) must be the issuer identifier ${ctx.oidc.issuer} as a single string, not ${JSON.stringify(claims.aud)}`);
+    }
+    if (header.typ !== CLIENT_AUTHENTICATION_TYP) {
+      throw new errors.InvalidClientAuth(`typ must be ${CLIENT_AUTHENTICATION_TYP}, not ${JSON.stringify(header.typ)}`);
+    }
+  },
+};
+// Mount path -> [provider name, audience rule].
+const STRICT_MOUNTS = { '/endpoint-aud': ['endpoint_aud', 'endpoint'], '/issuer-aud': ['issuer_aud', 'issuer'] };
 
 // ---------------------------------------------------------------- providers
 
@@ -223,6 +261,23 @@ let root;
 let pingone;
 let rootHandler;
 let pingoneHandler;
+// Mount path -> the handler of its strict provider.
+const strictHandlers = {};
+
+function strictMount(path) {
+  return Object.keys(STRICT_MOUNTS).find((mount) => path === mount || path.startsWith(`${mount}/`));
+}
+
+// "Mounting oidc-provider" (docs/README.md): the docs mount provider.callback() under a prefix with express's
+// app.use(prefix, ...), which strips the prefix from req.url and keeps the full URL in req.originalUrl. Do the same by
+// hand: oidc-provider derives its mount path from req.originalUrl minus req.url (lib/helpers/oidc_context.js urlFor), so
+// discovery, form actions, redirects and cookie paths all carry the prefix.
+function mounted(req, prefix, handler, res) {
+  req.originalUrl = req.url;
+  const rest = req.url.slice(prefix.length);
+  req.url = rest.startsWith('/') ? rest : `/${rest}`;
+  handler(req, res);
+}
 
 const server = https.createServer({
   cert: readFileSync(config.tls_cert),
@@ -249,16 +304,11 @@ const server = https.createServer({
     });
   } else if (path === envPrefix || path.startsWith(`${envPrefix}/`)) {
     logRequests(req, res, 'pingone');
-    // "Mounting oidc-provider" (docs/README.md): the docs mount provider.callback()
-    // under a prefix with express's app.use(prefix, ...), which strips the prefix
-    // from req.url and keeps the full URL in req.originalUrl. Do the same by hand:
-    // oidc-provider derives its mount path from req.originalUrl minus req.url
-    // (lib/helpers/oidc_context.js urlFor), so discovery, form actions,
-    // redirects and cookie paths all carry /<env_id>/as.
-    req.originalUrl = req.url;
-    const rest = req.url.slice(envPrefix.length);
-    req.url = rest.startsWith('/') ? rest : `/${rest}`;
-    pingoneHandler(req, res);
+    mounted(req, envPrefix, pingoneHandler, res);
+  } else if (strictMount(path)) {
+    const mount = strictMount(path);
+    logRequests(req, res, STRICT_MOUNTS[mount][0]);
+    mounted(req, mount, strictHandlers[mount], res);
   } else {
     logRequests(req, res, 'root');
     req.originalUrl = req.url;
@@ -304,6 +354,7 @@ function attachEvents(provider, name) {
     provider.on(type, (ctx, client) => log({ type, provider: name, client_id: client?.clientId }));
   }
   for (const type of ['grant.error', 'authorization.error', 'introspection.error', 'revocation.error', 'userinfo.error',
+    'device_authorization.error', 'pushed_authorization_request.error',
     'registration_create.error', 'registration_update.error', 'registration_delete.error']) {
     provider.on(type, (ctx, err) => log(errorRecord(type, ctx, err)));
   }
@@ -831,10 +882,21 @@ server.listen(config.port || 0, host, () => {
     },
   }, registrationFeatures));
 
-  for (const [provider, name] of [[root, 'root'], [pingone, 'pingone']]) {
+  const strict = Object.entries(STRICT_MOUNTS).map(([mount, [name, rule]]) => {
+    const provider = new Provider(`${base}${mount}`, providerConfiguration(name, {
+      assertJwtClientAuthClaimsAndHeader: async (ctx, claims, header) => AUDIENCE_RULES[rule](ctx, claims, header),
+    }));
+    return [provider, name, mount];
+  });
+
+  for (const [provider, name] of [[root, 'root'], [pingone, 'pingone'], ...strict]) {
     provider.use(async (ctx, next) => { ctx.req.providerName = name; await next(); });
     provider.use(deviceFlowMiddleware());
     registerTokenExchange(provider);
+  }
+  for (const [provider, name, mount] of strict) {
+    attachEvents(provider, name);
+    strictHandlers[mount] = provider.callback(); // after use(): Koa composes the middleware here
   }
 
   // provider.use() middleware runs before oidc-provider's own routing

@@ -58,8 +58,11 @@ ALL_FALLBACKS = _fallbacks({})
         ({}, []),
         ({'scope': ['a']}, []),
         ({'region': 'EU'}, []),  # a region alone refines the injected environment
-        ({'issuer': 'https://op.example.test'}, ['audience', 'auth_base_url', 'environment_id', 'issuer', 'region', 'token_endpoint']),
-        ({'environment_id': 'e'}, ['audience', 'auth_base_url', 'environment_id', 'issuer', 'region', 'token_endpoint']),
+        (
+            {'issuer': 'https://op.example.test'},
+            ['assertion_audience', 'assertion_typ', 'audience', 'auth_base_url', 'environment_id', 'issuer', 'region', 'token_endpoint'],
+        ),
+        ({'environment_id': 'e'}, ['assertion_audience', 'assertion_typ', 'audience', 'auth_base_url', 'environment_id', 'issuer', 'region', 'token_endpoint']),
         ({'client_id': 'web'}, ['auth_method', 'client_id', 'client_secret', 'key_id', 'private_key', 'private_key_passphrase', 'signing_alg']),
         ({'client_id': ''}, []),  # empty is unset, as from an AWX field left empty
     ],
@@ -103,7 +106,13 @@ APP = 'JWTAUTH_OIDC_APP_'
         (
             {'credential': 'application'},
             {APP + 'ENVIRONMENT_ID': 'e', APP + 'ISSUER': ''},
-            {'environment_id': [APP + 'ENVIRONMENT_ID'], 'issuer': [APP + 'ISSUER'], 'region': [APP + 'REGION'], 'audience': [APP + 'AUDIENCE']},
+            {
+                'environment_id': [APP + 'ENVIRONMENT_ID'],
+                'issuer': [APP + 'ISSUER'],
+                'region': [APP + 'REGION'],
+                'audience': [APP + 'AUDIENCE'],
+                'assertion_audience': [APP + 'ASSERTION_AUDIENCE'],
+            },
         ),
         # An empty variable (an AWX input left empty) names nothing.
         ({'credential': 'application'}, {APP + 'ISSUER': ''}, {'issuer': ['JWTAUTH_OIDC_ISSUER']}),

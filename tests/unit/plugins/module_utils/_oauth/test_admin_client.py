@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import functools
 import json
+from types import SimpleNamespace
 
+import jwt
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, OIDCError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth import admin_client
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth import admin_client, audience
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.discovery import Location
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import location_of
@@ -37,35 +41,45 @@ def outcome(call):
 def resolved(values, kind):
     options = options_of(values)
     found = admin_client.resolve_endpoint(HttpClient(), location_of(options), kind, options[admin_client.ENDPOINTS[kind][0]])
-    return (found.url, found.audience_url, found.pingone)
+    return (found.url, found.token_endpoint, found.issuer, found.pingone)
 
 
 def test_resolve_endpoint_without_discovery():
-    """Each row: options, endpoint kind, then (url, assertion audience, pingone) or (error class, message)."""
+    """Each row: options, endpoint kind, then (url, token endpoint, issuer, pingone) or (error class, message): where the
+    request goes, and what the options say of the OP that its client assertion may name."""
     table = [
-        (dict(environment_id=ENV, region='EU'), REVOKE, (P1 + '/revoke', P1 + '/token', True)),
-        (dict(environment_id=ENV, region='EU'), INTROSPECT, (P1 + '/introspect', P1 + '/token', True)),
-        (dict(auth_base_url='https://login.example.com'), REVOKE, ('https://login.example.com/as/revoke', 'https://login.example.com/as/token', True)),
+        (dict(environment_id=ENV, region='EU'), REVOKE, (P1 + '/revoke', P1 + '/token', P1, True)),
+        (dict(environment_id=ENV, region='EU'), INTROSPECT, (P1 + '/introspect', P1 + '/token', P1, True)),
+        (
+            dict(auth_base_url='https://login.example.com'),
+            REVOKE,
+            ('https://login.example.com/as/revoke', 'https://login.example.com/as/token', 'https://login.example.com/as', True),
+        ),
         (
             dict(environment_id=ENV, auth_base_url='https://127.0.0.1:8443'),
             INTROSPECT,
-            (f'https://127.0.0.1:8443/{ENV}/as/introspect', f'https://127.0.0.1:8443/{ENV}/as/token', True),
+            (f'https://127.0.0.1:8443/{ENV}/as/introspect', f'https://127.0.0.1:8443/{ENV}/as/token', f'https://127.0.0.1:8443/{ENV}/as', True),
         ),
-        # An explicit endpoint wins; the audience stays the token endpoint when one is known.
+        # An explicit endpoint wins; the token endpoint and issuer are known as far as the options say.
         (
             dict(environment_id=ENV, revocation_endpoint='https://gw.example.com/revoke'),
             REVOKE,
-            ('https://gw.example.com/revoke', f'https://auth.pingone.com/{ENV}/as/token', False),
+            ('https://gw.example.com/revoke', f'https://auth.pingone.com/{ENV}/as/token', f'https://auth.pingone.com/{ENV}/as', False),
         ),
         (
             dict(token_endpoint='https://op.example.com/token', revocation_endpoint='https://op.example.com/revoke'),
             REVOKE,
-            ('https://op.example.com/revoke', 'https://op.example.com/token', False),
+            ('https://op.example.com/revoke', 'https://op.example.com/token', None, False),
+        ),
+        (
+            dict(issuer='https://op.example.com', revocation_endpoint='https://op.example.com/revoke'),
+            REVOKE,
+            ('https://op.example.com/revoke', None, 'https://op.example.com', False),
         ),
         (
             dict(introspection_endpoint='https://op.example.com/introspect'),
             INTROSPECT,
-            ('https://op.example.com/introspect', 'https://op.example.com/introspect', False),
+            ('https://op.example.com/introspect', None, None, False),
         ),
         (
             dict(token_endpoint='https://op.example.com/token'),
@@ -142,6 +156,25 @@ def test_error_from_answer():
             prefix + 'HTTP 503 with a text/html answer, not an OAuth error response: Down for maintenance',
             None,
         ),
+        # A bare 401 says the client authentication failed here, with the hints of invalid_client.
+        (
+            401,
+            {},
+            '',
+            ResponseError,
+            prefix + 'HTTP 401 with an empty answer, not an OAuth error response; the client authentication failed at this endpoint: '
+            'check client_id, client_secret or private_key, auth_method and signing_alg against the client registration, and for a client '
+            'assertion the aud and typ this endpoint accepts (assertion_audience, audience, assertion_typ)',
+            None,
+        ),
+        (
+            401,
+            {'Content-Type': 'text/plain', 'WWW-Authenticate': 'Basic realm="op"'},
+            'Unauthorized',
+            ResponseError,
+            prefix + 'HTTP 401 with a text/plain answer, not an OAuth error response: Unauthorized; the client authentication failed at this endpoint',
+            None,
+        ),
         (
             302,
             {'Location': 'https://login.example.com/'},
@@ -178,7 +211,8 @@ def test_parse_introspection():
     prefix = f'Failed to introspect the token at {url}: '
     no_active = prefix + 'HTTP 200 but the answer has no boolean "active" (RFC 7662 section 2.2) (keys: '
     bad_client = prefix + (
-        'invalid_client [HTTP 401]; check client_id, client_secret or private_key, auth_method and signing_alg against the client registration'
+        'invalid_client [HTTP 401]; check client_id, client_secret or private_key, auth_method and signing_alg against the client registration, '
+        'and for a client assertion the aud and typ this endpoint accepts (assertion_audience, audience, assertion_typ)'
     )
     table = [
         (200, {'active': False}, {'active': False}),
@@ -203,3 +237,85 @@ def test_options_of_the_modules():
     assert specs.revoke_argument_spec()['token']['no_log'] is True and specs.introspect_argument_spec()['token']['no_log'] is True
     defaults = options_of({})
     assert (defaults.token, defaults.saved_as, defaults.fail_if_inactive, defaults.revocation_endpoint) == (None, None, False, None)
+
+
+class RecordingOP:
+    """An HttpClient stand-in that answers every POST with ``answer`` and records the aud of each client assertion sent."""
+
+    def __init__(self, answer):
+        self.context = TaskContext()
+        self.answer = answer
+        self.sent = []
+
+    def check_url(self, url, source):
+        pass
+
+    def request(self, method, url, what, single_use=False, build=None, source=None, **kwargs):
+        form, _headers = build()
+        self.sent.append((url, jwt.decode(form['client_assertion'], options={'verify_signature': False})['aud']))
+        return SimpleNamespace(status_code=200, headers=JSON, text=json.dumps(self.answer))
+
+
+SECRET = 's' * 64
+
+
+def test_each_endpoint_names_the_audience_chosen():
+    """Each row: options besides the client's, then the (url, aud) of a revocation and an introspection, or the error of
+    prepare(), which runs before any request (check mode too)."""
+    gateway = dict(token_endpoint='https://op.example.com/token', revocation_endpoint='https://op.example.com/revoke')
+    gateway.update(introspection_endpoint='https://op.example.com/introspect')
+    table = [
+        (dict(environment_id=ENV, region='EU'), [(P1 + '/revoke', P1 + '/revoke'), (P1 + '/introspect', P1 + '/introspect')]),
+        (dict(environment_id=ENV, region='EU', assertion_audience='token_endpoint'), [(P1 + '/revoke', P1 + '/token'), (P1 + '/introspect', P1 + '/token')]),
+        (dict(environment_id=ENV, region='EU', assertion_audience='issuer'), [(P1 + '/revoke', P1), (P1 + '/introspect', P1)]),
+        (
+            dict(environment_id=ENV, region='EU', assertion_audience='issuer', audience='https://other.example'),
+            [(P1 + '/revoke', 'https://other.example'), (P1 + '/introspect', 'https://other.example')],
+        ),
+        (
+            gateway,
+            [('https://op.example.com/revoke', 'https://op.example.com/revoke'), ('https://op.example.com/introspect', 'https://op.example.com/introspect')],
+        ),
+        (
+            dict(gateway, assertion_audience='token_endpoint'),
+            [('https://op.example.com/revoke', 'https://op.example.com/token'), ('https://op.example.com/introspect', 'https://op.example.com/token')],
+        ),
+        (dict(gateway, assertion_audience='issuer'), ('ConfigurationError', audience.ISSUER_UNKNOWN)),
+        (
+            dict(gateway, assertion_audience='issuer', issuer='https://op.example.com'),
+            [('https://op.example.com/revoke', 'https://op.example.com'), ('https://op.example.com/introspect', 'https://op.example.com')],
+        ),
+    ]
+    wrong = []
+    for values, expected in table:
+        op = RecordingOP({'active': False})
+        client = admin_client.TokenAdminClient(options_of(dict(values, client_id='c1', client_secret=SECRET)), http=op)
+
+        def both(client=client):
+            client.prepare()
+            client.revoke('tok')
+            client.introspect('tok')
+
+        got = outcome(both)
+        got = op.sent if got is None else got
+        if got != expected:
+            wrong.append((values, got))
+    assert wrong == []
+
+
+def test_an_explicit_audience_over_a_chosen_style_is_said():
+    client = admin_client.TokenAdminClient(
+        options_of(dict(environment_id=ENV, client_id='c1', client_secret=SECRET, assertion_audience='token_endpoint', audience='https://x')),
+        http=RecordingOP({'active': False}),
+    )
+    client.prepare()
+    assert client.context.warnings == ['assertion_audience=token_endpoint is not used: audience is set, and the client assertion names it at every endpoint']
+    # A method without an assertion neither checks nor warns: its requests name no audience.
+    basic = admin_client.TokenAdminClient(
+        options_of(
+            dict(token_endpoint='https://op/token', client_id='c1', client_secret=SECRET, auth_method='client_secret_basic', assertion_audience='issuer')
+        ),
+        http=RecordingOP({'active': False}),
+    )
+    basic.prepare()
+    assert basic.context.warnings == []

@@ -72,12 +72,25 @@ def test_client_secret_jwt(alg):
     assert claims['exp'] - claims['iat'] == 60
 
 
-def test_assertion_is_new_per_request_and_audience_overridable():
-    auth = client_auth.make_client_auth('client_secret_jwt', client_id='c', client_secret=SECRET, audience='https://op/as')
-    first = jwt.decode(auth.apply(TOKEN_ENDPOINT)[0]['client_assertion'], options={'verify_signature': False})
-    second = jwt.decode(auth.apply(TOKEN_ENDPOINT)[0]['client_assertion'], options={'verify_signature': False})
+def test_assertion_is_new_per_request_and_names_the_audience_it_is_given():
+    auth = client_auth.make_client_auth('client_secret_jwt', client_id='c', client_secret=SECRET)
+    first = jwt.decode(auth.apply('https://op/as')[0]['client_assertion'], options={'verify_signature': False})
+    second = jwt.decode(auth.apply('https://op/as/revoke')[0]['client_assertion'], options={'verify_signature': False})
     assert first['jti'] != second['jti']
-    assert first['aud'] == 'https://op/as'
+    assert (first['aud'], second['aud']) == ('https://op/as', 'https://op/as/revoke')
+
+
+@pytest.mark.parametrize('method, key', [('client_secret_jwt', {'client_secret': SECRET}), ('private_key_jwt', {'private_key': pem(EC_KEY)})])
+def test_assertion_typ(method, key):
+    """JWT unless assertion_typ says client-authentication+jwt (draft-ietf-oauth-rfc7523bis); the methods without an assertion sign nothing."""
+    typs = []
+    for typ in (None, 'JWT', 'client-authentication+jwt'):
+        auth = client_auth.make_client_auth(method, client_id='c', **dict(key, **({'assertion_typ': typ} if typ else {})))
+        auth.validate()
+        assert auth.uses_assertion
+        typs.append(jwt.get_unverified_header(auth.apply(TOKEN_ENDPOINT)[0]['client_assertion'])['typ'])
+    assert typs == ['JWT', 'JWT', 'client-authentication+jwt']
+    assert not client_auth.make_client_auth('client_secret_basic', client_id='c', client_secret=SECRET).uses_assertion
 
 
 def test_short_secret_warns():
@@ -125,6 +138,7 @@ def test_encrypted_private_key():
         ('private_key_jwt', {'private_key': pem(EC_KEY, 'pw')}, 'wrong or missing private_key_passphrase'),
         ('private_key_jwt', {'private_key': 'not a key'}, 'not a usable PEM private key'),
         ('client_secret_jwt', {'client_secret': SECRET, 'assertion_lifetime': 7200}, 'assertion_lifetime'),
+        ('client_secret_jwt', {'client_secret': SECRET, 'assertion_typ': 'at+jwt'}, 'assertion_typ must be one of JWT, client-authentication'),
         ('bogus', {}, 'auth_method must be one of'),
     ],
 )

@@ -17,6 +17,9 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.device_flow im
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE as DEVICE_GRANT
 
 TOKEN = 'https://op.example.test/as/token'
+DEVICE_AUTHORIZATION = 'https://op.example.test/as/device_authorization'
+# The aud the caller chose for the polls: not the token endpoint, to show the poller sends what it is given.
+POLL_AUDIENCE = 'https://op.example.test/as'
 DEVICE_CODE = 'device-code-secret-0123456789'
 
 # RFC 8628 section 3.5: (answer, interval, now, deadline) -> (decision, next interval).
@@ -65,9 +68,11 @@ class FakeHttp:
 class FakeAuth:
     def __init__(self):
         self.assertions = 0
+        self.audiences = []
 
-    def apply(self, endpoint):
+    def apply(self, audience):
         self.assertions += 1
+        self.audiences.append(audience)
         return {'client_id': 'c1', 'client_assertion': f'assertion-{self.assertions}'}, {}
 
 
@@ -91,7 +96,7 @@ def poller(script, device_timeout=600):
     clock = Clock()
     http = FakeHttp(script)
     auth = FakeAuth()
-    return device_flow.DevicePoller(http, auth, TOKEN, device_timeout, sleep=clock.sleep, clock=lambda: clock.now), clock, http, auth
+    return device_flow.DevicePoller(http, auth, TOKEN, POLL_AUDIENCE, device_timeout, sleep=clock.sleep, clock=lambda: clock.now), clock, http, auth
 
 
 def test_polls_at_the_interval_until_approved():
@@ -100,9 +105,19 @@ def test_polls_at_the_interval_until_approved():
     assert tokens['access_token'] == 'at-1'
     # 2 s as announced, 2 again after pending, 7 after slow_down, 14 after a lost answer, 14 again.
     assert clock.waits == [2, 2, 7, 14, 14]
-    # Every poll carries the device code and a client assertion of its own.
+    # Every poll carries the device code and a client assertion of its own, for the audience the caller chose.
     assert [form['device_code'] for form in http.sent] == [DEVICE_CODE] * 5
     assert len({form['client_assertion'] for form in http.sent}) == 5
+    assert auth.audiences == [POLL_AUDIENCE] * 5
+
+
+def test_authorize_signs_for_the_audience_it_is_given():
+    device, _clock, http, auth = poller(
+        [answer(200, {'device_code': DEVICE_CODE, 'user_code': 'WDJB-MJHT', 'verification_uri': 'https://op/d', 'expires_in': 60})]
+    )
+    found = device.authorize(DEVICE_AUTHORIZATION, 'openid', DEVICE_AUTHORIZATION)
+    assert found.device_code == DEVICE_CODE and http.sent == [{'scope': 'openid', 'client_id': 'c1', 'client_assertion': 'assertion-1'}]
+    assert auth.audiences == [DEVICE_AUTHORIZATION]
 
 
 @pytest.mark.parametrize(
@@ -134,5 +149,66 @@ def test_authorization_response():
         with pytest.raises(ResponseError, match='lacks ' + key) as caught:
             device_flow.parse_device_authorization(200, {}, json.dumps(dict(good, **{key: None})), 'https://op/d', 0)
         assert DEVICE_CODE not in str(caught.value)
-    with pytest.raises(OAuthError, match='unauthorized_client'):
-        device_flow.parse_device_authorization(400, {}, json.dumps({'error': 'unauthorized_client'}), 'https://op/d', 0)
+
+
+def test_refused_device_authorization():
+    """Each row: status, headers, body, then the error class and the words its message must hold (all of them), or lack (a
+    leading '!'). A refused client authentication reads as such, bare 401 included; unauthorized_client names both causes."""
+    url = DEVICE_AUTHORIZATION
+    prefix = f'Failed to start the device authorization grant at {url}: '
+    json_type = {'Content-Type': 'application/json'}
+    table = [
+        (
+            400,
+            json_type,
+            {'error': 'unauthorized_client'},
+            OAuthError,
+            [
+                prefix + 'unauthorized_client [HTTP 400]; either the client registration does not allow the device authorization grant',
+                'or the OP refused the client authentication sent here',
+                'assertion_audience',
+                '!the client registration does not allow this grant_type',
+            ],
+        ),
+        (
+            401,
+            json_type,
+            {'error': 'invalid_client', 'error_description': 'client authentication failed'},
+            OAuthError,
+            [prefix + 'invalid_client (client authentication failed) [HTTP 401]; check client_id', 'assertion_audience, audience, assertion_typ'],
+        ),
+        (
+            401,
+            {},
+            '',
+            ResponseError,
+            [prefix + 'HTTP 401 with an empty answer, not an OAuth error response; the client authentication failed at this endpoint: check client_id'],
+        ),
+        (
+            400,
+            json_type,
+            {'error': 'invalid_request', 'error_description': 'urn:ietf:params:oauth:grant-type:device_code is not allowed for this client'},
+            OAuthError,
+            [prefix + 'invalid_request (urn:ietf:params:oauth:grant-type:device_code is not allowed for this client) [HTTP 400]'],
+        ),
+        (
+            503,
+            {'Content-Type': 'text/html'},
+            '<title>Down</title>',
+            ResponseError,
+            [prefix + 'HTTP 503 with a text/html answer, not an OAuth error response: Down'],
+        ),
+    ]
+    wrong = []
+    for status, headers, body, error_class, words in table:
+        text = body if isinstance(body, str) else json.dumps(body)
+        try:
+            device_flow.parse_device_authorization(status, headers, text, url, 0)
+        except ResponseError as exc:
+            message = str(exc)
+            missing = [word for word in words if (word[1:] in message if word.startswith('!') else word not in message)]
+            if type(exc).__name__ != error_class.__name__ or missing or exc.status != status:
+                wrong.append((status, body, type(exc).__name__, message, missing))
+        else:
+            wrong.append((status, body, 'no error'))
+    assert wrong == []
