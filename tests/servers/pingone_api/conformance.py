@@ -89,8 +89,8 @@ def route_violation(op_candidates, method):
     if not op_candidates:
         return Violation(None, UNKNOWN_ROUTE, None, 'no operation of the contract has this path')
     if not any(op.method == method for op in op_candidates):
-        allowed = ', '.join(sorted(op.method for op in op_candidates))
-        return Violation(op_candidates[0].operation_id, METHOD, method, 'the contract has %s on this path, not %s' % (allowed, method))
+        allowed = ', '.join('%s (%s)' % (op.method, op.operation_id) for op in op_candidates)
+        return Violation(None, METHOD, method, 'the contract has %s on this path, not %s' % (allowed, method))
     return None
 
 

