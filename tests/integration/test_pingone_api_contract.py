@@ -412,6 +412,23 @@ def test_not_found_under_a_new_parent(p1api, admin):
     assert p1api.count(status=404) == 2 * 4 + 4
 
 
+def test_membership_self_links_may_name_the_group(p1api, admin):
+    """membership_links_to_group: a membership's _links.self names its group, so a client that deletes a membership at
+    its self link deletes the group; the path the contract names removes the membership only."""
+    p1api.reset(membership_links_to_group=True)
+    create(admin, p1api.collection_url('populations'), {'name': 'Staff', 'default': True})
+    user = create(admin, p1api.collection_url('users'), {'username': 'alice'})['id']
+    group = create(admin, p1api.collection_url('groups'), {'name': 'ops'})['id']
+    members = p1api.collection_url('users', user, 'memberOfGroups')
+    added = admin.post(members, json={'id': group})
+    assert added.headers['Location'] == '%s/%s' % (members, group)
+    listed = admin.get(members).json()['_embedded']['groupMemberships'][0]
+    assert listed['_links']['self']['href'] == p1api.collection_url('groups', group)
+    assert admin.delete('%s/%s' % (members, group)).status_code == 204
+    assert admin.get(p1api.collection_url('groups', group)).status_code == 200
+    assert recorded(p1api) == []
+
+
 def test_violations_are_recorded_by_operation_and_sender(p1api, admin):
     """An unknown route (404) and a method the contract has not on a path (405) are recorded too, with the sender's
     User-Agent; only names are recorded, never a value; a reset empties the record."""

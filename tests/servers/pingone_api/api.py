@@ -223,8 +223,11 @@ class API(MembershipHandlers, UserAttributeHandlers, ApplicationSecretHandlers):
             return invalid(*[('INVALID_VALUE', v.name, v.message) for v in violations])
         problems = []
         for v in violations:
-            inner = {'rangeMinimumValue': 1, 'rangeMaximumValue': 1000} if v.kind == conformance.QUERY_RANGE else None
-            problems.append(('OUT_OF_RANGE' if inner else 'INVALID_PARAMETER', v.name, v.message, inner))
+            if v.kind == conformance.QUERY_RANGE:
+                low, high = contract.LIMIT_BOUNDS[v.operation_id]
+                problems.append(('OUT_OF_RANGE', v.name, v.message, {'rangeMinimumValue': low, 'rangeMaximumValue': high}))
+            else:
+                problems.append(('INVALID_PARAMETER', v.name, v.message))
         return bad_request(*problems)
 
     def refuse_read_only(self, route, body, held=None):

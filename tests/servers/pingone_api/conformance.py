@@ -19,14 +19,19 @@ columns):
   sent as part of the request"): it is refused whatever its value, so a client that echoes a server-owned field
   (``id``, ``_links``, ``createdAt``, user ``enabled``, ``emailVerified``, ``identityProvider.type``, a grant's
   ``application``, a scope's ``resource``...) fails; the one exception is ``emailVerified`` in a user import ("The value
-  of this property can be set on user import", SDK line 8199);
+  of this property can be set on user import", SDK line 8199), and ``lifecycle.status`` is refused in any other user
+  create ("only allowed to be set when importing a user", SDK 798);
 - a field the model has but the operation cannot set (user ``mfaEnabled``, ``population`` and ``lifecycle`` in a PUT or
   PATCH, ``clientId`` and ``assignActorRoles`` after create) or cannot change after create (group ``population``,
   application ``type`` and ``protocol``, a grant's ``resource``, a user's ``identityProvider.id``) is part of the request
   body: sent with the value the server holds it is tolerated (an application PUT must carry ``type`` and ``protocol``,
   Application.required, SDK 1152-1156; a grant PUT its ``resource``, 1712-1714), sent with another it is refused.
-  UNCONFIRMED for assignActorRoles, which PingOne says it ignores in a PUT (SDK 1333), and for ``lifecycle`` beyond
-  ``lifecycle.status`` (SDK 798).
+  UNCONFIRMED for assignActorRoles, which PingOne says it ignores in a PUT (SDK 1333), for ``lifecycle`` beyond
+  ``lifecycle.status`` (SDK 798), and for a user's ``account`` and ``verifyStatus``, which endpoints of their own change
+  (KEPT_BY_OTHER_ENDPOINTS).
+
+Fields the server produces beyond a model (a group's ``createdAt`` and ``updatedAt``) are refused as readOnly ones are
+(PRODUCED_BEYOND_CONTRACT). Unknown fields are kept, never refused: no model of the contract is closed.
 """
 
 import json

@@ -17,6 +17,10 @@
   (https://developer.pingidentity.com/pingone-api/platform/working-with-pingone-apis/retry-best-practices.html); no
   machine-readable source says which requests they hit (the contract's own 404 marker, x-pingone-docs-8830, is about
   a just-created environment, GC 3458-3465): UNCONFIRMED beyond the page's title.
+- membership_links_to_group: a membership's (and a nesting's) ``_links.self.href`` names its group
+  (``/groups/{groupID}``) rather than the membership: the contract says nothing of what that link names (LinksHATEOAS,
+  SDK 40-50, is a free map), so a client must delete a membership at the path the contract names
+  (``/users/{userID}/memberOfGroups/{groupID}``, SDK 29374-29379), never at its self link, or it deletes the group.
 - page_cap: every list page holds at most this many items whatever ``limit`` asks ("supported limits are not always
   honored ... use the page size in the response rather than the requested limit", Paging and ordering collections,
   https://developer.pingidentity.com/pingone-api/platform/reference/paging-ordering-collections.html).
@@ -64,6 +68,7 @@ class Faults(object):
         lag = settings.get('not_found_under_new_parent') or {}
         self.under_new_parent = {'GET': int(lag.get('GET') or 0), 'POST': int(lag.get('POST') or 0)}
         self.page_cap = int(settings['page_cap']) if settings.get('page_cap') else None
+        self.membership_links_to_group = bool(settings.get('membership_links_to_group'))
         self.fresh = set()  # ids whose first GET answers 404 (not_found_after_create)
         self.lagging = {}  # parent id -> {"GET": n, "POST": n} 404s left on its sub-collection
 

@@ -18,7 +18,7 @@ an active token, 403 without scope api:read (reads) or api:write (writes, and re
 OIDC applications created in the OP's environment are registered as clients of the OP's PingOne-shaped provider
 (RFC 7591; updated and deleted with them, RFC 7592): the application's ``id`` is the client_id and its secret the
 client secret, so a code exchange runs with them (``register_clients=False`` keeps applications to this server).
-``reset(fail_first=..., not_found_after_create=..., not_found_under_new_parent=..., page_cap=...)`` gives a running
+``reset(fail_first=..., not_found_after_create=..., not_found_under_new_parent=..., page_cap=..., ...)`` gives a running
 server back empty (no objects but the built-in resources, no logged request or violation, no cached token) with those
 faults armed: a server takes about a second to start, a reset milliseconds, so tests share one. ``count()``,
 ``writes()`` and ``mark()`` read the server's request log (method, path without query, status); the log never holds
@@ -65,7 +65,7 @@ class PingOneAPI(LoggedServer):
         """URL of a path under the environment, e.g. collection_url("resources", rid, "scopes")."""
         return '/'.join([self.env_url] + [str(p) for p in parts])
 
-    def reset(self, fail_first=None, not_found_after_create=False, not_found_under_new_parent=None, page_cap=None):
+    def reset(self, fail_first=None, not_found_after_create=False, not_found_under_new_parent=None, page_cap=None, membership_links_to_group=False):
         """Empty the server (objects but the built-in resources, request log, violations, introspection cache, the OP
         clients of its applications) and arm these faults (faults.py); returns self.
 
@@ -74,7 +74,7 @@ class PingOneAPI(LoggedServer):
         ``not_found_after_create`` makes the first GET of each new object answer 404;
         ``not_found_under_new_parent={"GET": n, "POST": m}`` makes the first n reads and m POSTs of each new user's,
         group's, resource's and application's sub-collection answer 404; ``page_cap`` caps every list page whatever
-        ``limit`` asks.
+        ``limit`` asks; ``membership_links_to_group`` makes a membership's ``_links.self`` name its group.
         """
         self._reset(
             {
@@ -82,6 +82,7 @@ class PingOneAPI(LoggedServer):
                 'not_found_after_create': not_found_after_create,
                 'not_found_under_new_parent': not_found_under_new_parent or {},
                 'page_cap': page_cap,
+                'membership_links_to_group': membership_links_to_group,
             }
         )
         return self

@@ -55,6 +55,8 @@ class MembershipHandlers(object):
             raise invalid(('INVALID_VALUE', 'expand', 'expand must be one of %s' % ', '.join(EXPANDS)))
         group = self.store.items(env, 'groups')[group_id]['obj']
         path = '%s/%s/%s/memberOfGroups/%s' % (self.env_path(route), route.target, member_id, group_id)
+        if self.faults.membership_links_to_group:
+            path = '%s/groups/%s' % (self.env_path(route), group_id)  # faults.py: membership_links_to_group
         answer = {'_links': {'self': {'href': self.href(path)}}, 'id': group_id, 'environment': {'id': env}, 'name': group['name'], 'type': kind}
         if expand == 'group':
             answer['_embedded'] = {'group': self.group_answer(env, group_id)}
@@ -129,8 +131,8 @@ class MembershipHandlers(object):
         if group_id in groups:
             raise invalid(('UNIQUENESS_VIOLATION', 'id', 'Already a member of this group.'))  # UNCONFIRMED
         groups[group_id] = self.store.next_seq()
-        answer = self.membership(route, member_id, group_id)
-        return 201, {'Location': answer['_links']['self']['href']}, answer
+        location = self.href('%s/%s' % (route.path, group_id))
+        return 201, {'Location': location}, self.membership(route, member_id, group_id)
 
     def read_membership(self, route, query, body):
         groups = self.memberships_of(route)

@@ -28,7 +28,7 @@ op_registration_token and op_env_id to make OIDC applications clients of the tes
 Control routes, with header ``X-Test-Control: <control_secret>`` (403 without it), never logged:
 
 - ``POST /_control/reset`` with ``{"fail_first": {...}, "not_found_after_create": true, "not_found_under_new_parent":
-  {"GET": n, "POST": m}, "page_cap": N}`` empties the store (back to the built-in resources), the request log, the
+  {"GET": n, "POST": m}, "page_cap": N, "membership_links_to_group": true}`` empties the store (back to the built-in resources), the request log, the
   violations file and the introspection cache, and arms those faults (faults.py);
 - ``POST /_control/previous_secret_used`` with ``{"environment", "application", "lastUsed"}`` sets an application's
   ``previous.lastUsed`` (a date-time, or null): 204, or 404 when it has no previous secret (application_secret.py).
