@@ -400,13 +400,13 @@ def test_not_found_under_a_new_parent(p1api, admin):
         (p1api.collection_url('resources', resource, 'scopes'), {'name': 'orders:read'}),
     ]
     for url, body in cases:
-        assert [admin.get(url).status_code for _ in range(3)] == [404, 404, 200], url
-        assert [admin.post(url, json=body).status_code for _ in range(2)] == [404, 201], url
+        assert [admin.get(url).status_code for _attempt in range(3)] == [404, 404, 200], url
+        assert [admin.post(url, json=body).status_code for _attempt in range(2)] == [404, 201], url
     grants = p1api.collection_url('applications', app, 'grants')
     scope = admin.get(p1api.collection_url('resources', resource, 'scopes')).json()['_embedded']['scopes'][0]['id']
     assert_error(admin.post(grants, json={'resource': {'id': resource}, 'scopes': [{'id': scope}]}), 404, 'NOT_FOUND')
     assert admin.post(grants, json={'resource': {'id': resource}, 'scopes': [{'id': scope}]}).status_code == 201
-    assert [admin.get(grants).status_code for _ in range(3)] == [404, 404, 200]
+    assert [admin.get(grants).status_code for _attempt in range(3)] == [404, 404, 200]
     built_in = next(r for r in admin.get(p1api.collection_url('resources')).json()['_embedded']['resources'] if r['type'] == 'PINGONE_API')
     assert admin.get(p1api.collection_url('resources', built_in['id'], 'scopes')).status_code == 200
     assert p1api.count(status=404) == 2 * 4 + 4

@@ -121,8 +121,13 @@ def test_read_only_violations_against_what_the_server_holds():
 def test_query_violations():
     """Undeclared names, a limit out of its declared bounds, and a cursor of this server's own next link allowed anywhere."""
     apps, users = contract.OPERATIONS_BY_ID['readAllApplications'], contract.OPERATIONS_BY_ID['readAllUsers']
-    never = lambda op, text: False  # noqa: E731
-    always = lambda op, text: True  # noqa: E731
+
+    def never(_op, _text):
+        return False
+
+    def always(_op, _text):
+        return True
+
     assert [(v.kind, v.name) for v in conformance.query_violations(apps, {'limit': ['10']}, never)] == [(conformance.QUERY, 'limit')]
     assert conformance.query_violations(apps, {'cursor': ['x']}, always) == []
     assert [v.name for v in conformance.query_violations(apps, {'cursor': ['x']}, never)] == ['cursor']
