@@ -24,6 +24,9 @@ from servers.op import harness  # noqa: E402  pylint: disable=wrong-import-posit
 from servers.pingone_api import harness as p1api_harness  # noqa: E402  pylint: disable=wrong-import-position
 from servers.scim import harness as scim_harness  # noqa: E402  pylint: disable=wrong-import-position
 
+# A test that used the PingOne test server fails for each of its requests that broke PingOne's contract.
+from pingone_contract_check import MARKER_HELP, pytest_runtest_call  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
+
 # Where the collection tree goes: .build, unless tests/bin/run-tests gives this run a directory of its own
 # (make test runs the pairs side by side, and each rebuilds its tree).
 COLLECTIONS = os.environ.get('JWTAUTH_TESTS_BUILD_DIR') or os.path.join(TOP, '.build')
@@ -94,6 +97,7 @@ def pytest_configure(config):
         'sources, module_defaults, no_log masking and the -vvvv secret scan, warnings, the action '
         'plugin on the controller, ansible-galaxy, roles, the AWX runner path',
     )
+    config.addinivalue_line('markers', MARKER_HELP)
 
 
 @pytest.fixture

@@ -18,13 +18,18 @@ an active token, 403 without scope api:read (reads) or api:write (writes, and re
 OIDC applications created in the OP's environment are registered as clients of the OP's PingOne-shaped provider
 (RFC 7591; updated and deleted with them, RFC 7592): the application's ``id`` is the client_id and its secret the
 client secret, so a code exchange runs with them (``register_clients=False`` keeps applications to this server).
-``reset(fail_first=..., not_found_after_create=..., page_cap=...)`` gives a running server back empty (no objects,
-no logged request, no cached token) with those faults armed: a server takes about a second to start, a reset
-milliseconds, so tests share one. ``count()``, ``writes()`` and ``mark()`` read the server's request log (method,
-path without query, status); the log never holds bodies, tokens or secrets.
+``reset(fail_first=..., not_found_after_create=..., not_found_under_new_parent=..., page_cap=..., ...)`` gives a running
+server back empty (no objects but the built-in resources, no logged request or violation, no cached token) with those
+faults armed: a server takes about a second to start, a reset milliseconds, so tests share one. ``count()``,
+``writes()`` and ``mark()`` read the server's request log (method, path without query, status); the log never holds
+bodies, tokens or secrets. ``violations()`` reads what the server recorded of requests that broke PingOne's contract
+(conformance.py: operationId, method, path, kind, the parameter or field name, the sender's User-Agent product).
 """
 
+import json
 import os
+
+import requests
 
 from ..base import LoggedServer
 
@@ -42,7 +47,10 @@ class PingOneAPI(LoggedServer):
 
     def __init__(self, workdir, op, client='csjwt', env_id=None, python=None, startup_timeout=60, cache_seconds=3, register_clients=True):
         self.env_id = env_id or op.env_id
-        config = {'environments': [self.env_id], 'cache_seconds': cache_seconds}
+        self.violations_path = os.path.join(os.path.abspath(str(workdir)), self.file_prefix + '-violations.jsonl')
+        if os.path.exists(self.violations_path):
+            os.unlink(self.violations_path)
+        config = {'environments': [self.env_id], 'cache_seconds': cache_seconds, 'violations_path': self.violations_path}
         if register_clients and getattr(op, 'registration_token', None) and self.env_id == op.env_id:
             # OIDC applications become clients of the OP's PingOne-shaped provider (server.py OPClients): their id is
             # the client_id, their secret the client secret, so a code exchange runs with what the API returned.
@@ -57,16 +65,49 @@ class PingOneAPI(LoggedServer):
         """URL of a path under the environment, e.g. collection_url("resources", rid, "scopes")."""
         return '/'.join([self.env_url] + [str(p) for p in parts])
 
-    def reset(self, fail_first=None, not_found_after_create=False, page_cap=None):
-        """Empty the server (objects, request log, introspection cache, the OP clients of its applications) and arm
-        these faults; returns self.
+    def reset(self, fail_first=None, not_found_after_create=False, not_found_under_new_parent=None, page_cap=None, membership_links_to_group=False):
+        """Empty the server (objects but the built-in resources, request log, violations, introspection cache, the OP
+        clients of its applications) and arm these faults (faults.py); returns self.
 
         ``fail_first={"POST /v1/environments/<env>/users*": [429, 2]}`` answers the first 2 matching authorized
-        requests with that status (429: REQUEST_LIMITED with Retry-After: 1); ``not_found_after_create`` makes the
-        first GET of each new object answer 404; ``page_cap`` caps every list page whatever ``limit`` asks.
+        requests with that status (429: REQUEST_LIMITED, LIMIT_EXCEEDED with innerError.retryAfter, Retry-After: 1);
+        ``not_found_after_create`` makes the first GET of each new object answer 404;
+        ``not_found_under_new_parent={"GET": n, "POST": m}`` makes the first n reads and m POSTs of each new user's,
+        group's, resource's and application's sub-collection answer 404; ``page_cap`` caps every list page whatever
+        ``limit`` asks; ``membership_links_to_group`` makes a membership's ``_links.self`` name its group.
         """
-        self._reset({'fail_first': fail_first or {}, 'not_found_after_create': not_found_after_create, 'page_cap': page_cap})
+        self._reset(
+            {
+                'fail_first': fail_first or {},
+                'not_found_after_create': not_found_after_create,
+                'not_found_under_new_parent': not_found_under_new_parent or {},
+                'page_cap': page_cap,
+                'membership_links_to_group': membership_links_to_group,
+            }
+        )
         return self
+
+    def violations(self):
+        """What the server recorded since the last reset of requests that broke the contract (conformance.py), in order."""
+        try:
+            with open(self.violations_path) as f:
+                return [json.loads(line) for line in f if line.strip()]
+        except IOError:
+            return []
+
+    def previous_secret_used(self, application_id, last_used):
+        """Set ``previous.lastUsed`` of an application's secret (an RFC 3339 date-time, or None): the server cannot learn
+        it (application_secret.py). False when the application has no previous secret."""
+        resp = requests.post(
+            self.root_url + '/_control/previous_secret_used',
+            json={'environment': self.env_id, 'application': application_id, 'lastUsed': last_used},
+            headers={'X-Test-Control': self._control_secret},
+            verify=self.op.ca_path,
+            timeout=10,
+        )
+        if resp.status_code not in (204, 404):
+            raise self.error('setting previous.lastUsed failed: HTTP %s' % resp.status_code)
+        return resp.status_code == 204
 
     @property
     def env_path(self):

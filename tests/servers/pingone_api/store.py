@@ -1,0 +1,78 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What the PingOne test server holds: objects by environment and collection in creation order, memberships,
+application secrets, and the built-in resources every environment starts with."""
+
+import threading
+import uuid
+
+from .models import COLLECTIONS, OPENID_CONNECT, PINGONE_API
+from .times import now_iso
+
+# The built-in resources of an environment, by type (EnumResourceType, SDK 659-662), with the names Ping's Terraform
+# provider looks them up by (resource_resource_scope_pingone_api.go:167 "PingOne API", resource_resource_scope_openid.go:155
+# "openid") and the scopes it calls predefined (p1:read:user and p1:update:user, resource_resource_scope_pingone_api.go:63;
+# address, email, openid, phone and profile, resource_resource_scope_openid.go:353). PingOne's own list of each is longer
+# (UNCONFIRMED: these are the ones a source names); accessTokenValiditySeconds is the model's default (SDK 6623-6625).
+BUILT_IN_RESOURCES = (
+    (PINGONE_API, 'PingOne API', ('p1:read:user', 'p1:update:user')),
+    (OPENID_CONNECT, 'openid', ('address', 'email', 'openid', 'phone', 'profile')),
+)
+
+
+class Store(object):
+    """Objects by environment and collection, in creation order; each entry is ``{"obj": ..., "seq": n}``."""
+
+    def __init__(self, environments):
+        self.environments = set(environments)
+        self.lock = threading.RLock()
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.data = {env: {name: {} for name in COLLECTIONS} for env in self.environments}
+            self.memberships = {}  # member id (a user or a group) -> {group id: seq}
+            self.secrets = {}  # application id -> {"secret": ..., "previous": {"secret", "expiresAt", "lastUsed"} or None}
+            self.seq = 0
+            self.built_in = set()  # ids of the built-in resources and their predefined scopes
+            for env in self.environments:
+                self.add_built_ins(env)
+
+    def add_built_ins(self, env):
+        for kind, name, scopes in BUILT_IN_RESOURCES:
+            resource = self.add(env, 'resources', {'name': name, 'type': kind, 'accessTokenValiditySeconds': 3600})
+            self.built_in.add(resource['id'])
+            for scope in scopes:
+                self.built_in.add(self.add(env, 'scopes', {'name': scope, 'resource': {'id': resource['id']}})['id'])
+
+    def add(self, env, name, obj, obj_id=None):
+        """Store a new object with its id, environment and timestamps; returns it."""
+        stamp = now_iso()
+        obj = dict(obj, id=obj_id or str(uuid.uuid4()), environment={'id': env}, createdAt=stamp, updatedAt=stamp)
+        self.items(env, name)[obj['id']] = {'obj': obj, 'seq': self.next_seq()}
+        return obj
+
+    def next_seq(self):
+        self.seq += 1
+        return self.seq
+
+    def items(self, env, name):
+        return self.data[env][name]
+
+    def default_population(self, env):
+        for obj in self.items(env, 'populations').values():
+            if obj['obj'].get('default'):
+                return obj['obj']['id']
+        return None
+
+    def direct_user_counts(self, env):
+        """group id -> the number of users added to it directly (Group.directMemberCounts.users, SDK 3960-3967)."""
+        counts = {}
+        users = self.items(env, 'users')
+        for member, groups in self.memberships.items():
+            if member in users:
+                for group in groups:
+                    counts[group] = counts.get(group, 0) + 1
+        return counts
