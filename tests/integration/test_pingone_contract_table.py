@@ -159,3 +159,35 @@ def test_the_check_names_operation_violation_and_sender():
     assert text.startswith("PingOne's contract was broken by 3 request(s)")
     assert '- readAllResources (GET) undeclared query parameter limit: m, sent by the collection (x2)' in text
     assert '- updateApplication (PUT) read-only field id: m, sent by the test itself (python-requests/2.32)' in text
+
+
+def _library_kind(path):
+    """The library's contract (plugins/module_utils/_pingone/contract.py) for an operation's collection path."""
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone import contract as library  # pylint: disable=import-outside-toplevel
+
+    return library.kind_of('https://api.pingone.eu/v1/environments/e1' + contract.PARAMETER.sub('x1', path))
+
+
+def _collection_of(op):
+    """The collection path of an operation on one object (``/users/{userID}`` -> ``/users``), or the path of a list or create."""
+    return op.path if op.method == 'POST' or op.list_key else op.path.rsplit('/', 1)[0]
+
+
+LIBRARY_ROWS = [op for op in contract.OPERATIONS if op.list_key or (op.request_model and _library_kind(_collection_of(op)).name != 'object')]
+
+
+@pytest.mark.parametrize('op', LIBRARY_ROWS, ids=lambda op: op.operation_id)
+def test_the_library_contract_agrees_with_the_table(op):
+    """The client's own summary of the contract says what this table says: it pages (sends limit) exactly where the list
+    declares limit; it never sends a field the request model makes read-only; and of the fields an update cannot set or
+    change, each is either left out of updates or kept as held and its change refused."""
+    kind = _library_kind(_collection_of(op))
+    if op.list_key:
+        assert kind.paged == ('limit' in op.query), kind
+        return
+    model_read_only = set(contract.MODEL_READ_ONLY.get(op.request_model, ()))
+    assert model_read_only <= set(kind.read_only), sorted(model_read_only - set(kind.read_only))
+    if op.method in ('PUT', 'PATCH'):
+        held = set(kind.read_only) | set(kind.update_read_only) | set(kind.immutable) | (set(kind.put_immutable) if op.method == 'PUT' else set())
+        assert set(op.read_only) | set(op.immutable) <= held, sorted((set(op.read_only) | set(op.immutable)) - held)
+        assert set(op.immutable) <= set(kind.immutable) | set(kind.put_immutable)

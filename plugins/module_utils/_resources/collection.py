@@ -20,7 +20,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import Resour
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, json_type, media_type, summarise
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.parallel import run_all
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import resolve_link, shown_url, with_query
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.compare import differing_keys, matches, without
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.compare import changed_fields, differing_keys, matches, without
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import DIALECTS, Generic, Page
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import MAX_PAGES, collection_name
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import Action, exact
@@ -347,7 +347,11 @@ class ResourceCollection:
             others = [k for k in differing_keys(action.desired, action.current) if k not in (action.separate or {})]
             if action.separate and not (others or write_only):
                 return self._update_apart(url, action, action.current)
-            refused_fields = [name for name in others if name in self.rules.update_read_only]
+            # A field only a create sets, or one the contract keeps as created, is never changed by an update: say so
+            # rather than send it (the server would refuse it, or ignore it and the next run would try again).
+            fixed = self.rules.update_read_only + self.rules.immutable + (self.rules.put_immutable if self.update_method == 'put' else ())
+            fixed = tuple(name for name in fixed if name.partition('.')[0] not in (action.separate or {}))
+            refused_fields = changed_fields(action.desired, action.current, fixed)
             if refused_fields:
                 raise ResourceError.failure(
                     f'update {label}',
@@ -360,7 +364,8 @@ class ResourceCollection:
                 response = self._send('PATCH', url, 'update ' + label, body=body, content_type=content_type)
             else:
                 # What goes to its own endpoint keeps the server's value here: the server refuses to change it in a PUT;
-                # the fields the contract makes read-only, or read-only on update, are never sent back.
+                # the fields the contract makes read-only, or read-only on update, are never sent back (the immutable
+                # ones are, as held: a PingOne application's type says which model its PUT body is read as).
                 after = dict(action.after, **{k: action.before[k] for k in action.separate or {} if k in action.before})
                 after = without(after, self.rules.read_only + self.rules.update_read_only)
                 response = self._send('PUT', url, 'update ' + label, body=self.dialect.with_schemas(dict(after, **write_only), action.current, self.name))

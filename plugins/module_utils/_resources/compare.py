@@ -82,6 +82,28 @@ def without(obj: Mapping[str, Any], paths: Collection[str]) -> dict[str, Any]:
     return result
 
 
+_MISSING = object()
+
+
+def value_at(obj: Any, path: str, default: Any = None) -> Any:
+    """The value at the dotted ``path`` of ``obj`` (``identityProvider.id``), or ``default`` when it has none."""
+    for part in path.split('.'):
+        if not isinstance(obj, Mapping) or part not in obj:
+            return default
+        obj = obj[part]
+    return obj
+
+
+def changed_fields(desired: Mapping[str, Any], current: Mapping[str, Any] | None, paths: Collection[str]) -> list[str]:
+    """The dotted ``paths`` that ``desired`` gives a value the current object does not hold (compared as ``matches``)."""
+    changed = []
+    for path in paths:
+        wanted = value_at(desired, path, _MISSING)
+        if wanted is not _MISSING and not matches(wanted, value_at(current or {}, path)):
+            changed.append(path)
+    return changed
+
+
 def strip(obj: Mapping[str, Any] | None, server_owned: Collection[str]) -> dict[str, Any]:
     """The object without server-owned keys (id, meta, ...), for diffs and PUT bodies."""
     return {key: value for key, value in (obj or {}).items() if key not in server_owned}

@@ -504,16 +504,17 @@ def test_the_contract_decides_what_an_update_sends():
         users.apply(update)
 
 
-def test_a_groups_population_is_set_by_its_create_only():
-    """A group's population "can be set in POST ... only" (Groups page; Terraform RequiresReplace): an update leaves it
-    out, and an item that moves a group to another population fails naming the field rather than send it."""
+def test_a_groups_population_is_kept_as_created():
+    """A group's population "is read-only after it is initially set" (Groups page; Terraform RequiresReplace): an update
+    sends it as held, as Terraform does, and an item that moves a group to another population fails naming the field
+    rather than send it."""
     groups_url = USERS.rsplit('/', 1)[0] + '/groups'
     held = {'id': 'g1', 'name': 'team', 'description': 'Old', 'population': {'id': 'p1'}, 'environment': {'id': 'e1'}}
     http = PingOneRecorder()
     groups = resource_collection.ResourceCollection(http, groups_url, lambda renew=False: 'T', api_style='pingone', update_method='put')
     (update,) = plan.plan([{'name': 'team', 'description': 'New', 'population': {'id': 'p1'}}], [held], key='name', server_owned=groups.server_owned)
     groups.apply(update)
-    assert http.sent == [('PUT', groups_url + '/g1', {'name': 'team', 'description': 'New'})]
+    assert http.sent == [('PUT', groups_url + '/g1', {'name': 'team', 'description': 'New', 'population': {'id': 'p1'}})]
     (move,) = plan.plan([{'name': 'team', 'population': {'id': 'p2'}}], [held], key='name', server_owned=groups.server_owned)
     with pytest.raises(Exception, match='population cannot be changed by an update of a group'):
         groups.apply(move)
@@ -530,3 +531,25 @@ def test_a_new_parents_collection_answering_404_is_read_again_only_when_asked(mi
         with pytest.raises(Exception, match='HTTP 404'):
             users.list_all()
         assert len(http.sent) == sent
+
+
+def test_a_users_population_moves_by_its_endpoint_or_a_patch_never_by_a_put():
+    """ "population ... cannot be updated using PUT .../users/{{userID}}" (SDK 8357): a PUT sends it as held, and a move
+    without its own endpoint fails with PUT rather than send it; a PATCH, or the endpoint (attribute_endpoints), moves it."""
+    held = {'id': 'u9', 'username': 'dave', 'population': {'id': 'p1'}, 'title': 'Old'}
+    http = PingOneRecorder()
+    users = pingone_users(http, update_method='put')
+    (update,) = plan.plan([{'username': 'dave', 'title': 'New'}], [held], key='username', server_owned=users.server_owned)
+    users.apply(update)
+    assert http.sent == [('PUT', USERS + '/u9', {'username': 'dave', 'population': {'id': 'p1'}, 'title': 'New'})]
+    (move,) = plan.plan([{'username': 'dave', 'population': {'id': 'p2'}}], [held], key='username', server_owned=users.server_owned)
+    with pytest.raises(Exception, match='population cannot be changed by an update of a user'):
+        users.apply(move)
+    http.sent.clear()
+    pingone_users(http, update_method='patch').apply(move)
+    assert http.sent == [('PATCH', USERS + '/u9', {'population': {'id': 'p2'}})]
+    http.sent.clear()
+    users = pingone_users(http, update_method='put', attribute_endpoints=ENDPOINTS)
+    (move,) = plan.plan([{'username': 'dave', 'population': {'id': 'p2'}}], [held], key='username', server_owned=users.server_owned, separate=ENDPOINTS)
+    users.apply(move)
+    assert http.sent == [('PUT', USERS + '/u9/population', {'id': 'p2'})]
