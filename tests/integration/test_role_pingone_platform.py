@@ -369,7 +369,8 @@ def test_role_deletes_only_the_scopes_and_grants_marked_absent(op, ansible, p1ap
 def test_role_nests_groups_and_prunes_only_what_it_is_told(op, ansible, p1api_server, tmp_path):
     """the "groups (optionally nested)": a group's groups are the groups it is nested in, added once, pruned only
     with pingone_platform_prune_memberships; check mode says what it would do for an existing group and skips a new one."""
-    api = p1api_server.reset()
+    # A membership's and a nesting's _links.self name the group itself: a prune that deleted there would delete the group.
+    api = p1api_server.reset(membership_links_to_group=True)
     admin = api.admin_session()
     ids = {name: admin.post(api.collection_url('groups'), json={'name': name}).json()['id'] for name in ('all-staff', 'admins', 'legacy')}
     assert admin.post(api.collection_url('groups', ids['admins'], 'memberOfGroups'), json={'id': ids['legacy']}).status_code == 201
@@ -425,6 +426,8 @@ def test_role_nests_groups_and_prunes_only_what_it_is_told(op, ansible, p1api_se
         return sorted(m['name'] for m in listed if m['type'] == 'DIRECT')
 
     assert parents(ids['admins']) == ['all-staff'] and parents(ops) == ['admins'] and parents(ids['all-staff']) == []
+    assert api.count('DELETE', api.env_path + '/groups/' + ids['legacy'], since=mark) == 0  # the prune removed the nesting only
+    assert admin.get(api.collection_url('groups', ids['legacy'])).status_code == 200
     assert '"Groups of dana: unchanged 1"' in run.output
     listed = admin.get(api.collection_url('users', dana, 'memberOfGroups')).json()['_embedded']['groupMemberships']
     assert sorted((m['name'], m['type']) for m in listed) == [('admins', 'DIRECT'), ('all-staff', 'INDIRECT')]
@@ -525,3 +528,56 @@ def test_role_keys_groups_by_name_and_population_and_usernames_without_case(op, 
     mark = api.mark()
     again = ansible('role_pingone_platform_once.yml', variables, env=env, verbosity=0)
     assert again.rc == 0 and api.writes(since=mark) == 0 and recap_changed(again.output) == 0, again.output[-3000:]
+
+
+def test_role_waits_out_the_404s_of_new_parents_and_a_429_on_the_secret(op, ansible, p1api_server, tmp_path):
+    """PingOne is eventually consistent: right after a create, the new user's, group's, resource's and application's
+    sub-collections may answer 404 (retry best practices, "Eventual consistency and retryable 404 errors"), and any
+    request may answer 429, the secret read included. The role sends those again (bounded) only below what it has
+    just created, says so, and ends with every object, membership, nesting, scope, grant and the secret."""
+    env_path = p1api_server.env_path
+    api = p1api_server.reset(not_found_under_new_parent={'GET': 1, 'POST': 1}, fail_first={f'GET {env_path}/applications/*': [429, 2]})
+    client = op.clients['csjwt']
+    variables = {
+        'p1_url': api.env_url,
+        'p1_populations': [{'name': 'Staff'}],
+        'p1_groups': [{'name': 'all-staff', 'population': 'Staff'}, {'name': 'admins', 'population': 'Staff', 'groups': ['all-staff']}],
+        'p1_users': [{'username': 'alice', 'population': 'Staff', 'groups': ['admins']}],
+        'p1_resources': RESOURCES,
+        'p1_applications': APPLICATIONS[:1],
+        'p1_secrets_path': str(tmp_path / 'secrets.json'),
+        'p1_auth': {
+            'issuer': op.issuer,
+            'client_id': client['client_id'],
+            'client_secret': client['client_secret'],
+            'ca_path': op.ca_path,
+            'scope': ['api:read', 'api:write'],
+        },
+    }
+    env = {'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}
+    mark = api.mark()
+    run = ansible('role_pingone_platform_once.yml', variables, env=env, verbosity=0)
+    assert run.rc == 0, run.output[-3000:]
+    admin = api.admin_session()
+    held = {kind: api.held(kind, session=admin) for kind in ('groups', 'resources', 'applications')}
+    held['users'] = api.held('users', key='username', session=admin)
+    alice, portal = held['users']['alice']['id'], held['applications']['portal']['id']
+    orders = held['resources']['Orders API']['id']
+    below = {
+        'memberships': f'{env_path}/users/{alice}/memberOfGroups',
+        'nesting': f'{env_path}/groups/{held["groups"]["admins"]["id"]}/memberOfGroups',
+        'scopes': f'{env_path}/resources/{orders}/scopes',
+        'grants': f'{env_path}/applications/{portal}/grants',
+    }
+    for what, path in below.items():
+        assert api.count(None, path, since=mark, status=404) >= 1, what  # the fault was met, and waited out
+        assert api.count('POST', path, since=mark, status=201) >= 1, what
+    # The role reads the secret first below the new application: both 429s were its, and waited out.
+    assert api.count('GET', f'{env_path}/applications/{portal}/secret', since=mark, status=429) == 2
+    assert 'before it was found (eventual consistency)' in run.output
+    secrets = json.loads((tmp_path / 'secrets.json').read_text())['secrets']
+    assert secrets['portal'] == admin.get(api.collection_url('applications', portal, 'secret')).json()['secret']
+    assert memberships(admin, api, alice) == ['admins', 'all-staff']  # all-staff through the nesting
+    mark = api.mark()
+    again = ansible('role_pingone_platform_once.yml', variables, env=env, verbosity=0)
+    assert again.rc == 0 and api.writes(since=mark) == 0, again.output[-3000:]
