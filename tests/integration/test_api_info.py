@@ -123,3 +123,13 @@ def test_a_secret_is_never_shown_and_the_registered_result_keeps_it(op, ansible,
     assert run.result['object']['secret'] == held and run.result['secrets'] is True
     # The task's own line at -vvvv is censored, not merely the secret's value masked.
     assert 'the output has been hidden due to the fact that' in run.output
+
+
+def test_an_environment_pingone_does_not_know_is_named_in_the_message(op, p1api, tmp_path):
+    """PingOne answers 403 ACCESS_FAILED, not 404, for an environment ID it does not know (the go-client's 403 model):
+    the message says what that usually means, the environment ID in the URL first."""
+    elsewhere = p1api.base_url + '/environments/0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/populations'
+    with pytest.raises(ResourceError) as failed:
+        info_task(op, tmp_path, list=True, api_style='pingone')(url=elsewhere)
+    message = str(failed.value)
+    assert 'HTTP 403' in message and 'ACCESS_FAILED' in message and 'check the environment ID in the URL' in message
