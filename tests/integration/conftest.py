@@ -137,6 +137,24 @@ def scim_server(op, tmp_path_factory):
         yield server
 
 
+@pytest.fixture
+def scim(scim_server):
+    """The SCIM server, empty: no users, no groups, no request logged, no token cached, no fault armed."""
+    return scim_server.reset()
+
+
+@pytest.fixture
+def p1api(p1api_server):
+    """The PingOne API server, empty but for its built-in resources, with no fault armed and empty logs."""
+    return p1api_server.reset()
+
+
+@pytest.fixture
+def admin(p1api):
+    """An admin session of the emptied PingOne API server, for arranging a test and reading what it holds."""
+    return p1api.admin_session()
+
+
 def client_secrets(op_):
     """Every credential the OP's clients hold: none may ever be printed."""
     found = []

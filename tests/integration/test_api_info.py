@@ -17,19 +17,9 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_inf
 
 from conftest import in_context, validated
 from test_api_resource import USERS, seed
+from test_pingone_api_server import WEB_APP
 from test_token_lookup import lookup_env
 from test_token_module import client_options
-
-WEB_APP = {
-    'name': 'Portal',
-    'enabled': True,
-    'type': 'WEB_APP',
-    'protocol': 'OPENID_CONNECT',
-    'grantTypes': ['AUTHORIZATION_CODE'],
-    'responseTypes': ['CODE'],
-    'redirectUris': ['https://portal.example.test/cb'],
-    'tokenEndpointAuthMethod': 'CLIENT_SECRET_BASIC',
-}
 
 
 def info_task(op, tmp_path, **defaults):
@@ -40,16 +30,6 @@ def info_task(op, tmp_path, **defaults):
         return in_context(run_info_task, validated(api_info_module_kwargs(), dict(defaults, **args)))
 
     return run
-
-
-@pytest.fixture
-def scim(scim_server):
-    return scim_server.reset()
-
-
-@pytest.fixture
-def p1api(p1api_server):
-    return p1api_server.reset()
 
 
 def test_one_object_and_an_absent_one(op, scim, tmp_path):

@@ -36,12 +36,6 @@ USERS = [
 ]
 
 
-@pytest.fixture
-def scim(scim_server):
-    """The SCIM server, empty: no users, no groups, no request logged, no token cached, no fault armed."""
-    return scim_server.reset()
-
-
 def seed(scim, users):
     """Create ``users`` at the SCIM server directly; returns their ids by userName.
 

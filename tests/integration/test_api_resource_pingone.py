@@ -22,11 +22,6 @@ from conftest import in_context, validated
 from test_token_module import client_options
 
 
-@pytest.fixture
-def p1api(p1api_server):
-    return p1api_server.reset()
-
-
 def pingone_task(op, api, tmp_path, collection, **task_args):
     """A function running the api_resource task on one collection of the environment, in process."""
     defaults = dict(

@@ -36,17 +36,6 @@ WORKER = {
 }
 
 
-@pytest.fixture
-def p1api(p1api_server):
-    """The server, empty but for its built-in resources, with no fault armed and empty logs."""
-    return p1api_server.reset()
-
-
-@pytest.fixture
-def admin(p1api):
-    return p1api.admin_session()
-
-
 def recorded(p1api):
     """The violations the server recorded, as (operationId, kind, name)."""
     return [(v['operationId'], v['kind'], v['name']) for v in p1api.violations()]

@@ -36,17 +36,6 @@ WEB_APP = {
 }
 
 
-@pytest.fixture
-def p1api(p1api_server):
-    """The server, empty, with no fault armed and an empty request log."""
-    return p1api_server.reset()
-
-
-@pytest.fixture
-def admin(p1api):
-    return p1api.admin_session()
-
-
 def built_in_resources(admin, p1api):
     """The ids of the resources every environment starts with (PINGONE_API, OPENID_CONNECT)."""
     return [r['id'] for r in admin.get(p1api.collection_url('resources')).json()['_embedded']['resources'] if r['type'] != 'CUSTOM']

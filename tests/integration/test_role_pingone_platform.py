@@ -54,6 +54,13 @@ APPLICATIONS = [
 ]
 
 
+def worker_auth(op, **extra):
+    """pingone_platform_auth for the worker: the test OP's client_secret_jwt client, with the API's scopes."""
+    client = op.clients['csjwt']
+    auth = {'issuer': op.issuer, 'client_id': client['client_id'], 'client_secret': client['client_secret'], 'ca_path': op.ca_path}
+    return dict(auth, scope=['api:read', 'api:write'], **extra)
+
+
 def recap_changed(output):
     line = [line for line in output.splitlines() if line.startswith('localhost') and 'changed=' in line][-1]
     return int(line.split('changed=')[1].split()[0])
@@ -74,7 +81,6 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
     # existing user whose groups do not exist yet.
     staff = admin.post(api.collection_url('populations'), json={'name': 'Staff', 'description': 'Employees'}).json()['id']
     assert admin.post(api.collection_url('users'), json={'username': 'alice', 'population': {'id': staff}, 'email': 'alice@example.com'}).status_code == 201
-    client = op.clients['csjwt']
     variables = {
         'p1_url': api.env_url,
         'p1_populations': POPULATIONS,
@@ -83,14 +89,7 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
         'p1_resources': RESOURCES,
         'p1_applications': APPLICATIONS,
         'p1_secrets_path': str(tmp_path / 'secrets.json'),
-        'p1_auth': {
-            'issuer': op.issuer,
-            'client_id': client['client_id'],
-            'client_secret': client['client_secret'],
-            'ca_path': op.ca_path,
-            'scope': ['api:read', 'api:write'],
-            'retries': 4,
-        },
+        'p1_auth': worker_auth(op, retries=4),
     }
     env = {'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}
 
@@ -277,7 +276,6 @@ def test_role_reads_300_users_past_a_page_cap_of_50_and_guards_membership_prune(
     for group in groups.values():
         assert admin.post(api.collection_url('users', ids['user000'], 'memberOfGroups'), json={'id': group}).status_code == 201
     users[0] = dict(users[0], groups=['g1'])  # the other three memberships would be pruned: more than prune_max 2
-    client = op.clients['csjwt']
     variables = {
         'p1_url': api.env_url,
         'p1_populations': [{'name': 'Staff'}],
@@ -285,13 +283,7 @@ def test_role_reads_300_users_past_a_page_cap_of_50_and_guards_membership_prune(
         'p1_users': users,
         'p1_prune_memberships': True,
         'p1_prune_max': 2,
-        'p1_auth': {
-            'issuer': op.issuer,
-            'client_id': client['client_id'],
-            'client_secret': client['client_secret'],
-            'ca_path': op.ca_path,
-            'scope': ['api:read', 'api:write'],
-        },
+        'p1_auth': worker_auth(op),
     }
     mark = api.mark()
     run = ansible('role_pingone_platform_once.yml', variables, env={'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}, verbosity=0)
@@ -327,7 +319,6 @@ def test_role_deletes_only_the_scopes_and_grants_marked_absent(op, ansible, p1ap
         ).json()['id']
         for resource, scope_ids in ((orders, scopes.values()), (billing, [invoices]))
     }
-    client = op.clients['csjwt']
     variables = {
         'p1_url': api.env_url,
         'p1_populations': [],
@@ -335,13 +326,7 @@ def test_role_deletes_only_the_scopes_and_grants_marked_absent(op, ansible, p1ap
         'p1_users': [],
         'p1_resources': [{'name': 'Orders API', 'scopes': [{'name': 'orders:read'}, {'name': 'orders:write', 'state': 'absent'}]}, {'name': 'Billing API'}],
         'p1_applications': [{'name': 'nightly-job', 'type': 'WORKER', 'grants': [{'resource': 'Orders API', 'state': 'absent'}]}],
-        'p1_auth': {
-            'issuer': op.issuer,
-            'client_id': client['client_id'],
-            'client_secret': client['client_secret'],
-            'ca_path': op.ca_path,
-            'scope': ['api:read', 'api:write'],
-        },
+        'p1_auth': worker_auth(op),
     }
     env = {'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}
 
@@ -379,20 +364,13 @@ def test_role_nests_groups_and_prunes_only_what_it_is_told(op, ansible, p1api_se
     population = admin.post(api.collection_url('populations'), json={'name': 'Staff', 'default': True}).json()['id']
     dana = admin.post(api.collection_url('users'), json={'username': 'dana', 'population': {'id': population}}).json()['id']
     assert admin.post(api.collection_url('users', dana, 'memberOfGroups'), json={'id': ids['admins']}).status_code == 201
-    client = op.clients['csjwt']
     variables = {
         'p1_url': api.env_url,
         'p1_populations': [],
         'p1_users': [{'username': 'dana', 'groups': ['admins']}],
         'p1_prune_memberships': True,
         'p1_groups': [{'name': 'all-staff'}, {'name': 'admins', 'groups': ['all-staff']}, {'name': 'ops', 'groups': ['admins']}, {'name': 'legacy'}],
-        'p1_auth': {
-            'issuer': op.issuer,
-            'client_id': client['client_id'],
-            'client_secret': client['client_secret'],
-            'ca_path': op.ca_path,
-            'scope': ['api:read', 'api:write'],
-        },
+        'p1_auth': worker_auth(op),
     }
     env = {'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}
 
@@ -451,19 +429,12 @@ def test_role_moves_a_user_and_disables_one_through_their_own_endpoints(op, ansi
     assert admin.post(api.collection_url('users', bob, 'memberOfGroups'), json={'id': staff_only}).status_code == 201
     # What the role must not do: change either in the user's own PATCH.
     assert admin.patch(api.collection_url('users', bob), json={'population': {'id': contractors}}).status_code == 400
-    client = op.clients['csjwt']
     variables = {
         'p1_url': api.env_url,
         'p1_populations': [{'name': 'Staff'}, {'name': 'Contractors'}],
         'p1_groups': [],
         'p1_users': [{'username': 'bob', 'population': 'Contractors', 'enabled': False, 'email': 'bob@example.com'}],
-        'p1_auth': {
-            'issuer': op.issuer,
-            'client_id': client['client_id'],
-            'client_secret': client['client_secret'],
-            'ca_path': op.ca_path,
-            'scope': ['api:read', 'api:write'],
-        },
+        'p1_auth': worker_auth(op),
     }
     env = {'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}
 
@@ -495,7 +466,6 @@ def test_role_keys_groups_by_name_and_population_and_usernames_without_case(op, 
     # Only the Contractors' "team" exists: the Staff's must be created, and the Contractors' left alone.
     theirs = admin.post(api.collection_url('groups'), json={'name': 'team', 'population': {'id': contractors}, 'description': 'Theirs'}).json()['id']
     alice = admin.post(api.collection_url('users'), json={'username': 'Alice', 'population': {'id': staff}}).json()['id']
-    client = op.clients['csjwt']
     variables = {
         'p1_url': api.env_url,
         'p1_populations': [{'name': 'Staff'}, {'name': 'Contractors'}],
@@ -504,13 +474,7 @@ def test_role_keys_groups_by_name_and_population_and_usernames_without_case(op, 
             {'username': 'alice', 'population': 'Staff', 'groups': ['team']},
             {'username': 'bob', 'population': 'Contractors', 'groups': ['team']},
         ],
-        'p1_auth': {
-            'issuer': op.issuer,
-            'client_id': client['client_id'],
-            'client_secret': client['client_secret'],
-            'ca_path': op.ca_path,
-            'scope': ['api:read', 'api:write'],
-        },
+        'p1_auth': worker_auth(op),
     }
     env = {'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}
     mark = api.mark()
@@ -537,7 +501,6 @@ def test_role_waits_out_the_404s_of_new_parents_and_a_429_on_the_secret(op, ansi
     just created, says so, and ends with every object, membership, nesting, scope, grant and the secret."""
     env_path = p1api_server.env_path
     api = p1api_server.reset(not_found_under_new_parent={'GET': 1, 'POST': 1}, fail_first={f'GET {env_path}/applications/*': [429, 2]})
-    client = op.clients['csjwt']
     variables = {
         'p1_url': api.env_url,
         'p1_populations': [{'name': 'Staff'}],
@@ -546,13 +509,7 @@ def test_role_waits_out_the_404s_of_new_parents_and_a_429_on_the_secret(op, ansi
         'p1_resources': RESOURCES,
         'p1_applications': APPLICATIONS[:1],
         'p1_secrets_path': str(tmp_path / 'secrets.json'),
-        'p1_auth': {
-            'issuer': op.issuer,
-            'client_id': client['client_id'],
-            'client_secret': client['client_secret'],
-            'ca_path': op.ca_path,
-            'scope': ['api:read', 'api:write'],
-        },
+        'p1_auth': worker_auth(op),
     }
     env = {'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}
     mark = api.mark()
