@@ -50,3 +50,35 @@ def run_play(workdir, label, playbook, variables, env):
         raise SystemExit(f'{label} failed:\n{proc.stdout[-4000:]}')
     recap = [line for line in proc.stdout.splitlines() if line.startswith('localhost') and 'changed=' in line][-1]
     return seconds, int(recap.split('changed=')[1].split()[0])
+
+
+def ansible_env(workdir):
+    """The environment of every benchmark play: the collection built into .build, a token store and an Ansible home
+    of the run's own, this Python, and no warnings that only the benchmark's inventory would cause."""
+    return dict(
+        os.environ,
+        ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'),
+        ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'),
+        ANSIBLE_LOCALHOST_WARNING='false',
+        ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        JWTAUTH_OIDC_TOKEN_STORE_PATH=os.path.join(workdir, 'store'),
+    )
+
+
+def worker_auth(op):
+    """The collection's way: the test OP's client_secret_jwt client through the token store, with the API's scopes."""
+    csjwt = op.clients['csjwt']
+    return {
+        'issuer': op.issuer,
+        'client_id': csjwt['client_id'],
+        'client_secret': csjwt['client_secret'],
+        'ca_path': op.ca_path,
+        'scope': ['api:read', 'api:write'],
+    }
+
+
+def basic_client_vars(op):
+    """Today's way: a client_secret_basic client of the same OP, for plays that get their token with uri."""
+    basic = op.clients['basic']
+    return {'token_endpoint': op.token_endpoint(), 'basic_client_id': basic['client_id'], 'basic_client_secret': basic['client_secret'], 'ca_path': op.ca_path}

@@ -46,7 +46,7 @@ import subprocess
 import sys
 import tempfile
 
-from _playbooks import TOP, run_play  # first: it puts tests/ on sys.path, for the servers package
+from _playbooks import TOP, ansible_env, basic_client_vars, run_play, worker_auth  # first: it puts tests/ on sys.path, for the servers package
 from servers.op import harness
 from servers.pingone_api import harness as p1api_harness
 
@@ -112,31 +112,11 @@ def main(argv=None):
     results = {}
     with tempfile.TemporaryDirectory(prefix='jwtauth-bench-pingone-') as workdir:
         with harness.OP(os.path.join(workdir, 'op')) as op, p1api_harness.PingOneAPI(os.path.join(workdir, 'p1api'), op) as api:
-            csjwt, basic = op.clients['csjwt'], op.clients['basic']
-            env = dict(
-                os.environ,
-                ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'),
-                ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'),
-                ANSIBLE_LOCALHOST_WARNING='false',
-                ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
-                ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-                JWTAUTH_OIDC_TOKEN_STORE_PATH=os.path.join(workdir, 'store'),
-            )
+            env = ansible_env(workdir)
             # The role's worker authenticates with client_secret_jwt through the token store, the uri play with
             # client_secret_basic: both are clients of the same OP with scopes api:read and api:write.
-            role_auth = {
-                'issuer': op.issuer,
-                'client_id': csjwt['client_id'],
-                'client_secret': csjwt['client_secret'],
-                'ca_path': op.ca_path,
-                'scope': ['api:read', 'api:write'],
-            }
-            uri_vars = {
-                'token_endpoint': op.token_endpoint(),
-                'basic_client_id': basic['client_id'],
-                'basic_client_secret': basic['client_secret'],
-                'ca_path': op.ca_path,
-            }
+            role_auth = worker_auth(op)
+            uri_vars = basic_client_vars(op)
             data = {'p1_url': api.env_url, 'bench_populations': bench_populations, 'bench_groups': bench_groups, 'bench_users': bench_users}
             ways = [(OURS, 'pingone_platform_role.yml', {'auth': role_auth}), (TODAY, 'pingone_platform_uri.yml', uri_vars)]
             for index, (label, play, extra) in enumerate(ways):

@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 
-from _playbooks import TOP, run_play  # first: it puts tests/ on sys.path, for the servers package
+from _playbooks import TOP, ansible_env, basic_client_vars, run_play, worker_auth  # first: it puts tests/ on sys.path, for the servers package
 from servers.op import harness
 from servers.scim import harness as scim_harness
 
@@ -47,29 +47,9 @@ def main(argv=None):
     results = {}
     with tempfile.TemporaryDirectory(prefix='jwtauth-bench-scim-') as workdir:
         with harness.OP(os.path.join(workdir, 'op')) as op:
-            csjwt, basic = op.clients['csjwt'], op.clients['basic']
-            env = dict(
-                os.environ,
-                ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'),
-                ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'),
-                ANSIBLE_LOCALHOST_WARNING='false',
-                ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
-                ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-                JWTAUTH_OIDC_TOKEN_STORE_PATH=os.path.join(workdir, 'store'),
-            )
-            role_auth = {
-                'issuer': op.issuer,
-                'client_id': csjwt['client_id'],
-                'client_secret': csjwt['client_secret'],
-                'ca_path': op.ca_path,
-                'scope': ['api:read', 'api:write'],
-            }
-            uri_vars = {
-                'token_endpoint': op.token_endpoint(),
-                'basic_client_id': basic['client_id'],
-                'basic_client_secret': basic['client_secret'],
-                'ca_path': op.ca_path,
-            }
+            env = ansible_env(workdir)
+            role_auth = worker_auth(op)
+            uri_vars = basic_client_vars(op)
             ways = [('scim_provision role', 'scim_converge_role.yml', {'auth': role_auth}), ('uri loop (GET + POST/PUT)', 'scim_converge_uri.yml', uri_vars)]
             for index, (label, play, extra) in enumerate(ways):
                 with scim_harness.SCIMServer(os.path.join(workdir, f'scim{index}'), op) as scim:

@@ -39,7 +39,14 @@ import tempfile
 import threading
 import time
 
-from _playbooks import TOP, playbook_command, write_vars  # first: it puts tests/ on sys.path, for the servers package
+from _playbooks import (
+    TOP,
+    ansible_env,
+    basic_client_vars,
+    playbook_command,
+    worker_auth,
+    write_vars,
+)  # first: it puts tests/ on sys.path, for the servers package
 from servers.op import harness
 from servers.scim import harness as scim_harness
 
@@ -196,34 +203,13 @@ def main(argv=None):
     plain_filter = {}
     with tempfile.TemporaryDirectory(prefix='jwtauth-bench-scale-') as workdir:
         with harness.OP(os.path.join(workdir, 'op')) as op, scim_harness.SCIMServer(os.path.join(workdir, 'scim'), op) as scim:
-            csjwt, basic = op.clients['csjwt'], op.clients['basic']
-            env = dict(
-                os.environ,
-                ANSIBLE_COLLECTIONS_PATH=os.path.join(TOP, '.build'),
-                ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'),
-                ANSIBLE_LOCALHOST_WARNING='false',
-                ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
-                ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-                JWTAUTH_OIDC_TOKEN_STORE_PATH=os.path.join(workdir, 'store'),
-            )
-            auth = {
-                'issuer': op.issuer,
-                'client_id': csjwt['client_id'],
-                'client_secret': csjwt['client_secret'],
-                'ca_path': op.ca_path,
-                'scope': ['api:read', 'api:write'],
-            }
+            env = ansible_env(workdir)
+            auth = worker_auth(op)
             noop = run_play(workdir, 'noop', 'noop.yml', {}, env, None)
             startup = noop['seconds']
 
             # Today's way, per user: a uri loop on 0 and on --uri-sample users, each on an empty server.
-            uri_vars = {
-                'token_endpoint': op.token_endpoint(),
-                'basic_client_id': basic['client_id'],
-                'basic_client_secret': basic['client_secret'],
-                'ca_path': op.ca_path,
-                'scim_url': scim.base_url,
-            }
+            uri_vars = dict(basic_client_vars(op), scim_url=scim.base_url)
             uri = {}
             for count in (0, args.uri_sample) if args.uri_sample else ():
                 scim.reset(delay_ms=latency)
