@@ -11,6 +11,8 @@ secret read runs through ansible-playbook at -vvvv, whose output is scanned for 
 from __future__ import annotations
 
 import pytest
+
+from servers import hostile
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import api_info_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResourceError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_info_task
@@ -113,3 +115,51 @@ def test_an_environment_pingone_does_not_know_is_named_in_the_message(op, p1api,
         info_task(op, tmp_path, list=True, api_style='pingone')(url=elsewhere)
     message = str(failed.value)
     assert 'HTTP 403' in message and 'ACCESS_FAILED' in message and 'check the environment ID in the URL' in message
+
+
+SECRET_PATH = '/v1/environments/e1/applications/a1/secret'
+HOSTILE_TOKEN = 'api-info-bearer-token-not-for-other-origins'
+
+
+def hostile_read(server, **args):
+    """api_info's task in process against ``server`` with a static bearer token: the result, or the error raised."""
+    given = dict({'url': server.url(SECRET_PATH), 'bearer_token': HOSTILE_TOKEN, 'ca_path': server.ca_path, 'retries': 0, 'timeout': 10}, **args)
+    return in_context(run_info_task, validated(api_info_module_kwargs(), given))
+
+
+@pytest.mark.parametrize('elsewhere', ['plain_server', 'other_origin'])
+def test_a_redirect_of_the_secret_read_is_not_followed(hostile_server, plain_server, tmp_path, elsewhere):
+    """What ansible.builtin.uri did for the role: follow a 302 to another origin (plain http included) with the
+    worker's bearer token and accept the secret from there. The collection's client follows no redirect."""
+    with hostile.Hostile(tmp_path / 'other') as other:
+        target = plain_server if elsewhere == 'plain_server' else other
+        target.route('GET', SECRET_PATH, lambda req: hostile.json_answer(200, {'secret': 'forged'}))
+        hostile_server.route('GET', SECRET_PATH, lambda req: (302, {'Location': target.url(SECRET_PATH)}, b''))
+        with pytest.raises(ResourceError) as failed:
+            hostile_read(hostile_server)
+        assert target.requests == [] and len(hostile_server.requests) == 1
+        assert 'HTTP 302' in str(failed.value) and HOSTILE_TOKEN not in str(failed.value)
+
+
+def test_netrc_credentials_never_replace_the_bearer_token(hostile_server, tmp_path, monkeypatch):
+    """uri reads ~/.netrc, whose password then replaces the bearer token; the collection's client never reads it."""
+    netrc = tmp_path / 'netrc'
+    netrc.write_text('machine 127.0.0.1 login ambient password ambient-password\n')
+    netrc.chmod(0o600)
+    monkeypatch.setenv('NETRC', str(netrc))
+    hostile_server.route('GET', SECRET_PATH, lambda req: hostile.json_answer(200, {'secret': 's' * 64}))
+    assert hostile_read(hostile_server)['secrets'] is True
+    (received,) = hostile_server.received(SECRET_PATH)
+    assert received.headers['Authorization'] == 'Bearer ' + HOSTILE_TOKEN
+
+
+def test_kept_remote_files_hold_no_token(op, ansible, p1api, tmp_path):
+    """With ANSIBLE_KEEP_REMOTE_FILES=1 a module such as uri leaves its arguments, bearer token included, in a file
+    under the remote tmp; api_info runs in the controller's action plugin and writes no module file."""
+    app = p1api.admin_session().post(p1api.collection_url('applications'), json=WEB_APP).json()['id']
+    env = dict(lookup_env(op, 'csjwt', tmp_path / 'store'), ANSIBLE_KEEP_REMOTE_FILES='1', ANSIBLE_REMOTE_TMP=str(tmp_path / 'remote-tmp'))
+    run = ansible('api_info.yml', {'info_url': p1api.collection_url('applications', app, 'secret')}, env=env)
+    assert run.rc == 0, run.output[-3000:]
+    kept = [path for path in (tmp_path / 'remote-tmp').rglob('*') if path.is_file()] if (tmp_path / 'remote-tmp').exists() else []
+    held = run.result['object']['secret']
+    assert not [path for path in kept if held in path.read_text(errors='replace') or 'Bearer' in path.read_text(errors='replace')]
