@@ -177,8 +177,11 @@ options:
         C(writeOnly)). Top-level keys of the items.
       - They are never compared, since the server never shows them, and never shown in C(--diff), in O(items) of the
         task's C(invocation), or in messages. They are sent as O(send_write_only) says.
-      - Without this option, an item with a C(password) differs on every run, is updated on every run, and its
-        password is printed by C(--diff).
+      - With O(api_style=scim), C(password) is always one of them, as RFC 7643 section 4.1 makes it C(writeOnly) and
+        C(returned) never, the only such attribute of the core and enterprise schemas; name here any other attribute the
+        server's own schema (its C(/Schemas)) marks so.
+      - For other APIs, an item with a password attribute not named here differs on every run, is updated on every run,
+        and its password is printed by C(--diff).
     type: list
     elements: str
     default: []

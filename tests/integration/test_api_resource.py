@@ -474,15 +474,17 @@ def test_role_auth_keys_are_checked_and_passed_on(op, ansible, scim, tmp_path, a
     assert scim.count(since=mark) == 0
 
 
-def test_write_only_password_is_sent_never_compared_never_shown(op, scim, tmp_path):
+@pytest.mark.parametrize('named', [['password'], []], ids=['named', 'by-rfc7643'])
+def test_write_only_password_is_sent_never_compared_never_shown(op, scim, tmp_path, named):
     """In process against the real SCIM server: a password is sent on create, not compared after,
-    sent again only when asked, and never in the result, its diff or its msg."""
+    sent again only when asked, and never in the result, its diff or its msg; whether or not the task names it
+    (RFC 7643 section 4.1 makes a SCIM password writeOnly, returned never)."""
     task = resource_task(
         op,
         scim,
         tmp_path,
         items=[{'userName': 'carol', 'password': PASSWORD, 'active': True}],
-        write_only_keys=['password'],
+        write_only_keys=named,
         bearer_token=scim.token(),
         **NO_CLIENT,
     )
@@ -511,4 +513,19 @@ def test_item_errors_name_the_place_not_the_password(op, scim, tmp_path):
     with pytest.raises(ConfigurationError) as caught:
         task()
     assert str(caught.value) == 'items[1] has no value for its key userName'
+    assert scim.writes(since=mark) == 0
+
+
+def test_url_at_the_scim_root_says_so_before_writing(op, scim, tmp_path):
+    """RFC 7644 section 3.4.2.1: the root lists every resource type, so users are "found" there, and a create at the
+    root answers 405. Said before any write, with what to add to the URL."""
+    seed(scim, USERS[:1])
+    task = resource_task(op, scim, tmp_path, url=scim.base_url, items=[USERS[0], {'userName': 'dave'}], bearer_token=scim.token(), **NO_CLIENT)
+    mark = scim.mark()
+    with pytest.raises(ConfigurationError) as caught:
+        task()
+    assert str(caught.value) == (
+        f'url {scim.base_url} is the SCIM service root, not a resource collection: end it with the resource endpoint, for example /Users or '
+        '/Groups; nothing was written'
+    )
     assert scim.writes(since=mark) == 0

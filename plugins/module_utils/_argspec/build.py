@@ -19,6 +19,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import infer_grant_type
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import canonical_environment_id, canonical_region
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import write_only_keys
 
 # Options spelled more than one way by users: made canonical in every Options, so that the token
 # store's entry and the URLs do not depend on the spelling ('eu' and 'EU', an ID with a trailing space).
@@ -47,4 +48,6 @@ def options_of(values: Options | Mapping[str, Any]) -> Options:
         merged[name] = canonical(merged.get(name))
     # The grant the options describe, decided once: a short alias as its URN, else inferred from a code or refresh token.
     merged['grant_type'] = infer_grant_type(merged.get('grant_type'), merged.get('code'), merged.get('refresh_token'))
+    # What the API never returns is never compared nor shown, whether the task names it or the API's standard does.
+    merged['write_only_keys'] = write_only_keys(merged.get('api_style'), merged.get('write_only_keys'))
     return Options(merged)

@@ -16,6 +16,7 @@ from ansible.module_utils.errors import UnsupportedError
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import APPLICATION_ENV_PREFIX
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import check_options
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import write_only_keys
 
 if TYPE_CHECKING:
     from ansible.module_utils.common.arg_spec import ValidationResult
@@ -44,7 +45,8 @@ def secret_values(options: Mapping[str, Any]) -> list[Any]:
     items = options.get('items') or ([options['item']] if options.get('item') else [])
     for item in items:
         if isinstance(item, Mapping):
-            found.extend(item[name] for name in options.get('write_only_keys') or () if isinstance(item.get(name), str) and item[name])
+            keys = write_only_keys(options.get('api_style'), options.get('write_only_keys')) or ()
+            found.extend(item[name] for name in keys if isinstance(item.get(name), str) and item[name])
     return found
 
 

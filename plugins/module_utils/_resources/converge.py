@@ -182,6 +182,9 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
     selected = selector(options.select_query)
     current, strategy, read_warning = read_current(collection, options, desired, fold)
     context.warn(read_warning)
+    problem = collection.dialect.collection_problem(collection.url, current)
+    if problem:
+        raise ConfigurationError(f'url {problem}; nothing was written')
     # Objects outside select_query are not this task's: never compared, updated or pruned.
     current = [obj for obj in current if selected(obj)]
     actions = planned(desired, current)

@@ -12,6 +12,7 @@ _oauth.client_auth.  The collection and the converge ask the dialect and never b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -32,6 +33,11 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging imp
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import Action, casefolded, exact
 
 SCIM_PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
+# RFC 7644 section 4: the discovery endpoints, and the resourceType of what they list; section 3.7 Bulk, 3.11 Me.
+SCIM_DISCOVERY = ('Schemas', 'ResourceTypes', 'ServiceProviderConfig', 'Bulk', 'Me', '.search')
+SCIM_DISCOVERY_TYPES = ('Schema', 'ResourceType', 'ServiceProviderConfig')
+# The last segment of a SCIM service root URL: ".../scim/v2", ".../v2", ".../scim".
+_SCIM_ROOT = re.compile(r'(?i)v\d+|scim|')
 # RFC 7643 sections 4.1 and 4.2, used when an item does not name its schemas.
 SCIM_CORE_SCHEMAS = {
     'Users': 'urn:ietf:params:scim:schemas:core:2.0:User',
@@ -69,6 +75,8 @@ class Generic:
     follows_self_links = True
     # Keys that compare without their case (RFC 7643 section 2.1 caseExact false, or the API's own word).
     case_insensitive_keys: tuple[str, ...] = ()
+    # Attributes the API takes but never returns: never compared, never shown in a diff, masked (write_only_keys).
+    write_only_keys: tuple[str, ...] = ()
 
     def rules(self, url: str) -> Kind:
         """What the API's contract says of the collection at ``url``: paging, read-only fields (nothing known here)."""
@@ -105,6 +113,10 @@ class Generic:
     def with_schemas(self, body: dict[str, Any], current: Mapping[str, Any] | None, collection: str) -> dict[str, Any]:
         """The body of a create or PUT, as the API wants it."""
         return body
+
+    def collection_problem(self, url: str, objects: list[Any]) -> str | None:
+        """Why ``url``, whose list answered ``objects``, is not a collection of objects to converge; None when it is."""
+        return None
 
 
 class PingOne(Generic):
@@ -165,9 +177,26 @@ class Scim(Generic):
     # displayName): a server holding "Bob" holds the object "bob" names (RFC 7643 section 2.1), and refuses to create it
     # again (409 uniqueness). Other keys (externalId, ids) compare exactly.
     case_insensitive_keys = ('userName', 'displayName')
+    # RFC 7643 section 4.1 (and the User schema of section 8.7.1): password has "mutability" writeOnly and "returned"
+    # never; it is the only attribute of the core and enterprise schemas that is either. A server's own schema may mark
+    # more: those are given in write_only_keys.
+    write_only_keys = ('password',)
 
     def first_page(self, url: str, page_size: int) -> str:
         return with_query(url, startIndex=1, count=page_size)
+
+    def collection_problem(self, url: str, objects: list[Any]) -> str | None:
+        """RFC 7644 section 3.4.2.1: a GET at the service root lists the resources of every type, and the discovery
+        endpoints (section 4) list schemas, resource types or the configuration: none of them takes a POST (405), so a
+        converge there would "find" users and then fail at its first create."""
+        segment = urlsplit(url).path.rstrip('/').rsplit('/', 1)[-1]
+        types = sorted({obj['meta']['resourceType'] for obj in objects if isinstance((obj.get('meta') or {}).get('resourceType'), str)})
+        if segment in SCIM_DISCOVERY or any(kind in SCIM_DISCOVERY_TYPES for kind in types):
+            return f'{url} is a SCIM discovery endpoint (RFC 7644 section 4), not a resource collection'
+        if _SCIM_ROOT.fullmatch(segment) or len(types) > 1:
+            listed = f' (it lists {", ".join(types)} resources alike)' if len(types) > 1 else ''
+            return f'{url} is the SCIM service root{listed}, not a resource collection: end it with the resource endpoint, for example /Users or /Groups'
+        return None
 
     def page_items(self, answer: Any, items_path: str | None) -> tuple[list[Any] | None, str | None]:
         return scim_page_items(answer)
@@ -221,3 +250,13 @@ def patch_operations(action: Action) -> dict[str, Any]:
 
 # api_style -> its dialect.
 DIALECTS: dict[str, Generic] = {dialect.name: dialect for dialect in (Generic(), Scim(), PingOne())}
+
+
+def write_only_keys(api_style: str | None, given: Any) -> Any:
+    """The write-only attributes of a task: those it names (``write_only_keys``), then those its API's dialect knows
+    (a SCIM ``password``), each once; ``given`` itself when the dialect knows none."""
+    dialect = DIALECTS.get(api_style or 'generic')
+    if dialect is None or not dialect.write_only_keys:
+        return given
+    keys = list(given or ())
+    return keys + [name for name in dialect.write_only_keys if name not in keys]

@@ -68,6 +68,9 @@ def test_credential_application_without_its_client_says_what_to_attach():
         ({'item': {'userName': 'a', 'password': 'p1', 'pin': '1234'}, 'write_only_keys': ['password', 'pin']}, ['p1', '1234']),
         ({'items': [{'userName': 'a', 'password': 'p1'}], 'write_only_keys': []}, []),
         ({'items': [{'userName': 'a', 'password': 'p1'}], 'write_only_keys': ['password'], 'client_secret': 's'}, ['s', 'p1']),
+        # RFC 7643 section 4.1: a SCIM password is write-only whether the task says so or not.
+        ({'items': [{'userName': 'a', 'password': 'p1'}], 'write_only_keys': [], 'api_style': 'scim'}, ['p1']),
+        ({'item': {'userName': 'a', 'password': 'p1', 'pin': '1'}, 'write_only_keys': ['pin'], 'api_style': 'scim'}, ['1', 'p1']),
     ],
 )
 def test_write_only_string_values_are_masked(options, expected):

@@ -116,3 +116,43 @@ def test_pingone_hints_follow_what_pingone_answers():
 def test_pingone_object_urls_and_keys_follow_the_contract():
     assert DIALECTS['pingone'].follows_self_links is False and DIALECTS['scim'].follows_self_links is True
     assert DIALECTS['pingone'].key_folder('username')('Alice') == 'alice' and DIALECTS['pingone'].key_folder('name')('Alice') == 'Alice'
+
+
+@pytest.mark.parametrize(
+    'api_style, given, expected',
+    [
+        ('scim', [], ['password']),
+        ('scim', ['pin', 'password'], ['pin', 'password']),
+        ('generic', [], []),
+        ('pingone', None, None),
+        (None, ['pin'], ['pin']),
+    ],
+)
+def test_write_only_keys_are_the_tasks_then_the_standards(api_style, given, expected):
+    assert dialects.write_only_keys(api_style, given) == expected
+
+
+def scim_object(kind):
+    return {'id': kind.lower() + '1', 'meta': {'resourceType': kind}}
+
+
+@pytest.mark.parametrize(
+    'url, kinds, words',
+    [
+        ('https://scim.example.com/scim/v2/Users', ['User'], None),
+        ('https://scim.example.com/Groups/', [], None),
+        ('https://scim.example.com/scim/v2', ['User'], 'is the SCIM service root, not a resource collection'),
+        ('https://scim.example.com/scim/v2/', [], 'is the SCIM service root'),
+        ('https://scim.example.com/scim', [], 'is the SCIM service root'),
+        ('https://scim.example.com/tenant/directory', ['Group', 'User'], 'it lists Group, User resources alike'),
+        ('https://scim.example.com/v2/Schemas', [], 'is a SCIM discovery endpoint'),
+        ('https://scim.example.com/v2/things', ['ResourceType'], 'is a SCIM discovery endpoint'),
+    ],
+)
+def test_a_scim_url_that_is_no_resource_collection_says_so(url, kinds, words):
+    problem = DIALECTS['scim'].collection_problem(url, [scim_object(kind) for kind in kinds])
+    assert (problem is None) if words is None else (words in problem and problem.startswith(url))
+
+
+def test_other_dialects_take_any_url():
+    assert DIALECTS['generic'].collection_problem('https://api.example.com/v2', [scim_object('User'), scim_object('Group')]) is None
