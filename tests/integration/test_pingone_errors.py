@@ -107,7 +107,7 @@ def test_platform_error_body_and_correlation_id_are_shown(hostile_server):
         f'Failed to obtain a client_credentials token at {url}: HTTP 404 with a application/json answer, not an OAuth error response: '
         f'NOT_FOUND: The requested resource was not found.; PingOne error id {ERROR_ID}; correlation ID {CORRELATION}; PingOne answers 404 for an '
         'environment it does not know: check environment_id (the UUID in the URL), region (each region is a separate PingOne, so '
-        "the domain must be the environment's) and auth_base_url (the host of a custom domain, without /<environment_id>/as)"
+        "the domain must be the environment's) and auth_base_url (the host of a custom domain set up in PingOne, without /<environment_id>/as)"
     )
     assert caught.value.details['correlation_id'] == CORRELATION
 
@@ -403,4 +403,42 @@ def test_custom_domain_given_as_issuer_is_explained(hostile_server):
     assert str(caught.value).endswith(
         f"expected '{location}'; this is a PingOne custom domain announcing its environment's issuer: set "
         f'auth_base_url to {hostile_server.base_url} instead of issuer'
+    )
+
+
+@pytest.mark.parametrize(
+    'mistake, words',
+    [
+        # The issuer pasted as token_endpoint: its /token left out.
+        ('token_endpoint', 'is an issuer, not an endpoint: give it as issuer (its token endpoint is {issuer}/token), not as token_endpoint'),
+        # The discovery URL pasted as issuer.
+        ('well_known', 'the issuer was given with /.well-known/openid-configuration at its end: give the issuer without it'),
+        # A slash too many (OpenID Connect Discovery section 4.3: the issuer must be identical).
+        ('trailing_slash', 'only the trailing slash differs: set issuer to {issuer}, exactly as the OP names itself'),
+    ],
+)
+def test_copy_paste_mistakes_get_their_own_hint_not_the_environments(op, mistake, words):
+    """Three copy-paste mistakes that ended in "PingOne answers 404 for an environment it does not know: check
+    environment_id" though no environment ID was wrong (and none given): each says what to change."""
+    issuer = f'{op.base_url}/{op.env_id}/as'
+    given = {
+        'token_endpoint': {'token_endpoint': issuer},
+        'well_known': {'issuer': issuer + '/.well-known/openid-configuration'},
+        'trailing_slash': {'issuer': issuer + '/'},
+    }[mistake]
+    client = op.clients['csjwt']
+    options = validated(
+        client_id=client['client_id'], client_secret=client['client_secret'], auth_method=client['auth_method'], ca_path=op.ca_path, retries=0, **given
+    )
+    with pytest.raises((ResponseError, DiscoveryError)) as caught:
+        TokenClient(options).request_token()
+    message = str(caught.value)
+    assert words.format(issuer=issuer) in message and 'check environment_id' not in message
+
+
+def test_auth_base_url_on_an_api_host_fails_before_any_request(hostile_server):
+    with pytest.raises(ConfigurationError) as caught:
+        TokenClient(validated(environment_id=ENV, auth_base_url='https://api.pingone.eu', retries=0)).request_token()
+    assert str(caught.value).startswith(
+        'auth_base_url https://api.pingone.eu is not an auth host: PingOne serves sign-on and tokens at https://auth.pingone.eu'
     )

@@ -64,7 +64,11 @@ def check_metadata(metadata: dict[str, Any], issuer: str, url: str, needed: Sequ
     """Validate a discovery document (Discovery section 4.3: issuer must match exactly)."""
     if metadata.get('issuer') != issuer:
         hint = ''
-        if is_standard_issuer(metadata.get('issuer')) and not looks_like_pingone(issuer):
+        announced = metadata.get('issuer')
+        if isinstance(announced, str) and announced.rstrip('/') == issuer.rstrip('/'):
+            # Section 4.3: "MUST be identical", so a slash more or less is another issuer, and ID tokens would carry the other.
+            hint = f'; only the trailing slash differs: set issuer to {announced}, exactly as the OP names itself'
+        elif is_standard_issuer(announced) and not looks_like_pingone(issuer):
             # A PingOne custom domain serves the environment's standard issuer (see fetch_pingone_metadata).
             hint = f"; this is a PingOne custom domain announcing its environment's issuer: set auth_base_url to {custom_domain_root(issuer)} instead of issuer"
         raise DiscoveryError(f'OpenID Provider metadata at {url} names issuer {metadata.get("issuer")!r}, expected {issuer!r}{hint}', url=url)

@@ -36,6 +36,8 @@ UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
 _UUID = re.compile(UUID + r'\Z')
 # A path that holds a PingOne issuer: /<envID>/as, or /as alone on a custom domain, maybe with an endpoint after it.
 _ISSUER_PATH = re.compile(r'(?P<env>/' + UUID + r')?/as(?:/[^/]*)?/*\Z')
+_AS_TWICE = re.compile('/' + UUID + '/as/' + UUID + '/as(?:/|\\Z)')
+WELL_KNOWN = '/.well-known/openid-configuration'
 _PINGONE_HOST = re.compile(r'(?:auth|api|scim-api|apps)\.pingone\.(?P<tld>com|ca|eu|com\.au|sg|asia)\Z')
 
 
@@ -88,6 +90,14 @@ def check_auth_base_url(auth_base_url: str, environment_id: str | None = None) -
     """
     base = auth_base_url.rstrip('/')
     parts = urlsplit(base)
+    host = _PINGONE_HOST.match(parts.hostname or '')
+    if host and not (parts.hostname or '').startswith('auth.'):
+        # api., scim-api. and apps. serve the Management, SCIM and end-user apps; only auth. serves /<envID>/as.
+        raise ConfigurationError(
+            f'auth_base_url {auth_base_url} is not an auth host: PingOne serves sign-on and tokens at https://auth.pingone.{host.group("tld")} '
+            '(leave auth_base_url out and set region), or at a custom domain set up in PingOne',
+            url=auth_base_url,
+        )
     found = _ISSUER_PATH.search(parts.path)
     if not found:
         return base
@@ -221,14 +231,21 @@ def not_found_hint(url: str | None, pingone: bool = False) -> str | None:
     another region looks like (each region is a separate deployment).  At the API hosts a 404 is an object it does not
     know; an unknown environment answers 403 there (see access_failed_hint).
     """
+    parts = urlsplit(url or '')
+    path = parts.path.rstrip('/')
+    if WELL_KNOWN + '/.well-known/' in path + '/':
+        # OpenID Connect Discovery section 4: the client appends the suffix to the issuer; pasted with it, it is there twice.
+        return f'the issuer was given with {WELL_KNOWN} at its end: give the issuer without it (the suffix is added to it)'
     if not (pingone or looks_like_pingone(url)):
         return None
-    parts = urlsplit(url or '')
-    if _api_host(parts):
+    if _api_host(parts) and environment_of(url or '') is None:
         return 'PingOne answers 404 for an object it does not know: check the id in the URL (an environment it does not know answers 403)'
-
+    if _AS_TWICE.search(path):
+        return 'the URL holds /<environment_id>/as twice: auth_base_url is the part before /<environment_id>/as (a custom domain alone)'
+    if path.endswith('/as'):
+        return f'{url} is an issuer, not an endpoint: give it as issuer (its token endpoint is {(url or "").rstrip("/")}/token), not as token_endpoint'
     return (
         'PingOne answers 404 for an environment it does not know: check environment_id (the UUID in the URL), region '
         "(each region is a separate PingOne, so the domain must be the environment's) and auth_base_url (the host of a "
-        'custom domain, without /<environment_id>/as)'
+        'custom domain set up in PingOne, without /<environment_id>/as)'
     )

@@ -113,6 +113,9 @@ def test_error_text_never_contains_the_token():
     'metadata, message',
     [
         ({'issuer': ISSUER + '/', 'token_endpoint': ISSUER + '/token'}, 'names issuer'),
+        # Discovery section 4.3 "MUST be identical": a slash more is another issuer, and the message says that is all.
+        ({'issuer': ISSUER + '/', 'token_endpoint': ISSUER + '/token'}, f'only the trailing slash differs: set issuer to {ISSUER}/, exactly'),
+        ({'issuer': 'https://other.example.com', 'token_endpoint': ISSUER + '/token'}, r"expected '[^']*'\Z"),
         ({'issuer': ISSUER, 'jwks_uri': ISSUER + '/jwks'}, 'has no token_endpoint'),
     ],
 )

@@ -124,6 +124,13 @@ def test_environment_id_errors(given, message):
         ('https://login.example.com/as', None, 'set auth_base_url to https://login.example.com, the custom domain alone'),
         ('https://login.example.com/as/token', None, 'it ends in /as/token'),
         ('https://proxy.example.com/pingone/as', ENV, 'set auth_base_url to https://proxy.example.com/pingone with environment_id'),
+        # PingOne's API and apps hosts serve no /<envID>/as: only auth. (or a custom domain) does.
+        (
+            'https://api.pingone.eu',
+            ENV,
+            'auth_base_url https://api.pingone.eu is not an auth host: PingOne serves sign-on and tokens at https://auth.pingone.eu',
+        ),
+        ('https://apps.pingone.com/', ENV, 'at https://auth.pingone.com (leave auth_base_url out and set region)'),
     ],
 )
 def test_auth_base_url_that_is_an_issuer(base, env, message):
@@ -182,7 +189,18 @@ def test_is_standard_issuer(issuer, standard):
     [
         (f'https://auth.pingone.eu/{ENV}/as/token', False, 'check environment_id (the UUID in the URL), region'),
         (f'https://127.0.0.1:8443/{ENV}/as/token', False, 'check environment_id'),
-        ('https://login.example.com/as/token', True, 'auth_base_url (the host of a custom domain, without /<environment_id>/as)'),
+        ('https://login.example.com/as/token', True, 'auth_base_url (the host of a custom domain set up in PingOne, without /<environment_id>/as)'),
+        # token_endpoint given the issuer: the hint names the fix, not the environment.
+        (
+            f'https://auth.pingone.eu/{ENV}/as',
+            False,
+            f'is an issuer, not an endpoint: give it as issuer (its token endpoint is https://auth.pingone.eu/{ENV}/as/token)',
+        ),
+        ('https://login.example.com/as/', True, 'its token endpoint is https://login.example.com/as/token'),
+        # An issuer pasted with the discovery suffix, PingOne's or any OP's.
+        (f'https://auth.pingone.eu/{ENV}/as/.well-known/openid-configuration/.well-known/openid-configuration', False, 'give the issuer without it'),
+        ('https://op.example.test/.well-known/openid-configuration/.well-known/openid-configuration', False, 'given with /.well-known/openid-configuration'),
+        (f'https://login.example.com/{ENV}/as/{ENV}/as/token', True, 'holds /<environment_id>/as twice'),
         (f'https://api.pingone.eu/v1/environments/{ENV}/populations', False, 'check the id in the URL (an environment it does not know answers 403)'),
         (f'https://scim-api.pingone.com/environments/{ENV}/v2/Users', False, 'check the id in the URL (an environment it does not know answers 403)'),
         ('https://login.example.com/as/token', False, None),
