@@ -151,15 +151,3 @@ def test_netrc_credentials_never_replace_the_bearer_token(hostile_server, tmp_pa
     assert hostile_read(hostile_server)['secrets'] is True
     (received,) = hostile_server.received(SECRET_PATH)
     assert received.headers['Authorization'] == 'Bearer ' + HOSTILE_TOKEN
-
-
-def test_kept_remote_files_hold_no_token(op, ansible, p1api, tmp_path):
-    """With ANSIBLE_KEEP_REMOTE_FILES=1 a module such as uri leaves its arguments, bearer token included, in a file
-    under the remote tmp; api_info runs in the controller's action plugin and writes no module file."""
-    app = p1api.admin_session().post(p1api.collection_url('applications'), json=WEB_APP).json()['id']
-    env = dict(lookup_env(op, 'csjwt', tmp_path / 'store'), ANSIBLE_KEEP_REMOTE_FILES='1', ANSIBLE_REMOTE_TMP=str(tmp_path / 'remote-tmp'))
-    run = ansible('api_info.yml', {'info_url': p1api.collection_url('applications', app, 'secret')}, env=env)
-    assert run.rc == 0, run.output[-3000:]
-    kept = [path for path in (tmp_path / 'remote-tmp').rglob('*') if path.is_file()] if (tmp_path / 'remote-tmp').exists() else []
-    held = run.result['object']['secret']
-    assert not [path for path in kept if held in path.read_text(errors='replace') or 'Bearer' in path.read_text(errors='replace')]

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 
@@ -198,3 +199,46 @@ def test_lookup_mistakes_a_new_user_makes(op, ansible, tmp_path):
     assert "No saved token 'nothing-here' for client 'csjwt-client'" in run.result['unsaved']
     # The warning that explains the failure is shown with it (RFC 7518 section 3.2: HS256 wants 32 bytes).
     assert 'RFC 7518 section 3.2' in run.flat
+
+
+@pytest.mark.core_sensitive
+def test_lookup_settings_from_templated_group_vars(op, ansible, tmp_path):
+    """The documented way, group_vars with templates: a path, an int and a bool given as templates are templated
+    first, then converted. Before, ca_path was resolved against the variable's file before it was templated, a
+    store path "{{ playbook_dir }}/.tokens" became <playbook_dir>/<playbook_dir>/.tokens, and a templated timeout
+    failed with a raw conversion error."""
+    project = tmp_path / 'project'
+    (project / 'group_vars').mkdir(parents=True)
+    variables = lookup_vars(op, 'csjwt', 'unused')
+    for name in ('jwtauth_oidc_ca_path', 'jwtauth_oidc_token_store_path', 'jwtauth_oidc_timeout'):
+        variables.pop(name, None)
+    group_vars = dict(
+        variables,
+        the_ca=op.ca_path,
+        the_timeout='15',
+        jwtauth_oidc_ca_path='{{ the_ca }}',
+        jwtauth_oidc_token_store_path='{{ playbook_dir }}/.tokens',
+        jwtauth_oidc_timeout='{{ the_timeout }}',
+        jwtauth_oidc_validate_certs='{{ true }}',
+    )
+    (project / 'group_vars' / 'all.yml').write_text(json.dumps(group_vars))
+    (project / 'inventory.ini').write_text('localhost ansible_connection=local\n')
+    (project / 'play.yml').write_text(
+        """- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: A token with the settings of group_vars
+      ansible.builtin.set_fact:
+        got: "{{ lookup('jwtauth.oidc.token') | length > 20 }}"
+      no_log: true
+    - name: Save
+      save_result:
+        content: "{{ {'got': got} | to_json }}"
+        dest: "{{ result_path }}"
+"""
+    )
+    (project / 'action_plugins').symlink_to(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'playbooks', 'action_plugins'))
+    run = ansible(str(project / 'play.yml'), {}, inventory=str(project / 'inventory.ini'))
+    assert run.rc == 0, run.output[-3000:]
+    assert run.result == {'got': True}
+    assert (project / '.tokens').is_dir() and not (project / str(project).lstrip('/')).exists()
