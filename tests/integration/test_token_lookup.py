@@ -242,3 +242,13 @@ def test_lookup_settings_from_templated_group_vars(op, ansible, tmp_path):
     assert run.rc == 0, run.output[-3000:]
     assert run.result == {'got': True}
     assert (project / '.tokens').is_dir() and not (project / str(project).lstrip('/')).exists()
+
+
+@pytest.mark.core_sensitive
+def test_settings_lookup_gives_module_defaults_the_lookups_variables(op, ansible, scim, tmp_path):
+    """community.hashi_vault's vault_ansible_settings, for this collection: the jwtauth_oidc_* variables the lookup
+    reads, handed to every module of the action group by module_defaults, so the connection is stated once."""
+    variables = lookup_vars(op, 'csjwt', tmp_path / 'store')
+    run = ansible('settings_module_defaults.yml', dict(variables, scim_url=scim.base_url))
+    assert run.rc == 0, run.output[-3000:]
+    assert run.result == {'module': True, 'users': 0, 'some': ['ca_path', 'client_id', 'client_secret']}
