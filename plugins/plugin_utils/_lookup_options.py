@@ -13,13 +13,14 @@ from __future__ import annotations
 import configparser
 import os
 from collections.abc import Mapping
+from typing import Any
 
 from ansible import constants as C
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import credential_env_vars, without_unset
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """``value`` with every mapping and list made a plain dict and list, recursively.
 
     ansible-core 2.19+ hands a lookup its keyword and variable values as lazy templating containers, which carry
@@ -33,7 +34,7 @@ def _plain(value):
     return value
 
 
-def _first_variable(variables, entries):
+def _first_variable(variables: Mapping[str, Any], entries: Any) -> tuple[bool, Any]:
     """``(True, value)`` of the first of an option's ``vars:`` entries that ``variables`` defines, else ``(False, None)``
     (later entries win in Ansible's configuration, as here: the list is read from its end)."""
     for entry in reversed(entries or ()):
@@ -42,13 +43,13 @@ def _first_variable(variables, entries):
     return False, None
 
 
-def _ini_value(entries, option_type):
+def _ini_value(entries: Any, option_type: str | None) -> str | None:
     """The value ansible.cfg gives an option through its ``ini:`` entries (the last one set wins), or None.
 
     Read as ansible-core reads it (configparser, ``;`` inline comments, raw); a relative path is relative to the
     configuration file, as Ansible resolves it.
     """
-    path = C.CONFIG_FILE
+    path = getattr(C, 'CONFIG_FILE', None)
     if not path or not entries:
         return None
     parser = configparser.ConfigParser(inline_comment_prefixes=(';',))
@@ -67,7 +68,7 @@ def _ini_value(entries, option_type):
     return value
 
 
-def options_given(lookup_name, spec, variables, direct, templar):
+def options_given(lookup_name: str, spec: Mapping[str, Any], variables: Mapping[str, Any], direct: Mapping[str, Any], templar: Any) -> dict[str, Any]:
     """What the keywords, the variables and ansible.cfg set; the environment is left to the option layer.
 
     Keywords the spec does not know are passed on as they are, for the edge to refuse by name.  Variables are

@@ -13,12 +13,13 @@ from ansible.plugins.loader import lookup_loader
 from ansible.template import Templar
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
+from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _lookup_options
 
 
 def options_given(variables=None, **direct):
     variables = variables or {}
     lookup = lookup_loader.get('jwtauth.oidc.token', loader=DataLoader(), templar=Templar(loader=DataLoader(), variables=variables))
-    return lookup._options_given(specs.lookup_argument_spec(), variables, direct)
+    return _lookup_options.options_given(lookup._load_name, specs.lookup_argument_spec(), variables, direct, lookup._templar)
 
 
 @pytest.mark.parametrize(

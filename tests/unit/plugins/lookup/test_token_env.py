@@ -16,6 +16,7 @@ from ansible.template import Templar
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import sources
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
+from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _lookup_options
 
 SPEC = specs.lookup_argument_spec()
 # The str options without choices or default; the others are checked by the AWX environment test below.
@@ -28,7 +29,7 @@ def validated(variables=None, **direct):
     """What the lookup hands the library: its given options, then the spec's fallbacks and defaults."""
     variables = variables or {}
     lookup = lookup_loader.get('jwtauth.oidc.token', loader=DataLoader(), templar=Templar(loader=DataLoader(), variables=variables))
-    given = lookup._options_given(SPEC, variables, direct)
+    given = _lookup_options.options_given(lookup._load_name, SPEC, variables, direct, lookup._templar)
     validation = ArgumentSpecValidator(**specs.token_module_kwargs(SPEC)).validate(given)
     return given, validation.validated_parameters
 
