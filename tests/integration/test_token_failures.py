@@ -260,7 +260,9 @@ BAD_OPTIONS = [
     ({'assertion_lifetime': 7200}, 'assertion_lifetime must be between 1 and 3600 seconds'),
     ({'grant_type': 'authorization_code'}, 'missing: code, redirect_uri'),
     ({'extra_params': {'client_assertion': 'x'}}, 'extra_params cannot set client_assertion'),
-    ({'auth_method': 'private_key_jwt', 'private_key': 'not a key'}, 'private_key is not a usable PEM private key'),
+    ({'auth_method': 'private_key_jwt', 'private_key': 'not a key'}, 'private_key is not a PEM private key: it has no -----BEGIN'),
+    # The commonest private_key mistake: the key file's path where its text goes.
+    ({'auth_method': 'private_key_jwt', 'private_key': '/etc/jwtauth/worker.pem'}, 'private_key looks like a file path, not a key'),
 ]
 
 

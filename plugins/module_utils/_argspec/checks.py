@@ -74,6 +74,16 @@ def validate(validation: ValidationResult, argument_spec: ArgumentSpec) -> list[
             f'credential=application takes the client from {APPLICATION_ENV_PREFIX}CLIENT_ID, which is not set: attach a credential of the type '
             '"OpenID Connect application (jwtauth.oidc)" to the job, or give client_id'
         )
+    if (
+        not params.get('client_id')
+        and params.get('credential') != 'application'
+        and any('client_id' in error and 'missing required' in error for error in errors)
+    ):
+        # Said where it was looked for: the task, then the environment an AWX credential fills.
+        errors.append(
+            'client_id is not set: give client_id, set the JWTAUTH_OIDC_CLIENT_ID environment variable (jwtauth_oidc_client_id for the '
+            'lookup), or in AWX attach a credential of the type "OpenID Connect client (jwtauth.oidc)" to the job'
+        )
     if errors:
         return errors
     return check_ranges(params) + check_options(params.get('environment_id'), params.get('region'), params.get('auth_base_url'))

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+
+import re
 import time
 import uuid
 import warnings
@@ -86,12 +88,38 @@ def hmac_key_warning(secret: str, alg: str) -> str | None:
     return None
 
 
+_PATH_LIKE = re.compile(r'(?:[~./]|[A-Za-z]:\\)\S*|\S+\.(?:pem|key|p8|der)')
+
+
+def not_a_pem_key(pem: str) -> str | None:
+    """Why ``pem`` is plainly not the text of a PEM private key (RFC 7468), without showing it; None otherwise.
+
+    The usual mistake is a file path (the option takes the key itself, as a vaulted variable or an AWX credential
+    gives it); then a public key or a certificate, whose PEM labels say so.
+    """
+    text = pem.strip()
+    if '-----BEGIN' not in text:
+        if '\n' not in text and _PATH_LIKE.fullmatch(text):
+            return (
+                'private_key looks like a file path, not a key: it takes the PEM text of the key itself, read for example '
+                "with lookup('ansible.builtin.file', 'keys/worker.pem'), or from a vaulted variable or an AWX credential"
+            )
+        return 'private_key is not a PEM private key: it has no -----BEGIN ... PRIVATE KEY----- line'
+    if 'PRIVATE KEY-----' not in text:
+        label = 'a certificate' if 'BEGIN CERTIFICATE' in text else 'a public key' if 'PUBLIC KEY' in text else 'not a private key'
+        return f'private_key is {label}: it takes the PEM text of the private key (-----BEGIN PRIVATE KEY-----)'
+    return None
+
+
 def load_private_key(pem: str, passphrase: str | None = None) -> PrivateKeyTypes:
     """Load a PEM private key, raising ConfigurationError without echoing the key."""
     try:
         from cryptography.hazmat.primitives import serialization
     except ImportError:
         raise ConfigurationError('The Python library "cryptography" is required for private_key_jwt: pip install "PyJWT[crypto]"') from None
+    problem = not_a_pem_key(pem)
+    if problem:
+        raise ConfigurationError(problem)
     password = passphrase.encode('utf-8') if passphrase else None
     try:
         return serialization.load_pem_private_key(pem.encode('utf-8'), password=password)

@@ -75,3 +75,10 @@ def test_credential_application_without_its_client_says_what_to_attach():
 )
 def test_write_only_string_values_are_masked(options, expected):
     assert checks.secret_values(options) == expected
+
+
+def test_a_missing_client_id_says_where_it_was_looked_for():
+    spec = specs.token_argument_spec()
+    validation = ArgumentSpecValidator(**specs.token_module_kwargs()).validate({'issuer': 'https://op.example.test', 'client_secret': 's' * 40})
+    errors = checks.validate(validation, spec)
+    assert 'JWTAUTH_OIDC_CLIENT_ID' in errors[-1] and '"OpenID Connect client (jwtauth.oidc)"' in errors[-1] and 'jwtauth_oidc_client_id' in errors[-1]

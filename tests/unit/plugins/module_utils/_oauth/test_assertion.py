@@ -60,3 +60,20 @@ def test_bad_pem_does_not_echo_the_key():
         assertion.load_private_key(bogus)
     assert 'TOPSECRETMATERIAL' not in str(caught.value)
     assert caught.value.__cause__ is None
+
+
+@pytest.mark.parametrize(
+    'given, words',
+    [
+        ('/etc/jwtauth/client.pem', 'private_key looks like a file path, not a key'),
+        ('~/keys/client.key', "lookup('ansible.builtin.file'"),
+        ('client.pem', 'looks like a file path'),
+        ('MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcw', 'has no -----BEGIN ... PRIVATE KEY----- line'),
+        ('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', 'private_key is a certificate'),
+        ('-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n', 'private_key is a public key'),
+    ],
+)
+def test_what_is_plainly_not_a_private_key_is_named_never_shown(given, words):
+    with pytest.raises(ConfigurationError) as caught:
+        assertion.load_private_key(given)
+    assert words in str(caught.value) and given.strip().split('\n')[0] not in str(caught.value).replace('-----BEGIN ... PRIVATE KEY-----', '')
