@@ -213,11 +213,11 @@ options:
     description:
       - Which injected credential the options above fall back to, for a job with two clients (AWX attaches at most one
         credential of a type to a job).
-      - V(default) reads C(JWTAUTH_OIDC_<OPTION>), what a credential of the type C(OpenID Connect client (jwtauth.oidc\))
+      - V(default) reads C(JWTAUTH_OIDC_<OPTION>), what a credential of the type "OpenID Connect client (jwtauth.oidc)"
         injects, usually a PingOne worker application.
       - V(application) reads the client (O(client_id), O(client_secret), O(private_key), O(private_key_passphrase),
         O(key_id), O(auth_method), O(signing_alg)) and the user (C(username), C(password) of the token module and lookup) only from
-        C(JWTAUTH_OIDC_APP_<OPTION>), what a credential of the type C(OpenID Connect application (jwtauth.oidc\))
+        C(JWTAUTH_OIDC_APP_<OPTION>), what a credential of the type "OpenID Connect application (jwtauth.oidc)"
         injects, usually the application your users sign on to. The location (O(issuer), O(token_endpoint),
         O(environment_id), O(auth_base_url), O(region), O(audience), O(assertion_audience), O(assertion_typ)) comes from it
         when it names one, else from the default credential (the same PingOne environment); O(ca_path) from it first.

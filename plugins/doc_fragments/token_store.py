@@ -82,8 +82,8 @@ options:
         answers 401 to a token the store still holds. Workers that waited while another renewed the same token take
         that token instead of renewing again; still, run the task once (C(run_once=true)), not on every host.
       - V(forget) removes the entry and requests nothing; the lookup returns an empty string, the module reports
-        C(changed) when there was an entry. A later V(use) requests a new token (or, for a saved name, needs a new
-        O(jwtauth.oidc.token#module:save_as)).
+        C(changed) when there was an entry. A later V(use) requests a new token; a saved name must be saved again by
+        M(jwtauth.oidc.token), with O(jwtauth.oidc.token#module:save_as).
       - In the module, V(renew) and V(forget) act on the entry saved as O(jwtauth.oidc.token#module:save_as), or,
         without it, on the entry the lookup keeps for the same options; they send no grant of the module's own.
         V(use) sends the module's grant as usual.

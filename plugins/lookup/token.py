@@ -18,7 +18,7 @@ description:
   - A stored token that is about to expire (O(expiry_leeway)) is renewed before it is returned, with its refresh
     token and a new client assertion, or by repeating a client credentials grant. A long job never gets an
     expired token.
-  - With terms, returns the tokens that M(jwtauth.oidc.token) saved under those names (O(jwtauth.oidc.token#module:save_as)),
+  - With terms, returns the tokens that M(jwtauth.oidc.token) saved under those names with its O(jwtauth.oidc.token#module:save_as) option,
     for example from an authorization code, renewed the same way.
   - Takes the same connection and authentication options as M(jwtauth.oidc.token), each also read from a
     C(JWTAUTH_OIDC_*) environment variable (the names the AWX credential type injects) or a C(jwtauth_oidc_*) variable.

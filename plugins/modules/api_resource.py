@@ -21,9 +21,9 @@ description:
     once.
   - Check mode sends no write request and reports what would change. Diff mode shows C(before) and C(after) for each object.
     RV(msg) says in words what changed, naming objects by key.
-  - Authenticates with a static O(bearer_token), or gets one with the collection's authentication options
-    (client credentials, or a token saved by M(jwtauth.oidc.token) with O(jwtauth.oidc.token#module:save_as)) through the token store. An
-    answer of HTTP 401 renews that token once and resends.
+  - Authenticates with a static O(bearer_token), or gets one through the token store with the collection's
+    authentication options, by client credentials or as a token that M(jwtauth.oidc.token) saved with its
+    O(jwtauth.oidc.token#module:save_as) option. An answer of HTTP 401 renews that token once and resends.
   - Runs on the Ansible controller, like M(jwtauth.oidc.token).
 author:
   - jwtauth.oidc developers (@jwtauth)

@@ -14,8 +14,8 @@ description:
   - Revokes a token at the OP's revocation endpoint (RFC 7009), authenticating the client exactly as
     M(jwtauth.oidc.token) does (V(client_secret_jwt), V(private_key_jwt), V(client_secret_basic), V(client_secret_post)
     or V(none)), with a new client assertion for every attempt.
-  - Revokes either the O(token) given, or the tokens kept in the controller's token store, saved by
-    M(jwtauth.oidc.token) with O(jwtauth.oidc.token#module:save_as) (O(saved_as)) or kept by the
+  - Revokes either the O(token) given, or the tokens kept in the controller's token store, named by O(saved_as)
+    (what M(jwtauth.oidc.token) saved with its O(jwtauth.oidc.token#module:save_as) option) or kept by the
     P(jwtauth.oidc.token#lookup) lookup for the same options. A stored entry's refresh token is revoked first (RFC 7009
     section 2.1 says the OP should then revoke the access tokens of its grant too), then its access token; then the entry
     is removed from the store, so the next lookup requests a new token.
@@ -49,7 +49,7 @@ options:
     choices: [access_token, refresh_token]
   saved_as:
     description:
-      - Revoke the tokens saved by M(jwtauth.oidc.token) under this name (its O(jwtauth.oidc.token#module:save_as)) by
+      - Revoke the tokens saved by M(jwtauth.oidc.token) under this name with its O(jwtauth.oidc.token#module:save_as) option by
         the same client at the same OP, and remove them from the store.
     type: str
   scope:
