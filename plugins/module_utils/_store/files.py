@@ -28,6 +28,7 @@ import contextlib
 import errno
 import fcntl
 import hashlib
+import hmac
 import json
 import math
 import os
@@ -51,6 +52,8 @@ except ImportError:  # pragma: no cover - PyJWT[crypto] brings cryptography
 
 FORMAT_VERSION = 1
 HKDF_INFO = b'jwtauth.oidc token store v1'
+# Another HKDF info for the key of credential bindings (see bind_credential): never the key of an entry's encryption.
+BINDING_INFO = b'jwtauth.oidc token store v1 credential binding'
 # Entries that can be renewed (they hold a refresh token) are kept this long after
 # the access token expired; refresh token lifetimes are not announced by OPs.
 RENEWABLE_RETENTION = 30 * 24 * 3600
@@ -89,6 +92,17 @@ def entry_id(parts: dict[str, Any]) -> str:
     """A stable file name for what identifies a token (endpoint, client, grant, scope, ...)."""
     canonical = json.dumps(parts, sort_keys=True, separators=(',', ':'), default=str)
     return hashlib.sha256(canonical.encode('utf-8')).hexdigest()
+
+
+def bind_credential(secret: str, key_material: bytes) -> str:
+    """A keyed hash (HMAC-SHA256) of a user's secret, to make an entry's id depend on it (issue 23).
+
+    Keyed by the store's own key material (the client credential) through HKDF,
+    never by the secret itself: an entry id is a file name, and a plain hash of a
+    password in it would let whoever reads the name test guesses offline.
+    """
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=BINDING_INFO).derive(key_material)
+    return hmac.new(key, secret.encode('utf-8'), hashlib.sha256).hexdigest()
 
 
 def _key(credential: bytes, identifier: str) -> bytes:

@@ -18,10 +18,19 @@ from typing import TYPE_CHECKING, Any, cast
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _errors
 from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, OIDCError, StoreError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import GRANTS, PINGONE_FLOW, TOKEN_EXCHANGE
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import GRANTS, TOKEN_EXCHANGE
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import SECRET_TOKEN_FIELDS, with_default_expiry
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
-from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import CORRUPT, Entry, MISSING, TokenStore, UNDECRYPTABLE, entry_id, is_fresh
+from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import (
+    CORRUPT,
+    Entry,
+    MISSING,
+    TokenStore,
+    UNDECRYPTABLE,
+    bind_credential,
+    entry_id,
+    is_fresh,
+)
 
 if TYPE_CHECKING:
     from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import TokenClient
@@ -107,10 +116,22 @@ def identity(options: Options, name: str | None = None) -> str:
     for key in HASHED_OPTIONS:
         if options[key]:
             parts[key] = hashlib.sha256(options[key].encode('utf-8')).hexdigest()
-    if parts['grant_type'] == PINGONE_FLOW:
-        # A signed-on user's token is that user's alone (added only here, so that other entries keep their ids).
+    grant = GRANTS.get(parts['grant_type'])
+    if grant is not None and 'password' in grant.required:
+        # A signed-on user's token is that user's alone (added only here, so that other entries keep their ids) and
+        # is served only for the password that obtained it (issue 23): another password is another entry, which the
+        # OP checks.  Keyed by the client credential, so that the id gives no test for a guessed password.
         parts['username'] = options.username
+        parts['password'] = bind_credential(options.password or '', _binding_key(options))
     return entry_id(parts)
+
+
+def _binding_key(options: Options) -> bytes:
+    material = store_key_material(options)
+    if material is None:
+        # Never reached through TokenProvider, which keeps no store without a credential.
+        raise StoreError(f'Cannot keep the token of {options.username!r} in the token store: auth_method {options.auth_method} has no client credential')
+    return material
 
 
 def plan(

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import errno
+import hashlib
+import hmac
 import json
 import os
 import stat
@@ -117,6 +119,15 @@ def test_sweep_skips_entries_another_process_holds(store):
         # flock locks belong to the open file description: a second open() in this process conflicts like another process.
         assert store.sweep(now=10) == 0
     assert store.sweep(now=10) == 1
+
+
+def test_credential_binding_is_keyed():
+    """Issue 23: a password binds an entry through an HMAC keyed from the store's key material, never a plain hash."""
+    bound = store_files.bind_credential('pw-one', CREDENTIAL)
+    assert bound == store_files.bind_credential('pw-one', CREDENTIAL) and len(bound) == 64
+    assert bound != store_files.bind_credential('pw-two', CREDENTIAL)
+    assert bound != store_files.bind_credential('pw-one', CREDENTIAL + b'-rotated')
+    assert bound not in (hashlib.sha256(b'pw-one').hexdigest(), hmac.new(CREDENTIAL, b'pw-one', hashlib.sha256).hexdigest())
 
 
 def test_entry_id_is_stable_and_order_free():

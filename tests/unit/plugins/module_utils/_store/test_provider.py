@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 import time
 
@@ -117,6 +119,38 @@ def test_pingone_region_defaults_like_the_endpoints():
 def test_identity_ignores_scope_order_and_hashes_codes():
     assert identity(dict(BASE, scope=['a', 'b'])) == identity(dict(BASE, scope=['b', 'a']))
     assert identity(dict(BASE, code='one')) != identity(dict(BASE, code='two'))
+
+
+# grant_type=pingone_flow signs a user on: change -> same entry?
+FLOW = dict(BASE, issuer=None, environment_id='env', grant_type='pingone_flow', username='svc', password='pw-one', redirect_uri='https://app/cb')
+
+
+@pytest.mark.parametrize(
+    'change, same',
+    [
+        ({}, True),
+        ({'password': 'pw-two'}, False),  # issue 23: the entry is bound to the password that signed on
+        ({'username': 'other'}, False),
+        ({'client_secret': 't' * 40}, False),  # the password's hash is keyed by the client credential
+    ],
+)
+def test_sign_on_identity_is_bound_to_the_password(change, same):
+    assert (identity(FLOW) == identity(dict(FLOW, **change))) is same
+
+
+def test_a_password_is_no_part_of_other_grants_entries():
+    """An AWX credential injects JWTAUTH_OIDC_PASSWORD into every task: a grant that sends no password keeps its entry."""
+    assert identity(BASE) == identity(dict(BASE, username='svc', password='pw-one'))
+
+
+def test_sign_on_identity_holds_only_a_keyed_hash_of_the_password(monkeypatch):
+    named = []
+    monkeypatch.setattr(store_provider, 'entry_id', lambda parts: named.append(parts) or 'id')
+    identity(FLOW)
+    text = json.dumps(named)
+    assert 'pw-one' not in text and hashlib.sha256(b'pw-one').hexdigest() not in text
+    material = store_provider.store_key_material(options_of(FLOW))
+    assert named[0]['password'] == store_files.bind_credential('pw-one', material)
 
 
 @pytest.mark.parametrize(
