@@ -163,6 +163,9 @@ options:
       - The password of O(username), for O(grant_type=pingone_flow). Never shown, logged or returned.
       - Or the E(JWTAUTH_OIDC_PASSWORD) environment variable (an input of the AWX credential type).
       - A wrong password counts towards the account's lockout; the password check is never resent.
+      - The lookup serves a stored token of the user only for the password that signed on; another password signs on
+        again, and PingOne checks it. The store names the entry from a keyed hash of the password (an HMAC keyed from
+        the client credential) and never keeps the password.
     type: str
 """
 

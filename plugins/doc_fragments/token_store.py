@@ -45,6 +45,9 @@ options:
       - Renewal uses the refresh token (with a new client assertion) when there is one, else repeats the grant
         when it can be repeated (client credentials); otherwise the lookup fails saying the token expired and
         cannot be renewed.
+      - No renewal can keep this promise when the OP issues tokens for no longer than this leeway. Such a token is
+        served while more than half its lifetime is left (instead of a new request at every use, one host after
+        another), and the task that requested it warns, naming both numbers.
       - Falls back to the E(JWTAUTH_OIDC_EXPIRY_LEEWAY) environment variable.
     type: int
     default: 60

@@ -10,13 +10,18 @@ variables an AWX credential injects, what Ansible displays and the -vvvv secret 
 
 from __future__ import annotations
 
+import hashlib
+import os
+
 import pytest
 
-from conftest import validated_token_options
+from conftest import validated, validated_token_options
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _tasks
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.sign_on import FlowError
+from ansible_collections.jwtauth.oidc.plugins.lookup.token import lookup_tokens
 
 SCOPE = ['openid', 'profile', 'offline_access']
 
@@ -182,3 +187,65 @@ def test_a_locked_account_says_when_it_unlocks(op):
     assert caught.value.error == 'PASSWORD_LOCKED_OUT'
     assert 'the account is locked after too many failed sign-ons: PingOne unlocks it in 15 minutes' in str(caught.value)
     assert op.flow_accounts['svc-lockable']['password'] not in str(caught.value)
+
+
+def lookup_flow(op, store, password, **overrides):
+    """What the token lookup returns (its library call, lookup_tokens) for svc-ansible with ``password``, the store on."""
+    client = op.clients['csjwt']
+    args = dict(
+        grant_type='pingone_flow',
+        environment_id=op.env_id,
+        auth_base_url=op.base_url,
+        ca_path=op.ca_path,
+        redirect_uri=op.redirect_uri,
+        username='svc-ansible',
+        password=password,
+        scope=SCOPE,
+        client_id=client['client_id'],
+        client_secret=client['client_secret'],
+        token_store_path=str(store),
+        query='@',
+    )
+    args.update(overrides)
+    options = validated(specs.token_module_kwargs(specs.lookup_argument_spec()), args)
+    return lookup_tokens([], options, TaskContext())['values'][0]
+
+
+def sign_on_counts(op, mark):
+    """(password checks, token requests) at the OP since ``mark``, and the grants it issued tokens for."""
+    requests = op.events('request', since=mark)
+    checks = [e for e in requests if e['method'] == 'POST' and f'/{op.env_id}/flows/' in e['path']]
+    tokens = [e for e in requests if e['path'] == f'/{op.env_id}/as/token']
+    return len(checks), len(tokens), [e['grant_type'] for e in op.events('grant.success', since=mark)]
+
+
+def test_a_stored_sign_on_is_served_only_for_the_password_that_signed_on(op, tmp_path):
+    """Issue 23: the lookup served a signed-on user's stored token, and renewed it with the stored refresh token,
+    whatever password the task gave. Another password is another entry now, and the OP checks it."""
+    store = tmp_path / 'store'
+    good = op.flow_accounts['svc-ansible']['password']
+    wrong = 'not-the-password-of-svc-ansible'
+    mark = op.mark()
+    first = lookup_flow(op, store, good)
+    assert first['flow_status'] == 'COMPLETED' and first['refresh_token']
+    assert sign_on_counts(op, mark) == (1, 1, ['authorization_code'])
+    # The right password again: the stored token, no request at the OP.
+    assert lookup_flow(op, store, good)['access_token'] == first['access_token']
+    assert sign_on_counts(op, mark) == (1, 1, ['authorization_code'])
+    # A wrong password: not served, not renewed with the stored refresh token; the OP checks it and refuses.
+    for action in ('use', 'renew'):
+        with pytest.raises(FlowError) as caught:
+            lookup_flow(op, store, wrong, token_store_action=action)
+        assert caught.value.error == 'INVALID_CREDENTIALS' and wrong not in str(caught.value)
+    assert sign_on_counts(op, mark) == (3, 1, ['authorization_code'])
+    # The right password is still served the stored token, and renews it with its refresh token.
+    assert lookup_flow(op, store, good)['access_token'] == first['access_token']
+    renewed = lookup_flow(op, store, good, token_store_action='renew')
+    assert renewed['access_token'] != first['access_token']
+    assert sign_on_counts(op, mark) == (3, 2, ['authorization_code', 'refresh_token'])
+    # What the store keeps names no password: not the password, nor an unkeyed hash of it, in any file name or file.
+    for name in os.listdir(str(store)):
+        text = (store / name).read_bytes()
+        for secret in (good, wrong):
+            for form in (secret, hashlib.sha256(secret.encode()).hexdigest()):
+                assert form not in name and form.encode() not in text

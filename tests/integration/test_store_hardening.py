@@ -13,6 +13,7 @@ import base64
 import json
 import multiprocessing
 import os
+import stat
 import time
 
 import pytest
@@ -28,7 +29,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec import specs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError, StoreError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth import responses
-from ansible_collections.jwtauth.oidc.plugins.module_utils._store import provider
+from ansible_collections.jwtauth.oidc.plugins.module_utils._store import files, provider
 
 SECRET = 'hostile-client-secret-' + 'x' * 42
 YEAR = responses.MAX_TOKEN_LIFETIME
@@ -258,3 +259,60 @@ def test_lookup_renew_and_forget(op, ansible, tmp_path):
     assert tokens['forgotten'] == ''
     assert tokens['after'] not in (tokens['first'], tokens['renewed'])
     assert token_requests(op, mark) == 3
+
+
+# -- issue 23: the race between making the store's directories and fixing their mode -------------------------------
+
+
+def swap_after_mkdir(monkeypatch, name, swap, victim):
+    """os.mkdir as an attacker who can write the parent wins the race: right after the directory ``name`` is made,
+    it is replaced (a symbolic link to ``victim``, nothing, or a directory of uid 4242) before the store looks at it."""
+    real_mkdir = os.mkdir
+
+    def racing_mkdir(path, mode=0o777, *, dir_fd=None):
+        real_mkdir(path, mode, dir_fd=dir_fd)
+        if os.path.basename(path) != name:
+            return
+        os.rmdir(path, dir_fd=dir_fd)
+        if swap == 'symlink':
+            os.symlink(str(victim), path, dir_fd=dir_fd)
+        elif swap == 'foreign':
+            real_mkdir(path, 0o755, dir_fd=dir_fd)
+            os.chown(path, 4242, -1, dir_fd=dir_fd)  # the tests run as root: another user's directory
+
+    monkeypatch.setattr(files.os, 'mkdir', racing_mkdir)
+
+
+# which directory is swapped, how -> what the StoreError says
+RACES = [
+    ('store', 'symlink', 'was replaced by a symbolic link or a file while it was being created'),
+    ('store', 'removed', 'No such file or directory [ENOENT]'),
+    ('parent', 'symlink', 'was replaced by a symbolic link or a file while it was being created'),
+    ('parent', 'removed', 'No such file or directory [ENOENT]'),
+    ('parent', 'foreign', 'was created by uid 4242, not by the user running Ansible'),
+]
+
+
+@pytest.mark.parametrize('swapped, swap, words', RACES)
+def test_a_directory_swapped_after_mkdir_is_refused_and_the_victim_left_alone(op, tmp_path, monkeypatch, swapped, swap, words):
+    """Issue 23: chmod by path after mkdir followed a link planted in between, and changed the mode of another
+    directory (root's, run as root); a directory removed in between surfaced as 'Unexpected FileNotFoundError'."""
+    shared = tmp_path / 'shared'  # a parent the attacker can write
+    shared.mkdir()
+    os.chmod(str(shared), 0o777)
+    victim = tmp_path / 'victim'  # an unrelated directory of the user running Ansible
+    victim.mkdir()
+    os.chmod(str(victim), 0o755)
+    (victim / 'notes.txt').write_text('unrelated')
+    store = shared / 'parent' / 'store'
+    swap_after_mkdir(monkeypatch, swapped, swap, victim)
+    options = validated(dict(client_options(op, 'csjwt'), token_store_path=str(store)))
+    mark = op.mark()
+    with pytest.raises(StoreError) as caught:
+        provider.TokenProvider(options_of(options), TaskContext()).get()
+    # The victim's mode and contents are as they were (the store made nothing in it); nothing was asked of the OP.
+    assert stat.S_IMODE(os.stat(str(victim)).st_mode) == 0o755 and os.listdir(str(victim)) == ['notes.txt']
+    assert token_requests(op, mark) == 0
+    message = str(caught.value)
+    assert str(store if swapped == 'store' else store.parent) in message and words in message, message
+    assert f'the token store {store} (set by token_store_path' in message

@@ -68,11 +68,34 @@ def test_twenty_hosts_ten_forks(op, ansible, tmp_path, many_hosts_inventory):
     assert len(tokens) == 1
 
 
+def test_a_leeway_not_shorter_than_the_token_lifetime_still_serves_one_token_to_every_host(op, ansible, tmp_path, many_hosts_inventory):
+    """Issue 23: with expiry_leeway at or above the lifetime of the OP's tokens, every reference was a new token
+    request, one worker after another under the entry's lock (40 requests for 40 references)."""
+    lifetime = 600  # the session OP's client credentials tokens (server.mjs TTL_DEFAULTS.ClientCredentials)
+    variables = lookup_vars(op, 'csjwt', tmp_path / 'store', expiry_leeway=900)
+    mark = op.mark()
+    run = ansible('lookup_many_hosts.yml', variables, inventory=many_hosts_inventory, extra_args=['-f', '10'])
+    assert run.rc == 0, run.output[-3000:]
+    tokens = {token for text in run.result for token in text.split()}
+    # The token is served while more than half its lifetime (300 s) is left, far longer than the play takes: one
+    # request for the 40 references, and one warning that names both numbers and the option.
+    assert token_requests(op, mark) == 1 and len(tokens) == 1
+    warning = f"expiry_leeway is 900 s, not less than the {lifetime} s the OP issued the token for client '{op.clients['csjwt']['client_id']}'"
+    assert run.flat.count(warning) == 1, run.flat[-3000:]
+    assert 'Set expiry_leeway (JWTAUTH_OIDC_EXPIRY_LEEWAY) below the token lifetime' in run.flat
+
+
 @pytest.fixture(scope='module')
 def short_op(tmp_path_factory):
-    """An OP whose access tokens live 4 seconds."""
-    with harness.OP(str(tmp_path_factory.mktemp('op-short-tokens')), ttl={'ClientCredentials': 4, 'AccessToken': 4}) as provider:
+    """An OP whose access tokens live 2 seconds, less than the default expiry_leeway (60 s): the store serves one while
+    more than half its lifetime is left, and a lookup after a pause of SHORT_PAUSE renews it."""
+    with harness.OP(str(tmp_path_factory.mktemp('op-short-tokens')), ttl={'ClientCredentials': 2, 'AccessToken': 2}) as provider:
         yield provider
+
+
+# Seconds a play waits before its lookup, so that a token of short_op is past half its lifetime whatever the machine's
+# speed (expires_at is whole seconds, rounded down: a 2 s token has less than 1 s left 1 s after it was requested).
+SHORT_PAUSE = 1
 
 
 @pytest.fixture(scope='module')
@@ -110,15 +133,17 @@ def test_saved_token_from_code_renewed_with_refresh_token(short_op, ansible, tmp
     mark = short_op.mark()
     first = ansible(
         'lookup_saved.yml',
-        {'code': code['code'], 'redirect_uri': short_op.redirect_uri, 'saved_name': 'login'},
+        {'code': code['code'], 'redirect_uri': short_op.redirect_uri, 'saved_name': 'login', 'pause_before_lookup': SHORT_PAUSE},
         env=env,
         provider=short_op,
         secrets=[code['code']],
     )
     assert first.rc == 0, first.output[-3000:]
-    # The access token lives 4 s, inside the 60 s leeway: the lookup refreshed it at once.
+    # The access token lives 2 s, less than the 60 s leeway: after the pause the lookup refreshed it, and said that the
+    # leeway outlives the OP's tokens.
     grants = [e['grant_type'] for e in short_op.events('grant.success', since=mark)]
     assert grants == ['authorization_code', 'refresh_token']
+    assert 'expiry_leeway is 60 s, not less than the 2 s the OP issued the saved token' in first.flat
     assert first.result['grant_type'] == 'refresh_token'
     assert first.result['id_token_claims']['sub'] == 'test-user'
     # query='@' returns the whole response, not only the access token.
@@ -128,7 +153,11 @@ def test_saved_token_from_code_renewed_with_refresh_token(short_op, ansible, tmp
 
     # A later play, a new process: the saved token is still there, and renewed again.
     second = ansible(
-        'lookup_saved.yml', {'saved_name': 'login'}, env=env, provider=short_op, secrets=[first.result['access_token'], first.result['refresh_token']]
+        'lookup_saved.yml',
+        {'saved_name': 'login', 'pause_before_lookup': SHORT_PAUSE},
+        env=env,
+        provider=short_op,
+        secrets=[first.result['access_token'], first.result['refresh_token']],
     )
     assert second.rc == 0, second.output[-3000:]
     assert second.result['access_token'] != first.result['access_token']
@@ -151,7 +180,7 @@ def test_revoked_refresh_token_gives_a_clear_error(short_op, ansible, tmp_path):
     assert revoked.status_code == 200
     run = ansible(
         'lookup_saved.yml',
-        {'saved_name': 'login', 'show_failure': True},
+        {'saved_name': 'login', 'show_failure': True, 'pause_before_lookup': SHORT_PAUSE},
         env=env,
         provider=short_op,
         secrets=[saved.result['refresh_token'], saved.result['access_token']],

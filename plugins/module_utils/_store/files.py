@@ -28,6 +28,7 @@ import contextlib
 import errno
 import fcntl
 import hashlib
+import hmac
 import json
 import math
 import os
@@ -51,6 +52,8 @@ except ImportError:  # pragma: no cover - PyJWT[crypto] brings cryptography
 
 FORMAT_VERSION = 1
 HKDF_INFO = b'jwtauth.oidc token store v1'
+# Another HKDF info for the key of credential bindings (see bind_credential): never the key of an entry's encryption.
+BINDING_INFO = b'jwtauth.oidc token store v1 credential binding'
 # Entries that can be renewed (they hold a refresh token) are kept this long after
 # the access token expired; refresh token lifetimes are not announced by OPs.
 RENEWABLE_RETENTION = 30 * 24 * 3600
@@ -89,6 +92,17 @@ def entry_id(parts: dict[str, Any]) -> str:
     """A stable file name for what identifies a token (endpoint, client, grant, scope, ...)."""
     canonical = json.dumps(parts, sort_keys=True, separators=(',', ':'), default=str)
     return hashlib.sha256(canonical.encode('utf-8')).hexdigest()
+
+
+def bind_credential(secret: str, key_material: bytes) -> str:
+    """A keyed hash (HMAC-SHA256) of a user's secret, to make an entry's id depend on it (issue 23).
+
+    Keyed by the store's own key material (the client credential) through HKDF,
+    never by the secret itself: an entry id is a file name, and a plain hash of a
+    password in it would let whoever reads the name test guesses offline.
+    """
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=BINDING_INFO).derive(key_material)
+    return hmac.new(key, secret.encode('utf-8'), hashlib.sha256).hexdigest()
 
 
 def _key(credential: bytes, identifier: str) -> bytes:
@@ -201,24 +215,70 @@ class TokenStore:
     # -- the directory ---------------------------------------------------------------
 
     def _make_directories(self) -> None:
-        """Create the store and any missing parents, each 0700 whatever the umask."""
+        """Create the store and any missing parents, each 0700 whatever the umask, never through a planted link.
+
+        Whoever can write a parent may replace a directory between its mkdir and
+        any later call by path (issue 23: a chmod by path then changed the mode
+        of whatever a planted symbolic link named).  So each missing directory is
+        made and opened relative to its parent's descriptor, the open refuses a
+        link (O_NOFOLLOW | O_DIRECTORY), and the mode is fixed on that descriptor.
+        """
         missing = []
         path = self.directory
         while not os.path.lexists(path):
-            missing.append(path)
+            missing.append(os.path.basename(path))
             parent = os.path.dirname(path)
             if parent == path:
                 break
             path = parent
-        for path in reversed(missing):
-            try:
-                os.mkdir(path, 0o700)
-            except FileExistsError:
-                continue  # another worker made it; the checks on the store itself still apply
-            except OSError as exc:
-                raise self._error(f'create the directory {path}', exc) from exc
-            # mkdir honours the umask; a store must be private whatever the umask.
-            os.chmod(path, 0o700)
+        if not missing:
+            return
+        # The deepest directory that exists was there before this call: it is opened as the user named it, only to
+        # make and open its missing child (O_PATH where there is one: that needs no read permission, as mkdir does not).
+        try:
+            fd = os.open(path, getattr(os, 'O_PATH', os.O_RDONLY) | os.O_DIRECTORY | getattr(os, 'O_CLOEXEC', 0))
+        except OSError as exc:
+            raise self._error(f'open the directory {path}', exc) from exc
+        try:
+            for name in reversed(missing):
+                path = os.path.join(path, name)
+                child = self._make_directory(fd, name, path)
+                os.close(fd)
+                fd = child
+        finally:
+            os.close(fd)
+
+    def _make_directory(self, parent_fd: int, name: str, path: str) -> int:
+        """Make one directory in ``parent_fd`` (0700) and return a descriptor of it, checked: not a link, and this user's."""
+        try:
+            # The mode is given to mkdir itself: a umask only removes bits, so the directory is never more open than
+            # 0700, not even for a moment.  (The umask is left alone: it is the process's, shared by its threads.)
+            os.mkdir(name, 0o700, dir_fd=parent_fd)
+            made = True
+        except FileExistsError:
+            made = False  # another worker made it: opened and checked below, its mode left alone
+        except OSError as exc:
+            raise self._error(f'create the directory {path}', exc) from exc
+        try:
+            fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW, dir_fd=parent_fd)
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                raise self._refuse(f'{path} was replaced by a symbolic link or a file while it was being created') from exc
+            raise self._error(f'open the directory {path}', exc) from exc
+        try:
+            found = os.fstat(fd)  # a directory: O_DIRECTORY said so
+            if found.st_uid != os.geteuid():
+                raise self._refuse(f'{path} was created by uid {found.st_uid}, not by the user running Ansible (uid {os.geteuid()})')
+            if made and stat.S_IMODE(found.st_mode) != 0o700:
+                # A umask such as 0277 took the owner's own bits: given back on the descriptor, never by path.
+                os.fchmod(fd, 0o700)
+        except OSError as exc:
+            os.close(fd)
+            raise self._error(f'make the directory {path} private (0700)', exc) from exc
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
 
     def _open_directory(self, create: bool) -> int | None:
         """A descriptor of the checked store directory, or None when it is missing and ``create`` is false.

@@ -18,10 +18,19 @@ from typing import TYPE_CHECKING, Any, cast
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _errors
 from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, OIDCError, StoreError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import GRANTS, PINGONE_FLOW, TOKEN_EXCHANGE
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import GRANTS, TOKEN_EXCHANGE
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import SECRET_TOKEN_FIELDS, with_default_expiry
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
-from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import CORRUPT, Entry, MISSING, TokenStore, UNDECRYPTABLE, entry_id, is_fresh
+from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import (
+    CORRUPT,
+    Entry,
+    MISSING,
+    TokenStore,
+    UNDECRYPTABLE,
+    bind_credential,
+    entry_id,
+    is_fresh,
+)
 
 if TYPE_CHECKING:
     from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import TokenClient
@@ -107,10 +116,51 @@ def identity(options: Options, name: str | None = None) -> str:
     for key in HASHED_OPTIONS:
         if options[key]:
             parts[key] = hashlib.sha256(options[key].encode('utf-8')).hexdigest()
-    if parts['grant_type'] == PINGONE_FLOW:
-        # A signed-on user's token is that user's alone (added only here, so that other entries keep their ids).
+    grant = GRANTS.get(parts['grant_type'])
+    if grant is not None and 'password' in grant.required:
+        # A signed-on user's token is that user's alone (added only here, so that other entries keep their ids) and
+        # is served only for the password that obtained it (issue 23): another password is another entry, which the
+        # OP checks.  Keyed by the client credential, so that the id gives no test for a guessed password.
         parts['username'] = options.username
+        parts['password'] = bind_credential(options.password or '', _binding_key(options))
     return entry_id(parts)
+
+
+def _binding_key(options: Options) -> bytes:
+    material = store_key_material(options)
+    if material is None:
+        # Never reached through TokenProvider, which keeps no store without a credential.
+        raise StoreError(f'Cannot keep the token of {options.username!r} in the token store: auth_method {options.auth_method} has no client credential')
+    return material
+
+
+def token_lifetime(tokens: Mapping[str, Any]) -> float | None:
+    """How long the OP issued a token for: its expires_in, else from obtained_at to expires_at (a JWT's exp, the
+    default lifetime); None when unknown."""
+
+    def number(value: Any) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    if number(tokens.get('expires_in')):
+        return cast(float, tokens['expires_in'])
+    if number(tokens.get('expires_at')) and number(tokens.get('obtained_at')):
+        return max(0.0, tokens['expires_at'] - tokens['obtained_at'])
+    return None
+
+
+def effective_leeway(tokens: Mapping[str, Any], leeway: float) -> float:
+    """The leeway a stored token is judged by: expiry_leeway, or half the token's lifetime when that is not longer.
+
+    A token that lives no longer than the leeway is stale the moment it arrives, and so is every token the OP
+    would issue instead: judged by the leeway, each use would request a new one, one worker after another under
+    the entry's lock (issue 23: 40 requests for 40 hosts).  The leeway promises a task that much time left; when
+    the OP's lifetime cannot keep that promise, a token is served while more than half of it is left, at least
+    half of what a new request would give, and the task that requested it warns (TokenProvider.get).
+    """
+    lifetime = token_lifetime(tokens)
+    if lifetime is not None and 0 < lifetime <= leeway:
+        return lifetime / 2
+    return leeway
 
 
 def plan(
@@ -138,7 +188,7 @@ def plan(
     """
     if action == FORGET:
         return 'forget'
-    if stored and is_fresh(stored, leeway, now):
+    if stored and is_fresh(stored, effective_leeway(stored, leeway), now):
         if action == USE:
             return 'use'
         # renew: a worker this one waited for has just renewed it; renewing again would only repeat that.
@@ -186,6 +236,11 @@ def replay_failure(record: Mapping[str, Any], now: float | None = None) -> OIDCE
         ),
         **details,
     )
+
+
+def _seconds(value: float) -> str:
+    """Seconds for a message: whole when they are (60, not 60.0)."""
+    return str(int(value)) if float(value).is_integer() else f'{value:.1f}'
 
 
 class TokenProvider:
@@ -286,6 +341,7 @@ class TokenProvider:
                 self._record_failure(identifier, exc)
                 raise
             self._keep(identifier, tokens, name)
+        self._check_leeway(tokens, name)
         self.store.sweep()  # only after a request: a store hit stays a single file read
         return self._public(tokens)
 
@@ -299,6 +355,19 @@ class TokenProvider:
                 if plan(dict(stored, refresh_token=None), self.leeway, repeatable, action=RENEW, requestable=requestable) != 'request':
                     raise self._cannot_renew(name, entry, exc) from exc
         return self._request()
+
+    def _check_leeway(self, tokens: Mapping[str, Any], name: str | None) -> None:
+        """Warn when the token just obtained lives no longer than expiry_leeway (see effective_leeway): once, by the
+        worker that requested it; the others are served the same token."""
+        lifetime = token_lifetime(dict(tokens, obtained_at=time.time()))
+        if lifetime is None or not 0 < lifetime <= self.leeway:
+            return
+        self.context.warn(
+            f'expiry_leeway is {_seconds(self.leeway)} s, not less than the {_seconds(lifetime)} s the OP issued {self.describe_token(name)} '
+            f'for: renewed that early, a token would be renewed at every use. It is served while more than half its lifetime '
+            f'({_seconds(lifetime / 2)} s) is left. Set expiry_leeway (JWTAUTH_OIDC_EXPIRY_LEEWAY) below the token lifetime, or make '
+            'the lifetime longer at the OP'
+        )
 
     def _record_failure(self, identifier: str, exc: OIDCError) -> None:
         # Best effort: a store that cannot take the record only loses the shortcut.

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import errno
+import hashlib
+import hmac
 import json
 import os
 import stat
@@ -119,6 +121,15 @@ def test_sweep_skips_entries_another_process_holds(store):
     assert store.sweep(now=10) == 1
 
 
+def test_credential_binding_is_keyed():
+    """Issue 23: a password binds an entry through an HMAC keyed from the store's key material, never a plain hash."""
+    bound = store_files.bind_credential('pw-one', CREDENTIAL)
+    assert bound == store_files.bind_credential('pw-one', CREDENTIAL) and len(bound) == 64
+    assert bound != store_files.bind_credential('pw-two', CREDENTIAL)
+    assert bound != store_files.bind_credential('pw-one', CREDENTIAL + b'-rotated')
+    assert bound not in (hashlib.sha256(b'pw-one').hexdigest(), hmac.new(CREDENTIAL, b'pw-one', hashlib.sha256).hexdigest())
+
+
 def test_entry_id_is_stable_and_order_free():
     assert store_files.entry_id({'a': 1, 'b': [2]}) == store_files.entry_id({'b': [2], 'a': 1})
     assert store_files.entry_id({'a': 1}) != store_files.entry_id({'a': 2})
@@ -131,7 +142,7 @@ def entry_path(store, identifier=ENTRY, suffix='.token'):
     return os.path.join(store.directory, identifier + suffix)
 
 
-@pytest.mark.parametrize('umask', [0o000, 0o022, 0o077])
+@pytest.mark.parametrize('umask', [0o000, 0o022, 0o077, 0o277])
 def test_created_parents_are_private_whatever_the_umask(tmp_path, umask):
     store = store_files.TokenStore(str(tmp_path / 'a' / 'b' / 'store'))
     old_umask = os.umask(umask)
@@ -141,7 +152,8 @@ def test_created_parents_are_private_whatever_the_umask(tmp_path, umask):
         os.umask(old_umask)
     for path in (tmp_path / 'a', tmp_path / 'a' / 'b', tmp_path / 'a' / 'b' / 'store'):
         assert stat.S_IMODE(os.stat(str(path)).st_mode) == 0o700, path
-    assert stat.S_IMODE(os.stat(entry_path(store)).st_mode) == 0o600
+    # A file is created 0600: a umask can only take bits away (0277 leaves 0400, private still).
+    assert stat.S_IMODE(os.stat(entry_path(store)).st_mode) == 0o600 & ~umask
 
 
 def make_symlinked(tmp_path):

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 import time
 
@@ -71,6 +73,30 @@ def test_plan(stored, repeatable, kwargs, expected):
     assert store_provider.plan(stored, 60, repeatable, now=NOW, **kwargs) == expected
 
 
+# a stored token, expiry_leeway -> the leeway it is judged by (issue 23: a leeway the OP's tokens do not outlive)
+LEEWAY_TABLE = [
+    ({'expires_in': 600, 'expires_at': NOW + 600}, 60, 60),
+    ({'expires_in': 61, 'expires_at': NOW + 61}, 60, 60),  # the leeway can be kept: kept
+    ({'expires_in': 60, 'expires_at': NOW + 60}, 60, 30),  # at the lifetime: half the lifetime
+    ({'expires_in': 600, 'expires_at': NOW + 600}, 900, 300),
+    ({'expires_in': 0, 'expires_at': NOW}, 60, 60),  # born expired: never served
+    ({'expires_in': None, 'expires_at': NOW + 100, 'obtained_at': NOW}, 300, 50),  # a JWT's exp or the default lifetime
+    ({'expires_in': None, 'expires_at': NOW + 100}, 300, 300),  # lifetime unknown
+    ({'expires_in': True, 'expires_at': NOW + 100}, 300, 300),
+]
+
+
+@pytest.mark.parametrize('tokens, leeway, expected', LEEWAY_TABLE)
+def test_effective_leeway(tokens, leeway, expected):
+    assert store_provider.effective_leeway(tokens, leeway) == expected
+
+
+def test_a_token_the_leeway_outlives_is_served_for_half_its_lifetime():
+    issued = {'access_token': 'a', 'expires_in': 600, 'expires_at': NOW + 600}
+    assert store_provider.plan(issued, 900, True, now=NOW + 299) == 'use'
+    assert store_provider.plan(issued, 900, True, now=NOW + 300) == 'request'
+
+
 BASE = {'issuer': 'https://op', 'client_id': 'c', 'client_secret': 's' * 40, 'auth_method': 'client_secret_jwt'}
 
 
@@ -117,6 +143,38 @@ def test_pingone_region_defaults_like_the_endpoints():
 def test_identity_ignores_scope_order_and_hashes_codes():
     assert identity(dict(BASE, scope=['a', 'b'])) == identity(dict(BASE, scope=['b', 'a']))
     assert identity(dict(BASE, code='one')) != identity(dict(BASE, code='two'))
+
+
+# grant_type=pingone_flow signs a user on: change -> same entry?
+FLOW = dict(BASE, issuer=None, environment_id='env', grant_type='pingone_flow', username='svc', password='pw-one', redirect_uri='https://app/cb')
+
+
+@pytest.mark.parametrize(
+    'change, same',
+    [
+        ({}, True),
+        ({'password': 'pw-two'}, False),  # issue 23: the entry is bound to the password that signed on
+        ({'username': 'other'}, False),
+        ({'client_secret': 't' * 40}, False),  # the password's hash is keyed by the client credential
+    ],
+)
+def test_sign_on_identity_is_bound_to_the_password(change, same):
+    assert (identity(FLOW) == identity(dict(FLOW, **change))) is same
+
+
+def test_a_password_is_no_part_of_other_grants_entries():
+    """An AWX credential injects JWTAUTH_OIDC_PASSWORD into every task: a grant that sends no password keeps its entry."""
+    assert identity(BASE) == identity(dict(BASE, username='svc', password='pw-one'))
+
+
+def test_sign_on_identity_holds_only_a_keyed_hash_of_the_password(monkeypatch):
+    named = []
+    monkeypatch.setattr(store_provider, 'entry_id', lambda parts: named.append(parts) or 'id')
+    identity(FLOW)
+    text = json.dumps(named)
+    assert 'pw-one' not in text and hashlib.sha256(b'pw-one').hexdigest() not in text
+    material = store_provider.store_key_material(options_of(FLOW))
+    assert named[0]['password'] == store_files.bind_credential('pw-one', material)
 
 
 @pytest.mark.parametrize(
@@ -267,6 +325,22 @@ def test_renew_replaces_a_fresh_token(tmp_path, stored, name, grants, expected):
     assert calls == grants
     assert provider.store.load(identifier, provider.credential)['access_token'] == expected
     assert provider.get(name, force=True)['access_token'] == expected and len(calls) == 2  # force is renew
+
+
+def test_a_leeway_the_token_does_not_outlive_warns_once_and_serves_the_token(tmp_path):
+    calls = []
+    issued = {'access_token': 'new', 'expires_in': 300, 'expires_at': int(time.time()) + 300}
+    options = dict(BASE, token_store_path=str(tmp_path / 'store'), expiry_leeway=600)
+    first = provider_for(options, client_factory=FakeClient({'client_credentials': issued}, calls))
+    assert first.get()['access_token'] == 'new' and calls == ['client_credentials']
+    assert first.context.warnings == [
+        "expiry_leeway is 600 s, not less than the 300 s the OP issued the token for client 'c' at issuer https://op for: renewed that early, a "
+        'token would be renewed at every use. It is served while more than half its lifetime (150 s) is left. Set expiry_leeway '
+        '(JWTAUTH_OIDC_EXPIRY_LEEWAY) below the token lifetime, or make the lifetime longer at the OP'
+    ]
+    # Another host's worker: served from the store, nothing requested, nothing more to say.
+    second = provider_for(options, client_factory=FakeClient({'client_credentials': issued}, calls))
+    assert second.get()['access_token'] == 'new' and calls == ['client_credentials'] and second.context.warnings == []
 
 
 def test_token_without_lifetime_is_kept_for_the_default(tmp_path):
