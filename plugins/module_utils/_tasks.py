@@ -21,7 +21,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCEr
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.admin_client import TokenAdminClient
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import with_default_expiry
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import http_client_for
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import bearer_origin, http_client_for
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection import READ_AFTER_CREATE_TRIES, ResourceCollection
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge
@@ -147,6 +147,7 @@ def run_info_task(options: OptionsLike, context: TaskContext, check_mode: bool =
         page_size=options.page_size,
         items_path=options.items_path,
         not_found_retries=READ_AFTER_CREATE_TRIES - 1 if options.parent_created else 0,
+        bearer=bearer_origin(options),
     )
     result: dict[str, Any] = {'changed': False, 'url': collection.url}
     if options.list:

@@ -14,6 +14,7 @@ import pytest
 
 from servers import hostile
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import api_info_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResourceError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_info_task
 
@@ -151,3 +152,33 @@ def test_netrc_credentials_never_replace_the_bearer_token(hostile_server, tmp_pa
     assert hostile_read(hostile_server)['secrets'] is True
     (received,) = hostile_server.received(SECRET_PATH)
     assert received.headers['Authorization'] == 'Bearer ' + HOSTILE_TOKEN
+
+
+def test_a_401_says_where_the_bearer_token_came_from(op, hostile_server, tmp_path):
+    """An API that refuses the token (RFC 6750 invalid_token), a renewed one too: the message says the API refused the
+    bearer token and from which issuer, client and scope it came, so the fix is findable; the token never shows."""
+
+    def refuse(request):
+        return 401, {'WWW-Authenticate': 'Bearer error="invalid_token"', 'Content-Type': 'application/json'}, b'{"detail": "bearer token not accepted"}'
+
+    hostile_server.route('GET', SECRET_PATH, refuse)
+    context = TaskContext()
+    options = dict(client_options(op, 'csjwt'), token_store_path=str(tmp_path / 'store'), scope=['api:read'], url=hostile_server.url(SECRET_PATH))
+    bundle = tmp_path / 'ca-bundle.pem'  # the OP and the API each have a CA of their own
+    bundle.write_text(open(op.ca_path).read() + open(hostile_server.ca_path).read())
+    options['ca_path'] = str(bundle)
+    with pytest.raises(ResourceError) as failed:
+        in_context(run_info_task, validated(api_info_module_kwargs(), options), context=context)
+    message = str(failed.value)
+    client = op.clients['csjwt']['client_id']
+    assert f'the API refused the bearer token, a client_credentials token of client {client} from {op.issuer} (scope: api:read), renewed once' in message
+    assert 'bearer token not accepted [HTTP 401]' in message  # the server's own words survive the masking
+    assert len(hostile_server.requests) == 2 and not [token for token in context.minted if token in message]
+
+
+def test_a_401_to_a_static_token_says_it_is_never_renewed(hostile_server):
+    hostile_server.route('GET', SECRET_PATH, lambda req: hostile.json_answer(401, {'detail': 'expired'}))
+    with pytest.raises(ResourceError) as failed:
+        hostile_read(hostile_server)
+    assert 'the API refused the bearer token, the one given in bearer_token, which is never renewed (it may have expired)' in str(failed.value)
+    assert HOSTILE_TOKEN not in str(failed.value)

@@ -32,9 +32,12 @@ CORRELATION_HEADERS = ('Correlation-Id', 'X-Correlation-Id', 'X-Request-Id')
 # What may be a credential echoed back by a server or proxy: a compact JWS/JWE, a Bearer or Basic
 # value, or a long run of base64 characters (not '/' or '.', so that URLs stay readable). The edges
 # mask every known secret as well; this also catches what they cannot know (a header a gateway added).
+# A Bearer or Basic value is a token68 (RFC 7235 section 2.1) of 8 characters or more with a digit, a
+# symbol or a capital after a small letter in it, as random credentials have: the server's words
+# "bearer token", "Bearer Authentication" or "Bearer realm=" stay.
 _CREDENTIAL_LIKE = re.compile(
     r'eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){1,4}'
-    r'|(?i:bearer|basic)\s+\S+'
+    r'|(?i:bearer|basic)\s+(?=[A-Za-z0-9._~+/-]*(?:[0-9._~+/-]|[a-z][A-Z]))[A-Za-z0-9._~+/-]{8,}=*'
     r'|[A-Za-z0-9_\-+=]{40,}'
 )
 _TITLE = re.compile(r'<title[^>]*>(.*?)</title>', re.IGNORECASE | re.DOTALL)

@@ -99,6 +99,20 @@ def location_of(options: Options) -> Location:
     return Location(options.token_endpoint, options.issuer, options.environment_id, options.region, options.auth_base_url)
 
 
+def bearer_origin(options: Options) -> str:
+    """Where an API task's bearer token comes from, in words, for an API's 401: never the token, nor a secret."""
+    if options.bearer_token:
+        return 'the one given in bearer_token, which is never renewed (it may have expired)'
+    if options.environment_id or options.auth_base_url:
+        place = f'PingOne environment {options.environment_id}' if options.environment_id else f'auth_base_url {options.auth_base_url}'
+    else:
+        place = options.issuer or options.token_endpoint or 'the OP'
+    if options.token_name:
+        return f'the token saved as {options.token_name!r} for client {options.client_id} of {place}, renewed once'
+    scope = ' '.join(options.scope or ()) or 'none asked for'
+    return f'a client_credentials token of client {options.client_id} from {place} (scope: {scope}), renewed once'
+
+
 def pingone_root(options: Options) -> str:
     """``https://auth.pingone.<tld>/<envID>`` (or the custom domain) for grant_type=pingone_flow, which signs on at PingOne only."""
     if not (options.environment_id or options.auth_base_url):

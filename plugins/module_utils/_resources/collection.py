@@ -55,11 +55,20 @@ def error_detail(response: Response, dialect: Generic = DIALECTS['generic']) -> 
     return f'{text}; {hint}' if hint else text
 
 
-def refused(what: str, where: str | None, response: Response, url: str | None = None, dialect: Generic = DIALECTS['generic']) -> ResourceError:
-    """The error of an answer that refused a read or write: what the server said, its status and correlation ID."""
-    return ResourceError.failure(
-        what, where, error_detail(response, dialect), url=url or response.url, status=response.status_code, correlation_id=correlation_id(response.headers)
-    )
+def refused(
+    what: str, where: str | None, response: Response, url: str | None = None, dialect: Generic = DIALECTS['generic'], bearer: str | None = None
+) -> ResourceError:
+    """The error of an answer that refused a read or write: what the server said, its status and correlation ID; for a
+    401, where the bearer token came from (``bearer``), since the API refused the token and not the request."""
+    detail = error_detail(response, dialect)
+    if response.status_code == 401:
+        # RFC 6750 section 3.1 invalid_token: expired, revoked, malformed or for another resource; it was sent twice,
+        # the second time renewed, so an expiry is ruled out unless the token is a static one.
+        detail += (
+            f'; the API refused the bearer token, {bearer or "the one given"}: check that the API accepts tokens of that issuer '
+            'and audience, and the scope it needs'
+        )
+    return ResourceError.failure(what, where, detail, url=url or response.url, status=response.status_code, correlation_id=correlation_id(response.headers))
 
 
 def _identity(obj: dict[str, Any]) -> str | int:
@@ -83,8 +92,11 @@ class ResourceCollection:
         max_pages: int = MAX_PAGES,
         attribute_endpoints: Mapping[str, tuple[str, str]] | None = None,
         not_found_retries: int = 0,
+        bearer: str | None = None,
     ) -> None:
         self.http = http
+        # Where the bearer token comes from, in words, for a 401 ("a client_credentials token of client c1 from ...").
+        self.bearer = bearer
         self.url = url.rstrip('/')
         self.token_source = token_source
         self.dialect = DIALECTS[api_style]
@@ -180,7 +192,7 @@ class ResourceCollection:
         if response.status_code == 404 and missing_ok:
             return None
         if response.status_code != 200:
-            raise refused(what, None, response, dialect=self.dialect)
+            raise refused(what, None, response, dialect=self.dialect, bearer=self.bearer)
         try:
             answer = json.loads(response.text)
         except ValueError:
@@ -279,7 +291,7 @@ class ResourceCollection:
 
     def _page_of(self, response: Response, url: str) -> Any:
         if response.status_code != 200:
-            raise refused(f'list {self.url}', None, response, url=url, dialect=self.dialect)
+            raise refused(f'list {self.url}', None, response, url=url, dialect=self.dialect, bearer=self.bearer)
         try:
             return json.loads(response.text)
         except ValueError:
@@ -376,7 +388,7 @@ class ResourceCollection:
         else:
             return action.current
         if response.status_code not in expected:
-            raise refused(f'{action.kind} {label}', response.url or self.url, response, dialect=self.dialect)
+            raise refused(f'{action.kind} {label}', response.url or self.url, response, dialect=self.dialect, bearer=self.bearer)
         if action.kind == 'delete':
             return None
         try:
@@ -423,7 +435,7 @@ class ResourceCollection:
             target = f'{url}/{quote(path, safe="/")}'
             response = self._send('PUT', target, f'update {name} of {label}', body=value if shape == 'value' else {name: value})
             if response.status_code not in (200, 204):
-                raise refused(f'update {name} of {label}', response.url or target, response, dialect=self.dialect)
+                raise refused(f'update {name} of {label}', response.url or target, response, dialect=self.dialect, bearer=self.bearer)
             updated[name] = value
         return updated
 

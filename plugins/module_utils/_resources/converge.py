@@ -25,6 +25,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging imp
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import DIALECTS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import Action, check_prune, plan, selector
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.report import diff_view, member_references, summary
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import bearer_origin
 
 if TYPE_CHECKING:
     from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
@@ -156,6 +157,7 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
         server_owned=options.ignore_keys,
         attribute_endpoints={entry['name']: (entry.get('path') or entry['name'], entry.get('body') or 'object') for entry in options.attribute_endpoints or ()},
         not_found_retries=READ_AFTER_CREATE_TRIES - 1 if options.parent_created else 0,
+        bearer=bearer_origin(options),
     )
     where = 'items' if options.items is not None else 'item'
     desired = options.items if options.items is not None else [options.item]

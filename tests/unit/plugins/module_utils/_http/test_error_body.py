@@ -77,6 +77,15 @@ def test_summarise(headers, text, expected):
         assert expected in said
 
 
+# The server's words about a bearer token stay: only a credential-like value after Bearer or Basic goes.
+@pytest.mark.parametrize(
+    'text',
+    ['bearer token not accepted', 'Bearer Authentication required', 'WWW-Authenticate: Bearer realm="api"', 'basic auth is disabled'],
+)
+def test_words_about_credentials_are_kept(text):
+    assert error_body.summarise({'Content-Type': 'text/plain'}, text) == text
+
+
 # What could be a credential never comes back, whatever field it arrives in.
 @pytest.mark.parametrize(
     'headers, text',
