@@ -81,6 +81,7 @@ EXAMPLES = r"""
 - name: Redeem an authorization code once and keep its tokens for the rest of the play
   jwtauth.oidc.token:
     environment_id: "{{ pingone_environment_id }}"
+    region: EU
     client_id: "{{ pingone_client_id }}"
     client_secret: "{{ pingone_client_secret }}"
     code: "{{ code }}"
@@ -92,7 +93,7 @@ EXAMPLES = r"""
   ansible.builtin.uri:
     url: https://api.example.com/v1/me
     headers:
-      Authorization: "Bearer {{ lookup('jwtauth.oidc.token', 'login', environment_id=pingone_environment_id,
+      Authorization: "Bearer {{ lookup('jwtauth.oidc.token', 'login', environment_id=pingone_environment_id, region='EU',
                                        client_id=pingone_client_id, client_secret=pingone_client_secret) }}"
   no_log: true
 

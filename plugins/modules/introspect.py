@@ -100,6 +100,7 @@ EXAMPLES = r"""
 - name: Is the token still good, and for what?
   jwtauth.oidc.introspect:
     environment_id: "{{ pingone_environment_id }}"
+    region: EU
     client_id: "{{ pingone_client_id }}"
     client_secret: "{{ pingone_client_secret }}"
     token: "{{ login.access_token }}"

@@ -125,6 +125,7 @@ EXAMPLES = r"""
 - name: Log out at the end of a job, revoking the refresh token saved by the token module
   jwtauth.oidc.revoke:
     environment_id: "{{ pingone_environment_id }}"
+    region: EU
     client_id: "{{ pingone_client_id }}"
     client_secret: "{{ pingone_client_secret }}"
     saved_as: operator

@@ -150,6 +150,7 @@ EXAMPLES = r"""
 - name: Refresh before a long job step
   jwtauth.oidc.token:
     environment_id: "{{ pingone_environment_id }}"
+    region: EU
     client_id: "{{ pingone_client_id }}"
     client_secret: "{{ pingone_client_secret }}"
     refresh_token: "{{ login.refresh_token }}"
@@ -176,6 +177,7 @@ EXAMPLES = r"""
 - name: A person approves this job at PingOne (the user code appears in the job output), tokens kept for the play
   jwtauth.oidc.token:
     environment_id: "{{ pingone_environment_id }}"
+    region: EU
     client_id: "{{ pingone_client_id }}"
     client_secret: "{{ pingone_client_secret }}"
     grant_type: device_code
@@ -188,6 +190,7 @@ EXAMPLES = r"""
 - name: Exchange the operator's access token for a narrower one for the reports API (RFC 8693)
   jwtauth.oidc.token:
     environment_id: "{{ pingone_environment_id }}"
+    region: EU
     client_id: "{{ pingone_client_id }}"
     client_secret: "{{ pingone_client_secret }}"
     grant_type: token_exchange
