@@ -84,6 +84,8 @@ options:
       - More form fields for the token request, for example a C(resource) URL (RFC 8707)
         or an C(audience).
       - Cannot set fields the module owns (C(grant_type), C(code), C(client_assertion), ...).
+      - A list is sent as the field repeated (C(resource=a&resource=b), as RFC 8707 section 2 allows). A dict, or a
+        list inside a list, has no form encoding and is refused, naming the field; give such a value as a string.
     type: dict
     default: {}
   nonce:
