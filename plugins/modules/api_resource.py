@@ -83,6 +83,8 @@ options:
   key_query:
     description:
       - A JMESPath expression that gives an object's identity, for example V(emails[?primary].value | [0]).
+      - An expression that does not parse fails before any request; one that fails on an object (a function given the
+        wrong type) fails naming this option and the expression.
     type: str
   item:
     description:
