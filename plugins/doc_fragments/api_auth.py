@@ -34,6 +34,7 @@ options:
   extra_params:
     description:
       - More form fields for the token request, for example a C(resource) (RFC 8707).
+      - A list is sent as the field repeated; a dict, or a list inside a list, is refused, naming the field.
     type: dict
     default: {}
 """

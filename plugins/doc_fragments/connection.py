@@ -185,6 +185,9 @@ options:
       - An authorization code or refresh token is never sent again after the OP may have acted on it;
         RFC 6749 section 4.1.2 has the OP revoke the tokens of a code used twice.
       - A result that needed retries says so in a warning, for example C(retried 2 times after HTTP 429).
+      - A request that can never be sent is not retried; the task fails at once, naming the URL and the header or
+        option at fault. Such are a line break or a character outside ISO-8859-1 in a header value (O(http_agent), a
+        bearer token), a host that is not a host name, or a port that is not a number up to 65535.
       - Between 0 and 10.
       - Falls back to the E(JWTAUTH_OIDC_RETRIES) environment variable.
     type: int

@@ -84,6 +84,8 @@ options:
       - More form fields for the token request, for example a C(resource) URL (RFC 8707)
         or an C(audience).
       - Cannot set fields the module owns (C(grant_type), C(code), C(client_assertion), ...).
+      - A list is sent as the field repeated (C(resource=a&resource=b), as RFC 8707 section 2 allows). A dict, or a
+        list inside a list, has no form encoding and is refused, naming the field; give such a value as a string.
     type: dict
     default: {}
   nonce:
@@ -113,6 +115,11 @@ options:
       - The longest the device authorization grant waits for the person to approve, in seconds, between 1 and 3600.
       - The wait also ends when the device code expires (its C(expires_in)). Polls are sent at the interval the OP asks for
         (5 seconds when it names none), 5 seconds more after each C(slow_down) (RFC 8628 section 3.5).
+      - Everything the polls wait for stays within this limit, the retries of a poll (O(retries)) and their waits included,
+        whether for the C(Retry-After) of an HTTP 429 or 503 or after a lost connection. Each attempt's O(timeout) is cut
+        to the time left.
+        A poll or retry that could only be sent at or after the limit is not sent; the task fails at once, naming
+        O(device_timeout) (or the device code's C(expires_in)) and what the last poll met.
     type: int
     default: 600
   subject_token:

@@ -82,6 +82,18 @@ class ResponseError(OIDCError):
     """The server answered, but not with something this client can use."""
 
 
+class DeadlineError(OIDCError):
+    """A call would run past the time its caller gave it (a device poll and device_timeout): nothing more was sent.
+
+    ``why`` says what the call met last (an answer to wait for, a lost connection), in words that complete "the last
+    attempt ...", for the caller's own message.
+    """
+
+    def __init__(self, message: str, why: str = '', **details: Any) -> None:
+        super().__init__(message, **details)
+        self.why = why
+
+
 class UnpagedListError(ResponseError):
     """A SCIM server that holds more objects than it lists and does not page through them (PingOne's SCIM API
     answers at most 200, whatever startIndex asks): the objects can be read by filter, not listed.

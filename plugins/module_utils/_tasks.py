@@ -26,7 +26,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Optio
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection import READ_AFTER_CREATE_TRIES, ResourceCollection
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import selector
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.query import json_query
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.query import compile_query, json_query
 from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import MISSING, OK, UNDECRYPTABLE, Entry
 from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import FORGET, RENEW, USE, TokenProvider, identity, token_client
 
@@ -127,6 +127,7 @@ def run_resource_task(
     """
     options = options_of(options)
     http = http if http is not None else http_client_for(options, context)
+    http.check_url(options.url, 'the url option')  # before the token request too
     return converge(options, check_mode, diff, http, token_source(options, token_provider(options, context)))
 
 
@@ -139,6 +140,7 @@ def run_info_task(options: OptionsLike, context: TaskContext, check_mode: bool =
     """
     options = options_of(options)
     http = http if http is not None else http_client_for(options, context)
+    http.check_url(options.url, 'the url option')  # before the token request too
     collection = ResourceCollection(
         http,
         options.url,
@@ -149,9 +151,13 @@ def run_info_task(options: OptionsLike, context: TaskContext, check_mode: bool =
         not_found_retries=READ_AFTER_CREATE_TRIES - 1 if options.parent_created else 0,
         bearer=bearer_origin(options),
     )
+    # Every expression of the task is parsed before the first request: a typo is not found after a read.
+    selected = selector(options.select_query if options.list else None)
+    for name, expression in (('query', options.query), ('items_path', options.items_path if options.list else None)):
+        if expression:
+            compile_query(expression, name)
     result: dict[str, Any] = {'changed': False, 'url': collection.url}
     if options.list:
-        selected = selector(options.select_query)
         found: Any = [obj for obj in collection.list_all() if selected(obj)]
         result.update(objects=found, count=len(found), found=bool(found), msg=f'{collection.name}: {len(found)} object{"" if len(found) == 1 else "s"}')
     else:

@@ -69,6 +69,8 @@ options:
     description:
       - A JMESPath expression applied to what was read (the object, or the list of objects), returned as RV(value),
         for example V(secret) or V([].name).
+      - An expression that does not parse fails before any request, as does a O(select_query) or O(items_path) that does
+        not; one that fails on what was read (a function given the wrong type) fails naming the option and the expression.
     type: str
   not_found:
     description:

@@ -83,6 +83,8 @@ options:
   key_query:
     description:
       - A JMESPath expression that gives an object's identity, for example V(emails[?primary].value | [0]).
+      - An expression that does not parse fails before any request; one that fails on an object (a function given the
+        wrong type) fails naming this option and the expression.
     type: str
   item:
     description:
@@ -157,6 +159,12 @@ options:
       - An HTTP 429 pauses every write for its C(Retry-After) (up to O(retry_after_max)) and halves the writes in
         flight; they grow back by one after each run of successes. The result warns when the service throttled
         the task.
+      - One request sits out at most O(retries) x O(retry_after_max) seconds of such pauses in all (90 s at the
+        defaults), those of its own 429 answers and those of the other requests', as its own retries alone could wait.
+        A request whose next pause would end later fails at once, and the message names that limit and what was
+        waited. So under a storm of 429s the task fails after about that long, whatever O(parallel) is (the requests
+        in flight wait out the same pauses together), plus the time the requests themselves take (O(timeout) each
+        at most).
       - Between 1 and 32. Ordering between collections (users before the groups that name them) comes from the
         order of tasks.
     type: int

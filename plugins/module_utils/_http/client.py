@@ -10,22 +10,26 @@ Internal to this collection; not a public API.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, TransportError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, DeadlineError, ResponseError, TransportError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.bounds import MAX_JSON_DEPTH, declared_length, json_too_deep
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.retry import RETRY_AFTER_CAP, backoff_delay, parse_retry_after, retry_delay
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.throttle import PausePastLimit
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import check_url
 
 try:
     import requests
     from urllib3.exceptions import HTTPError as Urllib3Error
+    from urllib3.exceptions import InvalidHeader as Urllib3InvalidHeader
     from urllib3.exceptions import NewConnectionError, ReadTimeoutError
 except ImportError:  # pragma: no cover - reported by require_requests()
     requests = None  # type: ignore[assignment]
-    NewConnectionError = ReadTimeoutError = Urllib3Error = None  # type: ignore[assignment,misc]
+    NewConnectionError = ReadTimeoutError = Urllib3Error = Urllib3InvalidHeader = None  # type: ignore[assignment,misc]
 
 if TYPE_CHECKING:
     from requests import PreparedRequest, Response
@@ -134,6 +138,7 @@ class HttpClient:
         sleep: Callable[[float], object] = time.sleep,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         retry_after_max: float = RETRY_AFTER_CAP,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         require_requests()
         check_ca_path(ca_path if validate_certs else None)
@@ -148,6 +153,7 @@ class HttpClient:
             sleep=sleep,
             max_response_bytes=max_response_bytes,
             retry_after_max=retry_after_max,
+            clock=clock,
         )
         self.verify = make_verify(validate_certs, ca_path)
         self.timeout = timeout
@@ -155,6 +161,8 @@ class HttpClient:
         self.retry_after_max = retry_after_max
         self.allow_plain_http = allow_plain_http
         self.sleep = sleep
+        # What a call's time limit (request's within) is measured with; a test's fake clock replaces it with sleep.
+        self.clock = clock
         self.max_response_bytes = max_response_bytes
         self.session = requests.Session()
         self.session.headers['User-Agent'] = http_agent or USER_AGENT
@@ -183,9 +191,10 @@ class HttpClient:
         single_use: bool = False,
         build: Callable[[], RequestParts] | None = None,
         source: str | None = None,
+        within: float | None = None,
         **kwargs: Any,
     ) -> Response:
-        """Send a request with retries; return the final response (body read) or raise TransportError.
+        """Send a request with retries; return the final response (body read) or raise an OIDCError.
 
         ``what`` completes "Failed to ..." in error messages.  ``build``, when given, is
         called before every attempt and returns ``(data, headers)``: a client assertion
@@ -193,20 +202,48 @@ class HttpClient:
         section 3, item 7).  ``verify`` is passed on every request because
         REQUESTS_CA_BUNDLE overrides ``Session.verify``.  ``timeout`` bounds each
         attempt as a whole, not each socket read.
+
+        ``within``, when given, is the time the whole call may take, retries and their waits included (a device
+        poll within device_timeout): each attempt's timeout is cut to what is left, and a retry whose wait would end
+        past it is not made (DeadlineError).  With a throttle, the pauses this request sits out for 429 answers, its
+        own and other requests', add up to at most ``retries`` x ``retry_after_max`` seconds, as its own retries
+        alone could wait: a request whose next pause would pass that fails (ResponseError), so a storm of 429s
+        ends a parallel converge after about that long, whatever ``parallel`` is (its requests sit out the same
+        pauses side by side).  A request that can never be sent (a line break in a header value, a URL requests
+        cannot parse) fails at once, not retried (ConfigurationError).
         """
         self.check_url(url, source or 'requested URL')
         kwargs['verify'] = self.verify
+        deadline = None if within is None else self.clock() + within
+        pause_limit = self.retries * self.retry_after_max
+        paused = 0.0
         attempt = 0
         reasons: list[str] = []
         while True:
+            timeout: float = self.timeout
+            if deadline is not None:
+                left = deadline - self.clock()
+                if left <= 0:
+                    raise self._past_deadline(what, url, within, reasons, 'had no time left')
+                timeout = min(timeout, left)
             if build is not None:
                 kwargs['data'], kwargs['headers'] = build()
             try:
-                response, delay = self._attempt(method, url, kwargs, attempt, single_use)
+                response, delay, waited = self._attempt(method, url, kwargs, attempt, single_use, timeout, pause_limit - paused)
+            except PausePastLimit as exc:
+                self._warn_retries(what, url, reasons)
+                raise self._paused_too_long(what, url, paused + exc.waited, exc.pause, pause_limit, reasons) from None
+            except _Unsendable as exc:
+                raise ConfigurationError.failure(what, url, f'{exc}; nothing was sent, and the request is not retried') from None
             except requests.exceptions.RequestException as exc:
                 reason, never_sent = describe_transport_error(exc)
+                if deadline is not None and timeout < self.timeout and isinstance(exc, requests.exceptions.Timeout):
+                    raise self._past_deadline(what, url, within, reasons, f'got no answer before the limit ({reason})') from exc
                 if attempt < self.retries and (never_sent or (not single_use and not isinstance(exc, requests.exceptions.SSLError))):
-                    self.sleep(backoff_delay(attempt))
+                    delay = backoff_delay(attempt)
+                    if deadline is not None and self.clock() + delay >= deadline:
+                        raise self._past_deadline(what, url, within, reasons, f'failed ({reason}), and its retry would start after the limit') from exc
+                    self.sleep(delay)
                     attempt += 1
                     reasons.append(reason)
                     continue
@@ -214,27 +251,57 @@ class HttpClient:
                 raise TransportError.failure(what, url, reason) from exc
             except _TooLarge:
                 raise TransportError.failure(what, url, f'the answer is larger than {self.max_response_bytes} bytes; refused') from None
+            except _Refused as exc:
+                raise ResponseError.failure(what, url, f'{exc}; refused', status=exc.status) from None
             except _TooSlow:
+                if deadline is not None and timeout < self.timeout:
+                    raise self._past_deadline(what, url, within, reasons, 'got no full answer before the limit') from None
                 self._warn_retries(what, url, reasons)
                 raise TransportError.failure(what, url, f'the answer did not arrive in full within the timeout of {self.timeout} s') from None
+            paused += waited
             if delay is None:
                 self._warn_retries(what, url, reasons)
                 return response
+            if deadline is not None and self.clock() + delay >= deadline:
+                raise self._past_deadline(
+                    what, url, within, reasons, f'was answered HTTP {response.status_code}, to be sent again after {delay:g} s, past the limit'
+                )
             if self.throttle is None or response.status_code != 429:
                 self.sleep(delay)  # with a throttle, every request waits out a 429's pause in Throttle.acquire
             attempt += 1
             reasons.append(f'HTTP {response.status_code}')
 
-    def _attempt(self, method: str, url: str, kwargs: dict[str, Any], attempt: int, single_use: bool) -> tuple[Response, float | None]:
-        """One attempt through the throttle, if any: the response, and how long to wait before resending it (None: do not)."""
+    def _past_deadline(self, what: str, url: str, within: float | None, reasons: list[str], why: str) -> DeadlineError:
+        """The error of a call out of time: what its last attempt met, and the retries before it."""
+        self._warn_retries(what, url, reasons)
+        retried = f' (after {len(reasons)} retr{"y" if len(reasons) == 1 else "ies"})' if reasons else ''
+        return DeadlineError.failure(what, url, f'no usable answer within {within:g} s: the last attempt {why}{retried}', why=why)
+
+    def _paused_too_long(self, what: str, url: str, paused: float, pause: float, limit: float, reasons: list[str]) -> ResponseError:
+        """The error of a request whose next pause for rate limiting would pass its limit (see request)."""
+        answered = sum(1 for reason in reasons if reason == 'HTTP 429')
+        return ResponseError.failure(
+            what,
+            url,
+            f'the service is rate limiting this task (HTTP 429, {answered} of them to this request): it has waited {paused:.1f} s for '
+            f'pauses, and the next would end {pause:.1f} s later, past the {limit:g} s a request waits in all (retries {self.retries} x '
+            f'retry_after_max {self.retry_after_max:g} s); run it again later, or lower parallel',
+            status=429 if answered else None,
+        )
+
+    def _attempt(
+        self, method: str, url: str, kwargs: dict[str, Any], attempt: int, single_use: bool, timeout: float, max_pause: float
+    ) -> tuple[Response, float | None, float]:
+        """One attempt through the throttle, if any: the response, how long to wait before resending it (None: do not),
+        and how long the throttle paused it (PausePastLimit when the pause would pass ``max_pause``)."""
         throttle = self.throttle
         if throttle is None:
-            response = self._send_once(method, url, kwargs)
-            return response, retry_delay(response.status_code, response.headers, attempt, self.retries, single_use, cap=self.retry_after_max)
+            response = self._send_once(method, url, kwargs, timeout)
+            return response, retry_delay(response.status_code, response.headers, attempt, self.retries, single_use, cap=self.retry_after_max), 0.0
         status = pause = None
-        throttle.acquire()
+        waited = throttle.acquire(max_pause)
         try:
-            response = self._send_once(method, url, kwargs)
+            response = self._send_once(method, url, kwargs, timeout)
             status = response.status_code
             delay = retry_delay(status, response.headers, attempt, self.retries, single_use, cap=self.retry_after_max)
             if status == 429:
@@ -242,7 +309,7 @@ class HttpClient:
                 pause = (
                     delay if delay is not None else min(parse_retry_after(response.headers.get('Retry-After')) or backoff_delay(attempt), self.retry_after_max)
                 )
-            return response, delay
+            return response, delay, waited
         finally:
             throttle.release(status, pause)
 
@@ -255,13 +322,28 @@ class HttpClient:
             times = 'time' if len(reasons) == 1 else 'times'
             self.warn(f'{what[:1].upper()}{what[1:]} at {url}: retried {len(reasons)} {times} after {said}')
 
-    def _send_once(self, method: str, url: str, kwargs: dict[str, Any]) -> Response:
+    def _send_once(self, method: str, url: str, kwargs: dict[str, Any], timeout: float) -> Response:
         """One attempt: headers within the timeout, then the body read against a deadline and a size cap."""
-        deadline = time.monotonic() + self.timeout
-        response = self.session.request(method, url, allow_redirects=False, stream=True, timeout=self.timeout, **kwargs)
+        deadline = time.monotonic() + timeout
+        bad_header = self._unsendable_header(kwargs)
+        if bad_header:
+            raise _Unsendable(bad_header)
         try:
-            declared = response.headers.get('Content-Length', '')
-            if declared.isdigit() and int(declared) > self.max_response_bytes:
+            response = self.session.request(method, url, allow_redirects=False, stream=True, timeout=timeout, **kwargs)
+        except requests.exceptions.InvalidHeader as exc:
+            if isinstance(exc.__context__, Urllib3InvalidHeader):  # the answer's framing (Content-Length 2, 3)
+                raise _Refused(f'the answer has an invalid header ({str(exc)[:120]})', None) from None
+            # The request's headers were checked above; what requests refuses besides shows the value: not shown.
+            raise _Unsendable('the request cannot be sent: a header holds what HTTP does not allow in a header (RFC 9110 section 5.5)') from None
+        except ValueError as exc:
+            # Raised before any byte leaves: requests' InvalidURL, InvalidSchema, urllib3's LocationParseError (a host
+            # label IDNA refuses).  Sending again cannot help.
+            raise _Unsendable(f'the request cannot be sent: {_innermost(exc) if isinstance(exc, requests.exceptions.RequestException) else exc}') from None
+        try:
+            declared, invalid = declared_length(response.headers.get('Content-Length'))
+            if invalid:
+                raise _Refused(invalid, response.status_code)
+            if declared is not None and declared > self.max_response_bytes:
                 raise _TooLarge()
             body = bytearray()
             while True:
@@ -281,11 +363,52 @@ class HttpClient:
                 body.extend(chunk)
                 if len(body) > self.max_response_bytes:
                     raise _TooLarge()
+            if bytes(body.lstrip()[:1]) in (b'{', b'[') and json_too_deep(body.decode('latin-1')):
+                # Latin-1 maps each byte to one character: brackets, quotes and backslashes are found where UTF-8 has them.
+                raise _Refused(f'the answer is JSON nested more than {MAX_JSON_DEPTH} levels deep', response.status_code)
             # requests' own cache of the body: .text and .json() read it as if requests had read it.
             response._content = bytes(body)  # pylint: disable=protected-access
             return response
         finally:
             response.close()
+
+    def _unsendable_header(self, kwargs: dict[str, Any]) -> str | None:
+        """Why the request's headers cannot be sent, naming the header (never its value: a bearer token), or None."""
+        headers = dict(self.session.headers)
+        headers.update(kwargs.get('headers') or {})
+        for name, value in headers.items():
+            text = value.decode('latin-1') if isinstance(value, bytes) else str(value)
+            # requests refuses CR, LF and NUL and a leading space (a header split in two); http.client sends values as
+            # ISO-8859-1 (RFC 9110 section 5.5: obs-text at most) and fails on any other character.
+            if _UNSENDABLE_VALUE.search(text) or text[:1].isspace():
+                hint = HEADER_SOURCES.get(str(name).lower())
+                return (
+                    f'the request cannot be sent: its {name} header holds a line break, a leading space or a character outside ISO-8859-1, '
+                    f'which HTTP does not allow in a header (RFC 9110 section 5.5){"; check " + hint if hint else ""}'
+                )
+        return None
+
+
+# What no header value may hold (see HttpClient._unsendable_header).
+_UNSENDABLE_VALUE = re.compile('[\r\n\x00\u0100-\U0010ffff]')
+
+# Where the value of a header the collection sends comes from, for the message that refuses it.
+HEADER_SOURCES = {
+    'user-agent': 'http_agent',
+    'authorization': 'bearer_token, or the token the OP issued (and stored)',
+}
+
+
+class _Unsendable(Exception):
+    """The request cannot be sent as it is (requests refused it before sending anything)."""
+
+
+class _Refused(Exception):
+    """The answer arrived but is refused whole (invalid framing, JSON nested too deep): not resent."""
+
+    def __init__(self, reason: str, status: int | None) -> None:
+        super().__init__(reason)
+        self.status = status
 
 
 class _TooLarge(Exception):

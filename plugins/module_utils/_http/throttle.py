@@ -23,6 +23,15 @@ import time
 from collections.abc import Callable
 
 
+class PausePastLimit(Exception):
+    """A request's next pause would pass what it may still wait: ``waited`` seconds so far, the pause ``pause`` seconds long."""
+
+    def __init__(self, waited: float, pause: float) -> None:
+        super().__init__(f'paused {waited:.1f} s, the next pause {pause:.1f} s')
+        self.waited = waited
+        self.pause = pause
+
+
 class Throttle:
     """A gate for the requests of one task: at most ``limit`` in flight, none before a shared pause ends."""
 
@@ -39,15 +48,26 @@ class Throttle:
         self.lowest = self.ceiling
         self._condition = threading.Condition()
 
-    def acquire(self) -> None:
-        """Wait for a free slot and for the end of any pause, then take the slot."""
+    def acquire(self, max_pause: float | None = None) -> float:
+        """Wait for a free slot and for the end of any pause, then take the slot; return the seconds spent in pauses.
+
+        ``max_pause`` is how long the caller may still sit out pauses: a pause that would end later is not waited
+        for (PausePastLimit), so that a storm of 429s cannot hold a request for parallel x retries pauses.  Waiting
+        for a slot while no pause runs is not counted: the other requests are being answered.
+        """
+        waited = 0.0
         with self._condition:
             while True:
-                wait = self.not_before - self.clock()
-                if wait <= 0 and self.in_flight < self.limit:
+                now = self.clock()
+                pause = self.not_before - now
+                if pause <= 0 and self.in_flight < self.limit:
                     self.in_flight += 1
-                    return
-                self._condition.wait(timeout=wait if wait > 0 else None)
+                    return waited
+                if pause > 0 and max_pause is not None and waited + pause > max_pause:
+                    raise PausePastLimit(waited, pause)
+                self._condition.wait(timeout=pause if pause > 0 else None)
+                if pause > 0:
+                    waited += min(max(self.clock() - now, 0.0), pause)
 
     def release(self, status: int | None = None, pause: float | None = None) -> None:
         """Give the slot back, with the answer's status; after a 429, pause every request for ``pause`` seconds."""

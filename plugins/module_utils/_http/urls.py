@@ -12,8 +12,9 @@ the origin the client already trusts with its credentials, and secrets go only o
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Any, cast
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import json_type
@@ -84,6 +85,30 @@ def resolve_link(link: Any, base: str, collection_url: str) -> tuple[str | None,
     return url, None
 
 
+# RFC 3986 section 3.2.2: a reg-name is unreserved, sub-delims and pct-encoded characters. Non-ASCII letters are an
+# internationalized name, which requests encodes (IDNA) and refuses itself when it cannot.
+_REG_NAME = re.compile("[A-Za-z0-9\\-._~!$&'()*+,;=%\u0080-\U0010ffff]+")
+
+
+def authority_problem(parts: SplitResult) -> str | None:
+    """Why the host or port of a URL cannot be connected to, whatever the network says (a space in the host, a port of
+    99999), or None.  A name that only DNS can refuse is not judged here."""
+    try:
+        parts.port
+    except ValueError:
+        return f'its port {parts.netloc.rsplit(":", 1)[-1]!r} is not a number from 0 to 65535'
+    host = parts.hostname or ''
+    if ':' in host:
+        try:
+            ipaddress.IPv6Address(host.split('%', 1)[0])
+        except ValueError:
+            return f'its host [{host}] is not an IPv6 address'
+        return None
+    if not _REG_NAME.fullmatch(host):
+        return f'its host {host!r} is not a host name (RFC 3986 section 3.2.2: letters, digits, "-" and ".")'
+    return None
+
+
 def is_loopback(host: str | None) -> bool:
     """True for a host name or address that stays on this machine (127.0.0.0/8, ::1, localhost)."""
     host = (host or '').strip('[]').lower()
@@ -102,7 +127,10 @@ def check_url(url: str | None, source: str, allow_plain_http: bool = False) -> s
     TLS"; RFC 7523 assertions and bearer tokens are as good as the secret). ``source``
     says where the URL came from, for the message: an option, or a discovery document.
     """
-    parts = urlsplit(url or '')
+    try:
+        parts = urlsplit(url or '')
+    except ValueError as exc:  # an unbalanced or invalid [IPv6] literal
+        raise ConfigurationError(f'{url} ({source}) is not a valid URL: {exc}', url=url) from None
     if '@' in parts.netloc:
         # RFC 9110 section 4.2.4: userinfo in an http(s) URL is deprecated; requests would also show it in every message.
         shown = shown_url(cast(str, url))
@@ -112,6 +140,10 @@ def check_url(url: str | None, source: str, allow_plain_http: bool = False) -> s
             url=shown,
         )
     scheme = parts.scheme.lower()
+    problem = authority_problem(parts) if parts.hostname else None
+    if problem:
+        # Refused here, naming where the URL came from, rather than sent to requests, which would refuse it too.
+        raise ConfigurationError(f'Refusing {url} ({source}): {problem}', url=url)
     if scheme == 'https' and parts.hostname:
         return None
     if scheme == 'http' and parts.hostname:

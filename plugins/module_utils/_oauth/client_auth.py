@@ -253,6 +253,7 @@ def post(
     audience: str,
     single_use: bool = False,
     source: str | None = None,
+    within: float | None = None,
 ) -> tuple[Response, float]:
     """POST ``form`` to an endpoint of the OP with the client's authentication: the answer, and when its last attempt left.
 
@@ -260,7 +261,7 @@ def post(
     attempt, retries included, presents the client anew: a new client assertion (jti, iat, exp), since OPs accept
     each jti once (RFC 7523 section 3, item 7).  ``audience`` is the assertion's aud, which the caller chose for this
     endpoint (_oauth.audience).  What it sends as credentials
-    is remembered in the task's context, for masking.
+    is remembered in the task's context, for masking.  ``within`` bounds the call, retries included (HttpClient.request).
     """
     sent_at: list[float] = []
 
@@ -271,5 +272,5 @@ def post(
         sent_at.append(time.time())
         return dict(form, **fields), headers
 
-    response = http.request('POST', url, what, single_use=single_use, build=build, source=source)
+    response = http.request('POST', url, what, single_use=single_use, build=build, source=source, within=within)
     return response, sent_at[-1]

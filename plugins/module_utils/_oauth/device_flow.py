@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, ResponseError, TransportError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import DeadlineError, OAuthError, ResponseError, TransportError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import is_oauth_error, json_or_none
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth import post
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE
@@ -116,7 +116,8 @@ def poll_step(outcome: str, interval: float, now: float, deadline: float) -> tup
     ``deadline`` is when the device code expires or device_timeout ends, whichever is first.  RFC 8628
     section 3.5: authorization_pending polls again at the interval, slow_down adds 5 seconds to it for
     good, a lost answer (connection timeout) doubles it, access_denied and expired_token end the flow,
-    and any other error is the OP's final answer.  A poll that would be sent after the deadline is not.
+    and any other error is the OP's final answer.  A poll that would be sent at or after the deadline is not: it
+    would have no time left for its answer.
     """
     if outcome == 'tokens':
         return DONE, interval
@@ -130,7 +131,7 @@ def poll_step(outcome: str, interval: float, now: float, deadline: float) -> tup
         interval = min(interval * 2, MAX_INTERVAL)
     elif outcome != 'authorization_pending':
         return FAILED, interval
-    if now + interval > deadline:
+    if now + interval >= deadline:
         return TIMEOUT, interval
     return POLL, interval
 
@@ -174,7 +175,7 @@ class DevicePoller:
         started = self.clock()
         deadline = started + min(authorization.expires_in, self.device_timeout)
         interval: float = authorization.interval
-        if started + interval > deadline:
+        if started + interval >= deadline:
             raise self._timeout(authorization, what)
         form = dict(form, device_code=authorization.device_code)
         while True:
@@ -184,8 +185,13 @@ class DevicePoller:
             error: OAuthError | TransportError | None = None
             try:
                 # Not single-use: the device code is spent only when tokens are issued (section 3.5), so a poll whose
-                # answer was lost may be sent again; only the answer that carries the tokens spends it.
-                response, sent_at = post(self.http, self.client_auth, self.token_endpoint, form, what, audience=self.token_audience)
+                # answer was lost may be sent again; only the answer that carries the tokens spends it.  Its retries and
+                # their waits (Retry-After of a 429 or 503, backoff after a lost connection) end by the deadline too.
+                response, sent_at = post(
+                    self.http, self.client_auth, self.token_endpoint, form, what, audience=self.token_audience, within=deadline - self.clock()
+                )
+            except DeadlineError as exc:
+                raise self._timeout(authorization, what, exc) from None
             except TransportError as exc:
                 error, outcome = exc, 'transport'
             else:
@@ -223,6 +229,9 @@ class DevicePoller:
             f'the user did not approve the request at {authorization.verification_uri} in time: {limit}; {self.polls} polls were sent. '
             f'Run the task again and approve it sooner{"" if expires_first else ", or raise device_timeout"}'
         )
-        if isinstance(last_error, TransportError):
+        if isinstance(last_error, DeadlineError):
+            # Not the user's slowness only: the OP's answers (429 or 503 with Retry-After, lost connections) took the time.
+            reason += f'; the last poll {last_error.why}'
+        elif isinstance(last_error, TransportError):
             reason += f'; the last poll got no answer: {last_error}'
         return OAuthError.failure(what, self.token_endpoint, reason, error='expired_token' if expires_first else None)

@@ -148,8 +148,28 @@ def grant_form(
     for key, value in (extra_params or {}).items():
         if key in owned:
             raise ConfigurationError(f'extra_params cannot set {key}; use the option of that name{" (token_audience)" if key == "audience" else ""}')
-        form[key] = value
+        form[key] = form_value(key, value)
     return form
+
+
+def form_value(key: str, value: Any) -> Any:
+    """The value of an extra_params field as the form sends it: a scalar, or a list of scalars sent as the field repeated
+    (RFC 8707 section 2: several ``resource`` parameters).  A form field is flat text (application/x-www-form-urlencoded):
+    a dict, or a list inside the list, has no encoding there, and requests would send its keys in place of it."""
+    if isinstance(value, (list, tuple)):
+        nested = [item for item in value if isinstance(item, (dict, list, tuple))]
+        if nested:
+            raise ConfigurationError(
+                f'extra_params {key} is a list holding {"a dict" if isinstance(nested[0], dict) else "a list"}: a form field takes text, '
+                'or a list of texts sent as the field repeated; give the value as a string (JSON, if the OP expects JSON there)'
+            )
+        return list(value)
+    if isinstance(value, dict):
+        raise ConfigurationError(
+            f'extra_params {key} is a dict: a form field takes text, or a list of texts sent as the field repeated; give the value as a '
+            'string (JSON, if the OP expects JSON there)'
+        )
+    return value
 
 
 def scope_list(scope: str | Sequence[str] | None) -> list[str]:

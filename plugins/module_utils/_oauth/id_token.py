@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import IdTokenError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.bounds import MAX_JSON_DEPTH, json_too_deep
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.assertion import ALG_FAMILY
 
 try:
@@ -31,10 +32,25 @@ _HASHES = {'256': hashlib.sha256, '384': hashlib.sha384, '512': hashlib.sha512}
 
 def unverified_header_and_claims(id_token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Header and claims of a JWT without checking the signature (to choose the key and issuer)."""
+    if _nested_too_deep(id_token):
+        # PyJWT's json.loads would end in RecursionError; the claims would be returned, and walked, whole.
+        raise IdTokenError(f'The ID token is not a well-formed JWT (its JSON is nested more than {MAX_JSON_DEPTH} levels deep)')
     try:
         return jwt.get_unverified_header(id_token), jwt.decode(id_token, options={'verify_signature': False})
     except PyJWTError as exc:
         raise IdTokenError(f'The ID token is not a well-formed JWT ({type(exc).__name__})') from None
+
+
+def _nested_too_deep(token: str) -> bool:
+    """Whether the JOSE header or the payload of a compact JWS nests its JSON too deep (bounds.json_too_deep)."""
+    for segment in token.split('.')[:2]:
+        try:
+            text = base64.urlsafe_b64decode(segment + '=' * (-len(segment) % 4)).decode('utf-8')
+        except (ValueError, UnicodeDecodeError):
+            return False  # PyJWT says what is wrong with it
+        if json_too_deep(text):
+            return True
+    return False
 
 
 def select_key(jwks: dict[str, Any], header: dict[str, Any]) -> Any:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import base64
 import email.utils
-import json
 import math
 from collections.abc import Mapping
 from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, ResponseError, failed_to
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.bounds import load_json
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, is_oauth_error, json_or_none, lacks, media_type, summarise
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE, TOKEN_EXCHANGE
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import looks_like_pingone, not_found_hint
@@ -233,8 +233,8 @@ def jwt_expiry(access_token: Any) -> int | float | None:
         return None
     try:
         payload = base64.urlsafe_b64decode(parts[1] + '=' * (-len(parts[1]) % 4))
-        claims = json.loads(payload.decode('utf-8'))
-    except (ValueError, UnicodeDecodeError):
+        claims = load_json(payload)
+    except ValueError:  # not base64, not UTF-8, not JSON, or JSON nested too deep (bounds.load_json)
         return None
     return finite_number(claims.get('exp')) if isinstance(claims, dict) else None
 

@@ -239,6 +239,7 @@ class TokenClient(OPClient):
             audience_at(self.options, token_endpoint, token_endpoint, endpoints.issuer),
             self.options.device_timeout,
             sleep=self.sleep,
+            clock=self.http.clock,  # the clock the HTTP client measures the polls' time limit with
         )
         # Section 3.1: the scope goes with the authorization request; the token request of section 3.4 has none.
         authorization = poller.authorize(url, form.get('scope'), audience_at(self.options, url, token_endpoint, endpoints.issuer))

@@ -24,6 +24,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import collection_name
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import DIALECTS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import Action, check_prune, plan, selector
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.query import compile_query
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.report import diff_view, member_references, summary
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import bearer_origin
 
@@ -181,7 +182,11 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
             separate=collection.attribute_endpoints,
         )
 
+    # Every expression of the task is parsed before the first request: a typo is not found after a read.
     selected = selector(options.select_query)
+    for name, expression in (('key_query', options.key_query), ('items_path', options.items_path)):
+        if expression:
+            compile_query(expression, name)
     current, strategy, read_warning = read_current(collection, options, desired, fold)
     context.warn(read_warning)
     problem = collection.dialect.collection_problem(collection.url, current)

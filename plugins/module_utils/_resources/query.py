@@ -37,6 +37,9 @@ def compile_query(expression: str, option: str) -> Any:
         return _compiled(expression)
     except jmespath.exceptions.JMESPathError as exc:
         raise ConfigurationError(f'{option} {expression!r} is not a valid JMESPath expression: {exc}') from None
+    except RecursionError:
+        # jmespath's parser recurses once a nesting level: an expression of thousands of parentheses exhausts the stack.
+        raise ConfigurationError(f'{option} is not a usable JMESPath expression: it is nested too deep ({len(expression)} characters)') from None
 
 
 def plain(value: Any) -> Any:
@@ -58,6 +61,8 @@ def json_query(expression: str, value: Any, option: str) -> Any:
         return compiled.search(plain(value))
     except _jmespath().exceptions.JMESPathError as exc:
         raise ConfigurationError(f'{option} {expression!r} cannot be applied: {exc}') from None
+    except RecursionError:
+        raise ConfigurationError(f'{option} {expression!r} cannot be applied: it nests too deep for the value it is applied to') from None
 
 
 def truthy(value: Any) -> bool:

@@ -33,6 +33,9 @@ class Api:
         self.context = TaskContext()
         self.calls = []
 
+    def check_url(self, url, source):
+        self.calls.append(('check', url, source))
+
     def request(self, method, url, what, single_use=False, headers=None, data=None, **kwargs):
         self.calls.append((method, url))
         if method == 'GET':
@@ -55,7 +58,8 @@ def test_resource_task_reads_item_and_items_options(desired, created, unchanged)
     result = _tasks.run_resource_task(options, api.context, http=api)
     assert (result['created'], result['unchanged']) == (created, unchanged)
     assert result['changed'] is bool(created)
-    assert api.calls == [('GET', USERS)] + [('POST', USERS)] * len(created)
+    # The url option is checked (https, a host and port that can be reached) before anything is sent.
+    assert api.calls == [('check', USERS, 'the url option'), ('GET', USERS)] + [('POST', USERS)] * len(created)
 
 
 @pytest.mark.parametrize(

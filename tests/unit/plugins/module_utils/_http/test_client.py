@@ -33,7 +33,7 @@ class Answers:
     def __init__(self, *statuses):
         self.statuses = list(statuses)
 
-    def __call__(self, method, url, kwargs):
+    def __call__(self, method, url, kwargs, timeout):
         response = requests.models.Response()
         response.status_code = self.statuses.pop(0)
         response.headers['Retry-After'] = '1'
@@ -47,11 +47,12 @@ def test_with_a_throttle_a_429_pauses_through_the_throttle_not_a_sleep(monkeypat
     client = http_client.HttpClient(sleep=sleeps.append)
     client.throttle = Throttle(4, clock=lambda: 0.0)
     waits = []
-    monkeypatch.setattr(client.throttle, 'acquire', lambda: waits.append(client.throttle.not_before))
+    monkeypatch.setattr(client.throttle, 'acquire', lambda max_pause: waits.append((client.throttle.not_before, max_pause)) or 0.0)
     monkeypatch.setattr(client, '_send_once', Answers(429, 503, 201))
     assert client.request('POST', 'https://api.example/v2/Users', 'create').status_code == 201
-    # The 429 set the shared pause (no sleep of its own); the 503 with Retry-After is this request's own wait.
-    assert sleeps == [1.0] and waits == [0.0, 1.0, 1.0] and client.throttle.limit == 2
+    # The 429 set the shared pause (no sleep of its own); the 503 with Retry-After is this request's own wait. Each
+    # acquire may pause the request for what is left of retries x retry_after_max (3 x 30 s).
+    assert sleeps == [1.0] and waits == [(0.0, 90.0), (1.0, 90.0), (1.0, 90.0)] and client.throttle.limit == 2
     assert client.context.warnings == ['Create at https://api.example/v2/Users: retried 2 times after HTTP 429, HTTP 503']
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import threading
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.throttle import Throttle
+import pytest
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.throttle import PausePastLimit, Throttle
 
 
 class Clock:
@@ -84,3 +86,30 @@ def test_summary():
     assert gate.summary() == (
         'the service answered HTTP 429 (rate limited) 1 time: every request paused 1 time as Retry-After said, and the requests in flight went down to 2 of 4'
     )
+
+
+def test_a_pause_past_what_a_request_may_still_wait_is_refused_at_once():
+    """A storm of 429s: a request that has sat out 2 s of its 3 s is not held for a 5 s pause, nor for a 2 s one; it
+    fails without waiting, saying how long it waited and how long the pause was."""
+    clock = Clock()
+    gate = Throttle(4, clock=clock)
+    gate.acquire()
+    gate.release(429, 5.0)
+    with pytest.raises(PausePastLimit) as caught:
+        gate.acquire(max_pause=3.0)
+    assert (caught.value.waited, caught.value.pause) == (0.0, 5.0) and gate.in_flight == 0 and clock.now == 100.0
+    clock.now = 103.0  # the pause has 2 s to run
+    with pytest.raises(PausePastLimit):
+        gate.acquire(max_pause=1.0)
+    # Without a pause the limit does not matter: a slot is taken at once, nothing waited.
+    clock.now = 106.0
+    assert gate.acquire(max_pause=0.0) == 0.0 and gate.in_flight == 1
+
+
+def test_acquire_counts_the_time_spent_in_pauses():
+    gate = Throttle(2)
+    gate.acquire()
+    gate.release(429, 0.2)
+    waited = gate.acquire(max_pause=5.0)
+    # The real pause, measured by the gate's clock: at most the 0.2 s of the pause (the scheduler's delay is not counted).
+    assert 0.0 < waited <= 0.2

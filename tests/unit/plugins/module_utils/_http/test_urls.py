@@ -128,3 +128,34 @@ def test_a_url_with_user_credentials_is_refused_without_showing_them(url):
     assert str(caught.value).startswith(f'Refusing {url.split(":")[0]}://***@')
     assert 'Pa55word' not in str(caught.value) + str(caught.value.details) and 'token@' not in str(caught.value)
     assert 'user credentials (user:password@)' in str(caught.value)
+
+
+# A URL no request can be sent to, whatever the network says -> the words of its refusal (None: accepted).
+AUTHORITIES = [
+    ('https://op.example.com/token', None),
+    ('https://op.example.com:8443/token', None),
+    ('https://127.0.0.1:/token', None),  # an empty port is the default one (RFC 3986 section 3.2.3)
+    ('https://[::1]:8443/token', None),
+    ('https://op-1.example_test/token', None),  # "_" is unreserved; DNS decides
+    ('https://b\u00fccher.example/token', None),  # an internationalized name: requests encodes it (IDNA)
+    ('https://exa mple.com/token', "its host 'exa mple.com' is not a host name"),
+    ('https://op<script>.example/token', "its host 'op<script>.example' is not a host name"),
+    ('https://op.example.com:99999/token', "its port '99999' is not a number from 0 to 65535"),
+    ('https://op.example.com:https/token', "its port 'https' is not a number from 0 to 65535"),
+    ('https://[::zz]/token', 'is not a valid URL'),
+    ('https://[::1/token', 'is not a valid URL'),
+]
+
+
+def test_a_url_that_cannot_be_sent_is_refused_naming_its_source():
+    wrong = []
+    for url, refusal in AUTHORITIES:
+        try:
+            urls.check_url(url, 'the token_endpoint option')
+        except ConfigurationError as exc:
+            if refusal is None or refusal not in str(exc) or '(the token_endpoint option)' not in str(exc):
+                wrong.append((url, str(exc)))
+        else:
+            if refusal is not None:
+                wrong.append((url, 'accepted'))
+    assert not wrong

@@ -156,7 +156,7 @@ class Sent:
         self.attempts = attempts
         self.sent = []
 
-    def request(self, method, url, what, single_use=False, build=None, source=None):
+    def request(self, method, url, what, single_use=False, build=None, source=None, within=None):
         for _attempt in range(self.attempts):
             self.sent.append(build())
         return 'answer'

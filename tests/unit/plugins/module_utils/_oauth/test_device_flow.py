@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, ResponseError, TransportError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import DeadlineError, OAuthError, ResponseError, TransportError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth import device_flow
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.device_flow import DENIED, DONE, EXPIRED, FAILED, POLL, TIMEOUT
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE as DEVICE_GRANT
@@ -35,7 +35,8 @@ POLL_TABLE = [
     ('invalid_grant', 5, 0, 100, FAILED, 5),
     ('invalid_client', 5, 0, 100, FAILED, 5),
     ('authorization_pending', 5, 96, 100, TIMEOUT, 5),  # the next poll would come after the deadline
-    ('authorization_pending', 5, 95, 100, POLL, 5),  # ... exactly at it is still sent
+    ('authorization_pending', 5, 95, 100, TIMEOUT, 5),  # ... or exactly at it: it would have no time for its answer
+    ('authorization_pending', 5, 94, 100, POLL, 5),
     ('slow_down', 5, 91, 100, TIMEOUT, 10),
 ]
 
@@ -212,3 +213,18 @@ def test_refused_device_authorization():
         else:
             wrong.append((status, body, 'no error'))
     assert wrong == []
+
+
+def test_a_poll_out_of_time_ends_the_flow_naming_the_limit():
+    """The HTTP client refuses a retry whose wait would pass the deadline the poller gave it (DeadlineError): the flow
+    ends there, naming device_timeout and what the last poll met, and the poller asked for no more than was left."""
+    why = 'was answered HTTP 429, to be sent again after 30 s, past the limit'
+    device, clock, http, _auth = poller([PENDING, DeadlineError('out of time', why=why, url=TOKEN)], device_timeout=10)
+    within = []
+    request = http.request
+    http.request = lambda *args, **kwargs: within.append(kwargs['within']) or request(*args, **kwargs)
+    with pytest.raises(OAuthError) as caught:
+        device.poll(AUTHORIZATION, {'grant_type': DEVICE_GRANT})
+    assert 'device_timeout is 10 s; 2 polls were sent' in str(caught.value) and str(caught.value).endswith('; the last poll ' + why)
+    # Polls at 2 s and 4 s of a 10 s limit: each may take what is left, retries included.
+    assert within == [8.0, 6.0] and clock.now - 1000 == 4

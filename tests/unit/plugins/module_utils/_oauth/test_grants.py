@@ -47,6 +47,11 @@ def test_infer_grant_type(grant_type, code, refresh_token, expected):
             {'grant_type': 'client_credentials', 'scope': 'api:read api:write', 'resource': 'https://api'},
         ),
         ({'grant_type': 'refresh_token', 'refresh_token': 'r1', 'scope': 'openid'}, {'grant_type': 'refresh_token', 'refresh_token': 'r1', 'scope': 'openid'}),
+        # A list is the field repeated (RFC 8707 section 2: resource=a&resource=b).
+        (
+            {'grant_type': 'client_credentials', 'extra_params': {'resource': ['https://a', 'https://b']}},
+            {'grant_type': 'client_credentials', 'resource': ['https://a', 'https://b']},
+        ),
     ],
 )
 def test_grant_form(kwargs, expected):
@@ -61,6 +66,10 @@ def test_grant_form(kwargs, expected):
         ({'grant_type': 'refresh_token'}, 'refresh_token is required'),
         ({'grant_type': 'password'}, 'grant_type must be one of'),
         ({'grant_type': 'client_credentials', 'extra_params': {'client_assertion': 'x'}}, 'extra_params cannot set client_assertion'),
+        # A form field is text: requests would send a dict's keys, and a list inside a list flattened, as the value.
+        ({'grant_type': 'client_credentials', 'extra_params': {'claims': {'userinfo': {'email': None}}}}, '^extra_params claims is a dict: a form field'),
+        ({'grant_type': 'client_credentials', 'extra_params': {'resource': ['https://a', ['https://b']]}}, '^extra_params resource is a list holding a list'),
+        ({'grant_type': 'client_credentials', 'extra_params': {'resource': [{'uri': 'https://a'}]}}, '^extra_params resource is a list holding a dict'),
     ],
 )
 def test_grant_form_errors(kwargs, message):

@@ -36,6 +36,10 @@ class RecordingOP:
     def check_url(self, url, source):
         pass
 
+    @staticmethod
+    def clock():
+        return 0.0
+
     def request(self, method, url, what, single_use=False, build=None, source=None, **kwargs):
         form, _headers = build()
         assertion = form['client_assertion']

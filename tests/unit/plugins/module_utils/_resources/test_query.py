@@ -47,6 +47,8 @@ def test_tagged_strings_reach_jmespath_functions_as_strings():
     [
         ('name ==', {}, ["select_query 'name ==' is not a valid JMESPath expression"]),
         ('length(count)', {'count': 3}, ["select_query 'length(count)' cannot be applied", 'invalid type']),
+        # jmespath's parser recurses once a level: RecursionError, not an "Unexpected" failure.
+        ('(' * 5000 + 'a' + ')' * 5000, {'a': 1}, ['select_query is not a usable JMESPath expression: it is nested too deep (10001 characters)']),
     ],
 )
 def test_a_bad_expression_names_the_option_and_the_expression(expression, value, words):

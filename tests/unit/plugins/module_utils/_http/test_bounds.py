@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""_http.bounds: the Content-Length and JSON depth a server chooses, judged from tables."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http import bounds
+
+# Content-Length value -> (length, the start of the refusal or None).
+LENGTHS = [
+    (None, None, None),
+    ('0', 0, None),
+    ('1234', 1234, None),
+    (' 42 ', 42, None),
+    ('42, 42', 42, None),  # RFC 9112 section 6.3: a list of one value repeated
+    ('42,43', None, 'the answer declares different lengths'),
+    ('\u00b2', None, 'the answer declares a Content-Length that is not a number'),  # '²'.isdigit() is True; int('²') fails
+    ('\u0663', None, 'the answer declares a Content-Length that is not a number'),  # int() accepts it; HTTP does not
+    ('-5', None, 'the answer declares a Content-Length that is not a number'),
+    ('+5', None, 'the answer declares a Content-Length that is not a number'),
+    ('9' * 5000, None, 'the answer declares a Content-Length that is not a number'),  # int() refuses past 4300 digits
+    ('0x10', None, 'the answer declares a Content-Length that is not a number'),
+    ('', None, 'the answer declares a Content-Length that is not a number'),
+]
+
+
+def test_declared_length_table():
+    wrong = []
+    for value, length, refusal in LENGTHS:
+        found, why = bounds.declared_length(value)
+        if found != length or (why is None) != (refusal is None) or (refusal and not why.startswith(refusal)) or (why and len(why) > 200):
+            wrong.append((value[:10] if value else value, found, why))
+    assert not wrong
+
+
+def nested(depth, inner='1'):
+    return '[' * depth + inner + ']' * depth
+
+
+# JSON text -> too deep for a limit of 100?
+DEPTHS = [
+    (nested(100), False),
+    (nested(101), True),
+    ('{"a":' * 101 + '1' + '}' * 101, True),
+    ('[' + ','.join(['[]'] * 5000) + ']', False),  # many brackets, two levels
+    (json.dumps({'text': '[' * 500}), False),  # brackets inside a string are text
+    (json.dumps(['\\"[' * 300, nested(3)]), False),  # escaped quotes do not end the string
+    ('"' + '\\"' * 200 + '[' * 200, False),  # an unterminated string: not JSON, for the parser to say
+    ('[' * 200, True),  # unbalanced, but deeper than the limit before it ends
+]
+
+
+def test_json_too_deep_table():
+    wrong = [(text[:30], deep) for text, deep in DEPTHS if bounds.json_too_deep(text) is not deep]
+    assert not wrong
+
+
+def test_load_json_refuses_what_json_loads_would_recurse_on():
+    # json.loads itself ends in RecursionError near 1,000 levels: never reached.
+    with pytest.raises(bounds.JSONTooDeep, match='nested more than 100 levels deep'):
+        bounds.load_json(nested(100000).encode('utf-8'))
+    assert bounds.load_json(b'{"exp": 1}') == {'exp': 1}
+    with pytest.raises(ValueError):
+        bounds.load_json('not json')
