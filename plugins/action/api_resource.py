@@ -18,4 +18,7 @@ class ActionModule(ControllerAction):
         return api_resource_module_kwargs()
 
     def execute(self, options, context, check_mode, diff):
-        return run_resource_task(options, context, check_mode=check_mode, diff=diff)
+        # check_mode in the result: ansible_check_mode sees --check only, not a check_mode keyword on a block or play
+        # around the task, and a role that passes this run's ids on (a null id is an object check mode would create)
+        # must know which it was.
+        return dict(run_resource_task(options, context, check_mode=check_mode, diff=diff), check_mode=check_mode)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import json_type
+
 # What a reference to an object that check mode would create holds instead of its id: no request carries it
 # (check mode writes nothing), and it makes the object that names it show as changing.
 NOT_YET_CREATED = '(to be created) {0}'
@@ -40,7 +42,26 @@ def _reference(name, ids, what, where, check_mode, scope=None):
     return {'id': ids[name]}
 
 
-def pingone_references(items, ids, key=None, what='object', drop=(), check_mode=False, source='items', scope=None):
+# The states an item of the role's data may say it is in (present when it says none).
+STATES = ('present', 'absent')
+
+
+def _label(where, item, name_key):
+    """An item by its place and the name it gives (``pingone_platform_users[3] (alice)``), never its other contents."""
+    name = item.get(name_key) if name_key and isinstance(item, dict) else None
+    return f'{where} ({name})' if isinstance(name, str) else where
+
+
+def _in_state(item, where, state, name_key):
+    """Whether the item is one of the given ``state``; an item whose state is neither of STATES is refused, not dropped."""
+    given = item.get('state', 'present') if isinstance(item, dict) else 'present'
+    if given not in STATES:
+        shown = repr(given) if isinstance(given, str) else json_type(given)
+        raise AnsibleFilterError(f'{_label(where, item, name_key)} has state {shown}: use present or absent')
+    return given == state
+
+
+def pingone_references(items, ids, key=None, what='object', drop=(), check_mode=False, source='items', scope=None, state=None, name_key='name'):
     """PingOne references in place of names.
 
     With ``key``: each object of ``items`` with its ``key`` (a name) replaced by ``{"id": ids[name]}`` and the keys
@@ -49,7 +70,9 @@ def pingone_references(items, ids, key=None, what='object', drop=(), check_mode=
     https://developer.pingidentity.com/pingone-api/platform/users/group-membership/add-user-to-group.html).
     In check mode a name whose id is None (an object the run would create) becomes a placeholder id.
     ``scope``: the population id of the user or group whose groups ``items`` names (see _reference).
-    Messages name an item by its place in ``source`` and the name it gives, never its other contents.
+    With ``state``: only the objects whose ``state`` (``present`` when not given) is ``state``, each still named by its
+    place in the whole list; an object whose state is neither ``present`` nor ``absent`` is refused.
+    Messages name an item by its place in ``source`` and the name it gives (its ``name_key``), never its other contents.
     """
     converted = []
     for number, item in enumerate(items or []):
@@ -59,6 +82,8 @@ def pingone_references(items, ids, key=None, what='object', drop=(), check_mode=
             continue
         if not isinstance(item, dict):
             raise AnsibleFilterError(f'{where} is not a dict')
+        if state is not None and not _in_state(item, where, state, name_key):
+            continue
         obj = {name: value for name, value in item.items() if name not in drop}
         if obj.get(key) is not None:
             obj[key] = _reference(obj[key], ids, what, where, check_mode)
@@ -84,9 +109,7 @@ def pingone_resource_grants(grants, resource_ids, scope_ids, check_mode=False, s
         if not isinstance(grant, dict) or not isinstance(grant.get('resource'), (str, dict)):
             raise AnsibleFilterError(f'{where} is not a dict with a resource name')
         label = grant['resource'] if isinstance(grant['resource'], str) else grant['resource'].get('id')
-        if grant.get('state', 'present') not in ('present', 'absent'):
-            raise AnsibleFilterError(f'{where} (resource {label!r}) has state {str(grant["state"])!r}: use present or absent')
-        if grant.get('state', 'present') != state:
+        if not _in_state(grant, f'{where} (resource {label!r})', state, None):
             continue
         if state == 'absent':
             converted.append({'resource': _reference(grant['resource'], resource_ids, 'resource', where, check_mode)})

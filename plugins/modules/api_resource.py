@@ -98,6 +98,12 @@ options:
         thousands of items stays small. O(write_only_keys) are masked either way.
     type: list
     elements: dict
+  items_name:
+    description:
+      - How messages name O(items), for a role or play that fills it from a variable of its own. With
+        V(scim_provision_users), an item's error names C(scim_provision_users[3]) rather than C(items[3]).
+    type: str
+    default: items
   state:
     description:
       - V(present) creates or updates the objects, V(absent) deletes them.
@@ -122,6 +128,12 @@ options:
       - The most objects O(prune) may delete in one run.
     type: int
     default: 20
+  prune_max_name:
+    description:
+      - How the refusal of O(prune) names O(prune_max), for a role or play that fills it from a variable of its own,
+        for example V(scim_provision_prune_max).
+    type: str
+    default: prune_max
   page_size:
     description:
       - Objects asked for per page when reading the collection (SCIM C(count), PingOne C(limit)).
@@ -434,6 +446,13 @@ ids:
   returned: success
   type: dict
   sample: {"alice": "2819c223-7f76-453a-919d-413861904646"}
+check_mode:
+  description:
+    - Whether the task ran in check mode, from C(--check) or from a C(check_mode) keyword on the task or on a block,
+      role or play around it. C(ansible_check_mode) says only the first; a role that passes RV(ids) on to later tasks
+      reads this to know whether a null id is an object check mode would create.
+  returned: success
+  type: bool
 requests:
   description: HTTP requests sent to the API (reads and writes).
   returned: success

@@ -456,8 +456,8 @@ def test_role_converges_users_and_groups_and_says_what_changed(op, ansible, scim
 @pytest.mark.parametrize(
     'auth_change, message',
     [
-        # A misspelt key: Ansible's role argument validation names it and lists the valid ones.
-        ({'timout': 5}, 'scim_provision_auth.timout. Supported parameters include: allow_plain_http'),
+        # A misspelt key: the role's first task names it and the closest valid one.
+        ({'timout': 5}, 'scim_provision_auth.timout is not a connection option of jwtauth.oidc.api_resource (did you mean timeout?)'),
         # A key the role used to drop: it reaches the module, which checks its range.
         ({'timeout': 0}, 'timeout must be between 1 and 3600 seconds, got 0'),
     ],
@@ -469,8 +469,6 @@ def test_role_auth_keys_are_checked_and_passed_on(op, ansible, scim, tmp_path, a
     run = ansible('role_scim_provision_once.yml', variables, env={'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}, verbosity=0)
     assert run.rc != 0
     assert message in run.output, run.output[-3000:]
-    if 'timout' in auth_change:
-        assert ' timeout,' in run.output.split('scim_provision_auth.timout.')[1]
     assert scim.count(since=mark) == 0
 
 

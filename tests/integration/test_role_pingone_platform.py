@@ -263,7 +263,8 @@ def test_role_converges_populations_groups_users_memberships(op, ansible, p1api_
 
 def test_role_reads_300_users_past_a_page_cap_of_50_and_guards_membership_prune(op, ansible, p1api_server, tmp_path):
     """the page cap of 50 with 300 users, through the role: the users are read in 6 pages and left as they are;
-    a membership prune that would remove more than pingone_platform_prune_max is refused, before any write."""
+    a membership prune that would remove more than pingone_platform_prune_max is refused, before any write, in the
+    role's words."""
     api = p1api_server.reset(page_cap=50)
     admin = api.admin_session()
     staff = admin.post(api.collection_url('populations'), json={'name': 'Staff'}).json()['id']
@@ -287,7 +288,7 @@ def test_role_reads_300_users_past_a_page_cap_of_50_and_guards_membership_prune(
     }
     mark = api.mark()
     run = ansible('role_pingone_platform_once.yml', variables, env={'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')}, verbosity=0)
-    assert run.rc != 0 and 'prune would delete 3 objects, more than prune_max (2)' in run.output, run.output[-3000:]
+    assert run.rc != 0 and 'prune would delete 3 objects, more than pingone_platform_prune_max (2)' in run.output, run.output[-3000:]
     assert api.writes(since=mark) == 0
     assert api.count('GET', api.env_path + '/users', since=mark) - api.count('GET', api.env_path + '/users/', since=mark) == 300 // 50
     assert memberships(admin, api, ids['user000']) == ['g1', 'g2', 'g3', 'g4']

@@ -160,7 +160,7 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
         not_found_retries=READ_AFTER_CREATE_TRIES - 1 if options.parent_created else 0,
         bearer=bearer_origin(options),
     )
-    where = 'items' if options.items is not None else 'item'
+    where = options.items_name if options.items is not None else 'item'
     desired = options.items if options.items is not None else [options.item]
     if options.member_ids is not None:
         desired = member_references(desired, options.member_ids, check_mode, where)
@@ -196,7 +196,7 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
     current = [obj for obj in current if selected(obj)]
     actions = planned(desired, current)
     if options.prune:
-        check_prune(actions, desired, options.prune_max)
+        check_prune(actions, desired, options.prune_max, options.prune_max_name)
     # Every object link is checked before the first write, so a refused one leaves nothing half done.
     collection.check_links(actions)
     result: dict[str, Any] = {'created': [], 'updated': [], 'deleted': [], 'unchanged': [], 'ids': {}}

@@ -157,15 +157,15 @@ def plan(
     return actions
 
 
-def check_prune(actions: Sequence[Action], desired: Sequence[dict[str, Any]], prune_max: int) -> None:
-    """The guard against wiping a collection by mistake: refuse before any write."""
+def check_prune(actions: Sequence[Action], desired: Sequence[dict[str, Any]], prune_max: int, prune_max_name: str = 'prune_max') -> None:
+    """The guard against wiping a collection by mistake: refuse before any write, naming the limit as the user set it."""
     deletions = [a for a in actions if a.kind == 'delete']
     if not desired:
         raise ConfigurationError('prune needs at least one item: with none it would delete every object')
     if len(deletions) > prune_max:
         raise ConfigurationError(
             (
-                f'prune would delete {len(deletions)} objects, more than prune_max ({prune_max}): {", ".join(str(a.key) for a in deletions[:10])}'
+                f'prune would delete {len(deletions)} objects, more than {prune_max_name} ({prune_max}): {", ".join(str(a.key) for a in deletions[:10])}'
                 f'{" ..." if len(deletions) > 10 else ""}'
             )
         )

@@ -50,6 +50,20 @@ def test_refusals_name_the_item_never_its_contents():
         assert str(caught.value).startswith(message) and 'private' not in str(caught.value)
 
 
+def test_by_state_items_keep_their_place_in_the_whole_list():
+    """The role hands each state's items to a task of its own: an item is still named by its place in the role's list,
+    and one whose state is neither present nor absent is refused, not dropped."""
+    users = [{'username': 'gone', 'state': 'absent'}, {'username': 'a', 'population': 'Staff'}, {'username': 'b', 'population': 'Nope', 'state': 'present'}]
+    assert pingone_references(users[:2], IDS, key='population', drop=['state'], state='present') == [{'username': 'a', 'population': {'id': 'p1'}}]
+    assert pingone_references(users[:2], IDS, key='population', drop=['state'], state='absent') == [{'username': 'gone'}]
+    with pytest.raises(AnsibleFilterError, match=r"^users\[2\] names population 'Nope'"):
+        pingone_references(users, IDS, key='population', what='population', source='users', state='present')
+    for state, shown in (('deleted', "'deleted'"), (False, 'a boolean')):
+        with pytest.raises(AnsibleFilterError) as caught:
+            pingone_references(users[:2] + [{'username': 'c', 'state': state}], IDS, key='population', source='users', state='absent', name_key='username')
+        assert str(caught.value) == f'users[2] (c) has state {shown}: use present or absent'
+
+
 RESOURCE_IDS = {'Orders': 'r1', 'New': None}
 SCOPE_IDS = {'Orders': {'read': 's1', 'write': 's2', 'admin': None}, 'New': {'x': None}}
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 import yaml
@@ -18,30 +19,19 @@ ROLES = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', '..', 'r
 ROLE_AUTH = {'scim_provision': 'scim_provision_auth', 'pingone_platform': 'pingone_platform_auth'}
 
 
-def role_auth_suboptions(role):
+def role_auth_keys(role):
+    """The keys the role's auth dict documents: the api_resource options its description links to, in its last item.
+
+    The dict declares no suboptions: ansible-core's role validation would refuse an unknown key with a dump of the
+    whole argument spec; the role's first task (the role_mistakes filter) refuses it with the closest key instead.
+    """
     with open(os.path.join(ROLES, role, 'meta', 'argument_specs.yml')) as handle:
-        return yaml.safe_load(handle)['argument_specs']['main']['options'][ROLE_AUTH[role]]['options']
+        option = yaml.safe_load(handle)['argument_specs']['main']['options'][ROLE_AUTH[role]]
+    assert option['type'] == 'dict' and 'options' not in option
+    return re.findall(r'O\(jwtauth\.oidc\.api_resource#module:(\w+)\)', option['description'][-1])
 
 
 @pytest.mark.parametrize('role', sorted(ROLE_AUTH))
-def test_role_auth_takes_exactly_the_modules_connection_options(role):
-    """the auth dict declares every api_resource option about reaching the API, and no other."""
-    assert sorted(role_auth_suboptions(role)) == sorted(specs.api_auth_argument_spec())
-
-
-@pytest.mark.parametrize('role', sorted(ROLE_AUTH))
-def test_role_auth_suboptions_match_the_module(role):
-    problems = []
-    for name, module in sorted(specs.api_auth_argument_spec().items()):
-        role_option = role_auth_suboptions(role).get(name, {})
-        for field in ('type', 'elements', 'choices'):
-            if role_option.get(field) != module.get(field):
-                problems.append((name, field))
-        if bool(role_option.get('no_log')) != bool(module.get('no_log')):
-            problems.append((name, 'no_log'))
-        # No defaults in the role: a key left out takes the module's default or its JWTAUTH_OIDC_* variable.
-        if 'default' in role_option or 'required' in role_option:
-            problems.append((name, 'default or required'))
-        if f'O(jwtauth.oidc.api_resource#module:{name})' not in role_option.get('description', ''):
-            problems.append((name, 'description'))
-    assert not problems
+def test_role_auth_names_exactly_the_modules_connection_options(role):
+    """the auth dict documents every api_resource option about reaching the API, and no other."""
+    assert role_auth_keys(role) == sorted(specs.api_auth_argument_spec())

@@ -115,6 +115,14 @@ PLAN_ERRORS = [
     ([{'userName': {'first': 'a'}, 'password': PASSWORD}], 'userName', None, 'items', 'items[0]: its key userName is an object, not a string or number'),
     ([{'userName': 'a'}, {'userName': 'b'}, {'userName': 'a', 'password': PASSWORD}], 'userName', None, 'items', "items[0] and items[2] have the same key 'a'"),
     ([{'userName': 'a'}, PASSWORD], 'userName', None, 'items', 'items[1] is a string, not an object'),
+    # items_name: a role's list, named as the role's user wrote it.
+    (
+        [{'userName': 'a'}, {'userName': 'a'}],
+        'userName',
+        None,
+        'scim_provision_users',
+        "scim_provision_users[0] and scim_provision_users[1] have the same key 'a'",
+    ),
 ]
 
 
@@ -155,8 +163,11 @@ def test_write_only_attributes(item, current, send, expected):
 def test_prune_guards():
     current = [dict(BOB, userName=f'u{i}', id=str(i)) for i in range(30)]
     actions = plan.plan([{'userName': 'u0'}], current, key='userName', prune=True, server_owned=SCIM)
-    with pytest.raises(ConfigurationError, match='prune would delete 29 objects, more than prune_max'):
+    with pytest.raises(ConfigurationError, match=r'prune would delete 29 objects, more than prune_max \(20\)'):
         plan.check_prune(actions, [{'userName': 'u0'}], 20)
+    # A role names the limit as its user set it (api_resource's prune_max_name).
+    with pytest.raises(ConfigurationError, match=r'prune would delete 29 objects, more than scim_provision_prune_max \(20\): u1, u2'):
+        plan.check_prune(actions, [{'userName': 'u0'}], 20, 'scim_provision_prune_max')
     plan.check_prune(actions, [{'userName': 'u0'}], 29)
     with pytest.raises(ConfigurationError, match='prune needs at least one item'):
         plan.check_prune([], [], 20)
