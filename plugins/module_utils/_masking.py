@@ -6,13 +6,17 @@
 
 An OP or gateway that echoes the request in ``error_description`` returns the
 client assertion, the URL-encoded client secret (a form field) or the Base64
-Basic credentials.  The edges mask every form listed here in whatever they show,
-for the secret options and for what the task minted (its TaskContext remembers it).
+Basic credentials; an API that echoes a JSON request body (a SCIM ``password``,
+PingOne's sign-on) returns it JSON-escaped.  The edges mask every form listed here
+in whatever they show, for the secret options and for what the task minted (its
+TaskContext remembers it).
 """
 
 from __future__ import annotations
 
 import base64
+import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -21,8 +25,15 @@ from urllib.parse import quote, quote_plus
 MIN_FORM_LENGTH = 8
 
 
+# A \uXXXX escape of a JSON string (RFC 8259 section 7), whose hex digits encoders write in either case.
+_UNICODE_ESCAPE = re.compile(r'\\u([0-9a-f]{4})')
+# What Go's encoding/json also escapes, as \u003c and so on, so that JSON is safe inside HTML and JavaScript.
+_HTML_ESCAPES = {'<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029'}
+
+
 def forms(value: Any) -> set[str]:
-    """A secret as sent raw, URL-encoded (form bodies, query strings) and Base64-encoded (Basic credentials)."""
+    """A secret as sent raw, URL-encoded (form bodies, query strings) and Base64-encoded (Basic credentials), and each
+    of these as it reads inside a JSON string (json_forms)."""
     if not isinstance(value, str) or not value:
         return set()
     raw = value.encode('utf-8')
@@ -30,7 +41,23 @@ def forms(value: Any) -> set[str]:
     for encoded in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
         text = encoded.decode('ascii')
         found.update((text, text.rstrip('=')))
+    found.update(escaped for form in list(found) for escaped in json_forms(form))
     return {form for form in found if form == value or len(form) >= MIN_FORM_LENGTH}
+
+
+def json_forms(text: str) -> set[str]:
+    """``text`` as JSON encoders write it inside a string (RFC 8259 section 7): a server that echoes a JSON body, or
+    puts what it received in a JSON error, shows a password with ``"`` as ``\\"``.  Encoders differ in what they
+    escape beyond ``"``, ``\\`` and control characters, so each way seen is a form: non-ASCII kept or as ``\\uXXXX``
+    (Python's ensure_ascii, Jackson's ESCAPE_NON_ASCII), the hex digits in lower or upper case (Python and Go, Jackson),
+    ``/`` as ``\\/`` (PHP's json_encode), and ``<``, ``>``, ``&``, U+2028 and U+2029 as ``\\u003c`` and so on (Go)."""
+    found: set[str] = set()
+    for ensure_ascii in (False, True):
+        escaped = json.dumps(text, ensure_ascii=ensure_ascii)[1:-1]
+        for html in (escaped, ''.join(_HTML_ESCAPES.get(char, char) for char in escaped)):
+            for slashes in (html, html.replace('/', '\\/')):
+                found.update((slashes, _UNICODE_ESCAPE.sub(lambda match: '\\u' + match.group(1).upper(), slashes)))
+    return found
 
 
 def mask_values(secrets: Iterable[str]) -> set[str]:

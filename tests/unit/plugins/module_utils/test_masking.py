@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from urllib.parse import quote_plus
 
 import pytest
@@ -61,3 +63,32 @@ def test_occurring_sees_numbers_as_remove_values_does(masks, value, expected):
 def test_masking_with_the_masks_found_equals_masking_with_every_mask(value):
     masks = _masking.mask_values(SECRETS + ['4567'])
     assert remove_values(value, _masking.occurring(masks, value)) == remove_values(value, masks)
+
+
+# A password with what JSON escapes (", \, /) and what JSON may escape (non-ASCII, < and &): echoed in a JSON body it reads
+# differently from the password itself, in one of several ways (json_forms).  Its Base64 form has a '/' too.
+ODD_PASSWORD = 'p"a\\s/s<&é€😀ww?' + 'w' * 8
+
+
+@pytest.mark.parametrize(
+    'echoed',
+    [
+        pytest.param(json.dumps(ODD_PASSWORD, ensure_ascii=True)[1:-1], id='python-ensure-ascii'),
+        pytest.param(json.dumps(ODD_PASSWORD, ensure_ascii=False)[1:-1], id='python-utf8'),
+        pytest.param(json.dumps(ODD_PASSWORD)[1:-1].replace('/', '\\/'), id='php-escaped-slash'),
+        pytest.param(json.dumps(ODD_PASSWORD, ensure_ascii=False)[1:-1].replace('/', '\\/'), id='php-unescaped-unicode'),
+        pytest.param('p\\"a\\\\s/s\\u003c\\u0026é€😀ww?' + 'w' * 8, id='go-html-safe'),
+        pytest.param('p\\"a\\\\s/s<&\\u00E9\\u20AC\\uD83D\\uDE00ww?' + 'w' * 8, id='jackson-escape-non-ascii'),
+        pytest.param(json.dumps(base64.b64encode(ODD_PASSWORD.encode()).decode())[1:-1].replace('/', '\\/'), id='base64-in-php-json'),
+    ],
+)
+def test_a_json_escaped_secret_is_masked(echoed):
+    text = f'{{"detail": "got {echoed} as password"}}'
+    assert echoed not in ODD_PASSWORD and ODD_PASSWORD not in text  # the echo is not the raw secret
+    masks = _masking.occurring(_masking.mask_values([ODD_PASSWORD]), text)
+    assert echoed in masks
+    assert remove_values(text, masks) == '{"detail": "got ******** as password"}'
+
+
+def test_a_secret_json_leaves_alone_has_no_extra_forms():
+    assert _masking.json_forms('plain-secret-value') == {'plain-secret-value'}
