@@ -27,6 +27,8 @@ MIN_FORM_LENGTH = 8
 
 # A \uXXXX escape of a JSON string (RFC 8259 section 7), whose hex digits encoders write in either case.
 _UNICODE_ESCAPE = re.compile(r'\\u([0-9a-f]{4})')
+# What some JSON encoder writes otherwise than as itself: text without any of it has one JSON form, itself.
+_JSON_ESCAPED = re.compile(r'["\\/<>&]|[^\x20-\x7e]')
 # What Go's encoding/json also escapes, as \u003c and so on, so that JSON is safe inside HTML and JavaScript.
 _HTML_ESCAPES = {'<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029'}
 
@@ -51,6 +53,8 @@ def json_forms(text: str) -> set[str]:
     escape beyond ``"``, ``\\`` and control characters, so each way seen is a form: non-ASCII kept or as ``\\uXXXX``
     (Python's ensure_ascii, Jackson's ESCAPE_NON_ASCII), the hex digits in lower or upper case (Python and Go, Jackson),
     ``/`` as ``\\/`` (PHP's json_encode), and ``<``, ``>``, ``&``, U+2028 and U+2029 as ``\\u003c`` and so on (Go)."""
+    if not _JSON_ESCAPED.search(text):
+        return {text}  # the common case, and a quick one: masking 10,000 items' passwords computes 80,000 forms
     found: set[str] = set()
     for ensure_ascii in (False, True):
         escaped = json.dumps(text, ensure_ascii=ensure_ascii)[1:-1]
