@@ -7,9 +7,10 @@
 An OP or gateway that echoes the request in ``error_description`` returns the
 client assertion, the URL-encoded client secret (a form field) or the Base64
 Basic credentials; an API that echoes a JSON request body (a SCIM ``password``,
-PingOne's sign-on) returns it JSON-escaped.  The edges mask every form listed here
-in whatever they show, for the secret options and for what the task minted (its
-TaskContext remembers it).
+PingOne's sign-on) returns it JSON-escaped; and whatever a server wrote is shown
+as one line (one_line), which changes a secret with a line break in it.  The edges
+mask every form listed here in whatever they show, for the secret options and for
+what the task minted (its TaskContext remembers it).
 """
 
 from __future__ import annotations
@@ -33,9 +34,32 @@ _JSON_ESCAPED = re.compile(r'["\\/<>&]|[^\x20-\x7e]')
 _HTML_ESCAPES = {'<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029'}
 
 
+# How a terminal is driven from text (ECMA-48): CSI sequences (ESC [ or the 8-bit CSI U+009B, parameters,
+# intermediates, a final byte: colours, cursor moves, erasing the screen), OSC and other command strings up to
+# their terminator (window titles, OSC 8 hyperlinks), and two-character escapes.
+_ESCAPE_SEQUENCE = re.compile(
+    r'(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?'
+    r'|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?'
+    r'|\x1b[ -~]?'
+)
+# What else moves or hides text on a terminal: C0 and C1 control characters (CR and LF, which can start a forged
+# line of output, included), DEL, Unicode's line and paragraph separators, and the bidirectional overrides,
+# embeddings and isolates that show text in another order than it is (CVE-2021-42574).
+_CONTROL = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+')
+_SPACES = re.compile(r'\s+')
+
+
+def one_line(text: str) -> str:
+    """``text`` as one line of plain text: escape sequences removed, every other control character a space, runs of
+    white space one space.  What a server wrote is shown so (_http.error_body.clean): it cannot colour the output,
+    move the cursor, or start a line that looks like Ansible's own (``ok: [localhost]``)."""
+    text = _ESCAPE_SEQUENCE.sub('', text)
+    return _SPACES.sub(' ', _CONTROL.sub(' ', text)).strip()
+
+
 def forms(value: Any) -> set[str]:
-    """A secret as sent raw, URL-encoded (form bodies, query strings) and Base64-encoded (Basic credentials), and each
-    of these as it reads inside a JSON string (json_forms)."""
+    """A secret as sent raw, URL-encoded (form bodies, query strings) and Base64-encoded (Basic credentials), each
+    of these as it reads inside a JSON string (json_forms), and the secret as one_line shows it."""
     if not isinstance(value, str) or not value:
         return set()
     raw = value.encode('utf-8')
@@ -44,6 +68,7 @@ def forms(value: Any) -> set[str]:
         text = encoded.decode('ascii')
         found.update((text, text.rstrip('=')))
     found.update(escaped for form in list(found) for escaped in json_forms(form))
+    found.add(one_line(value))
     return {form for form in found if form == value or len(form) >= MIN_FORM_LENGTH}
 
 

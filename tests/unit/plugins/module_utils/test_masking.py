@@ -14,6 +14,7 @@ import pytest
 from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http import error_body
 
 LONG = 'long+secret/value=' + 'x' * 20
 SHORT = 'pw1'
@@ -92,3 +93,10 @@ def test_a_json_escaped_secret_is_masked(echoed):
 
 def test_a_secret_json_leaves_alone_has_no_extra_forms():
     assert _masking.json_forms('plain-secret-value') == {'plain-secret-value'}
+
+
+def test_a_secret_with_line_breaks_is_masked_as_a_servers_text_shows_it():
+    secret = 'two\r\nlines\tand  spaces'
+    shown = error_body.clean(f'the server got {secret}')
+    assert shown == 'the server got two lines and spaces'  # changed by clean(): the raw secret no longer matches
+    assert remove_values(shown, _masking.occurring(_masking.mask_values([secret]), shown)) == 'the server got ********'
