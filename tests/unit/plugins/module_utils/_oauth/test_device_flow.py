@@ -279,7 +279,7 @@ VERIFICATION_URIS = [
     (
         'https://op.example.test/device',
         'http://evil.example:8080/device?user_code=WDJB-MJHT',
-        "verification_uri_complete http://evil.example:8080 is http, not https (RFC 6749 section 3.1 requires TLS where the user signs in): anyone "
+        'verification_uri_complete http://evil.example:8080 is http, not https (RFC 6749 section 3.1 requires TLS where the user signs in): anyone '
         "on the way can read or change the page and on a host that is not the OP's (op.example.test), nor a subdomain of one",
     ),
     ('javascript:alert(1)', None, 'verification_uri javascript:alert(1) is not an absolute URL'),
@@ -294,7 +294,7 @@ def test_a_verification_uri_off_https_or_off_the_ops_hosts_is_warned_about(uri, 
         assert warning is None
     else:
         assert warning.startswith('The device authorization grant sends the person who approves to a page the collection cannot vouch for: ')
-        assert words in warning and warning.endswith("(RFC 8628 section 5.4, remote phishing); the grant goes on, the person decides")
+        assert words in warning and warning.endswith('(RFC 8628 section 5.4, remote phishing); the grant goes on, the person decides')
 
 
 def test_ip_address_hosts_have_no_subdomains():

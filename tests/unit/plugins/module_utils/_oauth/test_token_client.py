@@ -111,6 +111,6 @@ def test_a_foreign_verification_uri_is_warned_about_before_the_instructions():
     client = TokenClient(options_of(dict(environment_id=ENV, client_id='c1', client_secret=SECRET, grant_type='device_code')), http=op)
     client.sleep = lambda seconds: None
     client.request_token()
-    warning = "verification_uri http://evil.example is http, not https (RFC 6749 section 3.1 requires TLS where the user signs in)"
+    warning = 'verification_uri http://evil.example is http, not https (RFC 6749 section 3.1 requires TLS where the user signs in)'
     assert len(op.context.warnings) == 1 and warning in op.context.warnings[0] and 'auth.pingone.com' in op.context.warnings[0]
     assert shown == ['WARNING: ' + op.context.warnings[0], 'To approve, open http://evil.example/device and enter the code ABCD-EFGH; waiting up to 60 s']
