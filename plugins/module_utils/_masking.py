@@ -59,7 +59,8 @@ def one_line(text: str) -> str:
 
 def forms(value: Any) -> set[str]:
     """A secret as sent raw, URL-encoded (form bodies, query strings) and Base64-encoded (Basic credentials), each
-    of these as it reads inside a JSON string (json_forms), and the secret as one_line shows it."""
+    of these as it reads inside a JSON string (json_forms), the secret as one_line shows it, and, for a form with
+    spaces, what a cut or a redaction leaves of it (_word_parts)."""
     if not isinstance(value, str) or not value:
         return set()
     raw = value.encode('utf-8')
@@ -69,7 +70,15 @@ def forms(value: Any) -> set[str]:
         found.update((text, text.rstrip('=')))
     found.update(escaped for form in list(found) for escaped in json_forms(form))
     found.add(one_line(value))
+    found.update(part for form in list(found) for part in _word_parts(form))
     return {form for form in found if form == value or len(form) >= MIN_FORM_LENGTH}
+
+
+def _word_parts(form: str) -> list[str]:
+    """The heads and tails of a form with spaces, cut between words: what is left of it when a server's text is cut
+    after a whole word, or when a word of it is redacted (_http.error_body.clean)."""
+    words = form.split(' ')
+    return [' '.join(words[:end]) for end in range(1, len(words))] + [' '.join(words[start:]) for start in range(1, len(words))]
 
 
 def json_forms(text: str) -> set[str]:

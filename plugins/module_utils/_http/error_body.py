@@ -39,14 +39,13 @@ MAX_KEYS = 20
 # the others are what common gateways use for the same purpose.
 CORRELATION_HEADERS = ('Correlation-Id', 'X-Correlation-Id', 'X-Request-Id')
 
-# What may be a credential echoed back by a server or proxy: a compact JWS/JWE, a Bearer or Basic
-# value, or a long run of base64 characters (not '/' or '.', so that URLs stay readable). The edges
-# mask every known secret as well; this also catches what they cannot know (a header a gateway added).
-_CREDENTIAL_LIKE = re.compile(
-    r'eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){1,4}'
-    r'|(?i:bearer|basic)\s+\S+'
-    r'|[A-Za-z0-9_\-+=]{40,}'
-)
+# What may be a credential echoed back by a server or proxy: a compact JWS/JWE, or a long run of base64
+# characters (not '/' or '.', so that URLs stay readable); the whole word that holds one is redacted, so that
+# no part of a secret around it is left (client_secret=<secret>, a form body echoed whole).  And a Bearer or
+# Basic value.  The edges mask every known secret as well, but only whole: this also catches what they cannot
+# know (a header a gateway added), and what they could no longer find once part of it was redacted.
+_TOKEN_LIKE = re.compile(r'eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){1,4}|[A-Za-z0-9_\-+=]{40,}')
+_AUTHORIZATION = re.compile(r'(?i:bearer|basic)\s+\S+')
 _TITLE = re.compile(r'<title[^>]*>(.*?)</title>', re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r'<(script|style)\b.*?</\1>|<[^>]*>', re.IGNORECASE | re.DOTALL)
 
@@ -81,13 +80,17 @@ def clean(text: Any, limit: int = FIELD_CHARS) -> str:
     """What a server wrote, as the collection shows it: one line of plain text (_masking.one_line: no escape sequence,
     control character or line break), credential-like runs redacted, and at most ``limit`` characters of it, cut
     after a whole word and followed by how long the text was.  Every text of a server that the collection shows
-    goes through here (messages, warnings, the device flow's instructions, an error's details)."""
+    goes through here (messages, warnings, the device flow's instructions, an error's details).
+
+    A secret is masked by the edge only whole (_masking), so nothing is left of one in part: a word that holds a
+    credential-like run is redacted whole, and the cut drops the word it falls in.  (A secret with spaces in it can
+    still lose its end to a redaction or the cut: _masking.forms masks its word-bounded heads and tails for that.)"""
     text = str(text)
     total = len(text)
     scanned = max(limit * SCAN_FACTOR, MIN_SCAN_CHARS)
     if total > scanned:
         text = _without_cut_word(text[:scanned])
-    text = _CREDENTIAL_LIKE.sub('[redacted]', one_line(text))
+    text = ' '.join('[redacted]' if _TOKEN_LIKE.search(word) else word for word in _AUTHORIZATION.sub('[redacted]', one_line(text)).split(' '))
     if total > scanned or len(text) > limit:
         kept = text[:limit] if len(text) <= limit or text[limit] == ' ' else _without_cut_word(text[:limit])
         text = f'{kept.rstrip()}... [cut: {total} characters in all]'

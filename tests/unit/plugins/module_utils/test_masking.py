@@ -100,3 +100,18 @@ def test_a_secret_with_line_breaks_is_masked_as_a_servers_text_shows_it():
     shown = error_body.clean(f'the server got {secret}')
     assert shown == 'the server got two lines and spaces'  # changed by clean(): the raw secret no longer matches
     assert remove_values(shown, _masking.occurring(_masking.mask_values([secret]), shown)) == 'the server got ********'
+
+
+@pytest.mark.parametrize(
+    'echoed',
+    [
+        pytest.param('x ' * 93 + 'correct horse battery staple', id='cut-after-a-word-of-it'),
+        pytest.param('the server got correct horse ' + 'B' * 40 + ' staple', id='a-word-of-it-redacted'),
+    ],
+)
+def test_what_a_cut_or_a_redaction_leaves_of_a_secret_with_spaces_is_masked(echoed):
+    secret = 'correct horse ' + ('battery staple' if 'battery' in echoed else 'B' * 40 + ' staple')
+    shown = error_body.clean(echoed)
+    assert 'correct horse' in shown and secret not in shown  # the whole secret is no longer there to be masked
+    masked = remove_values(shown, _masking.occurring(_masking.mask_values([secret]), shown))
+    assert 'correct horse' not in masked and '********' in masked

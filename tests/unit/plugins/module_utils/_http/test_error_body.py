@@ -132,6 +132,9 @@ CLEANED = [
     ('invoice\u202efdp.exe and \u2066isolated\u2069', 200, 'invoice fdp.exe and isolated'),
     (f'lone escape at the end {ESC}', 200, 'lone escape at the end'),
     (f'token {JWT} echoed', 200, 'token [redacted] echoed'),
+    # A word that holds a credential-like run goes whole: nothing is left of the secret beside it for the edge to miss.
+    ('got grant_type=client_credentials&client_secret=a%2Bb%2Fc%25' + 'S' * 40 + ' back', 200, 'got [redacted] back'),
+    (f'"client_assertion":"{JWT}",', 200, '[redacted]'),
     ('word ' * 100, 20, 'word word word word... [cut: 500 characters in all]'),
     # The cut falls in the echoed password: the whole word goes, not a prefix the edge could not mask.
     ('the server got password=S3cr!t/S3cr!t/S3cr!t/S3cr!t/S3cr!t', 40, 'the server got... [cut: 58 characters in all]'),
