@@ -24,6 +24,8 @@ from urllib.parse import quote, quote_plus
 
 # Derived forms shorter than this are not masked: they would garble ordinary text.
 MIN_FORM_LENGTH = 8
+# The most words a form may have for its heads and tails to be masked too (_word_parts): a PEM key made one line has 30 to 60.
+MAX_WORDS = 64
 
 
 # A \uXXXX escape of a JSON string (RFC 8259 section 7), whose hex digits encoders write in either case.
@@ -47,6 +49,8 @@ _ESCAPE_SEQUENCE = re.compile(
 # embeddings and isolates that show text in another order than it is (CVE-2021-42574).
 _CONTROL = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+')
 _SPACES = re.compile(r'\s+')
+# What one_line would change: text without it is one line already (the common case, and a quick one).
+_NOT_ONE_LINE = re.compile(r'[^\x21-\x7e ]|  |^ | $')
 
 
 def one_line(text: str) -> str:
@@ -68,9 +72,14 @@ def forms(value: Any) -> set[str]:
     for encoded in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
         text = encoded.decode('ascii')
         found.update((text, text.rstrip('=')))
-    found.update(escaped for form in list(found) for escaped in json_forms(form))
-    found.add(one_line(value))
-    found.update(part for form in list(found) for part in _word_parts(form))
+    # Each check first made on all the forms at once: most secrets have one JSON form and no space, and masking the
+    # passwords of 10,000 items computes 80,000 forms.
+    if _JSON_ESCAPED.search(' '.join(found)):
+        found.update(escaped for form in list(found) for escaped in json_forms(form))
+    shown = one_line(value) if _NOT_ONE_LINE.search(value) else value
+    found.add(shown)
+    if ' ' in value or ' ' in shown:  # only these and their JSON forms have spaces: URL and Base64 encoding have none
+        found.update(part for form in list(found) if ' ' in form for part in _word_parts(form))
     return {form for form in found if form == value or len(form) >= MIN_FORM_LENGTH}
 
 
@@ -78,6 +87,8 @@ def _word_parts(form: str) -> list[str]:
     """The heads and tails of a form with spaces, cut between words: what is left of it when a server's text is cut
     after a whole word, or when a word of it is redacted (_http.error_body.clean)."""
     words = form.split(' ')
+    if len(words) > MAX_WORDS:
+        return []  # a text, not a password: its parts would be many and long, and a cut part of it says little
     return [' '.join(words[:end]) for end in range(1, len(words))] + [' '.join(words[start:]) for start in range(1, len(words))]
 
 
@@ -88,7 +99,7 @@ def json_forms(text: str) -> set[str]:
     (Python's ensure_ascii, Jackson's ESCAPE_NON_ASCII), the hex digits in lower or upper case (Python and Go, Jackson),
     ``/`` as ``\\/`` (PHP's json_encode), and ``<``, ``>``, ``&``, U+2028 and U+2029 as ``\\u003c`` and so on (Go)."""
     if not _JSON_ESCAPED.search(text):
-        return {text}  # the common case, and a quick one: masking 10,000 items' passwords computes 80,000 forms
+        return {text}
     found: set[str] = set()
     for ensure_ascii in (False, True):
         escaped = json.dumps(text, ensure_ascii=ensure_ascii)[1:-1]
