@@ -51,7 +51,7 @@ def lines_starting(output, text):
 
 # How a server re-encodes the request it echoes: Python's json (ASCII only, or UTF-8), PHP's (with "\/").
 ENCODERS = {
-    'python-ascii': lambda value: json.dumps(value),
+    'python-ascii': json.dumps,
     'python-utf8': lambda value: json.dumps(value, ensure_ascii=False),
     'php': lambda value: json.dumps(value).replace('/', '\\/'),
 }
