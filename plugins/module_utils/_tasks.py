@@ -15,6 +15,9 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Union, cast
 
+from ansible.module_utils.common.parameters import remove_values
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
 from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError, ResponseError, StoreError
@@ -301,6 +304,10 @@ def run_introspect_task(options: OptionsLike, context: TaskContext, check_mode: 
     client = client or TokenAdminClient(options, http_client_for(options, context))
     client.prepare()
     claims, endpoint = client.introspect(options.token, options.token_type_hint)
+    # RFC 7662 section 2.2 answers about the token, never with it; an OP that echoes it anyway (inside a nested claim, inside a
+    # string) gets it masked in the claims as the edge masks a failure: every form of it and of what the task minted.  A
+    # successful result is not masked by the edge (a token task returns its tokens), so the claims are masked here.
+    claims = remove_values(claims, _masking.occurring(_masking.mask_values({options.token, *context.minted}), claims))
     if options.fail_if_inactive and not claims['active']:
         raise ResponseError(
             f'The token is not active according to {endpoint.url} (RFC 7662 section 2.2: expired, revoked, never issued by this OP, or not '

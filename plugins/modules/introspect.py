@@ -130,7 +130,8 @@ active:
 claims:
   description:
     - Everything the OP answered about the token (RFC 7662 section 2.2), C(active) included, except any member that
-      repeats the token itself. Which claims appear depends on the OP; an inactive token usually has C(active) alone.
+      repeats the token itself; the token, wherever else the OP echoes it (in a nested claim, inside a string), is masked.
+      Which claims appear depends on the OP; an inactive token usually has C(active) alone.
   returned: success
   type: dict
   sample: {"active": true, "scope": "openid api:read", "client_id": "automation", "sub": "5f2...", "exp": 1790000000,

@@ -16,7 +16,8 @@ description:
     (section 4.4), refresh token (section 6), the device authorization grant (RFC 8628) and token exchange (RFC 8693).
   - With the device authorization grant the task shows a verification URI and a user code in the job output at once,
     then polls the token endpoint at the interval the OP asks for until a person approves, at most O(device_timeout)
-    seconds. The device code is never shown.
+    seconds. The device code is never shown. A verification URI that is not https, or is on a host that is neither a
+    host of the OP nor a subdomain of one, is shown with a warning (RFC 8628 section 5.4); the grant goes on.
   - The client authenticates with a JWT signed by its client secret (V(client_secret_jwt), PingOne's CLIENT_SECRET_JWT)
     or by its private key (V(private_key_jwt)), as RFC 7523 and OIDC Core section 9 describe, or with
     V(client_secret_basic), V(client_secret_post) or V(none).

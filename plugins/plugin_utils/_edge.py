@@ -60,7 +60,7 @@ def run(
     if items is not None:
         # Back in place of the empty list the validator saw, before anything reads or masks the parameters.
         validation.validated_parameters['items'] = items
-    context = TaskContext(progress)
+    context = TaskContext(None if progress is None else _shown_progress(progress, validation, lambda: context))
     errors = validate(validation, module_kwargs['argument_spec'])
     if errors:
         return _masked(dict(failed=True, msg='; '.join(errors)), validation, context)
@@ -119,5 +119,29 @@ def _set_aside_items(argument_spec: Mapping[str, Any], args: Mapping[str, Any]) 
 def _masked(value: Any, validation: ValidationResult, context: TaskContext) -> Any:
     """``value`` with every form of every secret and of every credential the call minted masked (see _masking), at a
     cost that grows with the secrets and ``value``, not with the items: remove_values() gets only the masks that
-    occur in ``value``."""
-    return remove_values(value, _masking.occurring(values_to_mask(validation, context.minted), value))
+    occur in ``value``.  Its ``msg`` and ``warnings`` are then made one line each (_masking.one_line), after the
+    masking so that no secret escapes it by being changed: whatever a server wrote is cleaned where the library
+    meets it (_http.error_body.clean), and this catches what a message may still carry of it."""
+    masked = remove_values(value, _masking.occurring(values_to_mask(validation, context.minted), value))
+    if not isinstance(masked, dict):
+        return masked
+    if isinstance(masked.get('msg'), str):
+        masked['msg'] = _masking.one_line(masked['msg'])
+    if isinstance(masked.get('warnings'), list):
+        masked['warnings'] = [_masking.one_line(text) if isinstance(text, str) else text for text in masked['warnings']]
+    return masked
+
+
+def _shown_progress(progress: Callable[[str], None], validation: ValidationResult, context: Callable[[], TaskContext]) -> Callable[[str], None]:
+    """``progress`` for lines shown while the task runs (a converge's count, the device grant's instructions): each
+    masked and made one line as a result is.  The masks are worked out again only when the call has minted more."""
+    masks: dict[int, set[str]] = {}
+
+    def shown(line: str) -> None:
+        minted = frozenset(context().minted)  # one copy (made at once under the GIL): a converge's threads may add to it
+        if len(minted) not in masks:
+            masks.clear()
+            masks[len(minted)] = values_to_mask(validation, minted)
+        progress(_masking.one_line(remove_values(line, _masking.occurring(masks[len(minted)], line))))
+
+    return shown

@@ -300,11 +300,12 @@ def test_echoed_secret_is_masked_in_every_encoding(ansible, hostile_server):
     assert len(received) == len(CREDENTIAL_IN) == len(run.result)
     for auth_method, result, request in zip(CREDENTIAL_IN, run.result, received):
         assert result['failed'] is True and result['error'] == 'invalid_request', auth_method
-        # The echo really carried the credential: the masking, not the OP, kept it out.
+        # The echo really carried the credential: the masking, not the OP, kept it out (or, for a server's text, the
+        # redaction of the word that holds it, or the cut after 200 characters: _http.error_body.clean).
         where, name = CREDENTIAL_IN[auth_method]
         sent = getattr(request, where).get(name)
         assert sent and sent not in run.output, auth_method
-        assert 'got ' in result['msg'] and '********' in result['msg'], auth_method
+        assert 'got ' in result['msg'] and any(mark in result['msg'] for mark in ('********', '[redacted]', '... [cut: ')), auth_method
 
 
 @pytest.mark.core_sensitive

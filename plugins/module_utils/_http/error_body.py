@@ -8,6 +8,8 @@ The token endpoint, discovery and api_resource all meet answers that are not
 RFC 6749 section 5.2 error bodies: PingOne platform errors, SCIM errors, a
 proxy's HTML page.  One function summarises them, bounded and without anything
 that looks like a credential, so every message shows the same facts the same way.
+Whatever else a server wrote that the collection shows (an OAuth error_description,
+a device flow's user code, a PingOne flow status) goes through ``clean`` too.
 """
 
 from __future__ import annotations
@@ -18,31 +20,37 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils._masking import one_line
+
 # The longest text taken from one field of an answer, and from an answer that is not JSON.
 FIELD_CHARS = 200
 EXCERPT_CHARS = 160
+# How much of a server's text clean() reads, at most, for ``limit`` characters shown: enough that what is redacted or
+# collapsed still leaves ``limit`` to show, and a 2 MB user code costs no more than a short one.
+SCAN_FACTOR = 16
+MIN_SCAN_CHARS = 4096
 # PingOne's error "details" can be many (one per invalid attribute); the first few say enough.
 MAX_DETAILS = 3
+# An answer that lacks what it should is described by its keys: the first few say enough.
+MAX_KEYS = 20
 
 # PingOne sends a Correlation-Id header with every answer ("API responses", HTTP response headers:
 # https://developer.pingidentity.com/pingone-api/foundations/conventions/pingone-api-responses.html);
 # the others are what common gateways use for the same purpose.
 CORRELATION_HEADERS = ('Correlation-Id', 'X-Correlation-Id', 'X-Request-Id')
 
-# What may be a credential echoed back by a server or proxy: a compact JWS/JWE, a Bearer or Basic
-# value, or a long run of base64 characters (not '/' or '.', so that URLs stay readable). The edges
-# mask every known secret as well; this also catches what they cannot know (a header a gateway added).
-# A Bearer or Basic value is a token68 (RFC 7235 section 2.1) of 8 characters or more with a digit, a
-# symbol or a capital after a small letter in it, as random credentials have: the server's words
-# "bearer token", "Bearer Authentication" or "Bearer realm=" stay.
-_CREDENTIAL_LIKE = re.compile(
-    r'eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){1,4}'
-    r'|(?i:bearer|basic)\s+(?=[A-Za-z0-9._~+/-]*(?:[0-9._~+/-]|[a-z][A-Z]))[A-Za-z0-9._~+/-]{8,}=*'
-    r'|[A-Za-z0-9_\-+=]{40,}'
-)
+# What may be a credential echoed back by a server or proxy: a compact JWS/JWE, or a long run of base64
+# characters (not '/' or '.', so that URLs stay readable); the whole word that holds one is redacted, so that
+# no part of a secret around it is left (client_secret=<secret>, a form body echoed whole).  And a Bearer or
+# Basic value.  The edges mask every known secret as well, but only whole: this also catches what they cannot
+# know (a header a gateway added), and what they could no longer find once part of it was redacted.
+_TOKEN_LIKE = re.compile(r'eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){1,4}|[A-Za-z0-9_\-+=]{40,}')
+# A Bearer or Basic value is a token68 (RFC 7235 section 2.1) of 8 characters or more with a digit, a symbol or a
+# capital after a small letter in it, as random credentials have: the server's words "bearer token", "Bearer
+# Authentication" or "Bearer realm=" stay.
+_AUTHORIZATION = re.compile(r'(?i:bearer|basic)\s+(?=[A-Za-z0-9._~+/-]*(?:[0-9._~+/-]|[a-z][A-Z]))[A-Za-z0-9._~+/-]{8,}=*')
 _TITLE = re.compile(r'<title[^>]*>(.*?)</title>', re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r'<(script|style)\b.*?</\1>|<[^>]*>', re.IGNORECASE | re.DOTALL)
-_SPACE = re.compile(r'\s+')
 
 
 _NOT_JSON = object()
@@ -72,12 +80,33 @@ def _json_value(text: str) -> Any:
 
 
 def clean(text: Any, limit: int = FIELD_CHARS) -> str:
-    """A server's text as one short line: whitespace collapsed, credential-like runs redacted, at most ``limit`` characters."""
-    text = _SPACE.sub(' ', str(text)).strip()
-    text = _CREDENTIAL_LIKE.sub('[redacted]', text)
-    if len(text) > limit:
-        text = text[: limit - 3].rstrip() + '...'
+    """What a server wrote, as the collection shows it: one line of plain text (_masking.one_line: no escape sequence,
+    control character or line break), credential-like runs redacted, and at most ``limit`` characters of it, cut
+    after a whole word and followed by how long the text was.  Every text of a server that the collection shows
+    goes through here (messages, warnings, the device flow's instructions, an error's details).
+
+    A secret is masked by the edge only whole (_masking), so nothing is left of one in part: a word that holds a
+    credential-like run is redacted whole, and the cut drops the word it falls in.  (A secret with spaces in it can
+    still lose its end to a redaction or the cut: _masking.forms masks its word-bounded heads and tails for that.)"""
+    text = str(text)
+    total = len(text)
+    scanned = max(limit * SCAN_FACTOR, MIN_SCAN_CHARS)
+    if total > scanned:
+        text = _without_cut_word(text[:scanned])
+    text = ' '.join('[redacted]' if _TOKEN_LIKE.search(word) else word for word in _AUTHORIZATION.sub('[redacted]', one_line(text)).split(' '))
+    if total > scanned or len(text) > limit:
+        kept = text[:limit] if len(text) <= limit or text[limit] == ' ' else _without_cut_word(text[:limit])
+        text = f'{kept.rstrip()}... [cut: {total} characters in all]'
     return text
+
+
+def _without_cut_word(text: str) -> str:
+    """A text cut in the middle of a word without that word, even if nothing is left: only the whole of a secret is masked
+    (_masking), and a prefix of a token or of a password the server echoed would be shown."""
+    end = len(text)
+    while end and not text[end - 1].isspace():
+        end -= 1
+    return text[:end]
 
 
 def json_or_none(text: str) -> Any:
@@ -89,8 +118,10 @@ def json_or_none(text: str) -> Any:
 
 
 def lacks(body: Mapping[str, Any], what: str) -> str:
-    """Why a 200 answer cannot be used: it has no ``what``; its keys are named, never its values."""
-    return f'HTTP 200 but the answer has no {what} (keys: {", ".join(sorted(body)) or "none"})'
+    """Why a 200 answer cannot be used: it has no ``what``; its first MAX_KEYS keys are named (cleaned), never its values."""
+    keys = [clean(key, 40) for key in sorted(map(str, body))[:MAX_KEYS]]
+    more = f' and {len(body) - MAX_KEYS} more' if len(body) > MAX_KEYS else ''
+    return f'HTTP 200 but the answer has no {what} (keys: {", ".join(keys) or "none"}{more})'
 
 
 def media_type(headers: Mapping[str, str] | None) -> str:

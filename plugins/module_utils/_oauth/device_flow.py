@@ -9,17 +9,20 @@ polling decision as a function of data, tested from a table with a fake clock;
 ``DevicePoller`` carries it out with the collection's HTTP client and client
 authentication.  The device code is a credential: it is remembered for masking
 and never put in a message.  The user code and verification URI are meant to be
-shown (section 3.3), and are.
+shown (section 3.3), and are, as every text of a server is (_http.error_body.clean),
+with a warning when the verification URI is not https or not on the OP's hosts.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import DeadlineError, OAuthError, ResponseError, TransportError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import is_oauth_error, json_or_none
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import clean, is_oauth_error, json_or_none
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import DEFAULT_PORTS, origin
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth import post
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import (
@@ -61,8 +64,13 @@ AUTHORIZE_HINTS = {
 }
 
 
+# The longest user code shown: RFC 8628 section 6.1 recommends 8 characters or so; a longer one is the OP's mistake.
+USER_CODE_CHARS = 60
+
+
 class DeviceAuthorization(NamedTuple):
-    """The device authorization response (RFC 8628 section 3.2), as this client uses it."""
+    """The device authorization response (RFC 8628 section 3.2), as this client uses it: the device code as sent, the
+    user code and verification URIs as shown (cleaned: one line, bounded, no escape sequence)."""
 
     device_code: str
     user_code: str
@@ -81,20 +89,26 @@ def parse_device_authorization(status: int, headers: Mapping[str, str] | None, t
         raise non_oauth_error(AUTHORIZE, status, headers, text, url, False, 'the endpoint does not redirect, check its URL')
     if not isinstance(body, dict):
         raise ResponseError.failure(AUTHORIZE, url, 'HTTP 200 but the answer is not a JSON object', status=status)
+    # What the person is shown: what the OP wrote, cleaned (a user code of 2 MB or with escape sequences is not shown whole).
+    shown = {
+        'user_code': clean(body['user_code'], USER_CODE_CHARS) if isinstance(body.get('user_code'), str) else '',
+        'verification_uri': clean(body['verification_uri']) if isinstance(body.get('verification_uri'), str) else '',
+        'verification_uri_complete': clean(body['verification_uri_complete']) if isinstance(body.get('verification_uri_complete'), str) else '',
+    }
     # Section 3.2: device_code, user_code, verification_uri and expires_in are REQUIRED.
-    missing = [key for key in ('device_code', 'user_code', 'verification_uri') if not isinstance(body.get(key), str) or not body[key]]
+    missing = [key for key in ('device_code',) if not isinstance(body.get(key), str) or not body[key]]
+    missing += [key for key in ('user_code', 'verification_uri') if not shown[key]]
     expires_in = finite_number(body.get('expires_in'))
     if expires_in is None or expires_in <= 0:
         missing.append('expires_in')
     if missing:
         raise ResponseError.failure(AUTHORIZE, url, f'HTTP 200 but the answer lacks {", ".join(missing)} (RFC 8628 section 3.2 requires them)', status=status)
     interval = finite_number(body.get('interval'))
-    complete = body.get('verification_uri_complete')
     return DeviceAuthorization(
         device_code=body['device_code'],
-        user_code=body['user_code'],
-        verification_uri=body['verification_uri'],
-        verification_uri_complete=complete if isinstance(complete, str) and complete else None,
+        user_code=shown['user_code'],
+        verification_uri=shown['verification_uri'],
+        verification_uri_complete=shown['verification_uri_complete'] or None,
         expires_in=int(expires_in or 0),  # checked above: a positive number
         # An interval below one second would poll in a loop; one above MAX_INTERVAL is not waited for.
         interval=DEFAULT_INTERVAL if interval is None else int(min(max(interval, 1), MAX_INTERVAL)),
@@ -107,6 +121,61 @@ def instructions(authorization: DeviceAuthorization, device_timeout: int) -> str
     if authorization.verification_uri_complete:
         text += f' (or open {authorization.verification_uri_complete})'
     return text + f'; waiting up to {min(authorization.expires_in, device_timeout)} s'
+
+
+def is_address(host: str) -> bool:
+    """Whether a URL's host is an IP address (which has no subdomains), not a name."""
+    try:
+        ipaddress.ip_address(host.strip('[]'))
+    except ValueError:
+        return False
+    return True
+
+
+def verification_warning(authorization: DeviceAuthorization, op_urls: Iterable[str | None]) -> str | None:
+    """A warning when a verification URI the person is sent to is not https, or not on a host of the OP; None when both are.
+
+    RFC 8628 section 5.4 (remote phishing): the person approves whatever request the page shows, so the page had
+    better be the OP's.  A host of the OP is the host of one of ``op_urls`` (the issuer, the device authorization and
+    token endpoints) or a subdomain of one, whose DNS the OP's owner controls; ports are not compared.  Which other
+    domains an OP owns cannot be known without its word (a public suffix list would say only what a registrable domain
+    is), so an OP that sends people to another of its domains gets the warning too.  RFC 6749 section 3.1 requires TLS
+    where the user authenticates.  Never a refusal: the person who approves decides.
+    """
+    hosts = set()
+    for url in op_urls:
+        try:
+            host = origin(url)[1] if url else ''
+        except ValueError:
+            host = ''
+        if host:
+            hosts.add(host)
+    said = []
+    for name in ('verification_uri', 'verification_uri_complete'):
+        uri = getattr(authorization, name)
+        if not uri:
+            continue
+        try:
+            scheme, host, port = origin(uri)
+        except ValueError:
+            scheme, host, port = '', '', None
+        if not scheme or not host:
+            said.append(f'{name} {uri} is not an absolute URL')
+            continue
+        why = []
+        if scheme != 'https':
+            why.append(f'{scheme}, not https (RFC 6749 section 3.1 requires TLS where the user signs in): anyone on the way can read or change the page')
+        if not any(host == known or (host.endswith('.' + known) and not is_address(known)) for known in hosts):
+            why.append(f"on a host that is not the OP's ({', '.join(sorted(hosts)) or 'unknown'}), nor a subdomain of one")
+        if why:
+            port_shown = f':{port}' if port and port != DEFAULT_PORTS.get(scheme) else ''
+            said.append(f'{name} {scheme}://{host}{port_shown} is ' + ' and '.join(why))
+    if not said:
+        return None
+    return (
+        f'The device authorization grant sends the person who approves to a page the collection cannot vouch for: {"; ".join(said)}. '
+        "Approve there only if it is your OP's page (RFC 8628 section 5.4, remote phishing); the grant goes on, the person decides"
+    )
 
 
 def poll_step(outcome: str, interval: float, now: float, deadline: float) -> tuple[str, float]:

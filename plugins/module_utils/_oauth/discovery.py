@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, DiscoveryError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, summarise
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import clean, correlation_id, summarise
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import (
     custom_domain_root,
     endpoints,
@@ -60,6 +60,14 @@ def parse_json_document(response: Response, what: str, pingone: bool = False) ->
     return document
 
 
+def announced_issuer(value: Any) -> str:
+    """The issuer a discovery document announces, for a message: quoted as Python does, and cleaned (_http.error_body.clean)
+    when it is a string, so that a document of 16 MiB or with escape sequences does not become the message."""
+    if isinstance(value, str):
+        return repr(clean(value))
+    return repr(value) if value is None or isinstance(value, (bool, int, float)) else 'that is not a string'
+
+
 def check_metadata(metadata: dict[str, Any], issuer: str, url: str, needed: Sequence[str] = ('token_endpoint',)) -> dict[str, Any]:
     """Validate a discovery document (Discovery section 4.3: issuer must match exactly)."""
     if metadata.get('issuer') != issuer:
@@ -71,7 +79,7 @@ def check_metadata(metadata: dict[str, Any], issuer: str, url: str, needed: Sequ
         elif is_standard_issuer(announced) and not looks_like_pingone(issuer):
             # A PingOne custom domain serves the environment's standard issuer (see fetch_pingone_metadata).
             hint = f"; this is a PingOne custom domain announcing its environment's issuer: set auth_base_url to {custom_domain_root(issuer)} instead of issuer"
-        raise DiscoveryError(f'OpenID Provider metadata at {url} names issuer {metadata.get("issuer")!r}, expected {issuer!r}{hint}', url=url)
+        raise DiscoveryError(f'OpenID Provider metadata at {url} names issuer {announced_issuer(metadata.get("issuer"))}, expected {issuer!r}{hint}', url=url)
     missing = [key for key in needed if not metadata.get(key)]
     if missing:
         raise DiscoveryError(f'OpenID Provider metadata at {url} has no {" or ".join(missing)}', url=url)
@@ -110,10 +118,12 @@ def fetch_pingone_metadata(http: HttpClient, location_issuer: str) -> dict[str, 
     announced = metadata.get('issuer')
     location_env = environment_of(location_issuer)
     if isinstance(announced, str) and location_env and environment_of(announced) not in (None, location_env):
-        raise DiscoveryError(f'OpenID Provider metadata at {url} names issuer {announced!r}, of another environment than {location_env}', url=url)
+        raise DiscoveryError(
+            f'OpenID Provider metadata at {url} names issuer {announced_issuer(announced)}, of another environment than {location_env}', url=url
+        )
     if not isinstance(announced, str) or (announced != location_issuer and not is_standard_issuer(announced)):
         raise DiscoveryError(
-            f"OpenID Provider metadata at {url} names issuer {announced!r}: neither this location's issuer {location_issuer!r} nor a "
+            f"OpenID Provider metadata at {url} names issuer {announced_issuer(announced)}: neither this location's issuer {location_issuer!r} nor a "
             'PingOne issuer https://auth.pingone.<tld>/<environment_id>/as',
             url=url,
         )

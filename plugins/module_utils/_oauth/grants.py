@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import clean
 
 Grant = namedtuple('Grant', ['name', 'required', 'single_use', 'what'])
 
@@ -195,7 +196,7 @@ def missing_scopes(requested: str | Sequence[str] | None, granted: Any) -> list[
 
 def scope_downgrade_text(missing: Sequence[str], granted: Any) -> str:
     """The words for a token that lacks requested scopes, shared by the warning and the error."""
-    shown = ' '.join(scope_list(str(granted))) if granted else ''
+    shown = clean(' '.join(scope_list(str(granted)))) if granted else ''
     return (
         f'the OP granted {f"scope {shown!r}" if shown else "no scope"}, without {", ".join(missing)} that was requested (RFC 6749 section 3.3 lets '
         f'an OP grant less than asked): the token may not be allowed what the play needs; allow {"them" if len(missing) > 1 else "it"} for this '

@@ -18,7 +18,15 @@ from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OAuthError, ResponseError, failed_to
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.bounds import load_json
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, is_oauth_error, json_or_none, lacks, media_type, summarise
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import (
+    clean,
+    correlation_id,
+    is_oauth_error,
+    json_or_none,
+    lacks,
+    media_type,
+    summarise,
+)
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE, TOKEN_EXCHANGE
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import looks_like_pingone, not_found_hint
 
@@ -26,6 +34,9 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations im
 SECRET_TOKEN_FIELDS = ('access_token', 'id_token', 'refresh_token')
 
 TOKEN_FIELDS = ('access_token', 'token_type', 'expires_in', 'scope', 'id_token', 'refresh_token')
+
+# The longest error code shown: RFC 6749 section 5.2's codes are a few words.
+ERROR_CHARS = 60
 
 # What usually causes each RFC 6749 section 5.2 error, appended to the OP's own words.
 ERROR_HINTS = {
@@ -108,9 +119,14 @@ def oauth_error(
     hints: Mapping[str, str] | None = None,
 ) -> OAuthError:
     """The OAuthError for an RFC 6749 section 5.2 error body: the OP's words, its correlation ID, and what usually causes it
-    (``hints``, an endpoint's own words for some errors, before ERROR_HINTS)."""
-    error = body['error']
-    description = body.get('error_description') if isinstance(body.get('error_description'), str) else None
+    (``hints``, an endpoint's own words for some errors, before ERROR_HINTS).
+
+    The OP's words are shown cleaned (_http.error_body.clean), in the message and in the details alike: section 5.2
+    limits error, error_description and error_uri to printable ASCII, but an OP that breaks it must not colour the output,
+    forge a line of it, fill it with 300 kB, or show a token it echoed."""
+    error = clean(body['error'], ERROR_CHARS)
+    description = clean(body['error_description']) if isinstance(body.get('error_description'), str) else None
+    error_uri = clean(body['error_uri']) if isinstance(body.get('error_uri'), str) else None
     message = failed_to(what, url, f'{error}{f" ({description})" if description else ""} [HTTP {status}]')
     # PingOne puts "(Correlation ID: ...)" in error_description; a gateway may send only the header.
     correlation = correlation_id(headers)
@@ -137,7 +153,7 @@ def oauth_error(
         status=status,
         error=error,
         error_description=description,
-        error_uri=body.get('error_uri') if isinstance(body.get('error_uri'), str) else None,
+        error_uri=error_uri,
         correlation_id=correlation,
     )
 
@@ -146,7 +162,7 @@ def non_oauth_error(what: str, status: int, headers: Mapping[str, str] | None, t
     """The error for a failed answer that is not an OAuth error response (a redirect, an HTML page, a platform error body),
     shared by the token, revocation and introspection endpoints: what the server said (_error_body), never its body whole."""
     if 300 <= status < 400:
-        location = (headers or {}).get('Location', 'nowhere')
+        location = clean((headers or {}).get('Location', 'nowhere'))
         return ResponseError.failure(what, url, f'HTTP {status} redirect to {location}; {redirect_hint}', status=status)
     answer = f'a {media_type(headers)} answer' if (text or '').strip() else 'an empty answer'
     message = failed_to(what, url, f'HTTP {status} with {answer}, not an OAuth error response')

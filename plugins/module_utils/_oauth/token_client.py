@@ -18,10 +18,11 @@ from typing import Any
 from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, IdTokenError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import clean
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import same_origin
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.audience import assertion_audience, ignored_style, require_issuer
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth import ClientAuth, make_client_auth, post
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.device_flow import DevicePoller, instructions
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.device_flow import DevicePoller, instructions, verification_warning
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.discovery import (
     Endpoints,
     Location,
@@ -244,7 +245,12 @@ class TokenClient(OPClient):
         # Section 3.1: the scope goes with the authorization request; the token request of section 3.4 has none.
         authorization = poller.authorize(url, form.get('scope'), audience_at(self.options, url, token_endpoint, endpoints.issuer))
         text = instructions(authorization, self.options.device_timeout)
+        warning = verification_warning(authorization, (url, token_endpoint, endpoints.issuer))
+        self.context.warn(warning)
         if self.context.shows_progress:
+            if warning:
+                # Also said now, beside the instructions: the result's warnings come only after the person approved.
+                self.context.progress('WARNING: ' + warning)
             self.context.progress(text)
         else:
             self.context.warn('Nobody was shown how to approve the device authorization grant: ' + text)
@@ -259,7 +265,7 @@ class TokenClient(OPClient):
                 'returned as access_token is not known'
             )
         elif requested and issued != requested:
-            self.context.warn(f'The token exchange at {url} issued a {issued}, not the {requested} requested (requested_token_type)')
+            self.context.warn(f'The token exchange at {url} issued a {clean(issued, 120)}, not the {requested} requested (requested_token_type)')
 
     def sign_on_and_exchange(self) -> dict[str, Any]:
         """PingOne headless sign-on (_pingone.sign_on), then the authorization code grant with the code, its PKCE verifier and nonce.

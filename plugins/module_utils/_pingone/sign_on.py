@@ -201,7 +201,10 @@ def read_flow(status: int, headers: Mapping[str, str] | None, text: str, url: st
         hint = detail_hint(detail)
         if hint:
             reason += '; ' + hint
-        raise FlowError.failure(what, where, reason, status=status, error=detail.get('code') or code or error, correlation_id=correlation_id(headers))
+        shown_error = next((said for said in (detail.get('code'), code, error) if isinstance(said, str) and said), None)
+        raise FlowError.failure(
+            what, where, reason, status=status, error=clean(shown_error, 60) if shown_error else None, correlation_id=correlation_id(headers)
+        )
     if not isinstance(body, dict):
         raise FlowError.failure(what, where, f'HTTP 200 with a {media_type(headers)} answer, not a flow object', status=status)
     if not isinstance(body.get('status'), str):

@@ -74,3 +74,42 @@ def test_resource_task_reads_item_and_items_options(desired, created, unchanged)
 )
 def test_secret_values_are_the_strings_at_the_keys_anywhere(value, keys, expected):
     assert sorted(_tasks.secret_values(value, keys)) == expected
+
+
+INTROSPECTED = 'opaque-token-to-introspect-' + 'z' * 24
+MINTED = 'client-assertion-minted-by-the-task-' + 'm' * 24
+
+
+class EchoingIntrospection:
+    """A TokenAdminClient stand-in whose OP answers with ``claims``; like the real one, it remembers the token and the
+    client assertion it sent."""
+
+    def __init__(self, context, claims):
+        self.context = context
+        self.claims = claims
+
+    def prepare(self):
+        pass
+
+    def introspect(self, token, token_type_hint=None):
+        self.context.remember(token, MINTED)
+        return dict(self.claims), type('Endpoint', (), {'url': 'https://op.example.test/introspect'})
+
+
+# Claims an OP echoes the token (or what the task minted) in -> the claims of the result.
+ECHOED_CLAIMS = [
+    ({'active': True, 'ext': {'t': INTROSPECTED}}, {'active': True, 'ext': {'t': 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'}}),
+    ({'active': True, 'note': f'token {INTROSPECTED} is active'}, {'active': True, 'note': 'token ******** is active'}),
+    ({'active': True, 'list': [{'deep': [f'Bearer {INTROSPECTED}']}]}, {'active': True, 'list': [{'deep': ['Bearer ********']}]}),
+    ({'active': False, 'echo': f'assertion={MINTED}'}, {'active': False, 'echo': 'assertion=********'}),
+    ({'active': True, 'sub': 'alice', 'exp': 1_800_000_000}, {'active': True, 'sub': 'alice', 'exp': 1_800_000_000}),
+]
+
+
+@pytest.mark.parametrize('claims, shown', ECHOED_CLAIMS)
+def test_introspect_masks_the_token_wherever_the_op_echoes_it(claims, shown):
+    context = TaskContext()
+    options = {'introspection_endpoint': 'https://op.example.test/introspect', 'client_id': 'c1', 'client_secret': 's' * 32, 'token': INTROSPECTED}
+    result = _tasks.run_introspect_task(options, context, client=EchoingIntrospection(context, claims))
+    assert result['claims'] == shown and result['active'] is claims['active']
+    assert INTROSPECTED not in json.dumps(result) and MINTED not in json.dumps(result)

@@ -434,3 +434,20 @@ def test_items_set_aside_give_the_options_the_validator_gives(monkeypatch, args,
     kwargs['argument_spec'] = sources.task_settings_win(kwargs['argument_spec'], args)
     expected = options_of(ArgumentSpecValidator(**kwargs).validate(args).validated_parameters)
     assert seen == [dict(expected)]
+
+
+def test_what_is_shown_is_masked_then_made_one_line(monkeypatch):
+    """A progress line, a warning and a failure message that carry a server's escape sequences and line breaks, and a secret
+    with a line break in it: masked first (so the secret is still found), then one line each."""
+    secret = 'line\nbroken-secret-value'
+    lines = []
+
+    def use_case(options, context, check_mode=False, diff=False):
+        context.progress(f'\x1b[2Jshown {secret}\r\nok: [localhost]')
+        context.warn(f'warned \x1b[31m{secret}\x1b[0m\r\nok: [localhost]')
+        raise OAuthError(f'Failed: {secret}\r\nok: [localhost] \x9b2J', url=BASE['token_endpoint'])
+
+    result = _edge.run(specs.token_module_kwargs(), dict(BASE, client_secret=secret), use_case, progress=lines.append)
+    assert lines == ['shown ******** ok: [localhost]']
+    assert result['warnings'] == ['warned ******** ok: [localhost]']
+    assert result['msg'] == 'Failed: ******** ok: [localhost]'

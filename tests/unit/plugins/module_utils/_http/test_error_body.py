@@ -59,7 +59,7 @@ SUMMARIES = [
         'upstream connect error\n  or disconnect/reset before headers',
         'upstream connect error or disconnect/reset before headers',
     ),
-    ({'Content-Type': 'text/plain'}, 'x' * 39 + ' ' + 'word ' * 100, 'x' * 39 + ' ' + ('word ' * 100)[: 160 - 43].rstrip() + '...'),
+    ({'Content-Type': 'text/plain'}, 'x' * 39 + ' ' + 'word ' * 100, 'x' * 39 + ' ' + ('word ' * 24).rstrip() + '... [cut: 540 characters in all]'),
     ({'Content-Type': 'application/octet-stream'}, 'PK\x03\x04 binary', None),
     ({'Content-Type': 'text/plain'}, '   ', None),
     ({'Correlation-Id': CORRELATION}, '', 'correlation ID ' + CORRELATION),
@@ -122,3 +122,58 @@ def test_urls_and_uuids_stay_readable():
 )
 def test_is_oauth_error(body, oauth):
     assert error_body.is_oauth_error(body) is oauth
+
+
+ESC = '\x1b'
+# A line a hostile server writes to pass for Ansible's own output.
+FORGED = 'ok: [localhost] => {"changed": false}'
+
+# text, limit -> what clean() shows: one line of plain text, credential-like runs redacted, bounded with what was cut.
+CLEANED = [
+    ('plain words, kept as they are', 200, 'plain words, kept as they are'),
+    ('é€ 日本語 😀 non-ASCII stays readable', 200, 'é€ 日本語 😀 non-ASCII stays readable'),
+    (f'{ESC}[1;31mred{ESC}[0m and {ESC}[2J{ESC}[Hcleared', 200, 'red and cleared'),
+    (f'denied\r\n{FORGED}', 200, f'denied {FORGED}'),
+    ('denied\rok: [localhost]', 200, 'denied ok: [localhost]'),
+    (f'{ESC}]0;window title{ESC}\\{ESC}]8;;https://evil.example/{ESC}\\click{ESC}]8;;{ESC}\\ here', 200, 'click here'),
+    ('8-bit \x9b2J csi and \x9d0;title\x9c osc', 200, '8-bit csi and osc'),
+    ('bell\x07 nul\x00 del\x7f nel\x85 tab\t vt\x0b ff\x0c ls\u2028 ps\u2029 end', 200, 'bell nul del nel tab vt ff ls ps end'),
+    ('invoice\u202efdp.exe and \u2066isolated\u2069', 200, 'invoice fdp.exe and isolated'),
+    (f'lone escape at the end {ESC}', 200, 'lone escape at the end'),
+    (f'token {JWT} echoed', 200, 'token [redacted] echoed'),
+    # A word that holds a credential-like run goes whole: nothing is left of the secret beside it for the edge to miss.
+    ('got grant_type=client_credentials&client_secret=a%2Bb%2Fc%25' + 'S' * 40 + ' back', 200, 'got [redacted] back'),
+    (f'"client_assertion":"{JWT}",', 200, '[redacted]'),
+    ('word ' * 100, 20, 'word word word word... [cut: 500 characters in all]'),
+    # The cut falls in the echoed password: the whole word goes, not a prefix the edge could not mask.
+    ('the server got password=S3cr!t/S3cr!t/S3cr!t/S3cr!t/S3cr!t', 40, 'the server got... [cut: 58 characters in all]'),
+    # Even a word that is all there is to show: a long URL is not shown in part either.
+    ('https://op.example.test/a/very/long/path/to/the/error/page', 30, '... [cut: 58 characters in all]'),
+]
+
+
+@pytest.mark.parametrize('text, limit, expected', CLEANED)
+def test_clean_shows_a_servers_text_as_one_bounded_line(text, limit, expected):
+    assert error_body.clean(text, limit) == expected
+
+
+def test_clean_bounds_a_huge_text_and_redacts_what_it_shows():
+    # 300 kB of error_description, a token-like string early on: a few hundred characters come back, the token not.
+    text = f'{ESC}[31mrejected\r\n{FORGED}\r\nassertion {JWT} and token {"A" * 64} ' + 'padding ' * 37500
+    shown = error_body.clean(text)
+    assert shown.startswith(f'rejected {FORGED} assertion [redacted] and token [redacted] padding')
+    assert shown.endswith(f'... [cut: {len(text)} characters in all]') and len(shown) < error_body.FIELD_CHARS + 40
+    assert ESC not in shown and '\n' not in shown and JWT.split('.')[1] not in shown
+
+
+def test_clean_reads_only_the_start_of_a_huge_text():
+    # A 2 MB text of one word: only the first MIN_SCAN_CHARS are read, and the word cut there is not shown in part.
+    shown = error_body.clean('start ' + 'x' * 2_000_000, 60)
+    assert shown == 'start... [cut: 2000006 characters in all]'
+
+
+def test_an_answer_that_lacks_a_field_names_a_few_clean_keys():
+    body = {f'{ESC}[31mkey\r\n{FORGED}': 1, **{f'k{number:03d}': number for number in range(100)}}
+    said = error_body.lacks(body, 'access_token')
+    assert said.startswith('HTTP 200 but the answer has no access_token (keys: key ok: [localhost] => {"changed":... [cut: 47 characters in all], k000,')
+    assert said.endswith('k018 and 81 more)') and ESC not in said and '\n' not in said

@@ -228,3 +228,92 @@ def test_a_poll_out_of_time_ends_the_flow_naming_the_limit():
     assert 'device_timeout is 10 s; 2 polls were sent' in str(caught.value) and str(caught.value).endswith('; the last poll ' + why)
     # Polls at 2 s and 4 s of a 10 s limit: each may take what is left, retries included.
     assert within == [8.0, 6.0] and clock.now - 1000 == 4
+
+
+ESC = '\x1b'
+FORGED = 'ok: [localhost] => {"changed": false}'
+
+
+def authorization_of(**changes):
+    body = dict({'device_code': DEVICE_CODE, 'user_code': 'WDJB-MJHT', 'verification_uri': 'https://op.example.test/device', 'expires_in': 1800}, **changes)
+    return device_flow.parse_device_authorization(200, {}, json.dumps(body), DEVICE_AUTHORIZATION, 0)
+
+
+# What the OP sent -> the instructions the person is shown: one line, bounded, what it wrote otherwise kept.
+INSTRUCTIONS = [
+    ({}, 'To approve, open https://op.example.test/device and enter the code WDJB-MJHT; waiting up to 600 s'),
+    (
+        {'user_code': f'{ESC}[2J{ESC}[HWDJB\r\n{FORGED}', 'verification_uri': f'https://op.example.test/device{ESC}[8m'},
+        f'To approve, open https://op.example.test/device and enter the code WDJB {FORGED}; waiting up to 600 s',
+    ),
+    (
+        {'verification_uri_complete': 'https://op.example.test/device?user_code=WDJB-MJHT\n\x9b2Jok: [localhost]'},
+        'To approve, open https://op.example.test/device and enter the code WDJB-MJHT (or open '
+        'https://op.example.test/device?user_code=WDJB-MJHT ok: [localhost]); waiting up to 600 s',
+    ),
+    # A 2 MB user code: the first words, and how long it was.
+    (
+        {'user_code': 'WDJB MJHT ' * 200_000},
+        f'To approve, open https://op.example.test/device and enter the code {("WDJB MJHT " * 6).strip()}... [cut: 2000000 characters in all]; '
+        'waiting up to 600 s',
+    ),
+]
+
+
+@pytest.mark.parametrize('changes, shown', INSTRUCTIONS)
+def test_instructions_show_what_the_op_wrote_cleaned(changes, shown):
+    authorization = authorization_of(**changes)
+    assert device_flow.instructions(authorization, 600) == shown
+    assert authorization.device_code == DEVICE_CODE  # the credential as sent, never shown
+
+
+def test_a_user_code_that_is_nothing_but_control_characters_is_missing():
+    with pytest.raises(ResponseError, match='lacks user_code'):
+        authorization_of(user_code=f'{ESC}[2J\r\n')
+
+
+OP_URLS = ('https://op.example.test/as/device_authorization', 'https://op.example.test/as/token', 'https://op.example.test/as')
+
+# verification_uri, verification_uri_complete -> the words of the warning (None: no warning).
+VERIFICATION_URIS = [
+    ('https://op.example.test/device', None, None),
+    ('https://OP.example.test:8443/device', 'https://op.example.test/device?user_code=WDJB-MJHT', None),
+    ('https://login.op.example.test/device', None, None),  # a subdomain of the OP's host: its DNS is the OP's
+    (
+        'http://op.example.test/device',
+        None,
+        'verification_uri http://op.example.test is http, not https (RFC 6749 section 3.1 requires TLS where the user signs in)',
+    ),
+    (
+        'https://device-login.example.net/activate',
+        None,
+        "verification_uri https://device-login.example.net is on a host that is not the OP's (op.example.test), nor a subdomain of one",
+    ),
+    ('https://op.example.test.evil.example/device', None, "verification_uri https://op.example.test.evil.example is on a host that is not the OP's"),
+    ('https://op.example.test@evil.example/device', None, "verification_uri https://evil.example is on a host that is not the OP's"),
+    ('https://example.test/device', None, "verification_uri https://example.test is on a host that is not the OP's"),  # a parent is not the OP's
+    (
+        'https://op.example.test/device',
+        'http://evil.example:8080/device?user_code=WDJB-MJHT',
+        'verification_uri_complete http://evil.example:8080 is http, not https (RFC 6749 section 3.1 requires TLS where the user signs in): anyone '
+        "on the way can read or change the page and on a host that is not the OP's (op.example.test), nor a subdomain of one",
+    ),
+    ('javascript:alert(1)', None, 'verification_uri javascript:alert(1) is not an absolute URL'),
+]
+
+
+@pytest.mark.parametrize('uri, complete, words', VERIFICATION_URIS)
+def test_a_verification_uri_off_https_or_off_the_ops_hosts_is_warned_about(uri, complete, words):
+    authorization = authorization_of(verification_uri=uri, verification_uri_complete=complete)
+    warning = device_flow.verification_warning(authorization, OP_URLS)
+    if words is None:
+        assert warning is None
+    else:
+        assert warning.startswith('The device authorization grant sends the person who approves to a page the collection cannot vouch for: ')
+        assert words in warning and warning.endswith('(RFC 8628 section 5.4, remote phishing); the grant goes on, the person decides')
+
+
+def test_ip_address_hosts_have_no_subdomains():
+    authorization = authorization_of(verification_uri='https://evil.127.0.0.1/device')
+    assert 'is on a host that is not the OP' in device_flow.verification_warning(authorization, ['https://127.0.0.1:8443/as'])
+    assert device_flow.verification_warning(authorization_of(verification_uri='https://127.0.0.1/device'), ['https://127.0.0.1:8443/as']) is None

@@ -126,3 +126,20 @@ def test_check_metadata(metadata, message):
 
 def test_discovery_url():
     assert discovery.discovery_url('https://auth.pingone.com/env/as/') == 'https://auth.pingone.com/env/as/.well-known/openid-configuration'
+
+
+@pytest.mark.parametrize(
+    'announced, shown',
+    [
+        ('https://evil.example/as', "'https://evil.example/as'"),
+        ('https://evil.example/\x1b[2J\r\nok: [localhost]', "'https://evil.example/ ok: [localhost]'"),
+        ('https://evil.example/as ' + 'x ' * 100_000, "'https://evil.example/as x x x"),
+        (None, 'None'),
+        (['a'] * 100_000, 'that is not a string'),
+    ],
+)
+def test_an_announced_issuer_is_shown_cleaned(announced, shown):
+    with pytest.raises(DiscoveryError) as caught:
+        discovery.check_metadata({'issuer': announced, 'token_endpoint': ISSUER + '/token'}, ISSUER, ISSUER + '/.well-known/openid-configuration')
+    message = str(caught.value)
+    assert f'names issuer {shown}' in message and len(message) < 500 and '\x1b' not in message and '\n' not in message

@@ -153,6 +153,9 @@ def test_missing_scopes(requested, granted, missing):
         (['admin:all'], '', 'the OP granted no scope, without admin:all that was requested (RFC 6749 section 3.3'),
         (['b', 'c'], 'a  x', "the OP granted scope 'a x', without b, c that was requested"),
         (['b', 'c'], 'a', 'allow them for this client at the OP'),
+        # A scope the OP wrote is shown as every text of a server is (error_body.clean): one line, bounded.
+        (['b'], 'a\x1b[2J\r\nok:\x1b[0m' + ' x' * 1000, "the OP granted scope 'a ok: x x x"),
+        (['b'], 'a\x1b[2J\r\nok:\x1b[0m' + ' x' * 1000, '... [cut: 2013 characters in all]'),
     ],
 )
 def test_scope_downgrade_text(missing, granted, text):

@@ -88,6 +88,51 @@ def test_oauth_error_details():
     assert caught.value.details == {'url': URL, 'status': 400, 'error': 'invalid_grant', 'error_description': 'expired', 'error_uri': 'https://e'}
 
 
+ESC = '\x1b'
+HOSTILE_JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjbGllbnQtMSIsImF1ZCI6Imh0dHBzOi8vb3AifQ.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU'
+
+
+LONG_DESCRIPTION = f'assertion {HOSTILE_JWT} ' + 'is refused ' * 30000
+
+# The OP's error, error_description and error_uri -> the message's words, and how each detail starts and ends: cleaned
+# (error_body.clean) in both.
+HOSTILE_ERRORS = [
+    (
+        {'error': f'invalid_request{ESC}[2J', 'error_description': f'{ESC}[31mdenied{ESC}[0m\r\nok: [localhost] => {{}}', 'error_uri': 'https://e/\r\nx'},
+        'invalid_request (denied ok: [localhost] => {}) [HTTP 400]',
+        {'error': ('invalid_request', ''), 'error_description': ('denied ok: [localhost] => {}', ''), 'error_uri': ('https://e/ x', '')},
+    ),
+    (
+        {'error': 'invalid_client', 'error_description': LONG_DESCRIPTION},
+        'invalid_client (assertion [redacted] is refused is refused',
+        {'error_description': ('assertion [redacted] is refused is refused', f'... [cut: {len(LONG_DESCRIPTION)} characters in all]')},
+    ),
+    (
+        {'error': 'x' * 5000, 'error_uri': 'https://op.example/' + 'e/' * 250},
+        '... [cut: 5000 characters in all] [HTTP 400]',
+        {'error': ('... [cut: 5000 characters in all]', ''), 'error_uri': ('... [cut: 519 characters in all]', '')},
+    ),
+]
+
+
+@pytest.mark.parametrize('body, words, details', HOSTILE_ERRORS)
+def test_an_ops_error_is_shown_cleaned(body, words, details):
+    with pytest.raises(OAuthError) as caught:
+        responses.parse_token_response(400, JSON, json.dumps(body), URL, WHAT, sent_at=0)
+    message = str(caught.value)
+    assert words in message and len(message) < 1000
+    assert ESC not in message and '\n' not in message and HOSTILE_JWT.split('.')[1] not in message
+    for key, (start, end) in details.items():
+        shown = caught.value.details[key]
+        assert shown.startswith(start) and shown.endswith(end) and len(shown) < 300, key
+
+
+def test_a_redirect_location_is_shown_cleaned():
+    with pytest.raises(ResponseError) as caught:
+        responses.parse_token_response(302, {'Location': f'https://op/{ESC}[2Jlogin' + '/a' * 5000}, '', URL, WHAT, sent_at=0)
+    assert 'HTTP 302 redirect to ... [cut: 10020 characters in all]' in str(caught.value)
+
+
 def jwt_with(claims):
     """A compact JWS whose payload is ``claims``; the signature is never checked for the expiry."""
 

@@ -96,3 +96,25 @@ def test_the_issuer_style_without_an_issuer_fails_before_any_request():
     else:
         raise AssertionError('no error')
     assert op.sent == []
+
+
+class ForeignDeviceOP(RecordingOP):
+    """An OP whose device authorization answer sends the person to another host, over http."""
+
+    def request(self, method, url, what, single_use=False, build=None, source=None, **kwargs):
+        answer = super().request(method, url, what, single_use, build, source, **kwargs)
+        if url.endswith('/device_authorization'):
+            answer.text = json.dumps(dict(DEVICE, verification_uri='http://evil.example/device'))
+        return answer
+
+
+def test_a_foreign_verification_uri_is_warned_about_before_the_instructions():
+    shown = []
+    op = ForeignDeviceOP()
+    op.context = TaskContext(shown.append)
+    client = TokenClient(options_of(dict(environment_id=ENV, client_id='c1', client_secret=SECRET, grant_type='device_code')), http=op)
+    client.sleep = lambda seconds: None
+    client.request_token()
+    warning = 'verification_uri http://evil.example is http, not https (RFC 6749 section 3.1 requires TLS where the user signs in)'
+    assert len(op.context.warnings) == 1 and warning in op.context.warnings[0] and 'auth.pingone.com' in op.context.warnings[0]
+    assert shown == ['WARNING: ' + op.context.warnings[0], 'To approve, open http://evil.example/device and enter the code ABCD-EFGH; waiting up to 60 s']

@@ -136,6 +136,15 @@ READ_CASES = [
     (200, {'Content-Type': 'text/html'}, '<html>sign on</html>', 'HTTP 200 with a text/html answer, not a flow object', 200, None),
     (200, JSON, json.dumps({'id': FLOW}), 'the answer has no flow status (keys: id)', 200, None),
     (500, JSON, json.dumps({'error': 'server_error'}), 'HTTP 500: server_error', 500, 'server_error'),
+    # PingOne's words are shown cleaned (error_body.clean), the error code of the details too.
+    (
+        400,
+        JSON,
+        json.dumps({'code': 'INVALID_DATA', 'message': 'bad\r\nok: [localhost]', 'details': [{'code': '\x1b[31mX\x1b[0m\r\nY', 'message': 'm'}]}),
+        'HTTP 400: INVALID_DATA: bad ok: [localhost] (details: m)',
+        400,
+        'X Y',
+    ),
 ]
 
 
