@@ -212,6 +212,17 @@ options:
       - Falls back to the E(JWTAUTH_OIDC_ALLOW_PLAIN_HTTP) environment variable.
     type: bool
     default: false
+  http_trace:
+    description:
+      - Return C(http_trace), a trace of every HTTP exchange of the task for support ("what did it send?"), failed
+        or not; the lookup shows it in the job output instead. One entry an attempt - method, URL, status (or the
+        transport error), seconds taken, the answer's correlation ID (PingOne's C(Correlation-Id)), the attempt's
+        number - and one for each wait before a retry, with its reason.
+      - Never holds a secret - no header, no body; query values that carry credentials (C(code), C(state),
+        C(token)...) are shown as C(***) - and the task masks it as it masks everything it shows.
+      - Falls back to the E(JWTAUTH_OIDC_HTTP_TRACE) environment variable.
+    type: bool
+    default: false
   credential:
     description:
       - Which injected credential the options above fall back to, for a job with two clients (AWX attaches at most one
@@ -459,4 +470,12 @@ options:
         key: allow_plain_http
     vars:
       - name: jwtauth_oidc_allow_plain_http
+  http_trace:
+    env:
+      - name: JWTAUTH_OIDC_HTTP_TRACE
+    ini:
+      - section: jwtauth_oidc
+        key: http_trace
+    vars:
+      - name: jwtauth_oidc_http_trace
 """

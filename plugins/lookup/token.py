@@ -127,6 +127,8 @@ _raw:
   elements: raw
 """
 
+import json
+
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
@@ -175,6 +177,9 @@ class LookupModule(LookupBase):
         )
         for warning in outcome.get('warnings') or []:
             Display().warning('jwtauth.oidc.token: ' + warning)
+        for entry in outcome.get('http_trace') or []:
+            # A lookup returns its values only: the trace it was asked for goes to the job output, one line an entry.
+            Display().display('jwtauth.oidc.token: http_trace: ' + json.dumps(entry, sort_keys=True))
         if outcome.get('failed'):
             raise AnsibleLookupError('jwtauth.oidc.token: ' + outcome['msg'])
         return outcome['values']

@@ -26,8 +26,16 @@ class TaskContext:
         # Credentials sent or received during the call, which the edge masks with the secret options.
         self.minted: set[str] = set()
         self._progress = progress
+        # The HTTP exchanges of the call, when the task asked for them (http_trace); None: not recorded.
+        self.trace: list[dict[str, object]] | None = None
         # Parallel reads and writes of a converge warn from several threads.
         self._lock = threading.Lock()
+
+    def record(self, **entry: object) -> None:
+        """Add one HTTP exchange (or wait) to the trace, when one is kept; entries with a None value leave it out."""
+        if self.trace is not None:
+            with self._lock:
+                self.trace.append({key: value for key, value in entry.items() if value is not None})
 
     def warn(self, text: str | None) -> None:
         """Put a warning on the result, once."""

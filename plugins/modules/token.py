@@ -304,6 +304,18 @@ correlation_id:
       answer). Give it, with the PingOne error id the message shows, to Ping support.
   returned: failure, when the answer had one
   type: str
+http_trace:
+  description:
+    - With O(http_trace=true), the task's HTTP exchanges in order, for support. One entry an attempt, with C(method),
+      C(url) (credential query values as C(***)), C(status) or C(error), C(seconds), C(attempt), and the answer's
+      C(correlation_id) when it has one; and one entry a wait before a retry, with C(wait) (seconds),
+      C(before_attempt) and C(why). Never a header nor a body.
+  returned: when O(http_trace=true), failed or not
+  type: list
+  elements: dict
+  sample:
+    - {method: POST, url: "https://auth.pingone.eu/<envID>/as/token", status: 200, seconds: 0.21, attempt: 1,
+       correlation_id: 5b1f0c1e-5f9b-4d3a-9a8e-2f1c3d4e5f60}
 """
 
 from ansible.module_utils.basic import AnsibleModule

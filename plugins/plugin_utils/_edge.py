@@ -65,6 +65,8 @@ def run(
     if errors:
         return _masked(dict(failed=True, msg='; '.join(errors)), validation, context)
     options = options_of(validation.validated_parameters)
+    if options.http_trace:
+        context.trace = []
     try:
         outcome = use_case(options, context, check_mode, diff)
     except OIDCError as exc:
@@ -87,6 +89,9 @@ def _with_warnings(result: dict[str, Any], context: TaskContext) -> dict[str, An
     invalid_client, retries)."""
     if context.warnings:
         result['warnings'] = list(context.warnings)
+    if context.trace is not None:
+        # Masked with the rest of what is shown: a server's correlation ID or a path could hold a secret it echoed.
+        result['http_trace'] = list(context.trace)
     return result
 
 

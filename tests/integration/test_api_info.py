@@ -182,3 +182,28 @@ def test_a_401_to_a_static_token_says_it_is_never_renewed(hostile_server):
         hostile_read(hostile_server)
     assert 'the API refused the bearer token, the one given in bearer_token, which is never renewed (it may have expired)' in str(failed.value)
     assert HOSTILE_TOKEN not in str(failed.value)
+
+
+def test_http_trace_says_what_was_sent_and_what_came_back_never_a_secret(op, ansible, p1api_server, tmp_path):
+    """For support: every exchange of the task, its status and time, PingOne's Correlation-Id, and the wait a 429 asked
+    for; the lookup shows its own in the job output. The run's -vvvv output is scanned for every secret and token."""
+    api = p1api_server.reset(fail_first={f'GET {p1api_server.env_path}/populations*': [429, 1]})
+    env = lookup_env(op, 'csjwt', tmp_path / 'store')
+    run = ansible('http_trace.yml', {'info_url': api.collection_url('populations')}, env=env)
+    assert run.rc == 0, run.output[-3000:]
+    trace = run.result['trace']
+    discovery, token, refused, wait, listed = trace
+    assert (discovery['method'], discovery['url'], discovery['status']) == ('GET', op.issuer + '/.well-known/openid-configuration', 200)
+    assert (token['method'], token['url'], token['status'], token['attempt']) == ('POST', op.token_endpoint(), 200, 1)
+    assert (refused['method'], refused['url'], refused['status'], refused['attempt']) == ('GET', api.collection_url('populations') + '?limit=100', 429, 1)
+    assert wait == {'wait': 1, 'before_attempt': 2, 'why': 'HTTP 429'}  # the test server's Retry-After: 1
+    assert (listed['status'], listed['attempt']) == (200, 2) and listed['correlation_id'] != refused['correlation_id']
+    assert all(isinstance(entry.get('seconds', 0), (int, float)) for entry in trace)
+    assert all(
+        set(entry) <= {'method', 'url', 'status', 'attempt', 'seconds', 'correlation_id', 'throttled', 'error', 'wait', 'before_attempt', 'why'}
+        for entry in trace
+    )
+    assert run.result['looked_up'] is True
+    shown = [line for line in run.output.splitlines() if 'jwtauth.oidc.token: http_trace: ' in line]
+    assert len(shown) == 2 and '"/.well-known/openid-configuration' not in shown[1]  # discovery, then the token request
+    assert f'"url": "{op.token_endpoint()}"' in shown[1] and '"method": "POST"' in shown[1] and '"status": 200' in shown[1]

@@ -71,6 +71,7 @@ def connection_argument_spec(client_id_required: bool = True) -> ArgumentSpec:
         retries=dict(type='int', default=3),
         retry_after_max=dict(type='int', default=30),
         allow_plain_http=dict(type='bool', default=False),
+        http_trace=dict(type='bool', default=False),
     )
     for option, option_spec in spec.items():
         option_spec['fallback'] = _env_fallback(option)

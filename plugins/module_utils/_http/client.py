@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, DeadlineError, ResponseError, TransportError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.bounds import MAX_JSON_DEPTH, declared_length, json_too_deep
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.retry import RETRY_AFTER_CAP, backoff_delay, parse_retry_after, retry_delay
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.throttle import PausePastLimit
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import check_url
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import check_url, traced_url
 
 try:
     import requests
@@ -228,6 +229,7 @@ class HttpClient:
                 timeout = min(timeout, left)
             if build is not None:
                 kwargs['data'], kwargs['headers'] = build()
+            started = time.monotonic()
             try:
                 response, delay, waited = self._attempt(method, url, kwargs, attempt, single_use, timeout, pause_limit - paused)
             except PausePastLimit as exc:
@@ -237,12 +239,14 @@ class HttpClient:
                 raise ConfigurationError.failure(what, url, f'{exc}; nothing was sent, and the request is not retried') from None
             except requests.exceptions.RequestException as exc:
                 reason, never_sent = describe_transport_error(exc)
+                self._trace(method, url, attempt, started, error=reason)
                 if deadline is not None and timeout < self.timeout and isinstance(exc, requests.exceptions.Timeout):
                     raise self._past_deadline(what, url, within, reasons, f'got no answer before the limit ({reason})') from exc
                 if attempt < self.retries and (never_sent or (not single_use and not isinstance(exc, requests.exceptions.SSLError))):
                     delay = backoff_delay(attempt)
                     if deadline is not None and self.clock() + delay >= deadline:
                         raise self._past_deadline(what, url, within, reasons, f'failed ({reason}), and its retry would start after the limit') from exc
+                    self.context.record(wait=round(delay, 3), before_attempt=attempt + 2, why=reason)
                     self.sleep(delay)
                     attempt += 1
                     reasons.append(reason)
@@ -250,15 +254,19 @@ class HttpClient:
                 self._warn_retries(what, url, reasons)
                 raise TransportError.failure(what, url, reason) from exc
             except _TooLarge:
+                self._trace(method, url, attempt, started, error=f'answer larger than {self.max_response_bytes} bytes')
                 raise TransportError.failure(what, url, f'the answer is larger than {self.max_response_bytes} bytes; refused') from None
             except _Refused as exc:
+                self._trace(method, url, attempt, started, status=exc.status, error=str(exc))
                 raise ResponseError.failure(what, url, f'{exc}; refused', status=exc.status) from None
             except _TooSlow:
+                self._trace(method, url, attempt, started, error='answer not in full within the timeout')
                 if deadline is not None and timeout < self.timeout:
                     raise self._past_deadline(what, url, within, reasons, 'got no full answer before the limit') from None
                 self._warn_retries(what, url, reasons)
                 raise TransportError.failure(what, url, f'the answer did not arrive in full within the timeout of {self.timeout} s') from None
             paused += waited
+            self._trace(method, url, attempt, started, response=response, paused=waited)
             if delay is None:
                 self._warn_retries(what, url, reasons)
                 return response
@@ -267,9 +275,25 @@ class HttpClient:
                     what, url, within, reasons, f'was answered HTTP {response.status_code}, to be sent again after {delay:g} s, past the limit'
                 )
             if self.throttle is None or response.status_code != 429:
+                self.context.record(wait=round(delay, 3), before_attempt=attempt + 2, why=f'HTTP {response.status_code}')
                 self.sleep(delay)  # with a throttle, every request waits out a 429's pause in Throttle.acquire
             attempt += 1
             reasons.append(f'HTTP {response.status_code}')
+
+    def _trace(self, method: str, url: str, attempt: int, started: float, response: Response | None = None, paused: float = 0.0, **outcome: Any) -> None:
+        """One attempt in the call's trace (http_trace): never a header or a body, the URL's credentials as ***."""
+        if self.context.trace is None:
+            return
+        if response is not None:
+            outcome.update(status=response.status_code, correlation_id=correlation_id(response.headers))
+        self.context.record(
+            method=method,
+            url=traced_url(url),
+            attempt=attempt + 1,
+            seconds=round(time.monotonic() - started - paused, 3),
+            throttled=round(paused, 3) or None,
+            **outcome,
+        )
 
     def _past_deadline(self, what: str, url: str, within: float | None, reasons: list[str], why: str) -> DeadlineError:
         """The error of a call out of time: what its last attempt met, and the retries before it."""

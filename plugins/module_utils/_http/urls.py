@@ -50,6 +50,27 @@ def shown_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc='***@' + parts.netloc.rsplit('@', 1)[1]))
 
 
+# Query parameters that carry a credential or a one-time value somewhere in OAuth 2.0 and OIDC (RFC 6749 section
+# 4.1.2 code and state, RFC 7636 code_verifier, OIDC Core id_token_hint and nonce, RFC 6750 section 2.3
+# access_token), and what a careless API or proxy puts there.
+CREDENTIAL_PARAMETERS = frozenset(
+    (
+        'access_token', 'actor_token', 'assertion', 'client_assertion', 'client_secret', 'code', 'code_verifier', 'device_code',
+        'id_token', 'id_token_hint', 'key', 'nonce', 'password', 'refresh_token', 'secret', 'state', 'subject_token', 'token',
+        'user_code',
+    )
+)  # fmt: skip
+
+
+def traced_url(url: str) -> str:
+    """A URL for a trace of the exchange: shown_url, with the value of each credential-carrying query parameter as ***."""
+    parts = urlsplit(shown_url(url))
+    if not parts.query:
+        return urlunsplit(parts)
+    query = [(name, '***' if name.lower() in CREDENTIAL_PARAMETERS else value) for name, value in parse_qsl(parts.query, keep_blank_values=True)]
+    return urlunsplit(parts._replace(query=urlencode(query, safe='*')))
+
+
 def with_query(url: str, **params: Any) -> str:
     """The URL with query parameters added or replaced."""
     parts = urlsplit(url)

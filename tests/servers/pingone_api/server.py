@@ -55,6 +55,7 @@ import hmac
 import json
 import sys
 import threading
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -91,6 +92,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header('Content-Type', 'application/json')
         for key, value in headers.items():
             self.send_header(key, value)
+        # "The following HTTP Headers are returned by every operation: ... Correlation-Id" (PingOne API responses,
+        # https://developer.pingidentity.com/pingone-api/foundations/conventions/pingone-api-responses.html); the
+        # collection shows it with failures and in http_trace.
+        self.send_header('Correlation-Id', str(uuid.uuid4()))
         self.send_header('Content-Length', str(len(data)))
         self.end_headers()
         if data and self.command != 'HEAD':

@@ -159,3 +159,17 @@ def test_a_url_that_cannot_be_sent_is_refused_naming_its_source():
             if refusal is not None:
                 wrong.append((url, 'accepted'))
     assert not wrong
+
+
+@pytest.mark.parametrize(
+    'url, shown',
+    [
+        ('https://op.example.test/as/token', 'https://op.example.test/as/token'),
+        ('https://api.example.test/v2/Users?startIndex=1&count=100', 'https://api.example.test/v2/Users?startIndex=1&count=100'),
+        ('https://op.example.test/cb?code=SplxlOBeZQQYbYS6WxSbIA&state=xyz', 'https://op.example.test/cb?code=***&state=***'),
+        ('https://op.example.test/x?Access_Token=abc&filter=userName+eq+%22a%22', 'https://op.example.test/x?Access_Token=***&filter=userName+eq+%22a%22'),
+        ('https://user:pass@api.example.test/v1?id_token_hint=eyJ', 'https://***@api.example.test/v1?id_token_hint=***'),
+    ],
+)
+def test_traced_url_keeps_no_credential(url, shown):
+    assert urls.traced_url(url) == shown
