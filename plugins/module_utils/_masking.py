@@ -118,7 +118,8 @@ def mask_values(secrets: Iterable[str]) -> set[str]:
 
 
 def occurring(masks: Iterable[str], value: Any) -> list[str]:
-    """The masks that occur in ``value`` (in a string of it, a key or a number's text): all remove_values() needs.
+    """The masks that occur in ``value`` (in a string of it, a key or a number's text), longest first: all
+    remove_values() needs, in the order it must try them.
 
     remove_values() tries every mask on every string it meets, so a result masked with every form of a
     write-only password on each of 10,000 items costs masks times strings (bench/edge_overhead.py).  One scan of the
@@ -136,7 +137,9 @@ def occurring(masks: Iterable[str], value: Any) -> list[str]:
     for length, candidates in heads.items():
         seen = {text[start : start + length] for start in range(len(text) - length + 1)}
         found.extend(mask for mask in candidates if mask[:length] in seen and (len(mask) == length or mask in text))
-    return found
+    # Longest first: remove_values() replaces in the order given on ansible-core before 2.17, and a shorter form
+    # replaced first (the tail of a secret that a server's text broke in two) would leave the rest of the longer one.
+    return sorted(found, key=len, reverse=True)
 
 
 def _texts(value: Any) -> Iterator[str]:

@@ -115,3 +115,9 @@ def test_what_a_cut_or_a_redaction_leaves_of_a_secret_with_spaces_is_masked(echo
     assert 'correct horse' in shown and secret not in shown  # the whole secret is no longer there to be masked
     masked = remove_values(shown, _masking.occurring(_masking.mask_values([secret]), shown))
     assert 'correct horse' not in masked and '********' in masked
+
+
+def test_occurring_masks_come_longest_first():
+    """ansible-core before 2.17 replaces in the order given: a shorter form first would leave part of a longer one."""
+    masks = ['lines and spaces', 'two lines and spaces', 'and']
+    assert _masking.occurring(masks, 'the server got two lines and spaces') == ['two lines and spaces', 'lines and spaces', 'and']
