@@ -20,7 +20,7 @@ DEMO_PAIR := $(lastword $(MATRIX))
 DEMO_SETUP = tests/bin/setup-venv $(call pair_name,$(DEMO_PAIR)) $(call pair_python,$(DEMO_PAIR)) '$(call pair_core,$(DEMO_PAIR))' $(REQUIREMENTS)
 DEMO_PYTHON = .venv/$(call pair_name,$(DEMO_PAIR))/bin/python
 # What every test venv holds besides its ansible-core.
-REQUIREMENTS := -r requirements.txt -r tests/requirements.txt
+REQUIREMENTS := -r requirements.txt -r tests/requirements.txt -c tests/constraints.txt
 # How many parts of make test run at once: the integration suites use both cores with pytest-xdist, but
 # they wait on servers and timers, and the venvs and ansible-test wait on the package index.
 TEST_JOBS ?= 3
@@ -78,7 +78,7 @@ venv-tools:
 	@tests/bin/setup-venv tools 3.11 -r tests/requirements-tools.txt
 
 venv-docs:
-	@tests/bin/setup-venv docs 3.12 -r tests/requirements-docs.txt
+	@tests/bin/setup-venv docs 3.12 -r tests/requirements-docs.txt -c tests/constraints.txt
 
 packaging-check: venv-tools
 	@tests/bin/run-packaging

@@ -37,6 +37,7 @@ from servers.op import harness  # noqa: E402  pylint: disable=wrong-import-posit
 from servers.pingone_api import harness as p1api_harness  # noqa: E402  pylint: disable=wrong-import-position
 
 JWT_PATTERN = re.compile(r'eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}')
+PYTHON_WARNING = re.compile(r'^\S+:\d+: \w*Warning: .*$', re.M)
 
 
 def write_vars(path, variables):
@@ -64,6 +65,8 @@ def leaks(output, secrets):
     found = [f'a secret the demo knows ({what})' for what, value in secrets if value and value in output]
     if JWT_PATTERN.search(output):
         found.append('a JWT')
+    # Noise on a new user's first screen: a Python warning (ansible-core with cryptography 51 printed one for DSA).
+    found.extend(f'a Python warning ({line.split(": ", 2)[1]})' for line in PYTHON_WARNING.findall(output))
     return found
 
 

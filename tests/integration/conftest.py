@@ -43,6 +43,8 @@ sys.path.insert(0, COLLECTIONS)
 
 # A compact JWS anywhere in the output is a leaked assertion, ID token or JWT access token.
 JWT_PATTERN = re.compile(r'eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}')
+# Python's warnings module: '<file>:<line>: <Category>Warning: <message>'.
+PYTHON_WARNING = re.compile(r'^\S+:\d+: \w*Warning: .*$', re.M)
 
 
 # The longest tests (--durations, 2 cores), started first so that pytest-xdist does not leave one of them
@@ -218,6 +220,12 @@ class Run:
         assert not leaked, 'a JWT appears in the ansible-playbook output'
         assert 'Traceback (most recent call last)' not in self.output
 
+    def assert_no_python_warnings(self):
+        # A Python warning printed by the commands a user runs is noise on the first screen at best: ansible-core with
+        # cryptography 51 printed a CryptographyDeprecationWarning before every command (tests/constraints.txt).
+        warned = PYTHON_WARNING.findall(self.output)
+        assert not warned, warned
+
     def assert_no_deprecations(self):
         # A deprecation warning in a user's job is a bug of ours until shown otherwise: ansible-core 2.21 printed two
         # for every lookup of the token with a list option from a variable (the lookup's lazy containers, copied).
@@ -281,6 +289,7 @@ def playbook_runner(workdir, op_):
         tokens = [result.get(name) for result in results if isinstance(result, dict) for name in ('access_token', 'id_token', 'refresh_token', 'token')]
         outcome.assert_no_secrets(client_secrets(provider or op_) + list(secrets) + [t for t in tokens if t])
         outcome.assert_no_deprecations()
+        outcome.assert_no_python_warnings()
         return outcome
 
     return run

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from conftest import BIN, COLLECTIONS, TREE
+from conftest import BIN, COLLECTIONS, PYTHON_WARNING, TREE
 
 PLUGIN_TYPES = {'modules': 'module', 'lookup': 'lookup', 'filter': 'filter'}
 
@@ -41,6 +41,7 @@ def test_rendered_docs_carry_no_markup_escapes(kind):
         check=False,
     )
     assert shown.returncode == 0, shown.stdout[-2000:]
+    assert not PYTHON_WARNING.findall(shown.stdout), 'ansible-doc printed a Python warning'
     assert all(name in shown.stdout for name in names)
     flat = ' '.join(shown.stdout.split())
     assert not re.findall(r".{30}\\[)'(].{10}", flat), 'a markup escape shows in ansible-doc'

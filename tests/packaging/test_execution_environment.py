@@ -76,3 +76,20 @@ def test_introspection_of_the_installed_collection(tmp_path, collection_tarball)
     assert all('from collection jwtauth.oidc' in line for line in lines if line.strip())
     with open(bindep_out) as handle:
         assert 'gcc [compile platform:rpm]' in handle.read()
+
+
+def requirement_lines(path):
+    with open(path) as handle:
+        return [line.split('#', 1)[0].strip() for line in handle if line.split('#', 1)[0].strip()]
+
+
+def test_the_ee_takes_the_collections_requirements_with_only_the_cap():
+    """The EE's requirements are the collection's, each as it is, but cryptography, which also has the test venvs' cap
+    (tests/constraints.txt): a change to requirements.txt that the EE misses fails here."""
+    collection = requirement_lines(os.path.join(TOP, 'requirements.txt'))
+    ee = requirement_lines(os.path.join(TOP, 'extensions', 'ee', 'requirements.txt'))
+    cap = [line for line in requirement_lines(os.path.join(TOP, 'tests', 'constraints.txt')) if line.startswith('cryptography')]
+    assert [line for line in ee if not line.startswith('cryptography')] == [line for line in collection if not line.startswith('cryptography')]
+    (held,) = [line for line in ee if line.startswith('cryptography')]
+    (floor,) = [line for line in collection if line.startswith('cryptography')]
+    assert held == floor + ',' + cap[0][len('cryptography') :]
