@@ -136,8 +136,10 @@ def test_oauth_error_keeps_description_and_correlation_id(hostile_server):
         TokenClient(validated(token_endpoint=url, ca_path=hostile_server.ca_path)).request_token()
     assert str(caught.value).startswith(
         f'Failed to obtain a client_credentials token at {url}: invalid_client (Request denied: Unsupported '
-        f'authentication method) [HTTP 401]; correlation ID {CORRELATION}; check client_id'
+        f'authentication method) [HTTP 401]; correlation ID {CORRELATION}; most likely the OP says the client is registered with another '
+        'authentication method than client_secret_jwt'
     )
+    assert '; else check client_id' in str(caught.value)
     assert caught.value.details['error_description'] == 'Request denied: Unsupported authentication method'
 
 
@@ -442,3 +444,26 @@ def test_auth_base_url_on_an_api_host_fails_before_any_request(hostile_server):
     assert str(caught.value).startswith(
         'auth_base_url https://api.pingone.eu is not an auth host: PingOne serves sign-on and tokens at https://auth.pingone.eu'
     )
+
+
+@pytest.mark.parametrize(
+    'advertised, description, likely',
+    [
+        # The OP's metadata says which methods it takes (RFC 8414 section 2): client_secret_jwt is not one of them.
+        (['client_secret_basic', 'private_key_jwt'], 'client authentication failed', 'most likely auth_method client_secret_jwt is not among the methods'),
+        # PingOne's words for an application registered with another Token Endpoint Authentication Method.
+        (None, 'Request denied: Unsupported authentication method (Correlation ID: 3b0c)', 'most likely the OP says the client is registered with'),
+    ],
+)
+def test_invalid_client_names_the_most_likely_cause_first(hostile_server, advertised, description, likely):
+    """invalid_client was one general checklist: what the OP advertises and what it said now lead it."""
+    issuer = hostile_server.url('')
+    metadata = {'issuer': issuer, 'token_endpoint': issuer + '/token'}
+    if advertised:
+        metadata['token_endpoint_auth_methods_supported'] = advertised
+    hostile_server.route('GET', '/.well-known/openid-configuration', lambda req: hostile.json_answer(200, metadata))
+    hostile_server.route('POST', '/token', lambda req: hostile.json_answer(401, {'error': 'invalid_client', 'error_description': description}))
+    with pytest.raises(OAuthError) as caught:
+        TokenClient(validated(issuer=issuer, ca_path=hostile_server.ca_path, retries=0)).request_token()
+    message = str(caught.value)
+    assert likely in message and message.index(likely) < message.index('else check client_id, client_secret or private_key')

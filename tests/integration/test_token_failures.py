@@ -67,6 +67,7 @@ def failures(op, short_code_op, token_batch):
     _verifier, challenge = harness.pkce_pair()
     other_verifier, _other = harness.pkce_pair()
     wrong_verifier = code_options(op, 'csjwt', code_challenge=challenge, code_verifier=other_verifier)
+    no_verifier = code_options(op, 'csjwt', code_challenge=challenge)
     replayed = code_options(op, 'csjwt')
     no_verification = client_options(op, 'csjwt', validate_certs=False)
     del no_verification['ca_path']
@@ -81,6 +82,7 @@ def failures(op, short_code_op, token_batch):
         'expired_code': TokenCase(expired, [expired['code']] + short_op_secrets),
         'mismatched_redirect_uri': code_case(op, 'csjwt', layout='pingone', redirect_uri='https://client.example.test/other'),
         'wrong_code_verifier': TokenCase(wrong_verifier, [wrong_verifier['code'], other_verifier]),
+        'missing_code_verifier': TokenCase(no_verifier, [no_verifier['code']]),
         'hs256_to_hs512': TokenCase(client_options(op, 'csjwt_hs512', signing_alg='HS256')),
         'unresolvable_host': TokenCase(client_options(op, 'csjwt', issuer=None, token_endpoint='https://op.invalid/as/token', retries=0)),
         'connection_refused': code_case(op, 'csjwt', issuer=None, token_endpoint=refused, retries=2),
@@ -154,7 +156,14 @@ def test_mismatched_redirect_uri(op, failures):
 
 def test_wrong_code_verifier(failures):
     result = failed(failures, 'wrong_code_verifier')
-    assert result['error'] == 'invalid_grant'
+    assert result['error'] == 'invalid_grant' and 'no code_verifier was sent' not in result['msg']
+
+
+def test_a_missing_code_verifier_is_named(failures):
+    """The code came from an authorization request with a code_challenge; the exchange sent no code_verifier."""
+    result = failed(failures, 'missing_code_verifier')
+    assert result['error'] == 'invalid_grant', result['msg']
+    assert result['msg'].endswith('; no code_verifier was sent: an authorization request with a code_challenge (PKCE, RFC 7636 section 4.5) needs it')
 
 
 def test_hs256_to_client_pinned_to_hs512(op, failures):

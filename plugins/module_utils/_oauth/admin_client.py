@@ -173,12 +173,16 @@ class TokenAdminClient(OPClient):
         section 2.2 has the OP answer 200 for an unknown or already invalid token too."""
         response, endpoint, sent_at = self._post(REVOCATION, token, token_type_hint)
         if response.status_code != 200:
-            raise error_from_answer(response.status_code, response.headers, response.text, endpoint.url, ENDPOINTS[REVOCATION][2], sent_at, endpoint.pingone)
+            error = error_from_answer(response.status_code, response.headers, response.text, endpoint.url, ENDPOINTS[REVOCATION][2], sent_at, endpoint.pingone)
+            raise self.explained(error) if isinstance(error, OAuthError) else error
         return endpoint
 
     def introspect(self, token: str, token_type_hint: str | None = None) -> tuple[dict[str, Any], AdminEndpoint]:
         """The OP's claims about one token (RFC 7662 section 2.2) and where they came from."""
         response, endpoint, sent_at = self._post(INTROSPECTION, token, token_type_hint)
-        claims = parse_introspection(response.status_code, response.headers, response.text, endpoint.url, sent_at, endpoint.pingone)
+        try:
+            claims = parse_introspection(response.status_code, response.headers, response.text, endpoint.url, sent_at, endpoint.pingone)
+        except OAuthError as exc:
+            raise self.explained(exc) from None
         # The answer is about the token, never the token: drop any member that echoes it, whatever the OP calls it.
         return {key: value for key, value in claims.items() if value != token}, endpoint

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import time
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote_plus
@@ -83,6 +84,24 @@ class ClientAuth:
                 raise ConfigurationError(f'{option} is required when auth_method is {self.name}')
         return []
 
+    def refusal_causes(self, metadata: Mapping[str, Any] | None, description: str | None) -> list[str]:
+        """What most likely made the OP answer invalid_client (RFC 6749 section 5.2), from what is known without asking
+        it again: the methods and algorithms its metadata advertises (RFC 8414 section 2), its own words, and what is
+        known of this client's credential; most likely first, none when nothing points anywhere."""
+        causes = []
+        supported = (metadata or {}).get('token_endpoint_auth_methods_supported')
+        if isinstance(supported, list) and all(isinstance(name, str) for name in supported) and self.name not in supported:
+            causes.append(
+                f'auth_method {self.name} is not among the methods the OP advertises ({", ".join(supported)}): set the one the client is registered with'
+            )
+        if 'unsupported authentication method' in (description or '').lower():
+            # PingOne's words when the application's Token Endpoint Authentication Method is another one.
+            causes.append(
+                f'the OP says the client is registered with another authentication method than {self.name}: set auth_method to the '
+                "client's (in PingOne, the application's Token Endpoint Authentication Method)"
+            )
+        return causes
+
     def apply(self, audience: str) -> Presentation:
         """Return ``(form_fields, headers)`` to add to one request; ``audience`` is the aud of a client assertion
         (the methods that sign none ignore it)."""
@@ -142,6 +161,14 @@ class _JwtAuth(ClientAuth):
     def _signing_key(self) -> str | PrivateKeyTypes:
         raise NotImplementedError
 
+    def refusal_causes(self, metadata: Mapping[str, Any] | None, description: str | None) -> list[str]:
+        causes = super().refusal_causes(metadata, description)
+        alg = self.signing_alg or self.default_alg
+        supported = (metadata or {}).get('token_endpoint_auth_signing_alg_values_supported')
+        if alg and isinstance(supported, list) and all(isinstance(name, str) for name in supported) and alg not in supported:
+            causes.append(f'signing_alg {alg} is not among the assertion algorithms the OP advertises ({", ".join(supported)})')
+        return causes
+
     def apply(self, audience: str) -> Presentation:
         claims = assertion_claims(self.client_id, audience, self.assertion_lifetime)
         # _signing_key() runs first: for private_key_jwt it validates, which sets default_alg from the key.
@@ -170,6 +197,13 @@ class ClientSecretJwt(_JwtAuth):
     def _signing_key(self) -> str | PrivateKeyTypes:
         return cast(str, self.client_secret)
 
+    def refusal_causes(self, metadata: Mapping[str, Any] | None, description: str | None) -> list[str]:
+        causes = super().refusal_causes(metadata, description)
+        short = hmac_key_warning(cast(str, self.client_secret), self.signing_alg or self.default_alg)
+        return causes + (
+            [short.replace('; the OP may reject the assertion', ': a secret this short is not the registered one, or the OP refuses it')] if short else []
+        )
+
 
 class PrivateKeyJwt(_JwtAuth):
     """JWT signed with the client's private key (RFC 7523, OIDC Core section 9)."""
@@ -195,6 +229,18 @@ class PrivateKeyJwt(_JwtAuth):
         if not self.key_id:
             warnings.append('key_id is not set; OPs with several registered keys may not find the one that signed the assertion')
         return warnings
+
+    def refusal_causes(self, metadata: Mapping[str, Any] | None, description: str | None) -> list[str]:
+        causes = super().refusal_causes(metadata, description)
+        said = (description or '').lower()
+        if re.search(r'\bkid\b|\bkey\b|signature', said):
+            # The OP names the key or the signature: it found no registered key that verifies the assertion.
+            causes.append(
+                f'the OP knows no key {self.key_id!r} of this client that verifies the assertion: check key_id and that the public key is registered'
+                if self.key_id
+                else 'the OP found no registered key that verifies the assertion: register the public key, and set key_id when the client has several'
+            )
+        return causes
 
     def _signing_key(self) -> str | PrivateKeyTypes:
         if self._key is None:

@@ -10,6 +10,8 @@ appended to the OP's own words.
 
 from __future__ import annotations
 
+import re
+
 import base64
 import email.utils
 import math
@@ -104,6 +106,33 @@ def clock_skew(headers: Mapping[str, str] | None, sent_at: float) -> float | Non
     except (TypeError, ValueError, IndexError, OverflowError, AttributeError):
         return None
     return skew if abs(skew) > CLOCK_SKEW_HINT_AFTER else None
+
+
+def with_likely_causes(error: OAuthError, causes: list[str]) -> OAuthError:
+    """``error`` with its general checklist (ERROR_HINTS) led by what most likely went wrong, when anything points; the
+    causes are added at the end when the message has no such checklist."""
+    if not causes:
+        return error
+    general = ERROR_HINTS.get(error.error or '')
+    likely = f'most likely {"; or ".join(causes)}'
+    message = error.message.replace(general, f'{likely}; else {general}') if general and general in error.message else f'{error.message}; {likely}'
+    return OAuthError(message, **error.details)
+
+
+def with_pkce_hint(error: OAuthError, grant_type: str | None, form: Mapping[str, Any]) -> OAuthError:
+    """RFC 7636 section 4.5: a code whose authorization request had a code_challenge is redeemed with its code_verifier.
+    An exchange refused invalid_grant that sent none says so: most likely the cause when the OP names PKCE, else one to
+    rule out (oidc-provider says only "grant request is invalid")."""
+    if error.error != 'invalid_grant' or grant_type != 'authorization_code' or form.get('code_verifier'):
+        return error
+    if re.search(r'pkce|code_verifier|code_challenge|verifier', (error.error_description or '').lower()):
+        return with_likely_causes(
+            error, ['no code_verifier was sent, and the authorization request carried a code_challenge (PKCE, RFC 7636 section 4.5): give code_verifier']
+        )
+    return OAuthError(
+        f'{error.message}; no code_verifier was sent: an authorization request with a code_challenge (PKCE, RFC 7636 section 4.5) needs it',
+        **error.details,
+    )
 
 
 def oauth_error(

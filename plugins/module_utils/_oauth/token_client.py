@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, IdTokenError, ResponseError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, IdTokenError, OAuthError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import clean
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import same_origin
@@ -44,7 +44,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import 
     scope_list,
 )
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.id_token import unverified_header_and_claims, validate_id_token
-from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import SECRET_TOKEN_FIELDS, parse_token_response
+from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import SECRET_TOKEN_FIELDS, parse_token_response, with_likely_causes, with_pkce_hint
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import auth_root
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.sign_on import sign_on
@@ -136,6 +136,12 @@ class OPClient:
         self.context = self.http.context
         self.client_auth = client_auth_from(options)
 
+    def explained(self, error: OAuthError, metadata: Mapping[str, Any] | None = None) -> OAuthError:
+        """An invalid_client error led by what most likely went wrong with this client (client_auth.refusal_causes)."""
+        if error.error != 'invalid_client':
+            return error
+        return with_likely_causes(error, self.client_auth.refusal_causes(metadata, error.error_description))
+
 
 class TokenClient(OPClient):
     """Requests tokens from one OP for one client."""
@@ -217,17 +223,20 @@ class TokenClient(OPClient):
         url = endpoints.token_endpoint
         audience = audience_at(self.options, url, url, endpoints.issuer)
         response, sent_at = post(self.http, self.client_auth, url, form, grant.what, audience=audience, single_use=grant.single_use)
-        return parse_token_response(
-            response.status_code,
-            response.headers,
-            response.text,
-            url,
-            grant.what,
-            sent_at,
-            grant_type=grant.name,
-            redirect_uri=form.get('redirect_uri'),
-            pingone=endpoints.pingone,
-        )
+        try:
+            return parse_token_response(
+                response.status_code,
+                response.headers,
+                response.text,
+                url,
+                grant.what,
+                sent_at,
+                grant_type=grant.name,
+                redirect_uri=form.get('redirect_uri'),
+                pingone=endpoints.pingone,
+            )
+        except OAuthError as exc:
+            raise with_pkce_hint(self.explained(exc, endpoints.metadata), grant.name, form) from None
 
     def device_tokens(self, endpoints: Endpoints, form: dict[str, Any]) -> dict[str, Any]:
         """RFC 8628: the device authorization request, the instructions shown at once, then polling until approved."""

@@ -175,3 +175,49 @@ def test_post_presents_the_client_anew_for_each_attempt_and_remembers_what_it_se
     if method == 'client_secret_jwt':
         # A retry must not replay a jti (RFC 7523 section 3, item 7).
         assert first_form['client_assertion'] != second_form['client_assertion']
+
+
+OP_METADATA = {
+    'token_endpoint_auth_methods_supported': ['client_secret_basic', 'private_key_jwt'],
+    'token_endpoint_auth_signing_alg_values_supported': ['RS256', 'ES256'],
+}
+
+
+@pytest.mark.parametrize(
+    'method, settings, metadata, description, expected',
+    [
+        # Nothing points anywhere: no cause, the general checklist stays alone.
+        ('client_secret_basic', {'client_secret': SECRET}, OP_METADATA, 'client authentication failed', []),
+        ('client_secret_post', {'client_secret': SECRET}, None, None, []),
+        # The OP's metadata (RFC 8414 section 2) does not list the method, or the assertion's algorithm.
+        (
+            'client_secret_jwt',
+            {'client_secret': SECRET},
+            OP_METADATA,
+            None,
+            [
+                'auth_method client_secret_jwt is not among the methods the OP advertises (client_secret_basic, private_key_jwt)',
+                'signing_alg HS256 is not among the assertion algorithms the OP advertises (RS256, ES256)',
+            ],
+        ),
+        # PingOne's words for an application registered with another method.
+        (
+            'client_secret_post',
+            {'client_secret': SECRET},
+            None,
+            'Request denied: Unsupported authentication method (Correlation ID: 1)',
+            ['the OP says the client is registered with another authentication method than client_secret_post'],
+        ),
+        # An HMAC secret too short to be a registered one.
+        ('client_secret_jwt', {'client_secret': 'short', 'signing_alg': 'HS512'}, None, None, ['client_secret is shorter than the 64 bytes']),
+        # The OP names the key or the signature.
+        ('private_key_jwt', {'private_key': None, 'key_id': 'k1'}, None, 'invalid signature', ["the OP knows no key 'k1' of this client"]),
+        ('private_key_jwt', {'private_key': None}, None, 'no matching key (kid) found', ['register the public key, and set key_id when']),
+    ],
+)
+def test_refusal_causes_point_at_what_is_most_likely_wrong(method, settings, metadata, description, expected):
+    if 'private_key' in settings:
+        settings = dict(settings, private_key=pem(RSA_KEY))
+    auth = client_auth.make_client_auth(method, client_id='c', **settings)
+    causes = auth.refusal_causes(metadata, description)
+    assert len(causes) == len(expected) and all(cause.startswith(words) or words in cause for cause, words in zip(causes, expected))
