@@ -168,9 +168,12 @@ options:
         first. V(1) sends one request after the other.
       - Each object's writes stay in order, in one worker. After the first failed write no new write starts; the
         failed result lists every object written.
-      - An HTTP 429 pauses every write for its C(Retry-After) (up to O(retry_after_max)) and halves the writes in
-        flight; they grow back by one after each run of successes. The result warns when the service throttled
-        the task.
+      - An HTTP 429 pauses every write for its C(Retry-After) (up to O(retry_after_max)), once for all of them,
+        halves the writes in flight and paces the requests a little under the rate the service let through; the writes
+        in flight grow back by one a second, and the rate along a curve that stays near the refused rate for some
+        seconds before it tries more. The result warns when the service throttled the task.
+      - With O(rate_limit) set, the requests are paced by that budget instead, which every task and process of the
+        controller that names it shares, and a 429 lowers it for all of them.
       - One request sits out at most O(retries) x O(retry_after_max) seconds of such pauses in all (90 s at the
         defaults), those of its own 429 answers and those of the other requests', as its own retries alone could wait.
         A request whose next pause would end later fails at once, and the message names that limit and what was

@@ -20,7 +20,8 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import Config
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.bounds import MAX_JSON_DEPTH, declared_length, json_too_deep
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.retry import RETRY_AFTER_CAP, backoff_delay, parse_retry_after, retry_delay
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.throttle import PausePastLimit
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.session import DEFAULT_POOL_SIZE, mount
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.throttle import PausePastLimit, Throttle
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import check_url, traced_url
 
 try:
@@ -35,7 +36,7 @@ except ImportError:  # pragma: no cover - reported by require_requests()
 if TYPE_CHECKING:
     from requests import PreparedRequest, Response
 
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._http.throttle import Throttle
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._http.throttle import RateBucket
 
     # What a request's ``build`` callable returns before each attempt: the form fields and the headers.
     RequestParts = tuple[Mapping[str, Any], dict[str, str]]
@@ -140,6 +141,8 @@ class HttpClient:
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         retry_after_max: float = RETRY_AFTER_CAP,
         clock: Callable[[], float] = time.monotonic,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        budget: RateBucket | None = None,
     ) -> None:
         require_requests()
         check_ca_path(ca_path if validate_certs else None)
@@ -155,6 +158,8 @@ class HttpClient:
             max_response_bytes=max_response_bytes,
             retry_after_max=retry_after_max,
             clock=clock,
+            pool_size=pool_size,
+            budget=budget,
         )
         self.verify = make_verify(validate_certs, ca_path)
         self.timeout = timeout
@@ -165,11 +170,17 @@ class HttpClient:
         # What a call's time limit (request's within) is measured with; a test's fake clock replaces it with sleep.
         self.clock = clock
         self.max_response_bytes = max_response_bytes
+        # One session for the client's life: its connections are kept alive, as many as its requests in flight.
         self.session = requests.Session()
+        mount(self.session, pool_size)
         self.session.headers['User-Agent'] = http_agent or USER_AGENT
         self.session.auth = _no_ambient_auth
-        # Set while requests of one task run in parallel threads (see throttle); None: one at a time.
+        # The rate budget the controller's processes share (_store.budget), or None.
+        self.budget = budget
+        # Set while requests of one task run in parallel threads (see throttle). Without it, one request at a time:
+        # through the budget when there is one, else unpaced.
         self.throttle: Throttle | None = None
+        self.pacer = Throttle(1, bucket=budget, clock=clock, sleep=sleep) if budget is not None else None
 
     def fork(self) -> HttpClient:
         """A client with the same settings and context and a session of its own: what one exchange keeps in its
@@ -206,8 +217,9 @@ class HttpClient:
 
         ``within``, when given, is the time the whole call may take, retries and their waits included (a device
         poll within device_timeout): each attempt's timeout is cut to what is left, and a retry whose wait would end
-        past it is not made (DeadlineError).  With a throttle, the pauses this request sits out for 429 answers, its
-        own and other requests', add up to at most ``retries`` x ``retry_after_max`` seconds, as its own retries
+        past it is not made (DeadlineError).  With a throttle (a converge's, or the rate budget's when one is
+        configured), the pauses this request sits out for 429 answers, its own and other requests' (other processes'
+        too, through the budget), add up to at most ``retries`` x ``retry_after_max`` seconds, as its own retries
         alone could wait: a request whose next pause would pass that fails (ResponseError), so a storm of 429s
         ends a parallel converge after about that long, whatever ``parallel`` is (its requests sit out the same
         pauses side by side).  A request that can never be sent (a line break in a header value, a URL requests
@@ -274,7 +286,7 @@ class HttpClient:
                 raise self._past_deadline(
                     what, url, within, reasons, f'was answered HTTP {response.status_code}, to be sent again after {delay:g} s, past the limit'
                 )
-            if self.throttle is None or response.status_code != 429:
+            if (self.throttle or self.pacer) is None or response.status_code != 429:
                 self.context.record(wait=round(delay, 3), before_attempt=attempt + 2, why=f'HTTP {response.status_code}')
                 self.sleep(delay)  # with a throttle, every request waits out a 429's pause in Throttle.acquire
             attempt += 1
@@ -318,12 +330,12 @@ class HttpClient:
     ) -> tuple[Response, float | None, float]:
         """One attempt through the throttle, if any: the response, how long to wait before resending it (None: do not),
         and how long the throttle paused it (PausePastLimit when the pause would pass ``max_pause``)."""
-        throttle = self.throttle
+        throttle = self.throttle or self.pacer
         if throttle is None:
             response = self._send_once(method, url, kwargs, timeout)
             return response, retry_delay(response.status_code, response.headers, attempt, self.retries, single_use, cap=self.retry_after_max), 0.0
         status = pause = None
-        waited = throttle.acquire(max_pause)
+        turn = throttle.acquire(max_pause)
         try:
             response = self._send_once(method, url, kwargs, timeout)
             status = response.status_code
@@ -333,9 +345,9 @@ class HttpClient:
                 pause = (
                     delay if delay is not None else min(parse_retry_after(response.headers.get('Retry-After')) or backoff_delay(attempt), self.retry_after_max)
                 )
-            return response, delay, waited
+            return response, delay, turn.waited
         finally:
-            throttle.release(status, pause)
+            throttle.release(turn, status, pause)
 
     def _warn_retries(self, what: str, url: str, reasons: list[str]) -> None:
         if reasons:

@@ -129,10 +129,11 @@ def _progress_line(name: str, total: int, unchanged: int, outcomes: list[Outcome
 def converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, source: Callable[..., str]) -> dict[str, Any]:
     """Converge the collection of ``options.url``; the result dict, or ResourceError saying what was written before the failure.
 
-    Every request of the converge, its parallel reads and writes, goes through one Throttle; the task's context is
+    Every request of the converge, its parallel reads and writes, goes through one Throttle, paced by the
+    controller's rate budget when one is configured (else by a rate learnt from 429 answers); the task's context is
     warned when the service throttled it, and shown the progress of long runs of writes.
     """
-    http.throttle = Throttle(options.parallel)
+    http.throttle = Throttle(options.parallel, bucket=http.budget)
     try:
         return _converge(options, check_mode, diff, http, source)
     finally:
@@ -230,7 +231,7 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
             if not outcome.started:
                 continue
             action, server_object = outcome.value
-        _record(result, diffs, action, server_object, options)
+        _record(result, diffs if diff else None, action, server_object, options)
     if failures:
         raise _failed(result, failures, sum(1 for outcome in outcomes if not outcome.started), context)
     result['changed'] = _wrote(result)
@@ -252,8 +253,9 @@ def _write_all(writes: list[Action], write: Callable[[Action], Any], options: Op
     return run_all(writes, write, options.parallel, progress=report if context.shows_progress else None)
 
 
-def _record(result: dict[str, Any], diffs: list[dict[str, Any]], action: Action, server_object: Any, options: Options) -> None:
-    """Put one action that was carried out (or, in check mode, would be) on the result and its diff."""
+def _record(result: dict[str, Any], diffs: list[dict[str, Any]] | None, action: Action, server_object: Any, options: Options) -> None:
+    """Put one action that was carried out (or, in check mode, would be) on the result, and on its diff when ``diffs`` is
+    a list (diff mode: a diff of 10,000 objects is built only when it will be shown)."""
     if action.kind == 'none':
         result['unchanged'].append(action.key)
         if server_object:
@@ -263,6 +265,8 @@ def _record(result: dict[str, Any], diffs: list[dict[str, Any]], action: Action,
         # A check-mode create has no id yet: None says so.
         result['ids'][action.key] = (server_object or {}).get('id')
     result[PAST_TENSE[action.kind]].append(action.key)
+    if diffs is None:
+        return
     diffs.append(
         {
             'before_header': str(action.key),

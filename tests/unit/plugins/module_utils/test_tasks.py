@@ -32,6 +32,7 @@ class Api:
     def __init__(self):
         self.context = TaskContext()
         self.calls = []
+        self.budget = None  # no rate budget: the converge learns its rate
 
     def check_url(self, url, source):
         self.calls.append(('check', url, source))

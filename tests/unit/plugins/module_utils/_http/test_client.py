@@ -11,7 +11,7 @@ import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import client as http_client
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.throttle import Throttle
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.throttle import Throttle, Turn
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,7 @@ def test_with_a_throttle_a_429_pauses_through_the_throttle_not_a_sleep(monkeypat
     client = http_client.HttpClient(sleep=sleeps.append)
     client.throttle = Throttle(4, clock=lambda: 0.0)
     waits = []
-    monkeypatch.setattr(client.throttle, 'acquire', lambda max_pause: waits.append((client.throttle.not_before, max_pause)) or 0.0)
+    monkeypatch.setattr(client.throttle, 'acquire', lambda max_pause: waits.append((client.throttle.bucket.not_before, max_pause)) or Turn(0.0, 0.0))
     monkeypatch.setattr(client, '_send_once', Answers(429, 503, 201))
     assert client.request('POST', 'https://api.example/v2/Users', 'create').status_code == 201
     # The 429 set the shared pause (no sleep of its own); the 503 with Retry-After is this request's own wait. Each
