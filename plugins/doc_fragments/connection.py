@@ -223,6 +223,36 @@ options:
       - Falls back to the E(JWTAUTH_OIDC_HTTP_TRACE) environment variable.
     type: bool
     default: false
+  rate_limit:
+    description:
+      - The rate, in requests per second, that every task and process of this user on the controller shares when it
+        names the same budget (O(rate_limit_name)). Plays, forks and AWX jobs on one node take their turns from one
+        small file in the token store's directory (O(token_store_path)), so that together they stay under it.
+      - Set it to the share of the licence's rate this controller may use. PingOne limits the rate of a licence, each
+        client IP to about a third of it, and answers over it with C(429 REQUEST_LIMITED) and C(Retry-After); a
+        budget at or a little under that rate needs no 429 at all.
+      - A 429 lowers the budget's rate for every process at once and pauses them all for its C(Retry-After); the rate
+        grows back to this one over the next seconds.
+      - Unset, each task learns the rate on its own from the 429 answers it gets (see O(parallel) of
+        M(jwtauth.oidc.api_resource)).
+      - Between 0.1 and 100000.
+      - Falls back to the E(JWTAUTH_OIDC_RATE_LIMIT) environment variable.
+    type: float
+  rate_limit_burst:
+    description:
+      - How many requests of the budget (O(rate_limit)) may leave at once after a quiet time; then they leave at the
+        rate. At most the licence's own burst, if it is known.
+      - Between 1 and 10000.
+      - Falls back to the E(JWTAUTH_OIDC_RATE_LIMIT_BURST) environment variable.
+    type: int
+    default: 1
+  rate_limit_name:
+    description:
+      - The name of the rate budget (O(rate_limit)). Tasks and processes that give the same name share one budget;
+        give tasks that talk to different licences (or services) different names.
+      - Falls back to the E(JWTAUTH_OIDC_RATE_LIMIT_NAME) environment variable.
+    type: str
+    default: default
   credential:
     description:
       - Which injected credential the options above fall back to, for a job with two clients (AWX attaches at most one
@@ -478,4 +508,28 @@ options:
         key: http_trace
     vars:
       - name: jwtauth_oidc_http_trace
+  rate_limit:
+    env:
+      - name: JWTAUTH_OIDC_RATE_LIMIT
+    ini:
+      - section: jwtauth_oidc
+        key: rate_limit
+    vars:
+      - name: jwtauth_oidc_rate_limit
+  rate_limit_burst:
+    env:
+      - name: JWTAUTH_OIDC_RATE_LIMIT_BURST
+    ini:
+      - section: jwtauth_oidc
+        key: rate_limit_burst
+    vars:
+      - name: jwtauth_oidc_rate_limit_burst
+  rate_limit_name:
+    env:
+      - name: JWTAUTH_OIDC_RATE_LIMIT_NAME
+    ini:
+      - section: jwtauth_oidc
+        key: rate_limit_name
+    vars:
+      - name: jwtauth_oidc_rate_limit_name
 """

@@ -114,9 +114,9 @@ def unknown_options_message(names: list[str], argument_spec: ArgumentSpec) -> st
     return f'Unknown option{"s" if len(names) > 1 else ""} {", ".join(texts)}. See ansible-doc for the options'
 
 
-# Ranges of integer options (inclusive; None is unbounded), checked at the edge before any work.
+# Ranges of numeric options (inclusive; None is unbounded), checked at the edge before any work.
 # An option outside its range is a mistake to report, never a value to replace silently.
-INT_RANGES: dict[str, tuple[int, int | None, str | None]] = {
+INT_RANGES: dict[str, tuple[float, float | None, str | None]] = {
     'timeout': (1, 3600, 'seconds'),
     'retries': (0, 10, None),
     'retry_after_max': (0, 3600, 'seconds'),
@@ -130,11 +130,13 @@ INT_RANGES: dict[str, tuple[int, int | None, str | None]] = {
     'page_size': (1, 10000, None),
     'prune_max': (0, None, None),
     'device_timeout': (1, 3600, 'seconds'),
+    'rate_limit': (0.1, 100000, 'requests per second'),
+    'rate_limit_burst': (1, 10000, None),
 }
 
 
 def check_ranges(options: Mapping[str, Any]) -> list[str]:
-    """Error texts for integer options outside their range (empty when all fit)."""
+    """Error texts for numeric options outside their range (empty when all fit)."""
     errors: list[str] = []
     for name, (low, high, unit) in INT_RANGES.items():
         value = options.get(name)

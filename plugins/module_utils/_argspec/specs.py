@@ -72,6 +72,10 @@ def connection_argument_spec(client_id_required: bool = True) -> ArgumentSpec:
         retry_after_max=dict(type='int', default=30),
         allow_plain_http=dict(type='bool', default=False),
         http_trace=dict(type='bool', default=False),
+        # The controller's rate budget (_store.budget): unset, each task learns the rate from 429 answers.
+        rate_limit=dict(type='float'),
+        rate_limit_burst=dict(type='int', default=1),
+        rate_limit_name=dict(type='str', default='default'),
     )
     for option, option_spec in spec.items():
         option_spec['fallback'] = _env_fallback(option)

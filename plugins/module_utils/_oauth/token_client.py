@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, IdTokenError, OAuthError, ResponseError
@@ -49,11 +49,17 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Optio
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import auth_root
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.sign_on import sign_on
 
+if TYPE_CHECKING:
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._http.throttle import RateBucket
 
-def http_client_for(options: Options, context: TaskContext | None = None) -> HttpClient:
-    """The HTTP client of a task: its transport options, its context."""
+
+def http_client_for(options: Options, context: TaskContext | None = None, budget: RateBucket | None = None) -> HttpClient:
+    """The HTTP client of a task: its transport options, its context, as many kept-alive connections as its requests
+    in flight (parallel), and the rate budget it shares with the controller's other processes, if any."""
     return HttpClient(
         context,
+        pool_size=options.parallel,
+        budget=budget,
         validate_certs=options.validate_certs,
         ca_path=options.ca_path,
         timeout=options.timeout,

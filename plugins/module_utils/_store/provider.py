@@ -44,8 +44,9 @@ def token_client(options: Options, context: TaskContext) -> TokenClient:
     # Imported on first use: requests and PyJWT cost about 0.13 s to import, and a
     # lookup served from the store (most references) needs neither (bench/token_lookup.py).
     from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import TokenClient, http_client_for
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._store.budget import budget_for
 
-    return TokenClient(options, http_client_for(options, context))
+    return TokenClient(options, http_client_for(options, context, budget_for(options)))
 
 
 # The options that say which OP a token comes from (a token saved from one
