@@ -11,6 +11,7 @@ user must also be told goes to the context, whose warnings the edge puts on the 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Union, cast
@@ -30,8 +31,9 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import selector
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.query import compile_query, json_query
-from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import MISSING, OK, UNDECRYPTABLE, Entry
-from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import FORGET, RENEW, USE, TokenProvider, identity, token_client
+from ansible_collections.jwtauth.oidc.plugins.module_utils._store.budget import budget_for
+from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import MISSING, OK, UNDECRYPTABLE, Entry, is_fresh
+from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import FORGET, RENEW, USE, TokenProvider, effective_leeway, identity, token_client
 
 if TYPE_CHECKING:
     from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import TokenClient
@@ -114,10 +116,34 @@ def token_provider(options: Options, context: TaskContext) -> TokenProvider | No
 
 
 def token_source(options: Options, provider: TokenProvider | None) -> TokenSource:
-    """A callable giving the bearer token: the static one, or one from the token store (renewed on request)."""
+    """A callable giving the bearer token: the static one, or one from the token store, held in memory (HeldToken)."""
     if provider is None:
         return lambda renew=False: options.bearer_token
-    return lambda renew=False: cast('dict[str, Any]', provider.get(options.token_name, force=renew))['access_token']
+    return HeldToken(provider, options.token_name)
+
+
+class HeldToken:
+    """The bearer token of one task: read from the token store once, then held in memory for the task's requests.
+
+    Reading it from the store decrypts a file (a key derived by HKDF, then AES-GCM): once a request, that was most of
+    what a converge of 10,000 objects did besides waiting on the network (issue 27).  The token held is given while it
+    is fresh for the provider's leeway (expiry_leeway, or half its lifetime when that is shorter), then asked of the
+    provider again, which serves the store's or renews it; ``renew=True`` (the API answered 401) renews it at once.
+    Thread-safe: a converge's requests share it.
+    """
+
+    def __init__(self, provider: TokenProvider, name: str | None) -> None:
+        self.provider = provider
+        self.name = name
+        self.tokens: dict[str, Any] | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, renew: bool = False) -> str:
+        with self._lock:
+            tokens = self.tokens
+            if renew or tokens is None or not is_fresh(tokens, effective_leeway(tokens, self.provider.leeway)):
+                tokens = self.tokens = cast('dict[str, Any]', self.provider.get(self.name, force=renew))
+            return cast(str, tokens['access_token'])
 
 
 def run_resource_task(
@@ -129,7 +155,7 @@ def run_resource_task(
     stored) goes to the context; a long converge shows its progress there every few seconds.
     """
     options = options_of(options)
-    http = http if http is not None else http_client_for(options, context)
+    http = http if http is not None else http_client_for(options, context, budget_for(options))
     http.check_url(options.url, 'the url option')  # before the token request too
     return converge(options, check_mode, diff, http, token_source(options, token_provider(options, context)))
 
@@ -142,7 +168,7 @@ def run_info_task(options: OptionsLike, context: TaskContext, check_mode: bool =
     plugin to censor its display.
     """
     options = options_of(options)
-    http = http if http is not None else http_client_for(options, context)
+    http = http if http is not None else http_client_for(options, context, budget_for(options))
     http.check_url(options.url, 'the url option')  # before the token request too
     collection = ResourceCollection(
         http,

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -114,3 +115,49 @@ def test_introspect_masks_the_token_wherever_the_op_echoes_it(claims, shown):
     result = _tasks.run_introspect_task(options, context, client=EchoingIntrospection(context, claims))
     assert result['claims'] == shown and result['active'] is claims['active']
     assert INTROSPECTED not in json.dumps(result) and MINTED not in json.dumps(result)
+
+
+class Provider:
+    """A TokenProvider stand-in: each get() a new token valid for ``lifetime`` seconds from ``clock``."""
+
+    def __init__(self, lifetime=3600, leeway=60):
+        self.leeway = leeway
+        self.lifetime = lifetime
+        self.calls = []
+
+    def get(self, name=None, force=False):
+        self.calls.append((name, force))
+        return {'access_token': f'token-{len(self.calls)}', 'expires_in': self.lifetime, 'expires_at': time.time() + self.lifetime}
+
+
+def test_the_bearer_token_is_read_once_and_held_for_the_task():
+    """Before, every request of a converge read and decrypted the token from the store (issue 27): 1,000 requests,
+    1,000 reads. Held in memory, it is read once, renewed at once after a 401, and asked for again once stale."""
+    provider = Provider()
+    source = _tasks.token_source(options_of({'token_name': 'svc'}), provider)
+    assert {source() for _request in range(1000)} == {'token-1'} and provider.calls == [('svc', False)]
+    assert source(renew=True) == 'token-2' and source() == 'token-2' and provider.calls[-1] == ('svc', True)
+    source.tokens['expires_at'] = time.time() + 30  # within the 60 s leeway: stale
+    assert source() == 'token-3' and len(provider.calls) == 3
+
+
+def test_a_token_shorter_than_the_leeway_is_held_for_half_its_life():
+    """A 20 s token with the default 60 s leeway: held while more than half of it is left (as the store serves it),
+    not asked for at every request."""
+    provider = Provider(lifetime=20)
+    source = _tasks.token_source(options_of({}), provider)
+    assert [source() for _request in range(10)] == ['token-1'] * 10
+
+
+@pytest.mark.parametrize('diff', [False, True])
+def test_diffs_are_built_only_in_diff_mode(monkeypatch, diff):
+    """A converge of 10,000 objects built 20,000 diff views whether --diff was on or not; now only when it is."""
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._resources import converge
+
+    views = []
+    monkeypatch.setattr(converge, 'diff_view', lambda value, *args: views.append(value) or value)
+    api = Api()
+    options = options_of(dict(url=USERS, bearer_token='T', key='name', items=[{'name': 'bob'}, {'name': 'carol'}]))
+    result = _tasks.run_resource_task(options, api.context, diff=diff, http=api)
+    assert result['created'] == ['bob', 'carol']
+    assert len(views) == (4 if diff else 0) and ('diff' in result) == diff
