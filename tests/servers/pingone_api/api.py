@@ -35,6 +35,7 @@ from .errors import (
     unsupported_media_type,
 )
 from .faults import Faults
+from .limits import Licence
 from .memberships import MembershipHandlers
 from .models import COLLECTIONS
 from .op_clients import OPClients, client_metadata
@@ -137,6 +138,8 @@ class API(MembershipHandlers, UserAttributeHandlers, ApplicationSecretHandlers):
         self.base_url = None
         self.faults = Faults({'fail_first': config.get('fail_first')})
         self.pager = Pager(self.cursors, self.href)
+        self.licence = None  # a licence's rate limit (limits.py), armed by a reset
+        self.latency = 0.0
 
     def reset(self, settings):
         """Empty the store (the OP clients of its applications included), the violations and the introspection cache;
@@ -149,6 +152,8 @@ class API(MembershipHandlers, UserAttributeHandlers, ApplicationSecretHandlers):
         self.cursors = Cursors()
         self.faults = Faults(dict(settings, fail_first=settings.get('fail_first') or self.config.get('fail_first')))
         self.pager = Pager(self.cursors, self.href, self.faults.page_cap)
+        self.licence = Licence(settings['rate_limit']) if settings.get('rate_limit') else None
+        self.latency = float(settings.get('latency_ms') or 0) / 1000.0
 
     # -- auth (RFC 6750 bearer tokens, checked by RFC 7662 introspection at the test OP) --
 

@@ -65,7 +65,16 @@ class PingOneAPI(LoggedServer):
         """URL of a path under the environment, e.g. collection_url("resources", rid, "scopes")."""
         return '/'.join([self.env_url] + [str(p) for p in parts])
 
-    def reset(self, fail_first=None, not_found_after_create=False, not_found_under_new_parent=None, page_cap=None, membership_links_to_group=False):
+    def reset(
+        self,
+        fail_first=None,
+        not_found_after_create=False,
+        not_found_under_new_parent=None,
+        page_cap=None,
+        membership_links_to_group=False,
+        rate_limit=None,
+        latency_ms=0,
+    ):
         """Empty the server (objects but the built-in resources, request log, violations, introspection cache, the OP
         clients of its applications) and arm these faults (faults.py); returns self.
 
@@ -75,6 +84,9 @@ class PingOneAPI(LoggedServer):
         ``not_found_under_new_parent={"GET": n, "POST": m}`` makes the first n reads and m POSTs of each new user's,
         group's, resource's and application's sub-collection answer 404; ``page_cap`` caps every list page whatever
         ``limit`` asks; ``membership_links_to_group`` makes a membership's ``_links.self`` name its group.
+        ``rate_limit={"rate": 100, "burst": 10, "per_ip_share": 0.35}`` limits the requests of the licence and of each
+        client IP (limits.py: 429 REQUEST_LIMITED with Retry-After in whole seconds); ``latency_ms`` holds every
+        request that long.
         """
         self._reset(
             {
@@ -83,6 +95,8 @@ class PingOneAPI(LoggedServer):
                 'not_found_under_new_parent': not_found_under_new_parent or {},
                 'page_cap': page_cap,
                 'membership_links_to_group': membership_links_to_group,
+                'rate_limit': rate_limit,
+                'latency_ms': latency_ms,
             }
         )
         return self

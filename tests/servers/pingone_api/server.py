@@ -15,8 +15,8 @@ records each such request (conformance.py), so a client test cannot pass a reque
 The package: contract.py (the table), api.py (routing and the collections), memberships.py, user_attributes.py,
 application_secret.py (the other handlers), models.py (validation and server-owned fields), store.py (objects and the
 built-in resources), paging.py (pages, cursors, filters), errors.py (error bodies), conformance.py (violations),
-faults.py (faults a test arms), op_clients.py (applications as clients of the test OP), and this file: HTTP, the control
-routes and the entry point.
+faults.py (faults a test arms), limits.py (a licence's rate limit, latency), op_clients.py (applications as clients of
+the test OP), and this file: HTTP, the control routes and the entry point.
 
 Usage, from tests/: ``python -m servers.pingone_api.server CONFIG_JSON`` (normally started by harness.PingOneAPI).
 Needs Python 3.11+ with requests, PyJWT and scim2-server (the token introspection client is servers/scim/server.py's
@@ -28,8 +28,10 @@ op_registration_token and op_env_id to make OIDC applications clients of the tes
 Control routes, with header ``X-Test-Control: <control_secret>`` (403 without it), never logged:
 
 - ``POST /_control/reset`` with ``{"fail_first": {...}, "not_found_after_create": true, "not_found_under_new_parent":
-  {"GET": n, "POST": m}, "page_cap": N, "membership_links_to_group": true}`` empties the store (back to the built-in resources), the request log, the
-  violations file and the introspection cache, and arms those faults (faults.py);
+  {"GET": n, "POST": m}, "page_cap": N, "membership_links_to_group": true, "rate_limit": {"rate": R, "burst": B,
+  "per_ip_share": S}, "latency_ms": L}`` empties the store (back to the built-in resources), the request log, the
+  violations file and the introspection cache, and arms those faults (faults.py) and the licence's rate limit and
+  the latency (limits.py);
 - ``POST /_control/previous_secret_used`` with ``{"environment", "application", "lastUsed"}`` sets an application's
   ``previous.lastUsed`` (a date-time, or null): 204, or 404 when it has no previous secret (application_secret.py).
 
@@ -55,6 +57,7 @@ import hmac
 import json
 import sys
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -63,7 +66,7 @@ from urllib.parse import urlsplit
 # signal or when stdin closes, ready file).
 from ..scim import server as scim_server
 from .api import API
-from .errors import APIError
+from .errors import APIError, rate_limited
 from .times import parse_iso
 
 CONTROL = '/_control/'
@@ -75,6 +78,9 @@ class Handler(BaseHTTPRequestHandler):
 
     protocol_version = 'HTTP/1.1'
     server_version = 'PingOneAPITest/1'
+    # The headers and the body leave in two writes: with Nagle's algorithm the body waited for the client's delayed
+    # ACK of the headers, 40 ms on every request of a kept-alive connection (RFC 1122 section 4.2.3.2 and 4.2.3.4).
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass  # the JSON request log replaces the access log
@@ -132,8 +138,15 @@ class Handler(BaseHTTPRequestHandler):
         method, path = self.command.upper(), urlsplit(self.path).path
         if method == 'POST' and path.startswith(CONTROL):
             return self._control(path[len(CONTROL) :])
+        api = self.server.api
+        if api.latency:
+            time.sleep(api.latency)  # a distant service's round trip (limits.py); other threads run meanwhile
+        retry_after = api.licence.take(self.client_address[0]) if api.licence is not None else None
         try:
-            status, headers, body = self.server.api.handle(method, self.path, self.headers, self._read_body())
+            body = self._read_body()  # read whatever the answer, so that the connection stays usable
+            if retry_after is not None:
+                raise rate_limited(retry_after)  # the licence's budget is spent (limits.py), before anything else
+            status, headers, body = api.handle(method, self.path, self.headers, body)
         except APIError as exc:
             status, headers, body = exc.status, exc.headers, exc.body()
         except Exception as exc:  # noqa: BLE001 - a test server answers 500 and says which exception, never its text
