@@ -272,7 +272,9 @@ def test_a_429_storm_pauses_every_writer_and_lowers_the_concurrency(op, flaky_sc
     (summary,) = [text for text in result['warnings'] if 'rate limited' in text]
     found = re.fullmatch(
         r'Users: the service answered HTTP 429 \(rate limited\) 5 times: every request paused (\d+) times? as '
-        r'Retry-After said, and the requests in flight went down to (\d) of 4',
+        r'Retry-After said, and the requests in flight went down to (\d) of 4'
+        # When a pause follows successes, the requests are paced under what went through (issue 27).
+        r'(; paced at [0-9.]+ requests/s learnt from them)?',
         summary,
     )
     assert found, summary
