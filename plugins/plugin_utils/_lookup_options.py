@@ -43,6 +43,30 @@ def _first_variable(variables: Mapping[str, Any], entries: Any) -> tuple[bool, A
     return False, None
 
 
+# ansible.cfg as parsed, by path, size and modification time: every option of every reference read it again (about
+# 70 parses a reference), the same file in the same worker.
+_PARSED: dict[tuple[str, int, int], configparser.ConfigParser | None] = {}
+
+
+def _parsed(path: str) -> configparser.ConfigParser | None:
+    """ansible.cfg parsed once for as long as it is the same file, or None when it cannot be read."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    key = (path, found.st_size, found.st_mtime_ns)
+    if key not in _PARSED:
+        parser: configparser.ConfigParser | None = configparser.ConfigParser(inline_comment_prefixes=(';',))
+        try:
+            with open(path, encoding='utf-8') as handle:
+                parser.read_file(handle)  # type: ignore[union-attr]
+        except (OSError, configparser.Error, UnicodeDecodeError):
+            parser = None
+        _PARSED.clear()
+        _PARSED[key] = parser
+    return _PARSED[key]
+
+
 def _ini_value(entries: Any, option_type: str | None) -> str | None:
     """The value ansible.cfg gives an option through its ``ini:`` entries (the last one set wins), or None.
 
@@ -52,11 +76,8 @@ def _ini_value(entries: Any, option_type: str | None) -> str | None:
     path = getattr(C, 'CONFIG_FILE', None)
     if not path or not entries:
         return None
-    parser = configparser.ConfigParser(inline_comment_prefixes=(';',))
-    try:
-        with open(path, encoding='utf-8') as handle:
-            parser.read_file(handle)
-    except (OSError, configparser.Error, UnicodeDecodeError):
+    parser = _parsed(path)
+    if parser is None:
         return None  # Ansible itself reports a configuration file it cannot read
     value = None
     for entry in entries:

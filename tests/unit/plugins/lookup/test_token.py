@@ -79,3 +79,63 @@ def test_each_documented_option_matches_its_spec(name):
     assert documented.get('default') == spec.get('default')
     assert sorted(documented.get('choices') or []) == sorted(spec.get('choices') or [])
     assert documented.get('elements') == spec.get('elements')
+
+
+def stored_token(store_path, lifetime):
+    """A client_credentials token of the awx_environ client in a token store, valid for ``lifetime`` seconds; its value."""
+    import time
+
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import TokenStore
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import identity, store_key_material
+
+    options = options_of({'issuer': 'https://env.example.test', 'client_id': 'env-client', 'client_secret': 's' * 32, 'token_store_path': store_path})
+    value = f'at-{lifetime}-' + 'x' * 30
+    now = time.time()
+    TokenStore(store_path).save(
+        identity(options), store_key_material(options), {'access_token': value, 'expires_in': lifetime, 'expires_at': now + lifetime, 'obtained_at': now}
+    )
+    return value
+
+
+@pytest.fixture
+def store_reads(monkeypatch):
+    """The lookup's TokenProvider.get calls, counted (each reads and decrypts a store file)."""
+    from ansible_collections.jwtauth.oidc.plugins.lookup import token as token_lookup
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import TokenProvider
+
+    calls = []
+    real = TokenProvider.get
+    monkeypatch.setattr(TokenProvider, 'get', lambda self, *args, **kwargs: calls.append(args) or real(self, *args, **kwargs))
+    monkeypatch.setattr(token_lookup, '_SERVED', {}, raising=False)
+    return calls
+
+
+def test_references_of_one_worker_are_served_from_memory_while_fresh(awx_environ, store_reads, tmp_path):
+    """Ansible templates a lookup again at every reference: before, each one was validated, masked and read from the
+    store (about 1.4 ms, issue 27). The same reference is now served from the worker's memory while its token is fresh."""
+    store = str(tmp_path / 'store')
+    value = stored_token(store, 3600)
+    lookup = lookup_loader.get('jwtauth.oidc.token', loader=DataLoader(), templar=Templar(loader=DataLoader(), variables={}))
+    assert [lookup.run([], {}, token_store_path=store) for _reference in range(5)] == [[value]] * 5
+    assert len(store_reads) == 1
+    # Other options (a query here) are another reference; renew is never served from memory.
+    assert lookup.run([], {}, token_store_path=store, query='expires_in') == [3600] and len(store_reads) == 2
+
+
+def test_a_token_past_its_leeway_is_not_served_from_memory(awx_environ, store_reads, tmp_path):
+    """A token that lives 30 s, judged by the default 60 s leeway at half its life (15 s): the store serves it for the
+    next 15 s, and so does memory; one that the store would not serve any more is read again."""
+    store = str(tmp_path / 'store')
+    stored_token(store, 30)
+    lookup = lookup_loader.get('jwtauth.oidc.token', loader=DataLoader(), templar=Templar(loader=DataLoader(), variables={}))
+    lookup.run([], {}, token_store_path=store)
+    lookup.run([], {}, token_store_path=store)
+    assert len(store_reads) == 1
+    from ansible_collections.jwtauth.oidc.plugins.lookup import token as token_lookup
+
+    (key,) = token_lookup._SERVED  # pylint: disable=protected-access
+    values, fresh_until = token_lookup._SERVED[key]  # pylint: disable=protected-access
+    token_lookup._SERVED[key] = (values, fresh_until - 3600)  # pylint: disable=protected-access  # an hour later
+    lookup.run([], {}, token_store_path=store)
+    assert len(store_reads) == 2
