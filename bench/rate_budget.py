@@ -1,0 +1,289 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Benchmark: creating users under a licence's strict rate limit, six ways side by side in one run.
+
+The PingOne-shaped test server (tests/servers/pingone_api) enforces a licence's budget: ``--rate`` requests a second,
+``--burst`` at once, ``--share`` of both for each client IP (everything here comes from 127.0.0.1), answering over it
+``429 REQUEST_LIMITED`` with Retry-After in whole seconds (limits.py); it holds every request ``--latency-ms``. The
+allowed rate is ``--rate`` x ``--share``. Each way creates ``--users`` users in an empty environment:
+
+1. a plain client: ``--parallel`` threads of one requests.Session, each POSTing a user and, answered 429, sleeping the
+   Retry-After before sending it again, as a script does;
+2. api_resource (in process, as its action plugin runs it) with the throttle before issue 27 (bench/_legacy_throttle.py);
+3. api_resource, its rate learnt from the 429s (no budget configured);
+4. api_resource with a rate budget (rate_limit) of the allowed rate, burst ``--budget-burst``;
+5. four plays at once (four processes), a quarter of the users each, sharing that budget;
+6. four plays at once, each learning its rate alone.
+
+Reported for each: users created and failed, the requests the server answered 429 and their share of all requests,
+the seconds, and the share of the allowed rate sustained: requests answered (not 429) a second over the allowed rate.
+Ratios come from one run, so a busy machine slows every way alike. Every way's bearer token is requested before its
+clock starts (the OP is not rate limited here).
+
+The defaults (100 requests/s, burst 10, 1,000 users) take about 3 minutes, a third of it the throttle before issue 27:
+``--skip-legacy`` leaves it out; ``--users 10000`` and ``--users 100000 --skip-legacy --skip-plain`` are the issue's
+scales (about 20 and 170 minutes at 100/s: raise ``--rate`` to shorten them, as far as this machine can serve).
+
+    make bench     (or: .venv/newest/bin/python bench/rate_budget.py [--users 1000] [--rate 100] [--burst 10] [--share 1] [--ways ...])
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from _playbooks import TOP  # first: it puts tests/ on sys.path, for the servers package
+from servers.op import harness
+from servers.pingone_api import harness as p1api_harness
+
+BUILD = os.path.join(TOP, '.build')
+
+
+def import_collection():
+    """The collection from the build tree (tests/bin/build-tree), importable in process."""
+    subprocess.run([os.path.join(TOP, 'tests', 'bin', 'build-tree')], check=True, stdout=subprocess.DEVNULL)
+    sys.path.insert(0, BUILD)
+
+
+import_collection()
+
+# pylint: disable=wrong-import-position,wrong-import-order
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # noqa: E402
+
+import _legacy_throttle  # noqa: E402
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of  # noqa: E402
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import api_info_module_kwargs, api_resource_module_kwargs  # noqa: E402
+from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext  # noqa: E402
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError  # noqa: E402
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources import converge as converge_module  # noqa: E402
+from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_info_task, run_resource_task  # noqa: E402
+
+
+def validated(module_kwargs, args):
+    validation = ArgumentSpecValidator(**module_kwargs).validate(args)
+    if validation.error_messages:
+        raise SystemExit('; '.join(validation.error_messages))
+    return options_of(validation.validated_parameters)
+
+
+class Way:
+    """One way's numbers."""
+
+    def __init__(self, label, users, created, refused, answered, seconds, allowed, note=''):
+        self.label, self.users, self.created, self.refused, self.answered = label, users, created, refused, answered
+        self.seconds, self.allowed, self.note = seconds, allowed, note
+
+    @property
+    def held(self):
+        return self.answered / (self.seconds * self.allowed)
+
+    def row(self):
+        sent = self.answered + self.refused
+        return (
+            f'{self.label:<44} {self.users:>7,} {self.created:>7,} {self.users - self.created:>6,} {self.refused:>6,} '
+            f'{self.refused / max(1, sent):>6.1%} {self.seconds:>8.1f} {self.held:>6.1%}{"  " + self.note if self.note else ""}'
+        )
+
+
+HEADER = f'{"way":<44} {"users":>7} {"created":>7} {"failed":>6} {"429s":>6} {"share":>6} {"seconds":>8} {"held":>6}'
+
+
+def task_args(op, api, workdir, **args):
+    csjwt = op.clients['csjwt']
+    return dict(
+        issuer=op.issuer,
+        client_id=csjwt['client_id'],
+        client_secret=csjwt['client_secret'],
+        ca_path=op.ca_path,
+        scope=['api:read', 'api:write'],
+        token_store_path=os.path.join(workdir, 'store'),
+        api_style='pingone',
+        **args,
+    )
+
+
+def users_of(population, count, prefix='user'):
+    return [{'username': f'{prefix}{number:06d}', 'population': {'id': population}, 'email': f'{prefix}{number}@example.test'} for number in range(count)]
+
+
+def prepare(api, limit, latency_ms):
+    """The server emptied with the licence's limit and the latency armed, and one population in it: its id, once the
+    licence's bucket is full again."""
+    api.reset(rate_limit=limit, latency_ms=latency_ms)
+    answer = api.admin_session().post(api.collection_url('populations'), json={'name': 'Staff'})
+    if answer.status_code != 201:
+        raise SystemExit(f'the population could not be made: HTTP {answer.status_code}')
+    time.sleep(1.0)  # the licence's bucket full again
+    return answer.json()['id']
+
+
+def warm_token(op, api, workdir, **args):
+    """The task's bearer token requested and stored before the clock starts (one read, within the burst)."""
+    budget = {name: value for name, value in args.items() if name.startswith('rate_limit')}
+    run_info_task(validated(api_info_module_kwargs(), task_args(op, api, workdir, url=api.collection_url('populations'), **budget)), TaskContext())
+    time.sleep(0.2)
+
+
+def counted(api, mark):
+    refused = api.count(status=429, since=mark)
+    return refused, len(api.requests_log(mark)) - refused
+
+
+def converge(op, api, workdir, users, **args):
+    """One api_resource task in process: the users it created."""
+    options = validated(api_resource_module_kwargs(), task_args(op, api, workdir, url=api.collection_url('users'), key='username', items=users, **args))
+    try:
+        return len(run_resource_task(options, TaskContext())['created'])
+    except OIDCError as exc:
+        return len((getattr(exc, 'done', None) or {}).get('created') or [])
+
+
+def way_plain(op, api, workdir, population, count, parallel, allowed):
+    """A requests.Session, ``parallel`` threads, each user POSTed until it is not answered 429 (sleeping Retry-After)."""
+    session = api.admin_session()
+    work = queue.Queue()
+    for user in users_of(population, count):
+        work.put(user)
+    created = []
+    url = api.collection_url('users')
+
+    def worker():
+        while True:
+            try:
+                user = work.get_nowait()
+            except queue.Empty:
+                return
+            while True:
+                answer = session.post(url, json=user, timeout=60)
+                if answer.status_code != 429:
+                    break
+                time.sleep(float(answer.headers.get('Retry-After') or 1))
+            if answer.status_code == 201:
+                created.append(user['username'])
+
+    time.sleep(1.0)
+    mark = api.mark()
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker) for _thread in range(parallel)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.monotonic() - started
+    return Way(f'plain client ({parallel} threads, Retry-After each)', count, len(created), *counted(api, mark), seconds, allowed)
+
+
+def way_task(label, op, api, workdir, population, count, allowed, legacy=False, **args):
+    warm_token(op, api, workdir, **args)
+    original = converge_module.Throttle
+    if legacy:
+        converge_module.Throttle = _legacy_throttle.LegacyThrottle
+    try:
+        time.sleep(1.0)
+        mark = api.mark()
+        started = time.monotonic()
+        created = converge(op, api, workdir, users_of(population, count), **args)
+        seconds = time.monotonic() - started
+    finally:
+        converge_module.Throttle = original
+    return Way(label, count, created, *counted(api, mark), seconds, allowed)
+
+
+def _play(op, api, workdir, users, args, results):
+    results.put(converge(op, api, workdir, users, **args))
+
+
+def way_plays(label, op, api, workdir, population, count, allowed, plays=4, **args):
+    """``plays`` processes at once, each converging its share of the users (one token store, so one token)."""
+    warm_token(op, api, workdir, **args)
+    context = multiprocessing.get_context('fork')
+    results = context.Queue()
+    share = count // plays
+    processes = [
+        context.Process(target=_play, args=(op, api, workdir, users_of(population, share, prefix=f'play{play}-'), args, results)) for play in range(plays)
+    ]
+    time.sleep(1.0)
+    mark = api.mark()
+    started = time.monotonic()
+    for process in processes:
+        process.start()
+    created = sum(results.get(timeout=36000) for _process in processes)
+    seconds = time.monotonic() - started
+    for process in processes:
+        process.join(60)
+    return Way(label, share * plays, created, *counted(api, mark), seconds, allowed)
+
+
+WAYS = ('plain', 'legacy', 'learnt', 'budget', 'plays', 'plays-alone')
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
+    parser.add_argument('--users', type=int, default=1000)
+    parser.add_argument('--rate', type=float, default=100.0, help="the licence's requests a second")
+    parser.add_argument('--burst', type=int, default=10, help="the licence's requests at once")
+    parser.add_argument('--share', type=float, default=1.0, help="each client IP's share of the licence (PingOne: about 0.35)")
+    parser.add_argument('--latency-ms', type=float, default=5.0)
+    parser.add_argument('--parallel', type=int, default=4)
+    parser.add_argument('--budget-burst', type=int, default=5, help="rate_limit_burst of the budget ways (half the licence's burst)")
+    parser.add_argument('--ways', nargs='+', choices=WAYS, default=list(WAYS), help='the ways to run, in this order (default: all)')
+    parser.add_argument('--skip-legacy', action='store_true', help='leave out the throttle before issue 27 (the slowest way)')
+    parser.add_argument('--skip-plain', action='store_true', help='leave out the plain client')
+    args = parser.parse_args(argv)
+    chosen = [way for way in args.ways if not (way == 'legacy' and args.skip_legacy) and not (way == 'plain' and args.skip_plain)]
+    harness.install()
+    allowed = args.rate * args.share
+    limit = {'rate': args.rate, 'burst': args.burst, 'per_ip_share': args.share}
+    budget = dict(rate_limit=allowed, rate_limit_burst=args.budget_burst)
+    print(
+        f'{args.users:,} users; licence {args.rate:g} requests/s, burst {args.burst}, {args.share:g} of it per IP: {allowed:g}/s allowed; '
+        f'latency {args.latency_ms:g} ms; parallel {args.parallel}; budget burst {args.budget_burst}'
+    )
+    ways = []
+    with tempfile.TemporaryDirectory(prefix='jwtauth-bench-rate-') as workdir:
+        with harness.OP(os.path.join(workdir, 'op')) as op, p1api_harness.PingOneAPI(os.path.join(workdir, 'p1'), op) as api:
+            common = (op, api)
+            runs = {
+                'plain': lambda population, store: way_plain(op, api, store, population, args.users, args.parallel, allowed),
+                'legacy': lambda population, store: way_task(
+                    'api_resource, throttle before issue 27', *common, store, population, args.users, allowed, legacy=True, parallel=args.parallel
+                ),
+                'learnt': lambda population, store: way_task(
+                    'api_resource, rate learnt (no budget)', *common, store, population, args.users, allowed, parallel=args.parallel
+                ),
+                'budget': lambda population, store: way_task(
+                    'api_resource, rate budget', *common, store, population, args.users, allowed, parallel=args.parallel, **budget
+                ),
+                'plays': lambda population, store: way_plays(
+                    '4 plays at once, one budget', *common, store, population, args.users, allowed, parallel=args.parallel, **budget
+                ),
+                'plays-alone': lambda population, store: way_plays(
+                    '4 plays at once, each learning alone', *common, store, population, args.users, allowed, parallel=args.parallel
+                ),
+            }
+            print(HEADER)
+            for number, name in enumerate(chosen):
+                store = os.path.join(workdir, f'way{number}')
+                os.makedirs(store)
+                ways.append(runs[name](prepare(api, limit, args.latency_ms), store))
+                print('  ' + ways[-1].row(), flush=True)
+    base = next((way for way in ways if way.label.startswith('api_resource, rate learnt')), None)
+    if base is not None and len(ways) > 1:
+        print()
+        for way in ways:
+            if way is not base:
+                print(f'  {way.label}: {way.seconds / base.seconds:.2f}x the time of the learnt rate, {way.held / base.held:.2f}x its share held')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
