@@ -228,7 +228,7 @@ def run_revoke_task(options: OptionsLike, context: TaskContext, check_mode: bool
     ``token``, whether the OP answered 200, which RFC 7009 section 2.2 also answers for a token that was already invalid.
     """
     options = options_of(options)
-    client = client or TokenAdminClient(options, http_client_for(options, context))
+    client = client or TokenAdminClient(options, http_client_for(options, context, budget_for(options)))
     client.prepare()  # bad options fail in check mode too
     if options.token:
         return _revoke_given(options, check_mode, client)
@@ -327,7 +327,7 @@ def run_introspect_task(options: OptionsLike, context: TaskContext, check_mode: 
     ``fail_if_inactive`` says so.
     """
     options = options_of(options)
-    client = client or TokenAdminClient(options, http_client_for(options, context))
+    client = client or TokenAdminClient(options, http_client_for(options, context, budget_for(options)))
     client.prepare()
     claims, endpoint = client.introspect(options.token, options.token_type_hint)
     # RFC 7662 section 2.2 answers about the token, never with it; an OP that echoes it anyway (inside a nested claim, inside a
