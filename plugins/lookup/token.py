@@ -129,6 +129,7 @@ _raw:
 
 import hashlib
 import json
+import os
 import time
 
 from ansible.errors import AnsibleLookupError
@@ -139,8 +140,8 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import DEVICE_CODE
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.query import json_query
-from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import is_fresh
-from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import USE, TokenProvider, effective_leeway
+from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import ENTRY_SUFFIX, is_fresh
+from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import USE, TokenProvider, effective_leeway, identity
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils._lookup_options import options_given
 
@@ -162,13 +163,20 @@ def lookup_tokens(terms, options, context):
         )
     provider = TokenProvider(options, context)
     values = []
-    fresh_until = float('inf') if options.token_store_action == USE and not options.http_trace else None
+    # Whether the references to come may be served from memory (see _SERVED): until when, and the store files to check.
+    reusable = provider.store is not None and options.token_store_action == USE and not options.http_trace
+    fresh_until, entries = float('inf'), []
     for name in terms or [None]:
         tokens = provider.get(name, action=options.token_store_action)
         values.append('' if tokens is None else select(tokens, options.query))
-        if fresh_until is not None:
-            fresh_until = min(fresh_until, _fresh_until(tokens, provider.leeway))
-    return {'values': values, 'fresh_until': fresh_until}
+        until = _fresh_until(tokens, provider.leeway) if reusable else None
+        entry = _entry_state(os.path.join(provider.store.directory, identity(options, name) + ENTRY_SUFFIX)) if until is not None else None
+        if until is None or entry is None:
+            reusable = False
+            continue
+        fresh_until = min(fresh_until, until)
+        entries.append(entry)
+    return {'values': values, 'fresh_until': fresh_until if reusable else None, 'entries': entries}
 
 
 def _fresh_until(tokens, leeway):
@@ -179,11 +187,22 @@ def _fresh_until(tokens, leeway):
     return tokens['expires_at'] - effective_leeway(tokens, leeway)
 
 
+def _entry_state(path):
+    """A store entry as it is on disk (path, inode, modification time), or None when it is not there: an entry renewed
+    (replaced), forgotten or revoked (removed) since is seen, whatever the token held in memory says."""
+    try:
+        found = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return (path, found.st_ino, found.st_mtime_ns)
+
+
 # What the references of this worker process were served: Ansible templates a lookup again at every reference (a
 # template that uses the token twice, each item of a loop), each in the worker of its task and host. A reference
-# with the same terms and options as an earlier one, while the tokens it got are fresh, is served from here rather
-# than validated, masked and read from the store again (issue 27: from about 1.4 ms to a few tenths). Keyed by a hash:
-# the options hold the client secret.
+# with the same terms and options as an earlier one, while the tokens it got are fresh and their store files are
+# the same (not renewed, forgotten or revoked since: one stat each), is served from here rather than validated,
+# masked and read from the store again (issue 27: from about 1.4 ms to a few tenths). Keyed by a hash: the options
+# hold the client secret.
 _SERVED = {}
 
 
@@ -204,7 +223,7 @@ class LookupModule(LookupBase):
         given = options_given(self._load_name, spec, variables or {}, kwargs, self._templar)
         key = _served_key(terms, given)
         served = _SERVED.get(key) if key is not None else None
-        if served is not None and time.time() < served[1]:
+        if served is not None and time.time() < served[1] and all(_entry_state(entry[0]) == entry for entry in served[2]):
             return list(served[0])
         outcome = _edge.run(token_module_kwargs(spec), given, lambda options, context, check_mode, diff: lookup_tokens(terms, options, context))
         for warning in outcome.get('warnings') or []:
@@ -215,5 +234,5 @@ class LookupModule(LookupBase):
         if outcome.get('failed'):
             raise AnsibleLookupError('jwtauth.oidc.token: ' + outcome['msg'])
         if key is not None and outcome.get('fresh_until') is not None and not outcome.get('warnings'):
-            _SERVED[key] = (list(outcome['values']), outcome['fresh_until'])
+            _SERVED[key] = (list(outcome['values']), outcome['fresh_until'], list(outcome['entries']))
         return outcome['values']

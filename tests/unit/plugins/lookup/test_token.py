@@ -135,7 +135,29 @@ def test_a_token_past_its_leeway_is_not_served_from_memory(awx_environ, store_re
     from ansible_collections.jwtauth.oidc.plugins.lookup import token as token_lookup
 
     (key,) = token_lookup._SERVED  # pylint: disable=protected-access
-    values, fresh_until = token_lookup._SERVED[key]  # pylint: disable=protected-access
-    token_lookup._SERVED[key] = (values, fresh_until - 3600)  # pylint: disable=protected-access  # an hour later
+    values, fresh_until, entries = token_lookup._SERVED[key]  # pylint: disable=protected-access
+    token_lookup._SERVED[key] = (values, fresh_until - 3600, entries)  # pylint: disable=protected-access  # an hour later
     lookup.run([], {}, token_store_path=store)
     assert len(store_reads) == 2
+
+
+def test_a_token_forgotten_or_renewed_since_is_not_served_from_memory(awx_environ, store_reads, tmp_path, monkeypatch):
+    """A revoke or forget removes the store entry, a renewal replaces it: memory serves a reference only while the
+    entry it came from is the same file."""
+    import os
+    import time
+
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import TokenProvider
+
+    store = str(tmp_path / 'store')
+    stored_token(store, 3600)
+    lookup = lookup_loader.get('jwtauth.oidc.token', loader=DataLoader(), templar=Templar(loader=DataLoader(), variables={}))
+    lookup.run([], {}, token_store_path=store)
+    renewed = stored_token(store, 1800)  # another process renewed it
+    assert lookup.run([], {}, token_store_path=store) == [renewed] and len(store_reads) == 2
+    for name in os.listdir(store):
+        if name.endswith('.token'):
+            os.unlink(os.path.join(store, name))  # forgotten (or revoked and removed)
+    # The store has nothing: a new token is requested (from a stand-in of the OP here).
+    monkeypatch.setattr(TokenProvider, '_request', lambda self, **overrides: {'access_token': 'new-' + 'y' * 30, 'expires_at': time.time() + 600})
+    assert lookup.run([], {}, token_store_path=store) == ['new-' + 'y' * 30] and len(store_reads) == 3
