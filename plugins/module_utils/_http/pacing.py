@@ -41,6 +41,10 @@ GROWTH = 1e-5
 WINDOW = 5.0
 # No rate is learnt below this (requests per second): a pause and the task's bounded waits deal with the rest.
 MIN_RATE = 0.5
+# A task that asked for no turn for this long (or two turns' time at its rate) was not sending (it read a collection
+# and planned 10,000 writes, say): what went through is counted from when it sends again, or the idle time would
+# pass for a low rate (issue 27: a first 429 after 2 s of planning read as 5 requests/s where 100 went through).
+IDLE = 1.0
 
 
 class Reservation(NamedTuple):
@@ -87,6 +91,7 @@ class AdaptiveRate:
         self.not_before = 0.0
         self.began: float | None = None  # the last pause's start: a 429 of a turn taken before it is already counted
         self.sending_since: float | None = None
+        self.last_turn: float | None = None
         self.successes: collections.deque[float] = collections.deque()
 
     def rate(self, now: float | None = None) -> float | None:
@@ -105,9 +110,11 @@ class AdaptiveRate:
             now = self.clock()
             if now < self.not_before:
                 return Reservation(self.not_before - now, 0.0, now)
-            if self.sending_since is None:
-                self.sending_since = now
             rate = self.rate(now)
+            idle = max(IDLE, 2.0 / rate) if rate else IDLE
+            if self.sending_since is None or (self.last_turn is not None and now - self.last_turn > idle):
+                self.sending_since = now
+            self.last_turn = now
             if rate is None:
                 return Reservation(0.0, 0.0, now)
             self.tat, leave = gcra(self.tat, now, rate, self.burst)
@@ -130,7 +137,7 @@ class AdaptiveRate:
             self.began = now
             self.not_before = now + max(0.0, pause or 0.0)
             # The first turn after the pause is at its end; the curve grows from there.
-            self.tat = self.since = self.sending_since = self.not_before
+            self.tat = self.since = self.sending_since = self.last_turn = self.not_before
             self.successes.clear()
             return True
 

@@ -127,6 +127,8 @@ class Throttle:
 
     def _take_slot(self) -> None:
         with self._condition:
+            if self.lowered < self.ceiling and self.limit >= self.ceiling:
+                self.lowered = self.ceiling  # grown back whole: no more waking on the clock
             while self.in_flight >= self.limit:
                 # Woken by a release; or, when the limit grows back on the clock, after the interval.
                 self._condition.wait(timeout=RECOVERY_INTERVAL if self.lowered < self.ceiling else None)
