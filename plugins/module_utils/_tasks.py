@@ -20,12 +20,14 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
 from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
+from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.engine import EnvironmentRun
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError, ResponseError, StoreError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.admin_client import TokenAdminClient
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import with_default_expiry
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import bearer_origin, http_client_for
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import management_root
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection import READ_AFTER_CREATE_TRIES, ResourceCollection
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import selector
@@ -132,6 +134,22 @@ def run_resource_task(
     http = http if http is not None else http_client_for(options, context)
     http.check_url(options.url, 'the url option')  # before the token request too
     return converge(options, check_mode, diff, http, token_source(options, token_provider(options, context)))
+
+
+def run_environment_task(
+    options: OptionsLike, context: TaskContext, check_mode: bool = False, diff: bool = False, http: HttpClient | None = None
+) -> dict[str, Any]:
+    """Converge a PingOne environment document (or one part of it): every type of the type table, in order, each
+    collection read once and written only where it differs (nothing in check mode), with one bearer token source."""
+    options = options_of(options)
+    http = http if http is not None else http_client_for(options, context)
+    url = options.api_url.rstrip('/') if options.api_url else management_root(options.environment_id, options.region)
+    http.check_url(url, 'the api_url option')  # before the token request too
+    run = EnvironmentRun(options, http, token_source(options, token_provider(options, context)), url, check_mode, bearer_origin(options))
+    result = run.run(options.part)
+    if not diff:
+        del result['diff']
+    return result
 
 
 def run_info_task(options: OptionsLike, context: TaskContext, check_mode: bool = False, http: HttpClient | None = None) -> dict[str, Any]:

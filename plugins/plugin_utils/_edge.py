@@ -97,11 +97,19 @@ def _with_warnings(result: dict[str, Any], context: TaskContext) -> dict[str, An
 
 def echoed(params: Mapping[str, Any]) -> dict[str, Any]:
     """The arguments as ``invocation.module_args`` shows them (before masking): an ``items`` list longer than
-    ECHOED_ITEMS as ``{'count': N, 'first': [its first ECHOED_ITEMS items]}``, enough to debug one object."""
+    ECHOED_ITEMS as ``{'count': N, 'first': [its first ECHOED_ITEMS items]}``, enough to debug one object, and each list
+    of a ``document`` alike."""
     module_args = dict(params)
     items = module_args.get('items')
     if isinstance(items, list) and len(items) > ECHOED_ITEMS:
         module_args['items'] = {'count': len(items), 'first': items[:ECHOED_ITEMS]}
+    document = module_args.get('document')
+    if isinstance(document, dict):
+        # pingone_environment's document: each of its lists the same way (10,000 users are one of them).
+        module_args['document'] = {
+            name: {'count': len(listed), 'first': listed[:ECHOED_ITEMS]} if isinstance(listed, list) and len(listed) > ECHOED_ITEMS else listed
+            for name, listed in document.items()
+        }
     return module_args
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import CREDENTIALS, env_fallback_nonempty, env_var
+from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.engine import PARTS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.assertion import ASSERTION_TYPES, ASYMMETRIC_ALGS, DEFAULT_LIFETIME, HMAC_ALGS, TYP_JWT
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.audience import AUDIENCE_STYLES, ENDPOINT
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth import AUTH_METHODS
@@ -268,6 +269,34 @@ def api_resource_module_kwargs() -> dict[str, Any]:
     )
 
 
+def pingone_environment_argument_spec() -> ArgumentSpec:
+    """The pingone_environment module: an environment document to converge, the Management API, and how to get a bearer token."""
+    spec = api_auth_argument_spec()
+    spec.update(
+        api_url=dict(type='str', default=''),
+        bearer_token=dict(type='str', no_log=True),
+        document=dict(type='dict', default={}),
+        part=dict(type='str', default='all', choices=list(PARTS)),
+        handover=dict(type='dict'),
+        prune_memberships=dict(type='bool', default=False),
+        prune_max=dict(type='int', default=20),
+        user_update_method=dict(type='str', default='patch', choices=['put', 'patch']),
+        page_size=dict(type='int', default=100),
+        parallel=dict(type='int', default=4),
+        variable_prefix=dict(type='str', default=''),
+    )
+    return spec
+
+
+def pingone_environment_module_kwargs() -> dict[str, Any]:
+    """Keyword arguments for AnsibleModule / ArgumentSpecValidator of the pingone_environment module."""
+    return dict(
+        argument_spec=pingone_environment_argument_spec(),
+        mutually_exclusive=[['bearer_token', 'client_id'], ['bearer_token', 'token_name']],
+        required_one_of=[['bearer_token', 'client_id']],
+    )
+
+
 # The options that locate the OP, each enough for the revoke and introspect modules (with their own endpoint option).
 LOCATION_REQUIRED = ['token_endpoint', 'issuer', 'environment_id', 'auth_base_url']
 
@@ -334,7 +363,13 @@ def every_option_spec() -> ArgumentSpec:
     """Every option any plugin of the collection takes, with its spec (the lookup's and api_resource's included)."""
     spec = lookup_argument_spec()
     spec.update(token_argument_spec())
-    for extra in (api_resource_argument_spec(), api_info_argument_spec(), revoke_argument_spec(), introspect_argument_spec()):
+    for extra in (
+        api_resource_argument_spec(),
+        api_info_argument_spec(),
+        revoke_argument_spec(),
+        introspect_argument_spec(),
+        pingone_environment_argument_spec(),
+    ):
         for name, option_spec in extra.items():
             spec.setdefault(name, option_spec)
     return spec
