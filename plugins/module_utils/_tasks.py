@@ -21,6 +21,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
 from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.engine import EnvironmentRun
+from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.export import EnvironmentExport, dump, write_if_changed
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError, ResponseError, StoreError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.admin_client import TokenAdminClient
@@ -143,12 +144,51 @@ def run_environment_task(
     collection read once and written only where it differs (nothing in check mode), with one bearer token source."""
     options = options_of(options)
     http = http if http is not None else http_client_for(options, context)
-    url = options.api_url.rstrip('/') if options.api_url else management_root(options.environment_id, options.region)
-    http.check_url(url, 'the api_url option')  # before the token request too
+    url = environment_url(options, http)
     run = EnvironmentRun(options, http, token_source(options, token_provider(options, context)), url, check_mode, bearer_origin(options))
     result = run.run(options.part)
     if not diff:
         del result['diff']
+    return result
+
+
+def environment_url(options: Options, http: HttpClient) -> str:
+    """The Management API URL of the environment: api_url, else https://api.pingone.<tld>/v1/environments/<envID>."""
+    url = options.api_url.rstrip('/') if options.api_url else management_root(options.environment_id, options.region)
+    http.check_url(url, 'the api_url option')  # before the token request too
+    return url
+
+
+def run_export_task(options: OptionsLike, context: TaskContext, check_mode: bool = False, diff: bool = False, http: HttpClient | None = None) -> dict[str, Any]:
+    """Read a PingOne environment into the document that converges it, and write it as YAML to ``dest`` when it differs
+    from what the file holds (not in check mode). Reads only, so it runs in check mode too."""
+    options = options_of(options)
+    http = http if http is not None else http_client_for(options, context)
+    url = environment_url(options, http)
+    export = EnvironmentExport(
+        http,
+        token_source(options, token_provider(options, context)),
+        url,
+        options.types,
+        options.select,
+        options.page_size,
+        options.parallel,
+        options.vault_variable,
+        bearer_origin(options),
+    )
+    document = export.read()
+    counts = ', '.join(f'{count:,} {plural}' for plural, count in export.counts.items())
+    result: dict[str, Any] = {'changed': False, 'counts': export.counts, 'requests': export.requests}
+    if not options.dest:
+        result.update(document=document, msg=f'Read {counts}')
+        return result
+    text = dump(document, options.variable_prefix)
+    changed, before = write_if_changed(options.dest, text, check_mode)
+    result.update(
+        changed=changed, dest=options.dest, msg=f'{"Would write" if check_mode and changed else "Wrote" if changed else "Unchanged"} {options.dest}: {counts}'
+    )
+    if diff and changed:
+        result['diff'] = {'before_header': options.dest, 'after_header': options.dest, 'before': before or '', 'after': text}
     return result
 
 

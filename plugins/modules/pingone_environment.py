@@ -79,7 +79,9 @@ options:
     type: bool
     default: false
   prune_max:
-    description: The most memberships one user or group may lose in one run through O(prune_memberships).
+    description:
+      - The most memberships one user or group may lose in one run through O(prune_memberships), and the most objects of
+        one collection O(prune_types) may delete.
     type: int
     default: 20
   user_update_method:
@@ -104,6 +106,24 @@ options:
         C(document.users[3]) and O(prune_max).
     type: str
     default: ""
+  substitutions:
+    description:
+      - What differs between the environments one document is promoted to (development, test, production). Each key
+        is replaced with its value in every string of O(document) before anything is compared, the longest key first.
+        Names, redirect URIs, domains, and the ids of objects outside the document (an export writes those by id).
+      - C(--diff) against the target then shows only these differences and the real changes.
+    type: dict
+    default: {}
+  prune_types:
+    description:
+      - Top-level types (C(populations), C(users), ...) whose objects the document does not list are deleted, and so are
+        the scopes, grants and direct group memberships of their listed objects that their items do not list, the
+        environment made exactly the document for those types, as when applying a snapshot to roll back to it.
+      - Deletions come after everything else, in delete order, at most O(prune_max) a collection; more is refused
+        before any write of that collection.
+    type: list
+    elements: str
+    default: []
 attributes:
   check_mode:
     support: full

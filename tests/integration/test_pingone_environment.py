@@ -12,14 +12,17 @@ the playbook runs of the pingone_platform role, which wraps the module, are test
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
+import yaml
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import pingone_environment_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import pingone_environment_export_module_kwargs, pingone_environment_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_environment_task
+from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_environment_task, run_export_task
 
 from conftest import in_context, validated
+from servers.pingone_api import harness as p1api_harness
 from test_token_module import client_options
 
 DOCUMENT = {
@@ -101,7 +104,9 @@ def test_a_document_in_one_task_then_its_drift_then_nothing(op, p1api, tmp_path)
     portal = first['client_ids']['portal']
     held = p1api.admin_session().get(p1api.collection_url('applications', portal)).json()
     writable = {key: value for key, value in held.items() if key not in ('id', '_links', 'environment', 'createdAt', 'updatedAt')}
-    assert p1api.admin_session().put(p1api.collection_url('applications', portal), json=dict(writable, redirectUris=['https://evil.example'])).status_code == 200
+    assert (
+        p1api.admin_session().put(p1api.collection_url('applications', portal), json=dict(writable, redirectUris=['https://evil.example'])).status_code == 200
+    )
     drifted = task(check_mode=True)
     assert drifted['drift'] == [{'type': 'application', 'name': 'portal', 'action': 'update', 'fields': ['redirectUris']}]
     assert 'evil' not in json.dumps(drifted['drift'])
@@ -115,3 +120,152 @@ def test_a_mistake_in_the_document_fails_before_any_write_in_the_document_s_word
     with pytest.raises(ConfigurationError, match=r"^pingone_platform_users\[0\] \(bob\) has state 'gone': use present or absent"):
         environment_task(op, p1api, tmp_path, document={'users': [{'username': 'bob', 'state': 'gone'}]}, variable_prefix='pingone_platform_')()
     assert p1api.writes(since=mark) == 0
+
+
+SEED = dict(
+    DOCUMENT,
+    populations=DOCUMENT['populations'] + [{'name': 'Contractors'}],
+    users=DOCUMENT['users'] + [{'username': 'bob', 'population': 'Contractors', 'enabled': False, 'name': {'given': 'Bob'}}],
+    resources=DOCUMENT['resources'] + [{'name': 'openid', 'scopes': [{'name': 'email'}, {'name': 'profile'}]}],
+    applications=[
+        dict(
+            DOCUMENT['applications'][0], grants=[{'resource': 'Orders API', 'scopes': ['orders:read']}, {'resource': 'openid', 'scopes': ['email', 'profile']}]
+        ),
+        {'name': 'nightly-job', 'type': 'WORKER', 'tokenEndpointAuthMethod': 'CLIENT_SECRET_BASIC', 'grantTypes': ['CLIENT_CREDENTIALS']},
+    ],
+)
+
+
+def export_task(op, api, tmp_path, **task_args):
+    """A function running the pingone_environment_export task against the test server's environment, in process."""
+    defaults = dict(client_options(op, 'csjwt'), token_store_path=str(tmp_path / 'store'), api_url=api.env_url, scope=['api:read'])
+
+    def run(check_mode=False, diff=False, **args):
+        given = dict(dict(defaults, **task_args), **args)
+        return in_context(run_export_task, validated(pingone_environment_export_module_kwargs(), given), check_mode=check_mode, diff=diff)
+
+    return run
+
+
+def test_export_apply_to_an_empty_environment_and_export_again_gives_the_same_bytes(op, p1api, tmp_path):
+    """The environment as code, both ways: an export names objects, holds no id and no server-owned field, applies to
+    the environment it came from with no write, and to an empty environment as the same environment."""
+    assert environment_task(op, p1api, tmp_path, document=SEED)()['changed'] is True
+    held_ids = [obj['id'] for kind in ('populations', 'groups', 'applications', 'resources') for obj in p1api.held(kind).values()]
+    exported = export_task(op, p1api, tmp_path, dest=str(tmp_path / 'first.yml'), variable_prefix='')()
+    assert exported['changed'] is True and exported['counts'] == {'populations': 2, 'groups': 2, 'users': 2, 'resources': 3, 'applications': 2}
+    text = (tmp_path / 'first.yml').read_text()
+    assert not [object_id for object_id in held_ids if object_id in text]
+    for owned in ('createdAt', 'updatedAt', 'environment', '_links', 'userCount', 'displayName', 'clientSecret', 'lifecycle', 'account'):
+        assert owned + ':' not in text, owned
+    document = yaml.safe_load(text)
+    assert document['exported_types'] == ['populations', 'groups', 'users', 'resources', 'applications']
+    alice = next(user for user in document['users'] if user['username'] == 'alice')
+    assert alice['population'] == 'Staff' and alice['groups'] == ['admins', 'all-staff']
+    assert next(user for user in document['users'] if user['username'] == 'bob')['enabled'] is False
+    portal = next(app for app in document['applications'] if app['name'] == 'portal')
+    assert portal['grants'] == [{'resource': 'Orders API', 'scopes': ['orders:read']}, {'resource': 'openid', 'scopes': ['email', 'profile']}]
+    # The built-in resources by name (with their scopes, which grants name); a custom one whole.
+    assert {'name': 'PingOne API', 'scopes': [{'name': 'p1:read:user'}, {'name': 'p1:update:user'}]} in document['resources']
+    # A second export is the same bytes (the file is left alone); applying it here writes nothing.
+    again = export_task(op, p1api, tmp_path, dest=str(tmp_path / 'first.yml'), variable_prefix='')()
+    assert again['changed'] is False
+    mark = p1api.mark()
+    checked = environment_task(op, p1api, tmp_path, document=document)(check_mode=True)
+    assert checked['changed'] is False and checked['drift'] == [] and p1api.writes(since=mark) == 0, checked['summary']
+
+    # An empty environment (the server reset: no object but PingOne's built-in resources, other ids for those).
+    api = p1api.reset()
+    applied = environment_task(op, api, tmp_path, document=document)()
+    assert applied['changed'] is True and 'users: created 2 (alice, bob)' in applied['summary'], applied['summary']
+    export_task(op, api, tmp_path, dest=str(tmp_path / 'second.yml'), variable_prefix='')()
+    assert (tmp_path / 'second.yml').read_bytes() == (tmp_path / 'first.yml').read_bytes()
+    assert environment_task(op, api, tmp_path, document=document)()['changed'] is False
+
+
+def changed_app(document, **changes):
+    """The document with its application portal changed."""
+    return dict(document, applications=[dict(app, **changes) if app['name'] == 'portal' else app for app in document['applications']])
+
+
+def test_roll_back_two_steps_to_a_snapshot(op, p1api, tmp_path):
+    """A snapshot is an export kept before an apply; applying an older one with prune_types (every type it holds) brings
+    the environment back to it: what was created since is deleted, what was changed is changed back, memberships
+    added since are removed."""
+    export = export_task(op, p1api, tmp_path, variable_prefix='')
+    apply = environment_task(op, p1api, tmp_path)
+    apply(document=SEED)
+    export(dest=str(tmp_path / 'step1.yml'))
+    step2 = changed_app(SEED, pkceEnforcement='S256_REQUIRED', grants=[{'resource': 'Orders API', 'scopes': ['orders:read', 'orders:write']}])
+    step2['users'] = SEED['users'] + [{'username': 'carol', 'population': 'Staff', 'groups': ['admins']}]
+    step2['groups'] = SEED['groups'] + [{'name': 'ops', 'groups': ['all-staff']}]
+    apply(document=step2)
+    export(dest=str(tmp_path / 'step2.yml'))
+    step3 = dict(step2, populations=step2['populations'] + [{'name': 'Partners'}])
+    step3['users'] = [dict(user, groups=user.get('groups', []) + ['ops']) if user['username'] == 'alice' else user for user in step2['users']]
+    step3['resources'] = step2['resources'] + [{'name': 'Billing API', 'scopes': [{'name': 'invoices:read'}]}]
+    apply(document=step3)
+    assert (tmp_path / 'step1.yml').read_text() != (tmp_path / 'step2.yml').read_text()
+
+    snapshot = yaml.safe_load((tmp_path / 'step1.yml').read_text())
+    rollback = dict(document=snapshot, prune_types=snapshot['exported_types'], prune_memberships=True)
+    mark = p1api.mark()
+    checked = apply(check_mode=True, **rollback)
+    assert p1api.writes(since=mark) == 0
+    assert {(entry['type'], entry['name'], entry['action']) for entry in checked['drift'] if entry['action'] == 'delete'} == {
+        ('population', 'Partners', 'delete'),
+        ('group', 'ops', 'delete'),
+        ('user', 'carol', 'delete'),
+        ('resource', 'Billing API', 'delete'),
+        # alice's membership of ops (its group ops goes too, with its nesting).
+        ('group membership', 'ops', 'delete'),
+    }
+    rolled = apply(**rollback)
+    assert 'users: deleted 1 (carol)' in rolled['summary'] and 'populations: deleted 1 (Partners)' in rolled['summary'], rolled['summary']
+    export(dest=str(tmp_path / 'after.yml'))
+    assert (tmp_path / 'after.yml').read_bytes() == (tmp_path / 'step1.yml').read_bytes()
+    assert apply(**rollback)['changed'] is False
+
+    # The guard: a rollback that would delete more than prune_max objects of a collection is refused before any write.
+    apply(document=step3)
+    mark = p1api.mark()
+    with pytest.raises(ConfigurationError, match=r'^prune would delete 1 objects, more than prune_max \(0\): '):
+        apply(prune_max=0, **rollback)
+    assert p1api.writes(since=mark) == 0
+
+
+@pytest.fixture
+def prod_api(op, tmp_path):
+    """A second PingOne-shaped environment, in a server of its own: another tenant to promote to."""
+    with p1api_harness.PingOneAPI(str(tmp_path / 'prod'), op, env_id=str(uuid.uuid4())) as server:
+        yield server
+    assert server.violations() == [], server.violations()
+
+
+def test_promote_dev_to_prod_with_a_variables_file(op, p1api, prod_api, tmp_path):
+    """An export of development, applied to production in another tenant with the substitutions of a variables file:
+    production gets the mapped names and URIs; a change made in development later shows against production as itself
+    only, and without the substitutions as every difference they map."""
+    dev = changed_app(SEED, name='portal (dev)', redirectUris=['https://dev.example.com/callback'])
+    dev['users'] = [dict(user, email='alice@dev.example.com') if user['username'] == 'alice' else user for user in SEED['users']]
+    environment_task(op, p1api, tmp_path, document=dev)()
+    document = export_task(op, p1api, tmp_path, variable_prefix='')()['document']
+    variables = {'portal (dev)': 'portal', 'https://dev.example.com': 'https://www.example.com', '@dev.example.com': '@example.com'}
+    promote = environment_task(op, prod_api, tmp_path / 'prod', substitutions=variables)
+    mark = prod_api.mark()
+    assert promote(document=document)['changed'] is True
+    portal = prod_api.held('applications')['portal']
+    assert portal['redirectUris'] == ['https://www.example.com/callback'] and 'portal (dev)' not in prod_api.held('applications')
+    assert prod_api.held('users', key='username')['alice']['email'] == 'alice@example.com'
+    assert promote(document=document)['changed'] is False and prod_api.writes(since=prod_api.mark()) == 0
+
+    # A real change in development: against production, the drift is that change alone.
+    held = p1api.admin_session().get(p1api.collection_url('applications', p1api.held('applications')['portal (dev)']['id'])).json()
+    writable = {key: value for key, value in held.items() if key not in ('id', '_links', 'environment', 'createdAt', 'updatedAt')}
+    p1api.admin_session().put(p1api.collection_url('applications', held['id']), json=dict(writable, pkceEnforcement='S256_REQUIRED'))
+    document = export_task(op, p1api, tmp_path, variable_prefix='')()['document']
+    drift = promote(document=document, check_mode=True, diff=True)
+    assert drift['drift'] == [{'type': 'application', 'name': 'portal', 'action': 'update', 'fields': ['pkceEnforcement']}]
+    unmapped = environment_task(op, prod_api, tmp_path / 'prod', document=document)(check_mode=True)
+    assert {(entry['name'], entry['action']) for entry in unmapped['drift']} >= {('portal (dev)', 'create'), ('alice', 'update')}
+    assert prod_api.writes(since=mark) > 0 and p1api.violations() == []

@@ -284,6 +284,8 @@ def pingone_environment_argument_spec() -> ArgumentSpec:
         page_size=dict(type='int', default=100),
         parallel=dict(type='int', default=4),
         variable_prefix=dict(type='str', default=''),
+        substitutions=dict(type='dict', default={}),
+        prune_types=dict(type='list', elements='str', default=[]),
     )
     return spec
 
@@ -292,6 +294,32 @@ def pingone_environment_module_kwargs() -> dict[str, Any]:
     """Keyword arguments for AnsibleModule / ArgumentSpecValidator of the pingone_environment module."""
     return dict(
         argument_spec=pingone_environment_argument_spec(),
+        mutually_exclusive=[['bearer_token', 'client_id'], ['bearer_token', 'token_name']],
+        required_one_of=[['bearer_token', 'client_id']],
+    )
+
+
+def pingone_environment_export_argument_spec() -> ArgumentSpec:
+    """The pingone_environment_export module: the environment to read, what to read of it, and where to write it."""
+    spec = api_auth_argument_spec()
+    spec.update(
+        api_url=dict(type='str', default=''),
+        bearer_token=dict(type='str', no_log=True),
+        dest=dict(type='path'),
+        types=dict(type='list', elements='str'),
+        select=dict(type='dict', default={}),
+        page_size=dict(type='int', default=100),
+        parallel=dict(type='int', default=4),
+        variable_prefix=dict(type='str', default='pingone_platform_'),
+        vault_variable=dict(type='str', default='pingone_platform_vault', no_log=False),
+    )
+    return spec
+
+
+def pingone_environment_export_module_kwargs() -> dict[str, Any]:
+    """Keyword arguments for AnsibleModule / ArgumentSpecValidator of the pingone_environment_export module."""
+    return dict(
+        argument_spec=pingone_environment_export_argument_spec(),
         mutually_exclusive=[['bearer_token', 'client_id'], ['bearer_token', 'token_name']],
         required_one_of=[['bearer_token', 'client_id']],
     )
@@ -369,6 +397,7 @@ def every_option_spec() -> ArgumentSpec:
         revoke_argument_spec(),
         introspect_argument_spec(),
         pingone_environment_argument_spec(),
+        pingone_environment_export_argument_spec(),
     ):
         for name, option_spec in extra.items():
             spec.setdefault(name, option_spec)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._environment import shown
+from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.export import not_document_fields
 from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.references import reference, state_of
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_types import (
@@ -35,7 +36,8 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_typ
 )
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection import READ_AFTER_CREATE_TRIES, ResourceCollection
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import key_of
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import casefolded, exact, key_of, selector
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.query import json_query, truthy
 
 if TYPE_CHECKING:
     from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
@@ -45,10 +47,29 @@ if TYPE_CHECKING:
 # whose secrets are read, secrets reads them (and nothing else), after_secrets converges the rest and deletes.
 PARTS = ('all', 'before_secrets', 'secrets', 'after_secrets')
 
+# What an export says of itself besides its lists (_environment.export.dump).
+EXPORTED_TYPES = 'exported_types'
 # The key of a YAML item that asks for the object's secret.
 SECRET_FLAG = 'return_secret'
 # The parameter of a child type's path that its parent's id fills: {resourceID}.
 PARAMETER = re.compile(r'\{[^/}]+\}')
+
+
+def substituted(value: Any, substitutions: Mapping[str, Any]) -> Any:
+    """``value`` with each key of ``substitutions`` replaced by its value in every string (the longest first, so that a
+    key inside another is not replaced first): what differs between the environments one document is promoted to."""
+    pairs = sorted(((str(old), str(new)) for old, new in substitutions.items() if old), key=lambda pair: -len(pair[0]))
+    if not pairs:
+        return value
+    if isinstance(value, str):
+        for old, new in pairs:
+            value = value.replace(old, new)
+        return value
+    if isinstance(value, dict):
+        return {key: substituted(item, substitutions) for key, item in value.items()}
+    if isinstance(value, list):
+        return [substituted(item, substitutions) for item in value]
+    return value
 
 
 def steps(part: str) -> list[tuple[str, ResourceType]]:
@@ -71,7 +92,16 @@ class EnvironmentRun:
         self.url = url.rstrip('/')
         self.check_mode = check_mode
         self.bearer = bearer
-        self.document: Mapping[str, Any] = options.document or {}
+        self.document: Mapping[str, Any] = substituted(options.document or {}, options.substitutions or {})
+        known = [t.plural for t in top_level()]
+        self.prune_types = set(options.prune_types or ())
+        unknown = sorted(self.prune_types - set(known))
+        if unknown:
+            raise ConfigurationError(f'prune_types names {", ".join(unknown)}, which the type table does not have: use {", ".join(known)}')
+        unknown = sorted(str(name) for name in set(self.document) - set(known) - {EXPORTED_TYPES})
+        if unknown:
+            # A list under a misspelt name would be converged by nobody.
+            raise ConfigurationError(f'document has {", ".join(unknown)}, which is no type of the type table: use {", ".join(known)}')
         handover = options.handover or {}
         # Type name -> key -> id (a child type: parent key -> key -> id), and the keys of what this run created.
         self.ids: dict[str, Any] = {name: dict(value) for name, value in (handover.get('ids') or {}).items()}
@@ -81,6 +111,8 @@ class EnvironmentRun:
         self.diffs: list[dict[str, Any]] = []
         self.drift: list[dict[str, Any]] = []
         self.secrets: dict[str, Any] = {}
+        # Type name -> id -> key of every object of the type, read only to name what the document does not list.
+        self.listed: dict[str, dict[str, str]] = {}
         self.changed = False
         self.requests = 0
         prefix = options.variable_prefix
@@ -155,18 +187,28 @@ class EnvironmentRun:
             for kind, resource_type in steps(part):
                 if kind == 'secret':
                     self.read_secrets(resource_type)
+                elif resource_type.parent is None and kind == 'present':
+                    self.converge_top(resource_type)
                 elif resource_type.parent is None:
-                    (self.converge_top if kind == 'present' else self.delete_top)(resource_type)
+                    self.delete_top(resource_type)
+                    if resource_type.plural in self.prune_types:
+                        self.prune_top(resource_type)
                 else:
                     self.converge_children(resource_type, kind)
         except OIDCError as exc:
             # What was written before the failure stays written: the failed result says so (the edge adds ``done`` to it).
             setattr(exc, 'done', dict(getattr(exc, 'done', None) or {}, **self.outcome(part, failed=True)))
+            exc.message = shown.with_names(exc.message, self.names())
             raise
         return self.outcome(part)
 
+    def names(self) -> list[tuple[str, str]]:
+        """(id, key) of every object the run knows, to show names where PingOne has ids."""
+        names = [(object_id, key) for listed in self.listed.values() for object_id, key in listed.items()]
+        return names + shown.names_of(self.ids.get(t.name) or {} for t in reversed(top_level()))
+
     def outcome(self, part: str, failed: bool = False) -> dict[str, Any]:
-        names = shown.names_of(self.ids.get(t.name) or {} for t in reversed(top_level()))
+        names = self.names()
         lines = [shown.with_names(line, names) for line in self.lines]
         if not failed and part in ('all', 'after_secrets') and not lines and not self.earlier_lines:
             lines = [shown.nothing_line([self.where(t) for t in top_level()])]
@@ -204,7 +246,8 @@ class EnvironmentRun:
             items=items,
             items_name=task.pop('items_name', 'items'),
             state=task.pop('state', 'present'),
-            update_method=self.options.user_update_method if resource_type.user_update_method else 'put',
+            # A pruned type is made exact: its updates replace the whole object (PUT), so that a field set since goes.
+            update_method=self.options.user_update_method if resource_type.user_update_method and not self.exact_types(resource_type) else 'put',
             prune=task.pop('prune', False),
             prune_max=self.options.prune_max,
             prune_max_name=(self.options.variable_prefix or '') + 'prune_max',
@@ -233,7 +276,10 @@ class EnvironmentRun:
         items = [dict(resource_type.defaults, **self.resolve(resource_type, item, where)) for where, item in self.items(resource_type)]
         if not items:
             return
-        result = self.converge(resource_type, self.url + resource_type.path, items, resource_type.plural)
+        url = self.url + resource_type.path
+        if resource_type.plural in self.prune_types:
+            items = self.exactly(resource_type, url, items)
+        result = self.converge(resource_type, url, items, resource_type.plural)
         self.ids[resource_type.name] = dict(result['ids'])
         self.created[resource_type.name] = list(result['created'])
         self.lines.append(shown.collection_line(resource_type.plural, result['msg']))
@@ -245,14 +291,72 @@ class EnvironmentRun:
         result = self.converge(resource_type, self.url + resource_type.path, items, resource_type.plural, state='absent')
         self.lines.append(shown.collection_line(resource_type.plural, result['msg']))
 
+    def exact_types(self, resource_type: ResourceType) -> bool:
+        """Whether a type's objects are made exactly their items (its own type, or its parent's, pruned)."""
+        return resource_type.plural in self.prune_types if resource_type.parent is None else self.pruned(resource_type)
+
+    def pruned(self, resource_type: ResourceType) -> bool:
+        """Whether the objects of a child type that its parent's item does not list are deleted: its parent's type is pruned."""
+        return resource_type.parent is not None and TYPES_BY_NAME[resource_type.parent].plural in self.prune_types
+
+    def exactly(self, resource_type: ResourceType, url: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The items of a pruned type made exact: each field its object holds and the item does not (a field set since the
+        snapshot) given as null, which removes it, as the export of the environment would not hold it. A built-in object,
+        which an export holds by its key only, is left as it is."""
+        collection = ResourceCollection(self.http, url, self.source, api_style='pingone', page_size=self.options.page_size, bearer=self.bearer)
+        selected = selector(resource_type.select_query)
+        fold = casefolded if resource_type.case_insensitive else exact
+        current = {fold(self.key(resource_type, obj)): obj for obj in collection.list_all() if selected(obj)}
+        self.requests += collection.requests
+        owned = set(not_document_fields(resource_type))
+        made = []
+        for item in items:
+            found = current.get(fold(self.key(resource_type, item)))
+            if found is None or (resource_type.export_only_key and truthy(json_query(resource_type.export_only_key, found, 'export_only_key'))):
+                made.append(item)
+                continue
+            made.append(dict(item, **{field: None for field in found if field not in item and field not in owned}))
+        return made
+
+    def prune_top(self, resource_type: ResourceType) -> None:
+        named = [self.resolve(resource_type, item, where) for where, item in self.items(resource_type)]
+        self.prune(resource_type, self.url + resource_type.path, named, resource_type.plural)
+
+    def prune(self, resource_type: ResourceType, url: str, named: Sequence[Mapping[str, Any]], head: str, parent: str | None = None) -> None:
+        """Delete the objects of the collection at ``url`` that none of ``named`` (resolved items) names: an environment made
+        exactly its document for the types of ``prune_types`` (a rollback to a snapshot). At most ``prune_max`` a
+        collection, refused before any write beyond that. Only the deletions are reported: the rest was converged before."""
+        collection = ResourceCollection(self.http, url, self.source, api_style='pingone', page_size=self.options.page_size, bearer=self.bearer)
+        selected = selector(resource_type.select_query)
+        current = [obj for obj in collection.list_all() if selected(obj)]
+        self.requests += collection.requests
+        fold = casefolded if resource_type.case_insensitive else exact
+        kept = {fold(self.key(resource_type, item)) for item in named}
+        extra = [obj for obj in current if fold(self.key(resource_type, obj)) not in kept]
+        if not extra:
+            return
+        limit, limit_name = self.options.prune_max, (self.options.variable_prefix or '') + 'prune_max'
+        if len(extra) > limit:
+            # A link by the name of what it links to (GroupMembership.name), any other object by its key.
+            keys = [str(obj.get('name') if resource_type.link else self.key(resource_type, obj)) for obj in extra]
+            raise ConfigurationError(
+                f'prune would delete {len(extra)} objects, more than {limit_name} ({limit}): {", ".join(keys[:10])}{" ..." if len(keys) > 10 else ""}'
+            )
+        result = self.converge(resource_type, url, extra, head, parent=parent, state='absent', items_name=f'what {head} does not list')
+        if resource_type.link:
+            self.lines.append(shown.link_line(head, result, self.link_names(resource_type, result), self.check_mode))
+        else:
+            self.lines.append(shown.collection_line(head, result['msg']))
+
     def parents(self, resource_type: ResourceType) -> list[tuple[dict[str, Any], Any, Any, list[Any]]]:
-        """(resolved parent item, its key, its id or None, its list of this type) of each present parent item that lists this type."""
+        """(resolved parent item, its key, its id or None, its list of this type) of each present parent item that lists this
+        type, or of every present parent item when the type is pruned (one that lists none has none)."""
         parent_type = TYPES_BY_NAME[resource_type.parent or '']
         found = []
         for where, item in self.items(parent_type):
-            if resource_type.plural not in item:
+            if resource_type.plural not in item and not self.pruned(resource_type):
                 continue
-            children = item[resource_type.plural]
+            children = item.get(resource_type.plural) or []
             if not isinstance(children, list):
                 raise ConfigurationError(f'{where}.{resource_type.plural} must be a list')
             resolved = self.resolve(parent_type, item, where)
@@ -272,6 +376,9 @@ class EnvironmentRun:
             where = f'the {resource_type.plural} of {parent_type.word} {name}'
             if kind == 'absent':
                 self.delete_children(resource_type, parent_id, children, head, where, str(name))
+                if self.pruned(resource_type) and parent_id is not None and not resource_type.link:
+                    named = [self.resolve(resource_type, c, where) for c in children if isinstance(c, dict) and c.get('state', 'present') == 'present']
+                    self.prune(resource_type, self.child_url(resource_type, parent_id), named, head, str(name))
                 continue
             if parent_id is None:
                 # Check mode: the parent is still to be created and has no id, so its collection cannot be read.
@@ -295,6 +402,8 @@ class EnvironmentRun:
                     raise ConfigurationError(f'{child_where} is not a dict')
                 if state_of(child, child_where, resource_type.item_key) == 'present':
                     items.append(dict(resource_type.defaults, **self.resolve(resource_type, child, child_where)))
+            if self.pruned(resource_type):
+                items = self.exactly(resource_type, url, items)
             result = self.converge(resource_type, url, items, head, parent=str(name), parent_created=created)
             child_ids[name] = dict(result['ids'])
             self.lines.append(shown.collection_line(head, result['msg']))
@@ -307,6 +416,10 @@ class EnvironmentRun:
         scope = (parent.get(ref.scoped_by) or {}).get('id') if ref.scoped_by and isinstance(parent.get(ref.scoped_by), dict) else None
         target_ids = self.ids_for(ref.to)
         items = [reference(name, target_ids, TYPES_BY_NAME[ref.to].word, f'{where}[{number}]', self.check_mode, scope) for number, name in enumerate(names)]
+        if not items and self.pruned(resource_type):
+            # None listed, and the parent's type pruned: every direct link goes (a rollback to an object that had none).
+            self.prune(resource_type, url, [], head, owner)
+            return
         result = self.converge(
             resource_type,
             url,
@@ -315,10 +428,25 @@ class EnvironmentRun:
             parent=owner,
             items_name=where,
             parent_created=created,
-            prune=bool(self.options.prune_memberships and names),
+            prune=bool((self.options.prune_memberships or self.pruned(resource_type)) and names),
         )
-        linked = {object_id: str(key) for key, object_id in target_ids.items() if isinstance(object_id, str)}
-        self.lines.append(shown.link_line(head, result, linked, self.check_mode))
+        self.lines.append(shown.link_line(head, result, self.link_names(resource_type, result), self.check_mode))
+
+    def link_names(self, resource_type: ResourceType, result: Mapping[str, Any]) -> dict[str, str]:
+        """Id -> key of what links link to: the document's objects, and, when a link to one the document does not list
+        was added or removed (a prune), every object of that type, read once."""
+        target = TYPES_BY_NAME[resource_type.link or '']
+        names = {object_id: str(key) for key, object_id in self.ids_for(target.name).items() if isinstance(object_id, str)}
+        changed = [object_id for field in ('created', 'deleted') for object_id in result.get(field) or () if isinstance(object_id, str)]
+        if any(object_id not in names and not object_id.startswith(shown.PLACEHOLDER) for object_id in changed):
+            if target.name not in self.listed:
+                collection = ResourceCollection(
+                    self.http, self.url + target.path, self.source, api_style='pingone', page_size=self.options.page_size, bearer=self.bearer
+                )
+                self.listed[target.name] = {obj['id']: str(self.key(target, obj)) for obj in collection.list_all() if isinstance(obj.get('id'), str)}
+                self.requests += collection.requests
+            names = dict(self.listed[target.name], **names)
+        return names
 
     def delete_children(self, resource_type: ResourceType, parent_id: Any, children: Sequence[Any], head: str, where: str, owner: str) -> None:
         if parent_id is None or resource_type.link:

@@ -51,4 +51,6 @@ def test_drift_names_fields_never_values():
         {'type': 'application', 'name': 'portal', 'action': 'update', 'fields': ['gone', 'pkce']},
         {'type': 'application', 'name': 'old', 'action': 'delete', 'fields': []},
     ]
-    assert shown.drift_entries('resource scope', 'Orders', {'created': ['read']}, [{'before_header': 'read', 'before': {}, 'after': {}}])[0]['parent'] == 'Orders'
+    assert (
+        shown.drift_entries('resource scope', 'Orders', {'created': ['read']}, [{'before_header': 'read', 'before': {}, 'after': {}}])[0]['parent'] == 'Orders'
+    )
