@@ -140,7 +140,8 @@ attributes:
   platform:
     platforms: all
 seealso:
-  - role: jwtauth.oidc.pingone_platform
+  - plugin: jwtauth.oidc.pingone_platform
+    plugin_type: role
     description: The same document as the role's variables, with checks of them before anything is sent.
   - module: jwtauth.oidc.api_resource
 """

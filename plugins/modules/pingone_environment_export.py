@@ -95,7 +95,8 @@ attributes:
     platforms: all
 seealso:
   - module: jwtauth.oidc.pingone_environment
-  - role: jwtauth.oidc.pingone_platform
+  - plugin: jwtauth.oidc.pingone_platform
+    plugin_type: role
 """
 
 EXAMPLES = r"""
