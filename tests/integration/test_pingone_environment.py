@@ -19,6 +19,7 @@ import yaml
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import pingone_environment_export_module_kwargs, pingone_environment_module_kwargs
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_types import top_level
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_environment_task, run_export_task
 
 from conftest import in_context, validated
@@ -136,6 +137,92 @@ SEED = dict(
 )
 
 
+# The identity provider's client secret: never in an export, a drift report, a diff or a summary.
+IDP_SECRET = 'idp-client-secret-3c1d9e0f7a5b4c2d'
+
+
+def every_type(env_id):
+    """SEED with an object of every type of the type table, each naming others by name."""
+    everywhere = {'id': env_id, 'type': 'ENVIRONMENT'}
+    users = [dict(user, roles=[{'role': 'Identity Data Admin', 'scope': everywhere}]) if user['username'] == 'alice' else user for user in SEED['users']]
+    groups = [
+        dict(group, roles=[{'role': 'Identity Data Read Only', 'scope': everywhere}]) if group['name'] == 'all-staff' else group for group in SEED['groups']
+    ]
+    resources = [
+        dict(resource, attributes=[{'name': 'dept', 'value': '${user.department}'}]) if resource['name'] == 'Orders API' else resource
+        for resource in SEED['resources']
+    ]
+    portal, job = SEED['applications']
+    portal = dict(
+        portal,
+        attributes=[{'name': 'email', 'value': '${user.email}', 'required': False}],
+        sign_on_policies=[{'signOnPolicy': 'Staff sign-on', 'priority': 1}],
+    )
+    job = dict(job, roles=[{'role': 'Identity Data Admin', 'scope': everywhere}])
+    return dict(
+        SEED,
+        users=users,
+        groups=groups,
+        resources=resources,
+        applications=[portal, job],
+        trusted_email_domains=[{'domainName': 'mail.example.com'}],
+        schemas=[{'name': 'User', 'attributes': [{'name': 'costCenter', 'displayName': 'Cost center', 'type': 'STRING', 'enabled': True}]}],
+        password_policies=[{'name': 'Strict', 'excludesCommonlyUsed': True, 'excludesProfileData': True, 'notSimilarToCurrent': True, 'length': {'min': 12}}],
+        languages=[{'locale': 'en', 'enabled': True, 'default': True}, {'locale': 'fr', 'enabled': True, 'default': False}],
+        agreements=[{'name': 'Terms', 'enabled': True, 'languages': [{'locale': 'en', 'displayName': 'Terms of use', 'enabled': True}]}],
+        key_rotation_policies=[
+            {'name': 'Signing', 'algorithm': 'RSA', 'dn': 'CN=signing', 'keyLength': 2048, 'signatureAlgorithm': 'SHA256withRSA', 'usageType': 'SIGNING'}
+        ],
+        branding_themes=[{'template': 'default', 'default': False, 'configuration': {'name': 'Corporate', 'logoType': 'NONE'}}],
+        admin_roles=[
+            {'name': 'Identity Data Admin'},
+            {'name': 'Identity Data Read Only'},
+            {'name': 'Helpdesk', 'canBeAssignedBy': [], 'permissions': [{'id': 'permissions:read:users'}]},
+        ],
+        mfa_device_policies=[
+            {
+                'name': 'Standard MFA',
+                'sms': {'enabled': True},
+                'email': {'enabled': True},
+                'voice': {'enabled': False},
+                'mobile': {'enabled': False},
+                'totp': {'enabled': True},
+                'default': False,
+            }
+        ],
+        identity_providers=[
+            {
+                'name': 'Corporate IdP',
+                'type': 'OPENID_CONNECT',
+                'enabled': True,
+                'clientId': 'corp-client',
+                'clientSecret': IDP_SECRET,
+                'authorizationEndpoint': 'https://idp.example.com/authorize',
+                'issuer': 'https://idp.example.com',
+                'jwksEndpoint': 'https://idp.example.com/jwks',
+                'scopes': ['openid', 'email'],
+                'tokenEndpoint': 'https://idp.example.com/token',
+                'tokenEndpointAuthMethod': 'CLIENT_SECRET_BASIC',
+                'attributes': [{'name': 'email', 'value': '${providerAttributes.email}', 'update': 'EMPTY_ONLY'}],
+            }
+        ],
+        sign_on_policies=[
+            {
+                'name': 'Staff sign-on',
+                'actions': [
+                    {'priority': 1, 'type': 'LOGIN', 'registration': {'enabled': True, 'population': 'Staff'}, 'socialProviders': ['Corporate IdP']},
+                    {'priority': 2, 'type': 'MULTI_FACTOR_AUTHENTICATION', 'deviceAuthenticationPolicy': 'Standard MFA', 'noDevicesMode': 'BLOCK'},
+                    {'priority': 3, 'type': 'IDENTITY_PROVIDER', 'identityProvider': 'Corporate IdP'},
+                    {'priority': 4, 'type': 'AGREEMENT', 'agreement': 'Terms'},
+                ],
+            }
+        ],
+        webhooks=[
+            {'name': 'Audit', 'enabled': True, 'verifyTlsCertificates': True, 'format': 'ACTIVITY', 'filterOptions': {'includedActionTypes': ['USER.CREATED']}}
+        ],
+    )
+
+
 def export_task(op, api, tmp_path, **task_args):
     """A function running the pingone_environment_export task against the test server's environment, in process."""
     defaults = dict(client_options(op, 'csjwt'), token_store_path=str(tmp_path / 'store'), api_url=api.env_url, scope=['api:read'])
@@ -148,25 +235,40 @@ def export_task(op, api, tmp_path, **task_args):
 
 
 def test_export_apply_to_an_empty_environment_and_export_again_gives_the_same_bytes(op, p1api, tmp_path):
-    """The environment as code, both ways: an export names objects, holds no id and no server-owned field, applies to
-    the environment it came from with no write, and to an empty environment as the same environment."""
-    assert environment_task(op, p1api, tmp_path, document=SEED)()['changed'] is True
-    held_ids = [obj['id'] for kind in ('populations', 'groups', 'applications', 'resources') for obj in p1api.held(kind).values()]
+    """The environment as code, both ways, for every type of the type table: an export names objects, holds no id, no
+    server-owned field and no secret, applies to the environment it came from with no write, and to an empty
+    environment as the same environment."""
+    seeded = environment_task(op, p1api, tmp_path, document=every_type(p1api.env_id))()
+    assert seeded['changed'] is True
+    assert 'Actions of Staff sign-on: created 4 (1, 2, 3, 4)' in seeded[
+        'summary'
+    ] and 'Roles of alice: created 1 (Identity Data Admin ENVIRONMENT ' in ' '.join(seeded['summary']), seeded['summary']
+    held_ids = [
+        obj['id'] for kind in ('populations', 'groups', 'applications', 'resources', 'identityProviders', 'signOnPolicies') for obj in p1api.held(kind).values()
+    ]
     exported = export_task(op, p1api, tmp_path, dest=str(tmp_path / 'first.yml'), variable_prefix='')()
-    assert exported['changed'] is True and exported['counts'] == {'populations': 2, 'groups': 2, 'users': 2, 'resources': 3, 'applications': 2}
+    assert exported['changed'] is True and exported['counts']['resources'] == 3 and exported['counts']['admin_roles'] == 5
     text = (tmp_path / 'first.yml').read_text()
     assert not [object_id for object_id in held_ids if object_id in text]
-    for owned in ('createdAt', 'updatedAt', 'environment', '_links', 'userCount', 'displayName', 'clientSecret', 'lifecycle', 'account'):
+    for owned in ('createdAt', 'updatedAt', 'environment', '_links', 'userCount', 'displayName: all', 'lifecycle', 'account', 'customerAdded'):
         assert owned + ':' not in text, owned
+    # The secret: a reference to the vault variable, never its value.
+    assert IDP_SECRET not in text and "clientSecret: '{{ pingone_platform_vault[''identity provider/Corporate IdP/clientSecret''] }}'" in text
     document = yaml.safe_load(text)
-    assert document['exported_types'] == ['populations', 'groups', 'users', 'resources', 'applications']
+    assert document['exported_types'] == [t.plural for t in top_level()]
     alice = next(user for user in document['users'] if user['username'] == 'alice')
     assert alice['population'] == 'Staff' and alice['groups'] == ['admins', 'all-staff']
+    assert alice['roles'] == [{'role': 'Identity Data Admin', 'scope': {'id': p1api.env_id, 'type': 'ENVIRONMENT'}}]
     assert next(user for user in document['users'] if user['username'] == 'bob')['enabled'] is False
     portal = next(app for app in document['applications'] if app['name'] == 'portal')
     assert portal['grants'] == [{'resource': 'Orders API', 'scopes': ['orders:read']}, {'resource': 'openid', 'scopes': ['email', 'profile']}]
-    # The built-in resources by name (with their scopes, which grants name); a custom one whole.
+    assert portal['sign_on_policies'] == [{'priority': 1, 'signOnPolicy': 'Staff sign-on'}]
+    actions = document['sign_on_policies'][0]['actions']
+    assert actions[0]['registration'] == {'enabled': True, 'population': 'Staff'} and actions[0]['socialProviders'] == ['Corporate IdP']
+    assert actions[1]['deviceAuthenticationPolicy'] == 'Standard MFA' and actions[3]['agreement'] == 'Terms'
+    # The built-in resources and roles by name (with the resources' scopes, which grants name); custom ones whole.
     assert {'name': 'PingOne API', 'scopes': [{'name': 'p1:read:user'}, {'name': 'p1:update:user'}]} in document['resources']
+    assert {'name': 'Environment Admin'} in document['admin_roles'] and document['schemas'][0]['name'] == 'User'
     # A second export is the same bytes (the file is left alone); applying it here writes nothing.
     again = export_task(op, p1api, tmp_path, dest=str(tmp_path / 'first.yml'), variable_prefix='')()
     assert again['changed'] is False
@@ -232,6 +334,9 @@ def test_roll_back_two_steps_to_a_snapshot(op, p1api, tmp_path):
     with pytest.raises(ConfigurationError, match=r'^prune would delete 1 objects, more than prune_max \(0\): '):
         apply(prune_max=0, **rollback)
     assert p1api.writes(since=mark) == 0
+    # What PingOne makes in every environment (its languages, platform roles, built-in resources) is never pruned.
+    assert apply(document={}, prune_types=['languages', 'admin_roles', 'schemas'], prune_max=0)['changed'] is False
+    assert 'en' in p1api.held('languages', key='locale') and 'Identity Data Admin' in p1api.held('roles')
 
 
 @pytest.fixture

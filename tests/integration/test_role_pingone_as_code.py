@@ -18,6 +18,7 @@ import re
 import pytest
 import yaml
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_types import top_level
 from test_role_pingone_platform import worker_auth
 
 STAFF = {'name': 'Staff'}
@@ -80,7 +81,7 @@ def test_snapshots_roll_back_two_steps_export_and_drift_without_a_secret(op, ans
     # The environment is A again: its export is the snapshot kept before B, byte for byte.
     assert (tmp_path / 'exported.yml').read_bytes() == taken[1].read_bytes()
     exported = yaml.safe_load((tmp_path / 'exported.yml').read_text())
-    assert exported['pingone_platform_exported_types'] == ['populations', 'groups', 'users', 'resources', 'applications']
+    assert exported['pingone_platform_exported_types'] == [resource_type.plural for resource_type in top_level()]
     assert [user['username'] for user in exported['pingone_platform_users']] == ['alice']
     portal = api.held('applications')['portal']
     assert 'pkceEnforcement' not in portal

@@ -33,6 +33,8 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_typ
     in_create_order,
     in_delete_order,
     top_level,
+    value_in,
+    with_value,
 )
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection import READ_AFTER_CREATE_TRIES, ResourceCollection
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge
@@ -155,21 +157,24 @@ class EnvironmentRun:
         """
         obj = {name: value for name, value in item.items() if name not in resource_type.role_keys}
         for ref in resource_type.references:
-            value = obj.get(ref.field)
+            value = value_in(obj, ref.field)
             target = TYPES_BY_NAME[ref.to]
             if absent and not (ref.field == resource_type.key or ref.field in (resource_type.key_query or '')):
-                obj.pop(ref.field, None)
+                obj = with_value(obj, ref.field, None)
                 continue
-            if ref.many:
-                named = item.get(ref.within) if ref.within else None
-                within = TYPES_BY_NAME[TYPES_BY_NAME[ref.to].parent or ref.to]
-                if not isinstance(value, list) or not value:
+            if ref.many and (value is not None or ref.required):
+                named = value_in(item, ref.within) if ref.within else None
+                if ref.required and (not isinstance(value, list) or not value):
                     # A list of references the object needs (Create Grant: scopes is a non-empty array).
+                    within = TYPES_BY_NAME[target.parent or ref.to]
                     raise ConfigurationError(f'{where} {resource_type.word}s no {ref.field} of {within.word} {named!r}: name at least one')
+                if not isinstance(value, list):
+                    raise ConfigurationError(f'{where}: {ref.field} must be a list of {target.word} names')
                 ids = self.ids_for(ref.to, named if isinstance(named, str) else None)
-                obj[ref.field] = [reference(name, ids, target.word, f'{where} ({within.word} {named!r})', self.check_mode) for name in value]
+                shown = f'{where} ({TYPES_BY_NAME[target.parent].word} {named!r})' if ref.within and target.parent else where
+                obj = with_value(obj, ref.field, [reference(name, ids, target.word, shown, self.check_mode) for name in value])
             elif value is not None:
-                obj[ref.field] = reference(value, self.ids_for(ref.to), target.word, where, self.check_mode, scope)
+                obj = with_value(obj, ref.field, reference(value, self.ids_for(ref.to), target.word, where, self.check_mode, scope))
         return obj
 
     def child_url(self, resource_type: ResourceType, parent_id: str) -> str:
@@ -332,7 +337,13 @@ class EnvironmentRun:
         self.requests += collection.requests
         fold = casefolded if resource_type.case_insensitive else exact
         kept = {fold(self.key(resource_type, item)) for item in named}
-        extra = [obj for obj in current if fold(self.key(resource_type, obj)) not in kept]
+        # What PingOne makes in every environment is never the document's to delete.
+        extra = [
+            obj
+            for obj in current
+            if fold(self.key(resource_type, obj)) not in kept
+            and not (resource_type.built_in and truthy(json_query(resource_type.built_in, obj, 'built_in')))
+        ]
         if not extra:
             return
         limit, limit_name = self.options.prune_max, (self.options.variable_prefix or '') + 'prune_max'
@@ -369,7 +380,7 @@ class EnvironmentRun:
         parent_type = TYPES_BY_NAME[resource_type.parent or '']
         child_ids = self.ids.setdefault(resource_type.name, {})
         for resolved_parent, parent_key, parent_id, children in self.parents(resource_type):
-            name = resolved_parent.get(parent_type.item_key)
+            name = parent_type.name_in(resolved_parent)
             # A group's own groups are "Groups of group admins", a user's "Groups of alice".
             owner = f'{parent_type.word} {name}' if parent_type.name == resource_type.link else str(name)
             head = f'{resource_type.plural.capitalize()} of {owner}'
@@ -385,7 +396,7 @@ class EnvironmentRun:
                 if resource_type.link or children:
                     self.lines.append(shown.not_read_line(head, parent_type.word))
                 if not resource_type.link:
-                    child_ids[name] = {child.get(resource_type.item_key): None for child in children if isinstance(child, dict)}
+                    child_ids[name] = {resource_type.name_in(child): None for child in children if isinstance(child, dict)}
                 continue
             if not resource_type.link and not children:
                 child_ids[name] = {}

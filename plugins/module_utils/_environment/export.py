@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING, Any
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.parallel import run_all
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.throttle import Throttle
-from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_types import TYPES_BY_NAME, ResourceType, children_of, top_level
+from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_types import (
+    TYPES_BY_NAME,
+    ResourceType,
+    children_of,
+    top_level,
+    value_in,
+    with_value,
+)
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection import ResourceCollection
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.compare import without
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import DIALECTS
@@ -41,6 +48,8 @@ PARAMETER = re.compile(r'\{[^/}]+\}')
 # What stands in the document for a secret the export never writes: a reference to a variable of the vault, by the
 # type, the object's name and the field. Ansible renders it when the document is applied.
 VAULT_REFERENCE = '{{{{ {vault}[{path!r}] }}}}'
+# A vault reference as VAULT_REFERENCE writes it: rendered when the document is applied, the one template an export writes.
+VAULT_PATTERN = re.compile(r"\{\{ [A-Za-z_][A-Za-z0-9_]*\['[^']*'\] \}\}")
 
 
 def canonical(value: Any) -> Any:
@@ -128,7 +137,7 @@ class EnvironmentExport:
     def read_type(self, resource_type: ResourceType) -> list[dict[str, Any]]:
         selected = selector(self.select.get(resource_type.plural))
         objects = [obj for obj in self.list_at(resource_type.path) if selected(obj)]
-        self.names[resource_type.name] = {obj['id']: obj.get(resource_type.item_key) for obj in objects if isinstance(obj.get('id'), str)}
+        self.names[resource_type.name] = {obj['id']: resource_type.name_in(obj) for obj in objects if isinstance(obj.get('id'), str)}
         self.counts[resource_type.plural] = len(objects)
         children = {child.name: self.read_children(child, objects) for child in children_of(resource_type)}
         items = []
@@ -149,7 +158,7 @@ class EnvironmentExport:
 
     def in_order(self, resource_type: ResourceType, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Items sorted by their name, then by their whole contents (two groups of one name in two populations)."""
-        return sorted(items, key=lambda entry: (str(entry.get(resource_type.item_key)), json.dumps(entry, sort_keys=True)))
+        return sorted(items, key=lambda entry: (str(resource_type.name_in(entry)), json.dumps(entry, sort_keys=True)))
 
     def read_children(self, child: ResourceType, parents: Sequence[Mapping[str, Any]]) -> dict[Any, list[dict[str, Any]]]:
         """The child collection below each parent object, ``parallel`` reads at once: parent id -> its objects."""
@@ -161,9 +170,7 @@ class EnvironmentExport:
                 raise outcome.error
             found[parent_id] = outcome.value
             if not child.link:
-                self.names.setdefault(child.name, {})[parent_id] = {
-                    obj['id']: obj.get(child.item_key) for obj in outcome.value if isinstance(obj.get('id'), str)
-                }
+                self.names.setdefault(child.name, {})[parent_id] = {obj['id']: child.name_in(obj) for obj in outcome.value if isinstance(obj.get('id'), str)}
         return found
 
     def name_of(self, type_name: str, object_id: Any, parent_id: Any = None) -> Any:
@@ -175,20 +182,21 @@ class EnvironmentExport:
 
     def item(self, resource_type: ResourceType, obj: Mapping[str, Any], parent: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The item that would create ``obj``: no server-owned field, names for ids, vault references for secrets."""
-        name = obj.get(resource_type.item_key)
+        name = resource_type.name_in(obj)
         if resource_type.export_only_key and truthy(json_query(resource_type.export_only_key, obj, 'export_only_key')):
-            return {resource_type.item_key: name}
+            return with_value({}, resource_type.item_key, name)
         item = without(obj, not_document_fields(resource_type))
         for ref in resource_type.references:
-            value = item.get(ref.field)
+            value = value_in(item, ref.field)
             if ref.many and isinstance(value, list):
-                within = (obj.get(ref.within) or {}).get('id') if ref.within and isinstance(obj.get(ref.within), dict) else None
-                item[ref.field] = [self.name_of(ref.to, entry.get('id') if isinstance(entry, dict) else entry, within) for entry in value]
+                parent = value_in(obj, ref.within) if ref.within else None
+                within = parent.get('id') if isinstance(parent, dict) else None
+                item = with_value(item, ref.field, [self.name_of(ref.to, entry.get('id') if isinstance(entry, dict) else entry, within) for entry in value])
             elif isinstance(value, dict) and 'id' in value:
-                item[ref.field] = self.name_of(ref.to, value['id'])
+                item = with_value(item, ref.field, self.name_of(ref.to, value['id']))
         for field in resource_type.secrets:
             # Never the value, whatever the API answered: a reference to the variable that holds it.
-            path = secret_path(resource_type, name, field, (parent or {}).get(TYPES_BY_NAME[resource_type.parent].item_key) if resource_type.parent else None)
+            path = secret_path(resource_type, name, field, TYPES_BY_NAME[resource_type.parent].name_in(parent) if resource_type.parent and parent else None)
             item[field] = VAULT_REFERENCE.format(vault=self.vault, path=path)
         return canonical(item)
 
@@ -209,7 +217,40 @@ def dump(document: Mapping[str, Sequence[Any]], prefix: str = '') -> str:
         raise ConfigurationError('writing an export needs PyYAML, which ansible-core installs on the controller') from None
     data: dict[str, Any] = {prefix + plural: list(items) for plural, items in document.items()}
     data[prefix + 'exported_types'] = list(document)
-    return HEADER + yaml.safe_dump(data, sort_keys=True, default_flow_style=False, allow_unicode=True, width=1000, explicit_start=True)
+    if prefix:
+        # The role's variables are templates to Ansible: a value of PingOne's that looks like one (a notification
+        # template, say) is marked !unsafe, so that it is sent as it is, never rendered.
+        data = unsafe(data)
+    return HEADER + yaml.dump(data, Dumper=_dumper(yaml), sort_keys=True, default_flow_style=False, allow_unicode=True, width=1000, explicit_start=True)
+
+
+class UnsafeText(str):
+    """A string that Ansible must not template (written with the tag !unsafe)."""
+
+
+# What starts a Jinja template: a string holding one is rendered when Ansible reads a variable.
+JINJA_MARKS = ('{{', '{%', '{#')
+
+
+def unsafe(value: Any) -> Any:
+    """``value`` with each string that Ansible would template (but the export's own vault references) marked UnsafeText."""
+    if isinstance(value, dict):
+        return {key: unsafe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [unsafe(item) for item in value]
+    if isinstance(value, str) and any(mark in value for mark in JINJA_MARKS) and not VAULT_PATTERN.fullmatch(value):
+        return UnsafeText(value)
+    return value
+
+
+def _dumper(yaml: Any) -> Any:
+    """PyYAML's safe dumper, which also writes UnsafeText as ``!unsafe``."""
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    Dumper.add_representer(UnsafeText, lambda dumper, text: dumper.represent_scalar('!unsafe', str(text)))
+    return Dumper
 
 
 def write_if_changed(path: str, text: str, check_mode: bool = False) -> tuple[bool, str | None]:

@@ -53,7 +53,8 @@ class Reference(NamedTuple):
     parent of what this field names (a grant's scopes are scopes of the grant's resource).  ``scoped_by``: a group name
     is first looked for among the groups of the population this field of the referring object (or of its parent item,
     for a link) names, then among the environment's groups ("A group name can be reused across populations",
-    Group.name, SDK 3939-3941).
+    Group.name, SDK 3939-3941).  ``required``: the list may not be empty (a grant's scopes).  A dotted ``field``
+    is a nested one (a sign-on policy action's ``registration.population``).
     """
 
     field: str
@@ -61,6 +62,7 @@ class Reference(NamedTuple):
     many: bool = False
     within: str | None = None
     scoped_by: str | None = None
+    required: bool = False
 
 
 class ResourceType(NamedTuple):
@@ -110,11 +112,44 @@ class ResourceType(NamedTuple):
     secret_path: str | None = None
     export_only_key: str | None = None
     name_key: str | None = None
+    built_in: str | None = None
 
     @property
     def item_key(self) -> str:
-        """The attribute that names an object in YAML and in messages: its key, else ``name_key``."""
+        """The attribute that names an object in YAML and in messages: its key, else ``name_key`` (dotted for a nested one)."""
         return self.key or self.name_key or 'name'
+
+    def name_in(self, item: Any) -> Any:
+        """The name an item (or an object) gives itself: the value at ``item_key``, or None."""
+        return value_in(item, self.item_key)
+
+
+def with_value(obj: Mapping[str, Any], dotted: str, value: Any) -> dict[str, Any]:
+    """A copy of ``obj`` with the dotted field set to ``value`` (None: left out), the objects on the way copied (or made),
+    never changed in place: items are their caller's."""
+    head, _dot, rest = dotted.partition('.')
+    copy = dict(obj)
+    if rest:
+        inner = copy.get(head)
+        if not isinstance(inner, Mapping):
+            if value is None:
+                return copy
+            inner = {}
+        copy[head] = with_value(inner, rest, value)
+    elif value is None:
+        copy.pop(head, None)
+    else:
+        copy[head] = value
+    return copy
+
+
+def value_in(obj: Any, dotted: str) -> Any:
+    """The value at a dotted field of a JSON object, or None."""
+    for part in dotted.split('.'):
+        if not isinstance(obj, Mapping):
+            return None
+        obj = obj.get(part)
+    return obj
 
 
 # Memberships and nestings the document manages: the direct ones. PingOne also lists those a member has through nested
@@ -126,7 +161,7 @@ DIRECT_ONLY = "type != 'INDIRECT'"
 # across populations (Group.name, SDK 3939-3941).
 GROUP_KEY_QUERY = "join('', [name, population.id && join('', [' (population ', population.id, ')']) || ''])"
 
-TYPES = (
+TYPES: tuple[ResourceType, ...] = (
     # readAllPopulations declares limit, filter, cursor (SDK 23562-23573); Population readOnly fields, SDK 5909-5966.
     # PingOne keeps a population that still holds users ("The platform default is that populations cannot be removed if
     # they contain user data", Terraform docs/index.md:171): deleted last.
@@ -165,7 +200,7 @@ TYPES = (
         key_query=GROUP_KEY_QUERY,
         name_key='name',
         references=(Reference('population', 'population'),),
-        role_keys=('state', 'groups'),
+        role_keys=('state', 'groups', 'roles'),
     ),
     # readAllUsers: filter, limit (1-1000), cursor (SDK 28304-28316); User readOnly, SDK 8153-8399 (enabled 8203: it changes
     # with PUT .../users/{id}/enabled only). Not by update (PUT or PATCH): mfaEnabled ("You cannot update mfaEnabled with PUT
@@ -212,7 +247,7 @@ TYPES = (
         # state, the verification status, whether the email was verified, the lifecycle (import only), MFA (not by an
         # update), the identity provider (PING_ONE by default).
         server_owned=('account', 'verifyStatus', 'emailVerified', 'lifecycle', 'mfaEnabled', 'identityProvider', 'lastSignOn'),
-        role_keys=('state', 'groups'),
+        role_keys=('state', 'groups', 'roles'),
         user_update_method=True,
     ),
     # One collection per group: POST .../groups/{groupID}/memberOfGroups with {"id": parentGroupID} nests the group in
@@ -260,8 +295,9 @@ TYPES = (
         kind=Kind('resource', False, ('_links', 'clientSecret', 'createdAt', 'environment', 'resource', 'id', 'updatedAt'), ('clientId',)),
         create_order=60,
         delete_order=40,
-        role_keys=('state', 'scopes'),
+        role_keys=('state', 'scopes', 'attributes'),
         export_only_key="type != 'CUSTOM'",
+        built_in="type != 'CUSTOM'",
     ),
     # readAllResourceScopes declares no query parameter (SDK 25586-25645); ResourceScope readOnly, SDK 6828-6868. Names are
     # unique within the resource (Create Custom resource scope).
@@ -297,7 +333,7 @@ TYPES = (
         ),
         create_order=80,
         delete_order=30,
-        role_keys=('state', 'grants', 'return_secret'),
+        role_keys=('state', 'grants', 'return_secret', 'attributes', 'sign_on_policies', 'roles'),
         defaults=MappingProxyType({'protocol': 'OPENID_CONNECT', 'enabled': True}),
         secret_path='secret',
     ),
@@ -317,7 +353,318 @@ TYPES = (
         key_query='resource.id',
         name_key='resource',
         parent='application',
-        references=(Reference('resource', 'resource'), Reference('scopes', 'resource scope', many=True, within='resource')),
+        references=(Reference('resource', 'resource'), Reference('scopes', 'resource scope', many=True, within='resource', required=True)),
+        role_keys=('state',),
+    ),
+)
+
+
+# The key of a role assignment: its role and its scope (RoleAssignment.required [role, scope], SDK 6909-6959), which is all
+# it holds: PingOne has no update of one (no PUT on /users/{userID}/roleAssignments/{roleAssignmentID}, SDK 30321-30570).
+ROLE_ASSIGNMENT_KEY = "join(' ', [role.id, scope.type, scope.id])"
+
+# The types beyond the first ten: their contract facts are the OpenAPI's (the read-only fields of each model at the line
+# named; no list below declares limit, so none is paged), which tests/servers/pingone_api/contract_types.py holds whole.
+# Keys and uniqueness the OpenAPI does not state are named by the field Terraform's data sources look objects up by
+# (UNCONFIRMED beyond that).
+TYPES = TYPES + (
+    # EmailDomain, SDK 2244-2262: domainName required; createTrustedEmailDomain and deleteTrustedEmailDomain only, no update.
+    ResourceType(
+        name='trusted email domain',
+        plural='trusted_email_domains',
+        word='email domain',
+        path='/emailDomains',
+        kind=Kind('trusted email domain', False, ('_links', 'id', 'environment')),
+        create_order=1,
+        delete_order=95,
+        key='domainName',
+        role_keys=('state',),
+    ),
+    # Schema, SDK 6960-6987: every field readOnly; readAllSchemas and readOneSchema only. The environment's User schema is
+    # listed by name for its attributes.
+    ResourceType(
+        name='schema',
+        plural='schemas',
+        word='schema',
+        path='/schemas',
+        kind=Kind('schema', False, ('_links', 'allowsContainsOperator', 'attributes', 'description', 'environment', 'id', 'name')),
+        create_order=2,
+        role_keys=('state', 'attributes'),
+        export_only_key='`true`',
+        built_in='`true`',
+    ),
+    # SchemaAttribute, SDK 6988-7083 (update by PUT, updateAttributePut 26635). The core attributes PingOne defines are
+    # not the document's (schemaType CORE: never compared nor deleted).
+    ResourceType(
+        name='schema attribute',
+        plural='attributes',
+        word='attribute',
+        path='/schemas/{schemaID}/attributes',
+        kind=Kind('schema attribute', False, ('_links', 'environment', 'id', 'ldapAttribute', 'schema.id')),
+        create_order=3,
+        delete_order=92,
+        parent='schema',
+        role_keys=('state',),
+        select_query="schemaType != 'CORE'",
+    ),
+    # PasswordPolicy, SDK 5718-5908: name, excludesCommonlyUsed, excludesProfileData, notSimilarToCurrent required.
+    ResourceType(
+        name='password policy',
+        plural='password_policies',
+        word='password policy',
+        path='/passwordPolicies',
+        kind=Kind('password policy', False, ('_links', 'createdAt', 'environment', 'id', 'populationCount', 'updatedAt')),
+        create_order=4,
+        delete_order=96,
+        role_keys=('state',),
+    ),
+    # Language, SDK 4692-4740: locale, default, enabled required; customerAdded readOnly (false for PingOne's own).
+    ResourceType(
+        name='language',
+        plural='languages',
+        word='language',
+        path='/languages',
+        kind=Kind('language', False, ('_links', 'environment', 'id', 'createdAt', 'customerAdded', 'updatedAt')),
+        create_order=5,
+        delete_order=84,
+        key='locale',
+        role_keys=('state',),
+        built_in='customerAdded == `false`',
+    ),
+    # Agreement, SDK 888-927: enabled and name required.
+    ResourceType(
+        name='agreement',
+        plural='agreements',
+        word='agreement',
+        path='/agreements',
+        kind=Kind('agreement', False, ('_links', 'consentsAggregatedAt', 'environment', 'totalExpiredConsents', 'id', 'totalConsents')),
+        create_order=6,
+        delete_order=83,
+        role_keys=('state', 'languages'),
+    ),
+    # AgreementLanguage, SDK 928-975: displayName, enabled, locale required; one language a locale.
+    ResourceType(
+        name='agreement language',
+        plural='languages',
+        word='language',
+        path='/agreements/{agreementID}/languages',
+        kind=Kind('agreement language', False, ('_links', 'agreement', 'currentRevision', 'id')),
+        create_order=7,
+        delete_order=82,
+        key='locale',
+        parent='agreement',
+        role_keys=('state',),
+    ),
+    # KeyRotationPolicy, SDK 4637-4691.
+    ResourceType(
+        name='key rotation policy',
+        plural='key_rotation_policies',
+        word='key rotation policy',
+        path='/keyRotationPolicies',
+        kind=Kind('key rotation policy', False, ('_links', 'currentKeyId', 'id', 'environment', 'nextKeyId', 'rotatedAt')),
+        create_order=8,
+        delete_order=86,
+        role_keys=('state',),
+    ),
+    # BrandingTheme, SDK 1948-1975: configuration, default, template required; named by configuration.name.
+    ResourceType(
+        name='branding theme',
+        plural='branding_themes',
+        word='theme',
+        path='/themes',
+        kind=Kind('branding theme', False, ('_links', 'environment', 'id')),
+        create_order=9,
+        delete_order=87,
+        key=None,
+        key_query='configuration.name',
+        name_key='configuration.name',
+        role_keys=('state',),
+    ),
+    # CustomAdminRole, SDK 2130-2191: /roles lists the platform's roles (type PLATFORM, EnumCustomAdminRoleType readOnly,
+    # SDK 201-205) beside the custom ones; a platform role is named, never written. canBeAssignedBy, name, permissions
+    # required.
+    ResourceType(
+        name='admin role',
+        plural='admin_roles',
+        word='role',
+        path='/roles',
+        kind=Kind('admin role', False, ('_links', 'canAssign', 'environment', 'id', 'type')),
+        create_order=15,
+        delete_order=88,
+        role_keys=('state',),
+        export_only_key="type != 'CUSTOM'",
+        built_in="type != 'CUSTOM'",
+    ),
+    # Role assignments of a group, a user and an application (RoleAssignment, SDK 6909-6959): create and delete only.
+    # Its scope names an environment, population, organization or application by id, as given.
+    ResourceType(
+        name='group role assignment',
+        plural='roles',
+        word='role assignment',
+        path='/groups/{groupID}/roleAssignments',
+        kind=Kind('group role assignment', False, ('_links', 'environment', 'gateway', 'group', 'id', 'readOnly')),
+        create_order=45,
+        delete_order=75,
+        key=None,
+        key_query=ROLE_ASSIGNMENT_KEY,
+        name_key='role',
+        parent='group',
+        references=(Reference('role', 'admin role'),),
+        role_keys=('state',),
+    ),
+    ResourceType(
+        name='user role assignment',
+        plural='roles',
+        word='role assignment',
+        path='/users/{userID}/roleAssignments',
+        kind=Kind('user role assignment', False, ('_links', 'environment', 'gateway', 'group', 'id', 'readOnly')),
+        create_order=52,
+        delete_order=60,
+        key=None,
+        key_query=ROLE_ASSIGNMENT_KEY,
+        name_key='role',
+        parent='user',
+        references=(Reference('role', 'admin role'),),
+        server_owned=('user',),
+        role_keys=('state',),
+    ),
+    # DeviceAuthenticationPolicy of the MFA API (mfa/generate/pingone-mfa.yml 642-645, allOf its PingOne MFA and PingID
+    # parts, 227-260): name, sms, email, voice, mobile, totp, default required.
+    ResourceType(
+        name='MFA device policy',
+        plural='mfa_device_policies',
+        word='MFA device policy',
+        path='/deviceAuthenticationPolicies',
+        kind=Kind('MFA device policy', False, ('_links', 'environment', 'id', 'forSignOnPolicy', 'updatedAt')),
+        create_order=54,
+        delete_order=37,
+        role_keys=('state',),
+    ),
+    # IdentityProvider, oneOf by type (SDK 4033-4041; PingOne's Go SDK reads the variant by type,
+    # management/model_identity_provider.go:95-147). clientSecret (IdentityProviderClientIDClientSecret 4157-4179,
+    # IdentityProviderOIDC 4180-4250) is a secret: sent on create, never compared nor exported.
+    ResourceType(
+        name='identity provider',
+        plural='identity_providers',
+        word='identity provider',
+        path='/identityProviders',
+        kind=Kind('identity provider', False, ('_links', 'environment', 'id', 'createdAt', 'updatedAt')),
+        create_order=55,
+        delete_order=36,
+        secrets=('clientSecret',),
+        role_keys=('state', 'attributes'),
+    ),
+    # IdentityProviderAttribute, SDK 4042-4080: name, value, update required.
+    ResourceType(
+        name='identity provider attribute',
+        plural='attributes',
+        word='attribute',
+        path='/identityProviders/{providerID}/attributes',
+        kind=Kind('identity provider attribute', False, ('_links', 'id', 'environment', 'identityProvider', 'createdAt', 'updatedAt')),
+        create_order=56,
+        delete_order=35,
+        parent='identity provider',
+        role_keys=('state',),
+    ),
+    # SignOnPolicy, SDK 7157-7187: name required.
+    ResourceType(
+        name='sign-on policy',
+        plural='sign_on_policies',
+        word='sign-on policy',
+        path='/signOnPolicies',
+        kind=Kind('sign-on policy', False, ('_links', 'createdAt', 'environment', 'id', 'updatedAt')),
+        create_order=57,
+        delete_order=34,
+        role_keys=('state', 'actions'),
+    ),
+    # SignOnPolicyAction, oneOf by type (SDK 7188-7196; model_sign_on_policy_action.go:100-133): priority and type required,
+    # priority one an action of a policy. It names a population to register users in, identity providers, an MFA device
+    # policy, an agreement.
+    ResourceType(
+        name='sign-on policy action',
+        plural='actions',
+        word='action',
+        path='/signOnPolicies/{policyID}/actions',
+        kind=Kind('sign-on policy action', False, ('_links', 'environment', 'id')),
+        create_order=58,
+        delete_order=32,
+        key='priority',
+        parent='sign-on policy',
+        references=(
+            Reference('registration.population', 'population'),
+            Reference('identityProvider', 'identity provider'),
+            Reference('socialProviders', 'identity provider', many=True),
+            Reference('deviceAuthenticationPolicy', 'MFA device policy'),
+            Reference('agreement', 'agreement'),
+        ),
+        server_owned=('signOnPolicy',),
+        role_keys=('state',),
+    ),
+    # ResourceAttribute, SDK 6748-6827: name and value required.
+    ResourceType(
+        name='resource attribute',
+        plural='attributes',
+        word='attribute',
+        path='/resources/{resourceID}/attributes',
+        kind=Kind('resource attribute', False, ('_links', 'id', 'environment', 'resource')),
+        create_order=75,
+        delete_order=25,
+        parent='resource',
+        role_keys=('state',),
+    ),
+    # ApplicationAttributeMapping, SDK 1610-1666: name, value, required required.
+    ResourceType(
+        name='application attribute mapping',
+        plural='attributes',
+        word='attribute mapping',
+        path='/applications/{applicationID}/attributes',
+        kind=Kind('application attribute mapping', False, ('_links', 'id', 'application', 'createdAt', 'updatedAt')),
+        create_order=85,
+        delete_order=13,
+        parent='application',
+        role_keys=('state',),
+    ),
+    # SignOnPolicyAssignment, SDK 7745-7773: signOnPolicy and priority required; one assignment a policy.
+    ResourceType(
+        name='sign-on policy assignment',
+        plural='sign_on_policies',
+        word='sign-on policy assignment',
+        path='/applications/{applicationID}/signOnPolicyAssignments',
+        kind=Kind('sign-on policy assignment', False, ('_links', 'application', 'environment', 'id')),
+        create_order=90,
+        delete_order=12,
+        key=None,
+        key_query='signOnPolicy.id',
+        name_key='signOnPolicy',
+        parent='application',
+        references=(Reference('signOnPolicy', 'sign-on policy'),),
+        role_keys=('state',),
+    ),
+    ResourceType(
+        name='application role assignment',
+        plural='roles',
+        word='role assignment',
+        path='/applications/{applicationID}/roleAssignments',
+        kind=Kind('application role assignment', False, ('_links', 'environment', 'gateway', 'group', 'id', 'readOnly')),
+        create_order=95,
+        delete_order=14,
+        key=None,
+        key_query=ROLE_ASSIGNMENT_KEY,
+        name_key='role',
+        parent='application',
+        references=(Reference('role', 'admin role'),),
+        server_owned=('application',),
+        role_keys=('state',),
+    ),
+    # Subscription (webhooks), SDK 7774-7848: enabled, filterOptions, name, verifyTlsCertificates required.
+    ResourceType(
+        name='webhook',
+        plural='webhooks',
+        word='webhook',
+        path='/subscriptions',
+        kind=Kind('webhook', False, ('_links', 'createdAt', 'environment', 'id', 'updatedAt')),
+        create_order=110,
+        delete_order=5,
         role_keys=('state',),
     ),
 )

@@ -27,7 +27,8 @@ def test_the_parts_make_the_whole_run_in_order():
     present = [name for kind, name in whole if kind == 'present']
     assert present.index('population') < present.index('group') < present.index('user') < present.index('group membership')
     absent = [name for kind, name in whole if kind == 'absent']
-    assert absent[:2] == ['application resource grant', 'resource scope'] and absent[-1] == 'population'
+    assert absent.index('application resource grant') < absent.index('resource scope') < absent.index('application') < absent.index('population')
+    assert absent.index('sign-on policy assignment') < absent.index('sign-on policy') < absent.index('identity provider')
 
 
 def run(check_mode=False, **ids):

