@@ -238,8 +238,11 @@ def test_export_apply_to_an_empty_environment_and_export_again_gives_the_same_by
     """The environment as code, both ways, for every type of the type table: an export names objects, holds no id, no
     server-owned field and no secret, applies to the environment it came from with no write, and to an empty
     environment as the same environment."""
-    seeded = environment_task(op, p1api, tmp_path, document=every_type(p1api.env_id))()
+    seeded = environment_task(op, p1api, tmp_path, document=every_type(p1api.env_id))(diff=True)
     assert seeded['changed'] is True
+    # The identity provider's secret went in its create, and nowhere in what the task shows (summary, drift, diff).
+    assert IDP_SECRET not in json.dumps(seeded) and seeded['diff']
+    assert p1api.held('identityProviders')['Corporate IdP']['clientSecret'] == IDP_SECRET
     assert 'Actions of Staff sign-on: created 4 (1, 2, 3, 4)' in seeded[
         'summary'
     ] and 'Roles of alice: created 1 (Identity Data Admin ENVIRONMENT ' in ' '.join(seeded['summary']), seeded['summary']
