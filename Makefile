@@ -151,3 +151,4 @@ bench: node
 	@$(DEMO_PYTHON) bench/edge_overhead.py
 	@$(DEMO_PYTHON) bench/scim_scale.py
 	@$(DEMO_PYTHON) bench/pingone_platform.py
+	@$(DEMO_PYTHON) bench/pingone_environment.py
