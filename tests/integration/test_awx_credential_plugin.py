@@ -349,3 +349,22 @@ def test_an_unreachable_op_names_the_url(awx_python, cache_env):
     # The socket is closed again: nothing listens on the port.
     result, out = lookup(awx_python, {'token_endpoint': url, 'client_id': 'automation', 'client_secret': 's' * 64}, cache_env)
     assert result.get('error_class') == 'ProviderUnreachable' and url in result['message'], out
+
+
+def test_proxies_from_the_environment_are_honoured(op, awx_python, cache_env):
+    """HTTPS_PROXY is used (the OP behind a proxy that is down is unreachable, the proxy named), NO_PROXY is honoured: AWX
+    passes a proxy set in its settings (AWX_TASK_ENV) as these variables, and the collection keeps requests' trust_env."""
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        proxy = f'http://127.0.0.1:{sock.getsockname()[1]}'
+    client = op.clients['csjwt']
+    kwargs = {'issuer': op.issuer, 'client_id': client['client_id'], 'client_secret': client['client_secret'], 'ca_certificate': read_pem(op.ca_path)}
+    mark = op.mark()
+    behind = dict(cache_env, HTTPS_PROXY=proxy, https_proxy=proxy, NO_PROXY='', no_proxy='')
+    result, out = lookup(awx_python, dict(kwargs, scope='api:read'), behind)
+    assert result.get('error_class') == 'ProviderUnreachable' and 'proxy' in result['message'].lower(), out
+    assert op.events('request', since=mark) == []
+    bypassed = dict(behind, NO_PROXY='127.0.0.1', no_proxy='127.0.0.1')
+    # Another scope, another cache entry: the failure above is shared for 10 s with whatever asks for the same token.
+    result, out = lookup(awx_python, dict(kwargs, scope='api:write'), bypassed)
+    assert result.get('token'), out
