@@ -275,7 +275,8 @@ def test_tokens_for_client_secret_jwt_and_private_key_jwt(op, awx_python, cache_
     assert op.count('request', path=op.token_endpoint(), since=mark) == 1
     # Each client is registered at the OP with its authentication method alone (tests/servers/op/harness.py), so each
     # success was that method; the requests name the plugin.
-    agents = {event.get('agent') for event in op.events('request', since=mark)}
+    token_paths = {'/token', f'/{op.env_id}/as/token'}
+    agents = {event.get('agent') for event in op.events('request', since=mark) if event.get('path') in token_paths}
     assert len(agents) == 1 and agents.pop().startswith('jwtauth-oidc-awx/')
     tokens = [secret_token['token'], key_token['token']]
     assert_nothing_leaked([secret_out, key_out], client_secrets(op) + tokens, cache_env['JWTAUTH_OIDC_AWX_CACHE_DIR'])
