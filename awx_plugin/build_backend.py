@@ -95,7 +95,7 @@ def _library_modules() -> dict[str, str]:
     if os.path.isdir(REPOSITORY_LIBRARY):
         root, rewrite = REPOSITORY_LIBRARY, _rewritten
     elif os.path.isdir(SDIST_LIBRARY):
-        root, rewrite = SDIST_LIBRARY, (lambda text: text)
+        root, rewrite = SDIST_LIBRARY, str  # rewritten when the sdist was made
     else:
         raise RuntimeError(
             f'No library to vendor: neither {os.path.normpath(REPOSITORY_LIBRARY)} (a checkout of the jwtauth.oidc repository) nor '

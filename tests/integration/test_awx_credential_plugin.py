@@ -132,7 +132,7 @@ def host(awx_python, command, kwargs=None, env=None, go_file=None):
 def answer(proc, stdin):
     """The host's JSON answer, and what it wrote for AWX's users to see: its other output, an error's message and
     traceback; never the token, which the answer holds by design."""
-    out, _ = proc.communicate(stdin, timeout=120)
+    out = proc.communicate(stdin, timeout=120)[0]
     return parsed(proc, out)
 
 
@@ -151,7 +151,7 @@ def lookup(awx_python, kwargs, env):
 def lookups_at_once(awx_python, kwargs, env, count, tmp_path):
     """``count`` processes, each a job launch resolving the same linked field, started together."""
     go_file = str(tmp_path / 'go')
-    started = [host(awx_python, 'lookup', kwargs, env, go_file) for _ in range(count)]
+    started = [host(awx_python, 'lookup', kwargs, env, go_file) for _launch in range(count)]
     for proc, stdin in started:
         proc.stdin.write(stdin)
         proc.stdin.close()
