@@ -75,7 +75,12 @@ def store_key_material(options: Options) -> bytes | None:
     material = options.client_secret or options.private_key
     if not material:
         return None
-    return (material + '\0' + (options.private_key_passphrase or '')).encode('utf-8')
+    return credential_material(material, options.private_key_passphrase)
+
+
+def credential_material(secret_or_key: str, passphrase: str | None = None) -> bytes:
+    """The bytes that key the store's encryption for a client secret (or a private key and its passphrase)."""
+    return (secret_or_key + '\0' + (passphrase or '')).encode('utf-8')
 
 
 def op_locator(options: Options) -> dict[str, Any]:
