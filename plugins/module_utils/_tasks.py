@@ -352,7 +352,8 @@ def run_secret_rotation_task(options: OptionsLike, context: TaskContext, check_m
     else:
         result['msg'] = f'{app_name}: ' + (f'rotation {state["phase"]}' if state else 'no rotation recorded')
     state = result.pop('state', state)
-    previous = rotation.previous_of(answer if not result.get('retired') else {}, now)
+    answer = result.pop('answer', answer)
+    previous = rotation.previous_of(answer if not result.get('retired') else {}, time.time())
     result.update(
         phase=(state or {}).get('phase'),
         consumers=(state or {}).get('consumers') or {},
@@ -473,10 +474,18 @@ def _retire(
 ) -> dict[str, Any]:
     name = options.application or options.application_id
     step = rotation.plan_retirement(state, answer, now, options.retire_idle, list(options.consumers))
+    deadline = now + max(0, options.retire_wait)
+    poll = max(1, options.retire_poll)
+    while step.action == 'wait' and time.time() + poll <= deadline:
+        # previous.lastUsed moves only when something uses the previous secret: read it again until it lies retire_idle back.
+        collection.http.sleep(poll)
+        answer = cast('dict[str, Any]', collection.read())
+        now = time.time()
+        step = rotation.plan_retirement(state, answer, now, options.retire_idle, list(options.consumers))
     if step.action == 'not_verified':
         raise rotation.RotationError(f'Not retiring the previous secret of {name}: {step.reason}')
     if step.action == 'wait':
-        return dict(msg=f'{name}: previous secret kept: {step.reason}', retired=False, still_used=True)
+        return dict(msg=f'{name}: previous secret kept: {step.reason}', retired=False, still_used=True, answer=answer)
     done = dict(state or {}, phase=rotation.RETIRED, retired_at=now) if rotation.in_progress(state) else state
     if step.action == 'ended':
         if not check_mode and done is not state:

@@ -100,6 +100,18 @@ options:
         secret is deleted.
     type: int
     default: 3600
+  retire_wait:
+    description:
+      - With O(step=retire), how long to wait in this task, in seconds, for the previous secret to become idle, reading
+        it again every O(retire_poll) seconds. V(0) reads once and leaves the previous secret to a later run when it
+        is still used.
+    type: int
+    default: 0
+  retire_poll:
+    description:
+      - With O(retire_wait), the seconds between two reads of the previous secret.
+    type: int
+    default: 10
   force:
     description:
       - With O(step=rotate), rotate even while PingOne keeps a previous secret that this procedure did not record,

@@ -350,6 +350,8 @@ def pingone_application_secret_argument_spec() -> ArgumentSpec:
         previous_lifetime=dict(type='int', default=7 * 86400),
         min_age=dict(type='int', default=0),
         retire_idle=dict(type='int', default=3600),
+        retire_wait=dict(type='int', default=0),
+        retire_poll=dict(type='int', default=10),
         force=dict(type='bool', default=False),
         drop_previous_tokens=dict(type='bool', default=True, no_log=False),
     )
