@@ -13,7 +13,7 @@ version_added: 0.1.0
 description:
   - Rotates the secret of a PingOne application so that nothing stops working. PingOne keeps the previous secret usable
     for a window (1 minute to 30 days) and says when it was last used (C(previous.lastUsed)). The rotation goes in steps,
-    one a task, that the role M(jwtauth.oidc.pingone_secret_rotation) runs in order - rotate, hand the new secret over to
+    one a task, that the role the role C(jwtauth.oidc.pingone_secret_rotation) runs in order - rotate, hand the new secret over to
     every consumer, verify each, retire the previous secret once nothing uses it.
   - The state of the rotation (its phase, when, until when, which consumers are done) is kept in a file per application
     in O(state_dir), never the secret. A run that failed half-way is continued by the next one, instead of rotating
@@ -147,8 +147,8 @@ notes:
   - The worker application whose token the module uses needs a role that can read and rotate application secrets
     (Client Application Developer, or Environment Admin; reading a secret needs C(applications:read:secret)).
 seealso:
-  - role: jwtauth.oidc.pingone_secret_rotation
-    description: The whole rotation, with the hand-over to every consumer and its verification.
+  - ref: ansible_collections.jwtauth.oidc.docsite.guide_pingone_as_code
+    description: The pingone_secret_rotation role, which runs the whole rotation (Rotating client secrets).
   - module: jwtauth.oidc.api_info
 """
 

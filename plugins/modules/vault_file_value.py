@@ -19,7 +19,7 @@ description:
     as before. A variable the file does not hold is appended at its end.
   - The file is replaced atomically (readers see the old file or the new one, never half of one), its mode kept.
   - Neither the value nor anything else of the file is ever shown, in the result, a failure or a diff.
-  - Runs on the Ansible controller, where the vault secrets are. M(jwtauth.oidc.pingone_secret_rotation) hands a rotated
+  - Runs on the Ansible controller, where the vault secrets are. the role C(jwtauth.oidc.pingone_secret_rotation) hands a rotated
     client secret over to a vault file with it.
 author:
   - jwtauth.oidc developers (@jwtauth)
@@ -50,7 +50,7 @@ attributes:
   diff_mode:
     support: none
     details:
-      - The file holds secrets: no diff is ever shown.
+      - The file holds secrets, so no diff is ever shown.
   action:
     support: full
   async:
@@ -60,7 +60,8 @@ attributes:
   platform:
     platforms: all
 seealso:
-  - role: jwtauth.oidc.pingone_secret_rotation
+  - ref: ansible_collections.jwtauth.oidc.docsite.guide_pingone_as_code
+    description: The pingone_secret_rotation role, which runs the whole rotation (Rotating client secrets).
 """
 
 EXAMPLES = r"""
