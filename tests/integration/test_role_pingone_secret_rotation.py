@@ -219,7 +219,8 @@ def test_rotation_under_load_hands_over_verifies_and_retires_without_a_failed_re
         run = ansible(
             'role_pingone_secret_rotation.yml',
             dict(rotation['variables'], p1_retire_wait=60),
-            extra_args=['--vault-password-file', str(rotation['password_file'])],
+            # --diff too: no diff may show either secret.
+            extra_args=['--vault-password-file', str(rotation['password_file']), '--diff'],
             secrets=[old],
         )
     finally:
@@ -287,14 +288,28 @@ def test_a_failed_rotation_is_continued_not_repeated_and_check_mode_says_what_it
     assert checked.rc == 0 and p1api.writes(since=mark) == 0, checked.output[-3000:]
     assert 'a rotation is in progress (phase rotated); not rotated again' in checked.output
 
-    # The rerun continues: no second rotation, the consumers handed over and verified, the old secret retired once idle.
+    # Something still uses the old secret (a consumer nobody listed): the rerun continues - no second rotation, the
+    # consumers handed over and verified - but keeps the previous secret and says when it was last used.
+    assert token_status(op, app, old) == 200
     mark = p1api.mark()
-    resumed = ansible('role_pingone_secret_rotation.yml', dict(variables, p1_retire_wait=30), extra_args=vault_args, secrets=[old, new])
+    resumed = ansible('role_pingone_secret_rotation.yml', dict(variables, p1_retire_idle=30), extra_args=vault_args, secrets=[old, new])
     assert resumed.rc == 0, resumed.output[-3000:]
     assert p1api.count('POST', f'{p1api.env_path}/applications/{app}/secret', since=mark) == 0
+    assert 'Rotated: previous secret kept: the previous secret was last used at' in resumed.flat
+    assert 'something still uses it besides the consumers handed over (portal vault file, portal sidecar)' in resumed.flat
+    assert 'previous' in secret_of(admin, p1api, app) and token_status(op, app, old) == 200
+    assert json.loads(rotation['hook_path'].read_text())['client_secret'] == new
+
+    # Once it is idle, the next run retires it: no rotation, nothing handed over again.
+    mark = p1api.mark()
+    handed = [os.stat(path).st_mtime_ns for path in (rotation['vault_path'], rotation['hook_path'])]
+    retired = ansible('role_pingone_secret_rotation.yml', dict(variables, p1_retire_wait=30), extra_args=vault_args, secrets=[old, new])
+    assert retired.rc == 0, retired.output[-3000:]
+    assert p1api.count('POST', f'{p1api.env_path}/applications/{app}/secret', since=mark) == 0
+    assert 'Retired the previous secret of Rotated' in retired.output
+    assert [os.stat(path).st_mtime_ns for path in (rotation['vault_path'], rotation['hook_path'])] == handed
     assert secret_of(admin, p1api, app)['secret'] == new and 'previous' not in secret_of(admin, p1api, app)
     assert token_status(op, app, old) == 401 and token_status(op, app, new) == 200
-    assert json.loads(rotation['hook_path'].read_text())['client_secret'] == new
 
     # The next run starts a new rotation (min_age 0), unless the last is younger than min_age.
     mark = p1api.mark()
