@@ -18,7 +18,9 @@ class ActionModule(ControllerAction):
         return pingone_application_secret_module_kwargs()
 
     def execute(self, options, context, check_mode, diff):
-        outcome = run_secret_rotation_task(options, context, check_mode=check_mode)
+        # check_mode in the result: ansible_check_mode sees --check only, not a check_mode keyword on a block or include
+        # around the task, and the role must not hand anything over then.
+        outcome = dict(run_secret_rotation_task(options, context, check_mode=check_mode), check_mode=check_mode)
         if outcome.get('secret'):
             # Censor the displayed result even without no_log on the task, at every verbosity.
             outcome['_ansible_no_log'] = True

@@ -221,6 +221,10 @@ state_path:
   description: The rotation's state file.
   returned: success
   type: str
+check_mode:
+  description: Whether the task ran in check mode (C(--check), or a C(check_mode) keyword on it or around it).
+  returned: always
+  type: bool
 msg:
   description: What was done, in words.
   returned: always
