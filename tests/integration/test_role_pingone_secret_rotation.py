@@ -259,6 +259,8 @@ def test_rotation_under_load_hands_over_verifies_and_retires_without_a_failed_re
     leaks = [(path, form) for path, form in scan([p for p in everywhere if os.path.exists(p)], [old, new]) if path not in (str(rotation['hook_path']),)]
     assert leaks == []
     assert rotation['hook_path'].read_text().count(new) == 1
+    # The OP still knows the application's client after all those requests: PingOne deletes it, and the OP with it.
+    assert admin.delete(p1api.collection_url('applications', app)).status_code == 204
 
 
 def test_a_failed_rotation_is_continued_not_repeated_and_check_mode_says_what_it_would_do(op, p1api, admin, ansible, rotation):

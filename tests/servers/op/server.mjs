@@ -36,6 +36,8 @@ import { promisify } from 'node:util';
 // oidc-provider (dynamic import below): roughly 0.2 s off the start-up time.
 const keyPair = promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
 const { default: Provider, errors } = await import('oidc-provider');
+// The provider's own in-memory adapter, over a store of ours (see UnboundedStore).
+const { default: MemoryAdapter } = await import('oidc-provider/lib/adapters/memory_adapter.js');
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const host = config.host || '127.0.0.1';
@@ -196,8 +198,61 @@ function pingoneRegistration() {
   return [extra, features];
 }
 
+// ---------------------------------------------------------------- storage
+
+// oidc-provider's development adapter keeps at most 1000 entries (an LRU, lib/helpers/lru.js, createStorage in
+// lib/adapters/memory_adapter.js): past that it forgets the oldest, whatever they are. One test of 1,000 token requests
+// (each an access token and a replay-detection entry) made it forget the registration access tokens of the clients the
+// PingOne API test server registered, and a client not used for a while would go the same way. The same adapter over
+// this store keeps every entry until it expires; the OP lives for one test session.
+const CLOCK_TOLERANCE = 15;
+
+class UnboundedStore {
+  #entries = new Map();
+
+  #sets = 0;
+
+  get(key) {
+    const entry = this.#entries.get(key);
+    if (entry && entry.expiry !== undefined && entry.expiry <= Date.now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry?.value;
+  }
+
+  set(key, value, { maxAge } = {}) {
+    const expiry = typeof maxAge === 'number' && Number.isFinite(maxAge) ? Date.now() + maxAge : undefined;
+    this.#entries.set(key, { value, expiry });
+    this.#sets += 1;
+    if (this.#sets % 10000 === 0) {
+      const now = Date.now();
+      for (const [old, entry] of this.#entries) if (entry.expiry !== undefined && entry.expiry <= now) this.#entries.delete(old);
+    }
+    return this;
+  }
+
+  has(key) {
+    return this.get(key) !== undefined;
+  }
+
+  delete(key) {
+    return this.#entries.delete(key);
+  }
+
+  clear() {
+    this.#entries.clear();
+  }
+
+  get size() {
+    return this.#entries.size;
+  }
+}
+
 function providerConfiguration(name, extra = {}, extraFeatures = {}) {
+  const store = new UnboundedStore();
   return {
+    adapter: (model) => new MemoryAdapter(model, store, CLOCK_TOLERANCE),
     clients: structuredClone(config.clients),
     jwks: { keys: [signingJwk] },
     cookies: {
@@ -252,7 +307,7 @@ function providerConfiguration(name, extra = {}, extraFeatures = {}) {
     // grant when the authorization request had prompt=consent (OIDC Core 11).
     issueRefreshToken: async (ctx, client, code) => client.grantTypeAllowed('refresh_token')
       && code.scopes.has('offline_access'),
-    clockTolerance: 15,
+    clockTolerance: CLOCK_TOLERANCE,
     ttl: { ...TTL_DEFAULTS, ...(config.ttl || {}) },
     ...extra,
   };
