@@ -474,7 +474,8 @@ def _retire(
 ) -> dict[str, Any]:
     name = options.application or options.application_id
     step = rotation.plan_retirement(state, answer, now, options.retire_idle, list(options.consumers))
-    deadline = now + max(0, options.retire_wait)
+    # Check mode says what it would do now; it does not wait for it.
+    deadline = now + (0 if check_mode else max(0, options.retire_wait))
     poll = max(1, options.retire_poll)
     while step.action == 'wait' and time.time() + poll <= deadline:
         # previous.lastUsed moves only when something uses the previous secret: read it again until it lies retire_idle back.

@@ -267,7 +267,17 @@ def test_a_failed_rotation_is_continued_not_repeated_and_check_mode_says_what_it
     app, old = rotation['app'], rotation['old']
     variables = rotation['variables']
     vault_args = ['--vault-password-file', str(rotation['password_file'])]
+    # Consumers the role could not hand over to are refused before anything is sent, each named.
     mark = p1api.mark()
+    wrong = [{'name': 'no verify', 'type': 'hook', 'tasks': 'x.yml'}, {'name': 'typo', 'type': 'vault'}, {'type': 'vault_file', 'path': 'v.yml', 'key': 'k'}]
+    mistaken = ansible('role_pingone_secret_rotation.yml', dict(variables, p1_applications=[{'name': 'Rotated', 'consumers': wrong}]), secrets=[old])
+    assert mistaken.rc != 0 and p1api.count(since=mark) == 0
+    for words in (
+        'consumer 0 of Rotated (hook) needs verify_tasks',
+        'consumer 1 of Rotated has type vault: use one of vault_file, awx_credential,',
+        'consumer 2 of Rotated has no name',
+    ):
+        assert words in mistaken.flat, (words, mistaken.output[-2000:])
     checked = ansible('role_pingone_secret_rotation.yml', variables, check=True, extra_args=vault_args, secrets=[old])
     assert checked.rc == 0, checked.output[-3000:]
     assert p1api.writes(since=mark) == 0 and not (rotation['tmp'] / 'state').exists()
