@@ -486,3 +486,24 @@ def test_violations_are_recorded_by_operation_and_sender(p1api, admin):
     assert 'value-never-logged' not in open(p1api.violations_path).read()
     p1api.reset()
     assert p1api.violations() == []
+
+
+def test_a_previous_secret_is_refused_at_the_op_once_it_expires(op, p1api, admin):
+    """The OP's end of the overlap: the previous secret authenticates until its expiresAt, not after (PingOne keeps it at
+    least a minute; the OP's own rotation route takes any time to come, so the test waits two seconds, not one minute)."""
+    app = create(admin, p1api.collection_url('applications'), JWT_WORKER)['id']
+    old = admin.get(p1api.collection_url('applications', app, 'secret')).json()['secret']
+    url = '%s/%s/secret' % (op.discovery('pingone')['registration_endpoint'], app)
+    until = time.time() + 2
+    answer = requests.post(
+        url, json={'previous_expires_at': until}, headers={'Authorization': 'Bearer ' + op.registration_token}, verify=op.ca_path, timeout=10
+    )
+    assert answer.status_code == 200, answer.text
+    new = answer.json()['client_secret']
+    time.sleep(max(0.0, until - time.time()) + 0.5)
+    assert secret_jwt_token(op, app, old) == 401 and secret_jwt_token(op, app, new) == 200
+    gone = requests.get(url + '/previous', headers={'Authorization': 'Bearer ' + op.registration_token}, verify=op.ca_path, timeout=10)
+    assert gone.status_code == 404
+    # Without the registration endpoint's initial access token, no rotation.
+    refused = requests.post(url, json={'previous_expires_at': None}, headers={'Authorization': 'Bearer wrong'}, verify=op.ca_path, timeout=10)
+    assert refused.status_code == 401 and secret_jwt_token(op, app, new) == 200

@@ -263,6 +263,8 @@ def test_rotation_under_load_hands_over_verifies_and_retires_without_a_failed_re
     assert admin.delete(p1api.collection_url('applications', app)).status_code == 204
 
 
+# The role's templating (its loops, filters and the consumers' check) on every supported ansible-core.
+@pytest.mark.core_sensitive
 def test_a_failed_rotation_is_continued_not_repeated_and_check_mode_says_what_it_would_do(op, p1api, admin, ansible, rotation):
     app, old = rotation['app'], rotation['old']
     variables = rotation['variables']
