@@ -422,6 +422,8 @@ def _rotate(
         raise refused(f'rotate the secret of {name}', None, response, dialect=collection.dialect, bearer=collection.bearer)
     rotated = response.json()
     context.remember(rotated.get('secret'), (rotated.get('previous') or {}).get('secret'))
+    # The answer's previous.expiresAt, as PingOne kept it; the one asked for if it leaves it out (UNCONFIRMED that the
+    # answer carries it: the contract gives the answer's model, ApplicationSecret, whose previous is optional).
     expires = rotation.epoch((rotated.get('previous') or {}).get('expiresAt')) or until
     state = dict(state, phase=rotation.ROTATED, rotated_at=now, previous_expires_at=expires, fingerprint=rotation.fingerprint(rotated['secret']))
     state_file.save(state)
@@ -495,7 +497,8 @@ def _retire(
     if check_mode:
         return dict(msg=f'Check mode: would retire the previous secret of {name}: {step.reason}', changed=True, retired=False, still_used=False)
     response = collection._send('DELETE', collection.url, f'retire the previous secret of {name}')
-    # 404: it ended between the read and the delete (its window closed).
+    # 404: it ended between the read and the delete (its window closed). What PingOne answers a DELETE with no previous
+    # secret is UNCONFIRMED (the contract declares 204 only); the test server answers 404.
     if response.status_code not in (204, 404):
         raise refused(f'retire the previous secret of {name}', None, response, dialect=collection.dialect, bearer=collection.bearer)
     state_file.save(cast('dict[str, Any]', done))

@@ -140,6 +140,8 @@ def plan_retirement(state: dict[str, Any] | None, answer: dict[str, Any], now: f
     if missing or state is None or not in_progress(state):
         what = ', '.join(missing) if missing else 'no rotation is recorded in progress'
         return Step('not_verified', f'not every consumer was verified with the new secret ({what})')
+    # No lastUsed: not used since it became the previous secret (UNCONFIRMED: the contract says only "when the previous
+    # secret was last used", read-only; the test server leaves it out until the OP sees the previous secret used).
     last = previous['last_used']
     since = last if last is not None else state.get('rotated_at') or now
     if now - since >= idle:
