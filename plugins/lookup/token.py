@@ -181,5 +181,9 @@ class LookupModule(LookupBase):
             # A lookup returns its values only: the trace it was asked for goes to the job output, one line an entry.
             Display().display('jwtauth.oidc.token: http_trace: ' + json.dumps(entry, sort_keys=True))
         if outcome.get('failed'):
+            if _edge.NO_LOG_HIDES_FAILURES:
+                # A lookup cannot tell whether its task has no_log, which before 2.19 hides the error raised here: the text
+                # (masked by the edge) is shown as a warning too, twice on screen without no_log rather than never with it.
+                Display().warning(f'jwtauth.oidc.token failed: {outcome["msg"]} (shown here too: no_log hides a failed task on ansible-core before 2.19)')
             raise AnsibleLookupError('jwtauth.oidc.token: ' + outcome['msg'])
         return outcome['values']

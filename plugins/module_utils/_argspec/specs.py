@@ -387,6 +387,43 @@ def introspect_module_kwargs() -> dict[str, Any]:
     )
 
 
+# The steps of pingone_application_secret (see _pingone.secret_rotation).
+ROTATION_STEPS = ('status', 'rotate', 'handed_over', 'verified', 'retire')
+
+
+def pingone_application_secret_argument_spec() -> ArgumentSpec:
+    """The pingone_application_secret module: an application of a PingOne environment, one step of its secret's
+    rotation, where its state is kept, and how to get a bearer token for the Management API."""
+    spec = api_auth_argument_spec()
+    spec.update(
+        url=dict(type='str', required=True),
+        bearer_token=dict(type='str', no_log=True),
+        application=dict(type='str'),
+        application_id=dict(type='str'),
+        step=dict(type='str', default='status', choices=list(ROTATION_STEPS)),
+        state_dir=dict(type='path', required=True),
+        consumers=dict(type='list', elements='str', default=[]),
+        # previous.expiresAt: 1 minute to 30 days (ApplicationSecret, SDK 1736-1738).
+        previous_lifetime=dict(type='int', default=7 * 86400),
+        min_age=dict(type='int', default=0),
+        retire_idle=dict(type='int', default=3600),
+        retire_wait=dict(type='int', default=0),
+        retire_poll=dict(type='int', default=10),
+        force=dict(type='bool', default=False),
+        drop_previous_tokens=dict(type='bool', default=True, no_log=False),
+    )
+    return spec
+
+
+def pingone_application_secret_module_kwargs() -> dict[str, Any]:
+    """Keyword arguments for AnsibleModule / ArgumentSpecValidator of the pingone_application_secret module."""
+    return dict(
+        argument_spec=pingone_application_secret_argument_spec(),
+        mutually_exclusive=[['bearer_token', 'client_id'], ['bearer_token', 'token_name']],
+        required_one_of=[['bearer_token', 'client_id'], ['application', 'application_id']],
+    )
+
+
 def every_option_spec() -> ArgumentSpec:
     """Every option any plugin of the collection takes, with its spec (the lookup's and api_resource's included)."""
     spec = lookup_argument_spec()
@@ -398,6 +435,7 @@ def every_option_spec() -> ArgumentSpec:
         introspect_argument_spec(),
         pingone_environment_argument_spec(),
         pingone_environment_export_argument_spec(),
+        pingone_application_secret_argument_spec(),
     ):
         for name, option_spec in extra.items():
             spec.setdefault(name, option_spec)

@@ -341,8 +341,7 @@ class EnvironmentRun:
         extra = [
             obj
             for obj in current
-            if fold(self.key(resource_type, obj)) not in kept
-            and not (resource_type.built_in and truthy(json_query(resource_type.built_in, obj, 'built_in')))
+            if fold(self.key(resource_type, obj)) not in kept and not (resource_type.built_in and truthy(json_query(resource_type.built_in, obj, 'built_in')))
         ]
         if not extra:
             return
