@@ -152,3 +152,4 @@ bench: node
 	@$(DEMO_PYTHON) bench/scim_scale.py
 	@$(DEMO_PYTHON) bench/pingone_platform.py
 	@$(DEMO_PYTHON) bench/rate_budget.py
+	@$(DEMO_PYTHON) bench/pingone_environment.py

@@ -232,6 +232,10 @@ class LookupModule(LookupBase):
             # A lookup returns its values only: the trace it was asked for goes to the job output, one line an entry.
             Display().display('jwtauth.oidc.token: http_trace: ' + json.dumps(entry, sort_keys=True))
         if outcome.get('failed'):
+            if _edge.NO_LOG_HIDES_FAILURES:
+                # A lookup cannot tell whether its task has no_log, which before 2.19 hides the error raised here: the text
+                # (masked by the edge) is shown as a warning too, twice on screen without no_log rather than never with it.
+                Display().warning(f'jwtauth.oidc.token failed: {outcome["msg"]} (shown here too: no_log hides a failed task on ansible-core before 2.19)')
             raise AnsibleLookupError('jwtauth.oidc.token: ' + outcome['msg'])
         if key is not None and outcome.get('fresh_until') is not None and not outcome.get('warnings'):
             _SERVED[key] = (list(outcome['values']), outcome['fresh_until'], list(outcome['entries']))

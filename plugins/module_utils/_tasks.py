@@ -2,8 +2,8 @@
 # Copyright: Contributors to the jwtauth.oidc collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What the token, api_resource, revoke and introspect tasks do, as data: the use cases the edge runs. Internal to this collection;
-not a public API.
+"""What the token, api_resource, api_info, revoke, introspect and pingone_application_secret tasks do, as data: the use cases
+the edge runs. Internal to this collection; not a public API.
 
 Each takes the frozen options and the call's TaskContext, and returns the result dict of one task or raises; what the
 user must also be told goes to the context, whose warnings the edge puts on the result, failed or not.
@@ -21,19 +21,32 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
 from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError, ResponseError, StoreError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.engine import EnvironmentRun
+from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.export import EnvironmentExport, dump, write_if_changed
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError, ResourceError, ResponseError, StoreError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.admin_client import TokenAdminClient
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.responses import with_default_expiry
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import bearer_origin, http_client_for
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection import READ_AFTER_CREATE_TRIES, ResourceCollection
+from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone import secret_rotation as rotation
+from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import management_root
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection import READ_AFTER_CREATE_TRIES, ResourceCollection, refused
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import selector
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.query import compile_query, json_query
 from ansible_collections.jwtauth.oidc.plugins.module_utils._store.budget import budget_for
-from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import MISSING, OK, UNDECRYPTABLE, Entry, is_fresh
-from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import FORGET, RENEW, USE, TokenProvider, effective_leeway, identity, token_client
+from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import MISSING, OK, UNDECRYPTABLE, Entry, TokenStore, is_fresh
+from ansible_collections.jwtauth.oidc.plugins.module_utils._store.provider import (
+    FORGET,
+    RENEW,
+    USE,
+    TokenProvider,
+    credential_material,
+    effective_leeway,
+    identity,
+    token_client,
+)
 
 if TYPE_CHECKING:
     from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.token_client import TokenClient
@@ -158,6 +171,61 @@ def run_resource_task(
     http = http if http is not None else http_client_for(options, context, budget_for(options))
     http.check_url(options.url, 'the url option')  # before the token request too
     return converge(options, check_mode, diff, http, token_source(options, token_provider(options, context)))
+
+
+def run_environment_task(
+    options: OptionsLike, context: TaskContext, check_mode: bool = False, diff: bool = False, http: HttpClient | None = None
+) -> dict[str, Any]:
+    """Converge a PingOne environment document (or one part of it): every type of the type table, in order, each
+    collection read once and written only where it differs (nothing in check mode), with one bearer token source."""
+    options = options_of(options)
+    http = http if http is not None else http_client_for(options, context)
+    url = environment_url(options, http)
+    run = EnvironmentRun(options, http, token_source(options, token_provider(options, context)), url, check_mode, bearer_origin(options))
+    result = run.run(options.part)
+    if not diff:
+        del result['diff']
+    return result
+
+
+def environment_url(options: Options, http: HttpClient) -> str:
+    """The Management API URL of the environment: api_url, else https://api.pingone.<tld>/v1/environments/<envID>."""
+    url = options.api_url.rstrip('/') if options.api_url else management_root(options.environment_id, options.region)
+    http.check_url(url, 'the api_url option')  # before the token request too
+    return url
+
+
+def run_export_task(options: OptionsLike, context: TaskContext, check_mode: bool = False, diff: bool = False, http: HttpClient | None = None) -> dict[str, Any]:
+    """Read a PingOne environment into the document that converges it, and write it as YAML to ``dest`` when it differs
+    from what the file holds (not in check mode). Reads only, so it runs in check mode too."""
+    options = options_of(options)
+    http = http if http is not None else http_client_for(options, context)
+    url = environment_url(options, http)
+    export = EnvironmentExport(
+        http,
+        token_source(options, token_provider(options, context)),
+        url,
+        options.types,
+        options.select,
+        options.page_size,
+        options.parallel,
+        options.vault_variable,
+        bearer_origin(options),
+    )
+    document = export.read()
+    counts = ', '.join(f'{count:,} {plural}' for plural, count in export.counts.items())
+    result: dict[str, Any] = {'changed': False, 'counts': export.counts, 'requests': export.requests}
+    if not options.dest:
+        result.update(document=document, msg=f'Read {counts}')
+        return result
+    text = dump(document, options.variable_prefix)
+    changed, before = write_if_changed(options.dest, text, check_mode)
+    result.update(
+        changed=changed, dest=options.dest, msg=f'{"Would write" if check_mode and changed else "Wrote" if changed else "Unchanged"} {options.dest}: {counts}'
+    )
+    if diff and changed:
+        result['diff'] = {'before_header': options.dest, 'after_header': options.dest, 'before': before or '', 'after': text}
+    return result
 
 
 def run_info_task(options: OptionsLike, context: TaskContext, check_mode: bool = False, http: HttpClient | None = None) -> dict[str, Any]:
@@ -342,3 +410,189 @@ def run_introspect_task(options: OptionsLike, context: TaskContext, check_mode: 
             status=200,
         )
     return dict(changed=False, active=claims['active'], claims=claims, introspection_endpoint=endpoint.url)
+
+
+def run_secret_rotation_task(options: OptionsLike, context: TaskContext, check_mode: bool = False, http: HttpClient | None = None) -> dict[str, Any]:
+    """What the pingone_application_secret module does, as data: one step of the rotation of a PingOne application's
+    secret (see _pingone.secret_rotation), its state kept in ``state_dir`` without the secret.
+
+    ``status`` reads; ``rotate`` rotates, or continues a rotation in progress, and returns the new secret; ``handed_over``
+    and ``verified`` record consumers (``verified`` of every consumer named also drops the token store's entries sealed
+    with the previous secret); ``retire`` deletes the previous secret once idle.  Check mode sends no write and records
+    nothing.  Both secrets are remembered in the context, so no failure or warning can show them.
+    """
+    options = options_of(options)
+    http = http if http is not None else http_client_for(options, context)
+    base = options.url.rstrip('/')
+    http.check_url(base, 'the url option')
+    source = token_source(options, token_provider(options, context))
+    app_id, app_name = _application_of(options, http, base, source)
+    secret_url = f'{base}/applications/{app_id}/secret'
+    collection = ResourceCollection(http, secret_url, source, api_style='pingone', bearer=bearer_origin(options))
+    state_file = rotation.StateFile(options.state_dir, base.rsplit('/', 1)[-1], app_id)
+    state = state_file.load()
+    now = time.time()
+    answer = cast('dict[str, Any]', collection.read())
+    context.remember(answer.get('secret'), (answer.get('previous') or {}).get('secret'))
+    result: dict[str, Any] = {'changed': False, 'application_id': app_id, 'application': app_name, 'state_path': state_file.path}
+    step = options.step
+    if step == 'rotate':
+        result.update(_rotate(options, collection, state_file, state, answer, now, check_mode, context))
+    elif step in ('handed_over', 'verified'):
+        result.update(_record(options, state_file, state, answer, now, check_mode, step))
+    elif step == 'retire':
+        result.update(_retire(options, collection, state_file, state, answer, now, check_mode))
+    else:
+        result['msg'] = f'{app_name}: ' + (f'rotation {state["phase"]}' if state else 'no rotation recorded')
+    state = result.pop('state', state)
+    answer = result.pop('answer', answer)
+    previous = rotation.previous_of(answer if not result.get('retired') else {}, time.time())
+    result.update(
+        phase=(state or {}).get('phase'),
+        consumers=(state or {}).get('consumers') or {},
+        previous=None
+        if previous is None
+        else {
+            'expires_at': rotation.utc(previous['expires_at']),
+            'last_used': rotation.utc(previous['last_used']) if previous['last_used'] is not None else None,
+        },
+        requests=collection.requests,
+    )
+    return result
+
+
+def _application_of(options: Options, http: HttpClient, base: str, source: TokenSource) -> tuple[str, str]:
+    """(id, name) of the application the options name, by id or by name (readAllApplications)."""
+    if options.application_id:
+        return options.application_id, options.application or options.application_id
+    applications = ResourceCollection(http, f'{base}/applications', source, api_style='pingone').list_all()
+    found = [app for app in applications if app.get('name') == options.application]
+    if len(found) != 1:
+        why = 'no application has that name' if not found else f'{len(found)} applications have that name: give application_id'
+        raise ResourceError.failure(f'find the application {options.application!r}', f'{base}/applications', why)
+    return str(found[0]['id']), options.application
+
+
+def _rotate(
+    options: Options,
+    collection: ResourceCollection,
+    state_file: rotation.StateFile,
+    state: dict[str, Any] | None,
+    answer: dict[str, Any],
+    now: float,
+    check_mode: bool,
+    context: TaskContext,
+) -> dict[str, Any]:
+    step = rotation.plan_rotation(state, answer, now, options.min_age, options.force)
+    name = options.application or options.application_id
+    if step.action == 'refuse':
+        raise rotation.RotationError(f'Not rotating the secret of {name}: {step.reason}')
+    if step.action == 'not_due':
+        return dict(msg=f'{name}: not rotated, {step.reason}', rotated=False)
+    if step.action in ('continue', 'adopt'):
+        if step.action == 'adopt':
+            state = dict(cast('dict[str, Any]', state), phase=rotation.ROTATED, fingerprint=rotation.fingerprint(answer['secret']))
+            if not check_mode:
+                state_file.save(state)
+        return dict(msg=f'{name}: {step.reason}; not rotated again', rotated=False, secret=answer['secret'], state=state, changed=step.action == 'adopt')
+    until = now + options.previous_lifetime
+    if check_mode:
+        return dict(msg=f'Check mode: would rotate the secret of {name}, the previous one kept until {rotation.utc(until)} ({step.reason})', changed=True)
+    # Recorded before the POST: an answer lost on the way is found again by the next run (plan_rotation's adopt), instead
+    # of a second rotation that would end the secret the consumers still use.
+    state = {
+        'phase': rotation.ROTATING,
+        'application': {'id': collection.url.rsplit('/', 2)[-2], 'name': name},
+        'previous_expires_at': until,
+        'consumers': {},
+        'last_completed': (state or {}).get('retired_at'),
+    }
+    state_file.save(state)
+    # A rotation is not sent twice: a lost answer and a retry would rotate again, and the previous secret PingOne keeps
+    # would be the one nobody ever received.
+    response = collection._send('POST', collection.url, f'rotate the secret of {name}', body={'previous': {'expiresAt': rotation.utc(until)}}, single_use=True)
+    if response.status_code != 200:
+        raise refused(f'rotate the secret of {name}', None, response, dialect=collection.dialect, bearer=collection.bearer)
+    rotated = response.json()
+    context.remember(rotated.get('secret'), (rotated.get('previous') or {}).get('secret'))
+    # The answer's previous.expiresAt, as PingOne kept it; the one asked for if it leaves it out (UNCONFIRMED that the
+    # answer carries it: the contract gives the answer's model, ApplicationSecret, whose previous is optional).
+    expires = rotation.epoch((rotated.get('previous') or {}).get('expiresAt')) or until
+    state = dict(state, phase=rotation.ROTATED, rotated_at=now, previous_expires_at=expires, fingerprint=rotation.fingerprint(rotated['secret']))
+    state_file.save(state)
+    return dict(
+        msg=f'Rotated the secret of {name}; the previous one is kept until {rotation.utc(expires)}',
+        changed=True,
+        rotated=True,
+        secret=rotated['secret'],
+        state=state,
+    )
+
+
+def _record(
+    options: Options, state_file: rotation.StateFile, state: dict[str, Any] | None, answer: dict[str, Any], now: float, check_mode: bool, step: str
+) -> dict[str, Any]:
+    name = options.application or options.application_id
+    if not rotation.in_progress(state) or cast('dict[str, Any]', state).get('fingerprint') != rotation.fingerprint(str(answer.get('secret'))):
+        raise rotation.RotationError(f'Cannot record consumers as {step.replace("_", " ")} for {name}: no rotation of its current secret is in progress')
+    state = cast('dict[str, Any]', state)
+    consumers = {key: dict(value) for key, value in (state.get('consumers') or {}).items()}
+    new = [consumer for consumer in options.consumers if not (consumers.get(consumer) or {}).get(step)]
+    for consumer in new:
+        consumers.setdefault(consumer, {})[step] = now
+    state = dict(state, consumers=consumers)
+    result: dict[str, Any] = {'changed': bool(new), 'dropped_tokens': 0}
+    if step == 'verified' and all(consumers.get(consumer, {}).get('verified') for consumer in options.consumers):
+        state['phase'] = rotation.VERIFIED if state['phase'] == rotation.ROTATED else state['phase']
+        previous = rotation.previous_of(answer, now)
+        if options.drop_previous_tokens and previous and previous.get('secret') and not check_mode:
+            # The token store keeps tokens sealed with the secret that obtained them: those of the previous secret go, so
+            # nothing this controller serves from now on came from it (the store key of a client secret, _store.provider).
+            store = TokenStore(options.token_store_path, lock_timeout=options.token_store_lock_timeout)
+            result['dropped_tokens'] = store.drop_sealed_with(credential_material(previous['secret']))
+    words = ', '.join(new) if new else 'none new'
+    result['msg'] = f'{"Check mode: would record" if check_mode else "Recorded"} as {step.replace("_", " ")} for {name}: {words}'
+    if not check_mode and new:
+        state_file.save(state)
+    result['state'] = state
+    return result
+
+
+def _retire(
+    options: Options,
+    collection: ResourceCollection,
+    state_file: rotation.StateFile,
+    state: dict[str, Any] | None,
+    answer: dict[str, Any],
+    now: float,
+    check_mode: bool,
+) -> dict[str, Any]:
+    name = options.application or options.application_id
+    step = rotation.plan_retirement(state, answer, now, options.retire_idle, list(options.consumers))
+    # Check mode says what it would do now; it does not wait for it.
+    deadline = now + (0 if check_mode else max(0, options.retire_wait))
+    poll = max(1, options.retire_poll)
+    while step.action == 'wait' and time.time() + poll <= deadline:
+        # previous.lastUsed moves only when something uses the previous secret: read it again until it lies retire_idle back.
+        collection.http.sleep(poll)
+        answer = cast('dict[str, Any]', collection.read())
+        now = time.time()
+        step = rotation.plan_retirement(state, answer, now, options.retire_idle, list(options.consumers))
+    if step.action == 'not_verified':
+        raise rotation.RotationError(f'Not retiring the previous secret of {name}: {step.reason}')
+    if step.action == 'wait':
+        return dict(msg=f'{name}: previous secret kept: {step.reason}', retired=False, still_used=True, answer=answer)
+    done = dict(state or {}, phase=rotation.RETIRED, retired_at=now) if rotation.in_progress(state) else state
+    if step.action == 'ended':
+        if not check_mode and done is not state:
+            state_file.save(cast('dict[str, Any]', done))
+        return dict(msg=f'{name}: {step.reason}', retired=True, still_used=False, changed=done is not state, state=done)
+    if check_mode:
+        return dict(msg=f'Check mode: would retire the previous secret of {name}: {step.reason}', changed=True, retired=False, still_used=False)
+    response = collection._send('DELETE', collection.url, f'retire the previous secret of {name}')
+    # 404: it ended between the read and the delete (its window closed). What PingOne answers a DELETE with no previous
+    # secret is UNCONFIRMED (the contract declares 204 only); the test server answers 404.
+    if response.status_code not in (204, 404):
+        raise refused(f'retire the previous secret of {name}', None, response, dialect=collection.dialect, bearer=collection.bearer)
+    state_file.save(cast('dict[str, Any]', done))
+    return dict(msg=f'Retired the previous secret of {name}: {step.reason}', changed=True, retired=True, still_used=False, state=done)

@@ -62,4 +62,8 @@ class ControllerAction(ActionBase):
         result.update(
             _edge.run(self.module_kwargs(), self._task.args, self.execute, bool(self._task.check_mode), bool(self._task.diff), progress=self.progress)
         )
+        if _edge.NO_LOG_HIDES_FAILURES and self._task.no_log:
+            # The first contact on AAP: a token task with no_log that fails would say only "the output has been hidden".
+            for line in _edge.hidden_by_no_log(result):
+                self.progress(f'{line} (shown here: no_log hides this result on ansible-core before 2.19; the text holds no secret)')
         return result

@@ -19,6 +19,7 @@ from typing import Any
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator, ValidationResult
 from ansible.module_utils.common.parameters import remove_values
+from ansible.release import __version__ as ansible_core_version
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
@@ -27,6 +28,21 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources impo
 from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
+
+
+# ansible-core before 2.19 replaces the whole result of a task with no_log, its msg and warnings included, by "the output
+# has been hidden" at every verbosity (TaskResult.clean_copy); 2.19 shows a failure's message and the warnings beside the
+# censored result. AAP 2.5 and 2.6 run 2.16.
+NO_LOG_HIDES_FAILURES = tuple(int(part) for part in ansible_core_version.split('.')[:2]) < (2, 19)
+
+
+def hidden_by_no_log(result: Mapping[str, Any]) -> list[str]:
+    """What a task with no_log would hide on ansible-core before 2.19 and the action shows itself: its warnings and the
+    message of its failure. The edge has masked both, in every encoding of every secret, like everything it returns."""
+    shown = [f'warning: {warning}' for warning in result.get('warnings') or [] if isinstance(warning, str)]
+    if result.get('failed') and isinstance(result.get('msg'), str):
+        shown.append(f'failed: {result["msg"]}')
+    return shown
 
 
 # invocation.module_args echoes the arguments for -vvv. A longer items list is shown as its count and its first
@@ -97,11 +113,19 @@ def _with_warnings(result: dict[str, Any], context: TaskContext) -> dict[str, An
 
 def echoed(params: Mapping[str, Any]) -> dict[str, Any]:
     """The arguments as ``invocation.module_args`` shows them (before masking): an ``items`` list longer than
-    ECHOED_ITEMS as ``{'count': N, 'first': [its first ECHOED_ITEMS items]}``, enough to debug one object."""
+    ECHOED_ITEMS as ``{'count': N, 'first': [its first ECHOED_ITEMS items]}``, enough to debug one object, and each list
+    of a ``document`` alike."""
     module_args = dict(params)
     items = module_args.get('items')
     if isinstance(items, list) and len(items) > ECHOED_ITEMS:
         module_args['items'] = {'count': len(items), 'first': items[:ECHOED_ITEMS]}
+    document = module_args.get('document')
+    if isinstance(document, dict):
+        # pingone_environment's document: each of its lists the same way (10,000 users are one of them).
+        module_args['document'] = {
+            name: {'count': len(listed), 'first': listed[:ECHOED_ITEMS]} if isinstance(listed, list) and len(listed) > ECHOED_ITEMS else listed
+            for name, listed in document.items()
+        }
     return module_args
 
 

@@ -13,18 +13,21 @@ the contract refuses on purpose and asserts the record itself, so the module is 
 from __future__ import annotations
 
 import datetime
+import time
 import uuid
 from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import pytest
+import requests
 
 from servers.pingone_api.times import iso, parse_iso, utc_now
 from test_pingone_api_server import WEB_APP, assert_error, create
 
 pytestmark = pytest.mark.pingone_contract_exempt
 
-# PRIVATE_KEY_JWT without keys: no client the test OP can hold, so the application stays this server's own and its
-# secret can rotate (the OP cannot take a rotated secret: tests/servers/pingone_api/op_clients.py).
+# PRIVATE_KEY_JWT without keys: no client the test OP can hold, so the application stays this server's own (its
+# previous.lastUsed is set through the control route only).
 KEYLESS_APP = dict(WEB_APP, name='Keyless', tokenEndpointAuthMethod='PRIVATE_KEY_JWT')
 WORKER = {
     'name': 'Robot',
@@ -337,8 +340,8 @@ def test_built_in_resources_and_their_scopes(p1api, admin):
 
 def test_application_secret_read_rotate_and_end_the_previous(p1api, admin):
     """GET the secret; POST {} rotates it (200), POST {"previous": {"expiresAt"}} keeps the old one until then (1 minute to
-    30 days), with lastUsed only once known; DELETE ends the previous one (204). The test OP cannot take a rotated secret,
-    so an application that is its client is refused (500), its secret unchanged."""
+    30 days), with lastUsed only once known; DELETE ends the previous one (204). An application that is not a client of
+    the test OP: lastUsed comes from the control route."""
     app = create(admin, p1api.collection_url('applications'), KEYLESS_APP)['id']
     url = p1api.collection_url('applications', app, 'secret')
     first = admin.get(url).json()
@@ -364,13 +367,58 @@ def test_application_secret_read_rotate_and_end_the_previous(p1api, admin):
     assert 'previous' not in admin.get(url).json()
     assert_error(admin.delete(url), 404, 'NOT_FOUND')
     assert p1api.previous_secret_used(app, used) is False
-    registered = create(admin, p1api.collection_url('applications'), WEB_APP)['id']
-    registered_url = p1api.collection_url('applications', registered, 'secret')
-    secret = admin.get(registered_url).json()['secret']
-    refused = assert_error(admin.post(registered_url, json={}), 500, 'UNEXPECTED_ERROR')
-    assert 'cannot take a new client secret' in refused['message']
-    assert admin.get(registered_url).json()['secret'] == secret
     assert recorded(p1api) == [('updateApplicationSecret', 'read-only field', 'secret')]
+
+
+# A CLIENT_SECRET_JWT worker: a client of the test OP that gets tokens by client credentials.
+JWT_WORKER = dict(WORKER, name='Rotated', tokenEndpointAuthMethod='CLIENT_SECRET_JWT')
+
+
+def secret_jwt_token(op, client_id, secret):
+    """A client credentials grant at the OP's PingOne issuer, authenticated by a client_secret_jwt assertion (RFC 7523
+    section 3): the answer's status."""
+    token_endpoint = op.discovery('pingone')['token_endpoint']
+    now = int(time.time())
+    claims = {'iss': client_id, 'sub': client_id, 'aud': token_endpoint, 'iat': now, 'exp': now + 60, 'jti': uuid.uuid4().hex}
+    form = {
+        'grant_type': 'client_credentials',
+        'client_assertion_type': 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        'client_assertion': jwt.encode(claims, secret, algorithm='HS256'),
+    }
+    return requests.post(token_endpoint, data=form, verify=op.ca_path, timeout=10).status_code
+
+
+def test_rotation_of_an_op_client_keeps_the_previous_secret_at_the_op_until_it_ends(op, p1api, admin):
+    """An application that is a client of the test OP rotates there: the new secret authenticates at once, the previous
+    one until DELETE, and its use at the OP is previous.lastUsed; after DELETE, and after a rotation that keeps nothing,
+    the old secret is refused (401 invalid_client)."""
+    app = create(admin, p1api.collection_url('applications'), JWT_WORKER)['id']
+    url = p1api.collection_url('applications', app, 'secret')
+    first = admin.get(url).json()['secret']
+    assert secret_jwt_token(op, app, first) == 200
+    until = iso(utc_now() + datetime.timedelta(hours=1))
+    kept = admin.post(url, json={'previous': {'expiresAt': until}})
+    assert kept.status_code == 200, kept.text
+    second = kept.json()['secret']
+    assert second != first and len(second) == 86 and kept.json()['previous'] == {'secret': first, 'expiresAt': until}
+    assert secret_jwt_token(op, app, second) == 200
+    # Only the new secret used so far: no lastUsed.
+    assert 'lastUsed' not in admin.get(url).json()['previous']
+    before = utc_now() - datetime.timedelta(seconds=1)
+    assert secret_jwt_token(op, app, first) == 200
+    used = parse_iso(admin.get(url).json()['previous']['lastUsed'])
+    assert before <= used <= utc_now() + datetime.timedelta(seconds=1)
+    assert admin.delete(url).status_code == 204
+    assert secret_jwt_token(op, app, first) == 401
+    assert secret_jwt_token(op, app, second) == 200
+    # A rotation that keeps nothing ends the old secret at once.
+    third = admin.post(url, json={}).json()['secret']
+    assert secret_jwt_token(op, app, second) == 401 and secret_jwt_token(op, app, third) == 200
+    assert 'previous' not in admin.get(url).json()
+    with open(op.log_path) as events:
+        logged = events.read()
+    assert not any(secret in logged for secret in (first, second, third))
+    assert recorded(p1api) == []
 
 
 def test_not_found_under_a_new_parent(p1api, admin):
@@ -438,3 +486,24 @@ def test_violations_are_recorded_by_operation_and_sender(p1api, admin):
     assert 'value-never-logged' not in open(p1api.violations_path).read()
     p1api.reset()
     assert p1api.violations() == []
+
+
+def test_a_previous_secret_is_refused_at_the_op_once_it_expires(op, p1api, admin):
+    """The OP's end of the overlap: the previous secret authenticates until its expiresAt, not after (PingOne keeps it at
+    least a minute; the OP's own rotation route takes any time to come, so the test waits two seconds, not one minute)."""
+    app = create(admin, p1api.collection_url('applications'), JWT_WORKER)['id']
+    old = admin.get(p1api.collection_url('applications', app, 'secret')).json()['secret']
+    url = '%s/%s/secret' % (op.discovery('pingone')['registration_endpoint'], app)
+    until = time.time() + 2
+    answer = requests.post(
+        url, json={'previous_expires_at': until}, headers={'Authorization': 'Bearer ' + op.registration_token}, verify=op.ca_path, timeout=10
+    )
+    assert answer.status_code == 200, answer.text
+    new = answer.json()['client_secret']
+    time.sleep(max(0.0, until - time.time()) + 0.5)
+    assert secret_jwt_token(op, app, old) == 401 and secret_jwt_token(op, app, new) == 200
+    gone = requests.get(url + '/previous', headers={'Authorization': 'Bearer ' + op.registration_token}, verify=op.ca_path, timeout=10)
+    assert gone.status_code == 404
+    # Without the registration endpoint's initial access token, no rotation.
+    refused = requests.post(url, json={'previous_expires_at': None}, headers={'Authorization': 'Bearer wrong'}, verify=op.ca_path, timeout=10)
+    assert refused.status_code == 401 and secret_jwt_token(op, app, new) == 200

@@ -67,3 +67,38 @@ def test_redeem_snippet_spends_no_code_in_check_mode(op, ansible, tmp_path):
     assert run.rc == 0, run.output
     assert re.search(r'ok=0 +changed=0 +unreachable=0 +failed=0 +skipped=2', run.output), run.output
     assert op.events('request', since=mark) == []
+
+
+@pytest.mark.core_sensitive
+def test_smallest_playbook_failure_says_why_with_or_without_no_log(op, ansible, tmp_path):
+    """A wrong secret: the README's token task, the same task with no_log (as AAP users have it from older examples) and the
+    lookup with no_log each show the OP's reason, on every supported ansible-core. On 2.16, the AAP execution
+    environments', no_log hides a task's whole result: the action plugin and the lookup print the reason themselves."""
+    [play] = yaml.safe_load(readme_snippet('playbook'))
+    task = dict(play['tasks'][0], ignore_errors=True)
+    hidden = dict(task, name='The same task with no_log', no_log=True)
+    lookup = {
+        'name': 'The lookup with no_log',
+        'ansible.builtin.set_fact': {
+            'token': "{{ lookup('jwtauth.oidc.token', issuer=oidc_issuer, client_id=oidc_client_id, client_secret=oidc_client_secret, scope=['api:write']) }}"
+        },
+        'no_log': True,
+        'ignore_errors': True,
+    }
+    play['tasks'] = [task, hidden, lookup]
+    playbook = tmp_path / 'get_token.yml'
+    playbook.write_text(yaml.safe_dump([play], sort_keys=False))
+    client = op.clients['csjwt']
+    wrong = 'w' * 64
+    run = ansible(
+        str(playbook),
+        {'oidc_issuer': op.issuer, 'oidc_client_id': client['client_id'], 'oidc_client_secret': wrong},
+        env={'JWTAUTH_OIDC_CA_PATH': op.ca_path},
+        secrets=[wrong],
+        verbosity=0,
+    )
+    assert run.rc == 0 and 'ignored=3' in run.flat, run.output
+    reason = f'Failed to obtain a client_credentials token at {op.token_endpoint()}: invalid_client'
+    for name in ('Client credentials grant, authenticated with a client secret JWT', 'The same task with no_log', 'The lookup with no_log'):
+        shown = run.flat.split(f'TASK [{name}]', 1)[1].split('TASK [', 1)[0]
+        assert reason in shown, shown

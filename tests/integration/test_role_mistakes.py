@@ -18,6 +18,7 @@ import json
 
 import pytest
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_types import top_level
 from test_api_resource import role_auth
 from test_role_pingone_platform import worker_auth
 
@@ -138,9 +139,9 @@ def test_role_mistakes_fail_in_the_roles_words(op, ansible, p1api, scim, tmp_pat
 
     # Nothing to do, said in words.
     assert failures['p1_nothing'] is None and failures['scim_nothing'] is None
-    assert (
-        '"Nothing to converge: pingone_platform_populations, pingone_platform_groups, pingone_platform_users, '
-        'pingone_platform_resources and pingone_platform_applications are empty"'
-    ) in run.output, run.output[-3000:]
+    # Every list of the role, one a type of the type table.
+    lists = ['pingone_platform_' + resource_type.plural for resource_type in top_level()]
+    assert f'"Nothing to converge: {", ".join(lists[:-1])} and {lists[-1]} are empty"' in run.output, run.output[-3000:]
+    assert 'pingone_platform_populations' in lists and 'pingone_platform_sign_on_policies' in lists
     assert '"Nothing to provision: scim_provision_users and scim_provision_groups are empty"' in run.output, run.output[-3000:]
     assert '"msg": []' not in run.output

@@ -29,8 +29,17 @@ import pytest
 from conftest import BIN, TOP, run
 
 
+@pytest.fixture(scope='module')
+def collection_root(tmp_path_factory):
+    """A collections path holding this checkout as jwtauth.oidc: the playbook's first task uses its filter."""
+    root = tmp_path_factory.mktemp('jwtauth')
+    proc = run([os.path.join(TOP, 'tests', 'bin', 'build-tree'), str(root / 'ansible_collections' / 'jwtauth' / 'oidc')])
+    assert proc.returncode == 0, proc.stdout
+    return str(root)
+
+
 @pytest.fixture
-def controller_env(tmp_path):
+def controller_env(tmp_path, collection_root):
     with socket.socket() as sock:
         sock.bind(('127.0.0.1', 0))
         port = sock.getsockname()[1]
@@ -41,6 +50,7 @@ def controller_env(tmp_path):
         CONTROLLER_USERNAME='admin',
         CONTROLLER_PASSWORD='registration-test-password',
         ANSIBLE_HOME=str(tmp_path / 'ansible-home'),
+        ANSIBLE_COLLECTIONS_PATH=collection_root,
         ANSIBLE_NOCOLOR='1',
         ANSIBLE_LOCALHOST_WARNING='false',
         ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
@@ -76,10 +86,10 @@ def test_registration_playbook_passes_the_modules_argument_checks(controller_env
         assert f'failed: [localhost] (item={label})' in proc.stdout, proc.stdout
 
 
-def test_registration_playbook_takes_ansible_controller_without_awx(controller_env, tmp_path):
+def test_registration_playbook_takes_ansible_controller_without_awx(controller_env, tmp_path, collection_root):
     collections = tmp_path / 'collections'
     shutil.copytree(bundled_awx(), str(collections / 'ansible_collections' / 'ansible' / 'controller'))
-    env = dict(controller_env, ANSIBLE_COLLECTIONS_PATH=str(collections), ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false')
+    env = dict(controller_env, ANSIBLE_COLLECTIONS_PATH=f'{collections}:{collection_root}', ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false')
     proc = register(env)
     assert proc.returncode == 2, proc.stdout
     assert 'Connection refused' in proc.stdout, proc.stdout
@@ -90,12 +100,25 @@ def test_registration_playbook_takes_ansible_controller_without_awx(controller_e
     assert os.path.join('awx', 'awx', 'plugins', 'modules') not in proc.stdout
 
 
-def test_registration_playbook_without_either_collection_names_the_module(controller_env, tmp_path):
-    env = dict(controller_env, ANSIBLE_COLLECTIONS_PATH=str(tmp_path / 'none'), ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false')
+def test_registration_playbook_without_either_collection_says_what_to_install(controller_env):
+    env = dict(controller_env, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false')  # jwtauth.oidc only
     proc = register(env)
-    assert proc.returncode != 0, proc.stdout
-    assert "couldn't resolve module/action 'credential_type'" in proc.stdout, proc.stdout
-    assert 'Connection refused' not in proc.stdout
+    assert proc.returncode == 2, proc.stdout
+    flat = ' '.join(proc.stdout.split())
+    assert 'Neither awx.awx nor ansible.controller is installed' in flat and 'ansible-galaxy collection install awx.awx' in flat, proc.stdout
+    # Checked first, in the playbook's words: not Ansible's "couldn't resolve module/action", nothing sent.
+    assert "couldn't resolve module" not in flat and 'Connection refused' not in flat and 'No controller is named' not in flat
+
+
+def test_registration_playbook_without_a_controller_says_what_to_set(controller_env, tmp_path):
+    env = {key: value for key, value in controller_env.items() if not key.startswith('CONTROLLER_')}
+    env['HOME'] = str(tmp_path / 'home')  # no ~/.tower_cli.cfg
+    proc = run(command('ansible-playbook') + [os.path.join(TOP, 'playbooks', 'awx_credential_type.yml')], env=env, cwd=str(tmp_path))
+    assert proc.returncode == 2, proc.stdout
+    flat = ' '.join(proc.stdout.split())
+    assert 'No controller is named: export CONTROLLER_HOST=https://awx.example.com' in flat, proc.stdout
+    # Not the module's attempt at https://127.0.0.1, nor a complaint about the collections, which are there.
+    assert 'Connection refused' not in flat and '127.0.0.1/api' not in flat and 'Neither awx.awx' not in flat
 
 
 def test_control_a_bad_argument_fails_before_connecting(controller_env):

@@ -11,8 +11,6 @@ import difflib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ansible.module_utils.errors import UnsupportedError
-
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import APPLICATION_ENV_PREFIX
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import check_options
@@ -63,6 +61,10 @@ def validate(validation: ValidationResult, argument_spec: ArgumentSpec) -> list[
     An unknown option is named with the closest valid one: a typo (``clientid``)
     otherwise surfaces as a missing required option, or as nothing at all.
     """
+    # Imported here, where ansible-core's validator has run: the AWX credential plugin (awx_plugin/) reuses this module's
+    # range checks in AWX's own Python, which has no ansible-core.
+    from ansible.module_utils.errors import UnsupportedError
+
     unknown = sorted('.'.join(item) if isinstance(item, tuple) else item for item in validation.unsupported_parameters)
     errors = [error.msg for error in validation.errors.errors if not isinstance(error, UnsupportedError)]
     if unknown:

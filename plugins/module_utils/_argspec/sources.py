@@ -16,8 +16,6 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ansible.module_utils.errors import AnsibleFallbackNotFound
-
 if TYPE_CHECKING:
     # An argument spec: option name -> its spec (type, default, choices, no_log, fallback, ...).
     ArgumentSpec = dict[str, dict[str, Any]]
@@ -103,6 +101,10 @@ def env_fallback_nonempty(*names: str) -> str:
     for name in names:
         if os.environ.get(name):
             return os.environ[name]
+    # Imported here, where ansible-core calls it: the AWX credential plugin (awx_plugin/) builds its options through this
+    # module in AWX's own Python, which has no ansible-core.
+    from ansible.module_utils.errors import AnsibleFallbackNotFound
+
     raise AnsibleFallbackNotFound
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import CREDENTIALS, env_fallback_nonempty, env_var
+from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.engine import PARTS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.assertion import ASSERTION_TYPES, ASYMMETRIC_ALGS, DEFAULT_LIFETIME, HMAC_ALGS, TYP_JWT
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.audience import AUDIENCE_STYLES, ENDPOINT
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth import AUTH_METHODS
@@ -272,6 +273,62 @@ def api_resource_module_kwargs() -> dict[str, Any]:
     )
 
 
+def pingone_environment_argument_spec() -> ArgumentSpec:
+    """The pingone_environment module: an environment document to converge, the Management API, and how to get a bearer token."""
+    spec = api_auth_argument_spec()
+    spec.update(
+        api_url=dict(type='str', default=''),
+        bearer_token=dict(type='str', no_log=True),
+        document=dict(type='dict', default={}),
+        part=dict(type='str', default='all', choices=list(PARTS)),
+        handover=dict(type='dict'),
+        prune_memberships=dict(type='bool', default=False),
+        prune_max=dict(type='int', default=20),
+        user_update_method=dict(type='str', default='patch', choices=['put', 'patch']),
+        page_size=dict(type='int', default=100),
+        parallel=dict(type='int', default=4),
+        variable_prefix=dict(type='str', default=''),
+        substitutions=dict(type='dict', default={}),
+        prune_types=dict(type='list', elements='str', default=[]),
+    )
+    return spec
+
+
+def pingone_environment_module_kwargs() -> dict[str, Any]:
+    """Keyword arguments for AnsibleModule / ArgumentSpecValidator of the pingone_environment module."""
+    return dict(
+        argument_spec=pingone_environment_argument_spec(),
+        mutually_exclusive=[['bearer_token', 'client_id'], ['bearer_token', 'token_name']],
+        required_one_of=[['bearer_token', 'client_id']],
+    )
+
+
+def pingone_environment_export_argument_spec() -> ArgumentSpec:
+    """The pingone_environment_export module: the environment to read, what to read of it, and where to write it."""
+    spec = api_auth_argument_spec()
+    spec.update(
+        api_url=dict(type='str', default=''),
+        bearer_token=dict(type='str', no_log=True),
+        dest=dict(type='path'),
+        types=dict(type='list', elements='str'),
+        select=dict(type='dict', default={}),
+        page_size=dict(type='int', default=100),
+        parallel=dict(type='int', default=4),
+        variable_prefix=dict(type='str', default='pingone_platform_'),
+        vault_variable=dict(type='str', default='pingone_platform_vault', no_log=False),
+    )
+    return spec
+
+
+def pingone_environment_export_module_kwargs() -> dict[str, Any]:
+    """Keyword arguments for AnsibleModule / ArgumentSpecValidator of the pingone_environment_export module."""
+    return dict(
+        argument_spec=pingone_environment_export_argument_spec(),
+        mutually_exclusive=[['bearer_token', 'client_id'], ['bearer_token', 'token_name']],
+        required_one_of=[['bearer_token', 'client_id']],
+    )
+
+
 # The options that locate the OP, each enough for the revoke and introspect modules (with their own endpoint option).
 LOCATION_REQUIRED = ['token_endpoint', 'issuer', 'environment_id', 'auth_base_url']
 
@@ -334,11 +391,56 @@ def introspect_module_kwargs() -> dict[str, Any]:
     )
 
 
+# The steps of pingone_application_secret (see _pingone.secret_rotation).
+ROTATION_STEPS = ('status', 'rotate', 'handed_over', 'verified', 'retire')
+
+
+def pingone_application_secret_argument_spec() -> ArgumentSpec:
+    """The pingone_application_secret module: an application of a PingOne environment, one step of its secret's
+    rotation, where its state is kept, and how to get a bearer token for the Management API."""
+    spec = api_auth_argument_spec()
+    spec.update(
+        url=dict(type='str', required=True),
+        bearer_token=dict(type='str', no_log=True),
+        application=dict(type='str'),
+        application_id=dict(type='str'),
+        step=dict(type='str', default='status', choices=list(ROTATION_STEPS)),
+        state_dir=dict(type='path', required=True),
+        consumers=dict(type='list', elements='str', default=[]),
+        # previous.expiresAt: 1 minute to 30 days (ApplicationSecret, SDK 1736-1738).
+        previous_lifetime=dict(type='int', default=7 * 86400),
+        min_age=dict(type='int', default=0),
+        retire_idle=dict(type='int', default=3600),
+        retire_wait=dict(type='int', default=0),
+        retire_poll=dict(type='int', default=10),
+        force=dict(type='bool', default=False),
+        drop_previous_tokens=dict(type='bool', default=True, no_log=False),
+    )
+    return spec
+
+
+def pingone_application_secret_module_kwargs() -> dict[str, Any]:
+    """Keyword arguments for AnsibleModule / ArgumentSpecValidator of the pingone_application_secret module."""
+    return dict(
+        argument_spec=pingone_application_secret_argument_spec(),
+        mutually_exclusive=[['bearer_token', 'client_id'], ['bearer_token', 'token_name']],
+        required_one_of=[['bearer_token', 'client_id'], ['application', 'application_id']],
+    )
+
+
 def every_option_spec() -> ArgumentSpec:
     """Every option any plugin of the collection takes, with its spec (the lookup's and api_resource's included)."""
     spec = lookup_argument_spec()
     spec.update(token_argument_spec())
-    for extra in (api_resource_argument_spec(), api_info_argument_spec(), revoke_argument_spec(), introspect_argument_spec()):
+    for extra in (
+        api_resource_argument_spec(),
+        api_info_argument_spec(),
+        revoke_argument_spec(),
+        introspect_argument_spec(),
+        pingone_environment_argument_spec(),
+        pingone_environment_export_argument_spec(),
+        pingone_application_secret_argument_spec(),
+    ):
         for name, option_spec in extra.items():
             spec.setdefault(name, option_spec)
     return spec

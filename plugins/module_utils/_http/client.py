@@ -89,6 +89,10 @@ def describe_transport_error(exc: BaseException) -> tuple[str, bool]:
         return 'timed out connecting', True
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return 'no answer within the timeout', False
+    if isinstance(exc, requests.exceptions.ProxyError):
+        # requests takes the proxy from HTTPS_PROXY / HTTP_PROXY and NO_PROXY (trust_env). Not its text: a proxy URL may
+        # hold credentials. The request never reached the server.
+        return 'the proxy refused or dropped the connection (the proxy comes from HTTPS_PROXY; NO_PROXY lists the hosts reached directly)', True
     if isinstance(exc, requests.exceptions.ConnectionError):
         reason = getattr(exc.args[0], 'reason', None) if exc.args else None
         if isinstance(reason, NewConnectionError):

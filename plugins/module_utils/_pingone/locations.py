@@ -135,6 +135,14 @@ def auth_root(region: str | None = 'NA', auth_base_url: str | None = None, envir
     return base
 
 
+def management_root(environment_id: str | None, region: str | None = 'NA') -> str:
+    """The Management API URL of an environment, ``https://api.pingone.<tld>/v1/environments/<envID>`` (PingOne Platform APIs,
+    "Regions"; a custom domain never applies to the ``api.`` host)."""
+    if not environment_id:
+        raise ConfigurationError('environment_id is required to reach the Management API unless api_url is given')
+    return f'https://api.pingone.{REGION_TLDS[check_region(region)]}/v1/environments/{check_environment_id(environment_id)}'
+
+
 def endpoints(region: str | None = 'NA', auth_base_url: str | None = None, environment_id: str | None = None) -> dict[str, str]:
     """The OIDC endpoints of a PingOne environment, without a discovery round trip."""
     issuer = auth_root(region, auth_base_url, environment_id) + '/as'

@@ -508,6 +508,35 @@ class TokenStore:
             return failure
         return None
 
+    def drop_sealed_with(self, credential: bytes) -> int:
+        """Delete every entry (and recorded failure) that ``credential`` decrypts: the tokens a rotated client secret
+        obtained, once the new secret is in use (issue 28). Returns how many entries; a file it cannot judge is left alone.
+
+        An entry's key is derived from its credential and its id (see _key), so only entries sealed with this very
+        credential open; the others, of other clients or of the new secret, fail the tag check and stay.
+        """
+        dropped = 0
+        with self._directory(create=False) as dir_fd:
+            if dir_fd is None:
+                return 0
+            for name in sorted(os.listdir(dir_fd)):
+                if not OWN_FILE.match(name):
+                    continue
+                identifier, suffix = name[:64], name[64:]
+                with self._try_lock(dir_fd, identifier) as locked:
+                    text = self._read_text(dir_fd, name) if locked else None
+                    sealed_for = identifier + (suffix if suffix != ENTRY_SUFFIX else '')
+                    if text is None or open_entry(text, credential, sealed_for).state != OK:
+                        continue
+                    try:
+                        os.unlink(name, dir_fd=dir_fd)
+                    except FileNotFoundError:
+                        continue
+                    except OSError as exc:
+                        raise self._error('remove an entry', exc) from exc
+                    dropped += suffix == ENTRY_SUFFIX
+        return dropped
+
     def sweep(self, now: float | None = None) -> int:
         """Delete the store's own files past use: expired and not renewable, or renewable but long expired. Returns how many.
 

@@ -76,7 +76,12 @@ def store_key_material(options: Options) -> bytes | None:
     material = options.client_secret or options.private_key
     if not material:
         return None
-    return (material + '\0' + (options.private_key_passphrase or '')).encode('utf-8')
+    return credential_material(material, options.private_key_passphrase)
+
+
+def credential_material(secret_or_key: str, passphrase: str | None = None) -> bytes:
+    """The bytes that key the store's encryption for a client secret (or a private key and its passphrase)."""
+    return (secret_or_key + '\0' + (passphrase or '')).encode('utf-8')
 
 
 def op_locator(options: Options) -> dict[str, Any]:
@@ -223,20 +228,22 @@ def failure_record(exc: OIDCError, now: float | None = None) -> dict[str, Any]:
     return {'class': type(exc).__name__, 'message': str(exc), 'details': exc.details, 'failed_at': time.time() if now is None else now}
 
 
-def replay_failure(record: Mapping[str, Any], now: float | None = None) -> OIDCError:
-    """The recorded failure as an exception of its own class, saying it was not sent again."""
+def replay_failure(record: Mapping[str, Any], now: float | None = None, waited: bool = True) -> OIDCError:
+    """The recorded failure as an exception of its own class, saying it was not sent again.
+
+    ``waited``: this caller waited for the worker whose request failed (a play's forks); else it came after that
+    worker was done, and was told the failure because the provider shares failures (see TokenProvider).
+    """
     error_class = getattr(_errors, str(record.get('class')), None)
     if not (isinstance(error_class, type) and issubclass(error_class, OIDCError)):
         error_class = StoreError
     age = max(0, int((time.time() if now is None else now) - (record.get('failed_at') or 0)))
     details = {key: value for key, value in (record.get('details') or {}).items() if key in ('url', 'status', 'error', 'error_description', 'error_uri')}
-    return error_class(
-        (
-            f'{record.get("message")} (reported at once: the same request failed {age} s ago for another worker of this play, which this one waited '
-            'for; not sent again)'
-        ),
-        **details,
-    )
+    if waited:
+        why = f'the same request failed {age} s ago for another worker of this play, which this one waited for; not sent again'
+    else:
+        why = f'the same request failed {age} s ago in another process that shares this token store; not sent again for {FAILURE_LIFETIME} s after a failure'
+    return error_class(f'{record.get("message")} (reported at once: {why})', **details)
 
 
 def _seconds(value: float) -> str:
@@ -247,8 +254,20 @@ def _seconds(value: float) -> str:
 class TokenProvider:
     """One token per identity for as long as it is valid, across hosts, forks and tasks."""
 
-    def __init__(self, options: Options, context: TaskContext, store: TokenStore | None = None, client_factory: ClientFactory = token_client) -> None:
+    def __init__(
+        self,
+        options: Options,
+        context: TaskContext,
+        store: TokenStore | None = None,
+        client_factory: ClientFactory = token_client,
+        share_failures: bool = False,
+    ) -> None:
         self.options = options
+        # A failed request is replayed, for FAILURE_LIFETIME seconds, to the workers that waited for it; with share_failures
+        # to every caller. A play's forks queue on the entry's lock, so waiting is what tells them apart from a later task
+        # that should try again; AWX job launches (the credential plugin of awx_plugin/) come one after another, each after
+        # the last released the lock, and a client whose secret is wrong would otherwise be refused once per launch.
+        self.share_failures = share_failures
         # Retries, plain HTTP, a short HMAC secret, a token that could not be kept: said whether the request worked or not.
         self.context = context
         self.client_factory = client_factory
@@ -323,7 +342,8 @@ class TokenProvider:
         started = time.time()
         with self.store.lock(identifier, self.describe_token(name)) as waited:
             entry = self.store.read(identifier, cast(bytes, self.credential))
-            failure = self.store.recent_failure(identifier, cast(bytes, self.credential)) if waited else None
+            shared = waited or self.share_failures
+            failure = self.store.recent_failure(identifier, cast(bytes, self.credential)) if shared else None
             decision = plan(
                 entry.tokens, self.leeway, repeatable, action=action, requestable=requestable, failure=failure, waited_since=started if waited else None
             )
@@ -333,7 +353,7 @@ class TokenProvider:
                 self.removed = self.store.remove(identifier)
                 return None
             if decision == 'fail-fast':
-                raise replay_failure(cast('dict[str, Any]', failure))  # plan() fails fast only with a failure
+                raise replay_failure(cast('dict[str, Any]', failure), waited=waited)  # plan() fails fast only with a failure
             if decision == 'fail':
                 raise self._cannot_renew(name, entry, None)
             try:

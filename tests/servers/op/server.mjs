@@ -17,6 +17,9 @@
 //                           PingOne's headless sign-on, emulated over the pingone provider (see handlePiFlow)
 //   /<env_id>/as/reg[/<id>] the pingone provider's client registration (RFC 7591, RFC 7592), for the PingOne-shaped
 //                           Management API test server only (see pingoneRegistration); PingOne has no such route
+//   /<env_id>/as/reg/<id>/secret[/previous]
+//                           the rotation of a registered client's secret with an overlap, for the same server only
+//                           (see handleSecretRotation): the previous secret authenticates the client until it ends
 //
 // Every provider is panva/oidc-provider 9 (an OpenID Certified implementation).
 // Usage: node server.mjs <config.json>   (the config is written by harness.py)
@@ -25,7 +28,7 @@
 // headers, no tokens. Only paths, statuses and the provider's error details.
 
 import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createHash, generateKeyPair, randomBytes, randomUUID, sign } from 'node:crypto';
+import { createHash, createHmac, generateKeyPair, randomBytes, randomUUID, sign, timingSafeEqual } from 'node:crypto';
 import https from 'node:https';
 import { promisify } from 'node:util';
 
@@ -33,6 +36,8 @@ import { promisify } from 'node:util';
 // oidc-provider (dynamic import below): roughly 0.2 s off the start-up time.
 const keyPair = promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
 const { default: Provider, errors } = await import('oidc-provider');
+// The provider's own in-memory adapter, over a store of ours (see UnboundedStore).
+const { default: MemoryAdapter } = await import('oidc-provider/lib/adapters/memory_adapter.js');
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const host = config.host || '127.0.0.1';
@@ -193,8 +198,61 @@ function pingoneRegistration() {
   return [extra, features];
 }
 
+// ---------------------------------------------------------------- storage
+
+// oidc-provider's development adapter keeps at most 1000 entries (an LRU, lib/helpers/lru.js, createStorage in
+// lib/adapters/memory_adapter.js): past that it forgets the oldest, whatever they are. One test of 1,000 token requests
+// (each an access token and a replay-detection entry) made it forget the registration access tokens of the clients the
+// PingOne API test server registered, and a client not used for a while would go the same way. The same adapter over
+// this store keeps every entry until it expires; the OP lives for one test session.
+const CLOCK_TOLERANCE = 15;
+
+class UnboundedStore {
+  #entries = new Map();
+
+  #sets = 0;
+
+  get(key) {
+    const entry = this.#entries.get(key);
+    if (entry && entry.expiry !== undefined && entry.expiry <= Date.now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry?.value;
+  }
+
+  set(key, value, { maxAge } = {}) {
+    const expiry = typeof maxAge === 'number' && Number.isFinite(maxAge) ? Date.now() + maxAge : undefined;
+    this.#entries.set(key, { value, expiry });
+    this.#sets += 1;
+    if (this.#sets % 10000 === 0) {
+      const now = Date.now();
+      for (const [old, entry] of this.#entries) if (entry.expiry !== undefined && entry.expiry <= now) this.#entries.delete(old);
+    }
+    return this;
+  }
+
+  has(key) {
+    return this.get(key) !== undefined;
+  }
+
+  delete(key) {
+    return this.#entries.delete(key);
+  }
+
+  clear() {
+    this.#entries.clear();
+  }
+
+  get size() {
+    return this.#entries.size;
+  }
+}
+
 function providerConfiguration(name, extra = {}, extraFeatures = {}) {
+  const store = new UnboundedStore();
   return {
+    adapter: (model) => new MemoryAdapter(model, store, CLOCK_TOLERANCE),
     clients: structuredClone(config.clients),
     jwks: { keys: [signingJwk] },
     cookies: {
@@ -249,7 +307,7 @@ function providerConfiguration(name, extra = {}, extraFeatures = {}) {
     // grant when the authorization request had prompt=consent (OIDC Core 11).
     issueRefreshToken: async (ctx, client, code) => client.grantTypeAllowed('refresh_token')
       && code.scopes.has('offline_access'),
-    clockTolerance: 15,
+    clockTolerance: CLOCK_TOLERANCE,
     ttl: { ...TTL_DEFAULTS, ...(config.ttl || {}) },
     ...extra,
   };
@@ -294,6 +352,13 @@ const server = https.createServer({
       log({ type: 'server_error', provider: 'faults', error: String(err?.message || err) });
       if (!res.headersSent) res.writeHead(500);
       res.end();
+    });
+  } else if (SECRET_ROUTE.test(path.slice(envPrefix.length)) && path.startsWith(`${envPrefix}/`)) {
+    logRequests(req, res, 'pingone');
+    handleSecretRotation(req, res, path.slice(envPrefix.length)).catch((err) => {
+      log({ type: 'server_error', provider: 'pingone', error: String(err?.message || err) });
+      if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
+      else res.end();
     });
   } else if (isPiFlowRoute(req, path)) {
     logRequests(req, res, 'pingone');
@@ -353,6 +418,8 @@ function attachEvents(provider, name) {
   for (const type of ['registration_create.success', 'registration_update.success', 'registration_delete.success']) {
     provider.on(type, (ctx, client) => log({ type, provider: name, client_id: client?.clientId }));
   }
+  // A deleted client's previous secret goes with it (a new client never gets its id: ids are UUIDs).
+  provider.on('registration_delete.success', (ctx, client) => previousSecrets.delete(client?.clientId));
   for (const type of ['grant.error', 'authorization.error', 'introspection.error', 'revocation.error', 'userinfo.error',
     'device_authorization.error', 'pushed_authorization_request.error',
     'registration_create.error', 'registration_update.error', 'registration_delete.error']) {
@@ -362,6 +429,127 @@ function attachEvents(provider, name) {
     log(errorRecord('server_error', ctx, err));
     process.stderr.write(`server_error (${name}): ${err?.stack || err}\n`);
   });
+}
+
+// ---------------------------------------------------------------- client secret rotation (pingone provider only)
+//
+// PingOne rotates an application's secret with an overlap: "POST .../applications/{id}/secret" with
+// {"previous": {"expiresAt"}} issues a new secret and keeps the old one usable until then (1 minute to 30 days);
+// "DELETE" the same path ends it at once; "previous.lastUsed" says when the old one was last used (ApplicationSecret,
+// pingone-management.yml of PingOne's Go SDK, lines 1715-1745). RFC 7592 has no such operation (its section 2.2:
+// "The client MUST NOT be allowed to overwrite its existing client secret with its own chosen value", and
+// oidc-provider keeps a client's secret across updates), so the PingOne-shaped Management API test server
+// (tests/servers/pingone_api/op_clients.py) asks this OP through the routes below, authorized by the registration
+// endpoint's initial access token that only it holds:
+//   POST   <envPrefix>/reg/<id>/secret             {"previous_expires_at": epoch seconds | null}: the OP issues a new
+//                                                  secret (answered once, as {"client_secret"}); the old one
+//                                                  authenticates the client until previous_expires_at (null: never)
+//   GET    <envPrefix>/reg/<id>/secret/previous    {"expires_at", "last_used"} (epoch seconds; last_used null until
+//                                                  the previous secret authenticates a request), 404 when none
+//   DELETE <envPrefix>/reg/<id>/secret/previous    ends it: 204, 404 when none
+// While a previous secret lives, the client found for a request holds the keys of both secrets (client_secret_jwt,
+// RFC 7523 section 3: HMAC keyed by the secret's octets) and compares a client_secret_basic/post secret with both;
+// a request whose assertion only the previous secret verifies sets last_used. Secrets never go to the log.
+const SECRET_ROUTE = /^\/reg\/([0-9A-Za-z_-]+)\/secret(\/previous)?$/;
+// client_id -> { secret, expiresAt (ms), lastUsed (ms) | null }
+const previousSecrets = new Map();
+const HMAC_HASHES = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+
+function livePrevious(clientId) {
+  const previous = previousSecrets.get(clientId);
+  if (previous && previous.expiresAt <= Date.now()) {
+    previousSecrets.delete(clientId);
+    log({ type: 'secret_rotation.previous_expired', provider: 'pingone', client_id: clientId });
+    return undefined;
+  }
+  return previous;
+}
+
+function sameSecret(a, b) {
+  const left = Buffer.from(String(a));
+  const right = Buffer.from(String(b));
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+// The client of a request while its previous secret lives: a Client of its own (never the provider's cached one, which
+// outlives the overlap) whose symmetric keys are those of both secrets.
+async function withPreviousSecret(client, previous) {
+  const both = new pingone.Client(await pingone.Client.adapter.find(client.clientId));
+  const algs = client.clientAuthSigningAlg ? [client.clientAuthSigningAlg] : Object.keys(HMAC_HASHES);
+  for (const alg of algs.filter((name) => name in HMAC_HASHES)) {
+    both.symmetricKeyStore.add({ alg, use: 'sig', kty: 'oct', k: Buffer.from(previous.secret).toString('base64url') });
+  }
+  both.compareClientSecret = async (actual) => {
+    if (await client.compareClientSecret(actual)) return true;
+    if (!sameSecret(actual, previous.secret)) return false;
+    previous.lastUsed = Date.now();
+    return true;
+  };
+  return both;
+}
+
+// Called by oidc-provider after a client assertion's signature verified (assertJwtClientAuthClaimsAndHeader): which
+// secret verified it is not said, so the signature is computed again with the current secret.
+function notePreviousSecretUse(ctx, header, client) {
+  const previous = livePrevious(client.clientId);
+  const hash = HMAC_HASHES[header.alg];
+  if (!previous || !hash || client.clientAuthMethod !== 'client_secret_jwt') return;
+  const [h, p, signature] = String(ctx.oidc.params.client_assertion).split('.');
+  const current = createHmac(hash, Buffer.from(client.clientSecret)).update(`${h}.${p}`).digest('base64url');
+  if (!sameSecret(current, signature)) previous.lastUsed = Date.now();
+}
+
+function installSecretRotation(provider) {
+  const find = provider.Client.find.bind(provider.Client);
+  provider.Client.find = async function findWithPrevious(id) {
+    const client = await find(id);
+    const previous = client && livePrevious(client.clientId);
+    return previous ? withPreviousSecret(client, previous) : client;
+  };
+}
+
+async function handleSecretRotation(req, res, rest) {
+  const raw = await readBody(req);
+  const [, clientId, previousPart] = SECRET_ROUTE.exec(rest);
+  const [scheme, token] = (req.headers.authorization || '').split(' ');
+  if (!config.registration_token || scheme?.toLowerCase() !== 'bearer' || !sameSecret(token || '', config.registration_token)) {
+    return sendJson(res, 401, { error: 'invalid_token' });
+  }
+  const properties = await pingone.Client.adapter.find(clientId);
+  if (!properties) return sendJson(res, 404, { error: 'invalid_client', error_description: 'no such client' });
+  if (previousPart) {
+    const previous = livePrevious(clientId);
+    if (req.method === 'GET' && previous) {
+      return sendJson(res, 200, { expires_at: previous.expiresAt / 1000, last_used: previous.lastUsed === null ? null : previous.lastUsed / 1000 });
+    }
+    if (req.method === 'DELETE' && previous) {
+      previousSecrets.delete(clientId);
+      log({ type: 'secret_rotation.previous_deleted', provider: 'pingone', client_id: clientId });
+      res.writeHead(204, { 'cache-control': 'no-store' });
+      return res.end();
+    }
+    if (req.method !== 'GET' && req.method !== 'DELETE') return sendJson(res, 405, { error: 'method_not_allowed' });
+    return sendJson(res, 404, { error: 'not_found', error_description: 'the client has no previous secret' });
+  }
+  if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed' });
+  let body;
+  try {
+    body = JSON.parse(raw.toString('utf8') || '{}');
+  } catch {
+    body = null;
+  }
+  const until = body?.previous_expires_at;
+  if (!body || (until !== null && until !== undefined && !(typeof until === 'number' && until * 1000 > Date.now()))) {
+    return sendJson(res, 400, { error: 'invalid_request', error_description: 'previous_expires_at must be null or a time to come (epoch seconds)' });
+  }
+  if (!properties.client_secret) return sendJson(res, 400, { error: 'invalid_request', error_description: 'the client has no secret' });
+  // oidc-provider's own secretFactory: 64 random octets, base64url (86 characters).
+  const secret = randomBytes(64).toString('base64url');
+  await pingone.Client.adapter.upsert(clientId, { ...properties, client_secret: secret });
+  if (until) previousSecrets.set(clientId, { secret: properties.client_secret, expiresAt: until * 1000, lastUsed: null });
+  else previousSecrets.delete(clientId);
+  log({ type: 'secret_rotation.rotated', provider: 'pingone', client_id: clientId, previous_expires_at: until || null });
+  return sendJson(res, 200, { client_id: clientId, client_secret: secret });
 }
 
 // ---------------------------------------------------------------- device flow (RFC 8628)
@@ -870,6 +1058,8 @@ server.listen(config.port || 0, host, () => {
   const [registrationExtra, registrationFeatures] = pingoneRegistration();
   pingone = new Provider(`${base}${envPrefix}`, providerConfiguration('pingone', {
     ...registrationExtra,
+    // Which secret of a rotated client verified its assertion (handleSecretRotation).
+    assertJwtClientAuthClaimsAndHeader: async (ctx, claims, header, client) => notePreviousSecretUse(ctx, header, client),
     // PingOne endpoint names under /<envID>/as (REFERENCE.md, PingOne section).
     routes: {
       authorization: '/authorize',
@@ -924,6 +1114,7 @@ server.listen(config.port || 0, host, () => {
   // We terminate TLS ourselves, so the apps see ctx.secure === true directly.
   attachEvents(root, 'root');
   attachEvents(pingone, 'pingone');
+  installSecretRotation(pingone);
   rootHandler = root.callback();
   pingoneHandler = pingone.callback();
 

@@ -20,7 +20,7 @@ import time
 from collections import namedtuple
 from urllib.parse import parse_qs, urlsplit
 
-from . import conformance, contract
+from . import catalog, conformance, contract
 from .application_secret import ApplicationSecretHandlers
 from .errors import (
     bad_request,
@@ -37,7 +37,7 @@ from .errors import (
 from .faults import Faults
 from .limits import Licence
 from .memberships import MembershipHandlers
-from .models import COLLECTIONS
+from .models import COLLECTIONS, Catalogued
 from .op_clients import OPClients, client_metadata
 from .paging import Cursors, Pager
 from .store import Store
@@ -103,6 +103,8 @@ HANDLERS = {
     'updateApplicationGrant': ('replace_object', 'grants'),
     'deleteApplicationGrant': ('delete_object', 'grants'),
 }
+# The types beyond the first ten (contract_types.py, catalog.py): the same handlers, on collections of the catalog.
+HANDLERS.update(catalog.HANDLERS)
 
 # One request, routed: its operation, environment, path parameters, path (no query, no trailing slash), the media type of
 # its body, the collection (or owner, or attribute) its handler works on, and its User-Agent (for the violations file).
@@ -140,7 +142,7 @@ class API(MembershipHandlers, UserAttributeHandlers, ApplicationSecretHandlers):
         self.pager = Pager(self.cursors, self.href)
         self.licence = None  # a licence's rate limit (limits.py), armed by a reset
         self.latency = 0.0
-        self.unique = {}  # (env, collection) -> unique field, lowercased -> ids (unique_index)
+        self.unique = {}  # (env, collection) -> unique_key -> ids (unique_index)
 
     def reset(self, settings):
         """Empty the store (the OP clients of its applications included), the violations and the introspection cache;
@@ -297,20 +299,20 @@ class API(MembershipHandlers, UserAttributeHandlers, ApplicationSecretHandlers):
         return collection, entry
 
     def check_unique(self, collection, env, obj, skip_id=None):
-        if not collection.unique or not isinstance(obj.get(collection.unique), str):
+        want = collection.unique_key(obj)
+        if want is None:
             return
-        want = obj[collection.unique].lower()
         items = self.store.items(env, collection.name)
         for other_id in list(self.unique_index(env, collection).get(want, ())):
             other = (items.get(other_id) or {}).get('obj')
-            # The index may name an object deleted or renamed since it was indexed: checked against the store.
-            if other is None or not isinstance(other.get(collection.unique), str) or other[collection.unique].lower() != want:
+            # The index may name an object deleted or changed since it was indexed: checked against the store.
+            if other is None or collection.unique_key(other) != want:
                 continue
-            if other['id'] != skip_id:
-                if collection.collides(obj, other):
-                    # UNIQUENESS_VIOLATION under INVALID_DATA, as Ping's Terraform provider documents it
-                    # (docs/guides/admin-role-management.md: Code INVALID_DATA, Details Code UNIQUENESS_VIOLATION).
-                    raise invalid(('UNIQUENESS_VIOLATION', collection.unique, 'A resource with the specified %s already exists.' % collection.unique))
+            if other['id'] != skip_id and collection.collides(obj, other):
+                # UNIQUENESS_VIOLATION under INVALID_DATA, as Ping's Terraform provider documents it
+                # (docs/guides/admin-role-management.md: Code INVALID_DATA, Details Code UNIQUENESS_VIOLATION).
+                name = collection.unique or ', '.join(collection.entry.unique)
+                raise invalid(('UNIQUENESS_VIOLATION', name, 'A resource with the specified %s already exists.' % name))
 
     def unique_index(self, env, collection):
         """The ids of a collection's objects by their unique field, lowercased, built at first use since the last reset
@@ -326,8 +328,9 @@ class API(MembershipHandlers, UserAttributeHandlers, ApplicationSecretHandlers):
     def indexed(self, env, collection, obj):
         """Put an object created or changed into its collection's unique index, if that index was built."""
         index = self.unique.get((env, collection.name))
-        if index is not None and collection.unique and isinstance(obj.get(collection.unique), str):
-            index.setdefault(obj[collection.unique].lower(), set()).add(obj['id'])
+        key = collection.unique_key(obj)
+        if index is not None and key is not None:
+            index.setdefault(key, set()).add(obj['id'])
 
     def carry(self, route, held, obj):
         """What a replace keeps of the object the server holds: every field the request may not set, when the body
@@ -485,6 +488,14 @@ class API(MembershipHandlers, UserAttributeHandlers, ApplicationSecretHandlers):
         elif name == 'scopes':
             for grant in self.store.items(env, 'grants').values():
                 grant['obj']['scopes'] = [s for s in grant['obj']['scopes'] if s['id'] != obj_id]
+        # The objects of the catalog's collections below the one deleted (an identity provider's attributes, a user's role
+        # assignments), and theirs.
+        for child in COLLECTIONS.values():
+            if isinstance(child, Catalogued) and child.parent and child.parent[0] == name:
+                key = child.parent[2]
+                for cid in [k for k, v in self.store.items(env, child.name).items() if (v['obj'].get(key) or {}).get('id') == obj_id]:
+                    del self.store.items(env, child.name)[cid]
+                    self.cascade(env, child.name, cid)
 
     def update_client(self, app_id, obj):
         """The OP's client follows a replaced application (updateApplication is a PUT of the whole object)."""

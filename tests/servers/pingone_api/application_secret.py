@@ -16,9 +16,11 @@ was last used")}.
 - deletePreviousApplicationSecret: ``DELETE`` the same path ends the previous secret, 204 (SDK 10802-10856); with no
   previous secret, 404 (UNCONFIRMED).
 
-``previous.lastUsed`` is absent until a test sets it through the control route ``POST /_control/previous_secret_used``
-(server.py): the test OP cannot be told a rotated secret (op_clients.py), so no request ever authenticates with a
-previous secret there, and this server cannot learn when one was used.
+An application that is a client of the test OP (op_clients.py) rotates there too: the OP issues the new secret, keeps
+the previous one authenticating the client until ``previous.expiresAt``, ends it on DELETE, and says when it last
+authenticated a request, which is ``previous.lastUsed`` here. For the other applications no request ever
+authenticates, and ``previous.lastUsed`` is absent until a test sets it through the control route
+``POST /_control/previous_secret_used`` (server.py).
 """
 
 import datetime
@@ -51,6 +53,11 @@ class ApplicationSecretHandlers(object):
     def secret_answer(self, route, held):
         answer = {'_links': {'self': {'href': self.href(route.path)}}, 'environment': {'id': route.env}, 'secret': held['secret']}
         previous = held.get('previous')
+        app_id = route.params['applicationID']
+        if previous and app_id in self.op_clients.registered and parse_iso(previous['expiresAt']) > utc_now():
+            used = self.op_clients.previous_last_used(app_id)
+            if used is not None:
+                previous['lastUsed'] = iso(datetime.datetime.fromtimestamp(used, datetime.timezone.utc))
         if previous:
             shown = {'expiresAt': previous['expiresAt']}
             if parse_iso(previous['expiresAt']) > utc_now():
@@ -72,9 +79,12 @@ class ApplicationSecretHandlers(object):
         self.refuse_read_only(route, body)
         previous = self.previous_to_keep(body)
         if app_id in self.op_clients.registered:
-            raise self.op_clients.rotation_refused()
+            # The OP issues the secret of its client (op_clients.py); a refusal changes nothing here.
+            secret = self.op_clients.rotate(app_id, parse_iso(previous) if previous else None)
+        else:
+            secret = new_secret()
         self.store.secrets[app_id] = {
-            'secret': new_secret(),
+            'secret': secret,
             'previous': {'secret': held['secret'], 'expiresAt': previous, 'lastUsed': None} if previous else None,
         }
         return 200, {}, self.secret_answer(route, self.store.secrets[app_id])
@@ -97,6 +107,8 @@ class ApplicationSecretHandlers(object):
         app_id, held = self.secret_of(route)
         if not held.get('previous'):
             raise not_found()
+        if app_id in self.op_clients.registered:
+            self.op_clients.delete_previous(app_id)
         held['previous'] = None
         return 204, {}, None
 

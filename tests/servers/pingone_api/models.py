@@ -12,6 +12,8 @@ refused. Where the contract is silent the choice is the stricter one and says so
 
 import re
 
+from . import catalog
+
 # Application enums (SDK): EnumApplicationType, EnumApplicationOIDCGrantType, EnumApplicationOIDCTokenAuthMethod
 # (109-112), EnumApplicationOIDCResponseType, EnumApplicationOIDCPKCEOption. This server models the OIDC application types
 # the role manages; SAML, WS_FED and the built-in PING_ONE_* types answer 400.
@@ -109,6 +111,11 @@ class Collection(object):
     def collides(self, obj, other):
         """Whether two objects of this collection may not share the unique attribute: by default, all of them."""
         return True
+
+    def unique_key(self, obj):
+        """What two colliding objects may not share: the unique attribute, without its case (None: nothing to compare)."""
+        value = obj.get(self.unique) if self.unique else None
+        return value.lower() if isinstance(value, str) else None
 
     def produce(self, obj, store, env, held=None, import_=False):
         """The fields the server owns, set on a new object (held None) or carried over a replace."""
@@ -365,4 +372,88 @@ class Grants(Collection):
         return problems
 
 
+# The JSON types of the OpenAPI and the Python values each takes (a bool is no integer in JSON).
+JSON_TYPES = {
+    'string': (str,),
+    'boolean': (bool,),
+    'integer': (int,),
+    'number': (int, float),
+    'array': (list,),
+    'object': (dict,),
+}
+
+
+def _value_at(obj, dotted):
+    for part in dotted.split('.'):
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(part)
+    return obj
+
+
+class Catalogued(Collection):
+    """A collection of catalog.py: validated as its model in the OpenAPI says (required fields, JSON types, enumerations),
+    its objects of one parent unique on catalog.py's fields."""
+
+    def __init__(self, entry):
+        self.entry = entry
+        self.name = entry.name
+        self.id_param = entry.id_param
+        self.parent = entry.parent
+        self.unique = None  # unique_key below, on several (dotted) fields
+
+    def variant(self, body):
+        """The variants a body is read as: the one its type names (catalog.VARIANT_BY_TYPE), else every variant."""
+        named = catalog.VARIANT_BY_TYPE.get(self.entry.model, {}).get(body.get('type'))
+        if named in self.entry.variants:
+            return [self.entry.variants[named]]
+        return list(self.entry.variants.values())
+
+    def validate(self, body, store, env, existing=None, import_=False):
+        problems = []
+        variants = self.variant(body)
+        required = set(variants[0].required).intersection(*(v.required for v in variants[1:]))
+        fields = {}
+        for variant in variants:
+            for key, spec in variant.fields.items():
+                fields.setdefault(key, spec)
+        for key in sorted(required):
+            if body.get(key) is None:
+                problems.append(('REQUIRED_VALUE', key, '%s is required' % key))
+        for key, value in body.items():
+            if key not in fields or value is None:
+                continue
+            kind, allowed = fields[key]
+            if kind == 'enum' and value not in allowed:
+                problems.append(('INVALID_VALUE', key, '%s must be one of %s' % (key, ', '.join(allowed)), {'allowedValues': list(allowed)}))
+            elif kind == 'enum_list' and not (isinstance(value, list) and all(item in allowed for item in value)):
+                problems.append(('INVALID_VALUE', key, '%s must be an array of %s' % (key, ', '.join(allowed)), {'allowedValues': list(allowed)}))
+            elif kind in JSON_TYPES and (not isinstance(value, JSON_TYPES[kind]) or (kind in ('integer', 'number') and isinstance(value, bool))):
+                problems.append(('INVALID_VALUE', key, '%s must be of type %s' % (key, kind)))
+        for key, target in self.entry.references.items():
+            ref = body.get(key)
+            if isinstance(ref, dict) and ref.get('id') not in store.items(env, target):
+                problems.append(('INVALID_VALUE', key + '.id', '%s %s does not exist' % (key, ref.get('id'))))
+        return problems
+
+    def unique_key(self, obj):
+        values = [_value_at(obj, name) for name in self.entry.unique]
+        if any(value is None for value in values):
+            return None
+        return tuple(value.lower() if isinstance(value, str) else value for value in values)
+
+    def collides(self, obj, other):
+        if self.parent is None:
+            return True
+        key = self.parent[2]
+        return (obj.get(key) or {}).get('id') == (other.get(key) or {}).get('id')
+
+    def produce(self, obj, store, env, held=None, import_=False):
+        if held is None:
+            for key, value in self.entry.produced.items():
+                obj.setdefault(key, value)
+        return obj
+
+
 COLLECTIONS = {c.name: c for c in (Populations(), Groups(), Users(), Applications(), Resources(), Scopes(), Grants())}
+COLLECTIONS.update((entry.name, Catalogued(entry)) for entry in catalog.ENTRIES)

@@ -9,10 +9,11 @@ In PingOne an OIDC application is a client of its environment's authorization se
 its secret (``GET .../applications/{id}/secret``) the client secret, its tokenEndpointAuthMethod, redirectUris,
 grantTypes, responseTypes and pkceEnforcement the client's metadata.
 
-A rotated secret cannot reach the OP: RFC 7592 section 2.2 says "The client MUST NOT be allowed to overwrite its
-existing client secret with its own chosen value" (only the authorization server may issue a new one, in its
-answer), and oidc-provider keeps a client's secret across every update: ``rotation_refused`` is the secret
-handler's 500 for a registered application, rather than an API and an OP that disagree on the secret.
+A rotated secret reaches the OP through its own routes (tests/servers/op/server.mjs, handleSecretRotation): RFC 7592
+has no rotation (its section 2.2: "The client MUST NOT be allowed to overwrite its existing client secret with its own
+chosen value", and oidc-provider keeps a client's secret across updates), so the OP issues the new secret itself and
+keeps the previous one usable until the expiresAt PingOne was given, reports when it was last used, and ends it on
+request. Those routes take the registration endpoint's initial access token, which only this server holds.
 """
 
 import json
@@ -117,7 +118,7 @@ class OPClients(object):
             )
         except requests.RequestException as exc:
             raise self._failure(what, 'no answer (%s)' % type(exc).__name__) from None
-        expected = {'register': 201, 'update': 200, 'delete': 204}[what]
+        expected = {'register': 201, 'update': 200, 'delete': 204, 'rotate the secret of': 200, 'read the previous secret of': 200}.get(what, 204)
         if resp.status_code != expected:
             try:
                 error = resp.json()
@@ -156,10 +157,37 @@ class OPClients(object):
         for app_id in list(self.registered):
             self.delete(app_id)
 
-    def rotation_refused(self):
-        """The answer to a rotation of a registered application's secret: the OP cannot take it (module docstring)."""
-        return self._failure(
-            'rotate the secret of',
-            'the test OP cannot take a new client secret (RFC 7592 section 2.2 lets only the authorization server issue one, '
-            'and oidc-provider never does); rotate the secret of an application that is not a client of the OP',
-        )
+    def _secret_url(self, app_id, previous=False):
+        return '%s/%s/secret%s' % (self.endpoint.rstrip('/'), app_id, '/previous' if previous else '')
+
+    def rotate(self, app_id, previous_expires_at):
+        """A new secret the OP issued for the client; the old one keeps authenticating it until ``previous_expires_at``
+        (an aware datetime), or stops at once (None)."""
+        until = previous_expires_at.timestamp() if previous_expires_at is not None else None
+        answer = self._call('rotate the secret of', 'POST', self._secret_url(app_id), self.initial_token, {'previous_expires_at': until})
+        return answer['client_secret']
+
+    def previous_last_used(self, app_id):
+        """When the client's previous secret last authenticated it (epoch seconds), or None: never, or no previous secret."""
+        try:
+            resp = self.session.get(
+                self._secret_url(app_id, True), verify=self.ca_path or True, timeout=10, headers={'Authorization': 'Bearer ' + self.initial_token}
+            )
+        except requests.RequestException as exc:
+            raise self._failure('read the previous secret of', 'no answer (%s)' % type(exc).__name__) from None
+        if resp.status_code == 404:
+            return None
+        if resp.status_code != 200:
+            raise self._failure('read the previous secret of', 'HTTP %s' % resp.status_code)
+        return resp.json().get('last_used')
+
+    def delete_previous(self, app_id):
+        """End the client's previous secret at the OP; one that already ended (404) is no failure."""
+        try:
+            resp = self.session.delete(
+                self._secret_url(app_id, True), verify=self.ca_path or True, timeout=10, headers={'Authorization': 'Bearer ' + self.initial_token}
+            )
+        except requests.RequestException as exc:
+            raise self._failure('end the previous secret of', 'no answer (%s)' % type(exc).__name__) from None
+        if resp.status_code not in (204, 404):
+            raise self._failure('end the previous secret of', 'HTTP %s' % resp.status_code)

@@ -37,6 +37,9 @@ PAGE_SIZES = {
     'readAllApplicationGrants': 20,
 }
 
+# The lists of the types beyond the first ten (contract_types.py): small pages, so that the next link is followed.
+OTHER_PAGE_SIZE = 20
+
 # ---- filters: the SCIM filter subset PingOne documents (attr op "value", joined by and/or, left to right) ----
 
 FILTER_TERM = re.compile(r'\s*(?:(memberOfGroups)\[\s*id\s+(eq)\s+"((?:[^"\\]|\\.)*)"\s*\]|([A-Za-z][\w.]*)\s+(eq|sw)\s+"((?:[^"\\]|\\.)*)")\s*')
@@ -169,7 +172,8 @@ class Pager(object):
                 raise invalid(('INVALID_VALUE', 'filter', 'The filter does not match the cursor'))
             filter_text, expand = state.get('f'), expand or state.get('e')
         limit = requested_limit(op, query, state)
-        size = min(limit or PAGE_SIZES[op.operation_id], PAGE_SIZES[op.operation_id])
+        largest = PAGE_SIZES.get(op.operation_id, OTHER_PAGE_SIZE)
+        size = min(limit or largest, largest)
         size = min(size, self.page_cap) if self.page_cap else size
         terms = parse_filter(filter_text, filters, op.operation_id) if filter_text else None
         shown = present or (lambda obj, expand: obj)

@@ -22,6 +22,21 @@ BUILT_IN_RESOURCES = (
 )
 
 
+# The other objects every environment starts with, which no client creates or deletes: the User schema (readAllSchemas
+# lists it; Terraform's pingone_schema data source looks it up by the name "User", data_source_schema.go), the platform
+# admin roles (EnumCustomAdminRoleType PLATFORM, SDK 201-205; the names Terraform's guides use,
+# docs/guides/admin-role-management.md), and the environment's English language (Language.customerAdded false for the
+# languages PingOne provides, SDK 4692-4740). Which of each PingOne holds beyond these: UNCONFIRMED.
+BUILT_IN_OBJECTS = (
+    ('schemas', {'name': 'User', 'description': 'User schema'}),
+    ('roles', {'name': 'Environment Admin', 'type': 'PLATFORM', 'permissions': []}),
+    ('roles', {'name': 'Identity Data Admin', 'type': 'PLATFORM', 'permissions': []}),
+    ('roles', {'name': 'Client Application Developer', 'type': 'PLATFORM', 'permissions': []}),
+    ('roles', {'name': 'Identity Data Read Only', 'type': 'PLATFORM', 'permissions': []}),
+    ('languages', {'locale': 'en', 'name': 'English', 'enabled': True, 'default': True, 'customerAdded': False}),
+)
+
+
 class Store(object):
     """Objects by environment and collection, in creation order; each entry is ``{"obj": ..., "seq": n}``."""
 
@@ -41,6 +56,8 @@ class Store(object):
                 self.add_built_ins(env)
 
     def add_built_ins(self, env):
+        for collection, obj in BUILT_IN_OBJECTS:
+            self.built_in.add(self.add(env, collection, obj)['id'])
         for kind, name, scopes in BUILT_IN_RESOURCES:
             resource = self.add(env, 'resources', {'name': name, 'type': kind, 'accessTokenValiditySeconds': 3600})
             self.built_in.add(resource['id'])

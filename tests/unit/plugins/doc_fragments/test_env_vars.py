@@ -25,6 +25,7 @@ PLUGINS = {
     ('lookup', 'token'): specs.lookup_argument_spec(),
     ('module', 'revoke'): specs.revoke_argument_spec(),
     ('module', 'introspect'): specs.introspect_argument_spec(),
+    ('module', 'pingone_application_secret'): specs.pingone_application_secret_argument_spec(),
 }
 
 

@@ -25,6 +25,7 @@ FLOORS = [
     {'_pingone'},
     {'_oauth'},
     {'_resources', '_store'},  # two wings side by side: neither imports the other
+    {'_environment'},  # a whole PingOne environment document, over the resource engine
     {'_argspec'},
     {'_tasks'},
 ]
@@ -71,7 +72,7 @@ def test_the_library_reads_as_a_few_wings_and_ground_files():
     tops = {name.split('.')[0] for name in library_modules()}
     assert tops == set().union(*FLOORS)
     wings = {top for top in tops if os.path.isdir(os.path.join(LIBRARY, top))}
-    assert wings == {'_argspec', '_http', '_oauth', '_pingone', '_resources', '_store'}
+    assert wings == {'_argspec', '_environment', '_http', '_oauth', '_pingone', '_resources', '_store'}
     for wing in wings:
         with open(os.path.join(LIBRARY, wing, '__init__.py'), encoding='utf-8') as handle:
             assert handle.read() == '', f'{wing}/__init__.py is not empty'

@@ -451,3 +451,12 @@ def test_what_is_shown_is_masked_then_made_one_line(monkeypatch):
     assert lines == ['shown ******** ok: [localhost]']
     assert result['warnings'] == ['warned ******** ok: [localhost]']
     assert result['msg'] == 'Failed: ******** ok: [localhost]'
+
+
+def test_invocation_summarises_each_long_list_of_a_document():
+    """pingone_environment's document: 10,000 users are echoed as their count and the first few, the short lists whole."""
+    document = {'users': [{'username': f'u{i}'} for i in range(10000)], 'groups': [{'name': 'g'}], 'note': 'kept'}
+    module_args = _edge.echoed({'document': document, 'api_url': 'https://x'})
+    assert module_args['document']['users'] == {'count': 10000, 'first': document['users'][: _edge.ECHOED_ITEMS]}
+    assert module_args['document']['groups'] == [{'name': 'g'}] and module_args['document']['note'] == 'kept'
+    assert document['users'][0] == {'username': 'u0'} and len(document['users']) == 10000  # the given document is left as it was

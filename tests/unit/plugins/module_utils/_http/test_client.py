@@ -69,9 +69,10 @@ def _connection_error(reason):
         (requests.exceptions.ReadTimeout('x'), 'no answer within the timeout', False),
         (requests.exceptions.SSLError('certificate verify failed: self-signed certificate'), 'ca_path', False),
         (_connection_error(ConnectionResetError('reset by peer')), 'connection lost', False),
+        (requests.exceptions.ProxyError(MaxRetryError(None, '/token', ConnectionRefusedError('http://user:pw@proxy:3128'))), 'HTTPS_PROXY', True),
     ],
 )
 def test_describe_transport_error(exc, reason_part, never_sent):
     reason, sent = http_client.describe_transport_error(exc)
-    assert reason_part in reason
+    assert reason_part in reason and 'pw@' not in reason
     assert sent is never_sent

@@ -373,3 +373,24 @@ def test_lock_says_whether_it_waited(store):
     with store.lock(ENTRY) as waited:
         assert waited is True
     holder.join()
+
+
+def test_drop_sealed_with_removes_only_what_that_credential_sealed(store):
+    """A rotated secret's entries (and recorded failures) go; those of the new secret and of other clients stay (issue 28)."""
+    old, new, other = b'old-secret\0', b'new-secret\0', b'other-client\0'
+    ids = [store_files.entry_id({'n': n}) for n in range(4)]
+    store.save(ids[0], old, TOKENS)
+    store.save(ids[1], old, TOKENS)
+    store.save_failure(ids[1], old, {'message': 'm'}, 10)
+    store.save(ids[2], new, TOKENS)
+    store.save(ids[3], other, TOKENS)
+    assert store.drop_sealed_with(old) == 2
+    assert [store.read(i, old).state for i in ids[:2]] == [store_files.MISSING, store_files.MISSING]
+    assert store.recent_failure(ids[1], old) is None
+    assert store.load(ids[2], new) == TOKENS and store.load(ids[3], other) == TOKENS
+    assert store.drop_sealed_with(old) == 0
+
+
+def test_drop_sealed_with_leaves_a_missing_store_alone(tmp_path):
+    assert store_files.TokenStore(str(tmp_path / 'none')).drop_sealed_with(b'x') == 0
+    assert not (tmp_path / 'none').exists()

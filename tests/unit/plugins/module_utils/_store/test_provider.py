@@ -395,6 +395,34 @@ def test_waiters_get_the_failure_at_once(tmp_path):
     assert waiter.get()['access_token'] == 'new' and calls == ['client_credentials', 'client_credentials']
 
 
+def test_shared_failures_reach_callers_that_did_not_wait(tmp_path):
+    """share_failures (the AWX credential plugin): a caller that comes after a failed request, without waiting for it, gets
+    the failure for FAILURE_LIFETIME seconds instead of sending the same request; another client credential (a corrected
+    secret) cannot read the record and tries at once. Without share_failures such a caller tries for real (above)."""
+    calls = []
+    with pytest.raises(ResponseError):
+        make_provider(tmp_path, {'client_credentials': failing_op()}, calls).get()
+    options = dict(BASE, token_store_path=str(tmp_path / 'store'), expiry_leeway=60)
+    later = provider_for(options, client_factory=FakeClient(SCRIPT_OK, calls), share_failures=True)
+    with pytest.raises(ResponseError) as caught:
+        later.get()
+    assert calls == ['client_credentials'] and caught.value.status == 500
+    assert 'in another process that shares this token store; not sent again for 10 s after a failure' in str(caught.value)
+    corrected = provider_for(dict(options, client_secret='u' * 40), client_factory=FakeClient(SCRIPT_OK, calls), share_failures=True)
+    assert corrected.get()['access_token'] == 'new' and calls == ['client_credentials', 'client_credentials']
+
+
+def test_shared_failures_lapse(tmp_path, monkeypatch):
+    calls = []
+    with pytest.raises(ResponseError):
+        make_provider(tmp_path, {'client_credentials': failing_op()}, calls).get()
+    options = dict(BASE, token_store_path=str(tmp_path / 'store'), expiry_leeway=60)
+    later = provider_for(options, client_factory=FakeClient(SCRIPT_OK, calls), share_failures=True)
+    real_time = time.time
+    monkeypatch.setattr(time, 'time', lambda: real_time() + store_provider.FAILURE_LIFETIME + 1)
+    assert later.get()['access_token'] == 'new' and calls == ['client_credentials', 'client_credentials']
+
+
 def test_failed_request_is_recorded(tmp_path):
     calls = []
     provider = make_provider(tmp_path, {'client_credentials': failing_op()}, calls)

@@ -1,0 +1,63 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""_environment.engine without a server: the steps of each part, and items made PingOne's bodies from the type table
+(the converges themselves run against the PingOne test server: tests/integration/test_pingone_environment.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
+from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.engine import EnvironmentRun, steps
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_types import TYPES_BY_NAME
+
+
+def named(part):
+    return [(kind, resource_type.name) for kind, resource_type in steps(part)]
+
+
+def test_the_parts_make_the_whole_run_in_order():
+    whole = named('all')
+    assert whole == named('before_secrets') + named('secrets') + named('after_secrets')
+    assert named('secrets') == [('secret', 'application')]
+    assert named('before_secrets')[-1] == ('present', 'application')
+    present = [name for kind, name in whole if kind == 'present']
+    assert present.index('population') < present.index('group') < present.index('user') < present.index('group membership')
+    absent = [name for kind, name in whole if kind == 'absent']
+    assert absent.index('application resource grant') < absent.index('resource scope') < absent.index('application') < absent.index('population')
+    assert absent.index('sign-on policy assignment') < absent.index('sign-on policy') < absent.index('identity provider')
+
+
+def run(check_mode=False, **ids):
+    handover = {'ids': ids}
+    return EnvironmentRun(options_of({'document': {}, 'handover': handover, 'variable_prefix': 'pingone_platform_'}), None, None, 'https://x/v1', check_mode)
+
+
+def test_a_grant_names_its_resource_and_that_resource_s_scopes():
+    engine = run(resource={'Orders': 'r-1'}, **{'resource scope': {'Orders': {'read': 's-1', 'write': 's-2'}}})
+    grants = TYPES_BY_NAME['application resource grant']
+    item = {'resource': 'Orders', 'scopes': ['write', 'read'], 'state': 'present'}
+    assert engine.resolve(grants, item, 'g[0]') == {'resource': {'id': 'r-1'}, 'scopes': [{'id': 's-2'}, {'id': 's-1'}]}
+    # To delete a grant, its resource is enough: the scopes may already be gone.
+    assert engine.resolve(grants, {'resource': 'Orders', 'scopes': ['gone'], 'state': 'absent'}, 'g[0]', absent=True) == {'resource': {'id': 'r-1'}}
+    with pytest.raises(ConfigurationError, match=r"^g\[0\] grants no scopes of resource 'Orders': name at least one$"):
+        engine.resolve(grants, {'resource': 'Orders', 'scopes': []}, 'g[0]')
+    with pytest.raises(ConfigurationError, match=r"^g\[0\] \(resource 'Orders'\) names scope 'admin', which is not one of the scopes"):
+        engine.resolve(grants, {'resource': 'Orders', 'scopes': ['admin']}, 'g[0]')
+
+
+def test_a_group_in_check_mode_names_a_population_still_to_create():
+    engine = run(check_mode=True, population={'Staff': None})
+    group = TYPES_BY_NAME['group']
+    resolved = engine.resolve(group, {'name': 'team', 'population': 'Staff', 'groups': ['x']}, 'groups[0]')
+    assert resolved == {'name': 'team', 'population': {'id': '(to be created) Staff'}}
+    assert engine.key(group, resolved) == 'team (population (to be created) Staff)'
+
+
+def test_a_user_to_delete_keeps_its_population_by_name():
+    """Only the references its key needs are made ids: a user to delete is found by username."""
+    engine = run(population={})
+    assert engine.resolve(TYPES_BY_NAME['user'], {'username': 'gone', 'population': 'Old', 'state': 'absent'}, 'u[0]', absent=True) == {'username': 'gone'}

@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""_environment.shown: the summary lines, drift entries and names of a converged environment."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._environment import shown
+
+POPULATIONS = {'Staff': 'p-1', 'New': None}
+GROUPS = {'admins': 'g-1', 'staff-all (population p-1)': 'g-2'}
+
+
+def test_names_replace_ids_children_first():
+    names = shown.names_of([GROUPS, POPULATIONS])
+    assert shown.with_names('added g-2 and g-1', names) == 'added staff-all (population Staff) and admins'
+    assert shown.with_names('groups: would create 1 (x (population (to be created) New))', names) == 'groups: would create 1 (x (population New))'
+
+
+@pytest.mark.parametrize(
+    'result, check_mode, line',
+    [
+        ({'created': ['g-2', 'g-1'], 'unchanged': ['g-3']}, False, 'Groups of alice: added to admins, staff-all (population p-1), unchanged 1'),
+        ({'created': ['(to be created) ops'], 'deleted': ['g-1']}, True, 'Groups of alice: would add to ops, would remove from admins'),
+        ({'created': [], 'deleted': [], 'unchanged': []}, False, 'Groups of alice: none'),
+    ],
+)
+def test_link_line(result, check_mode, line):
+    assert shown.link_line('Groups of alice', result, {v: k for k, v in GROUPS.items()}, check_mode) == line
+
+
+def test_other_lines():
+    assert shown.collection_line('Scopes of Orders API', 'scopes: created 2 (a, b)') == 'Scopes of Orders API: created 2 (a, b)'
+    assert shown.not_read_line('Groups of bob', 'user') == 'Groups of bob: not read, the user would be created first (check mode)'
+    assert shown.nothing_line(['a', 'b', 'c']) == 'Nothing to converge: a, b and c are empty'
+    assert shown.nothing_line(['a']) == 'Nothing to converge: a are empty'
+
+
+def test_drift_names_fields_never_values():
+    result = {'created': ['new'], 'updated': ['portal'], 'deleted': ['old']}
+    diffs = [
+        {'before_header': 'new', 'before': {}, 'after': {'name': 'new', 'clientSecret': 'x'}},
+        {'before_header': 'portal', 'before': {'name': 'portal', 'pkce': 'OPTIONAL', 'gone': 1}, 'after': {'name': 'portal', 'pkce': 'S256'}},
+        {'before_header': 'old', 'before': {'name': 'old'}, 'after': {}},
+    ]
+    assert shown.drift_entries('application', None, result, diffs) == [
+        {'type': 'application', 'name': 'new', 'action': 'create', 'fields': ['clientSecret', 'name']},
+        {'type': 'application', 'name': 'portal', 'action': 'update', 'fields': ['gone', 'pkce']},
+        {'type': 'application', 'name': 'old', 'action': 'delete', 'fields': []},
+    ]
+    assert (
+        shown.drift_entries('resource scope', 'Orders', {'created': ['read']}, [{'before_header': 'read', 'before': {}, 'after': {}}])[0]['parent'] == 'Orders'
+    )
