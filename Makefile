@@ -153,3 +153,4 @@ bench: node
 	@$(DEMO_PYTHON) bench/pingone_platform.py
 	@$(DEMO_PYTHON) bench/rate_budget.py
 	@$(DEMO_PYTHON) bench/pingone_environment.py
+	@$(DEMO_PYTHON) bench/items_file.py

@@ -6,9 +6,13 @@
 
 from __future__ import annotations
 
+from ansible.errors import AnsibleError
+
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import api_resource_module_kwargs
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils._action import ControllerAction
+from ansible_collections.jwtauth.oidc.plugins.plugin_utils._items_file import args_with_items
 
 
 class ActionModule(ControllerAction):
@@ -16,6 +20,26 @@ class ActionModule(ControllerAction):
 
     def module_kwargs(self):
         return api_resource_module_kwargs()
+
+    def task_args(self):
+        return args_with_items(self._task.args, self._load_items_file)
+
+    def _load_items_file(self, path):
+        """The parsed file: searched like a template or copy source (the role's and the play's files/), decrypted with
+        the play's vault secrets. A parser's own message could quote a line of the file, a password perhaps: not shown."""
+        try:
+            found = self._find_needle('files', path)
+        except AnsibleError:
+            raise ConfigurationError(f"items_file {path} was not found (looked in the role's and the play's files/ and as given)") from None
+        try:
+            return self._loader.load_from_file(found)
+        except AnsibleError as exc:
+            what = (
+                "could not be decrypted with the play's vault secrets"
+                if 'vault' in type(exc).__name__.lower() or 'decrypt' in str(exc).lower()
+                else 'is not a YAML or JSON document'
+            )
+            raise ConfigurationError(f'items_file {path} {what}') from None
 
     def execute(self, options, context, check_mode, diff):
         # check_mode in the result: ansible_check_mode sees --check only, not a check_mode keyword on a block or play

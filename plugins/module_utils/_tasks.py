@@ -34,6 +34,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations im
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection import READ_AFTER_CREATE_TRIES, ResourceCollection, refused
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import selector
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.report import detailed
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.query import compile_query, json_query
 from ansible_collections.jwtauth.oidc.plugins.module_utils._store.budget import budget_for
 from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import MISSING, OK, UNDECRYPTABLE, Entry, TokenStore, is_fresh
@@ -170,7 +171,7 @@ def run_resource_task(
     options = options_of(options)
     http = http if http is not None else http_client_for(options, context, budget_for(options))
     http.check_url(options.url, 'the url option')  # before the token request too
-    return converge(options, check_mode, diff, http, token_source(options, token_provider(options, context)))
+    return detailed(converge(options, check_mode, diff, http, token_source(options, token_provider(options, context))), options.result_detail)
 
 
 def run_environment_task(
@@ -179,7 +180,7 @@ def run_environment_task(
     """Converge a PingOne environment document (or one part of it): every type of the type table, in order, each
     collection read once and written only where it differs (nothing in check mode), with one bearer token source."""
     options = options_of(options)
-    http = http if http is not None else http_client_for(options, context)
+    http = http if http is not None else http_client_for(options, context, budget_for(options))
     url = environment_url(options, http)
     run = EnvironmentRun(options, http, token_source(options, token_provider(options, context)), url, check_mode, bearer_origin(options))
     result = run.run(options.part)
@@ -199,7 +200,7 @@ def run_export_task(options: OptionsLike, context: TaskContext, check_mode: bool
     """Read a PingOne environment into the document that converges it, and write it as YAML to ``dest`` when it differs
     from what the file holds (not in check mode). Reads only, so it runs in check mode too."""
     options = options_of(options)
-    http = http if http is not None else http_client_for(options, context)
+    http = http if http is not None else http_client_for(options, context, budget_for(options))
     url = environment_url(options, http)
     export = EnvironmentExport(
         http,
@@ -422,7 +423,7 @@ def run_secret_rotation_task(options: OptionsLike, context: TaskContext, check_m
     nothing.  Both secrets are remembered in the context, so no failure or warning can show them.
     """
     options = options_of(options)
-    http = http if http is not None else http_client_for(options, context)
+    http = http if http is not None else http_client_for(options, context, budget_for(options))
     base = options.url.rstrip('/')
     http.check_url(base, 'the url option')
     source = token_source(options, token_provider(options, context))

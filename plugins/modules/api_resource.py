@@ -98,6 +98,29 @@ options:
         thousands of items stays small. O(write_only_keys) are masked either way.
     type: list
     elements: dict
+  items_file:
+    description:
+      - A YAML or JSON file on the controller that holds the desired objects, in place of O(items), for lists of
+        thousands. The action plugin reads it when the task runs, so the list is neither loaded with the play's
+        variables nor templated as an argument (its values are data, taken as written). A relative path is looked for as
+        C(copy) and C(template) look for theirs (the role's and the play's C(files/) directories first).
+      - An Ansible Vault encrypted file is decrypted with the play's vault secrets. Errors name the file and an item's
+        index, never a value.
+      - The file holds the list itself, or a mapping (a variables file, say) with the list under O(items_file_key).
+      - Messages name an item C(items_file <path>[3]). O(result_detail) is V(compact) unless the task sets it.
+    type: str
+  items_file_key:
+    description: The key of the mapping in O(items_file) that holds the list of items.
+    type: str
+  result_detail:
+    description:
+      - V(full) returns RV(unchanged) and RV(ids), lists as long as the collection. V(compact) leaves them out (RV(counts)
+        still counts the unchanged objects, and RV(created), RV(updated) and RV(deleted) still name what changed), so
+        that a task over 10,000 objects hands Ansible a result as small as a task over ten.
+      - Default V(full), and V(compact) with O(items_file).
+    type: str
+    choices: [full, compact]
+    default: full
   items_name:
     description:
       - How messages name O(items), for a role or play that fills it from a variable of its own. With
@@ -409,6 +432,16 @@ EXAMPLES = r"""
     client_id: automation
     client_secret: "{{ vault_client_secret }}"
     scope: [projects:write]
+
+- name: Ten thousand users from a file, the result counts rather than lists
+  jwtauth.oidc.api_resource:
+    url: https://scim.example.com/scim/v2/Users
+    api_style: scim
+    key: userName
+    items_file: directory/users.json  # a role's or the play's files/directory/users.json
+    bearer_token: "{{ scim_token }}"
+  register: users
+  # users.counts: {"created": 12, "updated": 3, "deleted": 0, "unchanged": 9985}
 """
 
 RETURN = r"""

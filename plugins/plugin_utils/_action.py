@@ -13,6 +13,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
 
@@ -51,6 +52,11 @@ class ControllerAction(ActionBase):
         """Do the work; return the result dict or raise (what the user must also be told goes to ``context``)."""
         raise NotImplementedError
 
+    def task_args(self) -> Mapping[str, Any]:
+        """The arguments the edge validates: the task's, or what a plugin reads in their place (api_resource's items_file).
+        A ConfigurationError says what is wrong with them."""
+        return self._task.args
+
     def progress(self, line: str) -> None:
         """A line in the job output while the task runs: a worker's display reaches it before the task ends."""
         display.display(f'{self._task.action.rsplit(".", 1)[-1]} [{self._host}]: {line}')
@@ -58,10 +64,13 @@ class ControllerAction(ActionBase):
     def run(self, tmp: str | None = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
         result = super().run(tmp, task_vars)
         self._host = (task_vars or {}).get('inventory_hostname') or 'localhost'
+        try:
+            args = self.task_args()
+        except ConfigurationError as exc:
+            result.update(failed=True, msg=str(exc))
+            return result
         # The task's check_mode/diff keywords already fold in --check/--diff and per-task overrides.
-        result.update(
-            _edge.run(self.module_kwargs(), self._task.args, self.execute, bool(self._task.check_mode), bool(self._task.diff), progress=self.progress)
-        )
+        result.update(_edge.run(self.module_kwargs(), args, self.execute, bool(self._task.check_mode), bool(self._task.diff), progress=self.progress))
         if _edge.NO_LOG_HIDES_FAILURES and self._task.no_log:
             # The first contact on AAP: a token task with no_log that fails would say only "the output has been hidden".
             for line in _edge.hidden_by_no_log(result):

@@ -235,6 +235,9 @@ def api_resource_argument_spec() -> ArgumentSpec:
         item=dict(type='dict'),
         items=dict(type='list', elements='dict'),
         items_name=dict(type='str', default='items'),
+        items_file=dict(type='str'),
+        items_file_key=dict(type='str', no_log=False),
+        result_detail=dict(type='str', default='full', choices=['full', 'compact']),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         update_method=dict(type='str', default='put', choices=['put', 'patch']),
         prune=dict(type='bool', default=False),
@@ -268,8 +271,9 @@ def api_resource_module_kwargs() -> dict[str, Any]:
     """Keyword arguments for AnsibleModule / ArgumentSpecValidator of the api_resource module."""
     return dict(
         argument_spec=api_resource_argument_spec(),
-        mutually_exclusive=[['item', 'items'], ['key', 'key_query'], ['bearer_token', 'client_id'], ['bearer_token', 'token_name']],
-        required_one_of=[['item', 'items'], ['key', 'key_query'], ['bearer_token', 'client_id']],
+        mutually_exclusive=[['item', 'items', 'items_file'], ['key', 'key_query'], ['bearer_token', 'client_id'], ['bearer_token', 'token_name']],
+        required_one_of=[['item', 'items', 'items_file'], ['key', 'key_query'], ['bearer_token', 'client_id']],
+        required_by={'items_file_key': 'items_file'},
     )
 
 

@@ -98,3 +98,19 @@ def diff_view(obj: Mapping[str, Any], write_only: Sequence[str] = (), member_ids
         names = {value: name for name, value in member_ids.items() if isinstance(value, (str, int))}
         shown['members'] = sorted((_member_name(member, names) for member in shown['members']), key=str)
     return shown
+
+
+# (result field, counted) in a result's counts.
+COUNTED = ('created', 'updated', 'deleted', 'unchanged')
+
+
+def detailed(result: Mapping[str, Any], detail: str | None) -> dict[str, Any]:
+    """A converge's result with ``counts`` of each kind of action, and at ``compact`` detail without the lists that grow
+    with the collection: ``unchanged`` (its count stays) and ``ids`` (what a later task would look up). The keys of
+    what changed stay: a run that changes 10,000 objects says which."""
+    shaped = dict(result)
+    shaped['counts'] = {field: len(result.get(field) or ()) for field in COUNTED}
+    if detail == 'compact':
+        shaped.pop('unchanged', None)
+        shaped.pop('ids', None)
+    return shaped

@@ -104,3 +104,21 @@ VIEW_TABLE = [
 @pytest.mark.parametrize('obj, write_only, member_ids, expected', VIEW_TABLE)
 def test_diff_view(obj, write_only, member_ids, expected):
     assert report.diff_view(obj, write_only, member_ids) == expected
+
+
+RESULT = {'created': ['a'], 'updated': [], 'deleted': ['z'], 'unchanged': ['b', 'c'], 'ids': {'a': '1', 'b': '2', 'c': '3'}, 'msg': 'm'}
+
+
+@pytest.mark.parametrize(
+    'detail, expected',
+    [
+        ('full', dict(RESULT, counts={'created': 1, 'updated': 0, 'deleted': 1, 'unchanged': 2})),
+        (
+            'compact',
+            {'created': ['a'], 'updated': [], 'deleted': ['z'], 'msg': 'm', 'counts': {'created': 1, 'updated': 0, 'deleted': 1, 'unchanged': 2}},
+        ),
+    ],
+)
+def test_a_result_in_detail_or_counted(detail, expected):
+    assert report.detailed(RESULT, detail) == expected
+    assert RESULT['unchanged'] == ['b', 'c']  # the converge's own result is left as it was

@@ -1,0 +1,71 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""api_resource's ``items_file``: the desired objects read by the action plugin from a YAML or JSON file on the controller.
+Internal to this collection; not a public API.
+
+A list of 10,000 items given as ``items`` is loaded with the play's variables, templated as a task argument and carried
+through Ansible's task machinery before the collection sees it (issue 27 measured those steps at more than half of a
+no-change run).  Read here, the list is parsed once, by the task that uses it, and never templated: the file is data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
+
+# Arguments the action plugin consumes: the edge and the library see ``items`` in their place.
+FILE_OPTIONS = ('items_file', 'items_file_key')
+
+
+def _kind(value: Any) -> str:
+    """What a parsed value is, in YAML's words (ansible-core 2.19 and later parse strings as tagged str subclasses)."""
+    for kind, word in ((bool, 'boolean'), (str, 'string'), ((int, float), 'number'), (Mapping, 'mapping'), (list, 'list')):
+        if isinstance(value, kind):
+            return word
+    return 'null' if value is None else type(value).__name__
+
+
+def items_in(data: Any, key: str | None, where: str) -> list[dict[str, Any]]:
+    """The list of items a file's parsed ``data`` holds: the document itself, or its ``key`` when it is a mapping (an
+    export's ``pingone_platform_users``).  Every item must be a mapping; an error names the file and the item's index,
+    never a value (an item may hold a password)."""
+    if key is not None:
+        if not isinstance(data, Mapping):
+            raise ConfigurationError(f'{where} is not a mapping, so it has no key {key!r} (items_file_key)')
+        if key not in data:
+            keys = ', '.join(sorted(str(name) for name in data)[:10])
+            raise ConfigurationError(f'{where} has no key {key!r} (items_file_key); its keys: {keys or "none"}')
+        data = data[key]
+        where = f'{where} key {key}'
+    elif isinstance(data, Mapping):
+        raise ConfigurationError(f'{where} is a mapping: name the key that holds the list with items_file_key')
+    if not isinstance(data, list):
+        raise ConfigurationError(f'{where} is not a list of items (it is a {_kind(data)})')
+    for number, item in enumerate(data):
+        if not isinstance(item, Mapping):
+            raise ConfigurationError(f'{where}: item {number} is not a mapping (it is a {_kind(item)})')
+    return [dict(item) for item in data]
+
+
+def args_with_items(args: Mapping[str, Any], load: Callable[[str], Any]) -> Mapping[str, Any]:
+    """The task's ``args`` with ``items_file`` read into ``items`` by ``load(path)`` (which finds the file as a role's or
+    play's ``files/`` and decrypts a vaulted one), and ``result_detail`` compact unless the task says otherwise.
+
+    With ``item`` or ``items`` also given, the arguments go on unchanged, for the validator to say they exclude each other.
+    """
+    path = args.get('items_file')
+    if path is None or args.get('item') is not None or args.get('items') is not None:
+        return args
+    if not isinstance(path, str) or not path:
+        raise ConfigurationError('items_file must be the path of a YAML or JSON file')
+    key = args.get('items_file_key')
+    items = items_in(load(path), None if key is None else str(key), f'items_file {path}')
+    shown = {name: value for name, value in args.items() if name not in FILE_OPTIONS}
+    shown['items'] = items
+    shown.setdefault('items_name', f'items_file {path}')
+    shown.setdefault('result_detail', 'compact')
+    return shown
