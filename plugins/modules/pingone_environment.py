@@ -140,9 +140,9 @@ attributes:
   platform:
     platforms: all
 seealso:
-  - plugin: jwtauth.oidc.pingone_platform
-    plugin_type: role
-    description: The same document as the role's variables, with checks of them before anything is sent.
+  - name: The jwtauth.oidc.pingone_platform role
+    description: The same document as the role's variables, with checks of them before anything is sent (C(ansible-doc -t role jwtauth.oidc.pingone_platform)).
+    link: https://github.com/jwtauth/oidc/blob/main/roles/pingone_platform/README.md
   - module: jwtauth.oidc.api_resource
 """
 

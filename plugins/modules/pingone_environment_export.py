@@ -95,8 +95,9 @@ attributes:
     platforms: all
 seealso:
   - module: jwtauth.oidc.pingone_environment
-  - plugin: jwtauth.oidc.pingone_platform
-    plugin_type: role
+  - name: The jwtauth.oidc.pingone_platform role
+    description: Applies an export, or makes one with C(pingone_platform_export_dest) (C(ansible-doc -t role jwtauth.oidc.pingone_platform)).
+    link: https://github.com/jwtauth/oidc/blob/main/roles/pingone_platform/README.md
 """
 
 EXAMPLES = r"""

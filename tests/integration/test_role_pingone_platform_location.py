@@ -23,7 +23,14 @@ def outcomes(ansible, cases, env):
 
 @pytest.mark.core_sensitive
 def test_the_role_takes_the_environment_a_credential_injects(op, ansible):
-    injected = {'JWTAUTH_OIDC_ENVIRONMENT_ID': ENVIRONMENT_ID, 'JWTAUTH_OIDC_REGION': 'eu', 'JWTAUTH_OIDC_AUTH_BASE_URL': 'https://login.example.com'}
+    # What the credential injects: the client as well as the environment (the role's converge task takes the client from
+    # JWTAUTH_OIDC_CLIENT_ID like any module; with nothing listed it sends nothing, not even a token request).
+    injected = {
+        'JWTAUTH_OIDC_ENVIRONMENT_ID': ENVIRONMENT_ID,
+        'JWTAUTH_OIDC_REGION': 'eu',
+        'JWTAUTH_OIDC_AUTH_BASE_URL': 'https://login.example.com',
+        'JWTAUTH_OIDC_CLIENT_ID': 'worker',
+    }
     mark = op.mark()
     found = outcomes(ansible, [{}, {'client_id': 'worker'}, {'issuer': 'https://idp.example.com'}], injected)
     # Nothing in pingone_platform_auth, or only the client: the injected environment.

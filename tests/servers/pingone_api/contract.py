@@ -44,6 +44,8 @@ import re
 from collections import namedtuple
 
 from .contract_types import TYPE_MODEL_READ_ONLY, TYPE_OPERATIONS
+
+# pylint: disable=unused-import
 from .operation import (  # noqa: F401 - the table's columns and sources, read as contract.* by the server and the tests
     GO_CLIENT,
     GO_CLIENT_REPO,
@@ -63,6 +65,7 @@ from .operation import (  # noqa: F401 - the table's columns and sources, read a
     USER_IMPORT,
     Operation,
 )
+# pylint: enable=unused-import
 
 # readOnly fields per model (property line numbers in the OpenAPI file).
 # Population, lines 5909-5966: _links (5912, LinksHATEOAS readOnly line 42), createdAt 5919, environment 5929 (ObjectEnvironment
