@@ -55,7 +55,7 @@ RESOURCE = {'url': 'https://api.example.test/v1/things', 'bearer_token': 'static
 
 def action(name, args, check_mode=False, diff=False):
     """The action plugin ``name`` as a play would load it, for a task with ``args``."""
-    task = SimpleNamespace(args=args, async_val=0, check_mode=check_mode, diff=diff, action=name)
+    task = SimpleNamespace(args=args, async_val=0, check_mode=check_mode, diff=diff, action=name, no_log=False)
     connection = SimpleNamespace(_shell=SimpleNamespace(tmpdir='/nonexistent'))
     return action_loader.get(name, task=task, connection=connection, play_context=None, loader=None, templar=None, shared_loader_obj=None)
 
