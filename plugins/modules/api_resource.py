@@ -104,8 +104,8 @@ options:
         thousands. The action plugin reads it when the task runs, so the list is neither loaded with the play's
         variables nor templated as an argument (its values are data, taken as written). A relative path is looked for as
         C(copy) and C(template) look for theirs (the role's and the play's C(files/) directories first).
-      - An Ansible Vault encrypted file is decrypted with the play's vault secrets. Errors name the file and an item's
-        index, never a value.
+      - An Ansible Vault encrypted file is decrypted with the play's vault secrets; an inline C(!vault) value in a plain
+        file is refused (encrypt the whole file). Errors name the file, a line or an item's index, never a value.
       - The file holds the list itself, or a mapping (a variables file, say) with the list under O(items_file_key).
       - Messages name an item C(items_file <path>[3]). O(result_detail) is V(compact) unless the task sets it.
     type: str

@@ -12,10 +12,18 @@ no-change run).  Read here, the list is parsed once, by the task that uses it, a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import yaml
+
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
+
+try:  # libyaml's parser when PyYAML has it, as ansible-core's own loader prefers
+    SafeLoader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    SafeLoader = yaml.SafeLoader
 
 # Arguments the action plugin consumes: the edge and the library see ``items`` in their place.
 FILE_OPTIONS = ('items_file', 'items_file_key')
@@ -27,6 +35,34 @@ def _kind(value: Any) -> str:
         if isinstance(value, kind):
             return word
     return 'null' if value is None else type(value).__name__
+
+
+def parsed(data: bytes, where: str) -> Any:
+    """The document a file's bytes (decrypted already when vaulted) hold: JSON, else YAML, plain data either way.
+
+    Not ansible-core's DataLoader.load_from_file: on ansible-core 2.19 and later it tags every string with its origin
+    and deep-copies the document for its cache, most of the cost of 10,000 items (bench/items_file.py). An error says
+    where, never what: the parser's own message quotes the line, which may hold a password.
+    """
+    data = bytes(data)  # ansible-core 2.19 and later hand over a tagged bytes subclass, which libyaml's parser refuses
+    try:
+        return json.loads(data)
+    except ValueError:
+        pass
+    try:
+        return yaml.load(data, Loader=SafeLoader)  # noqa: S506 - a safe loader, libyaml's when present
+    except yaml.constructor.ConstructorError as exc:
+        # An inline !vault value, or another tag of Ansible's: data only, here.
+        raise ConfigurationError(
+            f'{where} holds a YAML tag at {_place(exc)} (an inline !vault value?): encrypt the whole file with ansible-vault instead'
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ConfigurationError(f'{where} is not a YAML or JSON document (at {_place(exc)})') from None
+
+
+def _place(exc: Any) -> str:
+    mark = getattr(exc, 'problem_mark', None) or getattr(exc, 'context_mark', None)
+    return f'line {mark.line + 1}, column {mark.column + 1}' if mark is not None else 'an unknown place'
 
 
 def items_in(data: Any, key: str | None, where: str) -> list[dict[str, Any]]:

@@ -82,7 +82,7 @@ def test_errors_name_the_file_and_the_item_never_a_value(op, ansible, scim, tmp_
     broken = tmp_path / 'broken.yml'
     broken.write_text(f'- userName: dan\n  password: {PASSWORD}\n   bad: [\n')
     result = run(ansible, scim, op, broken, secrets=[PASSWORD]).result
-    assert result['msg'] == f'items_file {broken} is not a YAML or JSON document'
+    assert result['msg'] == f'items_file {broken} is not a YAML or JSON document (at line 3, column 7)', result['msg']
     # A vaulted file without the play's vault secret.
     path, _password_file = vaulted(tmp_path, USERS)
     result = run(ansible, scim, op, path).result

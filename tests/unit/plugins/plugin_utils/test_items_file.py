@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.jwtauth.oidc.plugins.plugin_utils._items_file import args_with_items, items_in
+from ansible_collections.jwtauth.oidc.plugins.plugin_utils._items_file import args_with_items, items_in, parsed
 
 PASSWORD = 'Never-shown-pa55word'
 USERS = [{'userName': 'alice'}, {'userName': 'bob', 'password': PASSWORD}]
@@ -83,3 +83,36 @@ def test_the_validator_sees_both_when_items_are_also_given(other):
 def test_an_items_file_that_is_no_path(path):
     with pytest.raises(ConfigurationError, match='items_file must be the path of a YAML or JSON file'):
         args_with_items({'items_file': path}, loader({}))
+
+
+@pytest.mark.parametrize(
+    'data, expected',
+    [
+        (b'[{"userName": "alice"}]', [{'userName': 'alice'}]),
+        (b'- userName: alice\n  active: true\n', [{'userName': 'alice', 'active': True}]),
+        (b'users:\n  - userName: bob\n', {'users': [{'userName': 'bob'}]}),
+        (b'', None),
+    ],
+)
+def test_json_or_yaml_as_plain_data(data, expected):
+    assert parsed(data, 'items_file f') == expected
+
+
+@pytest.mark.parametrize(
+    'data, message',
+    [
+        (
+            f'- userName: dan\n  password: {PASSWORD}\n   bad: [\n'.encode(),
+            'items_file f is not a YAML or JSON document (at line 3, column 7)',
+        ),
+        (
+            f'- userName: dan\n  password: !vault |\n    $ANSIBLE_VAULT;1.1;AES256\n    {PASSWORD}\n'.encode(),
+            'items_file f holds a YAML tag at line 2, column 13 (an inline !vault value?): encrypt the whole file with ansible-vault instead',
+        ),
+    ],
+)
+def test_a_file_that_does_not_parse_is_placed_never_quoted(data, message):
+    with pytest.raises(ConfigurationError) as caught:
+        parsed(data, 'items_file f')
+    assert str(caught.value) == message
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
