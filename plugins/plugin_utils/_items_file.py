@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # no stubs in the tools venv; PyYAML comes with ansible-core
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 
