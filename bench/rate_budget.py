@@ -15,7 +15,11 @@ allowed rate is ``--rate`` x ``--share``. Each way creates ``--users`` users in 
 3. api_resource, its rate learnt from the 429s (no budget configured);
 4. api_resource with a rate budget (rate_limit) of the allowed rate, burst ``--budget-burst``;
 5. four plays at once (four processes), a quarter of the users each, sharing that budget;
-6. four plays at once, each learning its rate alone.
+6. four plays at once, each learning its rate alone;
+7. the no-change run (``no-change``): the users created by one converge with the budget, then the same converge again,
+   timed: its writes, its reads against the floor (a request a page of PingOne's users page, 200) and its time against
+   those reads at the allowed rate; per-object reads as a Terraform refresh makes them and a uri loop (timed on
+   ``--uri-sample`` users), extrapolated; the peak memory of this process, where the tasks ran.
 
 Reported for each: users created and failed, the requests the server answered 429 and their share of all requests,
 the seconds, and the share of the allowed rate sustained: requests answered (not 429) a second over the allowed rate.
@@ -32,18 +36,21 @@ scales (about 20 and 170 minutes at 100/s: raise ``--rate`` to shorten them, as 
 from __future__ import annotations
 
 import argparse
+import math
 import multiprocessing
 import os
 import queue
+import resource
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 
-from _playbooks import TOP  # first: it puts tests/ on sys.path, for the servers package
+from _playbooks import TOP, ansible_env, basic_client_vars, playbook_command, write_vars  # first: it puts tests/ on sys.path
 from servers.op import harness
 from servers.pingone_api import harness as p1api_harness
+from servers.pingone_api.paging import PAGE_SIZES
 
 BUILD = os.path.join(TOP, '.build')
 
@@ -223,7 +230,63 @@ def way_plays(label, op, api, workdir, population, count, allowed, plays=4, **ar
     return Way(label, share * plays, created, *counted(api, mark), seconds, allowed)
 
 
-WAYS = ('plain', 'legacy', 'learnt', 'budget', 'plays', 'plays-alone')
+def uri_seconds_per_user(op, api, workdir, users):
+    """Today's way for a no-change run, timed on a sample: the uri loop (a filtered GET per user, every user there) less
+    a play with no user (its token request and ansible-playbook's start and stop), per user."""
+    env = ansible_env(workdir)
+    times = {}
+    for sample in ([], users):
+        variables = dict(basic_client_vars(op), p1_url=api.env_url, bench_users=sample)
+        command = playbook_command('pingone_users_uri.yml', write_vars(workdir, 'uri', variables))
+        started = time.monotonic()
+        proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
+        times[len(sample)] = time.monotonic() - started
+        if proc.returncode != 0:
+            raise SystemExit(f'the uri play failed:\n{proc.stdout[-3000:]}')
+    return (times[len(users)] - times[0]) / len(users)
+
+
+def way_no_change(op, api, workdir, population, count, allowed, latency_ms, uri_sample, **args):
+    """The users created by one converge (not timed), then the same converge again, timed: its writes (0), its reads
+    against the floor (a request a page of PingOne's largest users page, which no client goes below), and its time
+    against those reads at the allowed rate; beside it, per-object reads as Terraform's refresh makes them (one GET an
+    object, at the allowed rate) and a uri loop (timed on a sample), both extrapolated to the users; and the peak memory
+    of this process, where the tasks ran."""
+    users = users_of(population, count)
+    warm_token(op, api, workdir, **args)
+    converge(op, api, workdir, users, **args)
+    time.sleep(1.0)
+    mark = api.mark()
+    started = time.monotonic()
+    options = validated(
+        api_resource_module_kwargs(),
+        task_args(op, api, workdir, url=api.collection_url('users'), key='username', items=users, result_detail='compact', **args),
+    )
+    result = run_resource_task(options, TaskContext())
+    seconds = time.monotonic() - started
+    refused, answered = counted(api, mark)
+    floor_reads = math.ceil(count / PAGE_SIZES['readAllUsers'])
+    # Pages follow one another (each holds the next cursor): a read costs the latency at least, and the rate allows one
+    # every 1/allowed seconds.
+    floor_seconds = floor_reads * max(1.0 / allowed, latency_ms / 1000.0)
+    print(
+        f'  no-change run of {count:,} users (page_size {args.get("page_size", 100)}): {answered + refused} requests, {refused} answered 429, '
+        f'{result["counts"]["created"] + result["counts"]["updated"] + result["counts"]["deleted"]} writes, {seconds:.2f} s; '
+        f'floor {floor_reads} reads ({PAGE_SIZES["readAllUsers"]} users a page) in {floor_seconds:.2f} s: '
+        f'{(answered + refused) / floor_reads:.2f}x the reads, {seconds / floor_seconds:.2f}x their time'
+    )
+    terraform = count * max(1.0 / allowed, latency_ms / 1000.0 / max(1, args.get('parallel', 4)))
+    print(f'  per-object reads as a Terraform refresh makes them ({count:,} GETs at {allowed:g}/s, extrapolated):', end=' ')
+    print(f'{terraform:.1f} s, {terraform / seconds:.1f}x ours')
+    if uri_sample:
+        per_user = uri_seconds_per_user(op, api, workdir, users[:uri_sample])
+        print(f'  a uri loop, a filtered GET a user (timed on {uri_sample}, {per_user * 1000:.1f} ms a user, extrapolated):', end=' ')
+        print(f'{per_user * count:.1f} s, {per_user * count / seconds:.1f}x ours')
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print(f'  peak memory of this process (the tasks ran in it): {peak:.0f} MiB for {count:,} users, {peak * 1024 / count:.1f} KiB a user at most')
+
+
+WAYS = ('plain', 'legacy', 'learnt', 'budget', 'plays', 'plays-alone', 'no-change')
 
 
 def main(argv=None):
@@ -238,6 +301,8 @@ def main(argv=None):
     parser.add_argument('--ways', nargs='+', choices=WAYS, default=list(WAYS), help='the ways to run, in this order (default: all)')
     parser.add_argument('--skip-legacy', action='store_true', help='leave out the throttle before issue 27 (the slowest way)')
     parser.add_argument('--skip-plain', action='store_true', help='leave out the plain client')
+    parser.add_argument('--page-size', type=int, default=200, help="page_size of the no-change run (PingOne's users page holds at most 200)")
+    parser.add_argument('--uri-sample', type=int, default=50, help='users of the timed uri loop of the no-change run (0: none)')
     args = parser.parse_args(argv)
     chosen = [way for way in args.ways if not (way == 'legacy' and args.skip_legacy) and not (way == 'plain' and args.skip_plain)]
     harness.install()
@@ -266,6 +331,19 @@ def main(argv=None):
                 'plays': lambda population, store: way_plays(
                     '4 plays at once, one budget', *common, store, population, args.users, allowed, parallel=args.parallel, **budget
                 ),
+                'no-change': lambda population, store: way_no_change(
+                    op,
+                    api,
+                    store,
+                    population,
+                    args.users,
+                    allowed,
+                    args.latency_ms,
+                    args.uri_sample,
+                    parallel=args.parallel,
+                    page_size=args.page_size,
+                    **budget,
+                ),
                 'plays-alone': lambda population, store: way_plays(
                     '4 plays at once, each learning alone', *common, store, population, args.users, allowed, parallel=args.parallel
                 ),
@@ -274,8 +352,10 @@ def main(argv=None):
             for number, name in enumerate(chosen):
                 store = os.path.join(workdir, f'way{number}')
                 os.makedirs(store)
-                ways.append(runs[name](prepare(api, limit, args.latency_ms), store))
-                print('  ' + ways[-1].row(), flush=True)
+                way = runs[name](prepare(api, limit, args.latency_ms), store)
+                if way is not None:  # the no-change run prints its own lines
+                    ways.append(way)
+                    print('  ' + way.row(), flush=True)
     base = next((way for way in ways if way.label.startswith('api_resource, rate learnt')), None)
     if base is not None and len(ways) > 1:
         print()
