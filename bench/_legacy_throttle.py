@@ -87,7 +87,7 @@ class LegacyThrottle(OldThrottle):
     def acquire(self, max_pause=None):
         return Turn(super().acquire(max_pause), 0.0)
 
-    def release(self, turn, status=None, pause=None):  # pylint: disable=arguments-differ
+    def release(self, turn, status=None, pause=None):  # pylint: disable=arguments-differ,arguments-renamed
         super().release(status, pause)
 
     def summary(self):

@@ -29,7 +29,8 @@ import tempfile
 import time
 
 from _playbooks import TOP, ansible_env, playbook_command, run_play, worker_auth, write_vars  # first: it puts tests/ on sys.path
-from edge_overhead import import_collection  # noqa: F401 - importing it installs the collection's finder (.build)
+# Importing edge_overhead installs the collection's finder (.build), for the library's own time in process.
+import edge_overhead  # noqa: F401  pylint: disable=unused-import
 from scim_scale import make_users
 from servers.op import harness
 from servers.scim import harness as scim_harness
@@ -38,7 +39,7 @@ from servers.scim import harness as scim_harness
 def timed(workdir, label, playbook, variables, env, repeat):
     """The median wall seconds of ``repeat`` runs of a play that must change nothing."""
     times = []
-    for _ in range(repeat):
+    for _round in range(repeat):
         seconds, changed = run_play(workdir, label, playbook, variables, env)
         if changed:
             raise SystemExit(f'{label}: a no-change run changed {changed} tasks')
@@ -50,7 +51,7 @@ def noop_seconds(workdir, env, repeat):
     """The median wall seconds of a play that does nothing: ansible-playbook's own start and stop."""
     command = playbook_command('noop.yml', write_vars(workdir, 'noop', {}))
     times = []
-    for _ in range(repeat):
+    for _round in range(repeat):
         started = time.perf_counter()
         subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
         times.append(time.perf_counter() - started)
@@ -65,7 +66,7 @@ def library_seconds(auth, url, users_file, store, repeat):
     from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
 
     times = []
-    for _ in range(repeat):
+    for _round in range(repeat):
         started = time.perf_counter()
         with open(users_file, encoding='utf-8') as handle:
             items = json.load(handle)

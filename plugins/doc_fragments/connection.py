@@ -227,14 +227,15 @@ options:
     description:
       - The rate, in requests per second, that every task and process of this user on the controller shares when it
         names the same budget (O(rate_limit_name)). Plays, forks and AWX jobs on one node take their turns from one
-        small file in the token store's directory (O(jwtauth.oidc.token#module:token_store_path)), so that together they stay under it.
+        small file in the token store's directory, the one O(jwtauth.oidc.token#module:token_store_path) names, so that together
+        they stay under it.
       - Set it to the share of the licence's rate this controller may use. PingOne limits the rate of a licence, each
         client IP to about a third of it, and answers over it with C(429 REQUEST_LIMITED) and C(Retry-After); a
         budget at or a little under that rate needs no 429 at all.
       - A 429 lowers the budget's rate for every process at once and pauses them all for its C(Retry-After); the rate
         grows back to this one over the next seconds.
-      - Unset, each task learns the rate on its own from the 429 answers it gets (see
-        O(jwtauth.oidc.api_resource#module:parallel)). The guide "Rate limits" of the collection's docs says how to
+      - Unset, each task learns the rate on its own from the 429 answers it gets; O(jwtauth.oidc.api_resource#module:parallel)
+        says how. The guide "Rate limits" of the collection's docs says how to
         set a budget in AWX and past one controller.
       - Between 0.1 and 100000.
       - Falls back to the E(JWTAUTH_OIDC_RATE_LIMIT) environment variable.

@@ -472,14 +472,19 @@ deleted:
   elements: raw
 unchanged:
   description: Keys of the objects that already matched.
-  returned: success
+  returned: success, unless O(result_detail=compact)
   type: list
   elements: raw
+counts:
+  description: How many objects were created, updated, deleted and left unchanged (or would be, in check mode).
+  returned: success
+  type: dict
+  sample: {"created": 2, "updated": 1, "deleted": 0, "unchanged": 9997}
 ids:
   description:
     - The server's C(id) of every object that exists after the run (or would, in check mode), by key. A create in
       check mode has no id yet and shows V(null). Use it to reference objects, for example group members.
-  returned: success
+  returned: success, unless O(result_detail=compact)
   type: dict
   sample: {"alice": "2819c223-7f76-453a-919d-413861904646"}
 check_mode:

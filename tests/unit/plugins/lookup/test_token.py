@@ -134,7 +134,7 @@ def test_a_token_past_its_leeway_is_not_served_from_memory(awx_environ, store_re
     assert len(store_reads) == 1
     from ansible_collections.jwtauth.oidc.plugins.lookup import token as token_lookup
 
-    (key,) = token_lookup._SERVED  # pylint: disable=protected-access
+    [key] = list(token_lookup._SERVED)  # pylint: disable=protected-access
     values, fresh_until, entries = token_lookup._SERVED[key]  # pylint: disable=protected-access
     token_lookup._SERVED[key] = (values, fresh_until - 3600, entries)  # pylint: disable=protected-access  # an hour later
     lookup.run([], {}, token_store_path=store)
