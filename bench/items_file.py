@@ -29,6 +29,7 @@ import tempfile
 import time
 
 from _playbooks import TOP, ansible_env, playbook_command, run_play, worker_auth, write_vars  # first: it puts tests/ on sys.path
+
 # Importing edge_overhead installs the collection's finder (.build), for the library's own time in process.
 import edge_overhead  # noqa: F401  pylint: disable=unused-import
 from scim_scale import make_users
