@@ -75,7 +75,7 @@ endef
 $(foreach pair,$(MATRIX),$(eval $(call pair_rules,$(pair))))
 
 venv-tools:
-	@tests/bin/setup-venv tools 3.11 -r tests/requirements-tools.txt
+	@tests/bin/setup-venv tools 3.11 -r tests/requirements-tools.txt -c tests/constraints.txt
 
 venv-docs:
 	@tests/bin/setup-venv docs 3.12 -r tests/requirements-docs.txt -c tests/constraints.txt
@@ -130,7 +130,7 @@ packaging:
 # The execution environment build context in .build/ee/context, for `ansible-builder build` where a
 # container engine runs (see extensions/ee/execution-environment.yml).
 ee:
-	@tests/bin/setup-venv tools 3.11 -r tests/requirements-tools.txt
+	@tests/bin/setup-venv tools 3.11 -r tests/requirements-tools.txt -c tests/constraints.txt
 	@mkdir -p .build/ee
 	@.venv/tools/bin/ansible-galaxy collection build --force --output-path .build/ee . >/dev/null
 	@mv .build/ee/jwtauth-oidc-*.tar.gz .build/ee/jwtauth-oidc.tar.gz
