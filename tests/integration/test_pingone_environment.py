@@ -377,3 +377,26 @@ def test_promote_dev_to_prod_with_a_variables_file(op, p1api, prod_api, tmp_path
     unmapped = environment_task(op, prod_api, tmp_path / 'prod', document=document)(check_mode=True)
     assert {(entry['name'], entry['action']) for entry in unmapped['drift']} >= {('portal (dev)', 'create'), ('alice', 'update')}
     assert prod_api.writes(since=mark) > 0 and p1api.violations() == []
+
+
+def test_the_memberships_of_many_users_are_converged_at_once_within_parallel(op, p1api, tmp_path):
+    """Each user's memberships are a collection of their own: the engine converges those of every user at once, at most
+    ``parallel`` requests in flight under its one throttle (the server logs how many it was handling as each came, and
+    holds each 60 ms, so that requests sent at once overlap there)."""
+    users = [{'username': f'member{number:02d}', 'population': 'Staff', 'groups': ['all-staff']} for number in range(16)]
+    document = {'populations': [{'name': 'Staff'}], 'groups': [{'name': 'all-staff', 'population': 'Staff'}], 'users': users}
+    task = environment_task(op, p1api, tmp_path, document=document, parallel=3)
+    p1api.reset(latency_ms=60)
+    assert task()['changed'] is True
+    mark = p1api.mark()
+    result = task()
+    assert result['changed'] is False
+    reads = [entry for entry in p1api.requests_log(mark) if entry['method'] == 'GET' and entry['path'].endswith('/memberOfGroups')]
+    assert len(reads) == 16
+    # Sequential, each read would have come alone (in_flight 1); at once, up to parallel, never more.
+    assert max(entry['in_flight'] for entry in reads) >= 2
+    assert max(entry['in_flight'] for entry in p1api.requests_log(mark)) <= 3
+    assert sum(1 for line in result['summary'] if line.startswith('Groups of member')) == 16
+    assert [line for line in result['summary'] if line.startswith('Groups of member')] == sorted(
+        line for line in result['summary'] if line.startswith('Groups of member')
+    ), 'the summary keeps the document order, whatever finished first'

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -37,7 +38,8 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_typ
     with_value,
 )
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection import READ_AFTER_CREATE_TRIES, ResourceCollection
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.parallel import run_all
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge, throttled
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import casefolded, exact, key_of, selector
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.query import json_query, truthy
 
@@ -241,6 +243,11 @@ class EnvironmentRun:
 
     def converge(self, resource_type: ResourceType, url: str, items: list[dict[str, Any]], head: str, parent: str | None = None, **task: Any) -> dict[str, Any]:
         """One converge of one collection, as api_resource runs it; its diffs and drift kept under ``head``."""
+        return self.record(resource_type, head, parent, self.run_converge(resource_type, url, items, **task))
+
+    def run_converge(self, resource_type: ResourceType, url: str, items: list[dict[str, Any]], **task: Any) -> dict[str, Any]:
+        """One converge of one collection, its result as converge returns it: nothing of the run's own state is touched,
+        so that the collections of many parents can be converged at once (converge_children)."""
         options = self.options.replace(
             url=url,
             api_style='pingone',
@@ -265,7 +272,10 @@ class EnvironmentRun:
             parent_created=task.pop('parent_created', False),
             attribute_endpoints=[{'name': name, 'path': None, 'body': body} for name, body in resource_type.attribute_endpoints],
         )
-        result = converge(options, self.check_mode, True, self.http, self.source)
+        return converge(options, self.check_mode, True, self.http, self.source)
+
+    def record(self, resource_type: ResourceType, head: str, parent: str | None, result: dict[str, Any]) -> dict[str, Any]:
+        """A converge's result counted into the run: its requests, whether it changed anything, its drift and diffs."""
         self.requests += result['requests']
         self.changed = self.changed or result['changed']
         diffs = result.pop('diff')
@@ -375,9 +385,16 @@ class EnvironmentRun:
         return found
 
     def converge_children(self, resource_type: ResourceType, kind: str) -> None:
-        """The collection of this type below each parent item that lists it: its present items, or its absent ones."""
+        """The collection of this type below each parent item that lists it: its present items, or its absent ones.
+
+        The present ones of every parent are converged at once, ``parallel`` collections at a time under one throttle
+        (10,000 users' memberships are 10,000 collections: one after the other, each read would wait for the last),
+        and their results are then taken in the document's order, so the summary reads the same whatever finished first.
+        """
         parent_type = TYPES_BY_NAME[resource_type.parent or '']
         child_ids = self.ids.setdefault(resource_type.name, {})
+        # (work done at once with the others, or None; what is then done with its result, in order)
+        steps: list[tuple[Callable[[], Any] | None, Callable[[Any], None]]] = []
         for resolved_parent, parent_key, parent_id, children in self.parents(resource_type):
             name = parent_type.name_in(resolved_parent)
             # A group's own groups are "Groups of group admins", a user's "Groups of alice".
@@ -392,18 +409,16 @@ class EnvironmentRun:
                 continue
             if parent_id is None:
                 # Check mode: the parent is still to be created and has no id, so its collection cannot be read.
-                if resource_type.link or children:
-                    self.lines.append(shown.not_read_line(head, parent_type.word))
-                if not resource_type.link:
-                    child_ids[name] = {resource_type.name_in(child): None for child in children if isinstance(child, dict)}
+                unread = {resource_type.name_in(child): None for child in children if isinstance(child, dict)}
+                steps.append((None, partial(self.not_read, resource_type, parent_type, head, bool(children), child_ids, name, unread)))
                 continue
             if not resource_type.link and not children:
-                child_ids[name] = {}
+                steps.append((None, partial(no_children, child_ids, name)))
                 continue
             url = self.child_url(resource_type, parent_id)
             created = parent_key in (self.created.get(parent_type.name) or ())
             if resource_type.link:
-                self.converge_links(resource_type, resolved_parent, url, children, head, where, created, str(name))
+                steps.append(self.links_step(resource_type, resolved_parent, url, children, head, where, created, str(name)))
                 continue
             items = []
             for number, child in enumerate(children):
@@ -414,32 +429,81 @@ class EnvironmentRun:
                     items.append(dict(resource_type.defaults, **self.resolve(resource_type, child, child_where)))
             if self.pruned(resource_type):
                 items = self.exactly(resource_type, url, items)
-            result = self.converge(resource_type, url, items, head, parent=str(name), parent_created=created)
-            child_ids[name] = dict(result['ids'])
-            self.lines.append(shown.collection_line(head, result['msg']))
+            steps.append(
+                (
+                    partial(self.run_converge, resource_type, url, items, parent_created=created),
+                    partial(self.record_children, resource_type, head, str(name), child_ids, name),
+                )
+            )
+        self.run_steps(f'{resource_type.plural} of {parent_type.plural}', steps)
 
-    def converge_links(
-        self, resource_type: ResourceType, parent: Mapping[str, Any], url: str, names: Sequence[Any], head: str, where: str, created: bool, owner: str
+    def not_read(
+        self,
+        resource_type: ResourceType,
+        parent_type: ResourceType,
+        head: str,
+        listed: bool,
+        child_ids: dict[Any, Any],
+        name: Any,
+        unread: dict[Any, None],
+        _result: Any,
     ) -> None:
-        """The links of one object (a user's group memberships): one ``{"id": ...}`` per name; pruned only when asked."""
+        if resource_type.link or listed:
+            self.lines.append(shown.not_read_line(head, parent_type.word))
+        if not resource_type.link:
+            child_ids[name] = unread
+
+    def record_children(self, resource_type: ResourceType, head: str, parent: str, child_ids: dict[Any, Any], name: Any, result: dict[str, Any]) -> None:
+        result = self.record(resource_type, head, parent, result)
+        child_ids[name] = dict(result['ids'])
+        self.lines.append(shown.collection_line(head, result['msg']))
+
+    def run_steps(self, name: str, steps: Sequence[tuple[Callable[[], Any] | None, Callable[[Any], None]]]) -> None:
+        """Each step's work, ``parallel`` at once under one throttle (so a 429 pauses them all once, and at most
+        ``parallel`` requests are in flight in all); then, in order, what each step does with its result. After the
+        first failure no new work starts; the results of the work that ended are still taken (what it wrote is said),
+        and the first failure in order is raised."""
+        work = [index for index, (do, _then) in enumerate(steps) if do is not None]
+        with throttled(self.http, self.options.parallel, name):
+            outcomes = dict(zip(work, run_all(work, lambda index: steps[index][0](), self.options.parallel)))  # type: ignore[misc]
+        failure: BaseException | None = None
+        for index, (do, then) in enumerate(steps):
+            outcome = outcomes.get(index)
+            if outcome is None:
+                if failure is None:
+                    then(None)
+            elif outcome.error is not None:
+                failure = failure or outcome.error
+            elif outcome.started:
+                then(outcome.value)
+        if failure is not None:
+            raise failure
+
+    def links_step(
+        self, resource_type: ResourceType, parent: Mapping[str, Any], url: str, names: Sequence[Any], head: str, where: str, created: bool, owner: str
+    ) -> tuple[Callable[[], Any] | None, Callable[[Any], None]]:
+        """The links of one object (a user's group memberships): one ``{"id": ...}`` per name; pruned only when asked.
+        A step of run_steps: the converge is its work, the summary line what is done with its result."""
         (ref,) = resource_type.references
         scope = (parent.get(ref.scoped_by) or {}).get('id') if ref.scoped_by and isinstance(parent.get(ref.scoped_by), dict) else None
         target_ids = self.ids_for(ref.to)
         items = [reference(name, target_ids, TYPES_BY_NAME[ref.to].word, f'{where}[{number}]', self.check_mode, scope) for number, name in enumerate(names)]
         if not items and self.pruned(resource_type):
             # None listed, and the parent's type pruned: every direct link goes (a rollback to an object that had none).
-            self.prune(resource_type, url, [], head, owner)
-            return
-        result = self.converge(
+            return None, lambda _result: self.prune(resource_type, url, [], head, owner)
+        work = partial(
+            self.run_converge,
             resource_type,
             url,
             items,
-            head,
-            parent=owner,
             items_name=where,
             parent_created=created,
             prune=bool((self.options.prune_memberships or self.pruned(resource_type)) and names),
         )
+        return work, partial(self.record_links, resource_type, head, owner)
+
+    def record_links(self, resource_type: ResourceType, head: str, owner: str, result: dict[str, Any]) -> None:
+        result = self.record(resource_type, head, owner, result)
         self.lines.append(shown.link_line(head, result, self.link_names(resource_type, result), self.check_mode))
 
     def link_names(self, resource_type: ResourceType, result: Mapping[str, Any]) -> dict[str, str]:
@@ -507,3 +571,8 @@ class EnvironmentRun:
             if unread:
                 line += f'; not read, the {resource_type.word} would be created first (check mode): {", ".join(unread)}'
             self.lines.append(line)
+
+
+def no_children(ids: dict[Any, Any], name: Any, _result: Any) -> None:
+    """A parent that lists no child of a type: it has none (a run_steps step with no work)."""
+    ids[name] = {}

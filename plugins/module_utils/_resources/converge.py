@@ -14,7 +14,8 @@ collection, so it is refused where the collection cannot be listed.  Writes run 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError, ResourceError, ResponseError, UnpagedListError
@@ -133,14 +134,26 @@ def converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, s
     controller's rate budget when one is configured (else by a rate learnt from 429 answers); the task's context is
     warned when the service throttled it, and shown the progress of long runs of writes.
     """
-    http.throttle = Throttle(options.parallel, bucket=http.budget)
-    try:
+    with throttled(http, options.parallel, collection_name(options.url)):
         return _converge(options, check_mode, diff, http, source)
+
+
+@contextmanager
+def throttled(http: HttpClient, parallel: int, name: str) -> Iterator[None]:
+    """One Throttle for every request made inside, and a warning naming ``name`` when the service throttled them; inside
+    another (the collections of many parents converged at once, _environment.engine), that one is kept: one pause per
+    429 and ``parallel`` requests in flight for all of them."""
+    if http.throttle is not None:
+        yield
+        return
+    http.throttle = Throttle(parallel, bucket=http.budget)
+    try:
+        yield
     finally:
-        throttled = http.throttle.summary()
+        summary = http.throttle.summary()
         http.throttle = None
-        if throttled:
-            http.warn(f'{collection_name(options.url)}: {throttled}')
+        if summary:
+            http.warn(f'{name}: {summary}')
 
 
 def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, source: Callable[..., str]) -> dict[str, Any]:

@@ -139,6 +139,18 @@ class Handler(BaseHTTPRequestHandler):
         if method == 'POST' and path.startswith(CONTROL):
             return self._control(path[len(CONTROL) :])
         api = self.server.api
+        # How many requests the server was handling when this one came, itself included: the log's in_flight, for tests
+        # of how many requests a client keeps in flight at once.
+        with self.server.log_lock:
+            self.server.in_flight += 1
+            in_flight = self.server.in_flight
+        try:
+            return self._handle(method, path, api, in_flight)
+        finally:
+            with self.server.log_lock:
+                self.server.in_flight -= 1
+
+    def _handle(self, method, path, api, in_flight):
         if api.latency:
             time.sleep(api.latency)  # a distant service's round trip (limits.py); other threads run meanwhile
         retry_after = api.licence.take(self.client_address[0]) if api.licence is not None else None
@@ -154,7 +166,7 @@ class Handler(BaseHTTPRequestHandler):
             error = APIError(500)
             status, headers, body = 500, {}, error.body()
         # Logged before the answer goes out: a client that has its answer finds the request in the log.
-        line = json.dumps({'method': method, 'path': path, 'status': status}) + '\n'
+        line = json.dumps({'method': method, 'path': path, 'status': status, 'in_flight': in_flight}) + '\n'
         with self.server.log_lock:
             with open(self.server.log_path, 'a') as f:
                 f.write(line)
@@ -174,7 +186,7 @@ def main(argv=None):
     api = API(config, scim_server.Introspector(config), scim_server.IntrospectionUnavailable)
     server = ThreadingHTTPServer((config.get('host', '127.0.0.1'), int(config.get('port', 0))), Handler)
     server.daemon_threads = True
-    server.api, server.log_path, server.log_lock = api, config['log_path'], threading.Lock()
+    server.api, server.log_path, server.log_lock, server.in_flight = api, config['log_path'], threading.Lock(), 0
     open(server.log_path, 'a').close()
     api.base_url = '%s://%s:%d' % ('https' if config.get('tls_cert') else 'http', config.get('host', '127.0.0.1'), server.server_address[1])
     return scim_server.serve(server, config)

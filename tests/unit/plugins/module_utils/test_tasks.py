@@ -34,6 +34,7 @@ class Api:
         self.context = TaskContext()
         self.calls = []
         self.budget = None  # no rate budget: the converge learns its rate
+        self.throttle = None  # none set around the task (the engine sets one around many collections)
 
     def check_url(self, url, source):
         self.calls.append(('check', url, source))
