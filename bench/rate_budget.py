@@ -273,7 +273,6 @@ def way_no_change(op, api, workdir, population, count, allowed, latency_ms, uri_
     result = run_resource_task(options, TaskContext())
     seconds = time.monotonic() - started
     refused, answered = counted(api, mark)
-    plain = plain_read_seconds(api, args.get('page_size', 100))
     floor_reads = math.ceil(count / PAGE_SIZES['readAllUsers'])
     # Pages follow one another (each holds the next cursor): a read costs the latency at least, and the rate allows one
     # every 1/allowed seconds.
@@ -284,6 +283,13 @@ def way_no_change(op, api, workdir, population, count, allowed, latency_ms, uri_
         f'floor {floor_reads} reads ({PAGE_SIZES["readAllUsers"]} users a page) in {floor_seconds:.2f} s: '
         f'{(answered + refused) / floor_reads:.2f}x the reads, {seconds / floor_seconds:.2f}x their time'
     )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    per_user = max(0.0, peak - before) * 1024 / count
+    print(
+        f'  peak memory of this process (the tasks ran in it): {peak:.0f} MiB, {before:.0f} MiB before the first run: {per_user:.1f} KiB a user; '
+        f'at 100,000 users {before + per_user * 100 / 1.024:.0f} MiB, at 1,000,000 {before + per_user * 1000 / 1.024:.0f} MiB (extrapolated)'
+    )
+    plain = plain_read_seconds(api, args.get('page_size', 100))
     print(f'  the same pages read by a plain client (one requests.Session, next links followed, no compare): {plain:.2f} s; ours {seconds / plain:.2f}x that')
     terraform = count * max(1.0 / allowed, latency_ms / 1000.0 / max(1, args.get('parallel', 4)))
     print(f'  per-object reads as a Terraform refresh makes them ({count:,} GETs at {allowed:g}/s, extrapolated):', end=' ')
@@ -292,12 +298,6 @@ def way_no_change(op, api, workdir, population, count, allowed, latency_ms, uri_
         per_user = uri_seconds_per_user(op, api, workdir, users[:uri_sample], latency_ms)
         print(f'  a uri loop, a filtered GET a user (timed on {uri_sample}, {per_user * 1000:.1f} ms a user, extrapolated):', end=' ')
         print(f'{per_user * count:.1f} s, {per_user * count / seconds:.1f}x ours')
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    per_user = max(0.0, peak - before) * 1024 / count
-    print(
-        f'  peak memory of this process (the tasks ran in it): {peak:.0f} MiB, {before:.0f} MiB before the first run: {per_user:.1f} KiB a user; '
-        f'at 100,000 users {before + per_user * 100 / 1.024:.0f} MiB, at 1,000,000 {before + per_user * 1000 / 1.024:.0f} MiB (extrapolated)'
-    )
 
 
 def plain_read_seconds(api, page_size):
@@ -307,7 +307,11 @@ def plain_read_seconds(api, page_size):
     time.sleep(1.0)
     started = time.monotonic()
     url = api.collection_url('users') + f'?limit={page_size}'
+    pages = 0
     while url:
+        pages += 1
+        if pages % 100 == 0:
+            session = api.admin_session()  # a fresh token: at 100,000 users the test server's pages outlast one
         answer = session.get(url, timeout=60)
         if answer.status_code != 200:
             raise SystemExit(f'plain read: HTTP {answer.status_code}')

@@ -263,7 +263,7 @@ class EnvironmentRun:
             prune=task.pop('prune', False),
             prune_max=self.options.prune_max,
             prune_max_name=(self.options.variable_prefix or '') + 'prune_max',
-            read_strategy='list',
+            read_strategy=task.pop('read_strategy', 'list'),
             items_path=None,
             ignore_keys=[],
             write_only_keys=list(resource_type.secrets),
@@ -499,6 +499,9 @@ class EnvironmentRun:
             items_name=where,
             parent_created=created,
             prune=bool((self.options.prune_memberships or self.pruned(resource_type)) and names),
+            # Links of an object this run created (a new user's memberships, a new group's nestings) are known to be none:
+            # not read. Only links: PingOne makes some children itself (an OIDC application's attribute mappings).
+            read_strategy='none' if created else 'list',
         )
         return work, partial(self.record_links, resource_type, head, owner)
 
