@@ -160,6 +160,12 @@ class HeldToken:
             return cast(str, tokens['access_token'])
 
 
+def budgeted_http(options: Options, context: TaskContext) -> HttpClient:
+    """The HTTP client of a task, paced by the controller's rate budget its options name (rate_limit): every use case
+    takes it from here, so that none is left out of the budget."""
+    return http_client_for(options, context, budget_for(options))
+
+
 def run_resource_task(
     options: OptionsLike, context: TaskContext, check_mode: bool = False, diff: bool = False, http: HttpClient | None = None
 ) -> dict[str, Any]:
@@ -169,7 +175,7 @@ def run_resource_task(
     stored) goes to the context; a long converge shows its progress there every few seconds.
     """
     options = options_of(options)
-    http = http if http is not None else http_client_for(options, context, budget_for(options))
+    http = http if http is not None else budgeted_http(options, context)
     http.check_url(options.url, 'the url option')  # before the token request too
     return detailed(converge(options, check_mode, diff, http, token_source(options, token_provider(options, context))), options.result_detail)
 
@@ -180,7 +186,7 @@ def run_environment_task(
     """Converge a PingOne environment document (or one part of it): every type of the type table, in order, each
     collection read once and written only where it differs (nothing in check mode), with one bearer token source."""
     options = options_of(options)
-    http = http if http is not None else http_client_for(options, context, budget_for(options))
+    http = http if http is not None else budgeted_http(options, context)
     url = environment_url(options, http)
     run = EnvironmentRun(options, http, token_source(options, token_provider(options, context)), url, check_mode, bearer_origin(options))
     result = run.run(options.part)
@@ -200,7 +206,7 @@ def run_export_task(options: OptionsLike, context: TaskContext, check_mode: bool
     """Read a PingOne environment into the document that converges it, and write it as YAML to ``dest`` when it differs
     from what the file holds (not in check mode). Reads only, so it runs in check mode too."""
     options = options_of(options)
-    http = http if http is not None else http_client_for(options, context, budget_for(options))
+    http = http if http is not None else budgeted_http(options, context)
     url = environment_url(options, http)
     export = EnvironmentExport(
         http,
@@ -237,7 +243,7 @@ def run_info_task(options: OptionsLike, context: TaskContext, check_mode: bool =
     plugin to censor its display.
     """
     options = options_of(options)
-    http = http if http is not None else http_client_for(options, context, budget_for(options))
+    http = http if http is not None else budgeted_http(options, context)
     http.check_url(options.url, 'the url option')  # before the token request too
     collection = ResourceCollection(
         http,
@@ -297,7 +303,7 @@ def run_revoke_task(options: OptionsLike, context: TaskContext, check_mode: bool
     ``token``, whether the OP answered 200, which RFC 7009 section 2.2 also answers for a token that was already invalid.
     """
     options = options_of(options)
-    client = client or TokenAdminClient(options, http_client_for(options, context, budget_for(options)))
+    client = client or TokenAdminClient(options, budgeted_http(options, context))
     client.prepare()  # bad options fail in check mode too
     if options.token:
         return _revoke_given(options, check_mode, client)
@@ -396,7 +402,7 @@ def run_introspect_task(options: OptionsLike, context: TaskContext, check_mode: 
     ``fail_if_inactive`` says so.
     """
     options = options_of(options)
-    client = client or TokenAdminClient(options, http_client_for(options, context, budget_for(options)))
+    client = client or TokenAdminClient(options, budgeted_http(options, context))
     client.prepare()
     claims, endpoint = client.introspect(options.token, options.token_type_hint)
     # RFC 7662 section 2.2 answers about the token, never with it; an OP that echoes it anyway (inside a nested claim, inside a
@@ -423,7 +429,7 @@ def run_secret_rotation_task(options: OptionsLike, context: TaskContext, check_m
     nothing.  Both secrets are remembered in the context, so no failure or warning can show them.
     """
     options = options_of(options)
-    http = http if http is not None else http_client_for(options, context, budget_for(options))
+    http = http if http is not None else budgeted_http(options, context)
     base = options.url.rstrip('/')
     http.check_url(base, 'the url option')
     source = token_source(options, token_provider(options, context))
