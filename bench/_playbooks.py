@@ -39,7 +39,8 @@ def playbook_command(playbook, vars_path):
 
 
 def run_play(workdir, label, playbook, variables, env):
-    """Run bench/playbooks/<playbook>: (wall seconds, the changed count of the recap); stop the bench if it fails."""
+    """Run bench/playbooks/<playbook>: (wall seconds, the changed count of the recap, 0 for a play whose recap names no
+    host, as noop.yml's); stop the bench if it fails."""
     vars_path = write_vars(workdir, label, variables)
     started = time.perf_counter()
     proc = subprocess.run(
@@ -48,8 +49,8 @@ def run_play(workdir, label, playbook, variables, env):
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f'{label} failed:\n{proc.stdout[-4000:]}')
-    recap = [line for line in proc.stdout.splitlines() if line.startswith('localhost') and 'changed=' in line][-1]
-    return seconds, int(recap.split('changed=')[1].split()[0])
+    recap = [line for line in proc.stdout.splitlines() if line.startswith('localhost') and 'changed=' in line]
+    return seconds, int(recap[-1].split('changed=')[1].split()[0]) if recap else 0
 
 
 def ansible_env(workdir):

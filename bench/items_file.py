@@ -28,7 +28,7 @@ import subprocess
 import tempfile
 import time
 
-from _playbooks import TOP, ansible_env, playbook_command, run_play, worker_auth, write_vars  # first: it puts tests/ on sys.path
+from _playbooks import TOP, ansible_env, run_play, worker_auth  # first: it puts tests/ on sys.path
 
 # Importing edge_overhead installs the collection's finder (.build), for the library's own time in process.
 import edge_overhead  # noqa: F401  pylint: disable=unused-import
@@ -45,17 +45,6 @@ def timed(workdir, label, playbook, variables, env, repeat):
         if changed:
             raise SystemExit(f'{label}: a no-change run changed {changed} tasks')
         times.append(seconds)
-    return statistics.median(times)
-
-
-def noop_seconds(workdir, env, repeat):
-    """The median wall seconds of a play that does nothing: ansible-playbook's own start and stop."""
-    command = playbook_command('noop.yml', write_vars(workdir, 'noop', {}))
-    times = []
-    for _round in range(repeat):
-        started = time.perf_counter()
-        subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - started)
     return statistics.median(times)
 
 
@@ -91,7 +80,7 @@ def main(argv=None):
         with harness.OP(os.path.join(workdir, 'op')) as op, scim_harness.SCIMServer(os.path.join(workdir, 'scim'), op) as scim:
             env = ansible_env(workdir)
             auth = worker_auth(op)
-            noop = noop_seconds(workdir, env, args.repeat)
+            noop = timed(workdir, 'noop', 'noop.yml', {}, env, args.repeat)
             for size in (10, args.users):
                 users = make_users(size)
                 users_file = os.path.join(workdir, f'users-{size}.json')

@@ -47,7 +47,7 @@ import tempfile
 import threading
 import time
 
-from _playbooks import TOP, ansible_env, basic_client_vars, playbook_command, write_vars  # first: it puts tests/ on sys.path
+from _playbooks import TOP, ansible_env, basic_client_vars, run_play  # first: it puts tests/ on sys.path
 from servers.op import harness
 from servers.pingone_api import harness as p1api_harness
 from servers.pingone_api.paging import PAGE_SIZES
@@ -244,12 +244,7 @@ def uri_seconds_per_user(op, api, workdir, users, latency_ms):
     times = {}
     for sample in ([], users):
         variables = dict(basic_client_vars(op), p1_url=api.env_url, bench_users=sample)
-        command = playbook_command('pingone_users_uri.yml', write_vars(workdir, 'uri', variables))
-        started = time.monotonic()
-        proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
-        times[len(sample)] = time.monotonic() - started
-        if proc.returncode != 0:
-            raise SystemExit(f'the uri play failed:\n{proc.stdout[-3000:]}')
+        times[len(sample)], _changed = run_play(workdir, 'uri', 'pingone_users_uri.yml', variables, env)
     return (times[len(users)] - times[0]) / len(users)
 
 
