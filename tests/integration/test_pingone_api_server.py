@@ -370,3 +370,51 @@ def test_oidc_applications_are_clients_of_the_op(p1api, admin, op):
     assert op.events('registration_create.success', since=since, client_id=keyless['id']) == []
     # The registration tokens stay in the server's memory: never in its log or output.
     assert op.registration_token not in open(p1api.log_path).read() + open(p1api.output_path).read()
+
+
+def test_a_page_costs_the_page_not_the_collection():
+    """The server's pages, without HTTP: a page shows only its own objects and looks at no other (the cursor's place is
+    found by bisection over an order kept until the collection changes), so a benchmark of 100,000 users times the client,
+    not a sort of every user for each page; the order follows adds and removes, and a sub-collection is its parent's."""
+    from servers.pingone_api.contract import OPERATIONS_BY_ID
+    from servers.pingone_api.models import COLLECTIONS
+    from servers.pingone_api.paging import Cursors, Pager
+    from servers.pingone_api.store import Store
+
+    store, env = Store(['env']), 'env'
+    ids = [store.add(env, 'users', {'username': 'u%04d' % n})['id'] for n in range(1000)]
+    pager, op = Pager(Cursors(), lambda path: 'https://p1.test' + path), OPERATIONS_BY_ID['readAllUsers']
+    looked, shown = [], []
+
+    def page(query):
+        seqs, keys = store.ordered(env, 'users')
+        rows = (seqs, keys, lambda obj_id: looked.append(obj_id) or store.items(env, 'users')[obj_id]['obj'])
+        return pager.page(op, '/environments/env/users', query, rows, COLLECTIONS['users'].filters, {}, lambda obj_id, _expand: shown.append(obj_id) or obj_id)
+
+    def cursor(answer):
+        return parse_qs(urlsplit(answer['_links']['next']['href']).query)['cursor']
+
+    first = page({'limit': ['200']})
+    order = store.orders[(env, 'users')]
+    second = page({'cursor': cursor(first)})
+    assert first['_embedded']['users'] == ids[:200] and second['_embedded']['users'] == ids[200:400]
+    assert shown == ids[:400] and looked == [] and first['count'] == 1000 and second['size'] == 200
+    assert store.orders[(env, 'users')] is order  # not built again for the second page
+    # A removed object leaves its place; one added goes last; the cursor keeps its place.
+    store.remove(env, 'users', ids[400])
+    late = store.add(env, 'users', {'username': 'late'})['id']
+    rest, url = [], second
+    while 'next' in url['_links']:
+        url = page({'cursor': cursor(url)})
+        rest += url['_embedded']['users']
+    assert rest == ids[401:] + [late] and store.orders[(env, 'users')] is not order
+    # A filter looks at every object (PingOne's index would not: filtered reads are not what the benchmarks time).
+    looked.clear()
+    page({'filter': ['username sw "u09"']})
+    assert len(looked) == 1000
+    # A sub-collection: the scopes of one resource, not another's.
+    resources = [store.add(env, 'resources', {'name': name, 'type': 'CUSTOM'})['id'] for name in ('a', 'b')]
+    scopes = {r: [store.add(env, 'scopes', {'name': 's%d' % n, 'resource': {'id': r}})['id'] for n in range(3)] for r in resources}
+    for resource in resources:
+        assert store.ordered(env, 'scopes', 'resource', resource)[1] == scopes[resource]
+    assert store.ordered(env, 'scopes', 'resource', 'none') == ([], [])

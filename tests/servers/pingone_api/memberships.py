@@ -97,7 +97,13 @@ class MembershipHandlers(object):
         rows = [(seq, {'id': g, 'name': all_groups[g]['obj']['name'], 'type': kind}) for seq, g, kind in direct + indirect]
         filters = MEMBERSHIP_FILTERS if 'filter' in route.op.query else None
         page = self.pager.page(
-            route.op, route.path, query, rows, filters, None, lambda row, expand: self.membership(route, member_id, row['id'], row['type'], expand)
+            route.op,
+            route.path,
+            query,
+            ([seq for seq, _row in rows], [row for _seq, row in rows], lambda row: row),
+            filters,
+            None,
+            lambda row, expand: self.membership(route, member_id, row['id'], row['type'], expand),
         )
         return 200, {}, page
 
