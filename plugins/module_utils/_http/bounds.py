@@ -11,8 +11,9 @@ with a value or a reason to refuse, never with Python's own ValueError or Recurs
 from __future__ import annotations
 
 import json
+import operator
 import re
-from json.decoder import scanstring  # type: ignore[attr-defined]  # the C scanner json.loads itself uses
+from itertools import accumulate, count
 from typing import Any
 
 # The deepest JSON an answer may nest. Token, discovery, SCIM and PingOne answers nest fewer than 10 levels;
@@ -23,7 +24,13 @@ MAX_JSON_DEPTH = 100
 # RFC 9110 section 8.6: Content-Length = 1*DIGIT, ASCII digits only (str.isdigit() accepts '²', which int() refuses).
 # RFC 9112 section 6.3 item 5 allows a list of identical values.  More than 18 digits is more than any answer.
 _CONTENT_LENGTH = re.compile(r'[0-9]{1,18}(?:[ \t]*,[ \t]*[0-9]{1,18})*')
-_STRUCTURE = re.compile(r'["\[\]{}]')
+# Escape pairs (RFC 8259 section 7: a backslash and the character after it, the first of \uXXXX's), the bytes that are
+# neither a quote nor a bracket, a string once only quotes and brackets are left (or the rest of the text after a quote
+# that never closes: the pattern always matches where it starts, so no quote is scanned twice), and the steps of the depth.
+_ESCAPE = re.compile(rb'\\[\s\S]')
+_NOT_STRUCTURE = bytes(byte for byte in range(256) if byte not in b'[]{}"')
+_STRING = re.compile(rb'"[^"]*(?:"|\Z)')
+_STEPS = bytes.maketrans(b'[{]}', b'\x02\x02\x00\x00')
 
 
 def declared_length(value: str | None) -> tuple[int | None, str | None]:
@@ -45,35 +52,28 @@ def _shown(value: str) -> str:
     return repr(value[:40] + ('...' if len(value) > 40 else ''))
 
 
-def json_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+def json_too_deep(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     """True when ``text``, read as JSON, nests arrays and objects more than ``limit`` levels deep.
 
-    Linear, and cheap for the usual answer: one ``count`` when the text has no more brackets than ``limit``;
-    otherwise brackets and strings are walked, each string skipped by the json module's own C scanner (brackets
-    inside strings are text).  Text that is not JSON (an unterminated string) stops the walk: the parser says so.
+    Linear, and in C but for a few calls: one ``count`` when the text has no more brackets than ``limit``; otherwise
+    escape pairs go (an escaped quote does not end a string), then everything but quotes and brackets, then strings
+    (brackets inside them are text), and the depth is the largest running sum of what is left. A walk of each string
+    in Python took 12 ms of a 200-user PingOne page, most of a no-change run's own time. A string that never ends runs
+    to the end of the text: its brackets are not counted, and the parser says the text is not JSON.
     """
-    if text.count('[') + text.count('{') <= limit:
+    # UTF-8 never puts a quote, a bracket or a backslash byte inside a multi-byte character (RFC 3629 section 3).
+    data = text if isinstance(text, bytes) else text.encode('utf-8', 'surrogatepass')
+    if data.count(b'[') + data.count(b'{') <= limit:
         return False
-    depth = 0
-    position = 0
-    search = _STRUCTURE.search
-    while True:
-        found = search(text, position)
-        if found is None:
-            return False
-        char = found.group()
-        position = found.end()
-        if char == '"':
-            try:
-                position = scanstring(text, position, False)[1]
-            except ValueError:
-                return False
-        elif char in '[{':
-            depth += 1
-            if depth > limit:
-                return True
-        else:
-            depth -= 1
+    if b'\\' in data:
+        data = _ESCAPE.sub(b'', data)
+    # Two quotes side by side are an empty string, or a string's end and the next one's start with no structure
+    # between them: either way nothing is lost by dropping them, and most of a page's strings go so, without the regex.
+    data = data.translate(None, _NOT_STRUCTURE).replace(b'""', b'')
+    if b'"' in data:
+        data = _STRING.sub(b'', data)
+    # An opening bracket steps by 2 and a closing one by 0: the running sum less the count so far is the depth.
+    return max(map(operator.sub, accumulate(data.translate(_STEPS)), count(1)), default=0) > limit
 
 
 class JSONTooDeep(ValueError):
@@ -82,8 +82,6 @@ class JSONTooDeep(ValueError):
 
 def load_json(text: str | bytes) -> Any:
     """``json.loads`` for text a server wrote (an answer, a JWT's payload): JSONTooDeep rather than RecursionError."""
-    if isinstance(text, bytes):
-        text = text.decode('utf-8')
     if json_too_deep(text):
         raise JSONTooDeep(f'the JSON is nested more than {MAX_JSON_DEPTH} levels deep')
-    return json.loads(text)
+    return json.loads(text.decode('utf-8') if isinstance(text, bytes) else text)

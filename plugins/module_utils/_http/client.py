@@ -403,11 +403,11 @@ class HttpClient:
                 body.extend(chunk)
                 if len(body) > self.max_response_bytes:
                     raise _TooLarge()
-            if bytes(body.lstrip()[:1]) in (b'{', b'[') and json_too_deep(body.decode('latin-1')):
-                # Latin-1 maps each byte to one character: brackets, quotes and backslashes are found where UTF-8 has them.
+            content = bytes(body)
+            if content.lstrip()[:1] in (b'{', b'[') and json_too_deep(content):
                 raise _Refused(f'the answer is JSON nested more than {MAX_JSON_DEPTH} levels deep', response.status_code)
             # requests' own cache of the body: .text and .json() read it as if requests had read it.
-            response._content = bytes(body)  # pylint: disable=protected-access
+            response._content = content  # pylint: disable=protected-access
             return response
         finally:
             response.close()

@@ -53,7 +53,23 @@ DEPTHS = [
     (json.dumps(['\\"[' * 300, nested(3)]), False),  # escaped quotes do not end the string
     ('"' + '\\"' * 200 + '[' * 200, False),  # an unterminated string: not JSON, for the parser to say
     ('[' * 200, True),  # unbalanced, but deeper than the limit before it ends
+    ('[' * 101 + '"never closed', True),  # deeper than the limit before the string that never ends
+    (nested(100, '"a\\\\"'), False),  # an escaped backslash ends before the quote: the string closes there
+    ('[' * 99 + '"a\\\\"' + '[' * 5, True),  # ... and the brackets after it count
+    ('"' + '\\"' * 200 + '\\', False),  # a lone backslash at the end of a string that never ends
+    ('{"k": "' + '\\u005b' * 200 + '"}', False),  # a bracket escaped as \u005b is text too
+    ('{[' * 50 + '1' + ']}' * 50, False),  # arrays and objects in turn count alike
+    ('{[' * 50 + '[1]' + ']}' * 50, True),
+    ('[{"a":"x[","b":"y"}]' * 60, False),  # brackets in one string of two side by side
+    (('[' * 10 + ']' * 10) * 20 + nested(101), True),  # the deepest part last
+    (json.dumps([{'\u00e9t\u00e9': ['\u2603' * 3]}] * 40, ensure_ascii=False), False),  # UTF-8 text
+    (nested(101, json.dumps('\u2603')), True),
 ]
+
+
+def test_json_too_deep_reads_bytes_as_text():
+    wrong = [(text[:30], deep) for text, deep in DEPTHS if bounds.json_too_deep(text.encode('utf-8', 'surrogatepass')) is not deep]
+    assert not wrong
 
 
 def test_json_too_deep_table():
