@@ -80,7 +80,9 @@ def test_four_processes_sharing_a_budget_stay_under_the_licence(op, p1api_server
         rate_limit=250,
         rate_limit_burst=5,
     )
-    context = multiprocessing.get_context('fork')
+    # Spawned, not forked: the test process has threads (the servers' harness, connection pools), and a fork copies
+    # whatever lock one of them holds at that moment into a child that can never release it (Python 3.12 warns).
+    context = multiprocessing.get_context('spawn')
     queue = context.Queue()
     plays = [context.Process(target=_play, args=(dict(task, items=users(population, 150, prefix=f'play{play}-')), queue)) for play in range(4)]
     for play in plays:
