@@ -147,6 +147,7 @@ clean:
 bench: node
 	@$(DEMO_SETUP)
 	@$(DEMO_PYTHON) bench/token_lookup.py
+	@$(DEMO_PYTHON) bench/token_task.py
 	@$(DEMO_PYTHON) bench/scim_converge.py
 	@$(DEMO_PYTHON) bench/edge_overhead.py
 	@$(DEMO_PYTHON) bench/scim_scale.py
