@@ -19,7 +19,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import infer_grant_type
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import canonical_environment_id, canonical_region
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import write_only_keys
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.names import write_only_keys
 
 # Options spelled more than one way by users: made canonical in every Options, so that the token
 # store's entry and the URLs do not depend on the spelling ('eu' and 'EU', an ID with a trailing space).

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ansible_collections.jwtauth.oidc.plugins.module_utils import _masking
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import APPLICATION_ENV_PREFIX
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.locations import check_options
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import write_only_keys
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.names import write_only_keys
 
 if TYPE_CHECKING:
     from ansible.module_utils.common.arg_spec import ValidationResult

@@ -13,13 +13,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.sources import CREDENTIALS, env_fallback_nonempty, env_var
-from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.engine import PARTS
+from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.parts import PARTS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.assertion import ASSERTION_TYPES, ASYMMETRIC_ALGS, DEFAULT_LIFETIME, HMAC_ALGS, TYP_JWT
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.audience import AUDIENCE_STYLES, ENDPOINT
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.client_auth import AUTH_METHODS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._oauth.grants import ACCESS_TOKEN_TYPE, GRANT_ALIASES, GRANTS, TOKEN_EXCHANGE, TOKEN_TYPE_HINTS
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import DIALECTS
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import SEND_WRITE_ONLY
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.names import API_STYLES, SEND_WRITE_ONLY
 from ansible_collections.jwtauth.oidc.plugins.module_utils._store.files import LOCK_TIMEOUT
 
 if TYPE_CHECKING:
@@ -200,7 +199,7 @@ def api_info_argument_spec() -> ArgumentSpec:
     spec.update(
         url=dict(type='str', required=True),
         bearer_token=dict(type='str', no_log=True),
-        api_style=dict(type='str', default='generic', choices=list(DIALECTS)),
+        api_style=dict(type='str', default='generic', choices=list(API_STYLES)),
         list=dict(type='bool', default=False),
         page_size=dict(type='int', default=100),
         items_path=dict(type='str'),
@@ -228,7 +227,7 @@ def api_resource_argument_spec() -> ArgumentSpec:
     spec.update(
         url=dict(type='str', required=True),
         bearer_token=dict(type='str', no_log=True),
-        api_style=dict(type='str', default='generic', choices=list(DIALECTS)),
+        api_style=dict(type='str', default='generic', choices=list(API_STYLES)),
         key=dict(type='str', no_log=False),
         key_query=dict(type='str', no_log=False),
         select_query=dict(type='str', no_log=False),

@@ -12,7 +12,7 @@ holds it but naming other objects by name; a child type is a list inside its par
 _resources.converge, the same one api_resource runs, with references made ids from what the converges before it
 returned.  Objects marked ``state: absent`` are deleted at the end, in delete order.
 
-A run may be split in parts (PARTS) so that a caller can read the application secrets in a task of their own, whose
+A run may be split in parts (parts.PARTS) so that a caller can read the application secrets in a task of their own, whose
 result is never displayed, while the rest keeps its diff: the part before hands its ids on (``handover``).
 """
 
@@ -47,9 +47,6 @@ if TYPE_CHECKING:
     from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
     from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 
-# all: the whole run. The others split it around the secret reads: before_secrets converges the types up to those
-# whose secrets are read, secrets reads them (and nothing else), after_secrets converges the rest and deletes.
-PARTS = ('all', 'before_secrets', 'secrets', 'after_secrets')
 
 # What an export says of itself besides its lists (_environment.export.dump).
 EXPORTED_TYPES = 'exported_types'

@@ -30,6 +30,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging imp
     scim_page_items,
     scim_total_problem,
 )
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.names import WRITE_ONLY_KEYS
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import Action, casefolded, exact
 
 SCIM_PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
@@ -177,10 +178,7 @@ class Scim(Generic):
     # displayName): a server holding "Bob" holds the object "bob" names (RFC 7643 section 2.1), and refuses to create it
     # again (409 uniqueness). Other keys (externalId, ids) compare exactly.
     case_insensitive_keys = ('userName', 'displayName')
-    # RFC 7643 section 4.1 (and the User schema of section 8.7.1): password has "mutability" writeOnly and "returned"
-    # never; it is the only attribute of the core and enterprise schemas that is either. A server's own schema may mark
-    # more: those are given in write_only_keys.
-    write_only_keys = ('password',)
+    write_only_keys = WRITE_ONLY_KEYS['scim']  # names.WRITE_ONLY_KEYS says why
 
     def first_page(self, url: str, page_size: int) -> str:
         return with_query(url, startIndex=1, count=page_size)
@@ -248,15 +246,5 @@ def patch_operations(action: Action) -> dict[str, Any]:
     return {'schemas': [SCIM_PATCH_SCHEMA], 'Operations': operations}
 
 
-# api_style -> its dialect.
+# api_style -> its dialect, in the order of names.API_STYLES (the option layer's choices, which import no dialect).
 DIALECTS: dict[str, Generic] = {dialect.name: dialect for dialect in (Generic(), Scim(), PingOne())}
-
-
-def write_only_keys(api_style: str | None, given: Any) -> Any:
-    """The write-only attributes of a task: those it names (``write_only_keys``), then those its API's dialect knows
-    (a SCIM ``password``), each once; ``given`` itself when the dialect knows none."""
-    dialect = DIALECTS.get(api_style or 'generic')
-    if dialect is None or not dialect.write_only_keys:
-        return given
-    keys = list(given or ())
-    return keys + [name for name in dialect.write_only_keys if name not in keys]

@@ -27,10 +27,6 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body impo
 # the object's PUT or PATCH.
 Action = namedtuple('Action', ['kind', 'key', 'before', 'after', 'current', 'desired', 'write_only', 'separate'], defaults=(None, None))
 
-# When write-only attributes (write_only_keys) are sent: with a create only; also with an update that other
-# attributes cause; or to every existing object on every run, since the server never shows whether it holds them.
-SEND_WRITE_ONLY = ('on_create', 'on_update', 'always')
-
 
 def key_of(obj: Mapping[Any, Any], key: str | None = None, key_query: str | None = None) -> Any:
     """The identity of an object: an attribute (``userName``) or a JMESPath expression."""

@@ -110,3 +110,46 @@ def test_no_circle_type_only_imports_included():
 @pytest.mark.parametrize('ground', sorted(FLOORS[0] - {'_errors'}))
 def test_ground_files_import_nothing_of_the_collection_but_errors(ground):
     assert set(graph()[ground]) <= {'_errors'}
+
+
+PLUGINS = os.path.dirname(LIBRARY)
+COLLECTION = 'ansible_collections.jwtauth.oidc.plugins.'
+
+
+def loaded_with(path):
+    """The collection's modules (``module_utils._store.files``) and other top-level packages (``cryptography``) that
+    importing the file at ``path`` runs: the imports of its module level and of the collection modules those name,
+    ``try`` blocks included; not those under ``if TYPE_CHECKING`` or inside functions, which wait for their use."""
+    ours, others, todo = set(), set(), [path]
+    while todo:
+        with open(todo.pop(), encoding='utf-8') as handle:
+            body = list(ast.parse(handle.read()).body)
+        while body:
+            node = body.pop()
+            if isinstance(node, ast.Try):
+                body.extend(node.body)
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f'{node.module}.{alias.name}' for alias in node.names]
+            for name in names:
+                if not name.startswith(COLLECTION):
+                    others.add(name.split('.')[0])
+                    continue
+                relative = name[len(COLLECTION) :]
+                found = os.path.join(PLUGINS, *relative.split('.')) + '.py'
+                if relative not in ours and os.path.exists(found):
+                    ours.add(relative)
+                    todo.append(found)
+    return ours, others
+
+
+def test_the_token_lookup_loads_no_http_client_and_no_engine():
+    """Ansible compiles a collection's Python from source on every import (its collection loader keeps no bytecode), and
+    every worker that templates the token lookup imports it afresh: a reference served from the token store needs the
+    option layer and the store, not the HTTP client, the resource engine or the PingOne tables (loaded when a token is
+    requested). Before, the option layer imported the engine for one tuple of names: 199 ms of imports, now about 40."""
+    ours, others = loaded_with(os.path.join(PLUGINS, 'lookup', 'token.py'))
+    heavy = {name for name in ours if name.split('.')[-1] in {'client', 'session', 'token_client', 'dialects', 'collection', 'converge', 'engine'}}
+    heavy |= {name for name in ours if name in {'module_utils._pingone.contract', 'module_utils._pingone.resource_types'}}
+    assert heavy == set() and others.isdisjoint({'requests', 'jwt', 'urllib3', 'jmespath', 'yaml'}), (sorted(heavy), sorted(others))
+    assert 'module_utils._store.files' in ours  # what the check walks is the lookup's imports indeed

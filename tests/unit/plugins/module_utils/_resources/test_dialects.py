@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import UnpagedListError
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources import dialects, plan
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources import dialects, names, plan
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import DIALECTS, Page
 
 SCIM = DIALECTS['scim'].server_owned
@@ -129,7 +129,14 @@ def test_pingone_object_urls_and_keys_follow_the_contract():
     ],
 )
 def test_write_only_keys_are_the_tasks_then_the_standards(api_style, given, expected):
-    assert dialects.write_only_keys(api_style, given) == expected
+    assert names.write_only_keys(api_style, given) == expected
+
+
+def test_the_option_layers_names_are_the_dialects():
+    """The option layer offers names.API_STYLES without importing a dialect: they are the dialects, in order, and each
+    dialect's write-only attributes are those names.WRITE_ONLY_KEYS gives its style."""
+    assert tuple(DIALECTS) == names.API_STYLES
+    assert {name: dialect.write_only_keys for name, dialect in DIALECTS.items() if dialect.write_only_keys} == names.WRITE_ONLY_KEYS
 
 
 def scim_object(kind):
