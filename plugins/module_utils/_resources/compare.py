@@ -24,6 +24,8 @@ def matches(desired: Any, current: Any) -> bool:
     the same number of elements, and each desired element matches a distinct
     current element, in any order.
     """
+    if isinstance(desired, str):
+        return desired == current  # most values: a string equals a string only (and never True, unlike 1)
     # RFC 7643 section 2.5: an unassigned attribute, null and an empty list are equivalent;
     # servers leave such attributes out of their JSON.
     if desired is None or desired == [] or desired == {}:
