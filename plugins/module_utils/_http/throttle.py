@@ -35,13 +35,19 @@ if TYPE_CHECKING:
         (_store.budget.RateBudget; a store such as Redis would serve the same four calls).  ``at`` is on the bucket's
         own clock."""
 
-        def reserve(self) -> Reservation: ...
+        # Bodies of docstrings, not "...": ruff puts "..." on the def's line, which the pycodestyle of ansible-core 2.16's
+        # sanity refuses (E704).
+        def reserve(self) -> Reservation:
+            """A turn to leave, or the pause that runs."""
 
-        def paused(self) -> float: ...
+        def paused(self) -> float:
+            """Seconds left of the running pause (0 when none)."""
 
-        def answered(self, at: float, status: int | None, pause: float | None) -> bool: ...
+        def answered(self, at: float, status: int | None, pause: float | None) -> bool:
+            """The answer to a turn taken at ``at``: learn from a 429; True when it began a pause of ``pause`` seconds."""
 
-        def describe(self) -> str | None: ...
+        def describe(self) -> str | None:
+            """The bucket in words, for the task's warning; None when there is nothing to say."""
 
 
 # How often the number of requests in flight grows back by one after a pause, in seconds.
