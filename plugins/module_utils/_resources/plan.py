@@ -103,7 +103,8 @@ def plan(
     user with ``PUT .../users/{id}/population``): an update carries those that differ in ``Action.separate``.
     """
     separate = tuple(separate)
-    # Sets, looked up once a key of each object: lists made the compare of 10,000 objects cost most of a no-change run's own time.
+    # Sets made once, looked up once a key of each object: lists, made again for each item, were a third of the time
+    # planning 10,000 unchanged objects took.
     owned = frozenset(server_owned)
     unsent_always = owned | frozenset(write_only)
     create_unsent = frozenset(k for k in owned if k not in ('schemas', key)) | frozenset(write_only)

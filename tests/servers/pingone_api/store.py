@@ -52,7 +52,7 @@ class Store(object):
             self.secrets = {}  # application id -> {"secret": ..., "previous": {"secret", "expiresAt", "lastUsed"} or None}
             self.seq = 0
             self.versions = {}  # (env, collection) -> its changes so far (adds and removes)
-            self.orders = {}  # (env, collection) -> (version, {parent id or None: ([seq, ...], [id, ...])})
+            self.orders = {}  # (env, collection, parent key) -> (version, {parent id or None: ([seq, ...], [id, ...])})
             self.built_in = set()  # ids of the built-in resources and their predefined scopes
             for env in self.environments:
                 self.add_built_ins(env)
@@ -87,7 +87,7 @@ class Store(object):
         sort of every user for each page of 200 made reading 100,000 users quadratic, and the benchmarks timed the
         server instead of the client)."""
         version = self.versions.get((env, name), 0)
-        cached = self.orders.get((env, name))
+        cached = self.orders.get((env, name, parent_key))
         if cached is None or cached[0] != version:
             rows = sorted(((entry['seq'], obj_id, entry['obj']) for obj_id, entry in self.items(env, name).items()), key=lambda row: row[0])
             groups = {}
@@ -97,7 +97,7 @@ class Store(object):
                 seqs.append(seq)
                 ids.append(obj_id)
             cached = (version, groups)
-            self.orders[(env, name)] = cached
+            self.orders[(env, name, parent_key)] = cached
         return cached[1].get(parent_id, ([], []))
 
     def next_seq(self):
