@@ -103,6 +103,21 @@ class Introspector(object):
         claims = {'iss': self.client_id, 'sub': self.client_id, 'aud': self.endpoint, 'iat': now, 'exp': now + 60, 'jti': str(uuid.uuid4())}
         return jwt.encode(claims, self.client_secret, algorithm=self.alg)
 
+    def post(self, token):
+        """The introspection request, sent again once on a connection that failed before any answer: Node closes a
+        kept-alive connection idle for 5 s (keepAliveTimeout), and a request sent on it as it closes gets no answer
+        (RemoteDisconnected). Introspection changes nothing at the OP, so it may be sent again, with a new assertion (its
+        jti may have been seen)."""
+        for attempt in (0, 1):
+            data = {'client_id': self.client_id, 'client_assertion_type': ASSERTION_TYPE, 'client_assertion': self.assertion(), 'token': token}
+            try:
+                return self.session.post(self.endpoint, data=data, verify=self.ca_path or True, timeout=10, headers={'Accept': 'application/json'})
+            except requests.ConnectionError:
+                if attempt:
+                    raise
+                sys.stderr.write('introspection: connection lost before an answer, sent again\n')
+        raise AssertionError('unreachable')
+
     def introspect(self, token):
         """The OP's introspection answer for a token (dict), possibly cached; inactive once past exp."""
         key = hashlib.sha256(token.encode('utf-8')).hexdigest()
@@ -111,9 +126,8 @@ class Introspector(object):
             hit = self.cache.get(key)
             if hit is not None and hit[0] > now:
                 return hit[1]
-        data = {'client_id': self.client_id, 'client_assertion_type': ASSERTION_TYPE, 'client_assertion': self.assertion(), 'token': token}
         try:
-            resp = self.session.post(self.endpoint, data=data, verify=self.ca_path or True, timeout=10, headers={'Accept': 'application/json'})
+            resp = self.post(token)
             resp.raise_for_status()
             result = resp.json()
         except (requests.RequestException, ValueError) as exc:
