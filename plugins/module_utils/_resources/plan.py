@@ -137,9 +137,9 @@ def plan(
             # https://developer.pingidentity.com/pingone-api/platform/users/group-membership/add-user-to-group.html).
             body = strip(item, create_unsent)
             actions.append(Action('create', name, {}, body, None, body, secret))
-        elif differing_keys(compared, found):
+        elif differing := differing_keys(compared, found):
             before = strip(found, owned)
-            apart = {k: compared[k] for k in differing_keys(compared, found) if k in separate} or None
+            apart = {k: compared[k] for k in differing if k in separate} or None
             actions.append(
                 Action('update', name, before, merged(before, compared, owned), found, compared, secret if send_write_only != 'on_create' else None, apart)
             )

@@ -14,8 +14,8 @@ secret have handlers of their own (memberships.py, user_attributes.py, applicati
 """
 
 import copy
-import pickle
 import json
+import pickle
 import secrets
 import time
 from collections import namedtuple

@@ -185,11 +185,11 @@ class Pager(object):
             chosen = [n for n, item in enumerate(items) if matches(obj_of(item), terms, memberships or {})]
             seqs, items = [seqs[n] for n in chosen], [items[n] for n in chosen]
         start = bisect.bisect_right(seqs, state['a']) if state else 0
-        chunk, last = items[start : start + size], seqs[start : start + size][-1:]
+        chunk = items[start : start + size]
         self_query = '&'.join('%s=%s' % (k, quote(v[0], safe='')) for k, v in sorted(query.items()))
         links = {'self': {'href': self.href(path + ('?' + self_query if self_query else ''))}}
         if len(items) > start + size:
-            cursor = self.cursors.encode({'o': op.operation_id, 'f': filter_text, 'e': expand, 'a': last[0], 'l': limit})
+            cursor = self.cursors.encode({'o': op.operation_id, 'f': filter_text, 'e': expand, 'a': seqs[start + size - 1], 'l': limit})
             shown_limit = 'limit=%d&' % (limit or size) if 'limit' in op.query else ''
             links['next'] = {'href': self.href('%s?%scursor=%s' % (path, shown_limit, cursor))}
         shown = present or (lambda item, expand: obj_of(item))

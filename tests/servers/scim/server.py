@@ -108,15 +108,15 @@ class Introspector(object):
         kept-alive connection idle for 5 s (keepAliveTimeout), and a request sent on it as it closes gets no answer
         (RemoteDisconnected). Introspection changes nothing at the OP, so it may be sent again, with a new assertion (its
         jti may have been seen)."""
-        for attempt in (0, 1):
-            data = {'client_id': self.client_id, 'client_assertion_type': ASSERTION_TYPE, 'client_assertion': self.assertion(), 'token': token}
-            try:
-                return self.session.post(self.endpoint, data=data, verify=self.ca_path or True, timeout=10, headers={'Accept': 'application/json'})
-            except requests.ConnectionError:
-                if attempt:
-                    raise
-                sys.stderr.write('introspection: connection lost before an answer, sent again\n')
-        raise AssertionError('unreachable')
+        try:
+            return self.send(token)
+        except requests.ConnectionError:
+            sys.stderr.write('introspection: connection lost before an answer, sent again\n')
+        return self.send(token)
+
+    def send(self, token):
+        data = {'client_id': self.client_id, 'client_assertion_type': ASSERTION_TYPE, 'client_assertion': self.assertion(), 'token': token}
+        return self.session.post(self.endpoint, data=data, verify=self.ca_path or True, timeout=10, headers={'Accept': 'application/json'})
 
     def introspect(self, token):
         """The OP's introspection answer for a token (dict), possibly cached; inactive once past exp."""
