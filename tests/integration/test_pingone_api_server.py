@@ -291,9 +291,46 @@ def test_secret_and_memberships(p1api, admin, op):
     assert admin.delete('%s/%s' % (members, groups[0])).status_code == 204
     assert admin.delete(p1api.collection_url('groups', groups[0])).status_code == 204
     assert admin.get(nest).json()['_embedded']['groupMemberships'] == []
-    # No token, secret or body is logged: each line has exactly method, path, status and how many requests were in flight.
-    assert all(set(line) == {'method', 'path', 'status', 'in_flight'} and isinstance(line['in_flight'], int) for line in p1api.requests_log())
+    # No token, secret or body is logged: each line has exactly method, path, query, status and how many requests were in
+    # flight.
+    assert all(set(line) == {'method', 'path', 'query', 'status', 'in_flight'} and isinstance(line['in_flight'], int) for line in p1api.requests_log())
     assert all(info.get('client_secret', '') not in open(p1api.log_path).read() for info in op.clients.values() if info.get('client_secret'))
+
+
+def test_a_groups_users_by_filter_are_all_its_members_and_only_direct_ones_count_as_direct(p1api, admin):
+    """readAllUsers with memberOfGroups[id eq "..."] lists everyone who belongs to the group: direct members, members of a
+    group nested in it, and users its userFilter matches (the stricter reading of "all of the users who belong to the
+    specified group"); directMemberCounts counts the direct ones, totalMemberCounts (readOneGroup include) all of them;
+    a user's own list shows the dynamic membership as INDIRECT. What a filter chose is kept only until the next write."""
+    create(admin, p1api.collection_url('populations'), {'name': 'Staff', 'default': True})
+    users = {name: create(admin, p1api.collection_url('users'), {'username': name})['id'] for name in ('ann', 'ben', 'boss1', 'boss2')}
+    leads = create(admin, p1api.collection_url('groups'), {'name': 'leads'})['id']
+    admins = create(admin, p1api.collection_url('groups'), {'name': 'admins'})['id']
+    bosses = create(admin, p1api.collection_url('groups'), {'name': 'bosses', 'userFilter': 'username sw "boss"'})['id']
+    assert admin.post(p1api.collection_url('users', users['ann'], 'memberOfGroups'), json={'id': admins}).status_code == 201
+    assert admin.post(p1api.collection_url('users', users['ben'], 'memberOfGroups'), json={'id': leads}).status_code == 201
+    assert admin.post(p1api.collection_url('groups', leads, 'memberOfGroups'), json={'id': admins}).status_code == 201
+    assert admin.post(p1api.collection_url('users', users['boss1'], 'memberOfGroups'), json={'id': bosses}).status_code == 201
+
+    def in_group(group_id):
+        answer = admin.get(p1api.collection_url('users'), params={'filter': 'memberOfGroups[id eq "%s"]' % group_id}).json()
+        return sorted(user['username'] for user in answer['_embedded']['users'])
+
+    def counts(group_id):
+        answer = admin.get(p1api.collection_url('groups', group_id), params={'include': 'totalMemberCounts'}).json()
+        return answer['directMemberCounts']['users'], answer['totalMemberCounts']['users']
+
+    assert in_group(admins) == ['ann', 'ben'] and counts(admins) == (1, 2)
+    assert in_group(bosses) == ['boss1', 'boss2'] and counts(bosses) == (1, 2)
+    assert in_group(leads) == ['ben'] and counts(leads) == (1, 1)
+    listed = admin.get(p1api.collection_url('users', users['boss2'], 'memberOfGroups')).json()['_embedded']['groupMemberships']
+    assert [(entry['name'], entry['type']) for entry in listed] == [('bosses', 'INDIRECT')]
+    assert_error(admin.delete(p1api.collection_url('users', users['boss2'], 'memberOfGroups', bosses)), 400, 'INVALID_DATA', 'INVALID_VALUE', 'id')
+    # A write changes what the same filter chooses: ben leaves leads, so admins no longer holds him.
+    assert admin.delete(p1api.collection_url('users', users['ben'], 'memberOfGroups', leads)).status_code == 204
+    assert in_group(admins) == ['ann'] and counts(admins) == (1, 1)
+    assert admin.patch(p1api.collection_url('users', users['boss2']), json={'username': 'ex-boss2'}).status_code == 200
+    assert in_group(bosses) == ['boss1']
 
 
 def test_a_users_population_and_enabled_state_have_endpoints_of_their_own(p1api, admin):

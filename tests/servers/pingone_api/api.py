@@ -199,6 +199,8 @@ class API(MembershipHandlers, UserAttributeHandlers, ApplicationSecretHandlers):
             raise not_found()  # a new parent's sub-collection, not there yet (faults.py)
         name, _target = HANDLERS[route.op.operation_id]
         with self.store.lock:
+            if method != 'GET':
+                self.store.revision += 1  # what a filter chose may change (Pager.filtered)
             return getattr(self, name)(route, query, body)
 
     def route(self, method, path, query, headers):
@@ -366,8 +368,9 @@ class API(MembershipHandlers, UserAttributeHandlers, ApplicationSecretHandlers):
             query,
             (seqs, ids, lambda obj_id: entries[obj_id]['obj']),
             filters,
-            self.store.memberships,
+            lambda member_id: self.groups_of(route.env, member_id),
             lambda obj_id, _expand: self.present(route, entries[obj_id], counts),
+            self.store.revision,
         )
         return 200, {}, page
 
@@ -421,7 +424,7 @@ class API(MembershipHandlers, UserAttributeHandlers, ApplicationSecretHandlers):
                 extra[name] = {'users': self.total_members(route.env, obj['id'])}
             else:
                 groups = self.store.items(route.env, 'groups')
-                ids = self.groups_of(obj['id'])
+                ids = self.groups_of(route.env, obj['id'])
                 extra[name] = ids if name == 'memberOfGroupIDs' else [groups[g]['obj']['name'] for g in ids]
         return extra
 

@@ -19,16 +19,32 @@ UNCONFIRMED which is right. Its list key groupMemberships and its answers shaped
 (contract.NESTING_KEY).
 
 A member of a nested group is a member of its parents: PingOne lists those memberships too, as type INDIRECT (after every
-direct one here). Removing one is refused (UNCONFIRMED): it goes with the nesting that makes it.
+direct one here). Removing one is refused (UNCONFIRMED): it goes with the nesting that makes it. A user whom a group's
+``userFilter`` matches is a member of it too ("A SCIM filter that determines which users are dynamically added to the
+group", Group.userFilter, SDK 3942-3944; the prose Groups page's second way of adding users): listed as INDIRECT, the
+only other value of EnumGroupMembershipType (UNCONFIRMED), and counted in totalMemberCounts but not directMemberCounts
+(SDK 3960-3976: only users added with POST .../memberOfGroups are direct).
 """
 
-from .errors import invalid, not_found
+from .errors import APIError, invalid, not_found
 from .models import population_of
+from .paging import matches, parse_filter
 
 # The place of indirect memberships in a member's list: after every direct one (direct ones are ordered by sequence).
 INDIRECT_ORDER = 10**9
 # The filter of readAllGroupMembershipsForUser has no description (SDK 29317-29320): this subset is UNCONFIRMED.
 MEMBERSHIP_FILTERS = {'id': ('eq',), 'name': ('eq', 'sw'), 'type': ('eq',)}
+
+
+class AnyAttribute(dict):
+    """The attributes a group's userFilter may name: any of the user's, with eq and sw (the subset this server evaluates;
+    PingOne's own list for userFilter is UNCONFIRMED); never memberOfGroups (a group defined by groups)."""
+
+    def get(self, key, default=None):
+        return () if key == 'memberOfGroups.id' else ('eq', 'sw')
+
+
+USER_FILTER_ATTRIBUTES = AnyAttribute()
 # expand=group adds _embedded.group (GroupMembership._embedded.group, SDK 3983-3987; EnumUserGroupAssignmentExpandParameter).
 EXPANDS = ('group',)
 
@@ -62,9 +78,30 @@ class MembershipHandlers(object):
             answer['_embedded'] = {'group': self.group_answer(env, group_id)}
         return answer
 
-    def indirect_groups(self, member_id, direct):
-        """The groups a member is in through nesting only: parents of its groups, their parents, ..., not direct."""
-        seen, todo, found = set(direct) | {member_id}, list(direct), []
+    def dynamic_groups(self, env, member_id):
+        """The groups whose userFilter a user matches, in creation order (none for a group, or a filter this server cannot
+        read)."""
+        user = self.store.items(env, 'users').get(member_id)
+        if user is None:
+            return []
+        found = []
+        for group_id, entry in sorted(self.store.items(env, 'groups').items(), key=lambda pair: pair[1]['seq']):
+            text = entry['obj'].get('userFilter')
+            if not isinstance(text, str) or not text.strip():
+                continue
+            try:
+                terms = parse_filter(text, USER_FILTER_ATTRIBUTES, 'userFilter')
+            except APIError:
+                continue
+            if matches(user['obj'], terms, lambda _member: ()):
+                found.append(group_id)
+        return found
+
+    def indirect_groups(self, env, member_id, direct):
+        """The groups a member is in other than directly: those whose userFilter it matches, and parents of its groups,
+        their parents, ..."""
+        dynamic = [group for group in self.dynamic_groups(env, member_id) if group not in direct]
+        seen, todo, found = set(direct) | set(dynamic) | {member_id}, list(direct) + dynamic, list(dynamic)
         while todo:
             for parent in self.store.memberships.get(todo.pop(0), {}):
                 if parent not in seen:
@@ -73,14 +110,14 @@ class MembershipHandlers(object):
                     todo.append(parent)
         return found
 
-    def groups_of(self, member_id):
-        """Every group a member is in, directly and through nesting."""
+    def groups_of(self, env, member_id):
+        """Every group a member is in: directly, through a userFilter and through nesting."""
         direct = self.store.memberships.get(member_id, {})
-        return sorted(direct, key=direct.get) + self.indirect_groups(member_id, direct)
+        return sorted(direct, key=direct.get) + self.indirect_groups(env, member_id, direct)
 
     def total_members(self, env, group_id):
-        """Users in a group, directly or through nesting (Group.totalMemberCounts.users, SDK 3968-3976)."""
-        return sum(1 for user_id in self.store.items(env, 'users') if group_id in self.groups_of(user_id))
+        """Users in a group, however they came in (Group.totalMemberCounts.users, SDK 3968-3976)."""
+        return sum(1 for user_id in self.store.items(env, 'users') if group_id in self.groups_of(env, user_id))
 
     def memberships_of(self, route):
         member_id, _group_id = self.member_and_group(route)
@@ -93,7 +130,9 @@ class MembershipHandlers(object):
         groups = self.memberships_of(route)
         all_groups = self.store.items(route.env, 'groups')
         direct = sorted(((seq, g, 'DIRECT') for g, seq in groups.items()), key=lambda row: row[0])
-        indirect = sorted(((INDIRECT_ORDER + all_groups[g]['seq'], g, 'INDIRECT') for g in self.indirect_groups(member_id, groups)), key=lambda row: row[0])
+        indirect = sorted(
+            ((INDIRECT_ORDER + all_groups[g]['seq'], g, 'INDIRECT') for g in self.indirect_groups(route.env, member_id, groups)), key=lambda row: row[0]
+        )
         rows = [(seq, {'id': g, 'name': all_groups[g]['obj']['name'], 'type': kind}) for seq, g, kind in direct + indirect]
         filters = MEMBERSHIP_FILTERS if 'filter' in route.op.query else None
         page = self.pager.page(
@@ -146,14 +185,14 @@ class MembershipHandlers(object):
         expand = (query.get('expand') or [None])[0]
         if group_id in groups:
             return 200, {}, self.membership(route, member_id, group_id, 'DIRECT', expand)
-        if group_id in self.indirect_groups(member_id, groups):
+        if group_id in self.indirect_groups(route.env, member_id, groups):
             return 200, {}, self.membership(route, member_id, group_id, 'INDIRECT', expand)
         raise not_found()
 
     def remove_membership(self, route, query, body):
         groups = self.memberships_of(route)
         member_id, group_id = self.member_and_group(route)
-        if group_id not in groups and group_id in self.indirect_groups(member_id, groups):
+        if group_id not in groups and group_id in self.indirect_groups(route.env, member_id, groups):
             raise invalid(('INVALID_VALUE', 'id', 'An indirect membership cannot be removed: remove the group nesting that makes it'))  # UNCONFIRMED
         if groups.pop(group_id, None) is None:
             raise not_found()

@@ -166,7 +166,7 @@ class Handler(BaseHTTPRequestHandler):
             error = APIError(500)
             status, headers, body = 500, {}, error.body()
         # Logged before the answer goes out: a client that has its answer finds the request in the log.
-        line = json.dumps({'method': method, 'path': path, 'status': status, 'in_flight': in_flight}) + '\n'
+        line = json.dumps({'method': method, 'path': path, 'query': urlsplit(self.path).query, 'status': status, 'in_flight': in_flight}) + '\n'
         with self.server.log_lock:
             with open(self.server.log_path, 'a') as f:
                 f.write(line)

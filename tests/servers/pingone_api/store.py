@@ -51,6 +51,7 @@ class Store(object):
             self.memberships = {}  # member id (a user or a group) -> {group id: seq}
             self.secrets = {}  # application id -> {"secret": ..., "previous": {"secret", "expiresAt", "lastUsed"} or None}
             self.seq = 0
+            self.revision = 0  # writes so far (any request but a GET): what a filter chose is kept until the next
             self.versions = {}  # (env, collection) -> its changes so far (adds and removes)
             self.orders = {}  # (env, collection, parent key) -> (version, {parent id or None: ([seq, ...], [id, ...])})
             self.built_in = set()  # ids of the built-in resources and their predefined scopes
