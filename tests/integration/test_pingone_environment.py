@@ -382,9 +382,11 @@ def test_promote_dev_to_prod_with_a_variables_file(op, p1api, prod_api, tmp_path
 def test_the_memberships_of_many_users_are_converged_at_once_within_parallel(op, p1api, tmp_path):
     """Each user's memberships are a collection of their own: the engine converges those of every user at once, at most
     ``parallel`` requests in flight under its one throttle (the server logs how many it was handling as each came, and
-    holds each 60 ms, so that requests sent at once overlap there)."""
-    users = [{'username': f'member{number:02d}', 'population': 'Staff', 'groups': ['all-staff']} for number in range(16)]
-    document = {'populations': [{'name': 'Staff'}], 'groups': [{'name': 'all-staff', 'population': 'Staff'}], 'users': users}
+    holds each 60 ms, so that requests sent at once overlap there). Each user is in a group of its own: as many groups as
+    users are not worth reading by group (test_memberships_are_read_by_group_and_the_uncertain_ones_by_user)."""
+    users = [{'username': f'member{number:02d}', 'population': 'Staff', 'groups': [f'team{number:02d}']} for number in range(16)]
+    groups = [{'name': f'team{number:02d}', 'population': 'Staff'} for number in range(16)]
+    document = {'populations': [{'name': 'Staff'}], 'groups': groups, 'users': users}
     task = environment_task(op, p1api, tmp_path, document=document, parallel=3)
     p1api.reset(latency_ms=60)
     assert task()['changed'] is True
@@ -400,3 +402,75 @@ def test_the_memberships_of_many_users_are_converged_at_once_within_parallel(op,
     assert [line for line in result['summary'] if line.startswith('Groups of member')] == sorted(
         line for line in result['summary'] if line.startswith('Groups of member')
     ), 'the summary keeps the document order, whatever finished first'
+
+
+def test_memberships_are_read_by_group_and_the_uncertain_ones_by_user(op, p1api, tmp_path):
+    """20 users in 4 groups: the run after reads each group's counts and members (8 reads) instead of each user's
+    memberships (20), and reads one by one only the users a group lists that may belong other than directly: a group
+    with a nested group's members, and one with a userFilter (the test server lists those members too, as PingOne's
+    "all of the users who belong to the specified group" may). Memberships removed behind the run's back are added
+    again, those of users who still belong to the group through a nesting or the userFilter too; check mode says so and
+    writes nothing."""
+    users = [{'username': f'u{number:02d}', 'population': 'Staff', 'groups': ['all-staff']} for number in range(20)]
+    users[0]['groups'] = users[1]['groups'] = ['all-staff', 'admins']
+    users[2]['groups'] = ['all-staff', 'leads', 'admins']  # in admins through leads as well
+    users[11]['groups'] = ['all-staff', 'managers']  # managers' userFilter takes u10 to u19 in as well
+    groups = [
+        {'name': 'all-staff'},
+        {'name': 'admins', 'population': 'Staff'},
+        {'name': 'leads', 'population': 'Staff', 'groups': ['admins']},
+        {'name': 'managers', 'population': 'Staff', 'userFilter': 'username sw "u1"'},
+    ]
+    document = {'populations': [{'name': 'Staff'}], 'groups': groups, 'users': users}
+    task = environment_task(op, p1api, tmp_path, document=document)
+    assert task()['changed'] is True
+    admin = p1api.admin_session()
+    ids = {user['username']: user['id'] for user in admin.get(p1api.collection_url('users')).json()['_embedded']['users']}
+    group_ids = {group['name']: group['id'] for group in admin.get(p1api.collection_url('groups')).json()['_embedded']['groups']}
+    for user, group in (('u05', 'all-staff'), ('u02', 'admins'), ('u11', 'managers')):
+        assert admin.delete(p1api.collection_url('users', ids[user], 'memberOfGroups', group_ids[group])).status_code == 204
+
+    mark = p1api.mark()
+    checked = task(check_mode=True)
+    assert p1api.writes(since=mark) == 0 and checked['changed'] is True
+    assert {
+        'Groups of u05: would add to all-staff',
+        'Groups of u02: would add to admins (population Staff), unchanged 2',
+        'Groups of u11: would add to managers (population Staff), unchanged 1',
+    } <= set(checked['summary'])
+
+    mark = p1api.mark()
+    result = task()
+    assert result['changed'] is True and p1api.writes(since=mark) == 3
+    assert {
+        'Groups of u05: added to all-staff',
+        'Groups of u02: added to admins (population Staff), unchanged 2',
+        'Groups of u11: added to managers (population Staff), unchanged 1',
+    } <= set(result['summary'])
+    assert 'Groups of u00: unchanged 2' in result['summary'] and 'Groups of u19: unchanged 1' in result['summary']
+    log = [entry for entry in p1api.requests_log(mark) if entry['method'] == 'GET']
+    per_user = sorted(
+        entry['path'].split('/users/')[1].split('/')[0]
+        for entry in log
+        if '/users/' in entry['path'] and entry['path'].split('?')[0].endswith('/memberOfGroups')
+    )
+    # admins lists u02 through leads, so whoever it lists may be an indirect member; managers lists u10 to u19 (its
+    # userFilter) and has no direct member left.
+    assert per_user == sorted([ids['u00'], ids['u01'], ids['u02'], ids['u11']])
+    counts = [entry for entry in log if entry['query'] == 'include=totalMemberCounts' and '/groups/' in entry['path']]
+    filtered = [entry for entry in log if entry['path'].endswith('/users') and entry['query'].startswith('filter=memberOfGroups')]
+    assert len(counts) == 4 and len(filtered) == 4
+    assert all('%20eq%20' in entry['query'] and '+' not in entry['query'] for entry in filtered), 'the filter is encoded as PingOne writes it'
+    assert memberships(admin, p1api, ids['u05']) == ['all-staff'] and memberships(admin, p1api, ids['u02']) == ['admins', 'all-staff', 'leads']
+    assert memberships(admin, p1api, ids['u11']) == ['all-staff', 'managers']
+
+    mark = p1api.mark()
+    again = task()
+    assert again['changed'] is False and p1api.writes(since=mark) == 0
+    assert p1api.violations() == []
+
+
+def memberships(admin, api, user_id):
+    """The names of a user's direct groups."""
+    listed = admin.get(api.collection_url('users', user_id, 'memberOfGroups')).json()['_embedded']['groupMemberships']
+    return sorted(entry['name'] for entry in listed if entry['type'] == 'DIRECT')

@@ -24,13 +24,14 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._environment import shown
+from ansible_collections.jwtauth.oidc.plugins.module_utils._environment import by_target, shown
 from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.export import not_document_fields
 from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.references import reference, state_of
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_types import (
     TYPES_BY_NAME,
     ResourceType,
+    TargetRead,
     in_create_order,
     in_delete_order,
     top_level,
@@ -39,7 +40,8 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_typ
 )
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection import READ_AFTER_CREATE_TRIES, ResourceCollection
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.parallel import run_all
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge, throttled
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge, throttled, unchanged
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import collection_name
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import casefolded, exact, key_of, selector
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.query import json_query, truthy
 
@@ -212,14 +214,14 @@ class EnvironmentRun:
         return names + shown.names_of(self.ids.get(t.name) or {} for t in reversed(top_level()))
 
     def outcome(self, part: str, failed: bool = False) -> dict[str, Any]:
-        names = self.names()
-        lines = [shown.with_names(line, names) for line in self.lines]
+        names = shown.namer(self.names())
+        lines = [names(line) for line in self.lines]
         if not failed and part in ('all', 'after_secrets') and not lines and not self.earlier_lines:
             lines = [shown.nothing_line([self.where(t) for t in top_level()])]
         for entry in self.drift:
-            entry['name'] = shown.with_names(entry['name'], names)
+            entry['name'] = names(entry['name'])
             if 'parent' in entry:
-                entry['parent'] = shown.with_names(entry['parent'], names)
+                entry['parent'] = names(entry['parent'])
         result: dict[str, Any] = {
             'changed': self.changed,
             'summary': lines,
@@ -234,7 +236,7 @@ class EnvironmentRun:
             result['secrets'] = dict(self.secrets)
         for diff in self.diffs:
             for header in ('before_header', 'after_header'):
-                diff[header] = shown.with_names(diff[header], names)
+                diff[header] = names(diff[header])
         result['diff'] = self.diffs
         return result
 
@@ -261,6 +263,7 @@ class EnvironmentRun:
             prune_max=self.options.prune_max,
             prune_max_name=(self.options.variable_prefix or '') + 'prune_max',
             read_strategy=task.pop('read_strategy', 'list'),
+            current=task.pop('current', None),
             items_path=None,
             ignore_keys=[],
             write_only_keys=list(resource_type.secrets),
@@ -392,6 +395,9 @@ class EnvironmentRun:
         child_ids = self.ids.setdefault(resource_type.name, {})
         # (work done at once with the others, or None; what is then done with its result, in order)
         steps: list[tuple[Callable[[], Any] | None, Callable[[Any], None]]] = []
+        # Link steps made once the links read by target are known: (place in steps, parent id or None when its links are
+        # not read by target, the ids it links to, what makes the step from the links known).
+        waiting: list[tuple[int, Any, list[Any], Callable[[list[Any] | None], tuple[Callable[[], Any] | None, Callable[[Any], None]]]]] = []
         for resolved_parent, parent_key, parent_id, children in self.parents(resource_type):
             name = parent_type.name_in(resolved_parent)
             # A group's own groups are "Groups of group admins", a user's "Groups of alice".
@@ -415,7 +421,19 @@ class EnvironmentRun:
             url = self.child_url(resource_type, parent_id)
             created = parent_key in (self.created.get(parent_type.name) or ())
             if resource_type.link:
-                steps.append(self.links_step(resource_type, resolved_parent, url, children, head, where, created, str(name)))
+                items = self.link_items(resource_type, resolved_parent, children, where)
+                prune = bool((self.options.prune_memberships or self.pruned(resource_type)) and children)
+                # A prune needs every link of the parent, and a parent this run created has none: neither is read by target.
+                read_by_target = parent_id if items and not created and not prune else None
+                waiting.append(
+                    (
+                        len(steps),
+                        read_by_target,
+                        [item.get(resource_type.key or 'id') for item in items],
+                        partial(self.links_step, resource_type, url, items, head, where, created, str(name), prune),
+                    )
+                )
+                steps.append((None, no_result))
                 continue
             items = []
             for number, child in enumerate(children):
@@ -432,7 +450,68 @@ class EnvironmentRun:
                     partial(self.record_children, resource_type, head, str(name), child_ids, name),
                 )
             )
+        if waiting:
+            known = self.links_by_target(resource_type, {parent_id: targets for _index, parent_id, targets, _make in waiting if parent_id is not None})
+            for index, parent_id, _targets, make in waiting:
+                steps[index] = make(known.get(parent_id) if parent_id is not None else None)
         self.run_steps(f'{resource_type.plural} of {parent_type.plural}', steps)
+
+    def links_by_target(self, resource_type: ResourceType, wanted: dict[Any, list[Any]]) -> dict[Any, list[dict[str, Any]]]:
+        """parent id -> its direct links among those its item wants (``wanted``: parent id -> target ids), as current objects,
+        for the parents whose links the reads of their targets settle (_environment.by_target); the others are left out
+        and read one by one. Nothing is read when the type cannot be read by target or the reads would cost more."""
+        read = resource_type.by_target
+        if read is None or not wanted:
+            return {}
+        target_type = TYPES_BY_NAME[resource_type.link or '']
+        parent_type = TYPES_BY_NAME[resource_type.parent or '']
+        target_ids = self.ids_for(target_type.name)
+        # A target this run created has no direct link yet; a check mode placeholder is no id to read.
+        new = {target_ids.get(key) for key in self.created.get(target_type.name) or ()}
+        new |= {target for targets in wanted.values() for target in targets if not isinstance(target, str) or target.startswith(shown.PLACEHOLDER)}
+        targets = sorted({target for targets in wanted.values() for target in targets} - new)
+        if not by_target.worth_counting(len(wanted), len(targets)):
+            return {}
+        name = f'{resource_type.plural} of {parent_type.plural}, read by {target_type.word}'
+        with throttled(self.http, self.options.parallel, name):
+            counts = dict(zip(targets, self.read_each(targets, lambda target: self.read_target(target_type, target, read))))
+            totals = [found[1] for found in counts.values() if found is not None]
+            if not by_target.worth_listing(len(wanted), len(targets), by_target.pages_for(totals, min(self.options.page_size, by_target.LARGEST_PAGE))):
+                return {}
+            counted = [target for target in targets if counts[target] is not None]
+            listed = dict(zip(counted, self.read_each(counted, lambda target: self.linked_to(parent_type, target, read))))
+        states = {target: by_target.member_state(counts[target], len(parents)) for target, parents in listed.items()}
+        settled = by_target.settle(wanted, listed, states, new)
+        key = resource_type.key or 'id'
+        return {parent: [{key: target} for target in linked] for parent, linked in settled.items()}
+
+    def read_each(self, work: Sequence[Any], do: Callable[[Any], tuple[Any, int]]) -> list[Any]:
+        """``do`` for each piece of ``work``, ``parallel`` at once: (value, requests made) each, the requests counted here, in
+        the calling thread; the first failure is raised."""
+        values = []
+        for outcome in run_all(work, do, self.options.parallel):
+            if outcome.error is not None:
+                raise outcome.error
+            value, requests = outcome.value
+            self.requests += requests
+            values.append(value)
+        return values
+
+    def read_target(self, target_type: ResourceType, target_id: str, read: TargetRead) -> tuple[tuple[int, int] | None, int]:
+        """A target's counts of direct and all members (``GET .../groups/{id}?include=totalMemberCounts``), or None, and the
+        requests made."""
+        url = f'{self.url}{target_type.path}/{quote(target_id, safe="")}?include={quote(read.include, safe="")}'
+        collection = ResourceCollection(self.http, url, self.source, api_style='pingone', bearer=self.bearer)
+        return by_target.counts_of(collection.read(), read), collection.requests
+
+    def linked_to(self, parent_type: ResourceType, target_id: str, read: TargetRead) -> tuple[frozenset[Any], int]:
+        """The ids of the parents the parent type's list shows linked to ``target_id`` (``GET .../users?filter=memberOfGroups[id
+        eq "..."]``, every page), and the requests made. The filter is encoded with %20, as PingOne's own examples write
+        it, never ``+``."""
+        page_size = min(self.options.page_size, by_target.LARGEST_PAGE)
+        url = f'{self.url}{parent_type.path}?filter={quote(by_target.filter_for(read, target_id), safe="")}&limit={page_size}'
+        collection = ResourceCollection(self.http, url, self.source, api_style='pingone', page_size=page_size, bearer=self.bearer)
+        return frozenset(obj.get('id') for obj in collection.list_all()), collection.requests
 
     def not_read(
         self,
@@ -476,18 +555,43 @@ class EnvironmentRun:
         if failure is not None:
             raise failure
 
-    def links_step(
-        self, resource_type: ResourceType, parent: Mapping[str, Any], url: str, names: Sequence[Any], head: str, where: str, created: bool, owner: str
-    ) -> tuple[Callable[[], Any] | None, Callable[[Any], None]]:
-        """The links of one object (a user's group memberships): one ``{"id": ...}`` per name; pruned only when asked.
-        A step of run_steps: the converge is its work, the summary line what is done with its result."""
+    def link_items(self, resource_type: ResourceType, parent: Mapping[str, Any], names: Sequence[Any], where: str) -> list[dict[str, Any]]:
+        """The links of one object (a user's group memberships) as items: one ``{"id": ...}`` per name."""
         (ref,) = resource_type.references
         scope = (parent.get(ref.scoped_by) or {}).get('id') if ref.scoped_by and isinstance(parent.get(ref.scoped_by), dict) else None
         target_ids = self.ids_for(ref.to)
-        items = [reference(name, target_ids, TYPES_BY_NAME[ref.to].word, f'{where}[{number}]', self.check_mode, scope) for number, name in enumerate(names)]
+        return [reference(name, target_ids, TYPES_BY_NAME[ref.to].word, f'{where}[{number}]', self.check_mode, scope) for number, name in enumerate(names)]
+
+    def links_step(
+        self,
+        resource_type: ResourceType,
+        url: str,
+        items: list[dict[str, Any]],
+        head: str,
+        where: str,
+        created: bool,
+        owner: str,
+        prune: bool,
+        known: list[dict[str, Any]] | None,
+    ) -> tuple[Callable[[], Any] | None, Callable[[Any], None]]:
+        """The converge of one object's links (see link_items), pruned only when asked; ``known``: its links as the reads by
+        target found them (links_by_target), or None to read them. A step of run_steps: the converge is its work, the
+        summary line what is done with its result."""
         if not items and self.pruned(resource_type):
             # None listed, and the parent's type pruned: every direct link goes (a rollback to an object that had none).
             return None, lambda _result: self.prune(resource_type, url, [], head, owner)
+        key = resource_type.key or 'id'
+        wanted = [item.get(key) for item in items]
+        if known is not None and not prune and not created and len(set(wanted)) == len(wanted) == len(items):
+            have = {link.get(key) for link in known}
+            if all(target in have and set(item) == {key} for target, item in zip(wanted, items)):
+                # Every link the item names is there, and nothing else is compared: the converge would read nothing and
+                # write nothing (10,000 of them cost a second of the no-change run).
+                result = unchanged(wanted, collection_name(url), self.check_mode)
+                return None, lambda _result: self.record_links(resource_type, head, owner, result)
+        # Links of an object this run created (a new user's memberships, a new group's nestings) are known to be none: not
+        # read. Only links: PingOne makes some children itself (an OIDC application's attribute mappings).
+        current = [] if created else known
         work = partial(
             self.run_converge,
             resource_type,
@@ -495,10 +599,9 @@ class EnvironmentRun:
             items,
             items_name=where,
             parent_created=created,
-            prune=bool((self.options.prune_memberships or self.pruned(resource_type)) and names),
-            # Links of an object this run created (a new user's memberships, a new group's nestings) are known to be none:
-            # not read. Only links: PingOne makes some children itself (an OIDC application's attribute mappings).
-            read_strategy='none' if created else 'list',
+            prune=prune,
+            read_strategy='list' if current is None else 'known',
+            current=current,
         )
         return work, partial(self.record_links, resource_type, head, owner)
 
@@ -571,6 +674,10 @@ class EnvironmentRun:
             if unread:
                 line += f'; not read, the {resource_type.word} would be created first (check mode): {", ".join(unread)}'
             self.lines.append(line)
+
+
+def no_result(_result: Any) -> None:
+    """A step's place kept until its step is made (converge_children)."""
 
 
 def no_children(ids: dict[Any, Any], name: Any, _result: Any) -> None:

@@ -11,7 +11,8 @@ its population's id): people read names.  Every function is pure and tested from
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.references import NOT_YET_CREATED
@@ -22,14 +23,44 @@ PLACEHOLDER = NOT_YET_CREATED.format('')
 LINK_CHANGES = (('created', 'added to', 'would add to'), ('deleted', 'removed from', 'would remove from'))
 
 
+# What an id looks like when it is a word of its own (PingOne's are UUIDs): such ids are looked up word by word.
+ID_WORD = re.compile(r'[A-Za-z0-9_-]+')
+
+
 def with_names(text: str, names: Sequence[tuple[str, str]]) -> str:
     """``text`` with each id of ``names`` ((id, name) pairs, in the order to replace) as its name, and the
     placeholders of objects still to be created (check mode) as the names they hold."""
-    text = text.replace(PLACEHOLDER, '')
+    return namer(names)(text)
+
+
+def namer(names: Sequence[tuple[str, str]]) -> Callable[[str], str]:
+    """with_names for many texts: a function of one text. When every id is a word (ID_WORD), each word of the text is
+    looked up once, twice over (a group's name holds its population's id): 10,000 summary lines of 10,000 users cost
+    milliseconds, where trying each id on each line cost 1.8 s. Else each id is tried in turn, in order."""
+    first: dict[str, str] = {}
     for object_id, name in names:
-        if object_id in text:
-            text = text.replace(object_id, name)
-    return text
+        first.setdefault(object_id, name)
+    if all(ID_WORD.fullmatch(object_id) for object_id in first):
+
+        def by_word(found: re.Match[str]) -> str:
+            return first.get(found.group(0), found.group(0))
+
+        def named(text: str) -> str:
+            text = text.replace(PLACEHOLDER, '')
+            for _pass in range(2):
+                text = ID_WORD.sub(by_word, text)
+            return text
+
+        return named
+
+    def each_in_turn(text: str) -> str:
+        text = text.replace(PLACEHOLDER, '')
+        for object_id, name in names:
+            if object_id in text:
+                text = text.replace(object_id, name)
+        return text
+
+    return each_in_turn
 
 
 def names_of(ids_by_type: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:

@@ -65,6 +65,18 @@ class Reference(NamedTuple):
     required: bool = False
 
 
+class TargetRead(NamedTuple):
+    """How the links of a link type can be read by the object they link to, many parents at once (_environment.by_target):
+    the parent type's list with ``filter`` (``{id}``: the target's id as a JSON string), and, from the target's single
+    read with ``include``, its counts of ``direct`` and ``total`` members (dotted fields), which say whether everyone the
+    filter shows is linked directly."""
+
+    filter: str
+    include: str
+    direct: str
+    total: str
+
+
 class ResourceType(NamedTuple):
     """One PingOne resource type of an environment document.
 
@@ -86,7 +98,8 @@ class ResourceType(NamedTuple):
     ``create_order`` and ``delete_order``: places in the order of creates and of deletions (None: never deleted by
     ``state: absent``; a link goes with prune only).  ``secret_path``: a sub-resource holding the object's secret,
     read when an item says ``return_secret``.  ``export_only_key``: objects exported by their key only (built-in ones
-    PingOne makes, whose attributes are not the document's).
+    PingOne makes, whose attributes are not the document's).  ``by_target``: a link type's links can also be read by
+    target (TargetRead).
     """
 
     name: str
@@ -113,6 +126,7 @@ class ResourceType(NamedTuple):
     export_only_key: str | None = None
     name_key: str | None = None
     built_in: str | None = None
+    by_target: TargetRead | None = None
 
     @property
     def item_key(self) -> str:
@@ -270,7 +284,9 @@ TYPES: tuple[ResourceType, ...] = (
     # One collection per user: POST .../users/{userID}/memberOfGroups with {"id": groupID} adds, DELETE
     # .../memberOfGroups/{groupID} removes (Group Membership). readAllGroupMembershipsForUser: expand, limit, cursor,
     # filter (SDK 29302-29317); GroupMembership readOnly _links, environment, name (SDK 3978-4000); type DIRECT or INDIRECT
-    # (SDK 802-805), the server's word.
+    # (SDK 802-805), the server's word. Read by group too: readAllUsers' filter memberOfGroups[id eq "..."] (its own
+    # example, SDK 28304-28308) and readOneGroup's include=totalMemberCounts (SDK 17084-17088) beside
+    # directMemberCounts (Group, SDK 3960-3976); see _environment.by_target.
     ResourceType(
         name='group membership',
         plural='groups',
@@ -283,6 +299,7 @@ TYPES: tuple[ResourceType, ...] = (
         link='group',
         references=(Reference('id', 'group', scoped_by='population'),),
         select_query=DIRECT_ONLY,
+        by_target=TargetRead('memberOfGroups[id eq {id}]', 'totalMemberCounts', 'directMemberCounts.users', 'totalMemberCounts.users'),
     ),
     # readAllResources declares no query parameter (SDK 24386-24445); Resource readOnly, SDK 6618-6679; clientId "Supported
     # only for the POST operation" (SDK 6639). "Only the CUSTOM resource type can be created" (EnumResourceType, SDK

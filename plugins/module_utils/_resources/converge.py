@@ -71,10 +71,11 @@ def read_current(
     def by_filter() -> list[dict[str, Any]]:
         return collection.search(options.key, desired_names(desired, options.key, fold), fold, options.filter_chunk, options.parallel)
 
-    if options.read_strategy == 'none':
-        # Not an option's choice: the environment engine's, for a collection known to be empty (the memberships of a user
-        # it created in this run), whose read would cost a request for nothing, and a 404 while PingOne catches up.
-        return [], 'none', None
+    if options.read_strategy == 'known':
+        # Not an option's choice: the environment engine's, for a collection whose objects it knows without reading it:
+        # none for a parent it created in this run (a read would cost a request for nothing, and a 404 while PingOne
+        # catches up), or a user's direct memberships from the reads of its groups' members (_environment.by_target).
+        return list(options.current or ()), 'known', None
     if options.read_strategy == 'filter':
         return by_filter(), 'filter', None
     try:
@@ -257,6 +258,15 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
     result['msg'] = summary(result, collection.name, check_mode)
     if diff:
         result['diff'] = diffs
+    return result
+
+
+def unchanged(keys: Sequence[Any], name: str, check_mode: bool) -> dict[str, Any]:
+    """The result of a converge of ``keys`` whose every item its caller knows to be as the server holds it, of objects whose
+    key is their id (links), without running it: nothing read, nothing written, shaped as _converge's (diff mode's
+    ``diff`` included, empty). The environment engine's, for the users whose memberships it read by group."""
+    result: dict[str, Any] = {'created': [], 'updated': [], 'deleted': [], 'unchanged': list(keys), 'ids': {key: key for key in keys}}
+    result.update(changed=False, requests=0, read_strategy='known', msg=summary(result, name, check_mode), diff=[])
     return result
 
 

@@ -20,6 +20,33 @@ def test_names_replace_ids_children_first():
     assert shown.with_names('groups: would create 1 (x (population (to be created) New))', names) == 'groups: would create 1 (x (population New))'
 
 
+UUIDS = [
+    ('1b4e28ba-2fa1-11d2-883f-0016d3cca427', 'admins (population 6fa459ea-ee8a-3ca4-894e-db77e160355e)'),
+    ('6fa459ea-ee8a-3ca4-894e-db77e160355e', 'Staff'),
+]
+
+
+@pytest.mark.parametrize(
+    'names, text, expected',
+    [
+        # ids as words: each word looked up, twice over (a group's name holds its population's id)
+        (UUIDS, 'Groups of bob: added to 1b4e28ba-2fa1-11d2-883f-0016d3cca427', 'Groups of bob: added to admins (population Staff)'),
+        (UUIDS, 'users: unchanged 3', 'users: unchanged 3'),
+        (UUIDS, '(1b4e28ba-2fa1-11d2-883f-0016d3cca427, 6fa459ea-ee8a-3ca4-894e-db77e160355e)', '(admins (population Staff), Staff)'),
+        # part of a longer word is not an id
+        ([('g-1', 'admins')], 'g-12 and g-1', 'g-12 and admins'),
+        # the first pair of an id wins
+        ([('g-1', 'admins'), ('g-1', 'other')], 'g-1', 'admins'),
+        # placeholders of objects still to be created go, whatever the ids
+        ([('g-1', 'admins')], 'x (population (to be created) New)', 'x (population New)'),
+        # an id that is no word: each id tried in turn, in order
+        ([('id:1', 'admins'), ('g-1', 'ops')], 'id:1, g-1', 'admins, ops'),
+    ],
+)
+def test_a_namer_names_many_lines(names, text, expected):
+    assert shown.namer(names)(text) == expected == shown.with_names(text, names)
+
+
 @pytest.mark.parametrize(
     'result, check_mode, line',
     [
