@@ -8,7 +8,8 @@
 PingOne-shaped Management API test server (tests/servers/pingone_api, bearer tokens of the test OP checked by introspection):
 
 1. our way: the jwtauth.oidc.pingone_platform role (``api_resource`` with ``api_style: pingone``: one paged read a
-   collection and one read of each user's memberships, a write only where an object differs);
+   collection, the users' memberships read by group (or one read a user where that is cheaper), a write only where
+   an object differs);
 2. today's way: an ``ansible.builtin.uri`` play as an ops engineer writes it against PingOne's Management API:
    - one token request: a ``uri`` POST to the token endpoint, ``grant_type=client_credentials`` with HTTP Basic
      client authentication (CLIENT_SECRET_BASIC, a PingOne worker application's default, and what PingOne's own

@@ -68,11 +68,15 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # noqa: 
 
 import _legacy_throttle  # noqa: E402
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of  # noqa: E402
-from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import api_info_module_kwargs, api_resource_module_kwargs  # noqa: E402
+from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import (  # noqa: E402
+    api_info_module_kwargs,
+    api_resource_module_kwargs,
+    pingone_environment_module_kwargs,
+)
 from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskContext  # noqa: E402
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError  # noqa: E402
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources import converge as converge_module  # noqa: E402
-from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_info_task, run_resource_task  # noqa: E402
+from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_environment_task, run_info_task, run_resource_task  # noqa: E402
 
 
 def validated(module_kwargs, args):
@@ -295,6 +299,55 @@ def way_no_change(op, api, workdir, population, count, allowed, latency_ms, uri_
         print(f'{per_user * count:.1f} s, {per_user * count / seconds:.1f}x ours')
 
 
+def environment_task(op, api, workdir, document, **args):
+    """One pingone_environment task in process (as its action plugin runs it): its result."""
+    given = {name: value for name, value in task_args(op, api, workdir, **args).items() if name != 'api_style'}
+    options = validated(pingone_environment_module_kwargs(), dict(given, api_url=api.env_url, document=document))
+    return run_environment_task(options, TaskContext())
+
+
+def way_memberships(op, api, workdir, count, groups, memberships, limit, allowed, latency_ms, **args):
+    """The no-change run of a whole directory through the environment engine (pingone_platform's): one population,
+    ``groups`` groups, ``count`` users in ``memberships`` groups each. The directory is made at full speed (no limit
+    armed), then the licence's limit and the latency are armed and the same document converged again, timed: its writes
+    (0), its reads against the floor (the pages of the populations, groups and users lists, and of each group's members,
+    read by filter: what no client that checks every membership goes below), and against the reads of each user's
+    memberships, one request a user (the engine before it read memberships by group; extrapolated at the allowed rate)."""
+    api.limit()
+    names = [f'group{number:03d}' for number in range(groups)]
+    users = [
+        {'username': f'user{n:06d}', 'population': 'Staff', 'email': f'user{n}@example.test', 'groups': [names[(n + k) % groups] for k in range(memberships)]}
+        for n in range(count)
+    ]
+    document = {'populations': [{'name': 'Staff'}], 'groups': [{'name': name, 'population': 'Staff'} for name in names], 'users': users}
+    # Made without the budget as well: at 100 requests a second 30,000 writes would take 5 minutes.
+    seeded = environment_task(op, api, workdir, document, **{name: value for name, value in args.items() if not name.startswith('rate_limit')})
+    api.limit(rate_limit=limit, latency_ms=latency_ms)
+    time.sleep(1.0)  # the licence's bucket full
+    mark = api.mark()
+    started = time.monotonic()
+    result = environment_task(op, api, workdir, document, **args)
+    seconds = time.monotonic() - started
+    refused, answered = counted(api, mark)
+    members = [sum(1 for user in users if name in user['groups']) for name in names]
+    page = PAGE_SIZES['readAllUsers']
+    floor_reads = 2 + math.ceil(count / page) + sum(max(1, math.ceil(m / page)) for m in members)
+    per_read = max(1.0 / allowed, latency_ms / 1000.0)
+    floor_seconds = floor_reads * per_read
+    writes = api.writes(since=mark)
+    print(
+        f'  no-change run of {count:,} users in {groups} groups, {count * memberships:,} memberships (pingone_environment, {seeded["requests"]:,} requests '
+        f'to make them): {answered + refused} requests, {refused} answered 429, {writes} writes, changed {result["changed"]}, {seconds:.2f} s; '
+        f'floor {floor_reads} page reads in {floor_seconds:.2f} s: {(answered + refused) / floor_reads:.2f}x the reads, '
+        f'{seconds / floor_seconds:.2f}x their time'
+    )
+    per_user = 2 + math.ceil(count / page) + count
+    print(
+        f"  the same run reading each user's memberships (one request a user, as before the reads by group): {per_user:,} requests, "
+        f'{per_user * per_read:.1f} s at the allowed rate (extrapolated): {per_user * per_read / seconds:.1f}x ours'
+    )
+
+
 def plain_read_seconds(api, page_size):
     """The seconds a plain client takes to read every user page after a second's rest (the rate's bucket full): what the
     test server itself needs to serve them, which no client goes below."""
@@ -323,7 +376,7 @@ def resident_mib():
     return 0.0
 
 
-WAYS = ('plain', 'legacy', 'learnt', 'budget', 'plays', 'plays-alone', 'no-change')
+WAYS = ('plain', 'legacy', 'learnt', 'budget', 'plays', 'plays-alone', 'no-change', 'memberships')
 
 
 def main(argv=None):
@@ -340,6 +393,8 @@ def main(argv=None):
     parser.add_argument('--skip-plain', action='store_true', help='leave out the plain client')
     parser.add_argument('--page-size', type=int, default=200, help="page_size of the no-change run (PingOne's users page holds at most 200)")
     parser.add_argument('--uri-sample', type=int, default=50, help='users of the timed uri loop of the no-change run (0: none)')
+    parser.add_argument('--groups', type=int, default=10, help='groups of the memberships way')
+    parser.add_argument('--memberships', type=int, default=2, help='groups of each user in the memberships way')
     args = parser.parse_args(argv)
     chosen = [way for way in args.ways if not (way == 'legacy' and args.skip_legacy) and not (way == 'plain' and args.skip_plain)]
     harness.install()
@@ -381,6 +436,20 @@ def main(argv=None):
                     page_size=args.page_size,
                     **budget,
                 ),
+                'memberships': lambda _population, store: way_memberships(
+                    op,
+                    api,
+                    store,
+                    args.users,
+                    args.groups,
+                    args.memberships,
+                    limit,
+                    allowed,
+                    args.latency_ms,
+                    parallel=args.parallel,
+                    page_size=args.page_size,
+                    **budget,
+                ),
                 'plays-alone': lambda population, store: way_plays(
                     '4 plays at once, each learning alone', *common, store, population, args.users, allowed, parallel=args.parallel
                 ),
@@ -390,7 +459,7 @@ def main(argv=None):
                 store = os.path.join(workdir, f'way{number}')
                 os.makedirs(store)
                 way = runs[name](prepare(api, limit, args.latency_ms), store)
-                if way is not None:  # the no-change run prints its own lines
+                if way is not None:  # the no-change runs print their own lines
                     ways.append(way)
                     print('  ' + way.row(), flush=True)
     base = next((way for way in ways if way.label.startswith('api_resource, rate learnt')), None)

@@ -156,9 +156,14 @@ class API(MembershipHandlers, UserAttributeHandlers, ApplicationSecretHandlers):
         self.cursors = Cursors()
         self.faults = Faults(dict(settings, fail_first=settings.get('fail_first') or self.config.get('fail_first')))
         self.pager = Pager(self.cursors, self.href, self.faults.page_cap)
+        self.limit(settings)
+        self.unique = {}
+
+    def limit(self, settings):
+        """Arm the licence's rate limit and the latency of ``settings`` (none: no limit, no latency), the store kept: a
+        benchmark fills the store at full speed, then times a run under the limit."""
         self.licence = Licence(settings['rate_limit']) if settings.get('rate_limit') else None
         self.latency = float(settings.get('latency_ms') or 0) / 1000.0
-        self.unique = {}
 
     # -- auth (RFC 6750 bearer tokens, checked by RFC 7662 introspection at the test OP) --
 

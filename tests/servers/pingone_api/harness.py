@@ -101,6 +101,19 @@ class PingOneAPI(LoggedServer):
         )
         return self
 
+    def limit(self, rate_limit=None, latency_ms=0):
+        """Arm a licence's rate limit and a latency as ``reset`` does, keeping what the server holds; returns self."""
+        resp = requests.post(
+            self.root_url + '/_control/limit',
+            json={'rate_limit': rate_limit, 'latency_ms': latency_ms},
+            headers={'X-Test-Control': self._control_secret},
+            verify=self.op.ca_path,
+            timeout=10,
+        )
+        if resp.status_code != 204:
+            raise self.error('limit failed: HTTP %s' % resp.status_code)
+        return self
+
     def violations(self):
         """What the server recorded since the last reset of requests that broke the contract (conformance.py), in order."""
         try:

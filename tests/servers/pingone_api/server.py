@@ -125,6 +125,9 @@ class Handler(BaseHTTPRequestHandler):
             except APIError as exc:  # the OP refused to delete a client: say so, the harness fails the test
                 return self._send(exc.status, {}, exc.body())
             return self._send(204, {}, None)
+        if name == 'limit':
+            self.server.api.limit(settings)
+            return self._send(204, {}, None)
         if name == 'previous_secret_used':
             at = settings.get('lastUsed')
             if at is not None and parse_iso(at) is None:
