@@ -94,6 +94,10 @@ class DeadlineError(OIDCError):
         self.why = why
 
 
+class PageLimitError(ResponseError):
+    """A list with more pages than its reader allows (``max_pages``): nothing of it is returned."""
+
+
 class UnpagedListError(ResponseError):
     """A SCIM server that holds more objects than it lists and does not page through them (PingOne's SCIM API
     answers at most 200, whatever startIndex asks): the objects can be read by filter, not listed.

@@ -12,17 +12,21 @@ each group and its members' pages: about 110 requests.
 
 That list "returns all of the users who belong to the specified group", which may include (UNCONFIRMED) users who
 belong through a nested group or the group's ``userFilter``; the engine converges direct memberships only (the ones
-POST .../memberOfGroups adds and DELETE removes). So a user's direct membership of a group is known only:
+POST .../memberOfGroups adds and DELETE removes), which the list holds all of. So a user's direct membership of a group
+is known:
 
-- not to exist, when the group's list does not show the user (whoever belongs at all is listed);
-- to exist, when it shows the user and every member of the group is a direct one: the group's ``directMemberCounts.users``
-  (SDK 3960-3967: users added with POST .../memberOfGroups) equals its ``totalMemberCounts.users`` (SDK 3968-3976,
-  readOneGroup with ``include=totalMemberCounts``, SDK 17084-17088) and the list holds exactly that many users;
+- not to exist, when the group's list does not show the user;
+- to exist, when it shows the user and holds exactly as many users as the group's ``directMemberCounts.users`` (SDK
+  3960-3967: the users added with POST .../memberOfGroups): the list is then the direct members and no one else;
 - not to exist, for a group this run created (no one was added to it yet).
 
-Anything else (a group with indirect members that lists the user; counts missing or not integers; a list shorter than
-the direct count, which eventual consistency can give) leaves the user's memberships to be read as before, one request
-a user. Every function here is pure and tested from tables; _environment.engine does the reading.
+A group's direct count comes with the groups' list the run read anyway (UNCONFIRMED that PingOne's list answers carry
+it: the contract says only of ``totalMemberCounts`` that a list leaves it out), else from the group's own read with
+``include=totalMemberCounts`` (readOneGroup, SDK 17084-17088), which gives the total as well. A list longer than its
+share of the reads it saves is not read to its end. Anything else (a group with more members than direct ones that lists
+the user; no count; a list shorter than the direct count, which eventual consistency can give; a list cut short) leaves
+the user's memberships to be read as before, one request a user. Every function here is pure and tested from tables;
+_environment.engine does the reading.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_types import TargetRead, value_in
+from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_types import TargetRead
 
 # The most users a page of PingOne's users list holds, whatever limit asks ("the page size limit of 200 for the
 # /environments/{{envID}}/users endpoint", the prose Paging page; the contract allows limit up to 1000, SDK 28309-28315).
@@ -43,44 +47,53 @@ FEWEST_PARENTS = 8
 
 
 def worth_counting(parents: int, targets: int) -> bool:
-    """Whether to read the counts of ``targets`` groups to save the reads of ``parents`` users: at most half as many (a
-    group count read that then shows the group's pages would cost more is lost, so the worst case is 1.5 times the
-    per-user reads, the usual case a hundredth)."""
+    """Whether to read the counts of ``targets`` groups (those the groups' list gave none for) to save the reads of
+    ``parents`` users: at most half as many. Counts read and then found not worth their pages are lost, and a list cut
+    short at its cap too, so the worst case is about twice the per-user reads, the usual case a hundredth."""
     return parents >= FEWEST_PARENTS and targets * 2 <= parents
 
 
-def pages_for(totals: Iterable[int], page_size: int) -> int:
-    """The pages a group's members take at ``page_size`` a page (at least one a group, the empty page)."""
-    return sum(max(1, math.ceil(total / page_size)) for total in totals)
+def pages_for(members: int, page_size: int) -> int:
+    """The pages a group's members take at ``page_size`` a page (at least one, the empty page)."""
+    return max(1, math.ceil(members / page_size))
 
 
-def worth_listing(parents: int, counted: int, pages: int) -> bool:
-    """Whether reading ``pages`` pages (after ``counted`` count reads) is cheaper than ``parents`` per-user reads."""
-    return counted + pages < parents
+def count_at(obj: Any, dotted: str) -> int | None:
+    """A count at a dotted field (``directMemberCounts.users``), or None when it is missing or not a non-negative integer
+    (a server that does not count is read user by user)."""
+    for part in dotted.split('.'):
+        if not isinstance(obj, Mapping):
+            return None
+        obj = obj.get(part)
+    if not isinstance(obj, int) or isinstance(obj, bool) or obj < 0:
+        return None
+    return obj
 
 
 def counts_of(answer: Any, read: TargetRead) -> tuple[int, int] | None:
-    """(direct, total) members of a group as its single read with ``include`` gives them, or None when either is missing or
-    not a non-negative integer (a server that does not count is read user by user)."""
-    if not isinstance(answer, Mapping):
-        return None
-    direct, total = value_in(answer, read.direct), value_in(answer, read.total)
-    for count in (direct, total):
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            return None
-    return direct, total
+    """(direct, total) members of a group as its single read with ``include`` gives them, or None when either is missing."""
+    direct, total = count_at(answer, read.direct), count_at(answer, read.total)
+    return None if direct is None or total is None else (direct, total)
 
 
-def member_state(counts: tuple[int, int] | None, listed: int) -> str:
-    """What a group's list of members says of direct membership: ``exact`` (every member listed is a direct one),
-    ``partial`` (a member not listed is not one; a listed one may be indirect), or ``unknown`` (the list is shorter than
-    the count of direct members, or there are no counts)."""
-    if counts is None:
+def member_state(direct: int | None, listed: int | None) -> str:
+    """What a group's list of members says of direct membership, given how many direct members the group counts:
+    ``exact`` (the list is its direct members), ``partial`` (a member not listed is not one; a listed one may be
+    indirect), or ``unknown`` (no count; no list, or one shorter than the count)."""
+    if direct is None or listed is None or listed < direct:
         return 'unknown'
-    direct, total = counts
-    if listed < direct:
-        return 'unknown'
-    return 'exact' if direct == total == listed else 'partial'
+    return 'exact' if listed == direct else 'partial'
+
+
+def page_caps(estimates: Mapping[Any, int], budget: int) -> dict[Any, int] | None:
+    """The most pages each group's list may take: its estimate and an even share of what the budget leaves, or None
+    when the estimates alone reach the budget (the per-user reads are cheaper). An estimate is a floor (a group's
+    direct count, when its total is not known), so a list that needs more than its cap is given up, not read on."""
+    needed = sum(estimates.values())
+    if not estimates or needed >= budget:
+        return None if estimates else {}
+    spare = (budget - needed) // len(estimates)
+    return {target: pages + spare for target, pages in estimates.items()}
 
 
 def settle(wanted: Mapping[Any, Sequence[Any]], members: Mapping[Any, frozenset[Any]], states: Mapping[Any, str], new: Iterable[Any]) -> dict[Any, list[Any]]:

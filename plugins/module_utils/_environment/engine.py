@@ -27,7 +27,7 @@ from urllib.parse import quote
 from ansible_collections.jwtauth.oidc.plugins.module_utils._environment import by_target, shown
 from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.export import not_document_fields
 from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.references import reference, state_of
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError, PageLimitError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_types import (
     TYPES_BY_NAME,
     ResourceType,
@@ -41,7 +41,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_typ
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection import READ_AFTER_CREATE_TRIES, ResourceCollection
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.parallel import run_all
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge, throttled, unchanged
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import collection_name
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import MAX_PAGES, collection_name
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import casefolded, exact, key_of, selector
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.query import json_query, truthy
 
@@ -116,6 +116,10 @@ class EnvironmentRun:
         self.secrets: dict[str, Any] = {}
         # Type name -> id -> key of every object of the type, read only to name what the document does not list.
         self.listed: dict[str, dict[str, str]] = {}
+        # Type name -> id -> fields of its objects kept from their converge for a later step (converge_top); the types
+        # whose objects this run updated or deleted since.
+        self.kept: dict[str, dict[str, Any]] = {}
+        self.rewritten: set[str] = set()
         self.changed = False
         self.requests = 0
         prefix = options.variable_prefix
@@ -264,6 +268,7 @@ class EnvironmentRun:
             prune_max_name=(self.options.variable_prefix or '') + 'prune_max',
             read_strategy=task.pop('read_strategy', 'list'),
             current=task.pop('current', None),
+            keep=task.pop('keep', None),
             items_path=None,
             ignore_keys=[],
             write_only_keys=list(resource_type.secrets),
@@ -278,6 +283,8 @@ class EnvironmentRun:
         """A converge's result counted into the run: its requests, whether it changed anything, its drift and diffs."""
         self.requests += result['requests']
         self.changed = self.changed or result['changed']
+        if result.get('updated') or result.get('deleted'):
+            self.rewritten.add(resource_type.name)
         diffs = result.pop('diff')
         self.drift.extend(shown.drift_entries(resource_type.name, parent, result, diffs))
         for diff in diffs:
@@ -294,7 +301,10 @@ class EnvironmentRun:
         url = self.url + resource_type.path
         if resource_type.plural in self.prune_types:
             items = self.exactly(resource_type, url, items)
-        result = self.converge(resource_type, url, items, resource_type.plural)
+        # Fields of these objects a later step reads by target needs (each group's direct count): kept, not read again.
+        keep = sorted({t.by_target.direct.split('.')[0] for t in TYPES_BY_NAME.values() if t.by_target and t.link == resource_type.name})
+        result = self.converge(resource_type, url, items, resource_type.plural, keep=keep or None)
+        self.kept[resource_type.name] = result.pop('kept', None) or {}
         self.ids[resource_type.name] = dict(result['ids'])
         self.created[resource_type.name] = list(result['created'])
         self.lines.append(shown.collection_line(resource_type.plural, result['msg']))
@@ -470,18 +480,27 @@ class EnvironmentRun:
         new = {target_ids.get(key) for key in self.created.get(target_type.name) or ()}
         new |= {target for targets in wanted.values() for target in targets if not isinstance(target, str) or target.startswith(shown.PLACEHOLDER)}
         targets = sorted({target for targets in wanted.values() for target in targets} - new)
-        if not by_target.worth_counting(len(wanted), len(targets)):
+        # The direct counts the targets' list gave (converge_top kept them), else each target's own read gives them. Not
+        # once a parent was updated in this run: a user moved to another population leaves its old population's groups.
+        kept = {} if parent_type.name in self.rewritten else self.kept.get(target_type.name) or {}
+        direct = {target: by_target.count_at(kept.get(target), read.direct) for target in targets}
+        uncounted = [target for target in targets if direct[target] is None]
+        if not by_target.worth_counting(len(wanted), len(uncounted)):
             return {}
+        page_size = min(self.options.page_size, by_target.LARGEST_PAGE)
         name = f'{resource_type.plural} of {parent_type.plural}, read by {target_type.word}'
         with throttled(self.http, self.options.parallel, name):
-            counts = dict(zip(targets, self.read_each(targets, lambda target: self.read_target(target_type, target, read))))
-            totals = [found[1] for found in counts.values() if found is not None]
-            if not by_target.worth_listing(len(wanted), len(targets), by_target.pages_for(totals, min(self.options.page_size, by_target.LARGEST_PAGE))):
+            counts = dict(zip(uncounted, self.read_each(uncounted, lambda target: self.read_target(target_type, target, read))))
+            # A list holds at least the direct members, all members when the total is known.
+            members = {target: count for target, count in direct.items() if count is not None}
+            members.update({target: found[1] for target, found in counts.items() if found is not None})
+            direct.update({target: found[0] for target, found in counts.items() if found is not None})
+            caps = by_target.page_caps({target: by_target.pages_for(count, page_size) for target, count in members.items()}, len(wanted) - len(uncounted))
+            if caps is None:
                 return {}
-            counted = [target for target in targets if counts[target] is not None]
-            listed = dict(zip(counted, self.read_each(counted, lambda target: self.linked_to(parent_type, target, read))))
-        states = {target: by_target.member_state(counts[target], len(parents)) for target, parents in listed.items()}
-        settled = by_target.settle(wanted, listed, states, new)
+            listed = dict(zip(caps, self.read_each(list(caps), lambda target: self.linked_to(parent_type, target, read, caps[target]))))
+        states = {target: by_target.member_state(direct.get(target), len(parents) if parents is not None else None) for target, parents in listed.items()}
+        settled = by_target.settle(wanted, {target: parents for target, parents in listed.items() if parents is not None}, states, new)
         key = resource_type.key or 'id'
         return {parent: [{key: target} for target in linked] for parent, linked in settled.items()}
 
@@ -504,14 +523,19 @@ class EnvironmentRun:
         collection = ResourceCollection(self.http, url, self.source, api_style='pingone', bearer=self.bearer)
         return by_target.counts_of(collection.read(), read), collection.requests
 
-    def linked_to(self, parent_type: ResourceType, target_id: str, read: TargetRead) -> tuple[frozenset[Any], int]:
+    def linked_to(self, parent_type: ResourceType, target_id: str, read: TargetRead, max_pages: int) -> tuple[frozenset[Any] | None, int]:
         """The ids of the parents the parent type's list shows linked to ``target_id`` (``GET .../users?filter=memberOfGroups[id
-        eq "..."]``, every page), and the requests made. The filter is encoded with %20, as PingOne's own examples write
-        it, never ``+``."""
+        eq "..."]``, every page), or None when it takes more than ``max_pages`` pages; and the requests made. The filter
+        is encoded with %20, as PingOne's own examples write it, never ``+``."""
         page_size = min(self.options.page_size, by_target.LARGEST_PAGE)
         url = f'{self.url}{parent_type.path}?filter={quote(by_target.filter_for(read, target_id), safe="")}&limit={page_size}'
-        collection = ResourceCollection(self.http, url, self.source, api_style='pingone', page_size=page_size, bearer=self.bearer)
-        return frozenset(obj.get('id') for obj in collection.list_all()), collection.requests
+        collection = ResourceCollection(
+            self.http, url, self.source, api_style='pingone', page_size=page_size, max_pages=min(max_pages, MAX_PAGES), bearer=self.bearer
+        )
+        try:
+            return frozenset(obj.get('id') for obj in collection.list_all()), collection.requests
+        except PageLimitError:
+            return None, collection.requests
 
     def not_read(
         self,

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 from urllib.parse import quote
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ResourceError, ResponseError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import PageLimitError, ResourceError, ResponseError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.error_body import correlation_id, json_type, media_type, summarise
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.parallel import run_all
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import resolve_link, shown_url, with_query
@@ -157,7 +157,12 @@ class ResourceCollection:
         url: str | None = self.first_page()
         while url:
             if len(read) == self.max_pages:
-                self._list_failed(f'more than {self.max_pages} pages, the last at {read[-1]}; stopping rather than return part of the collection', read[-1])
+                raise PageLimitError.failure(
+                    f'list {self.url}',
+                    None,
+                    f'more than {self.max_pages} pages, the last at {read[-1]}; stopping rather than return part of the collection',
+                    url=read[-1],
+                )
             read.append(url)
             page = self._read_page(url)
             items, problem = self.dialect.page_items(page, self.items_path)

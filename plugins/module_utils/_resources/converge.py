@@ -214,6 +214,8 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
     # Objects outside select_query are not this task's: never compared, updated or pruned.
     current = [obj for obj in current if selected(obj)]
     actions = planned(desired, current)
+    keep = getattr(options, 'keep', None)  # the environment engine's only: no task option
+    kept = {obj.get('id'): {field: obj.get(field) for field in keep} for obj in current} if keep else None
     if options.prune:
         check_prune(actions, desired, options.prune_max, options.prune_max_name)
     # Every object link is checked before the first write, so a refused one leaves nothing half done.
@@ -255,6 +257,10 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
     result['changed'] = _wrote(result)
     result['requests'] = collection.requests
     result['read_strategy'] = strategy
+    if kept is not None:
+        # Not an option's: the environment engine's, for fields of the objects read that a later step needs (each
+        # group's count of direct members, _environment.by_target), so that they are not read again.
+        result['kept'] = kept
     result['msg'] = summary(result, collection.name, check_mode)
     if diff:
         result['diff'] = diffs

@@ -31,27 +31,46 @@ def test_worth_counting(parents, targets, expected):
     assert by_target.worth_counting(parents, targets) is expected
 
 
+@pytest.mark.parametrize(('members', 'page_size', 'expected'), [(0, 200, 1), (200, 200, 1), (201, 200, 2), (2000, 200, 10), (5, 1, 5)])
+def test_pages_for(members, page_size, expected):
+    # an empty group still costs its one (empty) page
+    assert by_target.pages_for(members, page_size) == expected
+
+
 @pytest.mark.parametrize(
-    ('totals', 'page_size', 'expected'),
+    ('estimates', 'budget', 'expected'),
     [
-        ([], 200, 0),
-        ([0], 200, 1),  # an empty group still costs its one (empty) page
-        ([200], 200, 1),
-        ([201], 200, 2),
-        ([2000, 0, 1], 200, 12),
-        ([5], 1, 5),
+        ({'a': 10, 'b': 10}, 100, {'a': 50, 'b': 50}),  # each its estimate and half of what is left
+        ({'a': 10, 'b': 30}, 100, {'a': 40, 'b': 60}),
+        ({'a': 10, 'b': 30}, 41, {'a': 10, 'b': 30}),
+        ({'a': 10, 'b': 30}, 40, None),  # the estimates alone reach the budget: the per-user reads are cheaper
+        ({'a': 1}, 0, None),
+        ({}, 5, {}),  # nothing to list (every group new)
     ],
 )
-def test_pages_for(totals, page_size, expected):
-    assert by_target.pages_for(totals, page_size) == expected
+def test_page_caps(estimates, budget, expected):
+    caps = by_target.page_caps(estimates, budget)
+    assert caps == expected
+    if caps:
+        assert sum(caps.values()) <= budget and all(caps[target] >= estimates[target] for target in estimates)
 
 
 @pytest.mark.parametrize(
-    ('parents', 'counted', 'pages', 'expected'),
-    [(10000, 10, 100, True), (20, 4, 4, True), (20, 4, 16, False), (20, 4, 15, True), (1000, 1, 5000, False)],
+    ('obj', 'expected'),
+    [
+        ({'directMemberCounts': {'users': 3}}, 3),
+        ({'directMemberCounts': {'users': 0}}, 0),
+        ({'directMemberCounts': {}}, None),
+        ({'directMemberCounts': {'users': '3'}}, None),
+        ({'directMemberCounts': {'users': True}}, None),
+        ({'directMemberCounts': {'users': -1}}, None),
+        ({'directMemberCounts': {'users': 1.0}}, None),
+        ({'directMemberCounts': 3}, None),
+        (None, None),
+    ],
 )
-def test_worth_listing(parents, counted, pages, expected):
-    assert by_target.worth_listing(parents, counted, pages) is expected
+def test_count_at(obj, expected):
+    assert by_target.count_at(obj, READ.direct) == expected
 
 
 @pytest.mark.parametrize(
@@ -62,10 +81,6 @@ def test_worth_listing(parents, counted, pages, expected):
         ({'directMemberCounts': {'users': 3}}, None),  # no include answered: the total is unknown
         ({'totalMemberCounts': {'users': 3}}, None),
         ({'directMemberCounts': {'users': '3'}, 'totalMemberCounts': {'users': 3}}, None),
-        ({'directMemberCounts': {'users': True}, 'totalMemberCounts': {'users': 1}}, None),
-        ({'directMemberCounts': {'users': -1}, 'totalMemberCounts': {'users': 1}}, None),
-        ({'directMemberCounts': {'users': 1.0}, 'totalMemberCounts': {'users': 1}}, None),
-        ({'directMemberCounts': 3, 'totalMemberCounts': {'users': 3}}, None),
         (None, None),
         ([], None),
     ],
@@ -75,19 +90,18 @@ def test_counts_of(answer, expected):
 
 
 @pytest.mark.parametrize(
-    ('counts', 'listed', 'expected'),
+    ('direct', 'listed', 'expected'),
     [
-        ((5, 5), 5, 'exact'),
-        ((0, 0), 0, 'exact'),
-        ((3, 5), 5, 'partial'),  # two members through a nesting or the userFilter
-        ((5, 5), 6, 'partial'),  # the list shows more than the counts: not every one listed is a direct member
-        ((3, 5), 3, 'partial'),  # a list of direct members only would do too
-        ((5, 5), 4, 'unknown'),  # shorter than the direct count (eventual consistency): an absent user may be a member
+        (5, 5, 'exact'),  # as many listed as the group counts direct members: the list is its direct members
+        (0, 0, 'exact'),
+        (3, 5, 'partial'),  # two listed through a nesting or the userFilter: a listed user may be one of them
+        (5, 4, 'unknown'),  # shorter than the direct count (eventual consistency): an absent user may be a member
         (None, 10, 'unknown'),
+        (3, None, 'unknown'),  # the list was cut short at its cap
     ],
 )
-def test_member_state(counts, listed, expected):
-    assert by_target.member_state(counts, listed) == expected
+def test_member_state(direct, listed, expected):
+    assert by_target.member_state(direct, listed) == expected
 
 
 MEMBERS = {'staff': frozenset({'u1', 'u2', 'u3'}), 'admins': frozenset({'u1', 'u4'}), 'empty': frozenset()}
