@@ -22,11 +22,10 @@ description:
   - Each type is read once (one paged list per collection) and only the objects that differ are written, as
     M(jwtauth.oidc.api_resource) does with O(jwtauth.oidc.api_resource#module:api_style=pingone); only the attributes
     an item sets are compared. The requests follow PingOne's OpenAPI contract.
-  - The users' group memberships are read by group when that takes fewer requests (at least 8 users to read, at most
-    half as many groups, and the groups' pages fewer than the users): each group's counts
-    (C(GET .../groups/{id}?include=totalMemberCounts)) and its users (C(GET .../users?filter=memberOfGroups[id eq "..."])),
-    not each user's C(memberOfGroups). A user whom a group with members through a nested group or a C(userFilter)
-    lists is read alone, as is every user with O(prune_memberships).
+  - The users' group memberships are read by group when that takes fewer requests (at least 8 users to read, and the
+    groups' pages fewer than the users), each group's users with C(GET .../users?filter=memberOfGroups[id eq "..."])
+    checked against the group's count of direct members, not each user's C(memberOfGroups). A user whom a group with
+    members through a nested group or a C(userFilter) lists is read alone, as is every user with O(prune_memberships).
   - An item with C(state) V(absent) is deleted after everything else is converged, in this order grants, scopes,
     applications, resources, users, groups, populations. An object the document leaves out is never deleted; a
     membership only with O(prune_memberships).
