@@ -24,14 +24,14 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._environment import by_target, shown
+from ansible_collections.jwtauth.oidc.plugins.module_utils._environment import shown
 from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.export import not_document_fields
 from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.references import reference, state_of
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError, PageLimitError
+from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.target_reads import TargetReads
+from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_types import (
     TYPES_BY_NAME,
     ResourceType,
-    TargetRead,
     in_create_order,
     in_delete_order,
     top_level,
@@ -41,7 +41,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_typ
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection import READ_AFTER_CREATE_TRIES, ResourceCollection
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.parallel import run_all
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge, throttled, unchanged
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import MAX_PAGES, collection_name
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import collection_name
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import casefolded, exact, key_of, selector
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.query import json_query, truthy
 
@@ -468,8 +468,8 @@ class EnvironmentRun:
 
     def links_by_target(self, resource_type: ResourceType, wanted: dict[Any, list[Any]]) -> dict[Any, list[dict[str, Any]]]:
         """parent id -> its direct links among those its item wants (``wanted``: parent id -> target ids), as current objects,
-        for the parents whose links the reads of their targets settle (_environment.by_target); the others are left out
-        and read one by one. Nothing is read when the type cannot be read by target or the reads would cost more."""
+        for the parents whose links the reads of their targets settle (_environment.target_reads); the others are left
+        out and read one by one."""
         read = resource_type.by_target
         if read is None or not wanted:
             return {}
@@ -479,63 +479,17 @@ class EnvironmentRun:
         # A target this run created has no direct link yet; a check mode placeholder is no id to read.
         new = {target_ids.get(key) for key in self.created.get(target_type.name) or ()}
         new |= {target for targets in wanted.values() for target in targets if not isinstance(target, str) or target.startswith(shown.PLACEHOLDER)}
-        targets = sorted({target for targets in wanted.values() for target in targets} - new)
-        # The direct counts the targets' list gave (converge_top kept them), else each target's own read gives them. Not
-        # once a parent was updated in this run: a user moved to another population leaves its old population's groups.
+        # The direct counts the targets' list gave (converge_top kept them), but not once a parent was updated in this
+        # run: a user moved to another population leaves its old population's groups.
         kept = {} if parent_type.name in self.rewritten else self.kept.get(target_type.name) or {}
-        direct = {target: by_target.count_at(kept.get(target), read.direct) for target in targets}
-        uncounted = [target for target in targets if direct[target] is None]
-        if not by_target.worth_counting(len(wanted), len(uncounted)):
-            return {}
-        page_size = min(self.options.page_size, by_target.LARGEST_PAGE)
-        name = f'{resource_type.plural} of {parent_type.plural}, read by {target_type.word}'
-        with throttled(self.http, self.options.parallel, name):
-            counts = dict(zip(uncounted, self.read_each(uncounted, lambda target: self.read_target(target_type, target, read))))
-            # A list holds at least the direct members, all members when the total is known.
-            members = {target: count for target, count in direct.items() if count is not None}
-            members.update({target: found[1] for target, found in counts.items() if found is not None})
-            direct.update({target: found[0] for target, found in counts.items() if found is not None})
-            caps = by_target.page_caps({target: by_target.pages_for(count, page_size) for target, count in members.items()}, len(wanted) - len(uncounted))
-            if caps is None:
-                return {}
-            listed = dict(zip(caps, self.read_each(list(caps), lambda target: self.linked_to(parent_type, target, read, caps[target]))))
-        states = {target: by_target.member_state(direct.get(target), len(parents) if parents is not None else None) for target, parents in listed.items()}
-        settled = by_target.settle(wanted, {target: parents for target, parents in listed.items() if parents is not None}, states, new)
+        reads = TargetReads(self.http, self.source, self.url, self.bearer, self.options.page_size, self.options.parallel)
+        try:
+            with throttled(self.http, self.options.parallel, f'{resource_type.plural} of {parent_type.plural}, read by {target_type.word}'):
+                settled = reads.direct_links(read, parent_type.path, target_type.path, wanted, new, kept)
+        finally:
+            self.requests += reads.requests
         key = resource_type.key or 'id'
         return {parent: [{key: target} for target in linked] for parent, linked in settled.items()}
-
-    def read_each(self, work: Sequence[Any], do: Callable[[Any], tuple[Any, int]]) -> list[Any]:
-        """``do`` for each piece of ``work``, ``parallel`` at once: (value, requests made) each, the requests counted here, in
-        the calling thread; the first failure is raised."""
-        values = []
-        for outcome in run_all(work, do, self.options.parallel):
-            if outcome.error is not None:
-                raise outcome.error
-            value, requests = outcome.value
-            self.requests += requests
-            values.append(value)
-        return values
-
-    def read_target(self, target_type: ResourceType, target_id: str, read: TargetRead) -> tuple[tuple[int, int] | None, int]:
-        """A target's counts of direct and all members (``GET .../groups/{id}?include=totalMemberCounts``), or None, and the
-        requests made."""
-        url = f'{self.url}{target_type.path}/{quote(target_id, safe="")}?include={quote(read.include, safe="")}'
-        collection = ResourceCollection(self.http, url, self.source, api_style='pingone', bearer=self.bearer)
-        return by_target.counts_of(collection.read(), read), collection.requests
-
-    def linked_to(self, parent_type: ResourceType, target_id: str, read: TargetRead, max_pages: int) -> tuple[frozenset[Any] | None, int]:
-        """The ids of the parents the parent type's list shows linked to ``target_id`` (``GET .../users?filter=memberOfGroups[id
-        eq "..."]``, every page), or None when it takes more than ``max_pages`` pages; and the requests made. The filter
-        is encoded with %20, as PingOne's own examples write it, never ``+``."""
-        page_size = min(self.options.page_size, by_target.LARGEST_PAGE)
-        url = f'{self.url}{parent_type.path}?filter={quote(by_target.filter_for(read, target_id), safe="")}&limit={page_size}'
-        collection = ResourceCollection(
-            self.http, url, self.source, api_style='pingone', page_size=page_size, max_pages=min(max_pages, MAX_PAGES), bearer=self.bearer
-        )
-        try:
-            return frozenset(obj.get('id') for obj in collection.list_all()), collection.requests
-        except PageLimitError:
-            return None, collection.requests
 
     def not_read(
         self,
