@@ -19,7 +19,11 @@ allowed rate is ``--rate`` x ``--share``. Each way creates ``--users`` users in 
 7. the no-change run (``no-change``): the users created by one converge with the budget, then the same converge again,
    timed: its writes, its reads against the floor (a request a page of PingOne's users page, 200) and its time against
    those reads at the allowed rate; per-object reads as a Terraform refresh makes them and a uri loop (timed on
-   ``--uri-sample`` users), extrapolated; the peak memory of this process, where the tasks ran.
+   ``--uri-sample`` users), extrapolated; the peak memory of this process, where the tasks ran;
+8. the no-change run with memberships (``memberships``): ``--groups`` groups and the users in ``--memberships`` of them
+   each, made at full speed through the environment engine (pingone_platform's), then converged again under the limit,
+   timed: its writes, its reads against the floor (the pages of the lists and of each group's users) and its time
+   against those reads at the allowed rate, and the per-user reads of memberships it replaces, extrapolated.
 
 Reported for each: users created and failed, the requests the server answered 429 and their share of all requests,
 the seconds, and the share of the allowed rate sustained: requests answered (not 429) a second over the allowed rate.
