@@ -14,6 +14,7 @@ collection, so it is refused where the collection cannot be listed.  Writes run 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -144,6 +145,24 @@ def converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, s
 
 
 @contextmanager
+def collector_paused() -> Iterator[None]:
+    """CPython's cycle collector paused while a collection is read and compared, then let run again (if it ran before).
+
+    A read keeps every object it parses, so the collector's oldest generation grows by the whole collection and is
+    scanned again and again as it grows: reading and comparing 100,000 users took 3.5-3.9 s with it and 2.6-3.1 s
+    without (in one process, runs alternating). JSON answers hold no reference cycles; whatever else makes one in the
+    meantime is collected once the collector runs again. Process-wide: with converges in threads (the environment
+    engine's), the first to end may let it run early, never late."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextmanager
 def throttled(http: HttpClient, parallel: int, name: str) -> Iterator[None]:
     """One Throttle for every request made inside, and a warning naming ``name`` when the service throttled them; inside
     another (the collections of many parents converged at once, _environment.engine), that one is kept: one pause per
@@ -206,14 +225,15 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
     for name, expression in (('key_query', options.key_query), ('items_path', options.items_path)):
         if expression:
             compile_query(expression, name)
-    current, strategy, read_warning = read_current(collection, options, desired, fold)
-    context.warn(read_warning)
-    problem = collection.dialect.collection_problem(collection.url, current)
-    if problem:
-        raise ConfigurationError(f'url {problem}; nothing was written')
-    # Objects outside select_query are not this task's: never compared, updated or pruned.
-    current = [obj for obj in current if selected(obj)]
-    actions = planned(desired, current)
+    with collector_paused():
+        current, strategy, read_warning = read_current(collection, options, desired, fold)
+        context.warn(read_warning)
+        problem = collection.dialect.collection_problem(collection.url, current)
+        if problem:
+            raise ConfigurationError(f'url {problem}; nothing was written')
+        # Objects outside select_query are not this task's: never compared, updated or pruned.
+        current = [obj for obj in current if selected(obj)]
+        actions = planned(desired, current)
     keep = getattr(options, 'keep', None)  # the environment engine's only: no task option
     kept = {obj.get('id'): {field: obj.get(field) for field in keep} for obj in current} if keep else None
     if options.prune:

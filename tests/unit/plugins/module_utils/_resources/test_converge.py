@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http import parallel
@@ -67,3 +69,17 @@ def outcome(kind=None, error=None, started=True):
 )
 def test_progress_line(unchanged, outcomes, expected):
     assert converge._progress_line('Users', unchanged + len(outcomes), unchanged, outcomes) == expected
+
+
+@pytest.mark.parametrize('enabled_before', [True, False])
+def test_the_cycle_collector_is_paused_while_a_collection_is_read_and_let_run_again_as_before(enabled_before):
+    (gc.enable if enabled_before else gc.disable)()
+    try:
+        with converge.collector_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled_before
+        with pytest.raises(ValueError), converge.collector_paused():
+            raise ValueError('a failed read')
+        assert gc.isenabled() is enabled_before
+    finally:
+        gc.enable()
