@@ -7,8 +7,8 @@ request of their own. Internal to this collection; not a public API.
 
 A no-change run of 10,000 users in 10 groups read each user's ``memberOfGroups``: 10,000 requests, 100 s at PingOne's
 100 requests a second. PingOne's users list takes ``filter=memberOfGroups[id eq "<groupID>"]`` (readAllUsers, the
-contract's own example, SDK 28304-28308; the prose Read All Users in a Group page), so the same facts cost a read of
-each group and its members' pages: about 110 requests.
+contract's own example, SDK 28304-28308; the prose Read All Users in a Group page), so the same facts cost the pages
+of each group's users: 100 requests for 20,000 memberships.
 
 That list "returns all of the users who belong to the specified group", which may include (UNCONFIRMED) users who
 belong through a nested group or the group's ``userFilter``; the engine converges direct memberships only (the ones
@@ -26,7 +26,7 @@ it: the contract says only of ``totalMemberCounts`` that a list leaves it out), 
 share of the reads it saves is not read to its end. Anything else (a group with more members than direct ones that lists
 the user; no count; a list shorter than the direct count, which eventual consistency can give; a list cut short) leaves
 the user's memberships to be read as before, one request a user. Every function here is pure and tested from tables;
-_environment.engine does the reading.
+_environment.target_reads does the reading.
 """
 
 from __future__ import annotations
