@@ -229,8 +229,23 @@ class Run:
     def assert_no_deprecations(self):
         # A deprecation warning in a user's job is a bug of ours until shown otherwise: ansible-core 2.21 printed two
         # for every lookup of the token with a list option from a variable (the lookup's lazy containers, copied).
-        warnings = [line for line in self.output.splitlines() if 'DEPRECATION WARNING' in line]
+        warnings = [line for line in self.output.splitlines() if 'DEPRECATION WARNING' in line and not upstream_deprecation(line)]
         assert not warnings, warnings
+
+
+# ansible-core 2.16.20 deprecates a mapping as a task's `action` and itself writes the task that checks a role's
+# argument spec with one (playbook/role/__init__.py _create_validation_task): every role with meta/argument_specs.yml
+# prints this once a run. Shown otherwise: ansible/ansible#85399, fixed in 2.19 by #85401, not in 2.16.20.
+# test_examples.py::test_no_task_of_ours_gives_action_as_a_mapping keeps it from hiding one of ours.
+ROLE_SPEC_DEPRECATION = '[DEPRECATION WARNING]: Using a mapping for `action` is deprecated. Use a string'
+
+
+def upstream_deprecation(line):
+    """Whether a deprecation line is ansible-core's own, on an ansible-core that prints it for its own task."""
+    from ansible.release import __version__  # pylint: disable=import-outside-toplevel
+
+    major_minor, _dot, patch = __version__.rpartition('.')
+    return major_minor == '2.16' and patch.isdigit() and int(patch) >= 20 and line.strip().startswith(ROLE_SPEC_DEPRECATION)
 
 
 def playbook_runner(workdir, op_):

@@ -60,3 +60,34 @@ def test_a_pingone_example_names_its_region_wherever_it_names_its_environment():
             if 'environment_id=' in call and not re.search(r'\b(region|auth_base_url)=', call):
                 missing.append(f'{where}: {" ".join(call.split())}')
     assert not missing, '\n'.join(missing)
+
+
+def task_files():
+    """(where, YAML text) of every file of tasks: the roles', the playbooks', the integration playbooks' and targets'."""
+    patterns = (
+        'roles/*/tasks/*.yml',
+        'roles/*/handlers/*.yml',
+        'playbooks/*.yml',
+        'tests/integration/playbooks/*.yml',
+        'tests/integration/targets/*/tasks/*.yml',
+    )
+    for pattern in patterns:
+        for path in sorted(glob.glob(os.path.join(TOP, pattern))):
+            with open(path) as handle:
+                yield os.path.relpath(path, TOP), handle.read()
+
+
+def test_no_task_of_ours_gives_action_as_a_mapping():
+    """ansible-core deprecates ``action: {module: ...}`` (and ``local_action`` so); conftest.upstream_deprecation lets
+    ansible-core 2.16.20's warning for its own role argument spec task through, so none of ours may write one: every
+    task of the roles, playbooks, integration playbooks and targets, and of the examples."""
+    sources = list(task_files())
+    found = []
+    for where, text in sources + list(examples()):
+        for document in yaml.safe_load_all(text):
+            found.extend(
+                f'{where}: {node.get("name", "a task")}'
+                for node in mappings(document)
+                if any(isinstance(node.get(key), dict) for key in ('action', 'local_action'))
+            )
+    assert len(sources) > 10 and not found, found
