@@ -94,9 +94,13 @@ options:
     choices: [put, patch]
     default: patch
   page_size:
-    description: Objects asked for a page (C(limit)) where a list declares it; PingOne may answer fewer.
+    description:
+      - Objects asked for a page (C(limit)) where a list declares it; PingOne may answer fewer.
+      - The default is the most a page of PingOne's users list holds ("the page size limit of 200", the Paging page of
+        its API reference), which sets the number of reads of a large directory; the OpenAPI description allows up to
+        1000 for groups and users.
     type: int
-    default: 100
+    default: 200
   parallel:
     description:
       - Writes in flight at once for each collection. A C(429 REQUEST_LIMITED) pauses them all for its C(Retry-After)

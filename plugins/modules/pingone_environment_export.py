@@ -59,9 +59,13 @@ options:
     type: dict
     default: {}
   page_size:
-    description: Objects asked for a page (C(limit)) where a list declares it; PingOne may answer fewer.
+    description:
+      - Objects asked for a page (C(limit)) where a list declares it; PingOne may answer fewer.
+      - The default is the most a page of PingOne's users list holds ("the page size limit of 200", the Paging page of
+        its API reference), which sets the number of reads of a large directory; the OpenAPI description allows up to
+        1000 for groups and users.
     type: int
-    default: 100
+    default: 200
   parallel:
     description: Reads in flight at once for the collections below each object (memberships, scopes, grants).
     type: int
