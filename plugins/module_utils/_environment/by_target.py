@@ -36,7 +36,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_types import TargetRead
+from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_types import TargetRead, value_in
 
 # The most users a page of PingOne's users list holds, whatever limit asks ("the page size limit of 200 for the
 # /environments/{{envID}}/users endpoint", the prose Paging page; the contract allows limit up to 1000, SDK 28309-28315).
@@ -61,13 +61,10 @@ def pages_for(members: int, page_size: int) -> int:
 def count_at(obj: Any, dotted: str) -> int | None:
     """A count at a dotted field (``directMemberCounts.users``), or None when it is missing or not a non-negative integer
     (a server that does not count is read user by user)."""
-    for part in dotted.split('.'):
-        if not isinstance(obj, Mapping):
-            return None
-        obj = obj.get(part)
-    if not isinstance(obj, int) or isinstance(obj, bool) or obj < 0:
+    count = value_in(obj, dotted)
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
         return None
-    return obj
+    return count
 
 
 def counts_of(answer: Any, read: TargetRead) -> tuple[int, int] | None:

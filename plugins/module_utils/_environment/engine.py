@@ -40,7 +40,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_typ
 )
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection import READ_AFTER_CREATE_TRIES, ResourceCollection
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.parallel import run_all
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge, throttled, unchanged
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge, throttled, unchanged_result
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import collection_name
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import casefolded, exact, key_of, selector
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.query import json_query, truthy
@@ -560,12 +560,12 @@ class EnvironmentRun:
             return None, lambda _result: self.prune(resource_type, url, [], head, owner)
         key = resource_type.key or 'id'
         wanted = [item.get(key) for item in items]
-        if known is not None and not prune and not created and len(set(wanted)) == len(wanted) == len(items):
+        if known is not None and not prune and not created and len(set(wanted)) == len(wanted):
             have = {link.get(key) for link in known}
             if all(target in have and set(item) == {key} for target, item in zip(wanted, items)):
                 # Every link the item names is there, and nothing else is compared: the converge would read nothing and
                 # write nothing (10,000 of them cost a second of the no-change run).
-                result = unchanged(wanted, collection_name(url), self.check_mode)
+                result = unchanged_result(wanted, collection_name(url), self.check_mode)
                 return None, lambda _result: self.record_links(resource_type, head, owner, result)
         # Links of an object this run created (a new user's memberships, a new group's nestings) are known to be none: not
         # read. Only links: PingOne makes some children itself (an OIDC application's attribute mappings).

@@ -287,7 +287,7 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
     return result
 
 
-def unchanged(keys: Sequence[Any], name: str, check_mode: bool) -> dict[str, Any]:
+def unchanged_result(keys: Sequence[Any], name: str, check_mode: bool) -> dict[str, Any]:
     """The result of a converge of ``keys`` whose every item its caller knows to be as the server holds it, of objects whose
     key is their id (links), without running it: nothing read, nothing written, shaped as _converge's (diff mode's
     ``diff`` included, empty). The environment engine's, for the users whose memberships it read by group."""
