@@ -78,24 +78,31 @@ class MembershipHandlers(object):
             answer['_embedded'] = {'group': self.group_answer(env, group_id)}
         return answer
 
+    def user_filters(self, env):
+        """(group id, parsed userFilter) of each group with a userFilter this server can read, in creation order: parsed
+        once a revision (Store.derived)."""
+
+        def parse():
+            found = []
+            for group_id, entry in sorted(self.store.items(env, 'groups').items(), key=lambda pair: pair[1]['seq']):
+                text = entry['obj'].get('userFilter')
+                if not isinstance(text, str) or not text.strip():
+                    continue
+                try:
+                    found.append((group_id, parse_filter(text, USER_FILTER_ATTRIBUTES, 'userFilter')))
+                except APIError:
+                    continue
+            return found
+
+        return self.store.derived(('user_filters', env), parse)
+
     def dynamic_groups(self, env, member_id):
         """The groups whose userFilter a user matches, in creation order (none for a group, or a filter this server cannot
         read)."""
         user = self.store.items(env, 'users').get(member_id)
         if user is None:
             return []
-        found = []
-        for group_id, entry in sorted(self.store.items(env, 'groups').items(), key=lambda pair: pair[1]['seq']):
-            text = entry['obj'].get('userFilter')
-            if not isinstance(text, str) or not text.strip():
-                continue
-            try:
-                terms = parse_filter(text, USER_FILTER_ATTRIBUTES, 'userFilter')
-            except APIError:
-                continue
-            if matches(user['obj'], terms, lambda _member: ()):
-                found.append(group_id)
-        return found
+        return [group_id for group_id, terms in self.user_filters(env) if matches(user['obj'], terms, lambda _member: ())]
 
     def indirect_groups(self, env, member_id, direct):
         """The groups a member is in other than directly: those whose userFilter it matches, and parents of its groups,
@@ -111,9 +118,13 @@ class MembershipHandlers(object):
         return found
 
     def groups_of(self, env, member_id):
-        """Every group a member is in: directly, through a userFilter and through nesting."""
-        direct = self.store.memberships.get(member_id, {})
-        return sorted(direct, key=direct.get) + self.indirect_groups(env, member_id, direct)
+        """Every group a member is in: directly, through a userFilter and through nesting (worked out once a revision)."""
+        known = self.store.derived(('groups_of', env), dict)
+        found = known.get(member_id)
+        if found is None:
+            direct = self.store.memberships.get(member_id, {})
+            found = known[member_id] = tuple(sorted(direct, key=direct.get)) + tuple(self.indirect_groups(env, member_id, direct))
+        return list(found)
 
     def total_members(self, env, group_id):
         """Users in a group, however they came in (Group.totalMemberCounts.users, SDK 3968-3976)."""

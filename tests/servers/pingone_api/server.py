@@ -92,7 +92,8 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b''
 
     def _send(self, status, headers, body):
-        data = b'' if body is None else json.dumps(body).encode()
+        # API.handle encodes its answers itself (under the store's lock); errors and control answers come as dicts.
+        data = b'' if body is None else body if isinstance(body, bytes) else json.dumps(body).encode()
         self.send_response(status)
         if body is not None:
             self.send_header('Content-Type', 'application/json')
