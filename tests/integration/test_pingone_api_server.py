@@ -331,6 +331,9 @@ def test_a_groups_users_by_filter_are_all_its_members_and_only_direct_ones_count
     assert in_group(admins) == ['ann'] and counts(admins) == (1, 1)
     assert admin.patch(p1api.collection_url('users', users['boss2']), json={'username': 'ex-boss2'}).status_code == 200
     assert in_group(bosses) == ['boss1']
+    # A group's new userFilter chooses at once (the filters parsed once a revision are parsed again after a write).
+    assert admin.put(p1api.collection_url('groups', bosses), json={'name': 'bosses', 'userFilter': 'username sw "an"'}).status_code == 200
+    assert in_group(bosses) == ['ann', 'boss1'] and counts(bosses) == (1, 2)
 
 
 def test_a_users_population_and_enabled_state_have_endpoints_of_their_own(p1api, admin):
