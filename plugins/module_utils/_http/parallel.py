@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 # How often a long converge says how far it is, in seconds.
@@ -90,3 +91,24 @@ def run_all(
                 progress(outcomes)
                 next_report = clock() + interval
     return outcomes
+
+
+@contextmanager
+def alongside(do: Callable[[], Any]) -> Iterator[Outcome]:
+    """``do()`` in a thread of its own while the block runs (reads that need not wait for it); its Outcome is complete
+    once the block is left: the thread is joined whatever the block raised, so nothing it sends outlives the caller."""
+    outcome = Outcome()
+
+    def worker() -> None:
+        try:
+            outcome.value = do()
+        except BaseException as exc:  # pylint: disable=broad-exception-caught
+            outcome.error = exc  # the caller decides what it means
+
+    thread = threading.Thread(target=worker, name='jwtauth-alongside', daemon=True)
+    outcome.started = True
+    thread.start()
+    try:
+        yield outcome
+    finally:
+        thread.join()

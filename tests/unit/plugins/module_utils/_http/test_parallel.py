@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.parallel import run_all
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.parallel import alongside, run_all
 
 
 @pytest.mark.parametrize('parallel', [1, 4])
@@ -90,3 +90,34 @@ def test_the_calling_thread_waits_without_spinning(progress):
     run_all([0.3, 0.3], time.sleep, parallel=1, progress=progress, interval=0.1, clock=clock)
     # About one wake-up per interval: 6 over 0.6 s, a few more for scheduling; a spin makes thousands.
     assert calls[0] < 40
+
+
+def test_work_alongside_runs_while_the_block_runs_and_is_done_when_it_ends():
+    started, release = threading.Event(), threading.Event()
+
+    def work():
+        started.set()
+        # Waits for the block: done before the block ran, it would time out and say so.
+        return 'read' if release.wait(timeout=10) else 'never released'
+
+    with alongside(work) as outcome:
+        assert started.wait(timeout=10)
+        assert outcome.value is None  # still running
+        release.set()
+    assert (outcome.started, outcome.value, outcome.error) == (True, 'read', None)
+
+
+def test_work_alongside_keeps_its_error_and_is_joined_when_the_block_raises():
+    finished = []
+
+    def work():
+        time.sleep(0.05)
+        finished.append(True)
+        raise ValueError('the read failed')
+
+    with pytest.raises(KeyError):
+        with alongside(work) as outcome:
+            raise KeyError('the converge failed')
+    # The block's error went on only once the work had ended: nothing the work sends outlives the caller.
+    assert finished == [True]
+    assert isinstance(outcome.error, ValueError) and outcome.value is None
