@@ -467,14 +467,27 @@ def test_memberships_are_read_by_group_and_the_uncertain_ones_by_user(op, p1api,
     again = task()
     assert again['changed'] is False and p1api.writes(since=mark) == 0
 
-    # A user updated in the run may have left groups (a move to another population does): the counts the groups' list
-    # gave are not trusted, each group's own read with include=totalMemberCounts gives them.
+    # A user whose email the run changes keeps its groups: the groups' users, read while the users converged, and the
+    # counts their list gave still hold; nothing is read again.
     users[7] = dict(users[7], email='u07@example.com')
+    mark = p1api.mark()
+    updated = environment_task(op, p1api, tmp_path, document=document)()
+    log = [entry for entry in p1api.requests_log(mark) if entry['method'] == 'GET']
+    assert updated['changed'] is True and p1api.writes(since=mark) == 1
+    assert counted_reads(log) == 0 and len(filtered_reads(log)) == 4
+    assert 'Groups of u07: unchanged 1' in updated['summary']
+
+    # A user moved to another population may have left groups (its old population's): what was read while the users
+    # converged is not trusted, nor the counts the groups' list gave: each group's own read with include=totalMemberCounts
+    # gives them, and its users are read again.
+    document['populations'].append({'name': 'Contractors'})
+    users[8] = dict(users[8], population='Contractors')
     mark = p1api.mark()
     moved = environment_task(op, p1api, tmp_path, document=document)()
     log = [entry for entry in p1api.requests_log(mark) if entry['method'] == 'GET']
-    assert moved['changed'] is True and p1api.writes(since=mark) == 1
-    assert counted_reads(log) == 4 and len(filtered_reads(log)) == 4
+    assert moved['changed'] is True
+    assert counted_reads(log) == 4 and len(filtered_reads(log)) == 8
+    assert memberships(admin, p1api, ids['u08']) == ['all-staff']
     assert p1api.violations() == []
 
 

@@ -41,15 +41,17 @@ def namer(names: Sequence[tuple[str, str]]) -> Callable[[str], str]:
     for object_id, name in names:
         first.setdefault(object_id, name)
     if all(ID_WORD.fullmatch(object_id) for object_id in first):
+        # Only words as long as the shortest id are looked up (a user's summary line has none of PingOne's 36
+        # characters), and the second pass is made only when the first named something.
+        word = re.compile(r'[A-Za-z0-9_-]{%d,}' % min((len(object_id) for object_id in first), default=1))
 
         def by_word(found: re.Match[str]) -> str:
             return first.get(found.group(0), found.group(0))
 
         def named(text: str) -> str:
             text = text.replace(PLACEHOLDER, '')
-            for _pass in range(2):
-                text = ID_WORD.sub(by_word, text)
-            return text
+            once = word.sub(by_word, text)
+            return once if once == text else word.sub(by_word, once)
 
         return named
 

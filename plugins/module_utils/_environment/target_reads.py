@@ -13,7 +13,7 @@ at once, under the caller's throttle.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._environment import by_target
@@ -25,6 +25,20 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging imp
 
 if TYPE_CHECKING:
     from ansible_collections.jwtauth.oidc.plugins.module_utils._http.client import HttpClient
+
+
+class Listing(NamedTuple):
+    """What the lists of some targets showed: target id -> the parent ids listed (the lists read to their end), and
+    target id -> by_target.member_state."""
+
+    members: dict[Any, frozenset[Any]]
+    states: dict[Any, str]
+
+
+def settled(wanted: Mapping[Any, Sequence[Any]], listing: Listing | None, new: set[Any]) -> dict[Any, list[Any]]:
+    """by_target.settle of ``wanted`` over a listing ({} without one: every parent is read as before). A target the
+    listing does not hold is unknown, so the parents that want it are read as before."""
+    return {} if listing is None else by_target.settle(wanted, listing.members, listing.states, new)
 
 
 class TargetReads:
@@ -48,22 +62,29 @@ class TargetReads:
 
         ``wanted``: parent id -> target ids; ``new``: targets with no direct link (created in this run, placeholders);
         ``kept``: target id -> the target as its list showed it (its direct count, when the list has one)."""
-        targets = sorted({target for targets in wanted.values() for target in targets} - new)
-        direct = {target: by_target.count_at(kept.get(target), read.direct) for target in targets}
-        uncounted = [target for target in targets if direct[target] is None]
-        if not by_target.worth_counting(len(wanted), len(uncounted)):
-            return {}
+        targets = {target for targets in wanted.values() for target in targets} - set(new)
+        return settled(wanted, self.listing(read, parent_path, target_path, len(wanted), targets, kept), new)
+
+    def listing(self, read: TargetRead, parent_path: str, target_path: str, parents: int, targets: set[Any], kept: Mapping[str, Any]) -> Listing | None:
+        """What the lists of ``targets`` say of their members, read to save the reads of ``parents`` parents' links; None
+        when reading by target would cost more. Parent ids are not needed, so the engine reads ahead while the parents
+        themselves are converged."""
+        ordered = sorted(targets)
+        direct = {target: by_target.count_at(kept.get(target), read.direct) for target in ordered}
+        uncounted = [target for target in ordered if direct[target] is None]
+        if not by_target.worth_counting(parents, len(uncounted)):
+            return None
         counts = dict(zip(uncounted, self.each(uncounted, lambda target: self.counts(target_path, target, read))))
         # A list holds at least the direct members, all of them when the total is known.
         members = {target: count for target, count in direct.items() if count is not None}
         members.update({target: found[1] for target, found in counts.items() if found is not None})
         direct.update({target: found[0] for target, found in counts.items() if found is not None})
-        caps = by_target.page_caps({target: by_target.pages_for(count, self.page_size) for target, count in members.items()}, len(wanted) - len(uncounted))
+        caps = by_target.page_caps({target: by_target.pages_for(count, self.page_size) for target, count in members.items()}, parents - len(uncounted))
         if caps is None:
-            return {}
+            return None
         listed = dict(zip(caps, self.each(list(caps), lambda target: self.linked_to(parent_path, target, read, caps[target]))))
-        states = {target: by_target.member_state(direct.get(target), None if parents is None else len(parents)) for target, parents in listed.items()}
-        return by_target.settle(wanted, {target: parents for target, parents in listed.items() if parents is not None}, states, new)
+        states = {target: by_target.member_state(direct.get(target), None if ids is None else len(ids)) for target, ids in listed.items()}
+        return Listing({target: ids for target, ids in listed.items() if ids is not None}, states)
 
     def each(self, work: Sequence[Any], do: Callable[[Any], tuple[Any, int]]) -> list[Any]:
         """``do`` for each piece of ``work``, ``parallel`` at once: (value, requests made) each; the first failure is raised."""

@@ -287,15 +287,6 @@ def _converge(options: Options, check_mode: bool, diff: bool, http: HttpClient, 
     return result
 
 
-def unchanged_result(keys: Sequence[Any], name: str, check_mode: bool) -> dict[str, Any]:
-    """The result of a converge of ``keys`` whose every item its caller knows to be as the server holds it, of objects whose
-    key is their id (links), without running it: nothing read, nothing written, shaped as _converge's (diff mode's
-    ``diff`` included, empty). The environment engine's, for the users whose memberships it read by group."""
-    result: dict[str, Any] = {'created': [], 'updated': [], 'deleted': [], 'unchanged': list(keys), 'ids': {key: key for key in keys}}
-    result.update(changed=False, requests=0, read_strategy='known', msg=summary(result, name, check_mode), diff=[])
-    return result
-
-
 def _write_all(writes: list[Action], write: Callable[[Action], Any], options: Options, name: str, total: int, context: TaskContext) -> list[Outcome]:
     """Run the writes, ``options.parallel`` at once, a progress line every few seconds when the job output shows them."""
     unchanged = total - len(writes)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
-from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.engine import EnvironmentRun, steps
+from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.engine import EnvironmentRun, path_around, steps
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_types import TYPES_BY_NAME
 
@@ -61,3 +61,26 @@ def test_a_user_to_delete_keeps_its_population_by_name():
     """Only the references its key needs are made ids: a user to delete is found by username."""
     engine = run(population={})
     assert engine.resolve(TYPES_BY_NAME['user'], {'username': 'gone', 'population': 'Old', 'state': 'absent'}, 'u[0]', absent=True) == {'username': 'gone'}
+
+
+@pytest.mark.parametrize(
+    'type_name, parent_id, url',
+    [
+        ('group membership', 'u-1', 'https://x/v1/users/u-1/memberOfGroups'),
+        ('resource scope', 'r 1/2', 'https://x/v1/resources/r%201%2F2/scopes'),  # the id quoted whole into its segment
+    ],
+)
+def test_a_child_collection_is_below_its_parent_s_id(type_name, parent_id, url):
+    resource_type = TYPES_BY_NAME[type_name]
+    assert run().child_url(resource_type, parent_id) == url
+    assert len(path_around(resource_type.path)) == 2  # one parameter, split once for every parent
+
+
+def test_a_parent_s_links_are_made_once_and_its_items_resolved_once():
+    engine = run(population={'Staff': 'p-1'}, group={'admins (population p-1)': 'g-1', 'all': 'g-2'})
+    memberships = TYPES_BY_NAME['group membership']
+    alice = {'username': 'alice', 'population': {'id': 'p-1'}}
+    first = engine.link_items(memberships, alice, ['admins', 'all'], 'the group memberships of user alice')
+    assert first == [{'id': 'g-1'}, {'id': 'g-2'}]
+    # The reads ahead made them in their thread; the converge gets the same list, not a second one.
+    assert engine.link_items(memberships, alice, ['admins', 'all'], 'the group memberships of user alice') is first

@@ -35,6 +35,10 @@ UUIDS = [
         (UUIDS, '(1b4e28ba-2fa1-11d2-883f-0016d3cca427, 6fa459ea-ee8a-3ca4-894e-db77e160355e)', '(admins (population Staff), Staff)'),
         # part of a longer word is not an id
         ([('g-1', 'admins')], 'g-12 and g-1', 'g-12 and admins'),
+        # ids of different lengths: a word as short as the shortest is looked up, a shorter one left
+        ([('g-1', 'admins'), ('grp-22', 'ops')], 'g-1, grp-22, g1, g', 'admins, ops, g1, g'),
+        # named twice over only where the first pass named something: a name that looks like an id is named again
+        ([('p-1', 'Staff'), ('g-1', 'admins (population p-1)')], 'g-1; p-1', 'admins (population Staff); Staff'),
         # the first pair of an id wins
         ([('g-1', 'admins'), ('g-1', 'other')], 'g-1', 'admins'),
         # placeholders of objects still to be created go, whatever the ids
