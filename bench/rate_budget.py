@@ -81,6 +81,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskC
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import OIDCError  # noqa: E402
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources import converge as converge_module  # noqa: E402
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_environment_task, run_info_task, run_resource_task  # noqa: E402
+from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge  # noqa: E402
 
 
 def validated(module_kwargs, args):
@@ -88,6 +89,15 @@ def validated(module_kwargs, args):
     if validation.error_messages:
         raise SystemExit('; '.join(validation.error_messages))
     return options_of(validation.validated_parameters)
+
+
+def edge_task(module_kwargs, args, use_case):
+    """One task as its action plugin runs it, through the edge (_edge.run: the arguments validated, a plain items list
+    kept out of the validator's deep copy, the result masked): its result; a failed one ends the benchmark."""
+    result = _edge.run(module_kwargs, args, use_case)
+    if result.get('failed'):
+        raise SystemExit(f'the task failed: {result.get("msg")}')
+    return result
 
 
 class Way:
@@ -269,11 +279,8 @@ def way_no_change(op, api, workdir, population, count, allowed, latency_ms, uri_
     time.sleep(1.0)
     mark = api.mark()
     started = time.monotonic()
-    options = validated(
-        api_resource_module_kwargs(),
-        task_args(op, api, workdir, url=api.collection_url('users'), key='username', items=users, result_detail='compact', **args),
-    )
-    result = run_resource_task(options, TaskContext())
+    given = task_args(op, api, workdir, url=api.collection_url('users'), key='username', items=users, result_detail='compact', **args)
+    result = edge_task(api_resource_module_kwargs(), given, run_resource_task)
     seconds = time.monotonic() - started
     refused, answered = counted(api, mark)
     floor_reads = math.ceil(count / PAGE_SIZES['readAllUsers'])
@@ -304,10 +311,9 @@ def way_no_change(op, api, workdir, population, count, allowed, latency_ms, uri_
 
 
 def environment_task(op, api, workdir, document, **args):
-    """One pingone_environment task in process (as its action plugin runs it): its result."""
+    """One pingone_environment task in process, through the edge as its action plugin runs it: its result."""
     given = {name: value for name, value in task_args(op, api, workdir, **args).items() if name != 'api_style'}
-    options = validated(pingone_environment_module_kwargs(), dict(given, api_url=api.env_url, document=document))
-    return run_environment_task(options, TaskContext())
+    return edge_task(pingone_environment_module_kwargs(), dict(given, api_url=api.env_url, document=document), run_environment_task)
 
 
 def way_memberships(op, api, workdir, count, groups, memberships, limit, allowed, latency_ms, **args):
