@@ -460,3 +460,33 @@ def test_invocation_summarises_each_long_list_of_a_document():
     assert module_args['document']['users'] == {'count': 10000, 'first': document['users'][: _edge.ECHOED_ITEMS]}
     assert module_args['document']['groups'] == [{'name': 'g'}] and module_args['document']['note'] == 'kept'
     assert document['users'][0] == {'username': 'u0'} and len(document['users']) == 10000  # the given document is left as it was
+
+
+@pytest.mark.parametrize(
+    'document',
+    [
+        {'users': users(50), 'groups': [{'name': 'staff'}]},
+        {},
+        '{"users": [{"username": "alice"}]}',  # a string: the validator's own conversion
+    ],
+)
+def test_a_document_set_aside_gives_the_options_the_validator_gives(document):
+    args = {'bearer_token': 'not-a-real-token', 'api_url': 'https://api.example.test/v1/environments/e1', 'document': document}
+    seen = []
+
+    def use_case(options, context, check_mode=False, diff=False):
+        seen.append(dict(options))
+        return {'changed': False}
+
+    result = _edge.run(specs.pingone_environment_module_kwargs(), args, use_case)
+    expected = options_of(ArgumentSpecValidator(**specs.pingone_environment_module_kwargs()).validate(args).validated_parameters)
+    assert not result.get('failed') and seen == [dict(expected)]
+    if isinstance(document, dict):
+        assert seen[0]['document'] is document  # given on, not copied
+
+
+def test_a_document_that_is_no_dict_gets_ansible_cores_own_error():
+    args = {'bearer_token': 'not-a-real-token', 'api_url': 'https://api.example.test/v1/environments/e1', 'document': ['users']}
+    expected = ArgumentSpecValidator(**specs.pingone_environment_module_kwargs()).validate(args).error_messages
+    result = _edge.run(specs.pingone_environment_module_kwargs(), args, lambda *_args, **_kwargs: {'changed': False})
+    assert expected and result['failed'] and result['msg'] == '; '.join(expected)
