@@ -19,8 +19,7 @@ result is never displayed, while the rest keeps its diff: the part before hands 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -28,7 +27,7 @@ from urllib.parse import quote
 from ansible_collections.jwtauth.oidc.plugins.module_utils._environment import shown
 from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.export import not_document_fields
 from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.references import reference, state_of
-from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.target_reads import TargetReads, settled
+from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.links import REWRITTEN, Links, children_place
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_types import (
     TYPES_BY_NAME,
@@ -40,7 +39,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_typ
     with_value,
 )
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection import READ_AFTER_CREATE_TRIES, ResourceCollection
-from ansible_collections.jwtauth.oidc.plugins.module_utils._http.parallel import Outcome, alongside, run_all
+from ansible_collections.jwtauth.oidc.plugins.module_utils._http.parallel import run_all
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge, throttled
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import casefolded, exact, key_of, selector
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.query import json_query, truthy
@@ -54,8 +53,6 @@ if TYPE_CHECKING:
 EXPORTED_TYPES = 'exported_types'
 # The key of a YAML item that asks for the object's secret.
 SECRET_FLAG = 'return_secret'
-# What rewritten holds of a type whose objects this run deleted, or updated with no diff to say which fields.
-REWRITTEN = '*'
 # The parameter of a child type's path that its parent's id fills: {resourceID}.
 PARAMETER = re.compile(r'\{[^/}]+\}')
 
@@ -122,15 +119,12 @@ class EnvironmentRun:
         # the fields this run changed on its objects since (REWRITTEN when it deleted one, or updated one it has no diff of).
         self.kept: dict[str, dict[str, Any]] = {}
         self.rewritten: dict[str, set[str]] = {}
-        # Link type name -> the reads by target made while its parents converged (reading_ahead): an Outcome whose value
-        # is a target_reads.Listing or None, and the TargetReads that sent them (its requests).
-        self.ahead: dict[str, tuple[Outcome, TargetReads]] = {}
         # What a converge of 10,000 users asked for again and again, made once a run: each top-level list's items with
         # their states (the document does not change), each present item of a type as resolved when the type converged
-        # (what it names existed before it), each parent's links as items, by the parent's place in the document.
+        # (what it names existed before it).
         self.listed_items: dict[str, list[tuple[str, dict[str, Any], str]]] = {}
         self.resolved_items: dict[str, list[tuple[str, dict[str, Any], dict[str, Any]]]] = {}
-        self.links_at: dict[str, list[dict[str, Any]]] = {}
+        self.links = Links(self)
         self.changed = False
         self.requests = 0
         prefix = options.variable_prefix
@@ -224,7 +218,7 @@ class EnvironmentRun:
                 if kind == 'secret':
                     self.read_secrets(resource_type)
                 elif resource_type.parent is None and kind == 'present':
-                    with self.reading_ahead(resource_type, part):
+                    with self.links.reading_ahead(resource_type, [t for kind, t in steps(part) if kind == 'present']):
                         self.converge_top(resource_type)
                 elif resource_type.parent is None:
                     self.delete_top(resource_type)
@@ -405,7 +399,7 @@ class EnvironmentRun:
             )
         result = self.converge(resource_type, url, extra, head, parent=parent, state='absent', items_name=f'what {head} does not list')
         if resource_type.link:
-            self.lines.append(shown.link_line(head, result, self.link_names(resource_type, result), self.check_mode))
+            self.lines.append(shown.link_line(head, result, self.links.link_names(resource_type, result), self.check_mode))
         else:
             self.lines.append(shown.collection_line(head, result['msg']))
 
@@ -461,7 +455,7 @@ class EnvironmentRun:
             url = self.child_url(resource_type, parent_id)
             created = parent_key in (self.created.get(parent_type.name) or ())
             if resource_type.link:
-                items = self.link_items(resource_type, resolved_parent, children, where)
+                items = self.links.link_items(resource_type, resolved_parent, children, where)
                 prune = bool((self.options.prune_memberships or self.pruned(resource_type)) and children)
                 # A prune needs every link of the parent, and a parent this run created has none: neither is read by target.
                 read_by_target = parent_id if items and not created and not prune else None
@@ -470,7 +464,7 @@ class EnvironmentRun:
                         len(steps),
                         read_by_target,
                         [item.get(resource_type.key or 'id') for item in items],
-                        partial(self.links_step, resource_type, url, items, head, where, created, str(name), prune),
+                        partial(self.links.links_step, resource_type, url, items, head, where, created, str(name), prune),
                     )
                 )
                 steps.append((None, no_result))
@@ -491,103 +485,10 @@ class EnvironmentRun:
                 )
             )
         if waiting:
-            known = self.links_by_target(resource_type, {parent_id: targets for _index, parent_id, targets, _make in waiting if parent_id is not None})
+            known = self.links.links_by_target(resource_type, {parent_id: targets for _index, parent_id, targets, _make in waiting if parent_id is not None})
             for index, parent_id, _targets, make in waiting:
                 steps[index] = make(known.get(parent_id) if parent_id is not None else None)
         self.run_steps(f'{resource_type.plural} of {parent_type.plural}', steps)
-
-    @contextmanager
-    def reading_ahead(self, resource_type: ResourceType, part: str) -> Iterator[None]:
-        """While a type's objects converge, the reads by target of their links (a user's groups, read as each group's
-        users) are made alongside, under one throttle: they need the targets' ids, not the parents', and a no-change
-        run of 10,000 users in 10 groups read its 50 pages of users one after the other before the 100 pages of the
-        groups' users started, though the rate budget had room for both at once. Not for links every parent reads
-        itself (a prune)."""
-        link_types = [
-            t
-            for kind, t in steps(part)
-            if kind == 'present'
-            and t.by_target
-            and t.parent == resource_type.name
-            and t.link in self.ids
-            and not self.options.prune_memberships
-            and not self.pruned(t)
-        ]
-        if not link_types:
-            yield
-            return
-        link_type, target_type = link_types[0], TYPES_BY_NAME[link_types[0].link or '']
-        self.resolved(resource_type)  # here, not in the thread: the converge needs them first
-        reads = TargetReads(self.http, self.source, self.url, self.bearer, self.options.page_size, self.options.parallel)
-        with throttled(self.http, self.options.parallel, f'{resource_type.plural}, and {link_type.plural} read by {target_type.word}'):
-            with alongside(partial(self.read_ahead, link_type, reads)) as outcome:
-                yield
-        self.ahead[link_type.name] = (outcome, reads)
-
-    def read_ahead(self, resource_type: ResourceType, reads: TargetReads) -> Any:
-        """What the lists of the targets the document's parents link to show (TargetReads.listing), read before the
-        parents' ids are known. Every parent that lists links counts, though some may be created in this run (their
-        links are not read): the estimate only errs toward reading by target. Runs in a thread of its own
-        (reading_ahead): it reads the run's state and writes none of it."""
-        parent_type, target_type = TYPES_BY_NAME[resource_type.parent or ''], TYPES_BY_NAME[resource_type.link or '']
-        key = resource_type.key or 'id'
-        parents, targets = 0, set()  # type: tuple[int, set[Any]]
-        for resolved_parent, _parent_key, _parent_id, children in self.parents(resource_type):
-            if children:
-                parents += 1
-                where = children_place(resource_type, parent_type, parent_type.name_in(resolved_parent))
-                targets.update(item.get(key) for item in self.link_items(resource_type, resolved_parent, children, where))
-        kept = self.kept.get(target_type.name) or {}
-        read = resource_type.by_target
-        if read is None:
-            return None
-        return reads.listing(read, parent_type.path, target_type.path, parents, targets - self.new_targets(target_type, targets), kept)
-
-    def links_may_have_gone(self, resource_type: ResourceType) -> bool:
-        """Whether this run may have taken links of this type away from their parents: it deleted a parent (its links go
-        with it), or changed the field that scopes what they link to (a user moved to another population leaves its old
-        population's groups), or updated a parent without a diff to tell. A user's new email leaves its groups as they
-        were, so what their lists and counts said before it holds: a run that changes users need not read them again.
-        (What an update can add to a list, a user its new email brings into a group's userFilter, only makes the list
-        longer than its direct count: partial, and its users are read one by one.)"""
-        changed = self.rewritten.get(resource_type.parent or '') or set()
-        scopes = {ref.scoped_by for ref in resource_type.references if ref.scoped_by}
-        return bool(changed & (scopes | {REWRITTEN})) or (bool(changed) and not scopes)
-
-    def new_targets(self, target_type: ResourceType, targets: Iterable[Any]) -> set[Any]:
-        """The targets that have no direct link yet: those this run created, and check mode placeholders (no id to read)."""
-        target_ids = self.ids_for(target_type.name)
-        new = {target_ids.get(key) for key in self.created.get(target_type.name) or ()}
-        return new | {target for target in targets if not isinstance(target, str) or target.startswith(shown.PLACEHOLDER)}
-
-    def links_by_target(self, resource_type: ResourceType, wanted: dict[Any, list[Any]]) -> dict[Any, list[dict[str, Any]]]:
-        """parent id -> its direct links among those its item wants (``wanted``: parent id -> target ids), as current objects,
-        for the parents whose links the reads of their targets settle (_environment.target_reads); the others are left
-        out and read one by one."""
-        read = resource_type.by_target
-        if read is None or not wanted:
-            return {}
-        target_type = TYPES_BY_NAME[resource_type.link or '']
-        parent_type = TYPES_BY_NAME[resource_type.parent or '']
-        new = self.new_targets(target_type, {target for targets in wanted.values() for target in targets})
-        outcome, ahead = self.ahead.pop(resource_type.name, (None, None))
-        if ahead is not None:
-            self.requests += ahead.requests
-        if outcome is not None and outcome.error is None and not self.links_may_have_gone(resource_type):
-            # Read while the parents converged, none of them moved or deleted: what the lists showed then holds. (Reads
-            # that failed are made again below, where their failure is raised in its place.)
-            found = settled(wanted, outcome.value, new)
-        else:
-            # The direct counts the targets' list gave (converge_top kept them), but not once a parent may have lost links.
-            kept = {} if self.links_may_have_gone(resource_type) else self.kept.get(target_type.name) or {}
-            reads = TargetReads(self.http, self.source, self.url, self.bearer, self.options.page_size, self.options.parallel)
-            try:
-                with throttled(self.http, self.options.parallel, f'{resource_type.plural} of {parent_type.plural}, read by {target_type.word}'):
-                    found = reads.direct_links(read, parent_type.path, target_type.path, wanted, new, kept)
-            finally:
-                self.requests += reads.requests
-        key = resource_type.key or 'id'
-        return {parent: [{key: target} for target in linked] for parent, linked in found.items()}
 
     def not_read(
         self,
@@ -630,81 +531,6 @@ class EnvironmentRun:
                 then(outcome.value)
         if failure is not None:
             raise failure
-
-    def link_items(self, resource_type: ResourceType, parent: Mapping[str, Any], names: Sequence[Any], where: str) -> list[dict[str, Any]]:
-        """The links of one object (a user's group memberships) as items: one ``{"id": ...}`` per name; made once a run
-        (the reads ahead make them first, in their thread), and nobody changes them."""
-        found = self.links_at.get(where)
-        if found is None:
-            (ref,) = resource_type.references
-            scope = (parent.get(ref.scoped_by) or {}).get('id') if ref.scoped_by and isinstance(parent.get(ref.scoped_by), dict) else None
-            target_ids, word = self.ids_for(ref.to), TYPES_BY_NAME[ref.to].word
-            found = [reference(name, target_ids, word, f'{where}[{number}]', self.check_mode, scope) for number, name in enumerate(names)]
-            self.links_at[where] = found
-        return found
-
-    def links_step(
-        self,
-        resource_type: ResourceType,
-        url: str,
-        items: list[dict[str, Any]],
-        head: str,
-        where: str,
-        created: bool,
-        owner: str,
-        prune: bool,
-        known: list[dict[str, Any]] | None,
-    ) -> tuple[Callable[[], Any] | None, Callable[[Any], None]]:
-        """The converge of one object's links (see link_items), pruned only when asked; ``known``: its links as the reads by
-        target found them (links_by_target), or None to read them. A step of run_steps: the converge is its work, the
-        summary line what is done with its result."""
-        if not items and self.pruned(resource_type):
-            # None listed, and the parent's type pruned: every direct link goes (a rollback to an object that had none).
-            return None, lambda _result: self.prune(resource_type, url, [], head, owner)
-        key = resource_type.key or 'id'
-        wanted = [item.get(key) for item in items]
-        if known is not None and not prune and not created and len(set(wanted)) == len(wanted):
-            have = {link.get(key) for link in known}
-            if all(target in have and set(item) == {key} for target, item in zip(wanted, items)):
-                # Every link the item names is there, and nothing else is compared: the converge would read nothing and
-                # write nothing (10,000 of them cost a second of the no-change run), and its summary line says just that.
-                line = shown.link_line(head, {'unchanged': wanted}, {}, self.check_mode)
-                return None, lambda _result: self.lines.append(line)
-        # Links of an object this run created (a new user's memberships, a new group's nestings) are known to be none: not
-        # read. Only links: PingOne makes some children itself (an OIDC application's attribute mappings).
-        current = [] if created else known
-        work = partial(
-            self.run_converge,
-            resource_type,
-            url,
-            items,
-            items_name=where,
-            parent_created=created,
-            prune=prune,
-            read_strategy='list' if current is None else 'known',
-            current=current,
-        )
-        return work, partial(self.record_links, resource_type, head, owner)
-
-    def record_links(self, resource_type: ResourceType, head: str, owner: str, result: dict[str, Any]) -> None:
-        result = self.record(resource_type, head, owner, result)
-        self.lines.append(shown.link_line(head, result, self.link_names(resource_type, result), self.check_mode))
-
-    def link_names(self, resource_type: ResourceType, result: Mapping[str, Any]) -> dict[str, str]:
-        """Id -> key of what links link to: the document's objects, and, when a link to one the document does not list
-        was added or removed (a prune), every object of that type, read once."""
-        target = TYPES_BY_NAME[resource_type.link or '']
-        names = {object_id: str(key) for key, object_id in self.ids_for(target.name).items() if isinstance(object_id, str)}
-        changed = [object_id for field in ('created', 'deleted') for object_id in result.get(field) or () if isinstance(object_id, str)]
-        if any(object_id not in names and not object_id.startswith(shown.PLACEHOLDER) for object_id in changed):
-            if target.name not in self.listed:
-                collection = ResourceCollection(
-                    self.http, self.url + target.path, self.source, api_style='pingone', page_size=self.options.page_size, bearer=self.bearer
-                )
-                self.listed[target.name] = {obj['id']: str(self.key(target, obj)) for obj in collection.list_all() if isinstance(obj.get('id'), str)}
-                self.requests += collection.requests
-            names = dict(self.listed[target.name], **names)
-        return names
 
     def delete_children(self, resource_type: ResourceType, parent_id: Any, children: Sequence[Any], head: str, where: str, owner: str) -> None:
         if parent_id is None or resource_type.link:
@@ -762,11 +588,6 @@ def path_around(path: str) -> list[str]:
     """A child type's path split around the parameters its parent's id fills (``/resources/``, ``/scopes``): split once,
     not for each of 10,000 parents."""
     return PARAMETER.split(path)
-
-
-def children_place(resource_type: ResourceType, parent_type: ResourceType, name: Any) -> str:
-    """How messages name the children of one parent: ``the group memberships of user alice``."""
-    return f'the {resource_type.plural} of {parent_type.word} {name}'
 
 
 def no_result(_result: Any) -> None:

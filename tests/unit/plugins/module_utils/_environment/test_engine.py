@@ -80,7 +80,7 @@ def test_a_parent_s_links_are_made_once_and_its_items_resolved_once():
     engine = run(population={'Staff': 'p-1'}, group={'admins (population p-1)': 'g-1', 'all': 'g-2'})
     memberships = TYPES_BY_NAME['group membership']
     alice = {'username': 'alice', 'population': {'id': 'p-1'}}
-    first = engine.link_items(memberships, alice, ['admins', 'all'], 'the group memberships of user alice')
+    first = engine.links.link_items(memberships, alice, ['admins', 'all'], 'the group memberships of user alice')
     assert first == [{'id': 'g-1'}, {'id': 'g-2'}]
     # The reads ahead made them in their thread; the converge gets the same list, not a second one.
-    assert engine.link_items(memberships, alice, ['admins', 'all'], 'the group memberships of user alice') is first
+    assert engine.links.link_items(memberships, alice, ['admins', 'all'], 'the group memberships of user alice') is first
