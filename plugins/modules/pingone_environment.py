@@ -26,6 +26,8 @@ description:
     groups' pages fewer than the users), each group's users with C(GET .../users?filter=memberOfGroups[id eq "..."])
     checked against the group's count of direct members, not each user's C(memberOfGroups). A user whom a group with
     members through a nested group or a C(userFilter) lists is read alone, as is every user with O(prune_memberships).
+    The groups' users are read while the users are read and converged (one rate budget, O(parallel) requests in
+    flight for both); a run that moves a user to another population or deletes one reads them again afterwards.
   - An item with C(state) V(absent) is deleted after everything else is converged, in this order grants, scopes,
     applications, resources, users, groups, populations. An object the document leaves out is never deleted; a
     membership only with O(prune_memberships).
