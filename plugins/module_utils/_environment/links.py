@@ -123,7 +123,8 @@ class Links:
         """What the lists of the targets the document's parents link to show (TargetReads.listing), read before the
         parents' ids are known. Every parent that lists links counts, though some may be created in this run (their
         links are not read): the estimate only errs toward reading by target. Runs in a thread of its own
-        (reading_ahead): it reads the run's state and writes none of it."""
+        (reading_ahead): it reads the run's state and writes none of it, only links_at, which nothing reads before the
+        thread ends."""
         parent_type, target_type = TYPES_BY_NAME[resource_type.parent or ''], TYPES_BY_NAME[resource_type.link or '']
         key = resource_type.key or 'id'
         parents, targets = 0, set()  # type: tuple[int, set[Any]]
