@@ -287,13 +287,20 @@ class DevicePoller:
                 continue
             if decision == TIMEOUT:
                 raise self._timeout(authorization, what, error) from error
+            if decision == EXPIRED:
+                # The OP's own word that the code expired: its clock started when it issued the code, before ours (when
+                # its answer came), so a poll can reach it after the code's end and before our deadline. Said as our own
+                # timeout says it, whichever came first (RFC 8628 section 3.5, expired_token).
+                raise self._timeout(authorization, what, error, expired=True) from error
             if error is None:  # every other decision comes from an error answer
                 raise ResponseError.failure(what, self.token_endpoint, f'the poll ended with {outcome!r} but no error answer')
             raise error
 
-    def _timeout(self, authorization: DeviceAuthorization, what: str, last_error: Exception | None = None) -> OAuthError:
-        expires_first = authorization.expires_in <= self.device_timeout
+    def _timeout(self, authorization: DeviceAuthorization, what: str, last_error: Exception | None = None, expired: bool = False) -> OAuthError:
+        expires_first = expired or authorization.expires_in <= self.device_timeout
         limit = f'the device code expires after {authorization.expires_in} s (expires_in)' if expires_first else f'device_timeout is {self.device_timeout} s'
+        if expired:
+            limit += ', and the token endpoint answered expired_token'
         reason = (
             f'the user did not approve the request at {authorization.verification_uri} in time: {limit}; {self.polls} polls were sent. '
             f'Run the task again and approve it sooner{"" if expires_first else ", or raise device_timeout"}'

@@ -125,7 +125,9 @@ def test_authorize_signs_for_the_audience_it_is_given():
     'script, device_timeout, error, words',
     [
         ([PENDING, answer(400, {'error': 'access_denied'})], 600, 'access_denied', 'the user denied the request'),
-        ([PENDING, answer(400, {'error': 'expired_token'})], 600, 'expired_token', 'device code expired'),
+        # The OP's expired_token says what the client's own deadline says (the OP's clock started first).
+        ([PENDING, answer(400, {'error': 'expired_token'})], 600, 'expired_token', 'the device code expires after 60 s (expires_in), and the token endpoint'),
+        ([PENDING, answer(400, {'error': 'expired_token'})], 9, 'expired_token', 'the device code expires after 60 s (expires_in), and the token endpoint'),
         ([PENDING] * 40, 600, 'expired_token', 'the device code expires after 60 s (expires_in)'),
         ([PENDING] * 40, 9, None, 'device_timeout is 9 s'),
     ],
