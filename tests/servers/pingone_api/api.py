@@ -211,7 +211,7 @@ class API(MembershipHandlers, UserAttributeHandlers, ApplicationSecretHandlers):
         with self.store.lock:
             if method == 'GET':
                 return encoded(*getattr(self, name)(route, query, body))
-            # What a filter chose (Pager.filtered) and what the store derived (Store.derived) may change: made again
+            # What the store derived (Store.derived: what a filter chose, each user's groups) may change: made again
             # after the write, even if the handler looked something up while writing.
             self.store.revision += 1
             try:
@@ -386,7 +386,7 @@ class API(MembershipHandlers, UserAttributeHandlers, ApplicationSecretHandlers):
             filters,
             lambda member_id: self.groups_of(route.env, member_id),
             lambda obj_id, _expand: self.present(route, entries[obj_id], counts),
-            self.store.revision,
+            self.store.derived,
         )
         return 200, {}, page
 

@@ -159,10 +159,8 @@ class Pager(object):
         self.cursors = cursors
         self.href = href  # path -> absolute URL
         self.page_cap = page_cap
-        # (operation, path, filter) -> (the store's revision, seqs, items): what a filter chose, kept until a write.
-        self.filtered = {}
 
-    def page(self, op, path, query, rows, filters=None, groups_of=None, present=None, revision=None):
+    def page(self, op, path, query, rows, filters=None, groups_of=None, present=None, derived=None):
         """The EntityArray answer of a list operation over ``rows``: (seqs, items, obj_of), the items in order of their
         sequence numbers ``seqs`` (ascending) and ``obj_of(item)`` the object an item stands for.
 
@@ -170,8 +168,8 @@ class Pager(object):
         (``memberOfGroups[id eq ...]`` against ``groups_of``); ``present(item, expand)`` turns an item into what the
         page shows, with the ``expand`` the request (or its cursor) asks for. A page costs its own size: the cursor's
         place is found by bisection, and only the page's items are shown; a filter's choice is made once and kept until
-        the store's ``revision`` changes (any write), so that reading a group's 100,000 members by filter is not
-        quadratic (the benchmarks time the client, not this server).
+        the next write (``derived``: Store.derived, when given), so that reading a group's 100,000 members by filter is
+        not quadratic (the benchmarks time the client, not this server).
         """
         state = self.cursors.decode(op, query['cursor'][0]) if query.get('cursor') else None
         filter_text = (query.get('filter') or [None])[0]
@@ -187,14 +185,13 @@ class Pager(object):
         terms = parse_filter(filter_text, filters, op.operation_id) if filter_text else None
         seqs, items, obj_of = rows
         if terms is not None:
-            cache_key = (op.operation_id, path, filter_text)
-            kept = self.filtered.get(cache_key)
-            if revision is not None and kept is not None and kept[0] == revision:
-                seqs, items = kept[1], kept[2]
-            else:
-                chosen = [n for n, item in enumerate(items) if matches(obj_of(item), terms, groups_of or (lambda _member: ()))]
-                seqs, items = [seqs[n] for n in chosen], [items[n] for n in chosen]
-                self.filtered[cache_key] = (revision, seqs, items)
+            every_seq, every_item = seqs, items
+
+            def choose():
+                chosen = [n for n, item in enumerate(every_item) if matches(obj_of(item), terms, groups_of or (lambda _member: ()))]
+                return [every_seq[n] for n in chosen], [every_item[n] for n in chosen]
+
+            seqs, items = choose() if derived is None else derived(('filtered', op.operation_id, path, filter_text), choose)
         start = bisect.bisect_right(seqs, state['a']) if state else 0
         chunk = items[start : start + size]
         self_query = '&'.join('%s=%s' % (k, quote(v[0], safe='')) for k, v in sorted(query.items()))

@@ -95,8 +95,7 @@ class Store(object):
     def ordered(self, env, name, parent_key=None, parent_id=None):
         """(seqs, ids) of a collection's objects in creation order, those whose ``parent_key`` names ``parent_id`` when
         given: built once after each remove (an add is appended as it comes), so that a page of a list costs the page,
-        not the collection (a
-        sort of every user for each page of 200 made reading 100,000 users quadratic, and the benchmarks timed the
+        not the collection (a sort of every user for each page of 200 made reading 100,000 users quadratic, and the benchmarks timed the
         server instead of the client)."""
         version = self.versions.get((env, name), 0)
         cached = self.orders.get((env, name, parent_key))
