@@ -213,12 +213,14 @@ class EnvironmentRun:
 
     def run(self, part: str) -> dict[str, Any]:
         """The result of the part: what changed, the summary, the drift, the ids; raises with what was done so far."""
+        ordered = steps(part)
+        present = [resource_type for kind, resource_type in ordered if kind == 'present']
         try:
-            for kind, resource_type in steps(part):
+            for kind, resource_type in ordered:
                 if kind == 'secret':
                     self.read_secrets(resource_type)
                 elif resource_type.parent is None and kind == 'present':
-                    with self.links.reading_ahead(resource_type, [t for kind, t in steps(part) if kind == 'present']):
+                    with self.links.reading_ahead(resource_type, present):
                         self.converge_top(resource_type)
                 elif resource_type.parent is None:
                     self.delete_top(resource_type)

@@ -125,6 +125,9 @@ class Links:
         links are not read): the estimate only errs toward reading by target. Runs in a thread of its own
         (reading_ahead): it reads the run's state and writes none of it, only links_at, which nothing reads before the
         thread ends."""
+        read = resource_type.by_target
+        if read is None:
+            return None
         parent_type, target_type = TYPES_BY_NAME[resource_type.parent or ''], TYPES_BY_NAME[resource_type.link or '']
         key = resource_type.key or 'id'
         parents, targets = 0, set()  # type: tuple[int, set[Any]]
@@ -134,9 +137,6 @@ class Links:
                 where = children_place(resource_type, parent_type, parent_type.name_in(resolved_parent))
                 targets.update(item.get(key) for item in self.link_items(resource_type, resolved_parent, children, where))
         kept = self.engine.kept.get(target_type.name) or {}
-        read = resource_type.by_target
-        if read is None:
-            return None
         return reads.listing(read, parent_type.path, target_type.path, parents, targets - self.new_targets(target_type, targets), kept)
 
     def links_may_have_gone(self, resource_type: ResourceType) -> bool:
@@ -174,13 +174,14 @@ class Links:
         outcome, ahead = self.ahead.pop(resource_type.name, (None, None))
         if ahead is not None:
             self.engine.requests += ahead.requests
-        if outcome is not None and outcome.error is None and not self.links_may_have_gone(resource_type):
+        gone = self.links_may_have_gone(resource_type)
+        if outcome is not None and outcome.error is None and not gone:
             # Read while the parents converged, none of them moved or deleted: what the lists showed then holds. (Reads
             # that failed are made again below, where their failure is raised in its place.)
             found = settled(wanted, outcome.value, new)
         else:
             # The direct counts the targets' list gave (converge_top kept them), but not once a parent may have lost links.
-            kept = {} if self.links_may_have_gone(resource_type) else self.engine.kept.get(target_type.name) or {}
+            kept = {} if gone else self.engine.kept.get(target_type.name) or {}
             reads = self.target_reads()
             try:
                 with throttled(self.engine.http, self.engine.options.parallel, f'{resource_type.plural} of {parent_type.plural}, read by {target_type.word}'):
