@@ -40,7 +40,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_typ
 )
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.collection import READ_AFTER_CREATE_TRIES, ResourceCollection
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.parallel import run_all
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import converge, throttled
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.converge import collector_paused, converge, throttled
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import casefolded, exact, key_of, selector
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.query import json_query, truthy
 
@@ -215,25 +215,29 @@ class EnvironmentRun:
         """The result of the part: what changed, the summary, the drift, the ids; raises with what was done so far."""
         ordered = steps(part)
         present = [resource_type for kind, resource_type in ordered if kind == 'present']
-        try:
-            for kind, resource_type in ordered:
-                if kind == 'secret':
-                    self.read_secrets(resource_type)
-                elif resource_type.parent is None and kind == 'present':
-                    with self.links.reading_ahead(resource_type, present):
-                        self.converge_top(resource_type)
-                elif resource_type.parent is None:
-                    self.delete_top(resource_type)
-                    if resource_type.plural in self.prune_types:
-                        self.prune_top(resource_type)
-                else:
-                    self.converge_children(resource_type, kind)
-        except OIDCError as exc:
-            # What was written before the failure stays written: the failed result says so (the edge adds ``done`` to it).
-            setattr(exc, 'done', dict(getattr(exc, 'done', None) or {}, **self.outcome(part, failed=True)))
-            exc.message = shown.with_names(exc.message, self.names())
-            raise
-        return self.outcome(part)
+        # The collector paused for the whole run, not only each read and plan (converge.collector_paused): the run keeps
+        # what it reads and resolves to its end, and the reads by target and each parent's links steps allocated enough
+        # to start it again and again over all of it (0.1-0.3 s of a no-change run of 10,000 users in 10 groups).
+        with collector_paused():
+            try:
+                for kind, resource_type in ordered:
+                    if kind == 'secret':
+                        self.read_secrets(resource_type)
+                    elif resource_type.parent is None and kind == 'present':
+                        with self.links.reading_ahead(resource_type, present):
+                            self.converge_top(resource_type)
+                    elif resource_type.parent is None:
+                        self.delete_top(resource_type)
+                        if resource_type.plural in self.prune_types:
+                            self.prune_top(resource_type)
+                    else:
+                        self.converge_children(resource_type, kind)
+            except OIDCError as exc:
+                # What was written before the failure stays written: the failed result says so (the edge adds ``done`` to it).
+                setattr(exc, 'done', dict(getattr(exc, 'done', None) or {}, **self.outcome(part, failed=True)))
+                exc.message = shown.with_names(exc.message, self.names())
+                raise
+            return self.outcome(part)
 
     def names(self) -> list[tuple[str, str]]:
         """(id, key) of every object the run knows, to show names where PingOne has ids."""
@@ -421,7 +425,8 @@ class EnvironmentRun:
         return found
 
     def converge_children(self, resource_type: ResourceType, kind: str) -> None:
-        """The collection of this type below each parent item that lists it: its present items, or its absent ones.
+        """The collection of this type below each parent item that lists it: its present items, or its absent ones (a link
+        type's are converged by the run's Links).
 
         The present ones of every parent are converged at once, ``parallel`` collections at a time under one throttle
         (10,000 users' memberships are 10,000 collections: one after the other, each read would wait for the last),
@@ -429,50 +434,32 @@ class EnvironmentRun:
         """
         parent_type = TYPES_BY_NAME[resource_type.parent or '']
         child_ids = self.ids.setdefault(resource_type.name, {})
+        if resource_type.link:
+            if kind == 'present':
+                self.links.converge(resource_type)
+            return
         # (work done at once with the others, or None; what is then done with its result, in order)
         steps: list[tuple[Callable[[], Any] | None, Callable[[Any], None]]] = []
-        # Link steps made once the links read by target are known: (place in steps, parent id or None when its links are
-        # not read by target, the ids it links to, what makes the step from the links known).
-        waiting: list[tuple[int, Any, list[Any], Callable[[list[Any] | None], tuple[Callable[[], Any] | None, Callable[[Any], None]]]]] = []
-        # A set: the first run of 10,000 users looked each one up in the list of 10,000 it created.
         created_keys = set(self.created.get(parent_type.name) or ())
         for resolved_parent, parent_key, parent_id, children in self.parents(resource_type):
             name = parent_type.name_in(resolved_parent)
-            # A group's own groups are "Groups of group admins", a user's "Groups of alice".
-            owner = f'{parent_type.word} {name}' if parent_type.name == resource_type.link else str(name)
-            head = f'{resource_type.plural.capitalize()} of {owner}'
+            head = f'{resource_type.plural.capitalize()} of {name}'
             where = children_place(resource_type, parent_type, name)
             if kind == 'absent':
                 self.delete_children(resource_type, parent_id, children, head, where, str(name))
-                if self.pruned(resource_type) and parent_id is not None and not resource_type.link:
+                if self.pruned(resource_type) and parent_id is not None:
                     named = [self.resolve(resource_type, c, where) for c in children if isinstance(c, dict) and c.get('state', 'present') == 'present']
                     self.prune(resource_type, self.child_url(resource_type, parent_id), named, head, str(name))
                 continue
             if parent_id is None:
                 # Check mode: the parent is still to be created and has no id, so its collection cannot be read.
                 unread = {resource_type.name_in(child): None for child in children if isinstance(child, dict)}
-                steps.append((None, partial(self.not_read, resource_type, parent_type, head, bool(children), child_ids, name, unread)))
+                steps.append((None, partial(self.not_read, parent_type, head, bool(children), child_ids, name, unread)))
                 continue
-            if not resource_type.link and not children:
+            if not children:
                 steps.append((None, partial(no_children, child_ids, name)))
                 continue
             url = self.child_url(resource_type, parent_id)
-            created = parent_key in created_keys
-            if resource_type.link:
-                items = self.links.link_items(resource_type, resolved_parent, children, where)
-                prune = bool((self.options.prune_memberships or self.pruned(resource_type)) and children)
-                # A prune needs every link of the parent, and a parent this run created has none: neither is read by target.
-                read_by_target = parent_id if items and not created and not prune else None
-                waiting.append(
-                    (
-                        len(steps),
-                        read_by_target,
-                        [item.get(resource_type.key or 'id') for item in items],
-                        partial(self.links.links_step, resource_type, url, items, head, where, created, str(name), prune),
-                    )
-                )
-                steps.append((None, no_result))
-                continue
             items = []
             for number, child in enumerate(children):
                 child_where = f'{where}[{number}]'
@@ -484,31 +471,17 @@ class EnvironmentRun:
                 items = self.exactly(resource_type, url, items)
             steps.append(
                 (
-                    partial(self.run_converge, resource_type, url, items, parent_created=created),
+                    partial(self.run_converge, resource_type, url, items, parent_created=parent_key in created_keys),
                     partial(self.record_children, resource_type, head, str(name), child_ids, name),
                 )
             )
-        if waiting:
-            known = self.links.links_by_target(resource_type, {parent_id: targets for _index, parent_id, targets, _make in waiting if parent_id is not None})
-            for index, parent_id, _targets, make in waiting:
-                steps[index] = make(known.get(parent_id) if parent_id is not None else None)
         self.run_steps(f'{resource_type.plural} of {parent_type.plural}', steps)
 
-    def not_read(
-        self,
-        resource_type: ResourceType,
-        parent_type: ResourceType,
-        head: str,
-        listed: bool,
-        child_ids: dict[Any, Any],
-        name: Any,
-        unread: dict[Any, None],
-        _result: Any,
-    ) -> None:
-        if resource_type.link or listed:
+    def not_read(self, parent_type: ResourceType, head: str, listed: bool, child_ids: dict[Any, Any], name: Any, unread: dict[Any, None], _result: Any) -> None:
+        """A collection below a parent check mode would create (Links.not_read for links): its children have no ids yet."""
+        if listed:
             self.lines.append(shown.not_read_line(head, parent_type.word))
-        if not resource_type.link:
-            child_ids[name] = unread
+        child_ids[name] = unread
 
     def record_children(self, resource_type: ResourceType, head: str, parent: str, child_ids: dict[Any, Any], name: Any, result: dict[str, Any]) -> None:
         result = self.record(resource_type, head, parent, result)
@@ -592,10 +565,6 @@ def path_around(path: str) -> list[str]:
     """A child type's path split around the parameters its parent's id fills (``/resources/``, ``/scopes``): split once,
     not for each of 10,000 parents."""
     return PARAMETER.split(path)
-
-
-def no_result(_result: Any) -> None:
-    """A step's place kept until its step is made (converge_children)."""
 
 
 def no_children(ids: dict[Any, Any], name: Any, _result: Any) -> None:

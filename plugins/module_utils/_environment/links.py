@@ -70,6 +70,12 @@ if TYPE_CHECKING:
         def run_converge(self, resource_type: ResourceType, url: str, items: list[dict[str, Any]], **task: Any) -> dict[str, Any]:
             """One converge of one collection, its result."""
 
+        def run_steps(self, name: str, steps: Sequence[tuple[Callable[[], Any] | None, Callable[[Any], None]]]) -> None:
+            """Each step's work at once, under one throttle; then, in order, what each does with its result."""
+
+        def child_url(self, resource_type: ResourceType, parent_id: str) -> str:
+            """The collection of a child type below one parent object."""
+
         def record(self, resource_type: ResourceType, head: str, parent: str | None, result: dict[str, Any]) -> dict[str, Any]:
             """A converge's result counted into the run."""
 
@@ -161,8 +167,8 @@ class Links:
         new = {target_ids.get(key) for key in self.engine.created.get(target_type.name) or ()}
         return new | {target for target in targets if not isinstance(target, str) or target.startswith(shown.PLACEHOLDER)}
 
-    def links_by_target(self, resource_type: ResourceType, wanted: dict[Any, list[Any]]) -> dict[Any, list[dict[str, Any]]]:
-        """parent id -> its direct links among those its item wants (``wanted``: parent id -> target ids), as current objects,
+    def links_by_target(self, resource_type: ResourceType, wanted: dict[Any, list[Any]]) -> dict[Any, set[Any]]:
+        """parent id -> the ids of its direct links among those its item wants (``wanted``: parent id -> target ids),
         for the parents whose links the reads of their targets settle (_environment.target_reads); the others are left
         out and read one by one."""
         read = resource_type.by_target
@@ -188,8 +194,7 @@ class Links:
                     found = reads.direct_links(read, parent_type.path, target_type.path, wanted, new, kept)
             finally:
                 self.engine.requests += reads.requests
-        key = resource_type.key or 'id'
-        return {parent: [{key: target} for target in linked] for parent, linked in found.items()}
+        return {parent: set(linked) for parent, linked in found.items()}
 
     def link_items(self, resource_type: ResourceType, parent: Mapping[str, Any], names: Sequence[Any], where: str) -> list[dict[str, Any]]:
         """The links of one object (a user's group memberships) as items: one ``{"id": ...}`` per name; made once a run
@@ -203,38 +208,93 @@ class Links:
             self.links_at[where] = found
         return found
 
+    def converge(self, resource_type: ResourceType) -> None:
+        """The links of this type of each parent item that lists them (a user's groups), each parent's a collection
+        converged as a step of run_steps: read by target first where that settles them (links_by_target).
+
+        Two passes: the parents' links as items first, so that what the reads by target settle is known before any
+        step is made, and a parent whose every link is there costs its summary line alone (10,000 of them were half of
+        what a no-change run did after its last read)."""
+        engine = self.engine
+        parent_type = TYPES_BY_NAME[resource_type.parent or '']
+        key = resource_type.key or 'id'
+        pruned = engine.pruned(resource_type)
+        prune_all = engine.options.prune_memberships or pruned
+        # A set: the first run of 10,000 users looked each one up in the list of 10,000 it created.
+        created_keys = set(engine.created.get(parent_type.name) or ())
+        # (the parent's name, its id or None, created by this run, its links as items, their place)
+        listed = []
+        # Parent id -> the ids its links link to, of the parents whose links may be read by target: a prune needs every
+        # link of the parent, and a parent this run created has none, so neither is.
+        wanted: dict[Any, list[Any]] = {}
+        for resolved_parent, parent_key, parent_id, children in engine.parents(resource_type):
+            name = parent_type.name_in(resolved_parent)
+            where = children_place(resource_type, parent_type, name)
+            if parent_id is None:
+                listed.append((name, None, False, children, where))
+                continue
+            items = self.link_items(resource_type, resolved_parent, children, where)
+            created = parent_key in created_keys
+            listed.append((name, parent_id, created, items, where))
+            if items and not created and not (prune_all and children):
+                wanted[parent_id] = [item.get(key) for item in items]
+        known = self.links_by_target(resource_type, wanted)
+        # A group's own groups are "Groups of group admins", a user's "Groups of alice".
+        heading = f'{resource_type.plural.capitalize()} of {parent_type.word + " " if parent_type.name == resource_type.link else ""}'
+        steps: list[tuple[Callable[[], Any] | None, Callable[[Any], None]]] = []
+        for name, parent_id, created, items, where in listed:
+            head = f'{heading}{name}'
+            if parent_id is None:
+                # Check mode: the parent is still to be created and has no id, so its links cannot be read.
+                steps.append((None, partial(self.not_read, head, parent_type.word)))
+                continue
+            prune = bool(prune_all and items)
+            steps.append(
+                self.links_step(resource_type, parent_id, items, head, where, created, str(name), prune, known.get(parent_id) if parent_id in wanted else None)
+            )
+        engine.run_steps(f'{resource_type.plural} of {parent_type.plural}', steps)
+
+    def not_read(self, head: str, parent_word: str, _result: Any) -> None:
+        self.engine.lines.append(shown.not_read_line(head, parent_word))
+
     def links_step(
         self,
         resource_type: ResourceType,
-        url: str,
+        parent_id: str,
         items: list[dict[str, Any]],
         head: str,
         where: str,
         created: bool,
         owner: str,
         prune: bool,
-        known: list[dict[str, Any]] | None,
+        known: set[Any] | None,
     ) -> tuple[Callable[[], Any] | None, Callable[[Any], None]]:
-        """The converge of one object's links (see link_items), pruned only when asked; ``known``: its links as the reads by
-        target found them (links_by_target), or None to read them. A step of run_steps: the converge is its work, the
-        summary line what is done with its result."""
-        if not items and self.engine.pruned(resource_type):
+        """The converge of one object's links (see link_items), pruned only when asked; ``known``: the ids its links link
+        to as the reads by target found them (links_by_target), or None to read them. A step of run_steps: the converge
+        is its work, the summary line what is done with its result."""
+        engine = self.engine
+        url = engine.child_url(resource_type, parent_id)
+        if not items and engine.pruned(resource_type):
             # None listed, and the parent's type pruned: every direct link goes (a rollback to an object that had none).
-            return None, lambda _result: self.engine.prune(resource_type, url, [], head, owner)
+            return None, lambda _result: engine.prune(resource_type, url, [], head, owner)
         key = resource_type.key or 'id'
-        wanted = [item.get(key) for item in items]
-        if known is not None and not prune and not created and len(set(wanted)) == len(wanted):
-            have = {link.get(key) for link in known}
-            if all(target in have and set(item) == {key} for target, item in zip(wanted, items)):
+        if known is not None and not prune and not created:
+            wanted = [item.get(key) for item in items]
+            if len(set(wanted)) == len(wanted) and all(target in known and len(item) == 1 for target, item in zip(wanted, items)):
                 # Every link the item names is there, and nothing else is compared: the converge would read nothing and
                 # write nothing (10,000 of them cost a second of the no-change run), and its summary line says just that.
-                line = shown.link_line(head, {'unchanged': wanted}, {}, self.engine.check_mode)
-                return None, lambda _result: self.engine.lines.append(line)
+                line = shown.link_line(head, {'unchanged': wanted}, {}, engine.check_mode)
+                return None, lambda _result: engine.lines.append(line)
         # Links of an object this run created (a new user's memberships, a new group's nestings) are known to be none: not
         # read. Only links: PingOne makes some children itself (an OIDC application's attribute mappings).
-        current = [] if created else known
+        if created:
+            current: list[dict[str, Any]] | None = []
+        elif known is not None:
+            current = [{key: target} for target in dict.fromkeys(item.get(key) for item in items) if target in known]
+        else:
+            current = None
         work = partial(
-            self.engine.run_converge,
+            engine.run_converge,
             resource_type,
             url,
             items,

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.build import options_of
@@ -84,3 +86,16 @@ def test_a_parent_s_links_are_made_once_and_its_items_resolved_once():
     assert first == [{'id': 'g-1'}, {'id': 'g-2'}]
     # The reads ahead made them in their thread; the converge gets the same list, not a second one.
     assert engine.links.link_items(memberships, alice, ['admins', 'all'], 'the group memberships of user alice') is first
+
+
+def test_the_collector_is_paused_for_the_whole_run_and_runs_again_after(monkeypatch):
+    """The reads by target and the links steps run outside any one converge: the collector is paused for the run (a
+    no-change run of 10,000 users in 10 groups spent 0.1-0.3 s in it), and runs again once the run has ended."""
+    seen = []
+    engine = run()
+    monkeypatch.setattr(engine, 'converge_top', lambda resource_type: seen.append(gc.isenabled()))
+    monkeypatch.setattr(engine, 'converge_children', lambda resource_type, kind: seen.append(gc.isenabled()))
+    monkeypatch.setattr(engine, 'delete_top', lambda resource_type: seen.append(gc.isenabled()))
+    assert gc.isenabled()
+    engine.run('all')
+    assert seen and not any(seen) and gc.isenabled()
