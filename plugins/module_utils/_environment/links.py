@@ -273,18 +273,18 @@ class Links:
         to as the reads by target found them (links_by_target), or None to read them. A step of run_steps: the converge
         is its work, the summary line what is done with its result."""
         engine = self.engine
-        url = engine.child_url(resource_type, parent_id)
-        if not items and engine.pruned(resource_type):
-            # None listed, and the parent's type pruned: every direct link goes (a rollback to an object that had none).
-            return None, lambda _result: engine.prune(resource_type, url, [], head, owner)
         key = resource_type.key or 'id'
-        if known is not None and not prune and not created:
+        if known is not None and items and not prune and not created:
             wanted = [item.get(key) for item in items]
             if len(set(wanted)) == len(wanted) and all(target in known and len(item) == 1 for target, item in zip(wanted, items)):
                 # Every link the item names is there, and nothing else is compared: the converge would read nothing and
                 # write nothing (10,000 of them cost a second of the no-change run), and its summary line says just that.
                 line = shown.link_line(head, {'unchanged': wanted}, {}, engine.check_mode)
                 return None, lambda _result: engine.lines.append(line)
+        url = engine.child_url(resource_type, parent_id)
+        if not items and engine.pruned(resource_type):
+            # None listed, and the parent's type pruned: every direct link goes (a rollback to an object that had none).
+            return None, lambda _result: engine.prune(resource_type, url, [], head, owner)
         # Links of an object this run created (a new user's memberships, a new group's nestings) are known to be none: not
         # read. Only links: PingOne makes some children itself (an OIDC application's attribute mappings).
         if created:
