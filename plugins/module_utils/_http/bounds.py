@@ -31,6 +31,9 @@ _ESCAPE = re.compile(rb'\\[\s\S]')
 _NOT_STRUCTURE = bytes(byte for byte in range(256) if byte not in b'[]{}"')
 _STRING = re.compile(rb'"[^"]*(?:"|\Z)')
 _STEPS = bytes.maketrans(b'[{]}', b'\x02\x02\x00\x00')
+_PAIRS = bytes.maketrans(b'[{]}', b'(())')
+# The deepest text measured by passes (json_too_deep): a PingOne page is 4 levels deep; a deeper text is walked once.
+SHALLOW = 8
 
 
 def declared_length(value: str | None) -> tuple[int | None, str | None]:
@@ -55,23 +58,35 @@ def _shown(value: str) -> str:
 def json_too_deep(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     """True when ``text``, read as JSON, nests arrays and objects more than ``limit`` levels deep.
 
-    Linear, and in C but for a few calls: one ``count`` when the text has no more brackets than ``limit``; otherwise
-    escape pairs go (an escaped quote does not end a string), then everything but quotes and brackets, then strings
-    (brackets inside them are text), and the depth is the largest running sum of what is left. A walk of each string
-    in Python took 12 ms of a 200-user PingOne page, most of a no-change run's own time. A string that never ends runs
-    to the end of the text: its brackets are not counted, and the parser says the text is not JSON.
+    Linear, and in C but for a few calls: escape pairs go (an escaped quote does not end a string), then everything but
+    quotes and brackets, and the text is judged at once when it holds no more brackets than ``limit``; then strings go
+    (brackets inside them are text). A shallow text (every page of a list) is measured by taking away its innermost
+    pairs of brackets, a level a pass, until none is left: the passes are its depth. A deeper one, or one whose
+    brackets do not pair, is measured exactly: the largest running sum of what is left. A walk of each string in Python
+    took 12 ms of a 200-user PingOne page, the running sum 0.6 ms, the passes 0.3 ms. A string that never ends runs to
+    the end of the text: its brackets are not counted, and the parser says the text is not JSON.
     """
     # UTF-8 never puts a quote, a bracket or a backslash byte inside a multi-byte character (RFC 3629 section 3).
     data = text if isinstance(text, bytes) else text.encode('utf-8', 'surrogatepass')
-    if data.count(b'[') + data.count(b'{') <= limit:
-        return False
     if b'\\' in data:
         data = _ESCAPE.sub(b'', data)
+    data = data.translate(None, _NOT_STRUCTURE)
+    if data.count(b'[') + data.count(b'{') <= limit:
+        return False
     # Two quotes side by side are an empty string, or a string's end and the next one's start with no structure
     # between them: either way nothing is lost by dropping them, and most of a page's strings go so, without the regex.
-    data = data.translate(None, _NOT_STRUCTURE).replace(b'""', b'')
+    data = data.replace(b'""', b'')
     if b'"' in data:
         data = _STRING.sub(b'', data)
+    # Arrays and objects count alike: the passes take away any opening bracket and the closing one after it.
+    left = data.translate(_PAIRS)
+    for depth in range(1, SHALLOW + 1):
+        shorter = left.replace(b'()', b'')
+        if not shorter:
+            return depth > limit
+        if len(shorter) == len(left):
+            break  # brackets that do not pair: not JSON, but measured as before, for the parser to refuse
+        left = shorter
     # An opening bracket steps by 2 and a closing one by 0: the running sum less the count so far is the depth.
     return max(map(operator.sub, accumulate(data.translate(_STEPS)), count(1)), default=0) > limit
 

@@ -64,6 +64,15 @@ DEPTHS = [
     (('[' * 10 + ']' * 10) * 20 + nested(101), True),  # the deepest part last
     (json.dumps([{'\u00e9t\u00e9': ['\u2603' * 3]}] * 40, ensure_ascii=False), False),  # UTF-8 text
     (nested(101, json.dumps('\u2603')), True),
+    # Shallow texts are measured by taking away the innermost pairs, a level a pass; deeper ones, or brackets that do not
+    # pair, by the running sum: both ways agree.
+    (json.dumps({'_embedded': {'users': [{'population': {'id': 'p'}, 'tags': [[1], []]}] * 200}}), False),
+    ('[{]}' * 60 + nested(101), True),  # the kinds need not match to count
+    ('[' * 5 + ']' * 6 + '[' * 101, False),  # a closing bracket too many: the running sum, as before
+    (']' + nested(101), False),
+    (nested(8) * 20, False),
+    (nested(9) * 20, False),  # past the passes: walked
+    ('[' * 101 + ']' * 100, True),
 ]
 
 
