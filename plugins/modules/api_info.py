@@ -111,8 +111,8 @@ attributes:
     platforms: all
 notes:
   - O(list=true) fails with a message naming the page when a next link leads off the origin of O(url), back to a page
-    already read, or past 1000 pages, and when an answer is not a list answer; objects are named by their place, never
-    shown.
+    already read, or past 1000 pages that each bring fewer new objects than O(page_size) or past 1,000,000 objects, and
+    when an answer is not a list answer; objects are named by their place, never shown.
 seealso:
   - module: jwtauth.oidc.api_resource
     description: Make the objects of a collection match a list.

@@ -313,8 +313,9 @@ attributes:
     platforms: all
 notes:
   - Paging fails with a message naming the page when a next link leads back to a page already read, after 1000
-    pages (for a larger collection raise O(page_size) with O(api_style=scim), or ask a generic API for larger
-    pages in O(url), for example C(?limit=200)), when a SCIM page is empty or holds only objects already read before
+    pages that each bring fewer new objects than O(page_size) (for a larger collection raise O(page_size) with
+    O(api_style=scim), or ask a generic API for larger pages in O(url), for example C(?limit=200)), after 1,000,000
+    objects (about 5 GB of PingOne users in memory), when a SCIM page is empty or holds only objects already read before
     C(totalResults) is reached, or when an answer is not a list answer (C(totalResults) not a number,
     C(Resources) not a list, an item not an object). Items are named by their place or key, never shown.
   - Errors about O(items) name an item by its place (C(items[2])) and key only, never by its contents.

@@ -22,7 +22,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._http.parallel import
 from ansible_collections.jwtauth.oidc.plugins.module_utils._http.urls import resolve_link, shown_url, with_query
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.compare import changed_fields, differing_keys, matches, without
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.dialects import DIALECTS, Generic, Page
-from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import MAX_PAGES, collection_name
+from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.paging import MAX_OBJECTS, MAX_PAGES, collection_name
 from ansible_collections.jwtauth.oidc.plugins.module_utils._resources.plan import Action, exact
 
 # RFC 7644 section 3.4.3: the body of a POST .search.
@@ -89,7 +89,7 @@ class ResourceCollection:
         items_path: str | None = None,
         update_method: str = 'put',
         server_owned: Iterable[str] = (),
-        max_pages: int = MAX_PAGES,
+        max_pages: int | None = None,
         attribute_endpoints: Mapping[str, tuple[str, str]] | None = None,
         not_found_retries: int = 0,
         bearer: str | None = None,
@@ -111,6 +111,7 @@ class ResourceCollection:
         self.read_only = tuple(name for name in self.rules.read_only if name not in self.attribute_endpoints)
         self.server_owned = self.dialect.server_owned + tuple(name for name in self.read_only if '.' not in name) + tuple(server_owned)
         self.content_type = self.dialect.content_type
+        # The most pages a list reads, or None: MAX_PAGES not full, and MAX_OBJECTS (see list_all).
         self.max_pages = max_pages
         # How often a 404 of the list or of a create is tried again: the collection belongs to an object created earlier in
         # this run, which PingOne may not know everywhere yet (eventual consistency, see READ_AFTER_CREATE_TRIES).
@@ -147,21 +148,21 @@ class ResourceCollection:
         """Every object of the collection, page after page (SCIM startIndex/count, or HAL/next links).
 
         Raises ResponseError rather than return part of the collection: a page that is not a list answer,
-        a next link off the origin of ``url``, a loop, more than ``max_pages`` pages; UnpagedListError for a
-        SCIM server that does not page as its ``totalResults`` says (its objects can still be read by filter).
+        a next link off the origin of ``url``, a loop, more than ``max_pages`` pages (when given; else more than
+        MAX_PAGES pages that were not full, or more than MAX_OBJECTS objects); UnpagedListError for a SCIM server that
+        does not page as its ``totalResults`` says (its objects can still be read by filter).
         """
         objects: list[dict[str, Any]] = []
         read: list[str] = []
         ids: set[str | int] = set()
         position = 1  # of the page's first object in the collection (SCIM startIndex)
+        short = 0  # pages that brought fewer new objects than page_size
         url: str | None = self.first_page()
         while url:
-            if len(read) == self.max_pages:
+            bound = self._past_bound(len(read), short, len(objects))
+            if bound:
                 raise PageLimitError.failure(
-                    f'list {self.url}',
-                    None,
-                    f'more than {self.max_pages} pages, the last at {read[-1]}; stopping rather than return part of the collection',
-                    url=read[-1],
+                    f'list {self.url}', None, f'{bound}, the last at {read[-1]}; stopping rather than return part of the collection', url=read[-1]
                 )
             read.append(url)
             page = self._read_page(url)
@@ -173,6 +174,7 @@ class ResourceCollection:
             ids.update(_identity(item) for item in fresh)
             self._found_at.update((id(item), url) for item in fresh)
             objects.extend(fresh)
+            short += len(fresh) < self.page_size
             link, problem = self.dialect.next_page(Page(page, url, position, len(items), len(fresh)), self.url, self.page_size, len(objects))
             position += len(items)
             url = self._follow(link, url, 'the next link of page ' + url) if link and not problem else None
@@ -188,6 +190,16 @@ class ResourceCollection:
                 )
         self.objects = objects
         return objects
+
+    def _past_bound(self, pages: int, short: int, objects: int) -> str | None:
+        """What a list that read ``pages`` pages, ``short`` of them not full, and ``objects`` objects is past, or None."""
+        if self.max_pages is not None:
+            return f'more than {self.max_pages} pages' if pages >= self.max_pages else None
+        if short >= MAX_PAGES:
+            return f'more than {MAX_PAGES} pages' + (f' of fewer than {self.page_size} new objects' if short < pages else '')
+        if objects >= MAX_OBJECTS:
+            return f'more than {MAX_OBJECTS:,} objects'
+        return None
 
     def read(self, missing_ok: bool = False) -> dict[str, Any] | None:
         """The JSON object at ``url`` itself (one object, such as a PingOne application's secret), or None for a 404 when

@@ -106,6 +106,42 @@ def test_paging_stops_at_max_pages_with_an_error():
     assert len(users.http.urls) == 5
 
 
+def cursor_pages(sizes):
+    """Pages of ``sizes[n]`` new objects each, page n at ``?cursor=n``, the last with no next link."""
+
+    def answer(url):
+        number = int(url.rpartition('=')[2]) if '=' in url else 0
+        page = {'items': [{'id': f'{number}-{index}'} for index in range(sizes[number])]}
+        if number + 1 < len(sizes):
+            page['next'] = f'{COLLECTION}?cursor={number + 1}'
+        return page
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    'sizes, expected',
+    [
+        # Full pages do not count against MAX_PAGES (3 here): a PingOne list of 200,000 users and more is 1,000 full pages.
+        ([2] * 4 + [1], None),
+        ([1] * 3, None),
+        ([1] * 4, 'more than 3 pages, the last at'),
+        ([2, 2, 1, 1, 1, 1], 'more than 3 pages of fewer than 2 new objects, the last at'),
+        # MAX_OBJECTS (9 here) bounds the full pages.
+        ([2] * 6, 'more than 9 objects, the last at'),
+    ],
+)
+def test_paging_bounds_the_pages_that_are_not_full_and_the_objects(monkeypatch, sizes, expected):
+    monkeypatch.setattr(resource_collection, 'MAX_PAGES', 3)
+    monkeypatch.setattr(resource_collection, 'MAX_OBJECTS', 9)
+    users = collection(cursor_pages(sizes), page_size=2)
+    if expected is None:
+        assert len(users.list_all()) == sum(sizes) and len(users.http.urls) == len(sizes)
+        return
+    with pytest.raises(ResponseError, match=rf'^Failed to list {COLLECTION}: {expected} {COLLECTION}\?cursor=\d; stopping rather than return part'):
+        users.list_all()
+
+
 def test_paging_loop_is_an_error_not_a_partial_list():
     pages = {COLLECTION: '?cursor=2', COLLECTION + '?cursor=2': COLLECTION}
     users = collection(lambda url: {'items': [{'id': url}], '_links': {'next': {'href': pages[url]}}})
