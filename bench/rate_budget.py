@@ -25,7 +25,9 @@ allowed rate is ``--rate`` x ``--share``. Each way creates ``--users`` users in 
    timed: its writes, its reads against the floor (the pages of the lists and of each group's users) and its time
    against those reads at the allowed rate, and the per-user reads of memberships it replaces, extrapolated.
    Before either no-change run, what it reads is read once by a plain client, untimed (warm_test_server): the test
-   server derives memberships and filters at the first read after a write, PingOne as it writes.
+   server derives memberships and filters at the first read after a write, PingOne as it writes. Each no-change run
+   is timed ``--repeat`` times (5), and the median reported with the range: one run varies by 20-30% on a 2-core
+   machine that also serves the test servers.
 
 Reported for each: users created and failed, the requests the server answered 429 and their share of all requests,
 the seconds, and the share of the allowed rate sustained: requests answered (not 429) a second over the allowed rate.
@@ -48,6 +50,7 @@ import multiprocessing
 import os
 import queue
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -270,7 +273,7 @@ def uri_seconds_per_user(op, api, workdir, users, latency_ms):
     return (times[len(users)] - times[0]) / len(users)
 
 
-def way_no_change(op, api, workdir, population, count, allowed, latency_ms, uri_sample, **args):
+def way_no_change(op, api, workdir, population, count, allowed, latency_ms, uri_sample, repeat, **args):
     """The users created by one converge (not timed), then the same converge again, timed: its writes (0), its reads
     against the floor (a request a page of PingOne's largest users page, which no client goes below), and its time
     against those reads at the allowed rate; beside it, per-object reads as Terraform's refresh makes them (one GET an
@@ -281,20 +284,15 @@ def way_no_change(op, api, workdir, population, count, allowed, latency_ms, uri_
     before = resident_mib()
     converge(op, api, workdir, users, **args)
     warm_test_server(api, PAGE_SIZES['readAllUsers'])
-    time.sleep(1.0)
-    mark = api.mark()
-    started = time.monotonic()
     given = task_args(op, api, workdir, url=api.collection_url('users'), key='username', items=users, result_detail='compact', **args)
-    result = edge_task(api_resource_module_kwargs(), given, run_resource_task)
-    seconds = time.monotonic() - started
-    refused, answered = counted(api, mark)
+    seconds, result, refused, answered, spread = timed_runs(api, repeat, lambda: edge_task(api_resource_module_kwargs(), given, run_resource_task))
     floor_reads = math.ceil(count / PAGE_SIZES['readAllUsers'])
     # Pages follow one another (each holds the next cursor): a read costs the latency at least, and the rate allows one
     # every 1/allowed seconds.
     floor_seconds = floor_reads * max(1.0 / allowed, latency_ms / 1000.0)
     print(
         f'  no-change run of {count:,} users (page_size {args.get("page_size", 100)}): {answered + refused} requests, {refused} answered 429, '
-        f'{result["counts"]["created"] + result["counts"]["updated"] + result["counts"]["deleted"]} writes, {seconds:.2f} s; '
+        f'{result["counts"]["created"] + result["counts"]["updated"] + result["counts"]["deleted"]} writes, {seconds:.2f} s{spread}; '
         f'floor {floor_reads} reads ({PAGE_SIZES["readAllUsers"]} users a page) in {floor_seconds:.2f} s: '
         f'{(answered + refused) / floor_reads:.2f}x the reads, {seconds / floor_seconds:.2f}x their time'
     )
@@ -304,8 +302,11 @@ def way_no_change(op, api, workdir, population, count, allowed, latency_ms, uri_
         f'  peak memory of this process (the tasks ran in it): {peak:.0f} MiB, {before:.0f} MiB before the first run: {per_user:.1f} KiB a user; '
         f'at 100,000 users {before + per_user * 100 / 1.024:.0f} MiB, at 1,000,000 {before + per_user * 1000 / 1.024:.0f} MiB (extrapolated)'
     )
-    plain = plain_read_seconds(api, args.get('page_size', 100))
-    print(f'  the same pages read by a plain client (one requests.Session, next links followed, no compare): {plain:.2f} s; ours {seconds / plain:.2f}x that')
+    plain = statistics.median(plain_read_seconds(api, args.get('page_size', 100)) for _run in range(max(1, repeat)))
+    print(
+        f'  the same pages read by a plain client (one requests.Session, next links followed, no compare): {plain:.2f} s'
+        f'{f" (median of {repeat})" if repeat > 1 else ""}; ours {seconds / plain:.2f}x that'
+    )
     terraform = count * max(1.0 / allowed, latency_ms / 1000.0 / max(1, args.get('parallel', 4)))
     print(f'  per-object reads as a Terraform refresh makes them ({count:,} GETs at {allowed:g}/s, extrapolated):', end=' ')
     print(f'{terraform:.1f} s, {terraform / seconds:.1f}x ours')
@@ -321,7 +322,7 @@ def environment_task(op, api, workdir, document, **args):
     return edge_task(pingone_environment_module_kwargs(), dict(given, api_url=api.env_url, document=document), run_environment_task)
 
 
-def way_memberships(op, api, workdir, count, groups, memberships, limit, allowed, latency_ms, **args):
+def way_memberships(op, api, workdir, count, groups, memberships, limit, allowed, latency_ms, repeat, **args):
     """The no-change run of a whole directory through the environment engine (pingone_platform's): one population,
     ``groups`` groups, ``count`` users in ``memberships`` groups each. The directory is made at full speed (no limit
     armed), then the licence's limit and the latency are armed and the same document converged again, timed: its writes
@@ -341,22 +342,18 @@ def way_memberships(op, api, workdir, count, groups, memberships, limit, allowed
     seeding = time.monotonic() - seeding
     warm_test_server(api, PAGE_SIZES['readAllUsers'])
     api.limit(rate_limit=limit, latency_ms=latency_ms)
-    time.sleep(1.0)  # the licence's bucket full
-    mark = api.mark()
-    started = time.monotonic()
-    result = environment_task(op, api, workdir, document, **args)
-    seconds = time.monotonic() - started
-    refused, answered = counted(api, mark)
+    since = api.mark()
+    seconds, result, refused, answered, spread = timed_runs(api, repeat, lambda: environment_task(op, api, workdir, document, **args))
     members = [sum(1 for user in users if name in user['groups']) for name in names]
     page = PAGE_SIZES['readAllUsers']
     floor_reads = 2 + math.ceil(count / page) + sum(max(1, math.ceil(m / page)) for m in members)
     per_read = max(1.0 / allowed, latency_ms / 1000.0)
     floor_seconds = floor_reads * per_read
-    writes = api.writes(since=mark)
+    writes = api.writes(since=since)  # in all the runs
     print(
         f'  no-change run of {count:,} users in {groups} groups, {count * memberships:,} memberships (pingone_environment, {seeded["requests"]:,} requests '
         f'to make them, a first run without the limit, in {seeding:.1f} s): {answered + refused} requests, {refused} answered 429, {writes} writes, '
-        f'changed {result["changed"]}, {seconds:.2f} s; '
+        f'changed {result["changed"]}, {seconds:.2f} s{spread}; '
         f'floor {floor_reads} page reads in {floor_seconds:.2f} s: {(answered + refused) / floor_reads:.2f}x the reads, '
         f'{seconds / floor_seconds:.2f}x their time'
     )
@@ -365,6 +362,23 @@ def way_memberships(op, api, workdir, count, groups, memberships, limit, allowed
         f"  the same run reading each user's memberships (one request a user, as before the reads by group): {per_user:,} requests, "
         f'{per_user * per_read:.1f} s at the allowed rate (extrapolated): {per_user * per_read / seconds:.1f}x ours'
     )
+
+
+def timed_runs(api, repeat, run):
+    """The same no-change task run ``repeat`` times, each after a second's rest (the licence's bucket full): the median
+    seconds, the first run's result, its requests answered 429 and not, and the spread in words. One run on a 2-core
+    machine that also serves the test servers varies by 20-30% from one to the next; the median of five by a few %."""
+    times, first = [], None
+    for _run in range(max(1, repeat)):
+        time.sleep(1.0)
+        mark = api.mark()
+        started = time.monotonic()
+        result = run()
+        times.append(time.monotonic() - started)
+        if first is None:
+            first = (result, *counted(api, mark))
+    spread = f' (median of {len(times)} runs, {min(times):.2f}-{max(times):.2f} s)' if len(times) > 1 else ''
+    return (statistics.median(times), *first, spread)
 
 
 def plain_read_seconds(api, page_size):
@@ -437,6 +451,7 @@ def main(argv=None):
     parser.add_argument('--uri-sample', type=int, default=50, help='users of the timed uri loop of the no-change run (0: none)')
     parser.add_argument('--groups', type=int, default=10, help='groups of the memberships way')
     parser.add_argument('--memberships', type=int, default=2, help='groups of each user in the memberships way')
+    parser.add_argument('--repeat', type=int, default=5, help='timed runs of each no-change way, their median reported')
     args = parser.parse_args(argv)
     chosen = [way for way in args.ways if not (way == 'legacy' and args.skip_legacy) and not (way == 'plain' and args.skip_plain)]
     harness.install()
@@ -474,6 +489,7 @@ def main(argv=None):
                     allowed,
                     args.latency_ms,
                     args.uri_sample,
+                    args.repeat,
                     parallel=args.parallel,
                     page_size=args.page_size,
                     **budget,
@@ -488,6 +504,7 @@ def main(argv=None):
                     limit,
                     allowed,
                     args.latency_ms,
+                    args.repeat,
                     parallel=args.parallel,
                     page_size=args.page_size,
                     **budget,
