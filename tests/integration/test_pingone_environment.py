@@ -488,6 +488,18 @@ def test_memberships_are_read_by_group_and_the_uncertain_ones_by_user(op, p1api,
     assert moved['changed'] is True
     assert counted_reads(log) == 4 and len(filtered_reads(log)) == 8
     assert memberships(admin, p1api, ids['u08']) == ['all-staff']
+
+    # result_detail compact: the users whose groups were all there in one line, those read by group and those read one
+    # by one alike (u00, u01, u02, u11: 2 + 2 + 3 + 2, and 15 users in all-staff alone), after the groups' own line; a
+    # user whose groups change keeps its line; no ids.
+    assert admin.delete(p1api.collection_url('users', ids['u05'], 'memberOfGroups', group_ids['all-staff'])).status_code == 204
+    compact = environment_task(op, p1api, tmp_path, document=document, result_detail='compact')()
+    assert [line for line in compact['summary'] if line.startswith('Groups of')] == [
+        'Groups of 1 group: unchanged 1',  # leads, nested in admins
+        'Groups of u05: added to all-staff',
+        'Groups of 19 users: unchanged 24',
+    ]
+    assert 'ids' not in compact and compact['client_ids'] == {} and compact['handover']['ids']['user']['u05'] == ids['u05']
     assert p1api.violations() == []
 
 

@@ -263,6 +263,9 @@ class EnvironmentRun:
             'requests': self.requests,
             'handover': {'ids': self.ids, 'created': self.created, 'summary': self.earlier_lines + lines},
         }
+        if self.options.result_detail == 'compact':
+            # As long as the document: the handover keeps them for the parts after this one.
+            del result['ids']
         if part in ('all', 'secrets'):
             result['secrets'] = dict(self.secrets)
         for diff in self.diffs:

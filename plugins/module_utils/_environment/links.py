@@ -100,6 +100,9 @@ class Links:
         # Each parent's links as items, by the parent's place in the document: the reads ahead make them first, in their
         # thread, and the converge takes the same.
         self.links_at: dict[str, list[dict[str, Any]]] = {}
+        # With result_detail compact, while a link type converges: [parents, links] left as they were, said in one line
+        # (quiet_line) instead of one a parent; None otherwise.
+        self.quiet: list[int] | None = None
 
     @contextmanager
     def reading_ahead(self, resource_type: ResourceType, present: Sequence[ResourceType]) -> Iterator[None]:
@@ -252,7 +255,19 @@ class Links:
             steps.append(
                 self.links_step(resource_type, parent_id, items, head, where, created, str(name), prune, known.get(parent_id) if parent_id in wanted else None)
             )
-        engine.run_steps(f'{resource_type.plural} of {parent_type.plural}', steps)
+        self.quiet = [0, 0] if engine.options.result_detail == 'compact' else None
+        try:
+            engine.run_steps(f'{resource_type.plural} of {parent_type.plural}', steps)
+        finally:
+            if self.quiet and self.quiet[0]:
+                engine.lines.append(shown.quiet_line(resource_type.plural, self.quiet[0], parent_type.word, parent_type.plural, self.quiet[1]))
+            self.quiet = None
+
+    def left_as_they_were(self, links: int, _result: Any = None) -> None:
+        """A parent whose links were all there, counted for quiet_line (result_detail compact)."""
+        if self.quiet is not None:
+            self.quiet[0] += 1
+            self.quiet[1] += links
 
     def not_read(self, head: str, parent_word: str, _result: Any) -> None:
         self.engine.lines.append(shown.not_read_line(head, parent_word))
@@ -279,6 +294,8 @@ class Links:
             if len(set(wanted)) == len(wanted) and all(target in known and len(item) == 1 for target, item in zip(wanted, items)):
                 # Every link the item names is there, and nothing else is compared: the converge would read nothing and
                 # write nothing (10,000 of them cost a second of the no-change run), and its summary line says just that.
+                if self.engine.options.result_detail == 'compact':
+                    return None, partial(self.left_as_they_were, len(wanted))
                 line = shown.link_line(head, {'unchanged': wanted}, {}, engine.check_mode)
                 return None, lambda _result: engine.lines.append(line)
         url = engine.child_url(resource_type, parent_id)
@@ -308,6 +325,9 @@ class Links:
 
     def record_links(self, resource_type: ResourceType, head: str, owner: str, result: dict[str, Any]) -> None:
         result = self.engine.record(resource_type, head, owner, result)
+        if self.quiet is not None and not any(result.get(field) for field, _done, _would in shown.LINK_CHANGES):
+            self.left_as_they_were(len(result.get('unchanged') or ()))
+            return
         self.engine.lines.append(shown.link_line(head, result, self.link_names(resource_type, result), self.engine.check_mode))
 
     def link_names(self, resource_type: ResourceType, result: Mapping[str, Any]) -> dict[str, str]:

@@ -94,6 +94,12 @@ def link_line(head: str, result: Mapping[str, Any], names: Mapping[str, str], ch
     return f'{head}: {", ".join(parts) if parts else "none"}'
 
 
+def quiet_line(plural: str, parents: int, parent_word: str, parent_plural: str, links: int) -> str:
+    """The links of many objects left as they were, in one line (result_detail compact): ``Groups of 9998 users: unchanged
+    19996`` where each user had its own line."""
+    return f'{plural.capitalize()} of {parents} {parent_word if parents == 1 else parent_plural}: unchanged {links}'
+
+
 def not_read_line(head: str, parent_word: str) -> str:
     """The line of a collection below an object that check mode would create: it has no id yet, so it was not read."""
     return f'{head}: not read, the {parent_word} would be created first (check mode)'

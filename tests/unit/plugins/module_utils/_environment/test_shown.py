@@ -66,6 +66,8 @@ def test_link_line(result, check_mode, line):
 def test_other_lines():
     assert shown.collection_line('Scopes of Orders API', 'scopes: created 2 (a, b)') == 'Scopes of Orders API: created 2 (a, b)'
     assert shown.not_read_line('Groups of bob', 'user') == 'Groups of bob: not read, the user would be created first (check mode)'
+    assert shown.quiet_line('groups', 9998, 'user', 'users', 19996) == 'Groups of 9998 users: unchanged 19996'
+    assert shown.quiet_line('groups', 1, 'group', 'groups', 1) == 'Groups of 1 group: unchanged 1'
     assert shown.nothing_line(['a', 'b', 'c']) == 'Nothing to converge: a, b and c are empty'
     assert shown.nothing_line(['a']) == 'Nothing to converge: a are empty'
 
