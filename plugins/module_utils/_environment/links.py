@@ -263,11 +263,14 @@ class Links:
                 engine.lines.append(shown.quiet_line(resource_type.plural, self.quiet[0], parent_type.word, parent_type.plural, self.quiet[1]))
             self.quiet = None
 
-    def left_as_they_were(self, links: int, _result: Any = None) -> None:
-        """A parent whose links were all there, counted for quiet_line (result_detail compact)."""
-        if self.quiet is not None:
-            self.quiet[0] += 1
-            self.quiet[1] += links
+    def record_unchanged(self, head: str, linked: Sequence[Any], _result: Any = None) -> None:
+        """A parent whose links were all there: its summary line, or with result_detail compact counted for the one line
+        of them all (quiet_line)."""
+        if self.quiet is None:
+            self.engine.lines.append(shown.link_line(head, {'unchanged': linked}, {}, self.engine.check_mode))
+            return
+        self.quiet[0] += 1
+        self.quiet[1] += len(linked)
 
     def not_read(self, head: str, parent_word: str, _result: Any) -> None:
         self.engine.lines.append(shown.not_read_line(head, parent_word))
@@ -294,10 +297,7 @@ class Links:
             if len(set(wanted)) == len(wanted) and all(target in known and len(item) == 1 for target, item in zip(wanted, items)):
                 # Every link the item names is there, and nothing else is compared: the converge would read nothing and
                 # write nothing (10,000 of them cost a second of the no-change run), and its summary line says just that.
-                if self.engine.options.result_detail == 'compact':
-                    return None, partial(self.left_as_they_were, len(wanted))
-                line = shown.link_line(head, {'unchanged': wanted}, {}, engine.check_mode)
-                return None, lambda _result: engine.lines.append(line)
+                return None, partial(self.record_unchanged, head, wanted)
         url = engine.child_url(resource_type, parent_id)
         if not items and engine.pruned(resource_type):
             # None listed, and the parent's type pruned: every direct link goes (a rollback to an object that had none).
@@ -325,8 +325,8 @@ class Links:
 
     def record_links(self, resource_type: ResourceType, head: str, owner: str, result: dict[str, Any]) -> None:
         result = self.engine.record(resource_type, head, owner, result)
-        if self.quiet is not None and not any(result.get(field) for field, _done, _would in shown.LINK_CHANGES):
-            self.left_as_they_were(len(result.get('unchanged') or ()))
+        if not any(result.get(field) for field, _done, _would in shown.LINK_CHANGES):
+            self.record_unchanged(head, result.get('unchanged') or ())
             return
         self.engine.lines.append(shown.link_line(head, result, self.link_names(resource_type, result), self.engine.check_mode))
 
