@@ -219,6 +219,16 @@ EXAMPLES = r"""
     data:
       pingone_drift: "{{ drift.drift }}"
       pingone_drift_count: "{{ drift.drift_count }}"
+
+- name: A directory of 10,000 users, one summary line for the memberships left as they were
+  jwtauth.oidc.pingone_environment:
+    environment_id: "{{ pingone_environment_id }}"
+    region: EU
+    client_id: "{{ pingone_worker_client_id }}"
+    client_secret: "{{ pingone_worker_client_secret }}"
+    document: "{{ lookup('ansible.builtin.file', 'environments/directory.yml') | from_yaml }}"
+    result_detail: compact
+  register: directory
 """
 
 RETURN = r"""
