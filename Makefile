@@ -26,7 +26,7 @@ REQUIREMENTS := -r requirements.txt -r tests/requirements.txt -c tests/constrain
 TEST_JOBS ?= 3
 
 # The suites of tests/bin/run-tests.
-SUITES := sanity sanity-core units integration integration-core targets
+SUITES := sanity sanity-core units units-forked integration integration-core targets
 pair_name = $(word 1,$(subst :, ,$1))
 pair_python = $(word 2,$(subst :, ,$1))
 pair_core = $(word 3,$(subst :, ,$1))
