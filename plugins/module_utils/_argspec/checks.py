@@ -45,6 +45,24 @@ def secret_values(options: Mapping[str, Any]) -> list[Any]:
         if isinstance(item, Mapping):
             keys = write_only_keys(options.get('api_style'), options.get('write_only_keys')) or ()
             found.extend(item[name] for name in keys if isinstance(item.get(name), str) and item[name])
+    document = options.get('document')
+    if isinstance(document, Mapping):
+        found.extend(document_secrets(document))
+    return found
+
+
+def document_secrets(document: Mapping[str, Any]) -> list[str]:
+    """The string values of the secret fields of a pingone_environment document's items (an identity provider's
+    ``clientSecret``, the type table's ``secrets``): the task's echoed arguments show the first items of each list."""
+    # Imported here: the token lookup validates its options with this module, and needs no type table.
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_types import top_level  # pylint: disable=import-outside-toplevel
+
+    found: list[str] = []
+    for resource_type in top_level():
+        listed = document.get(resource_type.plural) if resource_type.secrets else None
+        for item in listed if isinstance(listed, list) else ():
+            if isinstance(item, Mapping):
+                found.extend(item[name] for name in resource_type.secrets if isinstance(item.get(name), str) and item[name])
     return found
 
 

@@ -490,3 +490,29 @@ def test_a_document_that_is_no_dict_gets_ansible_cores_own_error():
     expected = ArgumentSpecValidator(**specs.pingone_environment_module_kwargs()).validate(args).error_messages
     result = _edge.run(specs.pingone_environment_module_kwargs(), args, lambda *_args, **_kwargs: {'changed': False})
     assert expected and result['failed'] and result['msg'] == '; '.join(expected)
+
+
+IDP_SECRET = 'idp-Client+secret/never=' + 's' * 12
+
+
+@pytest.mark.parametrize('providers', [1, _edge.ECHOED_ITEMS + 2])
+def test_a_documents_secret_fields_are_masked_where_its_items_are_echoed(providers):
+    """An identity provider's clientSecret (the type table's secrets), the first of a short list or of a long one: the
+    echoed arguments show the item, never the secret, in any encoding; an echo of it in a warning is masked too."""
+    document = {
+        'identity_providers': [{'name': f'idp{number}', 'type': 'OPENID_CONNECT', 'clientSecret': IDP_SECRET} for number in range(providers)],
+        'users': users(3),
+    }
+    args = {'bearer_token': 'not-a-real-token', 'api_url': 'https://api.example.test/v1/environments/e1', 'document': document}
+
+    def use_case(options, context, check_mode=False, diff=False):
+        context.warn('the server echoed ' + ' '.join(sorted(_masking.forms(IDP_SECRET))))
+        return {'changed': False}
+
+    result = _edge.run(specs.pingone_environment_module_kwargs(), args, use_case)
+    echoed = result['invocation']['module_args']['document']['identity_providers']
+    first = echoed[0] if providers == 1 else echoed['first'][0]
+    assert first == {'name': 'idp0', 'type': 'OPENID_CONNECT', 'clientSecret': 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'}
+    assert leaked(result, IDP_SECRET) == []
+    assert document['identity_providers'][0]['clientSecret'] == IDP_SECRET  # the document sent is left as it was
+
