@@ -21,15 +21,23 @@ import yaml  # type: ignore[import-untyped]  # no stubs in the tools venv; PyYAM
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 
 try:  # libyaml's parser when PyYAML has it, as ansible-core's own loader prefers
-    SafeLoader: Any = yaml.CSafeLoader
+    _BaseLoader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    SafeLoader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+
+class SafeLoader(_BaseLoader):
+    """The safe loader, which also reads Ansible's ``!unsafe`` tag on a string: an export marks so a value of PingOne's
+    that looks like a template (pingone_environment_export), and read as data here it is never templated anyway."""
+
+
+SafeLoader.add_constructor('!unsafe', lambda loader, node: loader.construct_scalar(node))
 
 # Arguments the action plugin consumes: the edge and the library see ``items`` in their place.
 FILE_OPTIONS = ('items_file', 'items_file_key')
 
 
-def _kind(value: Any) -> str:
+def kind(value: Any) -> str:
     """What a parsed value is, in YAML's words (ansible-core 2.19 and later parse strings as tagged str subclasses)."""
     for kind, word in ((bool, 'boolean'), (str, 'string'), ((int, float), 'number'), (Mapping, 'mapping'), (list, 'list')):
         if isinstance(value, kind):
@@ -52,7 +60,7 @@ def parsed(data: bytes, where: str) -> Any:
     try:
         return yaml.load(data, Loader=SafeLoader)  # noqa: S506 - a safe loader, libyaml's when present
     except yaml.constructor.ConstructorError as exc:
-        # An inline !vault value, or another tag of Ansible's: data only, here.
+        # An inline !vault value, or another tag of Ansible's (!unsafe on a list or a mapping): data only, here.
         raise ConfigurationError(
             f'{where} holds a YAML tag at {_place(exc)} (an inline !vault value?): encrypt the whole file with ansible-vault instead'
         ) from None
@@ -80,10 +88,10 @@ def items_in(data: Any, key: str | None, where: str) -> list[dict[str, Any]]:
     elif isinstance(data, Mapping):
         raise ConfigurationError(f'{where} is a mapping: name the key that holds the list with items_file_key')
     if not isinstance(data, list):
-        raise ConfigurationError(f'{where} is not a list of items (it is a {_kind(data)})')
+        raise ConfigurationError(f'{where} is not a list of items (it is a {kind(data)})')
     for number, item in enumerate(data):
         if not isinstance(item, Mapping):
-            raise ConfigurationError(f'{where}: item {number} is not a mapping (it is a {_kind(item)})')
+            raise ConfigurationError(f'{where}: item {number} is not a mapping (it is a {kind(item)})')
     return [dict(item) for item in data]
 
 

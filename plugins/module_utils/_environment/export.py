@@ -16,6 +16,7 @@ an export writes nothing.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -49,7 +50,18 @@ PARAMETER = re.compile(r'\{[^/}]+\}')
 # type, the object's name and the field. Ansible renders it when the document is applied.
 VAULT_REFERENCE = '{{{{ {vault}[{path!r}] }}}}'
 # A vault reference as VAULT_REFERENCE writes it: rendered when the document is applied, the one template an export writes.
-VAULT_PATTERN = re.compile(r"\{\{ [A-Za-z_][A-Za-z0-9_]*\['[^']*'\] \}\}")
+# The path is Python's repr of a string: in double quotes when it holds a single quote (an object named O'Brien).
+VAULT_PATTERN = re.compile(r"""\{\{ ([A-Za-z_][A-Za-z0-9_]*)\[('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")\] \}\}""")
+
+
+def vault_reference(text: str) -> tuple[str, str] | None:
+    """The vault variable and the path a whole string refers to when it is a vault reference as an export writes it
+    (``{{ pingone_platform_vault['identity provider/Google/clientSecret'] }}``), else None."""
+    found = VAULT_PATTERN.fullmatch(text)
+    if found is None:
+        return None
+    path = ast.literal_eval(found.group(2))
+    return (found.group(1), path) if isinstance(path, str) else None
 
 
 def canonical(value: Any) -> Any:

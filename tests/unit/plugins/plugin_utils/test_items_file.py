@@ -92,6 +92,8 @@ def test_an_items_file_that_is_no_path(path):
         (b'- userName: alice\n  active: true\n', [{'userName': 'alice', 'active': True}]),
         (b'users:\n  - userName: bob\n', {'users': [{'userName': 'bob'}]}),
         (b'', None),
+        # An export marks a value that looks like a template !unsafe: read as data, the text as written.
+        (b'- userName: eve\n  nickName: !unsafe "{{ x }}"\n', [{'userName': 'eve', 'nickName': '{{ x }}'}]),
     ],
 )
 def test_json_or_yaml_as_plain_data(data, expected):
@@ -108,6 +110,10 @@ def test_json_or_yaml_as_plain_data(data, expected):
         (
             f'- userName: dan\n  password: !vault |\n    $ANSIBLE_VAULT;1.1;AES256\n    {PASSWORD}\n'.encode(),
             'items_file f holds a YAML tag at line 2, column 13 (an inline !vault value?): encrypt the whole file with ansible-vault instead',
+        ),
+        (
+            b'- userName: dan\n  emails: !unsafe [a]\n',
+            'items_file f holds a YAML tag at line 2, column 11 (an inline !vault value?): encrypt the whole file with ansible-vault instead',
         ),
     ],
 )
