@@ -155,3 +155,4 @@ bench: node
 	@$(DEMO_PYTHON) bench/rate_budget.py
 	@$(DEMO_PYTHON) bench/pingone_environment.py
 	@$(DEMO_PYTHON) bench/items_file.py
+	@$(DEMO_PYTHON) bench/document_file.py

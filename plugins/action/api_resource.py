@@ -6,13 +6,10 @@
 
 from __future__ import annotations
 
-from ansible.errors import AnsibleError
-
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import api_resource_module_kwargs
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_resource_task
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils._action import ControllerAction
-from ansible_collections.jwtauth.oidc.plugins.plugin_utils._items_file import args_with_items, parsed
+from ansible_collections.jwtauth.oidc.plugins.plugin_utils._items_file import args_with_items
 
 
 class ActionModule(ControllerAction):
@@ -22,22 +19,7 @@ class ActionModule(ControllerAction):
         return api_resource_module_kwargs()
 
     def task_args(self):
-        return args_with_items(self._task.args, self._load_items_file)
-
-    def _load_items_file(self, path):
-        """The parsed file: searched like a template or copy source (the role's and the play's files/), decrypted with
-        the play's vault secrets, then parsed as plain data (_items_file.parsed)."""
-        try:
-            found = self._find_needle('files', path)
-        except AnsibleError:
-            raise ConfigurationError(f"items_file {path} was not found (looked in the role's and the play's files/ and as given)") from None
-        try:
-            data, _shown = self._loader._get_file_contents(found)  # pylint: disable=protected-access
-        except AnsibleError as exc:
-            # A vault error's text is about the vault, never the file's content; any other says only that it failed.
-            what = "could not be decrypted with the play's vault secrets" if 'vault' in f'{type(exc).__name__} {exc}'.lower() else 'could not be read'
-            raise ConfigurationError(f'items_file {path} {what}') from None
-        return parsed(data, f'items_file {path}')
+        return args_with_items(self._task.args, lambda path: self.load_file('items_file', path))
 
     def execute(self, options, context, check_mode, diff):
         # check_mode in the result: ansible_check_mode sees --check only, not a check_mode keyword on a block or play

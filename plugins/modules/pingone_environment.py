@@ -56,6 +56,22 @@ options:
       - C(state) V(absent) on an item deletes its object, at the end.
     type: dict
     default: {}
+  document_file:
+    description:
+      - A YAML or JSON file on the controller that holds the document, in place of O(document), for an environment of
+        thousands (the file that M(jwtauth.oidc.pingone_environment_export) writes, as it is). The action plugin reads it when
+        the task runs, so the document is neither loaded with the play's variables nor templated as an argument.
+      - Its lists are under the prefix of its C(<prefix>exported_types) key, as an export writes them
+        (C(pingone_platform_users)), or under their types' names (C(users)); a key that names no type is refused.
+      - The file is data. Nothing in it is templated but an export's vault references, each a whole string such as
+        C({{ pingone_platform_vault['identity provider/Google/clientSecret'] }}), which take that key of the task's
+        variable (load its vaulted variables file with C(vars_files) or C(include_vars)); C(!unsafe) strings are read as
+        they are written.
+      - A relative path is looked for as C(copy) and C(template) look for theirs (the role's and the play's C(files/)
+        directories first). An Ansible Vault encrypted file is decrypted with the play's vault secrets; an inline
+        C(!vault) value is refused (encrypt the whole file). Errors name the file and a line or a key, never a value.
+      - O(result_detail) is V(compact) unless the task sets it.
+    type: str
   api_url:
     description:
       - The environment's Management API URL, C(https://api.pingone.<tld>/v1/environments/<envID>).
@@ -140,6 +156,7 @@ options:
       - "V(compact) says in one line the links left as they were of all the objects of a type (C(Groups of 9998 users:
         unchanged 19996)), each object whose links change keeping its own line, and leaves RV(ids) out (RV(client_ids)
         and RV(handover) stay), so that a run over 10,000 users hands Ansible a result about as small as a run over ten."
+      - Default V(full), and V(compact) with O(document_file).
     type: str
     choices: [full, compact]
     default: full
@@ -229,6 +246,15 @@ EXAMPLES = r"""
     document: "{{ lookup('ansible.builtin.file', 'environments/directory.yml') | from_yaml }}"
     result_detail: compact
   register: directory
+
+- name: The same directory from the file an export wrote, read by the task itself (its vault references from vars_files)
+  jwtauth.oidc.pingone_environment:
+    environment_id: "{{ pingone_environment_id }}"
+    region: EU
+    client_id: "{{ pingone_worker_client_id }}"
+    client_secret: "{{ pingone_worker_client_secret }}"
+    document_file: environments/directory.yml  # a role's or the play's files/environments/directory.yml
+  register: directory
 """
 
 RETURN = r"""
@@ -264,7 +290,10 @@ secrets:
   returned: with O(part=all) or O(part=secrets)
   type: dict
 handover:
-  description: What a later part of the same run needs (ids, what was created, the summary so far).
+  description:
+    - What a later part of the same run needs (ids, what was created, the summary so far), and C(secrets_asked), whether
+      an application of the document asks for its secret (C(return_secret)); the V(secrets) part has nothing to read
+      when it is V(false).
   returned: always
   type: dict
 requests:

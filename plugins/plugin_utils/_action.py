@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
@@ -16,6 +17,7 @@ from ansible_collections.jwtauth.oidc.plugins.module_utils._context import TaskC
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
+from ansible_collections.jwtauth.oidc.plugins.plugin_utils._items_file import parsed
 
 # The library imports these where it first uses them. The linear strategy loads an action plugin's class in
 # the controller (action_loader.get(..., class_only=True)) before it forks a worker for each task and host, so
@@ -43,6 +45,7 @@ class ControllerAction(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
     _host = 'localhost'
+    _task_vars: Mapping[str, Any] = {}
 
     def module_kwargs(self) -> dict[str, Any]:
         """The module's AnsibleModule keyword arguments (argument_spec and its constraints)."""
@@ -57,6 +60,26 @@ class ControllerAction(ActionBase):
         A ConfigurationError says what is wrong with them."""
         return self._task.args
 
+    def load_file(self, option: str, path: str) -> Any:
+        """The data file an option names, parsed: searched like a template or copy source (the role's and the play's
+        files/), decrypted with the play's vault secrets, then parsed as plain data (_items_file.parsed)."""
+        try:
+            found = self._find_needle('files', path)
+        except AnsibleError:
+            raise ConfigurationError(f"{option} {path} was not found (looked in the role's and the play's files/ and as given)") from None
+        try:
+            data, _shown = self._loader._get_file_contents(found)  # pylint: disable=protected-access
+        except AnsibleError as exc:
+            # A vault error's text is about the vault, never the file's content; any other says only that it failed.
+            what = "could not be decrypted with the play's vault secrets" if 'vault' in f'{type(exc).__name__} {exc}'.lower() else 'could not be read'
+            raise ConfigurationError(f'{option} {path} {what}') from None
+        return parsed(data, f'{option} {path}')
+
+    def task_variable(self, name: str) -> Any:
+        """The task's variable ``name`` as Ansible gives it to a template (rendered, a vaulted value decrypted);
+        KeyError when it is not defined."""
+        return self._templar.template(self._task_vars[name])
+
     def progress(self, line: str) -> None:
         """A line in the job output while the task runs: a worker's display reaches it before the task ends."""
         display.display(f'{self._task.action.rsplit(".", 1)[-1]} [{self._host}]: {line}')
@@ -64,6 +87,7 @@ class ControllerAction(ActionBase):
     def run(self, tmp: str | None = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
         result = super().run(tmp, task_vars)
         self._host = (task_vars or {}).get('inventory_hostname') or 'localhost'
+        self._task_vars = task_vars or {}
         try:
             args = self.task_args()
         except ConfigurationError as exc:

@@ -58,6 +58,9 @@ def cases(p1api, scim, op):
             pingone_platform_users=[{'username': 'checked-user', 'population': 'Checked', 'groups': ['checked-group']}],
         ),
         'p1_nothing': pingone,
+        # A document file holds the whole environment: a list beside it, or a rollback (which reads its variables).
+        'p1_file_and_lists': dict(pingone, pingone_platform_document_file='environment.yml', pingone_platform_users=[{'username': 'dana'}]),
+        'p1_file_rollback': dict(pingone, pingone_platform_document_file='environment.yml', pingone_platform_rollback=True),
         'scim_mistakes': dict(
             scim_provision,
             scim_provision_user=[{'userName': 'mallory'}],
@@ -126,6 +129,15 @@ def test_role_mistakes_fail_in_the_roles_words(op, ansible, p1api, scim, tmp_pat
     # api_resource names the items as the role's variable.
     assert "scim_provision_users[0] and scim_provision_users[2] have the same key 'Dup'" in failures['scim_duplicates']['msg'], failures['scim_duplicates']
     assert 'prune would delete 2 objects, more than scim_provision_prune_max (1): ' in failures['scim_prune']['msg'], failures['scim_prune']
+
+    file_check = "Check the environment's API URL and the document file"
+    assert failures['p1_file_and_lists']['task'] == file_check and failures['p1_file_and_lists']['msg'] == (
+        'pingone_platform_document_file holds the environment: leave pingone_platform_users empty, or put them in the file'
+    ), failures['p1_file_and_lists']
+    assert failures['p1_file_rollback']['task'] == file_check and failures['p1_file_rollback']['msg'] == (
+        'pingone_platform_document_file holds the environment, and a rollback reads the snapshot from its variables: load it with '
+        'vars_files or include_vars, without pingone_platform_document_file'
+    ), failures['p1_file_rollback']
 
     # check_mode around the include: the role runs as with --check, and says what it would do.
     assert failures['p1_task_check_mode'] is None, failures['p1_task_check_mode']

@@ -13,12 +13,16 @@ engine run in process (test_pingone_environment.py).
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 
 import pytest
 import yaml
 
+from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.export import VAULT_REFERENCE, dump
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_types import top_level
+from conftest import BIN
 from test_role_pingone_platform import worker_auth
 
 STAFF = {'name': 'Staff'}
@@ -105,3 +109,71 @@ def test_snapshots_roll_back_two_steps_export_and_drift_without_a_secret(op, ans
     for written in taken + [tmp_path / 'exported.yml']:
         assert secret not in written.read_text() and portal['id'] not in written.read_text()
     assert json.dumps(exported).count('secret') == 0
+
+
+IDP_SECRET = 'Document-file-idp-5ecret-never-shown'
+IDP_PATH = 'identity provider/Corporate IdP/clientSecret'
+
+
+def vault_variables(tmp_path):
+    """A variables file whose pingone_platform_vault holds the provider's secret as an inline !vault value (the
+    leaf a task must decrypt), and the arguments that give it and its password to ansible-playbook."""
+    password_file = tmp_path / 'vault-password'
+    password_file.write_text('document-file-vault-password\n')
+    encrypted = subprocess.run(
+        [os.path.join(BIN, 'ansible-vault'), 'encrypt_string', '--vault-password-file', str(password_file), '--name', 'secret', IDP_SECRET],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    path = tmp_path / 'vault.yml'
+    path.write_text(f"pingone_platform_vault:\n  '{IDP_PATH}': !vault |{encrypted.split('!vault |', 1)[1]}")
+    assert IDP_SECRET not in path.read_text()
+    return ['-e', f'@{path}', '--vault-password-file', str(password_file)]
+
+
+@pytest.mark.core_sensitive
+def test_an_export_file_is_applied_as_it_is_its_vault_reference_decrypted_its_unsafe_text_sent(op, ansible, p1api_server, tmp_path):
+    """pingone_platform_document_file: the file an export writes (its prefix, !unsafe on text that looks like a template,
+    a vault reference for a secret), read by each of the role's tasks itself; the reference taken from an inline !vault
+    value of pingone_platform_vault. Applied twice in one run: the second writes nothing."""
+    api = p1api_server.reset()
+    provider = {
+        'name': 'Corporate IdP',
+        'type': 'OPENID_CONNECT',
+        'enabled': True,
+        'clientId': 'corp-client',
+        'clientSecret': VAULT_REFERENCE.format(vault='pingone_platform_vault', path=IDP_PATH),
+        'authorizationEndpoint': 'https://idp.example.com/authorize',
+        'issuer': 'https://idp.example.com',
+        'jwksEndpoint': 'https://idp.example.com/jwks',
+        'scopes': ['openid'],
+        'tokenEndpoint': 'https://idp.example.com/token',
+        'tokenEndpointAuthMethod': 'CLIENT_SECRET_BASIC',
+    }
+    document = {'populations': [STAFF], 'groups': [{'name': 'on-call', 'description': 'Paged as {{ team }}'}], 'identity_providers': [provider]}
+    exported = tmp_path / 'environment.yml'
+    exported.write_text(dump(document, 'pingone_platform_'))
+    assert "!unsafe 'Paged as {{ team }}'" in exported.read_text()
+    variables = {
+        'p1_url': api.env_url,
+        'p1_auth': worker_auth(op),
+        'p1_snapshots': str(tmp_path),
+        'p1_steps': [{'name': 'apply', 'document_file': str(exported)}, {'name': 'again', 'document_file': str(exported)}],
+    }
+    mark = api.mark()
+    run = ansible(
+        'role_pingone_platform_steps.yml',
+        variables,
+        env={'JWTAUTH_OIDC_TOKEN_STORE_PATH': str(tmp_path / 'store')},
+        extra_args=vault_variables(tmp_path),
+        secrets=[IDP_SECRET],
+    )
+    assert run.rc == 0, run.output[-3000:]
+    assert api.held('identityProviders')['Corporate IdP']['clientSecret'] == IDP_SECRET
+    assert api.held('groups')['on-call']['description'] == 'Paged as {{ team }}'
+    # The first step created the three objects, the second found them so.
+    assert api.writes(since=mark) == 3, run.output[-3000:]
+    for line in ('populations: created 1 (Staff)', 'groups: created 1 (on-call)', 'identity_providers: created 1 (Corporate IdP)'):
+        assert f'"{line}"' in run.output, (line, run.output[-3000:])
+    assert '"identity_providers: unchanged 1"' in run.output, run.output[-3000:]

@@ -283,6 +283,7 @@ def pingone_environment_argument_spec() -> ArgumentSpec:
         api_url=dict(type='str', default=''),
         bearer_token=dict(type='str', no_log=True),
         document=dict(type='dict', default={}),
+        document_file=dict(type='str'),
         part=dict(type='str', default='all', choices=list(PARTS)),
         handover=dict(type='dict'),
         prune_memberships=dict(type='bool', default=False),
@@ -302,7 +303,7 @@ def pingone_environment_module_kwargs() -> dict[str, Any]:
     """Keyword arguments for AnsibleModule / ArgumentSpecValidator of the pingone_environment module."""
     return dict(
         argument_spec=pingone_environment_argument_spec(),
-        mutually_exclusive=[['bearer_token', 'client_id'], ['bearer_token', 'token_name']],
+        mutually_exclusive=[['document', 'document_file'], ['bearer_token', 'client_id'], ['bearer_token', 'token_name']],
         required_one_of=[['bearer_token', 'client_id']],
     )
 

@@ -261,7 +261,9 @@ class EnvironmentRun:
             'ids': {t.plural: dict(self.ids.get(t.name) or {}) for t in top_level()},
             'client_ids': dict(self.ids.get('application') or {}),
             'requests': self.requests,
-            'handover': {'ids': self.ids, 'created': self.created, 'summary': self.earlier_lines + lines},
+            # secrets_asked: whether the secrets part has anything to read, so that a role skips its task (and, with a
+            # document_file, its read of the file) when no item asks.
+            'handover': {'ids': self.ids, 'created': self.created, 'summary': self.earlier_lines + lines, 'secrets_asked': self.secrets_asked()},
         }
         if self.options.result_detail == 'compact':
             # As long as the document: the handover keeps them for the parts after this one.
@@ -525,6 +527,10 @@ class EnvironmentRun:
         url = self.child_url(resource_type, parent_id)
         result = self.converge(resource_type, url, items, head, parent=owner, state='absent')
         self.lines.append(shown.collection_line(head, result['msg']))
+
+    def secrets_asked(self) -> bool:
+        """Whether a present item of the document asks for its object's secret (``return_secret``)."""
+        return any(item.get(SECRET_FLAG) for resource_type in top_level() if resource_type.secret_path for _where, item in self.items(resource_type))
 
     def read_secrets(self, resource_type: ResourceType) -> None:
         """Read the secret of each present item that asks for it (``return_secret``); an object check mode would create has

@@ -516,3 +516,8 @@ def test_a_documents_secret_fields_are_masked_where_its_items_are_echoed(provide
     assert leaked(result, IDP_SECRET) == []
     assert document['identity_providers'][0]['clientSecret'] == IDP_SECRET  # the document sent is left as it was
 
+
+def test_a_document_and_a_document_file_exclude_each_other():
+    args = {'bearer_token': 'not-a-real-token', 'document': {'users': []}, 'document_file': 'env.yml'}
+    result = _edge.run(specs.pingone_environment_module_kwargs(), args, lambda *_args, **_kwargs: {'changed': False})
+    assert result['failed'] and 'mutually exclusive: document|document_file' in result['msg'], result['msg']

@@ -1,0 +1,147 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jwtauth.oidc collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Benchmark: a no-change run of the pingone_platform role over N PingOne users, the environment given two ways, side
+by side in one run.
+
+1. today's way: the role's variables (``pingone_platform_users`` and the others) from an extra-vars file, as a play
+   that loads an export with ``vars_files`` gives them (bench/playbooks/pingone_platform_role.yml): Ansible loads the
+   lists with the play's variables and templates the document as an argument of each of the role's three
+   pingone_environment tasks;
+2. ours: ``pingone_platform_document_file`` (bench/playbooks/pingone_platform_role_file.yml): each task reads the file
+   an export would write (the same document) itself.
+
+The PingOne-shaped test server holds the N users in G groups, M memberships each (made by a first converge in this
+process, not timed), and answers at once (no rate limit, no latency): both ways send the same reads, so what differs
+is Ansible's share. Both summaries are compact (``pingone_platform_result_detail``). Each way runs ``--repeat`` times;
+the median wall time, the median less a no-op play (ansible-playbook's own start and stop), the same converge in this
+process without Ansible, and the ratios are printed, for 10 users and for N.
+
+    make bench     (or: .venv/newest/bin/python bench/document_file.py [--users 10000] [--groups 10] [--memberships 2] [--repeat 3])
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+
+from _playbooks import TOP, ansible_env, run_play, worker_auth  # first: it puts tests/ on sys.path
+
+# Importing edge_overhead installs the collection's finder (.build), for the library's own time in process.
+import edge_overhead  # noqa: F401  pylint: disable=unused-import
+from servers.op import harness
+from servers.pingone_api import harness as p1api_harness
+
+
+def directory(count, groups, memberships):
+    """The document: one population, ``groups`` groups, ``count`` users in ``memberships`` groups each."""
+    names = [f'group{number:03d}' for number in range(groups)]
+    users = [
+        {'username': f'user{n:06d}', 'population': 'Staff', 'email': f'user{n}@example.test', 'groups': [names[(n + k) % groups] for k in range(memberships)]}
+        for n in range(count)
+    ]
+    return {'populations': [{'name': 'Staff'}], 'groups': [{'name': name, 'population': 'Staff'} for name in names], 'users': users}
+
+
+def timed(workdir, label, playbook, variables, env, repeat):
+    """The median wall seconds of ``repeat`` runs of a play that must change nothing."""
+    times = []
+    for _round in range(repeat):
+        seconds, changed = run_play(workdir, label, playbook, variables, env)
+        if changed:
+            raise SystemExit(f'{label}: a no-change run changed {changed} tasks')
+        times.append(seconds)
+    return statistics.median(times)
+
+
+def converge(auth, api, store, document, **args):
+    """One pingone_environment converge of ``document`` in this process, through the edge as its action plugin runs it."""
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import pingone_environment_module_kwargs
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_environment_task
+    from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
+
+    given = dict(auth, api_url=api.env_url, document=document, token_store_path=store, **args)
+    result = _edge.run(pingone_environment_module_kwargs(), given, run_environment_task)
+    if result.get('failed'):
+        raise SystemExit(f'in process: {result.get("msg")}')
+    return result
+
+
+def library_seconds(auth, api, store, document, repeat):
+    """The median seconds of the same no-change converge in this process, without Ansible (the reads, the compare, the
+    edge). What ansible-playbook adds is the rest."""
+    times = []
+    for _round in range(repeat):
+        started = time.perf_counter()
+        result = converge(auth, api, store, document, result_detail='compact')
+        times.append(time.perf_counter() - started)
+        if result.get('changed'):
+            raise SystemExit('in process: the no-change converge changed something')
+    return statistics.median(times)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
+    parser.add_argument('--users', type=int, default=10000)
+    parser.add_argument('--groups', type=int, default=10)
+    parser.add_argument('--memberships', type=int, default=2)
+    parser.add_argument('--repeat', type=int, default=3)
+    args = parser.parse_args(argv)
+    harness.install()
+    subprocess.run([os.path.join(TOP, 'tests', 'bin', 'build-tree')], check=True, stdout=subprocess.DEVNULL)
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.export import dump
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix='jwtauth-bench-document-file-') as workdir:
+        with harness.OP(os.path.join(workdir, 'op')) as op, p1api_harness.PingOneAPI(os.path.join(workdir, 'p1api'), op) as api:
+            env = ansible_env(workdir)
+            auth = worker_auth(op)
+            store = env['JWTAUTH_OIDC_TOKEN_STORE_PATH']
+            noop = timed(workdir, 'noop', 'noop.yml', {}, env, args.repeat)
+            for size in (10, args.users):
+                document = directory(size, min(args.groups, size), args.memberships)
+                api.reset()
+                converge(auth, api, store, document)  # the first run: creates, not timed
+                document_file = os.path.join(workdir, f'environment-{size}.yml')
+                with open(document_file, 'w', encoding='utf-8') as handle:
+                    handle.write(dump(document, 'pingone_platform_'))  # as pingone_environment_export writes it
+                today = dict(
+                    p1_url=api.env_url,
+                    auth=auth,
+                    bench_populations=document['populations'],
+                    bench_groups=document['groups'],
+                    bench_users=document['users'],
+                    bench_result_detail='compact',
+                )
+                ours = dict(p1_url=api.env_url, auth=auth, bench_document_file=document_file)
+                rows.append(
+                    (
+                        size,
+                        timed(workdir, 'today', 'pingone_platform_role.yml', today, env, args.repeat),
+                        timed(workdir, 'ours', 'pingone_platform_role_file.yml', ours, env, args.repeat),
+                        library_seconds(auth, api, store, document, args.repeat),
+                    )
+                )
+    print(
+        f'pingone_platform role, no-change run over N users in {args.groups} groups, {args.memberships} memberships each: the environment as the '
+        f"role's variables (today) or as pingone_platform_document_file (ours); median of {args.repeat}"
+    )
+    print(f'a no-op play takes {noop:.2f} s; "role" is the wall time less that; "library" is the same converge in process,')
+    print('without Ansible (the reads, the compare, the edge, one task); "Ansible" is the role less the library: what Ansible adds')
+    print(f'{"users":>7} {"today s":>8} {"ours s":>7} {"library s":>10} {"Ansible today":>14} {"Ansible ours":>13} {"role ratio":>11} {"Ansible ratio":>14}')
+    for size, today, ours, library in rows:
+        ratio = (today - noop) / max(ours - noop, 0.001)
+        ansible_today, ansible_ours = today - noop - library, ours - noop - library
+        print(
+            f'{size:>7} {today:>8.2f} {ours:>7.2f} {library:>10.2f} {ansible_today:>14.2f} {ansible_ours:>13.2f} {ratio:>10.2f}x'
+            f' {ansible_today / max(ansible_ours, 0.001):>13.2f}x'
+        )
+
+
+if __name__ == '__main__':
+    main()
