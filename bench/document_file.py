@@ -10,7 +10,8 @@ by side in one run.
    lists with the play's variables and templates the document as an argument of each of the role's three
    pingone_environment tasks;
 2. ours: ``pingone_platform_document_file`` (bench/playbooks/pingone_platform_role_file.yml): each task reads the file
-   an export would write (the same document) itself.
+   an export would write (the same document) itself, as YAML (``dest: ....yml``, what ``vars_files`` also loads) and as
+   JSON (``dest: ....json``).
 
 The PingOne-shaped test server holds the N users in G groups, M memberships each (made by a first converge in this
 process, not timed), and answers at once (no rate limit, no latency): both ways send the same reads, so what differs
@@ -94,7 +95,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     harness.install()
     subprocess.run([os.path.join(TOP, 'tests', 'bin', 'build-tree')], check=True, stdout=subprocess.DEVNULL)
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.export import dump
+    from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.export import dump, dump_json
 
     rows = []
     with tempfile.TemporaryDirectory(prefix='jwtauth-bench-document-file-') as workdir:
@@ -110,6 +111,9 @@ def main(argv=None):
                 document_file = os.path.join(workdir, f'environment-{size}.yml')
                 with open(document_file, 'w', encoding='utf-8') as handle:
                     handle.write(dump(document, 'pingone_platform_'))  # as pingone_environment_export writes it
+                json_file = os.path.join(workdir, f'environment-{size}.json')
+                with open(json_file, 'w', encoding='utf-8') as handle:
+                    handle.write(dump_json(document, 'pingone_platform_'))
                 today = dict(
                     p1_url=api.env_url,
                     auth=auth,
@@ -119,11 +123,13 @@ def main(argv=None):
                     bench_result_detail='compact',
                 )
                 ours = dict(p1_url=api.env_url, auth=auth, bench_document_file=document_file)
+                ours_json = dict(ours, bench_document_file=json_file)
                 rows.append(
                     (
                         size,
                         timed(workdir, 'today', 'pingone_platform_role.yml', today, env, args.repeat),
                         timed(workdir, 'ours', 'pingone_platform_role_file.yml', ours, env, args.repeat),
+                        timed(workdir, 'ours-json', 'pingone_platform_role_file.yml', ours_json, env, args.repeat),
                         library_seconds(auth, api, store, document, args.repeat),
                     )
                 )
@@ -133,13 +139,14 @@ def main(argv=None):
     )
     print(f'a no-op play takes {noop:.2f} s; "role" is the wall time less that; "library" is the same converge in process,')
     print('without Ansible (the reads, the compare, the edge, one task); "Ansible" is the role less the library: what Ansible adds')
-    print(f'{"users":>7} {"today s":>8} {"ours s":>7} {"library s":>10} {"Ansible today":>14} {"Ansible ours":>13} {"role ratio":>11} {"Ansible ratio":>14}')
-    for size, today, ours, library in rows:
-        ratio = (today - noop) / max(ours - noop, 0.001)
-        ansible_today, ansible_ours = today - noop - library, ours - noop - library
+    print(
+        f'{"users":>7} {"today s":>8} {"YAML s":>7} {"JSON s":>7} {"library s":>10} {"Ansible today":>14} {"Ansible YAML":>13} {"Ansible JSON":>13}'
+        f' {"role ratio YAML":>16} {"role ratio JSON":>16}'
+    )
+    for size, today, ours, ours_json, library in rows:
         print(
-            f'{size:>7} {today:>8.2f} {ours:>7.2f} {library:>10.2f} {ansible_today:>14.2f} {ansible_ours:>13.2f} {ratio:>10.2f}x'
-            f' {ansible_today / max(ansible_ours, 0.001):>13.2f}x'
+            f'{size:>7} {today:>8.2f} {ours:>7.2f} {ours_json:>7.2f} {library:>10.2f} {today - noop - library:>14.2f} {ours - noop - library:>13.2f}'
+            f' {ours_json - noop - library:>13.2f} {(today - noop) / max(ours - noop, 0.001):>15.2f}x {(today - noop) / max(ours_json - noop, 0.001):>15.2f}x'
         )
 
 

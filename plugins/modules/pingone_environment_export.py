@@ -45,6 +45,10 @@ options:
     description:
       - The file on the controller to write the YAML to (a vars file of the role with the default O(variable_prefix)).
         Without it, the document is returned as RV(document) and nothing is written.
+      - A path ending in C(.json) is written as JSON, for O(jwtauth.oidc.pingone_environment#module:document_file) (and the
+        role's C(pingone_platform_document_file)) alone, which read it about 30 times faster than YAML (0.03 s against
+        1.1 s for 10,000 users). It is data to them; loaded as variables (C(vars_files)) its strings would be templated,
+        where the YAML marks a value of PingOne's that looks like a template C(!unsafe).
     type: path
   types:
     description:

@@ -259,6 +259,9 @@ def test_export_apply_to_an_empty_environment_and_export_again_gives_the_same_by
     assert IDP_SECRET not in text and "clientSecret: '{{ pingone_platform_vault[''identity provider/Corporate IdP/clientSecret''] }}'" in text
     document = yaml.safe_load(text)
     assert document['exported_types'] == [t.plural for t in top_level()]
+    # As JSON for a .json file (for document_file, which parses it 30 times faster): the same data.
+    export_task(op, p1api, tmp_path, dest=str(tmp_path / 'first.json'), variable_prefix='')()
+    assert json.loads((tmp_path / 'first.json').read_text()) == document
     alice = next(user for user in document['users'] if user['username'] == 'alice')
     assert alice['population'] == 'Staff' and alice['groups'] == ['admins', 'all-staff']
     assert alice['roles'] == [{'role': 'Identity Data Admin', 'scope': {'id': p1api.env_id, 'type': 'ENVIRONMENT'}}]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.export import VAULT_REFERENCE, dump
+from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.export import VAULT_REFERENCE, dump, dump_json
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils._document_file import args_with_document, document_in, with_secrets
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils._items_file import parsed
@@ -80,13 +80,15 @@ def test_only_an_exports_vault_references_are_taken_from_the_vault(value, expect
     assert with_secrets(value, vault) == expected
 
 
-def test_an_export_read_back_is_the_document_it_was_with_its_secrets():
+@pytest.mark.parametrize('write', [dump, dump_json])
+def test_an_export_read_back_is_the_document_it_was_with_its_secrets(write):
     """dump() writes the role's variables (!unsafe on what looks like a template, never on a vault reference, a path in
-    double quotes included); parsed and document_in read them back."""
+    double quotes included), dump_json the same data as JSON (nothing marked: a document file is data); parsed and
+    document_in read them back."""
     quoted = {'name': "O'Brien", 'type': 'GOOGLE', 'clientSecret': VAULT_REFERENCE.format(vault='pingone_platform_vault', path="webhook/O'Brien/secret")}
     document = {'users': [{'username': 'eve', 'nickname': '{{ not a template }}'}], 'identity_providers': PROVIDERS + [quoted]}
-    text = dump(document, 'pingone_platform_')
-    assert text.count('!unsafe') == 1 and SECRET not in text
+    text = write(document, 'pingone_platform_')
+    assert text.count('!unsafe') == (1 if write is dump else 0) and SECRET not in text
     read = with_secrets(document_in(parsed(text.encode(), 'document_file f.yml'), 'document_file f.yml'), vault)
     assert read == {
         'users': document['users'],
