@@ -6,13 +6,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import pingone_environment_module_kwargs
-from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_environment_task
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils._action import ControllerAction
-from ansible_collections.jwtauth.oidc.plugins.plugin_utils._document_file import FILE_OPTION, args_with_document
+from ansible_collections.jwtauth.oidc.plugins.plugin_utils._document_file import FILE_OPTION, args_with_document, vault_secrets
 
 
 class ActionModule(ControllerAction):
@@ -22,28 +19,7 @@ class ActionModule(ControllerAction):
         return pingone_environment_module_kwargs()
 
     def task_args(self):
-        vaults = {}
-
-        def secret(variable, path):
-            # An export's vault reference: the key ``path`` of the vault variable, templated once a task.
-            if variable not in vaults:
-                try:
-                    vaults[variable] = self.task_variable(variable)
-                except KeyError:
-                    raise ConfigurationError(
-                        f'{FILE_OPTION} refers to {variable}[{path!r}], and {variable} is not defined: load the vaulted variables file that holds it'
-                    ) from None
-            vault = vaults[variable]
-            if not isinstance(vault, Mapping) or path not in vault:
-                raise ConfigurationError(f'{FILE_OPTION} refers to {variable}[{path!r}], and {variable} has no such key')
-            value = vault[path]
-            if isinstance(value, (bool, int, float, Mapping, list)) or value is None:
-                return value
-            # A string, or an inline !vault value decrypted as a template would give it (ansible-core before 2.19 hands over
-            # an AnsibleVaultEncryptedUnicode, which is no str).
-            return str(value)
-
-        return args_with_document(self._task.args, lambda path: self.load_file(FILE_OPTION, path), secret)
+        return args_with_document(self._task.args, lambda path: self.load_file(FILE_OPTION, path), vault_secrets(self.task_variable))
 
     def execute(self, options, context, check_mode, diff):
         outcome = dict(run_environment_task(options, context, check_mode=check_mode, diff=diff), check_mode=check_mode)

@@ -71,6 +71,33 @@ def with_secrets(value: Any, secret: Callable[[str, str], Any]) -> Any:
     return value
 
 
+def vault_secrets(variable: Callable[[str], Any]) -> Callable[[str, str], Any]:
+    """``secret(name, path)`` for ``with_secrets``: the key ``path`` of the task's variable ``name``, as ``variable(name)``
+    gives it (rendered, a vaulted value decrypted; KeyError when it is not defined), each variable asked for once.
+    An error names the variable and the key, never a value."""
+    vaults: dict[str, Any] = {}
+
+    def secret(name: str, path: str) -> Any:
+        if name not in vaults:
+            try:
+                vaults[name] = variable(name)
+            except KeyError:
+                raise ConfigurationError(
+                    f'{FILE_OPTION} refers to {name}[{path!r}], and {name} is not defined: load the vaulted variables file that holds it'
+                ) from None
+        vault = vaults[name]
+        if not isinstance(vault, Mapping) or path not in vault:
+            raise ConfigurationError(f'{FILE_OPTION} refers to {name}[{path!r}], and {name} has no such key')
+        value = vault[path]
+        if isinstance(value, (bool, int, float, Mapping, list)) or value is None:
+            return value
+        # A string, or an inline !vault value decrypted as a template would give it (ansible-core before 2.19 hands over
+        # an AnsibleVaultEncryptedUnicode, which is no str).
+        return str(value)
+
+    return secret
+
+
 def args_with_document(args: Mapping[str, Any], load: Callable[[str], Any], secret: Callable[[str, str], Any]) -> Mapping[str, Any]:
     """The task's ``args`` with ``document_file`` read into ``document`` by ``load(path)`` (which finds the file as a
     role's or play's ``files/`` and decrypts a vaulted one), its vault references by ``secret(variable, path)``, and

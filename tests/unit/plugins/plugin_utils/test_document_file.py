@@ -11,7 +11,7 @@ import pytest
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.export import VAULT_REFERENCE, dump, dump_json
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.jwtauth.oidc.plugins.plugin_utils._document_file import args_with_document, document_in, with_secrets
+from ansible_collections.jwtauth.oidc.plugins.plugin_utils._document_file import args_with_document, document_in, vault_secrets, with_secrets
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils._items_file import parsed
 
 SECRET = 'Never-shown-client-5ecret'
@@ -127,3 +127,51 @@ def test_the_validator_sees_both_when_a_document_is_also_given(args):
 def test_a_document_file_that_is_no_path(path):
     with pytest.raises(ConfigurationError, match='document_file must be the path of a YAML or JSON file'):
         args_with_document({'document_file': path}, loader({}), vault)
+
+
+class Vaulted:
+    """What ansible-core before 2.19 gives for an inline !vault value: no str, its text when made one."""
+
+    def __str__(self):
+        return SECRET
+
+
+def variables(name):
+    return {'pingone_platform_vault': {PROVIDER_PATH: Vaulted(), 'port': 8443, 'flag': False}, 'flat': 'a string'}[name]
+
+
+@pytest.mark.parametrize(
+    'name, path, expected',
+    [
+        ('pingone_platform_vault', PROVIDER_PATH, SECRET),
+        ('pingone_platform_vault', 'port', 8443),
+        ('pingone_platform_vault', 'flag', False),
+    ],
+)
+def test_a_vault_reference_takes_the_key_of_the_variable(name, path, expected):
+    assert vault_secrets(variables)(name, path) == expected
+
+
+@pytest.mark.parametrize(
+    'name, path, message',
+    [
+        ('vault', 'x/y/z', "document_file refers to vault['x/y/z'], and vault is not defined: load the vaulted variables file that holds it"),
+        ('pingone_platform_vault', 'x/y/z', "document_file refers to pingone_platform_vault['x/y/z'], and pingone_platform_vault has no such key"),
+        ('flat', 'x', "document_file refers to flat['x'], and flat has no such key"),
+    ],
+)
+def test_a_vault_reference_that_finds_nothing_names_the_variable_and_the_key(name, path, message):
+    with pytest.raises(ConfigurationError) as caught:
+        vault_secrets(variables)(name, path)
+    assert str(caught.value) == message
+
+
+def test_each_variable_is_asked_for_once():
+    asked = []
+
+    def variable(name):
+        asked.append(name)
+        return {'a': 1, 'b': 2}
+
+    secret = vault_secrets(variable)
+    assert [secret('v', 'a'), secret('v', 'b'), secret('w', 'a')] == [1, 2, 1] and asked == ['v', 'w']
