@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -51,6 +52,17 @@ def run_play(workdir, label, playbook, variables, env):
         raise SystemExit(f'{label} failed:\n{proc.stdout[-4000:]}')
     recap = [line for line in proc.stdout.splitlines() if line.startswith('localhost') and 'changed=' in line]
     return seconds, int(recap[-1].split('changed=')[1].split()[0]) if recap else 0
+
+
+def timed_no_change(workdir, label, playbook, variables, env, repeat):
+    """The median wall seconds of ``repeat`` runs of a play that must change nothing (a no-change run's benchmark)."""
+    times = []
+    for _round in range(repeat):
+        seconds, changed = run_play(workdir, label, playbook, variables, env)
+        if changed:
+            raise SystemExit(f'{label}: a no-change run changed {changed} tasks')
+        times.append(seconds)
+    return statistics.median(times)
 
 
 def ansible_env(workdir):

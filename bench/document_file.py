@@ -31,7 +31,7 @@ import subprocess
 import tempfile
 import time
 
-from _playbooks import TOP, ansible_env, run_play, worker_auth  # first: it puts tests/ on sys.path
+from _playbooks import TOP, ansible_env, timed_no_change, worker_auth  # first: it puts tests/ on sys.path
 
 # Importing edge_overhead installs the collection's finder (.build), for the library's own time in process.
 import edge_overhead  # noqa: F401  pylint: disable=unused-import
@@ -47,17 +47,6 @@ def directory(count, groups, memberships):
         for n in range(count)
     ]
     return {'populations': [{'name': 'Staff'}], 'groups': [{'name': name, 'population': 'Staff'} for name in names], 'users': users}
-
-
-def timed(workdir, label, playbook, variables, env, repeat):
-    """The median wall seconds of ``repeat`` runs of a play that must change nothing."""
-    times = []
-    for _round in range(repeat):
-        seconds, changed = run_play(workdir, label, playbook, variables, env)
-        if changed:
-            raise SystemExit(f'{label}: a no-change run changed {changed} tasks')
-        times.append(seconds)
-    return statistics.median(times)
 
 
 def converge(auth, api, store, document, **args):
@@ -103,7 +92,7 @@ def main(argv=None):
             env = ansible_env(workdir)
             auth = worker_auth(op)
             store = env['JWTAUTH_OIDC_TOKEN_STORE_PATH']
-            noop = timed(workdir, 'noop', 'noop.yml', {}, env, args.repeat)
+            noop = timed_no_change(workdir, 'noop', 'noop.yml', {}, env, args.repeat)
             for size in (10, args.users):
                 document = directory(size, min(args.groups, size), args.memberships)
                 api.reset()
@@ -127,9 +116,9 @@ def main(argv=None):
                 rows.append(
                     (
                         size,
-                        timed(workdir, 'today', 'pingone_platform_role.yml', today, env, args.repeat),
-                        timed(workdir, 'ours', 'pingone_platform_role_file.yml', ours, env, args.repeat),
-                        timed(workdir, 'ours-json', 'pingone_platform_role_file.yml', ours_json, env, args.repeat),
+                        timed_no_change(workdir, 'today', 'pingone_platform_role.yml', today, env, args.repeat),
+                        timed_no_change(workdir, 'ours', 'pingone_platform_role_file.yml', ours, env, args.repeat),
+                        timed_no_change(workdir, 'ours-json', 'pingone_platform_role_file.yml', ours_json, env, args.repeat),
                         library_seconds(auth, api, store, document, args.repeat),
                     )
                 )

@@ -28,24 +28,13 @@ import subprocess
 import tempfile
 import time
 
-from _playbooks import TOP, ansible_env, run_play, worker_auth  # first: it puts tests/ on sys.path
+from _playbooks import TOP, ansible_env, run_play, timed_no_change, worker_auth  # first: it puts tests/ on sys.path
 
 # Importing edge_overhead installs the collection's finder (.build), for the library's own time in process.
 import edge_overhead  # noqa: F401  pylint: disable=unused-import
 from scim_scale import make_users
 from servers.op import harness
 from servers.scim import harness as scim_harness
-
-
-def timed(workdir, label, playbook, variables, env, repeat):
-    """The median wall seconds of ``repeat`` runs of a play that must change nothing."""
-    times = []
-    for _round in range(repeat):
-        seconds, changed = run_play(workdir, label, playbook, variables, env)
-        if changed:
-            raise SystemExit(f'{label}: a no-change run changed {changed} tasks')
-        times.append(seconds)
-    return statistics.median(times)
 
 
 def library_seconds(auth, url, users_file, store, repeat):
@@ -80,7 +69,7 @@ def main(argv=None):
         with harness.OP(os.path.join(workdir, 'op')) as op, scim_harness.SCIMServer(os.path.join(workdir, 'scim'), op) as scim:
             env = ansible_env(workdir)
             auth = worker_auth(op)
-            noop = timed(workdir, 'noop', 'noop.yml', {}, env, args.repeat)
+            noop = timed_no_change(workdir, 'noop', 'noop.yml', {}, env, args.repeat)
             for size in (10, args.users):
                 users = make_users(size)
                 users_file = os.path.join(workdir, f'users-{size}.json')
@@ -93,8 +82,8 @@ def main(argv=None):
                 rows.append(
                     (
                         size,
-                        timed(workdir, 'today', 'scim_scale_api_resource.yml', today, env, args.repeat),
-                        timed(workdir, 'ours', 'items_file_api_resource.yml', ours, env, args.repeat),
+                        timed_no_change(workdir, 'today', 'scim_scale_api_resource.yml', today, env, args.repeat),
+                        timed_no_change(workdir, 'ours', 'items_file_api_resource.yml', ours, env, args.repeat),
                         library_seconds(auth, scim.base_url + '/Users', users_file, env['JWTAUTH_OIDC_TOKEN_STORE_PATH'], args.repeat),
                     )
                 )
