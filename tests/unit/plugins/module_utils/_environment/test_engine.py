@@ -99,3 +99,19 @@ def test_the_collector_is_paused_for_the_whole_run_and_runs_again_after(monkeypa
     assert gc.isenabled()
     engine.run('all')
     assert seen and not any(seen) and gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    'applications, asked',
+    [
+        ([], False),
+        ([{'name': 'portal'}, {'name': 'job', 'return_secret': False}], False),
+        ([{'name': 'job'}, {'name': 'portal', 'return_secret': True}], True),
+        # An application to delete has no secret to read.
+        ([{'name': 'portal', 'return_secret': True, 'state': 'absent'}], False),
+    ],
+)
+def test_the_handover_says_whether_the_secrets_part_has_work(applications, asked):
+    """handover.secrets_asked: the role runs its secrets task (and reads a document file a third time) only when true."""
+    engine = EnvironmentRun(options_of({'document': {'applications': applications}}), None, None, 'https://x/v1', False)
+    assert engine.secrets_asked() is asked
