@@ -150,6 +150,13 @@ options:
     type: list
     elements: str
     default: []
+  prune_exported_types:
+    description:
+      - Also prune, as O(prune_types) does, every type the document's C(exported_types) lists (an export writes it, the
+        types it holds whole), for a snapshot's rollback from O(document_file), whose types the task cannot name before the
+        file is read. Refused when the document has no C(exported_types) list.
+    type: bool
+    default: false
   result_detail:
     description:
       - V(full) gives a line of RV(summary) for the links (group memberships, nestings) of each object, and RV(ids).

@@ -25,8 +25,8 @@ from test_role_pingone_platform import worker_auth
 CHECK_TASK = "Check the role's variables"
 
 
-def cases(p1api, scim, op):
-    """Host name -> the role and its variables."""
+def cases(p1api, scim, op, snapshot=''):
+    """Host name -> the role and its variables (``snapshot``: the path of a document file holding a snapshot)."""
     pingone = {'case_role': 'pingone_platform', 'pingone_platform_api_url': p1api.env_url, 'pingone_platform_auth': worker_auth(op)}
     scim_provision = {'case_role': 'scim_provision', 'scim_provision_url': scim.base_url, 'scim_provision_auth': role_auth(op)}
     return {
@@ -58,9 +58,12 @@ def cases(p1api, scim, op):
             pingone_platform_users=[{'username': 'checked-user', 'population': 'Checked', 'groups': ['checked-group']}],
         ),
         'p1_nothing': pingone,
-        # A document file holds the whole environment: a list beside it, or a rollback (which reads its variables).
+        # A document file holds the whole environment: a list beside it is refused; a file that is not there is named.
         'p1_file_and_lists': dict(pingone, pingone_platform_document_file='environment.yml', pingone_platform_users=[{'username': 'dana'}]),
-        'p1_file_rollback': dict(pingone, pingone_platform_document_file='environment.yml', pingone_platform_rollback=True),
+        'p1_file_missing': dict(pingone, pingone_platform_document_file='environment.yml', pingone_platform_rollback=True),
+        # A snapshot as a document file, applied exactly (the types its exported_types lists pruned), one of them misspelt
+        # by hand: refused before any write.
+        'p1_file_rollback': dict(pingone, pingone_platform_document_file=snapshot, pingone_platform_rollback=True),
         'scim_mistakes': dict(
             scim_provision,
             scim_provision_user=[{'userName': 'mallory'}],
@@ -80,7 +83,9 @@ def test_role_mistakes_fail_in_the_roles_words(op, ansible, p1api, scim, tmp_pat
     scim_admin = scim.admin_session()
     for name in ('kept', 'old1', 'old2'):
         assert scim_admin.post(scim.base_url + '/Users', json={'userName': name}).status_code == 201
-    hosts = {name: dict(variables, ansible_connection='local') for name, variables in cases(p1api, scim, op).items()}
+    snapshot = tmp_path / 'snapshot.yml'
+    snapshot.write_text('pingone_platform_trusted_email_domains: []\npingone_platform_exported_types: [trusted_email_domain]\n')
+    hosts = {name: dict(variables, ansible_connection='local') for name, variables in cases(p1api, scim, op, str(snapshot)).items()}
     inventory = tmp_path / 'cases.yml'
     inventory.write_text(json.dumps({'all': {'hosts': hosts}}))
     p1_mark, scim_mark = p1api.mark(), scim.mark()
@@ -134,13 +139,15 @@ def test_role_mistakes_fail_in_the_roles_words(op, ansible, p1api, scim, tmp_pat
     assert failures['p1_file_and_lists']['task'] == file_check and failures['p1_file_and_lists']['msg'] == (
         'pingone_platform_document_file holds the environment: leave pingone_platform_users empty, or put them in the file'
     ), failures['p1_file_and_lists']
-    assert failures['p1_file_rollback']['task'] == file_check and failures['p1_file_rollback']['msg'] == (
-        'pingone_platform_document_file holds the environment, and a rollback reads the snapshot from its variables: load it with '
-        'vars_files or include_vars, without pingone_platform_document_file'
-    ), failures['p1_file_rollback']
+    assert failures['p1_file_missing']['task'] == 'Converge the environment up to the applications' and failures['p1_file_missing']['msg'] == (
+        "document_file environment.yml was not found (looked in the role's and the play's files/ and as given)"
+    ), failures['p1_file_missing']
 
     # check_mode around the include: the role runs as with --check, and says what it would do.
     assert failures['p1_task_check_mode'] is None, failures['p1_task_check_mode']
+    assert failures['p1_file_rollback']['msg'].startswith(
+        'prune_types with exported_types names trusted_email_domain, which the type table does not have: use '
+    ), failures['p1_file_rollback']
     for line in (
         'populations: would create 1 (Checked)',
         'groups: would create 1 (checked-group (population Checked))',

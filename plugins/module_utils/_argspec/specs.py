@@ -294,6 +294,7 @@ def pingone_environment_argument_spec() -> ArgumentSpec:
         variable_prefix=dict(type='str', default=''),
         substitutions=dict(type='dict', default={}),
         prune_types=dict(type='list', elements='str', default=[]),
+        prune_exported_types=dict(type='bool', default=False),
         result_detail=dict(type='str', default='full', choices=['full', 'compact']),
     )
     return spec

@@ -97,9 +97,17 @@ class EnvironmentRun:
         self.document: Mapping[str, Any] = substituted(options.document or {}, options.substitutions or {})
         known = [t.plural for t in top_level()]
         self.prune_types = set(options.prune_types or ())
+        named = 'prune_types'
+        if options.prune_exported_types:
+            # A snapshot's rollback from a document file: the types the export holds whole, which the file itself says.
+            exported = self.document.get(EXPORTED_TYPES)
+            if not isinstance(exported, list):
+                raise ConfigurationError("prune_exported_types takes the types of the document's exported_types, and the document has no such list")
+            self.prune_types |= {str(name) for name in exported}
+            named = 'prune_types with exported_types'
         unknown = sorted(self.prune_types - set(known))
         if unknown:
-            raise ConfigurationError(f'prune_types names {", ".join(unknown)}, which the type table does not have: use {", ".join(known)}')
+            raise ConfigurationError(f'{named} names {", ".join(unknown)}, which the type table does not have: use {", ".join(known)}')
         unknown = sorted(str(name) for name in set(self.document) - set(known) - {EXPORTED_TYPES})
         if unknown:
             # A list under a misspelt name would be converged by nobody.

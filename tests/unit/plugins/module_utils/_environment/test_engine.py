@@ -115,3 +115,30 @@ def test_the_handover_says_whether_the_secrets_part_has_work(applications, asked
     """handover.secrets_asked: the role runs its secrets task (and reads a document file a third time) only when true."""
     engine = EnvironmentRun(options_of({'document': {'applications': applications}}), None, None, 'https://x/v1', False)
     assert engine.secrets_asked() is asked
+
+
+@pytest.mark.parametrize(
+    'document, prune_types, expected',
+    [
+        ({'users': [], 'exported_types': ['users', 'groups']}, [], {'users', 'groups'}),
+        ({'exported_types': ['groups']}, ['populations'], {'groups', 'populations'}),
+        ({'exported_types': []}, [], set()),
+    ],
+)
+def test_prune_exported_types_prunes_what_the_document_says_it_holds(document, prune_types, expected):
+    options = options_of({'document': document, 'prune_types': prune_types, 'prune_exported_types': True})
+    assert EnvironmentRun(options, None, None, 'https://x/v1', False).prune_types == expected
+
+
+@pytest.mark.parametrize(
+    'document, message',
+    [
+        ({'users': []}, "prune_exported_types takes the types of the document's exported_types, and the document has no such list"),
+        ({'exported_types': 'users'}, "prune_exported_types takes the types of the document's exported_types, and the document has no such list"),
+        ({'exported_types': ['user']}, 'prune_types with exported_types names user, which the type table does not have: use '),
+    ],
+)
+def test_prune_exported_types_without_a_list_of_types_is_refused(document, message):
+    with pytest.raises(ConfigurationError) as caught:
+        EnvironmentRun(options_of({'document': document, 'prune_exported_types': True}), None, None, 'https://x/v1', False)
+    assert str(caught.value).startswith(message)
