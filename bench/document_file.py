@@ -27,48 +27,25 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import tempfile
 import time
 
-from _playbooks import TOP, ansible_env, timed_no_change, worker_auth  # first: it puts tests/ on sys.path
+from _playbooks import ansible_env, timed_no_change, worker_auth  # first: it puts tests/ on sys.path
 
-# Importing edge_overhead installs the collection's finder (.build), for the library's own time in process.
-import edge_overhead  # noqa: F401  pylint: disable=unused-import
+# rate_budget builds the collection tree and makes it importable; its directory and in-process converge are the ones
+# this bench times through the role.
+from rate_budget import directory, environment_task
 from servers.op import harness
 from servers.pingone_api import harness as p1api_harness
 
 
-def directory(count, groups, memberships):
-    """The document: one population, ``groups`` groups, ``count`` users in ``memberships`` groups each."""
-    names = [f'group{number:03d}' for number in range(groups)]
-    users = [
-        {'username': f'user{n:06d}', 'population': 'Staff', 'email': f'user{n}@example.test', 'groups': [names[(n + k) % groups] for k in range(memberships)]}
-        for n in range(count)
-    ]
-    return {'populations': [{'name': 'Staff'}], 'groups': [{'name': name, 'population': 'Staff'} for name in names], 'users': users}
-
-
-def converge(auth, api, store, document, **args):
-    """One pingone_environment converge of ``document`` in this process, through the edge as its action plugin runs it."""
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._argspec.specs import pingone_environment_module_kwargs
-    from ansible_collections.jwtauth.oidc.plugins.module_utils._tasks import run_environment_task
-    from ansible_collections.jwtauth.oidc.plugins.plugin_utils import _edge
-
-    given = dict(auth, api_url=api.env_url, document=document, token_store_path=store, **args)
-    result = _edge.run(pingone_environment_module_kwargs(), given, run_environment_task)
-    if result.get('failed'):
-        raise SystemExit(f'in process: {result.get("msg")}')
-    return result
-
-
-def library_seconds(auth, api, store, document, repeat):
+def library_seconds(op, api, workdir, document, repeat):
     """The median seconds of the same no-change converge in this process, without Ansible (the reads, the compare, the
     edge). What ansible-playbook adds is the rest."""
     times = []
     for _round in range(repeat):
         started = time.perf_counter()
-        result = converge(auth, api, store, document, result_detail='compact')
+        result = environment_task(op, api, workdir, document, result_detail='compact')
         times.append(time.perf_counter() - started)
         if result.get('changed'):
             raise SystemExit('in process: the no-change converge changed something')
@@ -83,7 +60,6 @@ def main(argv=None):
     parser.add_argument('--repeat', type=int, default=3)
     args = parser.parse_args(argv)
     harness.install()
-    subprocess.run([os.path.join(TOP, 'tests', 'bin', 'build-tree')], check=True, stdout=subprocess.DEVNULL)
     from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.export import dump, dump_json
 
     rows = []
@@ -91,12 +67,11 @@ def main(argv=None):
         with harness.OP(os.path.join(workdir, 'op')) as op, p1api_harness.PingOneAPI(os.path.join(workdir, 'p1api'), op) as api:
             env = ansible_env(workdir)
             auth = worker_auth(op)
-            store = env['JWTAUTH_OIDC_TOKEN_STORE_PATH']
             noop = timed_no_change(workdir, 'noop', 'noop.yml', {}, env, args.repeat)
             for size in (10, args.users):
                 document = directory(size, min(args.groups, size), args.memberships)
                 api.reset()
-                converge(auth, api, store, document)  # the first run: creates, not timed
+                environment_task(op, api, workdir, document)  # the first run: creates, not timed
                 document_file = os.path.join(workdir, f'environment-{size}.yml')
                 with open(document_file, 'w', encoding='utf-8') as handle:
                     handle.write(dump(document, 'pingone_platform_'))  # as pingone_environment_export writes it
@@ -119,7 +94,7 @@ def main(argv=None):
                         timed_no_change(workdir, 'today', 'pingone_platform_role.yml', today, env, args.repeat),
                         timed_no_change(workdir, 'ours', 'pingone_platform_role_file.yml', ours, env, args.repeat),
                         timed_no_change(workdir, 'ours-json', 'pingone_platform_role_file.yml', ours_json, env, args.repeat),
-                        library_seconds(auth, api, store, document, args.repeat),
+                        library_seconds(op, api, workdir, document, args.repeat),
                     )
                 )
     print(

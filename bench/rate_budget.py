@@ -322,6 +322,17 @@ def environment_task(op, api, workdir, document, **args):
     return edge_task(pingone_environment_module_kwargs(), dict(given, api_url=api.env_url, document=document), run_environment_task)
 
 
+def directory(count, groups, memberships):
+    """A directory as pingone_environment's document: one population, ``groups`` groups, ``count`` users in
+    ``memberships`` groups each (bench/document_file.py converges the same through the role)."""
+    names = [f'group{number:03d}' for number in range(groups)]
+    users = [
+        {'username': f'user{n:06d}', 'population': 'Staff', 'email': f'user{n}@example.test', 'groups': [names[(n + k) % groups] for k in range(memberships)]}
+        for n in range(count)
+    ]
+    return {'populations': [{'name': 'Staff'}], 'groups': [{'name': name, 'population': 'Staff'} for name in names], 'users': users}
+
+
 def way_memberships(op, api, workdir, count, groups, memberships, limit, allowed, latency_ms, repeat, **args):
     """The no-change run of a whole directory through the environment engine (pingone_platform's): one population,
     ``groups`` groups, ``count`` users in ``memberships`` groups each. The directory is made at full speed (no limit
@@ -330,12 +341,8 @@ def way_memberships(op, api, workdir, count, groups, memberships, limit, allowed
     read by filter: what no client that checks every membership goes below), and against the reads of each user's
     memberships, one request a user (the engine before it read memberships by group; extrapolated at the allowed rate)."""
     api.limit()
-    names = [f'group{number:03d}' for number in range(groups)]
-    users = [
-        {'username': f'user{n:06d}', 'population': 'Staff', 'email': f'user{n}@example.test', 'groups': [names[(n + k) % groups] for k in range(memberships)]}
-        for n in range(count)
-    ]
-    document = {'populations': [{'name': 'Staff'}], 'groups': [{'name': name, 'population': 'Staff'} for name in names], 'users': users}
+    document = directory(count, groups, memberships)
+    names, users = [group['name'] for group in document['groups']], document['users']
     # Made without the budget as well: at 100 requests a second 30,000 writes would take 5 minutes.
     seeding = time.monotonic()
     seeded = environment_task(op, api, workdir, document, **{name: value for name, value in args.items() if not name.startswith('rate_limit')})
