@@ -17,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.engine import EXPORTED_TYPES
-from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.export import JINJA_MARKS, vault_reference
+from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.export import EXPORTED_TYPES, JINJA_MARKS, vault_reference
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.jwtauth.oidc.plugins.module_utils._pingone.resource_types import top_level
 from ansible_collections.jwtauth.oidc.plugins.plugin_utils._items_file import kind

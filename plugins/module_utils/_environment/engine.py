@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ansible_collections.jwtauth.oidc.plugins.module_utils._environment import shown
-from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.export import not_document_fields
+from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.export import EXPORTED_TYPES, not_document_fields
 from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.references import reference, state_of
 from ansible_collections.jwtauth.oidc.plugins.module_utils._environment.links import REWRITTEN, Links, children_place
 from ansible_collections.jwtauth.oidc.plugins.module_utils._errors import ConfigurationError, OIDCError
@@ -49,8 +49,6 @@ if TYPE_CHECKING:
     from ansible_collections.jwtauth.oidc.plugins.module_utils._options import Options
 
 
-# What an export says of itself besides its lists (_environment.export.dump).
-EXPORTED_TYPES = 'exported_types'
 # The key of a YAML item that asks for the object's secret.
 SECRET_FLAG = 'return_secret'
 # The parameter of a child type's path that its parent's id fills: {resourceID}.
